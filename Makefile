@@ -1,0 +1,117 @@
+# venvscope — plain Makefile. `make run` and `make test` are the two commands
+# README promises; both install missing Debian packages first (make deps).
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/venvscope
+DESTDIR ?=
+
+CC      ?= cc
+PKGS    := ncursesw libgit2 libcjson
+OPT     ?= -O2 -g
+WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes
+# One build folder per flavour, so a -Werror or sanitizer build never reuses
+# objects made with other flags.
+BUILD   ?= build/release
+EXTRA_CFLAGS ?=
+EXTRA_LDFLAGS ?=
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS   = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+ALL_CFLAGS = $(WARN) $(OPT) -D_GNU_SOURCE -DVS_VERSION='"$(VERSION)"' -pthread \
+	-MMD -MP $(PKG_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = -pthread $(EXTRA_LDFLAGS) $(LDFLAGS)
+
+SRC      := $(sort $(wildcard src/*.c src/*/*.c))
+LIB_SRC  := $(filter-out src/main.c,$(SRC))
+OBJ      := $(SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+HELPER_SRC := $(sort $(wildcard tests/unit/helpers/*.c))
+HELPER_OBJ := $(HELPER_SRC:%.c=$(BUILD)/%.o)
+
+.PHONY: all deps run test test-build check asan fuzz bench install uninstall clean format
+
+all: venvscope
+
+venvscope: $(BUILD)/venvscope
+	cp $< $@
+
+$(BUILD)/venvscope: $(OBJ)
+	$(CC) -o $@ $(OBJ) $(ALL_LDFLAGS) $(PKG_LIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Isrc -c -o $@ $<
+
+$(BUILD)/tests/unit/test_%: $(BUILD)/tests/unit/test_%.o $(LIB_OBJ) $(HELPER_OBJ)
+	$(CC) -o $@ $^ $(ALL_LDFLAGS) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+deps:
+	@scripts/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./venvscope
+
+# Build everything with -Werror into its own folder, then run every test.
+test-build:
+	@$(MAKE) --no-print-directory BUILD=build/test EXTRA_CFLAGS=-Werror \
+		build/test/venvscope $(UNIT_BIN:$(BUILD)/%=build/test/%)
+
+test: deps
+	@$(MAKE) --no-print-directory test-build
+	@VENVSCOPE=build/test/venvscope UNIT_DIR=build/test/tests/unit tests/run.sh
+
+check: test
+
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build/asan OPT='-O1 -g' \
+		EXTRA_CFLAGS='-Werror $(ASAN_FLAGS)' EXTRA_LDFLAGS='$(ASAN_FLAGS)' \
+		build/asan/venvscope $(UNIT_BIN:$(BUILD)/%=build/asan/%)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		VENVSCOPE=build/asan/venvscope UNIT_DIR=build/asan/tests/unit tests/run.sh
+
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+fuzz:
+	@mkdir -p build/fuzz
+	@for f in $(FUZZ_SRC); do \
+		n=$$(basename $$f .c); \
+		echo "clang -fsanitize=fuzzer,address,undefined $$f"; \
+		clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -Isrc \
+			$(PKG_CFLAGS) -o build/fuzz/$$n $$f $(filter-out src/main.c,$(SRC)) \
+			$(PKG_LIBS) -pthread || exit 1; \
+		build/fuzz/$$n -max_total_time=$${FUZZ_SECONDS:-20} -rss_limit_mb=1024 || exit 1; \
+	done
+
+bench: all
+	@bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/themes
+	install -m 755 venvscope $(DESTDIR)$(BINDIR)/venvscope
+	install -m 644 doc/venvscope.1 $(DESTDIR)$(MANDIR)/man1/venvscope.1
+	for t in themes/*; do [ -f "$$t" ] && install -m 644 "$$t" $(DESTDIR)$(DATADIR)/themes/; done; true
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/venvscope $(DESTDIR)$(MANDIR)/man1/venvscope.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+format:
+	clang-format -i $(SRC) $(wildcard src/*/*.h) $(UNIT_SRC)
+
+clean:
+	rm -rf build venvscope
+
+-include $(OBJ:.o=.d) $(UNIT_BIN:=.d)

@@ -1,0 +1,111 @@
+/* The scanner: a streaming, multi-threaded walk that finds environments and
+ * reports what it learns as events.
+ *
+ * Call order:
+ *   s = scan_start(&req, &err);      starts worker threads; req is copied
+ *   loop: poll(scan_fd(s)) for POLLIN, then
+ *         while ((ev = scan_next(s))) { ...; scan_event_free(ev); }
+ *         until an event of type SCAN_EV_DONE was taken
+ *   scan_free(s);                    joins the workers (cancels if still running)
+ *
+ * Ownership: every event returned by scan_next belongs to the caller.
+ * SCAN_EV_FOUND carries a `struct venv *` whose ownership moves to the caller
+ * (set ev->venv = NULL to keep it, or scan_event_free frees it).
+ * SCAN_EV_PACKAGES and SCAN_EV_SIZED refer to an env by `id`; merge them with
+ * scan_venv_apply(), which moves their payload into the venv.
+ * Events for one env always come in the order FOUND, PACKAGES, SIZED (SIZED
+ * only without no_size). DONE is the last event. Workers never touch a venv
+ * after handing it over: the model has a single owner, the consumer. */
+#ifndef VS_SCAN_SCAN_H
+#define VS_SCAN_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "../util/err.h"
+#include "venv.h"
+
+struct scan_request {
+	const char *const *roots; /* paths as the user gave them; at least one */
+	size_t n_roots;
+	int max_depth;            /* levels below a root to look; -1 = unlimited */
+	const char *const *excludes; /* fnmatch globs, matched against the entry name and its full path */
+	size_t n_excludes;
+	bool one_file_system; /* do not cross into other filesystems */
+	bool no_size;         /* skip sizing */
+	int stale_days;       /* last_modified older than this -> stale */
+	int threads;          /* worker count; 0 = one per online core */
+	time_t now;           /* reference time for staleness; 0 = time(NULL) */
+	const char *home;     /* home folder for manager detection; NULL = $HOME */
+};
+
+enum scan_event_type {
+	SCAN_EV_FOUND,    /* venv: a new environment (owned by the event) */
+	SCAN_EV_PACKAGES, /* id + pkgs: site-packages, packages, last_modified */
+	SCAN_EV_SIZED,    /* id + size */
+	SCAN_EV_WARNING,  /* message: something could not be read; the scan goes on */
+	SCAN_EV_PROGRESS, /* progress: counters so far */
+	SCAN_EV_DONE,     /* progress: final counters; nothing follows */
+};
+
+struct scan_progress {
+	uint64_t entries;   /* directory entries walked by discovery */
+	uint64_t dirs;      /* directories opened by discovery */
+	uint64_t envs;      /* environments found */
+	uint64_t sized;     /* environments sized */
+	uint64_t bytes;     /* apparent bytes of the environments sized so far */
+	uint64_t warnings;  /* warnings emitted */
+	double elapsed;     /* seconds since scan_start */
+};
+
+struct scan_pkgs_result {
+	char **site_packages;
+	size_t n_site_packages;
+	struct scan_pkg_list packages;
+	int64_t last_modified;
+	char *problem; /* a sentence to add to the env's problems, or NULL */
+};
+
+struct scan_event {
+	enum scan_event_type type;
+	size_t id;                     /* env id (PACKAGES, SIZED, FOUND) */
+	struct venv *venv;             /* FOUND */
+	struct scan_pkgs_result *pkgs; /* PACKAGES */
+	struct scan_size size;         /* SIZED */
+	char *message;                 /* WARNING: names the path and the reason */
+	struct scan_progress progress; /* PROGRESS, DONE */
+};
+
+struct scan;
+
+/* Checks every root (exit-2 style error in `err` when one does not exist or
+ * is not a directory: nothing is started then) and starts the workers.
+ * Returns NULL on error. */
+struct scan *scan_start(const struct scan_request *req, struct vs_err *err);
+
+/* A file descriptor that becomes readable when events are pending. */
+int scan_fd(const struct scan *s);
+
+/* Next pending event, or NULL when none is pending right now (non-blocking).
+ * After SCAN_EV_DONE it always returns NULL. */
+struct scan_event *scan_next(struct scan *s);
+
+/* Blocks until an event is pending or the scan is done, then returns it
+ * (NULL only after DONE was taken). */
+struct scan_event *scan_wait(struct scan *s);
+
+/* Asks the workers to stop soon; a DONE event still follows. */
+void scan_cancel(struct scan *s);
+
+/* Cancels, joins the workers and frees everything not handed over. */
+void scan_free(struct scan *s);
+
+void scan_event_free(struct scan_event *ev);
+
+/* Merges a PACKAGES or SIZED event into `v` (ids must match); moves the
+ * payload out of the event. `stale_days` and `now` decide `stale`. */
+void scan_venv_apply(struct venv *v, struct scan_event *ev, int stale_days, time_t now);
+
+#endif

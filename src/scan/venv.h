@@ -1,0 +1,75 @@
+/* The model: one Python virtual environment as the scanner sees it.
+ *
+ * A `struct venv` is built by a scan worker (scan_inspect_env) and handed to
+ * the consumer with SCAN_EV_FOUND; from then on only the consumer touches it.
+ * Later events (packages read, sized) carry separate records that the
+ * consumer merges in with scan_venv_apply() (scan.h). */
+#ifndef VS_SCAN_VENV_H
+#define VS_SCAN_VENV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "packages.h"
+#include "pyvenv_cfg.h"
+#include "size.h"
+
+enum venv_kind { VENV_KIND_VENV, VENV_KIND_VIRTUALENV, VENV_KIND_UV };
+
+enum venv_link { VENV_LINK_MISSING, VENV_LINK_SYMLINK, VENV_LINK_COPY };
+
+/* A tri-state for facts that may be unknown. */
+enum venv_tri { VENV_UNKNOWN = -1, VENV_NO = 0, VENV_YES = 1 };
+
+struct venv {
+	size_t id;           /* scan-wide number, given in discovery order */
+	char *path;          /* absolute, as reached from the root (not resolved) */
+	char *name;          /* last component of path */
+	enum venv_kind kind; /* uv / virtualenv / venv, from pyvenv.cfg keys */
+	const char *manager; /* static string ("poetry", "pipx", ...) or NULL */
+	dev_t dev;           /* of the env folder, as seen by the scan */
+	ino_t ino;
+
+	struct scan_cfg *cfg; /* NULL when pyvenv.cfg could not be read */
+	char *python_version; /* "3.11.7", or NULL */
+	char *implementation; /* "CPython", "PyPy", ... */
+	char *home;           /* `home` key, or NULL */
+	char *interpreter;    /* path of bin/python (or fallback) inside the env, or NULL */
+	enum venv_link link;
+	char *link_target;  /* readlink() of the interpreter when a symlink */
+	char *base_python;  /* resolved base interpreter, or NULL when unknowable */
+	bool base_exists;   /* base_python is an existing file */
+	bool broken;        /* interpreter chain does not resolve, or home missing */
+	char **problems;    /* sentences for people; owned */
+	size_t n_problems;
+	enum venv_tri system_site_packages;
+	char *prompt;  /* as the shell shows it (repr quotes removed), or NULL */
+	char *project; /* owning project folder, or NULL */
+
+	/* Filled by SCAN_EV_PACKAGES. */
+	bool packages_known;
+	char **site_packages; /* absolute paths, owned */
+	size_t n_site_packages;
+	struct scan_pkg_list packages; /* all distributions in site_packages */
+	size_t package_count;
+	bool has_pip;
+	char *pip_version;
+	int64_t last_modified; /* unix seconds; 0 when unknown */
+	bool stale;
+
+	/* Filled by SCAN_EV_SIZED. */
+	bool size_known;
+	struct scan_size size;
+};
+
+const char *venv_kind_name(enum venv_kind kind);
+const char *venv_link_name(enum venv_link link);
+
+/* Adds a problem sentence (printf style). */
+void venv_add_problem(struct venv *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+void venv_free(struct venv *v);
+
+#endif

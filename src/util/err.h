@@ -1,0 +1,23 @@
+/* Error values: functions return 0 or a negative VS_E* code and, when given
+ * a `struct vs_err *`, put a sentence for the user into it (it names the
+ * path and the reason). */
+#ifndef VS_UTIL_ERR_H
+#define VS_UTIL_ERR_H
+
+enum {
+	VS_OK = 0,
+	VS_EFAIL = -1,  /* something failed (exit 1) */
+	VS_EUSAGE = -2, /* bad usage or bad input (exit 2) */
+	VS_ENOMEM = -3,
+};
+
+struct vs_err {
+	int code;
+	char msg[1024];
+};
+
+/* Sets the message (printf style) and returns `code`. `e` may be NULL. */
+int vs_err_set(struct vs_err *e, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

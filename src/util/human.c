@@ -1,0 +1,43 @@
+#include "human.h"
+
+#include <stdio.h>
+
+void human_size(char *out, size_t n, uint64_t bytes)
+{
+	static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+	double v = (double)bytes;
+	int u = 0;
+
+	if (bytes < 1024) {
+		snprintf(out, n, "%llu B", (unsigned long long)bytes);
+		return;
+	}
+	while (v >= 1024.0 && u < 6) {
+		v /= 1024.0;
+		u++;
+	}
+	if (v < 9.95)
+		snprintf(out, n, "%.1f %s", v, units[u]);
+	else
+		snprintf(out, n, "%.0f %s", v, units[u]);
+}
+
+void human_age(char *out, size_t n, int64_t s)
+{
+	if (s < 0)
+		s = 0;
+	if (s < 5)
+		snprintf(out, n, "now");
+	else if (s < 60)
+		snprintf(out, n, "%llds", (long long)s);
+	else if (s < 3600)
+		snprintf(out, n, "%lldm", (long long)(s / 60));
+	else if (s < 86400)
+		snprintf(out, n, "%lldh", (long long)(s / 3600));
+	else if (s < 86400LL * 30)
+		snprintf(out, n, "%lldd", (long long)(s / 86400));
+	else if (s < 86400LL * 365)
+		snprintf(out, n, "%lldmo", (long long)(s / (86400LL * 30)));
+	else
+		snprintf(out, n, "%lldy", (long long)(s / (86400LL * 365)));
+}

@@ -1,0 +1,13 @@
+/* Numbers for people: sizes and ages. */
+#ifndef VS_UTIL_HUMAN_H
+#define VS_UTIL_HUMAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* "0 B", "512 B", "1.5 KiB", "18.4 GiB" (binary units, one decimal under 10). */
+void human_size(char *out, size_t n, uint64_t bytes);
+/* Age of something `seconds` old: "now", "45s", "12m", "3h", "3d", "5mo", "2y". */
+void human_age(char *out, size_t n, int64_t seconds);
+
+#endif

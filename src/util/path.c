@@ -1,0 +1,137 @@
+#include "path.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "strbuf.h"
+#include "xalloc.h"
+
+char *path_join(const char *a, const char *b)
+{
+	size_t la = strlen(a);
+
+	while (la > 1 && a[la - 1] == '/')
+		la--;
+	while (*b == '/')
+		b++;
+	if (la == 1 && a[0] == '/')
+		return xasprintf("/%s", b);
+	return xasprintf("%.*s/%s", (int)la, a, b);
+}
+
+static char *normalise(const char *abs)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = abs;
+
+	while (*p) {
+		const char *seg;
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		seg = p;
+		while (*p && *p != '/')
+			p++;
+		n = (size_t)(p - seg);
+		if (n == 0 || (n == 1 && seg[0] == '.'))
+			continue;
+		sb_addc(&sb, '/');
+		sb_add(&sb, seg, n);
+	}
+	if (sb.len == 0)
+		sb_addc(&sb, '/');
+	return sb_detach(&sb);
+}
+
+static bool has_dotdot(const char *p)
+{
+	const char *s = p;
+
+	while ((s = strstr(s, "..")) != NULL) {
+		bool start = s == p || s[-1] == '/';
+		bool end = s[2] == '\0' || s[2] == '/';
+
+		if (start && end)
+			return true;
+		s += 2;
+	}
+	return false;
+}
+
+char *path_absolute(const char *p)
+{
+	char *joined, *out;
+
+	if (p[0] == '/') {
+		joined = xstrdup(p);
+	} else {
+		char *cwd = getcwd(NULL, 0);
+
+		if (!cwd)
+			return NULL;
+		joined = path_join(cwd, p);
+		free(cwd);
+	}
+	if (has_dotdot(joined)) {
+		char *real = realpath(joined, NULL);
+
+		if (real) {
+			free(joined);
+			return real;
+		}
+	}
+	out = normalise(joined);
+	free(joined);
+	return out;
+}
+
+const char *path_basename(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	if (!s)
+		return p;
+	if (s[1] == '\0')
+		return s == p ? p : s + 1;
+	return s + 1;
+}
+
+char *path_dirname(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	if (!s)
+		return xstrdup(".");
+	if (s == p)
+		return xstrdup("/");
+	return xstrndup(p, (size_t)(s - p));
+}
+
+bool path_has_prefix(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	while (n > 1 && prefix[n - 1] == '/')
+		n--;
+	if (strncmp(path, prefix, n) != 0)
+		return false;
+	if (n == 1 && prefix[0] == '/')
+		return true;
+	return path[n] == '\0' || path[n] == '/';
+}
+
+char *path_tilde(const char *path, const char *home)
+{
+	if (home && home[0] == '/' && strcmp(home, "/") != 0 && path_has_prefix(path, home)) {
+		size_t n = strlen(home);
+
+		while (n > 1 && home[n - 1] == '/')
+			n--;
+		return xasprintf("~%s", path + n);
+	}
+	return xstrdup(path);
+}

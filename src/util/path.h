@@ -1,0 +1,26 @@
+/* Path strings. These are for naming things to the user and to the model;
+ * the walkers themselves work relative to open directory fds. */
+#ifndef VS_UTIL_PATH_H
+#define VS_UTIL_PATH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* "a" + "/" + "b" (no doubled slash). Caller frees. */
+char *path_join(const char *a, const char *b);
+/* Absolute form of `p`: relative paths are taken from the current directory;
+ * "." segments, doubled and trailing slashes are dropped; ".." is resolved
+ * lexically only when the result does not depend on symlinks (otherwise the
+ * path is canonicalised with realpath when it exists). Caller frees.
+ * Returns NULL (errno set) when the current directory cannot be read. */
+char *path_absolute(const char *p);
+/* Last component (points into `p`); "/" for "/". */
+const char *path_basename(const char *p);
+/* Copy of everything before the last component ("/" for "/x"). Caller frees. */
+char *path_dirname(const char *p);
+/* True when `path` equals `prefix` or lies below it (component-wise). */
+bool path_has_prefix(const char *path, const char *prefix);
+/* `path` with the home folder written as "~" when it lies below it. Caller frees. */
+char *path_tilde(const char *path, const char *home);
+
+#endif
