@@ -6,6 +6,15 @@
 
 #include "venv.h"
 
+/* What the packages step learns about one env (SCAN_EV_PACKAGES). */
+struct scan_pkgs_result {
+	char **site_packages;
+	size_t n_site_packages;
+	struct scan_pkg_list packages;
+	int64_t last_modified;
+	char *problem; /* a sentence to add to the env's problems, or NULL */
+};
+
 /* Builds the model of the environment at absolute path `path`, whose folder
  * is open as `envfd` (the fd stays the caller's). `home` is the user's home
  * folder (for manager detection; may be NULL). Never fails: whatever cannot

@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "../util/err.h"
+#include "inspect.h"
 #include "venv.h"
 
 struct scan_request {
@@ -60,13 +61,6 @@ struct scan_progress {
 	double elapsed;     /* seconds since scan_start */
 };
 
-struct scan_pkgs_result {
-	char **site_packages;
-	size_t n_site_packages;
-	struct scan_pkg_list packages;
-	int64_t last_modified;
-	char *problem; /* a sentence to add to the env's problems, or NULL */
-};
 
 struct scan_event {
 	enum scan_event_type type;
@@ -74,6 +68,7 @@ struct scan_event {
 	struct venv *venv;             /* FOUND */
 	struct scan_pkgs_result *pkgs; /* PACKAGES */
 	struct scan_size size;         /* SIZED */
+	bool size_failed;              /* SIZED: the env could not be opened; size unknown */
 	char *message;                 /* WARNING: names the path and the reason */
 	struct scan_progress progress; /* PROGRESS, DONE */
 };

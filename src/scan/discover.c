@@ -1,0 +1,184 @@
+/* Discovery: walks folders relative to open directory fds, reports every
+ * folder holding a regular pyvenv.cfg, and does not descend into an env,
+ * into .git, node_modules or __pycache__, or through a symlink. Subtrees are
+ * handed to idle workers so both cores walk. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../util/strbuf.h"
+#include "../util/xalloc.h"
+#include "inspect.h"
+#include "scan_internal.h"
+
+static bool pruned_name(const char *n)
+{
+	return strcmp(n, ".git") == 0 || strcmp(n, "node_modules") == 0 ||
+	       strcmp(n, "__pycache__") == 0;
+}
+
+static bool excluded(const struct scan *s, const char *name, const char *path)
+{
+	for (size_t i = 0; i < s->n_excludes; i++)
+		if (fnmatch(s->excludes[i], name, 0) == 0 || fnmatch(s->excludes[i], path, 0) == 0)
+			return true;
+	return false;
+}
+
+static const char *file_type_words(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISLNK(m))
+		return "a symbolic link";
+	if (S_ISSOCK(m))
+		return "a socket";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "a device";
+	return "not a regular file";
+}
+
+/* True when the folder holds a regular pyvenv.cfg. Anything else by that
+ * name is worth a warning: the folder is then walked as an ordinary one. */
+static bool holds_env(struct scan *s, int fd, const char *path)
+{
+	struct stat st;
+
+	if (fstatat(fd, "pyvenv.cfg", &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			scan_warn(s, "%s/pyvenv.cfg: %s", path, strerror(errno));
+		return false;
+	}
+	if (S_ISREG(st.st_mode))
+		return true;
+	scan_warn(s, "%s/pyvenv.cfg is %s, not a file: not treated as an environment", path,
+		  file_type_words(st.st_mode));
+	return false;
+}
+
+static void report_env(struct scan *s, int fd, const char *path)
+{
+	struct scan_event *ev;
+	struct venv *v;
+	struct stat st;
+
+	if (fstat(fd, &st) != 0 || !scan_claim_env(s, st.st_dev, st.st_ino))
+		return;
+	v = scan_inspect_env(fd, path, s->home);
+	v->id = atomic_fetch_add(&s->next_id, 1);
+	atomic_fetch_add(&s->envs, 1);
+	ev = xcalloc(1, sizeof(*ev));
+	ev->type = SCAN_EV_FOUND;
+	ev->id = v->id;
+	ev->venv = v;
+	/* The detail job is queued after FOUND so PACKAGES can never overtake
+	 * it; its data is copied first because FOUND hands `v` over. */
+	{
+		char *p = xstrdup(path);
+		size_t id = v->id;
+		dev_t dev = v->dev;
+		ino_t ino = v->ino;
+
+		scan_emit(s, ev);
+		scan_push_detail(s, p, id, dev, ino);
+	}
+}
+
+static void set_child_path(struct strbuf *path, size_t base_len, const char *name)
+{
+	path->len = base_len;
+	path->buf[base_len] = '\0';
+	if (base_len == 0 || path->buf[base_len - 1] != '/')
+		sb_addc(path, '/');
+	sb_adds(path, name);
+}
+
+static void walk_dir(struct scan *s, int fd, struct strbuf *path, int depth, dev_t root_dev);
+
+/* Opens one entry of `d` as a folder and walks it (here or on another worker). */
+static void visit_child(struct scan *s, DIR *d, const char *name, struct strbuf *path,
+			int depth, dev_t root_dev)
+{
+	int cfd = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (cfd < 0) {
+		/* Not a folder after all, a symlink, or gone since readdir: not ours. */
+		if (errno != ENOTDIR && errno != ELOOP && errno != ENOENT)
+			scan_warn(s, "%s: cannot open folder: %s", path->buf, strerror(errno));
+		return;
+	}
+	if (s->one_file_system && (fstat(cfd, &st) != 0 || st.st_dev != root_dev)) {
+		close(cfd);
+		return;
+	}
+	if (scan_wants_work(s))
+		scan_push_walk(s, cfd, xstrdup(path->buf), depth, root_dev);
+	else
+		walk_dir(s, cfd, path, depth, root_dev);
+}
+
+static void walk_dir(struct scan *s, int fd, struct strbuf *path, int depth, dev_t root_dev)
+{
+	size_t base_len = path->len;
+	struct dirent *de;
+	DIR *d;
+
+	atomic_fetch_add(&s->dirs, 1);
+	if (holds_env(s, fd, path->buf)) {
+		report_env(s, fd, path->buf);
+		close(fd);
+		return;
+	}
+	if ((s->max_depth >= 0 && depth >= s->max_depth) || atomic_load(&s->cancel)) {
+		close(fd);
+		return;
+	}
+	d = fdopendir(fd);
+	if (!d) {
+		scan_warn(s, "%s: cannot read folder: %s", path->buf, strerror(errno));
+		close(fd);
+		return;
+	}
+	for (errno = 0; (de = readdir(d)) != NULL; errno = 0) {
+		const char *name = de->d_name;
+
+		if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0')))
+			continue;
+		if ((atomic_fetch_add(&s->entries, 1) & 255) == 0) {
+			scan_maybe_progress(s);
+			if (atomic_load(&s->cancel))
+				break;
+		}
+		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
+			continue;
+		if (pruned_name(name))
+			continue;
+		set_child_path(path, base_len, name);
+		if (!excluded(s, name, path->buf))
+			visit_child(s, d, name, path, depth + 1, root_dev);
+		path->len = base_len;
+		path->buf[base_len] = '\0';
+	}
+	if (errno != 0)
+		scan_warn(s, "%s: error while reading folder: %s", path->buf, strerror(errno));
+	closedir(d);
+}
+
+void scan_walk(struct scan *s, struct walk_job *job)
+{
+	struct strbuf path = STRBUF_INIT;
+
+	sb_adds(&path, job->path);
+	walk_dir(s, job->fd, &path, job->depth, job->root_dev);
+	sb_free(&path);
+	free(job->path);
+	job->path = NULL;
+}

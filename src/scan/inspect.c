@@ -1,0 +1,398 @@
+/* One environment folder: what pyvenv.cfg says, what bin/python is, whether
+ * the base interpreter is still there, and which project owns the env. */
+#include "inspect.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../util/path.h"
+#include "../util/strbuf.h"
+#include "../util/xalloc.h"
+#include "places.h"
+
+/* Interpreter names tried inside an env, in order. */
+static const char *const interp_names[] = {"bin/python", "bin/python3", "Scripts/python.exe"};
+
+static void read_cfg(struct venv *v, int envfd)
+{
+	struct vs_err err = {0};
+
+	if (scan_cfg_read_at(&v->cfg, envfd, "pyvenv.cfg", &err) < 0) {
+		venv_add_problem(v, "pyvenv.cfg cannot be read: %s", err.msg);
+		v->cfg = NULL;
+		return;
+	}
+	if (v->cfg->binary)
+		venv_add_problem(v, "pyvenv.cfg is not a text file");
+	else if (v->cfg->n == 0)
+		venv_add_problem(v, "pyvenv.cfg is empty or has no key = value lines");
+	if (v->cfg->truncated)
+		venv_add_problem(v, "pyvenv.cfg is larger than %d KiB; only its start was read",
+				 SCAN_CFG_MAX_BYTES / 1024);
+}
+
+/* "3.11.7.final.0" -> "3.11.7" */
+static char *first_three_parts(const char *s)
+{
+	const char *p = s;
+	int dots = 0;
+
+	while (*p && !(*p == '.' && ++dots == 3))
+		p++;
+	return xstrndup(s, (size_t)(p - s));
+}
+
+/* Looks for lib/pythonX.Y or lib/pypyX.Y; returns "X.Y" and whether PyPy. */
+static char *version_from_lib(int envfd, bool *pypy)
+{
+	int fd = openat(envfd, "lib", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d;
+	struct dirent *de;
+	char *found = NULL;
+
+	*pypy = false;
+	if (fd < 0)
+		return NULL;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return NULL;
+	}
+	while (!found && (de = readdir(d)) != NULL) {
+		const char *n = de->d_name;
+
+		if (strncmp(n, "python", 6) == 0 && n[6] >= '0' && n[6] <= '9') {
+			found = xstrdup(n + 6);
+		} else if (strncmp(n, "pypy", 4) == 0) {
+			*pypy = true;
+			if (n[4] >= '0' && n[4] <= '9')
+				found = xstrdup(n + 4);
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+static void read_identity(struct venv *v, int envfd)
+{
+	const char *val;
+	bool pypy = false;
+	char *libver = version_from_lib(envfd, &pypy);
+
+	if (scan_cfg_get(v->cfg, "uv"))
+		v->kind = VENV_KIND_UV;
+	else if (scan_cfg_get(v->cfg, "virtualenv"))
+		v->kind = VENV_KIND_VIRTUALENV;
+	else
+		v->kind = VENV_KIND_VENV;
+
+	if ((val = scan_cfg_get(v->cfg, "version")) && *val)
+		v->python_version = xstrdup(val);
+	else if ((val = scan_cfg_get(v->cfg, "version_info")) && *val)
+		v->python_version = first_three_parts(val);
+	else if (libver)
+		v->python_version = xstrdup(libver);
+	free(libver);
+
+	if ((val = scan_cfg_get(v->cfg, "implementation")) && *val)
+		v->implementation = xstrdup(val);
+	else
+		v->implementation = xstrdup(pypy ? "PyPy" : "CPython");
+
+	if ((val = scan_cfg_get(v->cfg, "home")))
+		v->home = xstrdup(val);
+	if ((val = scan_cfg_get(v->cfg, "include-system-site-packages")))
+		v->system_site_packages = scan_cfg_is_true(val) ? VENV_YES : VENV_NO;
+	else
+		v->system_site_packages = VENV_UNKNOWN;
+	if ((val = scan_cfg_get(v->cfg, "prompt")))
+		v->prompt = scan_cfg_unquote_prompt(val);
+}
+
+static bool is_file(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Follows the symlink chain starting at `p` one link at a time. Returns the
+ * first path that does not exist (the chain is dangling), or NULL when the
+ * chain resolves or loops (*loop set). */
+static char *dangling_end(const char *p, bool *loop)
+{
+	char *cur = xstrdup(p);
+	char buf[PATH_MAX];
+
+	*loop = false;
+	for (int i = 0; i < 40; i++) {
+		struct stat st;
+		ssize_t n;
+		char *next;
+
+		if (lstat(cur, &st) != 0)
+			return cur;
+		if (!S_ISLNK(st.st_mode))
+			break;
+		n = readlink(cur, buf, sizeof(buf) - 1);
+		if (n < 0)
+			break;
+		buf[n] = '\0';
+		if (buf[0] == '/') {
+			next = xstrdup(buf);
+		} else {
+			char *dir = path_dirname(cur);
+
+			next = path_join(dir, buf);
+			free(dir);
+		}
+		free(cur);
+		cur = next;
+		if (i == 39)
+			*loop = true;
+	}
+	free(cur);
+	return NULL;
+}
+
+/* A copy interpreter: the base is `executable`, else home/<a python name>. */
+static char *base_for_copy(const struct venv *v)
+{
+	const char *exe = scan_cfg_get(v->cfg, "executable");
+	const char *iname = path_basename(v->interpreter);
+	char *cand[4] = {0};
+	char *found = NULL;
+	size_t n = 0;
+
+	if (exe && *exe)
+		return xstrdup(exe);
+	if (!v->home || !*v->home)
+		return NULL;
+	if (v->python_version) {
+		const char *dot = strchr(v->python_version, '.');
+		const char *end = dot ? strchr(dot + 1, '.') : NULL;
+		size_t len = end ? (size_t)(end - v->python_version) : strlen(v->python_version);
+
+		cand[n++] = xasprintf("%s/python%.*s", v->home, (int)len, v->python_version);
+	}
+	cand[n++] = path_join(v->home, strcmp(iname, "python.exe") == 0 ? "python" : iname);
+	cand[n++] = path_join(v->home, "python3");
+	for (size_t i = 0; i < n && !found; i++)
+		if (is_file(cand[i]))
+			found = xstrdup(cand[i]);
+	if (!found)
+		found = xstrdup(cand[0]);
+	for (size_t i = 0; i < n; i++)
+		free(cand[i]);
+	return found;
+}
+
+static void read_interpreter(struct venv *v, int envfd)
+{
+	struct stat st;
+	const char *rel = NULL;
+
+	for (size_t i = 0; i < sizeof(interp_names) / sizeof(*interp_names); i++) {
+		if (fstatat(envfd, interp_names[i], &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			rel = interp_names[i];
+			break;
+		}
+	}
+	if (!rel) {
+		v->link = VENV_LINK_MISSING;
+		venv_add_problem(v, "the interpreter bin/python is missing");
+		v->broken = true;
+		return;
+	}
+	v->interpreter = path_join(v->path, rel);
+	if (S_ISLNK(st.st_mode)) {
+		char buf[PATH_MAX];
+		ssize_t n = readlinkat(envfd, rel, buf, sizeof(buf) - 1);
+		char *real;
+
+		v->link = VENV_LINK_SYMLINK;
+		if (n >= 0) {
+			buf[n] = '\0';
+			v->link_target = xstrdup(buf);
+		}
+		real = realpath(v->interpreter, NULL);
+		if (real) {
+			v->base_python = real;
+		} else {
+			bool loop;
+
+			v->base_python = dangling_end(v->interpreter, &loop);
+			if (loop)
+				venv_add_problem(v, "%s is a symlink loop", rel);
+		}
+	} else {
+		char *base;
+
+		v->link = S_ISREG(st.st_mode) ? VENV_LINK_COPY : VENV_LINK_MISSING;
+		if (v->link == VENV_LINK_MISSING) {
+			venv_add_problem(v, "%s is not a file", rel);
+			v->broken = true;
+		}
+		base = base_for_copy(v);
+		if (base) {
+			char *real = realpath(base, NULL);
+
+			v->base_python = real ? real : xstrdup(base);
+			free(base);
+		}
+	}
+	v->base_exists = v->base_python && is_file(v->base_python);
+}
+
+static void check_health(struct venv *v)
+{
+	struct stat st;
+
+	if (v->cfg && !v->home) {
+		venv_add_problem(v, "pyvenv.cfg has no home key");
+		v->broken = true;
+	} else if (v->home && (stat(v->home, &st) != 0 || !S_ISDIR(st.st_mode))) {
+		venv_add_problem(v, "the home folder %s no longer exists", v->home);
+		v->broken = true;
+	}
+	if (v->link == VENV_LINK_SYMLINK && !v->base_exists) {
+		venv_add_problem(v, "bin/python points to %s, which does not exist",
+				 v->base_python ? v->base_python : "a missing file");
+		v->broken = true;
+	} else if (v->link == VENV_LINK_COPY && v->base_python && !v->base_exists) {
+		venv_add_problem(v, "the base interpreter %s no longer exists", v->base_python);
+		v->broken = true;
+	}
+}
+
+/* First line of a small regular file at dirfd/name, trimmed; NULL if none. */
+static char *read_first_line(int dirfd, const char *name)
+{
+	char buf[4096];
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+	ssize_t n;
+	char *s, *e;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return NULL;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	s = buf;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strcspn(s, "\r\n");
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if (e == s || memchr(s, '\0', (size_t)(e - s)))
+		return NULL;
+	return xstrndup(s, (size_t)(e - s));
+}
+
+static bool is_project_marker(const char *n)
+{
+	static const char *const markers[] = {"pyproject.toml", "setup.py", "setup.cfg",
+					      "Pipfile", ".git"};
+
+	for (size_t i = 0; i < sizeof(markers) / sizeof(*markers); i++)
+		if (strcmp(n, markers[i]) == 0)
+			return true;
+	if (strncmp(n, "requirements", 12) == 0) {
+		size_t len = strlen(n);
+
+		return len >= 16 && strcmp(n + len - 4, ".txt") == 0;
+	}
+	return false;
+}
+
+static void find_project(struct venv *v, int envfd)
+{
+	int fd;
+	DIR *d;
+	struct dirent *de;
+	bool marked = false;
+
+	v->project = read_first_line(envfd, ".project");
+	if (v->project)
+		return;
+	fd = openat(envfd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	while (!marked && (de = readdir(d)) != NULL)
+		marked = is_project_marker(de->d_name);
+	closedir(d);
+	if (marked)
+		v->project = path_dirname(v->path);
+}
+
+struct venv *scan_inspect_env(int envfd, const char *path, const char *home)
+{
+	struct venv *v = xcalloc(1, sizeof(*v));
+	struct stat st;
+
+	v->path = xstrdup(path);
+	v->name = xstrdup(path_basename(path));
+	v->manager = scan_manager_for(path, home);
+	v->system_site_packages = VENV_UNKNOWN;
+	if (fstat(envfd, &st) == 0) {
+		v->dev = st.st_dev;
+		v->ino = st.st_ino;
+	}
+	read_cfg(v, envfd);
+	read_identity(v, envfd);
+	read_interpreter(v, envfd);
+	check_health(v);
+	find_project(v, envfd);
+	return v;
+}
+
+struct scan_pkgs_result *scan_inspect_packages(int envfd, const char *path)
+{
+	struct scan_pkgs_result *r = xcalloc(1, sizeof(*r));
+	struct stat st;
+
+	r->n_site_packages = scan_site_dirs(&r->site_packages, envfd, path);
+	if (fstatat(envfd, "pyvenv.cfg", &st, AT_SYMLINK_NOFOLLOW) == 0)
+		r->last_modified = (int64_t)st.st_mtime;
+	for (size_t i = 0; i < r->n_site_packages; i++) {
+		struct vs_err err = {0};
+		int64_t m = scan_site_newest_mtime(r->site_packages[i]);
+
+		if (m > r->last_modified)
+			r->last_modified = m;
+		if (scan_packages_read(&r->packages, r->site_packages[i], &err) < 0 && !r->problem)
+			r->problem = xasprintf("site-packages cannot be read: %s", err.msg);
+	}
+	if (r->n_site_packages == 0)
+		r->problem = xstrdup("no site-packages folder found");
+	return r;
+}
+
+void scan_pkgs_result_free(struct scan_pkgs_result *r)
+{
+	if (!r)
+		return;
+	scan_free_strv(r->site_packages, r->n_site_packages);
+	scan_pkg_list_clear(&r->packages);
+	free(r->problem);
+	free(r);
+}

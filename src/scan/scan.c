@@ -1,0 +1,569 @@
+/* The scan engine: a pool of worker threads pulling jobs (walk a folder,
+ * read an env's packages and size it) and a FIFO of events for the single
+ * consumer, who is woken through an eventfd. See scan.h for the contract. */
+#include "scan.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../util/path.h"
+#include "../util/xalloc.h"
+#include "inspect.h"
+#include "places.h"
+#include "scan_internal.h"
+
+#define PROGRESS_INTERVAL_NS 100000000LL /* at most ten progress events a second */
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* ---- events ---------------------------------------------------------- */
+
+void scan_emit(struct scan *s, struct scan_event *ev)
+{
+	struct ev_node *n = xmalloc(sizeof(*n));
+	uint64_t one = 1;
+
+	n->next = NULL;
+	n->ev = ev;
+	pthread_mutex_lock(&s->ev_lock);
+	if (s->ev_tail)
+		s->ev_tail->next = n;
+	else
+		s->ev_head = n;
+	s->ev_tail = n;
+	if (write(s->evfd, &one, sizeof(one)) < 0) {
+		/* The counter cannot overflow in practice; the cond wakes waiters anyway. */
+	}
+	pthread_cond_signal(&s->ev_cond);
+	pthread_mutex_unlock(&s->ev_lock);
+}
+
+void scan_warn(struct scan *s, const char *fmt, ...)
+{
+	struct scan_event *ev = xcalloc(1, sizeof(*ev));
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	ev->type = SCAN_EV_WARNING;
+	ev->message = xmalloc((size_t)(n < 0 ? 0 : n) + 1);
+	ev->message[0] = '\0';
+	va_start(ap, fmt);
+	vsnprintf(ev->message, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
+	va_end(ap);
+	atomic_fetch_add(&s->warnings, 1);
+	scan_emit(s, ev);
+}
+
+static void fill_progress(struct scan *s, struct scan_progress *p)
+{
+	p->entries = atomic_load(&s->entries);
+	p->dirs = atomic_load(&s->dirs);
+	p->envs = atomic_load(&s->envs);
+	p->sized = atomic_load(&s->sized);
+	p->bytes = atomic_load(&s->bytes);
+	p->warnings = atomic_load(&s->warnings);
+	p->elapsed = (double)(now_ns() - s->start_ns) / 1e9;
+}
+
+void scan_maybe_progress(struct scan *s)
+{
+	int64_t t = now_ns();
+	int_fast64_t last = atomic_load(&s->last_progress_ns);
+	struct scan_event *ev;
+
+	if (t - last < PROGRESS_INTERVAL_NS ||
+	    !atomic_compare_exchange_strong(&s->last_progress_ns, &last, t))
+		return;
+	ev = xcalloc(1, sizeof(*ev));
+	ev->type = SCAN_EV_PROGRESS;
+	fill_progress(s, &ev->progress);
+	scan_emit(s, ev);
+}
+
+/* ---- jobs ------------------------------------------------------------ */
+
+bool scan_wants_work(struct scan *s)
+{
+	bool wants;
+
+	/* A racy peek is fine here: it only decides who walks a subtree. */
+	pthread_mutex_lock(&s->lock);
+	wants = s->idle > 0 && s->n_walks < (size_t)s->n_threads;
+	pthread_mutex_unlock(&s->lock);
+	return wants;
+}
+
+void scan_push_walk(struct scan *s, int fd, char *path, int depth, dev_t root_dev)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+
+	j->is_walk = true;
+	j->u.walk.fd = fd;
+	j->u.walk.path = path;
+	j->u.walk.depth = depth;
+	j->u.walk.root_dev = root_dev;
+	pthread_mutex_lock(&s->lock);
+	j->next = s->walks;
+	s->walks = j;
+	s->n_walks++;
+	pthread_cond_signal(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void scan_push_detail(struct scan *s, char *path, size_t id, dev_t dev, ino_t ino)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+
+	j->u.detail.path = path;
+	j->u.detail.id = id;
+	j->u.detail.dev = dev;
+	j->u.detail.ino = ino;
+	pthread_mutex_lock(&s->lock);
+	if (s->details_tail)
+		s->details_tail->next = j;
+	else
+		s->details = j;
+	s->details_tail = j;
+	pthread_cond_signal(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
+bool scan_claim_env(struct scan *s, dev_t dev, ino_t ino)
+{
+	bool fresh = true;
+
+	pthread_mutex_lock(&s->lock);
+	for (size_t i = 0; i < s->n_seen && fresh; i++)
+		if (s->seen[i].dev == dev && s->seen[i].ino == ino)
+			fresh = false;
+	if (fresh) {
+		s->seen = xgrow(s->seen, &s->cap_seen, s->n_seen + 1, sizeof(*s->seen));
+		s->seen[s->n_seen].dev = dev;
+		s->seen[s->n_seen].ino = ino;
+		s->n_seen++;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return fresh;
+}
+
+/* Packages, then size, of one env. Reopened by path and checked against
+ * the dev/ino seen by discovery, so a swapped folder is not measured. */
+static void run_detail(struct scan *s, struct detail_job *dj)
+{
+	struct scan_event *pe = xcalloc(1, sizeof(*pe));
+	int fd = open(dj->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (fd >= 0 && (fstat(fd, &st) != 0 || st.st_dev != dj->dev || st.st_ino != dj->ino)) {
+		close(fd);
+		fd = -1;
+		errno = ESTALE;
+	}
+	pe->type = SCAN_EV_PACKAGES;
+	pe->id = dj->id;
+	if (fd < 0) {
+		pe->pkgs = xcalloc(1, sizeof(*pe->pkgs));
+		pe->pkgs->problem = xasprintf("the environment changed or vanished during the scan (%s)",
+					      strerror(errno));
+	} else {
+		pe->pkgs = scan_inspect_packages(fd, dj->path);
+	}
+	scan_emit(s, pe);
+	if (!s->no_size) {
+		struct scan_event *se = xcalloc(1, sizeof(*se));
+
+		se->type = SCAN_EV_SIZED;
+		se->id = dj->id;
+		if (fd < 0 || scan_size_tree(&se->size, fd, &s->cancel) < 0)
+			se->size_failed = true;
+		else
+			atomic_fetch_add(&s->bytes, se->size.size_bytes);
+		atomic_fetch_add(&s->sized, 1);
+		scan_emit(s, se);
+	}
+	if (fd >= 0)
+		close(fd);
+	free(dj->path);
+}
+
+static void drop_job(struct job *j)
+{
+	if (j->is_walk) {
+		close(j->u.walk.fd);
+		free(j->u.walk.path);
+	} else {
+		free(j->u.detail.path);
+	}
+	free(j);
+}
+
+/* Takes the next job, or returns NULL when all work is done. */
+static struct job *take_job(struct scan *s)
+{
+	struct job *j = NULL;
+
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		if (s->walks) {
+			j = s->walks;
+			s->walks = j->next;
+			s->n_walks--;
+		} else if (s->details) {
+			j = s->details;
+			s->details = j->next;
+			if (!s->details)
+				s->details_tail = NULL;
+		}
+		if (j) {
+			s->active++;
+			break;
+		}
+		if (s->active == 0 || s->finished) {
+			s->finished = true;
+			pthread_cond_broadcast(&s->cond);
+			break;
+		}
+		s->idle++;
+		pthread_cond_wait(&s->cond, &s->lock);
+		s->idle--;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return j;
+}
+
+static void finish_job(struct scan *s)
+{
+	pthread_mutex_lock(&s->lock);
+	s->active--;
+	if (s->active == 0 && !s->walks && !s->details)
+		pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void *worker(void *arg)
+{
+	struct scan *s = arg;
+	struct job *j;
+
+	while ((j = take_job(s)) != NULL) {
+		if (atomic_load(&s->cancel))
+			drop_job(j);
+		else if (j->is_walk)
+			scan_walk(s, &j->u.walk), free(j);
+		else
+			run_detail(s, &j->u.detail), free(j);
+		finish_job(s);
+	}
+	/* Exactly one worker queues DONE, after every job has ended. */
+	pthread_mutex_lock(&s->lock);
+	if (!s->done_queued) {
+		struct scan_event *ev = xcalloc(1, sizeof(*ev));
+
+		s->done_queued = true;
+		ev->type = SCAN_EV_DONE;
+		fill_progress(s, &ev->progress);
+		scan_emit(s, ev);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+/* ---- the public side -------------------------------------------------- */
+
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	/* One fd per level of a deep walk, per worker: ask for what we may have. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static char **copy_strv(const char *const *v, size_t n)
+{
+	char **out = n ? xcalloc(n, sizeof(*out)) : NULL;
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = xstrdup(v[i]);
+	return out;
+}
+
+/* Opens every root; on the first bad one, says why and closes the rest. */
+static int open_roots(struct scan *s, const struct scan_request *req, int *fds, dev_t *devs,
+		      struct vs_err *err)
+{
+	for (size_t i = 0; i < req->n_roots; i++) {
+		const char *r = req->roots[i];
+		char *abs = path_absolute(r);
+		struct stat st;
+		int fd;
+
+		fds[i] = -1;
+		if (!abs) {
+			vs_err_set(err, VS_EFAIL, "%s: cannot read the current folder: %s", r,
+				   strerror(errno));
+			goto fail;
+		}
+		if (stat(abs, &st) != 0) {
+			if (errno == ENOENT)
+				vs_err_set(err, VS_EUSAGE, "%s: no such folder", r);
+			else
+				vs_err_set(err, VS_EUSAGE, "%s: %s", r, strerror(errno));
+			free(abs);
+			goto fail;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			vs_err_set(err, VS_EUSAGE, "%s: not a folder", r);
+			free(abs);
+			goto fail;
+		}
+		fd = open(abs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0) {
+			vs_err_set(err, VS_EUSAGE, "%s: cannot open folder: %s", r, strerror(errno));
+			free(abs);
+			goto fail;
+		}
+		fds[i] = fd;
+		devs[i] = st.st_dev;
+		s->roots[i] = abs;
+	}
+	return 0;
+fail:
+	for (size_t i = 0; i < req->n_roots; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return VS_EUSAGE;
+}
+
+static void queue_roots(struct scan *s, int *fds, dev_t *devs)
+{
+	for (size_t i = 0; i < s->n_roots; i++) {
+		struct stat st;
+		bool dup = false;
+
+		/* The same folder given twice (or "." inside the list of central
+		 * places) is walked once. */
+		if (fstat(fds[i], &st) == 0) {
+			for (size_t k = 0; k < i && !dup; k++) {
+				struct stat sk;
+
+				dup = fds[k] >= 0 && fstat(fds[k], &sk) == 0 && sk.st_dev == st.st_dev &&
+				      sk.st_ino == st.st_ino;
+			}
+		}
+		if (dup) {
+			close(fds[i]);
+			fds[i] = -1;
+			continue;
+		}
+		scan_push_walk(s, fds[i], xstrdup(s->roots[i]), 0, devs[i]);
+	}
+}
+
+static void scan_destroy(struct scan *s)
+{
+	scan_free_strv(s->roots, s->n_roots);
+	scan_free_strv(s->excludes, s->n_excludes);
+	free(s->home);
+	free(s->seen);
+	free(s->threads);
+	if (s->evfd >= 0)
+		close(s->evfd);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->cond);
+	pthread_mutex_destroy(&s->ev_lock);
+	pthread_cond_destroy(&s->ev_cond);
+	free(s);
+}
+
+struct scan *scan_start(const struct scan_request *req, struct vs_err *err)
+{
+	struct scan *s = xcalloc(1, sizeof(*s));
+	int *fds = xcalloc(req->n_roots ? req->n_roots : 1, sizeof(*fds));
+	dev_t *devs = xcalloc(req->n_roots ? req->n_roots : 1, sizeof(*devs));
+	const char *home = req->home ? req->home : getenv("HOME");
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->cond, NULL);
+	pthread_mutex_init(&s->ev_lock, NULL);
+	pthread_cond_init(&s->ev_cond, NULL);
+	s->evfd = -1;
+	s->n_roots = req->n_roots;
+	s->roots = xcalloc(req->n_roots ? req->n_roots : 1, sizeof(*s->roots));
+	s->excludes = copy_strv(req->excludes, req->n_excludes);
+	s->n_excludes = req->n_excludes;
+	s->max_depth = req->max_depth;
+	s->one_file_system = req->one_file_system;
+	s->no_size = req->no_size;
+	s->home = home && *home ? xstrdup(home) : NULL;
+	s->start_ns = now_ns();
+	atomic_store(&s->last_progress_ns, s->start_ns);
+
+	if (req->n_roots == 0) {
+		vs_err_set(err, VS_EUSAGE, "nothing to scan: no folder given");
+		goto fail;
+	}
+	if (open_roots(s, req, fds, devs, err) < 0)
+		goto fail;
+	s->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (s->evfd < 0) {
+		vs_err_set(err, VS_EFAIL, "cannot create an eventfd: %s", strerror(errno));
+		for (size_t i = 0; i < req->n_roots; i++)
+			close(fds[i]);
+		goto fail;
+	}
+	raise_fd_limit();
+	queue_roots(s, fds, devs);
+	s->n_threads = req->threads > 0 ? req->threads : (int)(cores > 0 ? cores : 1);
+	if (s->n_threads > 64)
+		s->n_threads = 64;
+	s->threads = xcalloc((size_t)s->n_threads, sizeof(*s->threads));
+	for (int i = 0; i < s->n_threads; i++) {
+		if (pthread_create(&s->threads[i], NULL, worker, s) != 0)
+			vs_die("cannot start a scan thread");
+	}
+	free(fds);
+	free(devs);
+	return s;
+fail:
+	free(fds);
+	free(devs);
+	scan_destroy(s);
+	return NULL;
+}
+
+int scan_fd(const struct scan *s) { return s->evfd; }
+
+/* Pops the head; caller holds ev_lock. Keeps the eventfd readable exactly
+ * while events are pending. */
+static struct scan_event *pop_locked(struct scan *s)
+{
+	struct ev_node *n = s->ev_head;
+	struct scan_event *ev;
+	uint64_t count;
+
+	if (!n)
+		return NULL;
+	s->ev_head = n->next;
+	if (!s->ev_head) {
+		s->ev_tail = NULL;
+		if (read(s->evfd, &count, sizeof(count)) < 0) {
+			/* EAGAIN: already reset. */
+		}
+	}
+	ev = n->ev;
+	free(n);
+	if (ev->type == SCAN_EV_DONE)
+		s->done_taken = true;
+	return ev;
+}
+
+struct scan_event *scan_next(struct scan *s)
+{
+	struct scan_event *ev;
+
+	pthread_mutex_lock(&s->ev_lock);
+	ev = pop_locked(s);
+	pthread_mutex_unlock(&s->ev_lock);
+	return ev;
+}
+
+struct scan_event *scan_wait(struct scan *s)
+{
+	struct scan_event *ev;
+
+	pthread_mutex_lock(&s->ev_lock);
+	while (!s->ev_head && !s->done_taken)
+		pthread_cond_wait(&s->ev_cond, &s->ev_lock);
+	ev = pop_locked(s);
+	pthread_mutex_unlock(&s->ev_lock);
+	return ev;
+}
+
+void scan_cancel(struct scan *s) { atomic_store(&s->cancel, true); }
+
+void scan_free(struct scan *s)
+{
+	struct ev_node *n;
+
+	if (!s)
+		return;
+	scan_cancel(s);
+	for (int i = 0; i < s->n_threads; i++)
+		pthread_join(s->threads[i], NULL);
+	while ((n = s->ev_head) != NULL) {
+		s->ev_head = n->next;
+		scan_event_free(n->ev);
+		free(n);
+	}
+	scan_destroy(s);
+}
+
+void scan_event_free(struct scan_event *ev)
+{
+	if (!ev)
+		return;
+	venv_free(ev->venv);
+	scan_pkgs_result_free(ev->pkgs);
+	free(ev->message);
+	free(ev);
+}
+
+static void apply_packages(struct venv *v, struct scan_pkgs_result *r, int stale_days, time_t now)
+{
+	v->packages_known = true;
+	v->site_packages = r->site_packages;
+	v->n_site_packages = r->n_site_packages;
+	r->site_packages = NULL;
+	r->n_site_packages = 0;
+	v->packages = r->packages;
+	memset(&r->packages, 0, sizeof(r->packages));
+	v->package_count = v->packages.n;
+	for (size_t i = 0; i < v->packages.n; i++) {
+		const struct scan_package *p = &v->packages.items[i];
+
+		if (!v->has_pip && p->canonical && strcmp(p->canonical, "pip") == 0) {
+			v->has_pip = true;
+			v->pip_version = p->version ? xstrdup(p->version) : NULL;
+		}
+	}
+	v->last_modified = r->last_modified;
+	if (now == 0)
+		now = time(NULL);
+	v->stale = v->last_modified > 0 &&
+		   (int64_t)now - v->last_modified > (int64_t)stale_days * 86400;
+	if (r->problem)
+		venv_add_problem(v, "%s", r->problem);
+}
+
+void scan_venv_apply(struct venv *v, struct scan_event *ev, int stale_days, time_t now)
+{
+	if (!v || !ev || v->id != ev->id)
+		return;
+	if (ev->type == SCAN_EV_PACKAGES && ev->pkgs) {
+		apply_packages(v, ev->pkgs, stale_days, now);
+	} else if (ev->type == SCAN_EV_SIZED) {
+		v->size_known = !ev->size_failed;
+		v->size = ev->size;
+	}
+}

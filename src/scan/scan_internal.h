@@ -1,0 +1,105 @@
+/* Private to src/scan/scan.c and src/scan/discover.c: the engine's state,
+ * shared by the worker threads. Nothing outside src/scan/ includes this. */
+#ifndef VS_SCAN_SCAN_INTERNAL_H
+#define VS_SCAN_SCAN_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "scan.h"
+
+/* A folder to walk: its fd is open and owned by the job. */
+struct walk_job {
+	int fd;
+	char *path;
+	int depth;
+	dev_t root_dev;
+};
+
+/* An env to read packages of and size: reopened by path, checked by dev/ino. */
+struct detail_job {
+	char *path;
+	size_t id;
+	dev_t dev;
+	ino_t ino;
+};
+
+struct job {
+	struct job *next;
+	bool is_walk;
+	union {
+		struct walk_job walk;
+		struct detail_job detail;
+	} u;
+};
+
+struct env_key {
+	dev_t dev;
+	ino_t ino;
+};
+
+struct ev_node {
+	struct ev_node *next;
+	struct scan_event *ev;
+};
+
+struct scan {
+	/* The request, deep-copied. */
+	char **roots; /* absolute */
+	size_t n_roots;
+	char **excludes;
+	size_t n_excludes;
+	int max_depth;
+	bool one_file_system;
+	bool no_size;
+	char *home;
+
+	/* Work: walk jobs (a stack) come before detail jobs (a FIFO). */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct job *walks;
+	size_t n_walks;
+	struct job *details, *details_tail;
+	int active;  /* workers running a job */
+	int idle;    /* workers waiting for a job */
+	bool finished;
+	struct env_key *seen; /* envs already reported (a root inside another root) */
+	size_t n_seen, cap_seen;
+	pthread_t *threads;
+	int n_threads;
+	atomic_bool cancel;
+
+	/* Events, FIFO. The eventfd is readable exactly while the queue is not
+	 * empty: both change under ev_lock. */
+	pthread_mutex_t ev_lock;
+	pthread_cond_t ev_cond;
+	struct ev_node *ev_head, *ev_tail;
+	int evfd;
+	bool done_queued, done_taken;
+
+	/* Progress. */
+	atomic_uint_fast64_t entries, dirs, envs, sized, bytes, warnings;
+	atomic_size_t next_id;
+	atomic_int_fast64_t last_progress_ns;
+	int64_t start_ns;
+};
+
+/* Engine services used by the walker (scan.c). */
+void scan_emit(struct scan *s, struct scan_event *ev);
+void scan_warn(struct scan *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void scan_maybe_progress(struct scan *s);
+/* True when another worker is idle and would take a walk job. */
+bool scan_wants_work(struct scan *s);
+/* Hands a folder over to the pool (takes ownership of fd and path). */
+void scan_push_walk(struct scan *s, int fd, char *path, int depth, dev_t root_dev);
+/* Records an env; false when it was already reported through another root. */
+bool scan_claim_env(struct scan *s, dev_t dev, ino_t ino);
+/* Queues the packages + size step for env `id` (takes ownership of path). */
+void scan_push_detail(struct scan *s, char *path, size_t id, dev_t dev, ino_t ino);
+
+/* The walker (discover.c): walks job->fd and below, closes the fd. */
+void scan_walk(struct scan *s, struct walk_job *job);
+
+#endif

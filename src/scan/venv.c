@@ -1,0 +1,81 @@
+#include "venv.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../util/xalloc.h"
+
+const char *venv_kind_name(enum venv_kind kind)
+{
+	switch (kind) {
+	case VENV_KIND_UV:
+		return "uv";
+	case VENV_KIND_VIRTUALENV:
+		return "virtualenv";
+	case VENV_KIND_VENV:
+		break;
+	}
+	return "venv";
+}
+
+const char *venv_link_name(enum venv_link link)
+{
+	switch (link) {
+	case VENV_LINK_SYMLINK:
+		return "symlink";
+	case VENV_LINK_COPY:
+		return "copy";
+	case VENV_LINK_MISSING:
+		break;
+	}
+	return "missing";
+}
+
+void venv_add_problem(struct venv *v, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *s;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	s = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	v->problems = xrealloc(v->problems, (v->n_problems + 1) * sizeof(*v->problems));
+	v->problems[v->n_problems++] = s;
+}
+
+static void free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void venv_free(struct venv *v)
+{
+	if (!v)
+		return;
+	free(v->path);
+	free(v->name);
+	scan_cfg_free(v->cfg);
+	free(v->python_version);
+	free(v->implementation);
+	free(v->home);
+	free(v->interpreter);
+	free(v->link_target);
+	free(v->base_python);
+	free_strv(v->problems, v->n_problems);
+	free(v->prompt);
+	free(v->project);
+	free_strv(v->site_packages, v->n_site_packages);
+	scan_pkg_list_clear(&v->packages);
+	free(v->pip_version);
+	free(v);
+}
