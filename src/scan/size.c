@@ -1,0 +1,238 @@
+/* Sizing a tree the way GNU du does (du -sbx, du -sx --block-size=1) and
+ * counting its non-directories the way `find ! -type d` does.
+ *
+ * The walk is depth-first and relative to directory fds: each level keeps
+ * one open DIR while its subdirectories are visited, so nothing depends on
+ * path lengths or on the current directory. */
+#include "size.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../util/err.h"
+#include "../util/xalloc.h"
+
+/* Checking the cancel flag costs an atomic load; every 256 entries keeps a
+ * cancelled walk short without touching it per file. */
+#define CANCEL_EVERY 256u
+
+/* (st_dev, st_ino) of hard-linked files already counted. Open addressing
+ * with linear probing; `used` marks taken slots because no key value is
+ * guaranteed to be free. */
+struct ino_slot {
+	dev_t dev;
+	ino_t ino;
+	int used;
+};
+
+struct ino_set {
+	struct ino_slot *slots;
+	size_t cap; /* a power of two, or 0 before the first insert */
+	size_t len;
+};
+
+struct walk {
+	struct scan_size *out;
+	const atomic_bool *cancel;
+	dev_t root_dev;
+	struct ino_set seen;
+	unsigned tick;
+	int stop; /* set once cancel was seen: unwind without more work */
+};
+
+static size_t ino_hash(dev_t dev, ino_t ino)
+{
+	uint64_t h = (uint64_t)ino ^ ((uint64_t)dev * 0x9e3779b97f4a7c15ull);
+
+	/* splitmix64 finaliser: inode numbers are often sequential, and a
+	 * power-of-two table would otherwise use only their low bits. */
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebull;
+	h ^= h >> 31;
+	return (size_t)h;
+}
+
+/* The slot holding the key, or the empty slot where it belongs. */
+static size_t ino_find(const struct ino_slot *slots, size_t cap, dev_t dev, ino_t ino)
+{
+	size_t i = ino_hash(dev, ino) & (cap - 1);
+
+	while (slots[i].used && !(slots[i].dev == dev && slots[i].ino == ino))
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+static void ino_grow(struct ino_set *s)
+{
+	size_t ncap = s->cap ? s->cap * 2 : 64;
+	struct ino_slot *n = xcalloc(ncap, sizeof(*n));
+	size_t i;
+
+	for (i = 0; i < s->cap; i++) {
+		const struct ino_slot *o = &s->slots[i];
+
+		if (o->used)
+			n[ino_find(n, ncap, o->dev, o->ino)] = *o;
+	}
+	free(s->slots);
+	s->slots = n;
+	s->cap = ncap;
+}
+
+/* Adds the key; returns 1 when it was new, 0 when already present. */
+static int ino_add(struct ino_set *s, dev_t dev, ino_t ino)
+{
+	size_t i;
+
+	/* Keep the load under one half so probe runs stay short. */
+	if ((s->len + 1) * 2 > s->cap)
+		ino_grow(s);
+	i = ino_find(s->slots, s->cap, dev, ino);
+	if (s->slots[i].used)
+		return 0;
+	s->slots[i].dev = dev;
+	s->slots[i].ino = ino;
+	s->slots[i].used = 1;
+	s->len++;
+	return 1;
+}
+
+static void ino_free(struct ino_set *s)
+{
+	free(s->slots);
+	s->slots = NULL;
+	s->cap = s->len = 0;
+}
+
+static void add_sizes(struct scan_size *out, const struct stat *st)
+{
+	/* du -b takes st_size of every counted entry (directories too, in
+	 * coreutils up to 9.1); du -B1 takes 512-byte blocks, whatever
+	 * st_blksize says. */
+	if (st->st_size > 0)
+		out->size_bytes += (uint64_t)st->st_size;
+	if (st->st_blocks > 0)
+		out->disk_bytes += (uint64_t)st->st_blocks * 512u;
+}
+
+static int cancelled(struct walk *w)
+{
+	if (w->stop)
+		return 1;
+	if (w->cancel && (w->tick++ % CANCEL_EVERY) == 0 && atomic_load(w->cancel))
+		w->stop = 1;
+	return w->stop;
+}
+
+static void walk_dir(struct walk *w, int fd);
+
+/* One directory entry `name` (readdir type `dtype`) of the directory open
+ * as `pfd`. */
+static void visit(struct walk *w, int pfd, const char *name, unsigned char dtype)
+{
+	struct stat st;
+	int fd;
+
+	if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		/* Vanished, or no search permission in the parent: du skips
+		 * its size too. find still lists a name it cannot stat, so a
+		 * non-directory that is there (d_type says so) still counts. */
+		if (errno != ENOENT && dtype != DT_UNKNOWN && dtype != DT_DIR)
+			w->out->files++;
+		w->out->errors++;
+		return;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		/* find lists every name, hard link or not, and find -xdev still
+		 * lists an entry that is itself on another filesystem. */
+		w->out->files++;
+		if (st.st_dev != w->root_dev)
+			return;
+		if (st.st_nlink > 1 && !ino_add(&w->seen, st.st_dev, st.st_ino))
+			return;
+		add_sizes(w->out, &st);
+		return;
+	}
+	/* du -x leaves out a mount point entirely, its own size included. */
+	if (st.st_dev != w->root_dev)
+		return;
+	/* du counts an unreadable directory's own size (FTS_DNR). */
+	add_sizes(w->out, &st);
+	fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		/* EACCES, ENOENT (vanished), ELOOP (swapped for a symlink),
+		 * EMFILE (very deep tree): count it and go on. */
+		w->out->errors++;
+		return;
+	}
+	walk_dir(w, fd);
+}
+
+/* Walks the directory open as `fd` and closes it. */
+static void walk_dir(struct walk *w, int fd)
+{
+	DIR *d = fdopendir(fd);
+	struct dirent *de;
+
+	if (!d) {
+		close(fd);
+		w->out->errors++;
+		return;
+	}
+	for (;;) {
+		const char *n;
+
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			if (errno != 0)
+				w->out->errors++;
+			break;
+		}
+		n = de->d_name;
+		if (n[0] == '.' && (n[1] == '\0' || (n[1] == '.' && n[2] == '\0')))
+			continue;
+		if (cancelled(w))
+			break;
+		visit(w, dirfd(d), n, de->d_type);
+		if (w->stop)
+			break;
+	}
+	closedir(d);
+}
+
+int scan_size_tree(struct scan_size *out, int dirfd, const atomic_bool *cancel)
+{
+	struct walk w;
+	struct stat st;
+	int fd;
+
+	memset(out, 0, sizeof(*out));
+	if (fstat(dirfd, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		out->errors = 1;
+		return VS_EFAIL;
+	}
+	add_sizes(out, &st);
+	/* A fresh open of "." rather than dup(): a dup shares the caller's
+	 * read position, which readdir would move. */
+	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		out->errors = 1;
+		return VS_EFAIL;
+	}
+	memset(&w, 0, sizeof(w));
+	w.out = out;
+	w.cancel = cancel;
+	w.root_dev = st.st_dev;
+	walk_dir(&w, fd);
+	ino_free(&w.seen);
+	return VS_OK;
+}
