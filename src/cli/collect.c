@@ -1,0 +1,118 @@
+#include "collect.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../scan/places.h"
+#include "../scan/scan.h"
+#include "../util/xalloc.h"
+
+const char *cli_home(void)
+{
+	const char *h = getenv("HOME");
+
+	return h && *h ? h : NULL;
+}
+
+/* The venvs indexed by id while the scan runs (ids are dense from 0, but
+ * FOUND events of two workers may arrive out of order). */
+struct by_id {
+	struct venv **v;
+	size_t n, cap;
+};
+
+static void put(struct by_id *t, struct venv *v)
+{
+	if (v->id >= t->n) {
+		t->v = xgrow(t->v, &t->cap, v->id + 1, sizeof(*t->v));
+		memset(t->v + t->n, 0, (v->id + 1 - t->n) * sizeof(*t->v));
+		t->n = v->id + 1;
+	}
+	t->v[v->id] = v;
+}
+
+static void consume(struct scan *s, struct by_id *t, struct cli_result *out, int stale_days)
+{
+	struct scan_event *ev;
+
+	while ((ev = scan_wait(s)) != NULL) {
+		switch (ev->type) {
+		case SCAN_EV_FOUND:
+			put(t, ev->venv);
+			ev->venv = NULL;
+			break;
+		case SCAN_EV_PACKAGES:
+		case SCAN_EV_SIZED:
+			if (ev->id < t->n)
+				scan_venv_apply(t->v[ev->id], ev, stale_days, out->now);
+			break;
+		case SCAN_EV_WARNING:
+			out->warnings++;
+			fprintf(stderr, "venvscope: warning: %s\n", ev->message);
+			break;
+		case SCAN_EV_PROGRESS:
+		case SCAN_EV_DONE:
+			break;
+		}
+		scan_event_free(ev);
+	}
+}
+
+int cli_collect(struct cli_result *out, const struct cli_opts *o, struct vs_err *err)
+{
+	struct scan_request req = {0};
+	struct by_id t = {0};
+	char **central = NULL;
+	size_t n_central = 0;
+	const char **roots;
+	size_t n_roots = 0;
+	struct scan *s;
+
+	memset(out, 0, sizeof(*out));
+	out->now = time(NULL);
+	if (o->n_roots == 0)
+		n_central = scan_central_places(&central, cli_home());
+	roots = xcalloc(o->n_roots + n_central + 1, sizeof(*roots));
+	if (o->n_roots == 0)
+		roots[n_roots++] = ".";
+	for (size_t i = 0; i < o->n_roots; i++)
+		roots[n_roots++] = o->roots[i];
+	for (size_t i = 0; i < n_central; i++)
+		roots[n_roots++] = central[i];
+
+	req.roots = roots;
+	req.n_roots = n_roots;
+	req.excludes = (const char *const *)o->excludes;
+	req.n_excludes = o->n_excludes;
+	req.max_depth = o->depth;
+	req.one_file_system = o->one_file_system;
+	req.no_size = o->no_size;
+	req.stale_days = o->stale_days;
+	req.threads = o->threads;
+	req.now = out->now;
+	req.home = cli_home();
+	s = scan_start(&req, err);
+	free(roots);
+	scan_free_strv(central, n_central);
+	if (!s)
+		return err->code ? err->code : VS_EFAIL;
+	consume(s, &t, out, o->stale_days);
+	scan_free(s);
+
+	out->venvs = xcalloc(t.n + 1, sizeof(*out->venvs));
+	for (size_t i = 0; i < t.n; i++)
+		if (t.v[i])
+			out->venvs[out->n++] = t.v[i];
+	free(t.v);
+	return 0;
+}
+
+void cli_result_free(struct cli_result *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		venv_free(r->venvs[i]);
+	free(r->venvs);
+	r->venvs = NULL;
+	r->n = 0;
+}

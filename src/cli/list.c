@@ -1,0 +1,109 @@
+/* venvscope list: every environment under the roots, as a table or JSON. */
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "../scan/sort.h"
+#include "cli.h"
+#include "collect.h"
+#include "json.h"
+#include "table.h"
+
+static const char list_usage[] =
+	"usage: venvscope list [OPTIONS] [ROOT...]\n"
+	"\n"
+	"Finds every Python virtual environment (a folder holding pyvenv.cfg) under\n"
+	"each ROOT and prints one row per environment. With no ROOT: the current\n"
+	"folder and every central place that exists (~/venvs, ~/.venvs,\n"
+	"$WORKON_HOME or ~/.virtualenvs, pipenv, poetry, pipx, hatch,\n"
+	"pyenv-virtualenv, uv tools).\n"
+	"\n"
+	"  --json               a JSON array, one object per environment\n"
+	"  --sort KEY           size (largest first), name, age (oldest first),\n"
+	"                       python (oldest first) or path (default)\n"
+	"  --reverse            reverse the order\n"
+	"  --depth N            look at most N levels below each ROOT (ROOT is 0)\n"
+	"  --exclude GLOB       skip folders whose name or path matches (repeatable)\n"
+	"  -x, --one-file-system  stay on each ROOT's filesystem\n"
+	"  --no-size            do not measure sizes (faster)\n"
+	"  --stale-days N       untouched for more than N days is stale (default 90)\n"
+	"  --threads N          worker threads (default: one per core)\n"
+	"  -h, --help           this text\n"
+	"\n"
+	"Exit status: 0 ok, 1 something failed, 2 bad usage or a ROOT that is not a folder.\n";
+
+int cli_exit_code(int err)
+{
+	if (err == 0)
+		return CLI_EXIT_OK;
+	return err == VS_EUSAGE ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+}
+
+int cli_print_json(cJSON *doc)
+{
+	char *text = cJSON_Print(doc);
+	int rc = CLI_EXIT_OK;
+
+	cJSON_Delete(doc);
+	if (!text || printf("%s\n", text) < 0 || fflush(stdout) != 0) {
+		perror("venvscope: cannot write the output");
+		rc = CLI_EXIT_FAIL;
+	}
+	free(text);
+	return rc;
+}
+
+/* Columns of the terminal on stdout; $COLUMNS when not a terminal; 0 (no
+ * limit) when neither says. */
+static size_t out_width(void)
+{
+	struct winsize ws;
+	const char *c = getenv("COLUMNS");
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (c && atoi(c) > 0)
+		return (size_t)atoi(c);
+	return 0;
+}
+
+int cli_list(int argc, char **argv)
+{
+	struct vs_err err = {0};
+	struct cli_opts o;
+	struct cli_result r;
+	int rc;
+
+	if (cli_parse_opts(&o, argc, argv, true, &err) < 0) {
+		fprintf(stderr, "venvscope list: %s\n", err.msg);
+		cli_opts_free(&o);
+		return CLI_EXIT_USAGE;
+	}
+	if (o.help) {
+		fputs(list_usage, stdout);
+		cli_opts_free(&o);
+		return CLI_EXIT_OK;
+	}
+	rc = cli_collect(&r, &o, &err);
+	if (rc < 0) {
+		fprintf(stderr, "venvscope list: %s\n", err.msg);
+		cli_opts_free(&o);
+		return cli_exit_code(rc);
+	}
+	scan_sort_venvs(r.venvs, r.n, (enum scan_sort)o.sort, o.reverse);
+	if (o.json) {
+		cJSON *arr = cJSON_CreateArray();
+
+		for (size_t i = 0; i < r.n; i++)
+			cJSON_AddItemToArray(arr, cli_json_venv(r.venvs[i], 0));
+		rc = cli_print_json(arr);
+	} else {
+		cli_print_table(stdout, r.venvs, r.n, out_width(), r.now, cli_home());
+		rc = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+	}
+	cli_result_free(&r);
+	cli_opts_free(&o);
+	return rc;
+}

@@ -1,0 +1,131 @@
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../scan/sort.h"
+#include "../util/xalloc.h"
+
+enum { OPT_NO_SIZE = 256, OPT_STALE_DAYS, OPT_THREADS, OPT_SORT, OPT_REVERSE, OPT_EXCLUDE,
+       OPT_DEPTH };
+
+static const struct option long_opts[] = {
+	{"json", no_argument, NULL, 'j'},
+	{"depth", required_argument, NULL, OPT_DEPTH},
+	{"exclude", required_argument, NULL, OPT_EXCLUDE},
+	{"one-file-system", no_argument, NULL, 'x'},
+	{"no-size", no_argument, NULL, OPT_NO_SIZE},
+	{"stale-days", required_argument, NULL, OPT_STALE_DAYS},
+	{"threads", required_argument, NULL, OPT_THREADS},
+	{"sort", required_argument, NULL, OPT_SORT},
+	{"reverse", no_argument, NULL, OPT_REVERSE},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static int parse_int(const char *s, int min, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > INT_MAX)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static void push(char ***v, size_t *n, char *s)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = s;
+}
+
+static int handle(struct cli_opts *o, int c, bool with_sort, struct vs_err *err)
+{
+	switch (c) {
+	case 'j':
+		o->json = true;
+		return 0;
+	case 'x':
+		o->one_file_system = true;
+		return 0;
+	case 'h':
+		o->help = true;
+		return 0;
+	case OPT_NO_SIZE:
+		o->no_size = true;
+		return 0;
+	case OPT_EXCLUDE:
+		push(&o->excludes, &o->n_excludes, optarg);
+		return 0;
+	case OPT_DEPTH:
+		if (parse_int(optarg, 0, &o->depth) == 0)
+			return 0;
+		return vs_err_set(err, VS_EUSAGE, "--depth wants a number of levels (0 or more), not '%s'",
+				  optarg);
+	case OPT_STALE_DAYS:
+		if (parse_int(optarg, 0, &o->stale_days) == 0)
+			return 0;
+		return vs_err_set(err, VS_EUSAGE, "--stale-days wants a number of days, not '%s'", optarg);
+	case OPT_THREADS:
+		if (parse_int(optarg, 1, &o->threads) == 0)
+			return 0;
+		return vs_err_set(err, VS_EUSAGE, "--threads wants a number above 0, not '%s'", optarg);
+	case OPT_SORT:
+		if (with_sort && (o->sort = scan_sort_parse(optarg)) >= 0)
+			return 0;
+		if (!with_sort)
+			break;
+		return vs_err_set(err, VS_EUSAGE,
+				  "--sort wants one of size, name, age, python, path; not '%s'", optarg);
+	case OPT_REVERSE:
+		if (!with_sort)
+			break;
+		o->reverse = true;
+		return 0;
+	default:
+		break;
+	}
+	return vs_err_set(err, VS_EUSAGE, "unknown option (see --help)");
+}
+
+int cli_parse_opts(struct cli_opts *o, int argc, char **argv, bool with_sort, struct vs_err *err)
+{
+	int c, idx;
+
+	memset(o, 0, sizeof(*o));
+	o->depth = -1;
+	o->stale_days = 90;
+	o->sort = SCAN_SORT_PATH;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "jxh", long_opts, &idx)) != -1) {
+		if (c == '?') {
+			const char *bad = argv[optind - 1];
+
+			return vs_err_set(err, VS_EUSAGE, "%s: unknown option or missing value (see %s --help)",
+					  bad, argv[0]);
+		}
+		if (handle(o, c, with_sort, err) < 0) {
+			if (strcmp(err->msg, "unknown option (see --help)") == 0)
+				vs_err_set(err, VS_EUSAGE, "%s: not an option of %s (see --help)",
+					   argv[optind - 1], argv[0]);
+			return VS_EUSAGE;
+		}
+	}
+	for (int i = optind; i < argc; i++)
+		push(&o->roots, &o->n_roots, argv[i]);
+	return 0;
+}
+
+void cli_opts_free(struct cli_opts *o)
+{
+	free(o->roots);
+	free(o->excludes);
+	o->roots = o->excludes = NULL;
+}

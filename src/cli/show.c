@@ -1,0 +1,207 @@
+/* venvscope show ENV: everything about one environment. */
+#include <cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../util/human.h"
+#include "../util/strbuf.h"
+#include "../util/textwidth.h"
+#include "cli.h"
+#include "collect.h"
+#include "json.h"
+#include "table.h"
+
+static const char show_usage[] =
+	"usage: venvscope show [--json] [--no-size] [--stale-days N] ENV\n"
+	"\n"
+	"Everything venvscope knows about one environment: pyvenv.cfg as written,\n"
+	"base interpreter and whether it still exists, link kind, sizes, project,\n"
+	"problems in words, and the installed packages.\n"
+	"\n"
+	"  --json            one JSON object (the keys of `list --json` plus config and packages)\n"
+	"  --no-size         do not measure the size\n"
+	"  --stale-days N    untouched for more than N days is stale (default 90)\n"
+	"  -h, --help        this text\n"
+	"\n"
+	"Exit status: 0 ok, 1 something failed, 2 ENV is not a virtual environment.\n";
+
+/* ENV must be a folder holding a regular pyvenv.cfg. */
+static int check_env(const char *env, struct vs_err *err)
+{
+	struct stat st;
+	int fd;
+
+	if (stat(env, &st) != 0)
+		return vs_err_set(err, VS_EUSAGE, "%s: %s", env,
+				  errno == ENOENT ? "no such folder" : strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return vs_err_set(err, VS_EUSAGE, "%s: not a folder", env);
+	fd = open(env, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return vs_err_set(err, VS_EUSAGE, "%s: cannot open folder: %s", env, strerror(errno));
+	if (fstatat(fd, "pyvenv.cfg", &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return vs_err_set(err, VS_EUSAGE,
+				  "%s: not a virtual environment (it holds no pyvenv.cfg file)", env);
+	}
+	close(fd);
+	return 0;
+}
+
+/* A path quoted for a POSIX shell: 'it'\''s'. */
+static void shell_quote(struct strbuf *out, const char *s)
+{
+	sb_addc(out, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			sb_adds(out, "'\\''");
+		else
+			sb_addc(out, *s);
+	}
+	sb_addc(out, '\'');
+}
+
+static void field(const char *label, const char *value)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	tw_fit(&sb, value ? value : "-", 4096, TW_CUT_END, 0);
+	printf("  %-15s %s\n", label, sb_str(&sb));
+	sb_free(&sb);
+}
+
+static void print_identity(const struct venv *v)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	field("kind", venv_kind_name(v->kind));
+	field("manager", v->manager);
+	sb_addf(&sb, "%s (%s)", v->python_version ? v->python_version : "?",
+		v->implementation ? v->implementation : "?");
+	field("python", sb_str(&sb));
+	sb_reset(&sb);
+	sb_addf(&sb, "%s", venv_link_name(v->link));
+	if (v->link_target)
+		sb_addf(&sb, " -> %s", v->link_target);
+	field("interpreter", sb_str(&sb));
+	sb_reset(&sb);
+	sb_addf(&sb, "%s (%s)", v->base_python ? v->base_python : "unknown",
+		v->base_exists ? "exists" : "missing");
+	field("base python", sb_str(&sb));
+	field("home", v->home);
+	field("system site", v->system_site_packages == VENV_UNKNOWN ? NULL
+			     : v->system_site_packages == VENV_YES ? "yes" : "no");
+	field("prompt", v->prompt);
+	field("project", v->project);
+	sb_free(&sb);
+}
+
+static void print_state(const struct venv *v, time_t now)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char a[32], b[32];
+
+	if (v->size_known) {
+		human_size(a, sizeof(a), v->size.size_bytes);
+		human_size(b, sizeof(b), v->size.disk_bytes);
+		sb_addf(&sb, "%s apparent, %s on disk, %llu files", a, b,
+			(unsigned long long)v->size.files);
+		field("size", sb_str(&sb));
+		sb_reset(&sb);
+	}
+	if (v->last_modified > 0) {
+		time_t t = (time_t)v->last_modified;
+		struct tm tm;
+		char day[32];
+
+		localtime_r(&t, &tm);
+		strftime(day, sizeof(day), "%Y-%m-%d %H:%M", &tm);
+		human_age(a, sizeof(a), (int64_t)now - v->last_modified);
+		sb_addf(&sb, "%s (%s ago)%s", day, a, v->stale ? ", stale" : "");
+		field("last modified", sb_str(&sb));
+		sb_reset(&sb);
+	}
+	for (size_t i = 0; i < v->n_site_packages; i++)
+		field(i ? "" : "site-packages", v->site_packages[i]);
+	if (v->n_problems == 0)
+		field("problems", "none");
+	for (size_t i = 0; i < v->n_problems; i++)
+		field(i ? "" : "problems", v->problems[i]);
+	sb_adds(&sb, "source ");
+	shell_quote(&sb, v->path);
+	sb_adds(&sb, "/bin/activate");
+	field("activate", sb_str(&sb));
+	sb_free(&sb);
+}
+
+static void print_human(const struct venv *v, time_t now)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	tw_fit(&sb, v->name, 4096, TW_CUT_END, 0);
+	sb_adds(&sb, "  ");
+	tw_fit(&sb, v->path, 4096, TW_CUT_END, 0);
+	printf("%s\n", sb_str(&sb));
+	sb_free(&sb);
+	print_identity(v);
+	print_state(v, now);
+	printf("\npyvenv.cfg\n");
+	for (size_t i = 0; v->cfg && i < v->cfg->n; i++) {
+		sb_reset(&sb);
+		sb_addf(&sb, "%s = %s", v->cfg->items[i].key, v->cfg->items[i].value);
+		field("", sb_str(&sb));
+	}
+	printf("\npackages (%zu)\n", v->packages.n);
+	for (size_t i = 0; i < v->packages.n; i++)
+		field(v->packages.items[i].name, v->packages.items[i].version);
+	sb_free(&sb);
+}
+
+int cli_show(int argc, char **argv)
+{
+	struct vs_err err = {0};
+	struct cli_opts o;
+	struct cli_result r = {0};
+	int rc;
+
+	if (cli_parse_opts(&o, argc, argv, false, &err) < 0 || (!o.help && o.n_roots != 1)) {
+		if (!err.msg[0])
+			snprintf(err.msg, sizeof(err.msg), "give exactly one ENV (see --help)");
+		fprintf(stderr, "venvscope show: %s\n", err.msg);
+		cli_opts_free(&o);
+		return CLI_EXIT_USAGE;
+	}
+	if (o.help) {
+		fputs(show_usage, stdout);
+		cli_opts_free(&o);
+		return CLI_EXIT_OK;
+	}
+	o.depth = 0;
+	rc = check_env(o.roots[0], &err);
+	if (rc == 0)
+		rc = cli_collect(&r, &o, &err);
+	if (rc == 0 && r.n != 1)
+		rc = vs_err_set(&err, VS_EFAIL, "%s: the environment vanished while it was read",
+				o.roots[0]);
+	if (rc < 0) {
+		fprintf(stderr, "venvscope show: %s\n", err.msg);
+		cli_result_free(&r);
+		cli_opts_free(&o);
+		return cli_exit_code(rc);
+	}
+	if (o.json) {
+		rc = cli_print_json(cli_json_venv(r.venvs[0], 1));
+	} else {
+		print_human(r.venvs[0], r.now);
+		rc = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+	}
+	cli_result_free(&r);
+	cli_opts_free(&o);
+	return rc;
+}

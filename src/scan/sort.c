@@ -1,0 +1,106 @@
+#include "sort.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const sort_names[] = {"path", "size", "name", "age", "python"};
+
+int scan_sort_parse(const char *s)
+{
+	for (size_t i = 0; i < sizeof(sort_names) / sizeof(*sort_names); i++)
+		if (strcmp(s, sort_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *scan_sort_name(enum scan_sort key) { return sort_names[key]; }
+
+int scan_version_cmp(const char *a, const char *b)
+{
+	while (*a || *b) {
+		char *ea, *eb;
+		unsigned long na = strtoul(a, &ea, 10);
+		unsigned long nb = strtoul(b, &eb, 10);
+
+		if (ea == a || eb == b) /* not a number here: compare the rest as text */
+			return strcmp(a, b);
+		if (na != nb)
+			return na < nb ? -1 : 1;
+		a = ea;
+		b = eb;
+		if (*a == '.')
+			a++;
+		if (*b == '.')
+			b++;
+		if (!*a || !*b)
+			return (*a != 0) - (*b != 0);
+	}
+	return 0;
+}
+
+/* Negative when x sorts before y in the natural direction of `key`; unknown
+ * values go last in both directions (handled by the caller). */
+static int natural(const struct venv *x, const struct venv *y, enum scan_sort key)
+{
+	switch (key) {
+	case SCAN_SORT_SIZE:
+		if (x->size.size_bytes != y->size.size_bytes)
+			return x->size.size_bytes > y->size.size_bytes ? -1 : 1;
+		return 0;
+	case SCAN_SORT_NAME:
+		return strcmp(x->name, y->name);
+	case SCAN_SORT_AGE:
+		if (x->last_modified != y->last_modified)
+			return x->last_modified < y->last_modified ? -1 : 1;
+		return 0;
+	case SCAN_SORT_PYTHON:
+		return scan_version_cmp(x->python_version, y->python_version);
+	case SCAN_SORT_PATH:
+		break;
+	}
+	return 0;
+}
+
+static bool known(const struct venv *v, enum scan_sort key)
+{
+	switch (key) {
+	case SCAN_SORT_SIZE:
+		return v->size_known;
+	case SCAN_SORT_AGE:
+		return v->last_modified > 0;
+	case SCAN_SORT_PYTHON:
+		return v->python_version != NULL;
+	default:
+		return true;
+	}
+}
+
+static enum scan_sort sort_key;
+static bool sort_reverse;
+
+static int compare(const void *pa, const void *pb)
+{
+	const struct venv *x = *(const struct venv *const *)pa;
+	const struct venv *y = *(const struct venv *const *)pb;
+	bool kx = known(x, sort_key), ky = known(y, sort_key);
+	int c;
+
+	if (kx != ky)
+		return kx ? -1 : 1;
+	c = kx ? natural(x, y, sort_key) : 0;
+	if (c == 0)
+		c = strcmp(x->path, y->path);
+	if (c == 0)
+		c = x->id < y->id ? -1 : x->id > y->id;
+	return sort_reverse ? -c : c;
+}
+
+void scan_sort_venvs(struct venv **v, size_t n, enum scan_sort key, bool reverse)
+{
+	/* qsort has no context argument in C11; the consumer thread is the only
+	 * caller, so file-scope state is safe. */
+	sort_key = key;
+	sort_reverse = reverse;
+	if (n > 1)
+		qsort(v, n, sizeof(*v), compare);
+}
