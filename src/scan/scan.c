@@ -191,7 +191,9 @@ static void run_detail(struct scan *s, struct detail_job *dj)
 
 		se->type = SCAN_EV_SIZED;
 		se->id = dj->id;
-		if (fd < 0 || scan_size_tree(&se->size, fd, &s->cancel) < 0)
+		/* A cancelled walk stops early: its partial sums are not a size. */
+		if (fd < 0 || scan_size_tree(&se->size, fd, &s->cancel) < 0 ||
+		    atomic_load(&s->cancel))
 			se->size_failed = true;
 		else
 			atomic_fetch_add(&s->bytes, se->size.size_bytes);
