@@ -1,0 +1,160 @@
+/* Small pure functions: JSON quoting, sorting, text fitting, human units,
+ * paths. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/json.h"
+#include "scan/sort.h"
+#include "util/human.h"
+#include "util/path.h"
+#include "util/textwidth.h"
+
+static void quote_is(const char *in, const char *want)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	cli_json_quote(&sb, in);
+	assert_string_equal(sb_str(&sb), want);
+	sb_free(&sb);
+}
+
+static void test_json_quote(void **state)
+{
+	(void)state;
+	quote_is("plain", "\"plain\"");
+	quote_is("a\"b\\c", "\"a\\\"b\\\\c\"");
+	quote_is("new\nline\ttab\x01", "\"new\\nline\\ttab\\u0001\"");
+	quote_is("caf\xc3\xa9", "\"caf\xc3\xa9\"");            /* valid UTF-8 kept */
+	quote_is("inv\xffx", "\"inv\\udcffx\"");               /* surrogateescape */
+	quote_is("\xc3", "\"\\udcc3\"");                       /* truncated sequence */
+	quote_is("\xc0\xaf", "\"\\udcc0\\udcaf\"");            /* overlong */
+	quote_is("\xed\xa0\x80", "\"\\udced\\udca0\\udc80\""); /* encoded surrogate */
+	quote_is("\xf0\x9f\x90\x8d", "\"\xf0\x9f\x90\x8d\""); /* 4-byte */
+}
+
+static struct venv *mk(const char *path, uint64_t size, int64_t mtime, const char *ver)
+{
+	struct venv *v = calloc(1, sizeof(*v));
+
+	v->path = strdup(path);
+	v->name = strdup(strrchr(path, '/') + 1);
+	v->size_known = size != 0;
+	v->size.size_bytes = size;
+	v->last_modified = mtime;
+	v->python_version = ver ? strdup(ver) : NULL;
+	return v;
+}
+
+static void test_sort(void **state)
+{
+	struct venv *v[4];
+
+	(void)state;
+	v[0] = mk("/a/one", 100, 50, "3.9.18");
+	v[1] = mk("/b/two", 300, 10, "3.10.1");
+	v[2] = mk("/c/three", 0, 0, NULL); /* not sized yet, unknown age and version */
+	v[3] = mk("/d/four", 200, 30, "3.8.0");
+	scan_sort_venvs(v, 4, SCAN_SORT_SIZE, false);
+	assert_string_equal(v[0]->name, "two");
+	assert_string_equal(v[1]->name, "four");
+	assert_string_equal(v[2]->name, "one");
+	assert_string_equal(v[3]->name, "three");
+	scan_sort_venvs(v, 4, SCAN_SORT_SIZE, true);
+	assert_string_equal(v[0]->name, "one");
+	assert_string_equal(v[3]->name, "three"); /* unknown stays last */
+	scan_sort_venvs(v, 4, SCAN_SORT_PYTHON, false);
+	assert_string_equal(v[0]->name, "four");
+	assert_string_equal(v[1]->name, "one");
+	assert_string_equal(v[2]->name, "two"); /* 3.10 after 3.9 */
+	scan_sort_venvs(v, 4, SCAN_SORT_AGE, false);
+	assert_string_equal(v[0]->name, "two"); /* oldest first */
+	scan_sort_venvs(v, 4, SCAN_SORT_NAME, false);
+	assert_string_equal(v[0]->name, "four");
+	assert_int_equal(scan_sort_parse("python"), SCAN_SORT_PYTHON);
+	assert_int_equal(scan_sort_parse("bogus"), -1);
+	for (int i = 0; i < 4; i++)
+		venv_free(v[i]);
+}
+
+static void fit_is(const char *in, size_t w, enum tw_cut cut, const char *want)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	tw_fit(&sb, in, w, cut, 1);
+	assert_string_equal(sb_str(&sb), want);
+	sb_free(&sb);
+}
+
+static void test_textwidth(void **state)
+{
+	(void)state;
+	assert_non_null(setlocale(LC_CTYPE, "C.UTF-8"));
+	assert_int_equal(tw_width("abc"), 3);
+	assert_int_equal(tw_width("caf\xc3\xa9"), 4);
+	assert_int_equal(tw_width("a\nb"), 3); /* newline shown as '?' */
+	fit_is("abc", 5, TW_CUT_END, "abc  ");
+	fit_is("abcdefgh", 5, TW_CUT_END, "abcd\xe2\x80\xa6");
+	fit_is("/home/me/projects/x", 9, TW_CUT_MIDDLE, "/hom\xe2\x80\xa6" "ts/x");
+	fit_is("bad\xffname", 20, TW_CUT_END, "bad?name            ");
+}
+
+static void test_human(void **state)
+{
+	char b[32];
+
+	(void)state;
+	human_size(b, sizeof(b), 0);
+	assert_string_equal(b, "0 B");
+	human_size(b, sizeof(b), 1536);
+	assert_string_equal(b, "1.5 KiB");
+	human_size(b, sizeof(b), 18ULL * 1024 * 1024 * 1024 + 400ULL * 1024 * 1024);
+	assert_string_equal(b, "18 GiB");
+	human_age(b, sizeof(b), 3 * 86400 + 5);
+	assert_string_equal(b, "3d");
+	human_age(b, sizeof(b), 150LL * 86400);
+	assert_string_equal(b, "5mo");
+	human_age(b, sizeof(b), 800LL * 86400);
+	assert_string_equal(b, "2y");
+}
+
+static void test_paths(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = path_join("/a/", "/b");
+	assert_string_equal(s, "/a/b");
+	free(s);
+	s = path_absolute("/x/./y//z/");
+	assert_string_equal(s, "/x/y/z");
+	free(s);
+	s = path_tilde("/home/me/p/.venv", "/home/me");
+	assert_string_equal(s, "~/p/.venv");
+	free(s);
+	s = path_tilde("/home/meat/x", "/home/me");
+	assert_string_equal(s, "/home/meat/x");
+	free(s);
+	assert_true(path_has_prefix("/a/b", "/a"));
+	assert_false(path_has_prefix("/ab", "/a"));
+	assert_string_equal(path_basename("/a/b"), "b");
+	s = path_dirname("/a/b");
+	assert_string_equal(s, "/a");
+	free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_quote), cmocka_unit_test(test_sort),
+		cmocka_unit_test(test_textwidth),  cmocka_unit_test(test_human),
+		cmocka_unit_test(test_paths),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
