@@ -36,26 +36,34 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 HELPER_SRC := $(sort $(wildcard tests/unit/helpers/*.c))
 HELPER_OBJ := $(HELPER_SRC:%.c=$(BUILD)/%.o)
 
+.SECONDARY:
 .PHONY: all deps run test test-build check asan fuzz bench install uninstall clean format
 
 all: venvscope
 
 venvscope: $(BUILD)/venvscope
-	cp $< $@
+	@cp $< $@
 
 $(BUILD)/venvscope: $(OBJ)
-	$(CC) -o $@ $(OBJ) $(ALL_LDFLAGS) $(PKG_LIBS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) -o $@ $(OBJ) $(ALL_LDFLAGS) $(PKG_LIBS)
+
+# Quiet by default; `make V=1` shows every command.
+Q := $(if $(V),,@)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Isrc -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Isrc -c -o $@ $<
 
 $(BUILD)/tests/unit/test_%: $(BUILD)/tests/unit/test_%.o $(LIB_OBJ) $(HELPER_OBJ)
-	$(CC) -o $@ $^ $(ALL_LDFLAGS) $(PKG_LIBS) $(CMOCKA_LIBS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) -o $@ $^ $(ALL_LDFLAGS) $(PKG_LIBS) $(CMOCKA_LIBS)
 
 deps:
 	@scripts/deps.sh
