@@ -130,22 +130,32 @@ static void add_line(struct scan_cfg *cfg, size_t *cap, const char *line, size_t
 	e->value = strip_dup(eq + 1, n - (size_t)(eq - line) - 1);
 }
 
+/* NUL bytes or bytes that are not UTF-8. When the buffer was cut by the size
+ * limit, a character split by the cut is not held against it. */
+static bool looks_binary(const char *buf, size_t len, bool cut)
+{
+	size_t vlen = len, k;
+
+	if (memchr(buf, '\0', len))
+		return true;
+	for (k = 0; cut && k < 3 && vlen && (buf[vlen - 1] & 0x80); k++)
+		vlen--;
+	return !utf8_valid((const unsigned char *)buf, vlen);
+}
+
 /* Lines end at "\n", "\r\n" or a lone "\r" (Python's universal newlines,
- * which site.py reads the file with). When `partial_last` is false, a last
- * line without an ending is dropped: it was cut by the size limit. */
-static struct scan_cfg *parse(const char *buf, size_t len, bool partial_last)
+ * which site.py reads the file with). When `cut` is set the buffer stopped
+ * at the size limit, and its last unfinished line is dropped. */
+static struct scan_cfg *parse(const char *buf, size_t len, bool cut)
 {
 	struct scan_cfg *cfg = xcalloc(1, sizeof(*cfg));
 	size_t cap = 0, i = 0;
 
-	if (!partial_last) {
-		while (len && buf[len - 1] != '\n' && buf[len - 1] != '\r')
-			len--;
-	}
 	if (len == 0)
 		return cfg; /* buf may be NULL then */
-	cfg->binary = memchr(buf, '\0', len) != NULL ||
-		      !utf8_valid((const unsigned char *)buf, len);
+	cfg->binary = looks_binary(buf, len, cut);
+	while (cut && len && buf[len - 1] != '\n' && buf[len - 1] != '\r')
+		len--;
 	while (i < len) {
 		size_t start = i;
 
@@ -165,7 +175,7 @@ static struct scan_cfg *parse(const char *buf, size_t len, bool partial_last)
 
 struct scan_cfg *scan_cfg_parse(const char *buf, size_t len)
 {
-	return parse(buf, len, true);
+	return parse(buf, len, false);
 }
 
 /* ---- reading ---- */
@@ -268,7 +278,7 @@ int scan_cfg_read_at(struct scan_cfg **out, int dirfd, const char *name, struct 
 		free(buf);
 		return rc;
 	}
-	*out = parse(buf, len, !more);
+	*out = parse(buf, len, more);
 	(*out)->truncated = more;
 	free(buf);
 	return 0;

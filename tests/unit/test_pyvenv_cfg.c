@@ -429,6 +429,28 @@ static void test_read_truncated(void **state)
 	assert_int_equal(cfg->n, SCAN_CFG_MAX_BYTES / line);
 	assert_string_equal(cfg->items[cfg->n - 1].key, "k02047");
 	scan_cfg_free(cfg);
+
+	/* A big blob with no line break: nothing to read, and flagged. */
+	memset(data, 0xff, SCAN_CFG_MAX_BYTES + 100);
+	fx_write(fx->dir, "pyvenv.cfg", data, SCAN_CFG_MAX_BYTES + 100);
+	assert_int_equal(scan_cfg_read_at(&cfg, fx->fd, "pyvenv.cfg", &err), 0);
+	assert_true(cfg->truncated);
+	assert_true(cfg->binary);
+	assert_int_equal(cfg->n, 0);
+	scan_cfg_free(cfg);
+
+	/* Text whose cut splits a two-byte character is still text. */
+	memset(data, 'a', SCAN_CFG_MAX_BYTES + 100);
+	memcpy(data, "home = /usr/bin\nprompt = ", 25);
+	for (i = 25; i + 1 < SCAN_CFG_MAX_BYTES + 100; i += 2)
+		memcpy(data + i, "\xc3\xa9", 2);
+	fx_write(fx->dir, "pyvenv.cfg", data, SCAN_CFG_MAX_BYTES + 100);
+	assert_int_equal(scan_cfg_read_at(&cfg, fx->fd, "pyvenv.cfg", &err), 0);
+	assert_true(cfg->truncated);
+	assert_false(cfg->binary);
+	assert_int_equal(cfg->n, 1);
+	assert_string_equal(cfg->items[0].value, "/usr/bin");
+	scan_cfg_free(cfg);
 	free(data);
 }
 
