@@ -33,8 +33,11 @@ size_t scan_site_dirs(char ***out, int envfd, const char *env_path);
 
 /* Appends every distribution found directly in the site folder `site_path`
  * to `list` (directory order). Unreadable metadata still gives an entry,
- * named from the folder. Returns 0, or a negative code with `err` set when
- * the folder itself cannot be read. */
+ * named from the folder; an entry with no name from either is skipped.
+ * Entry names match ".dist-info" / ".egg-info" in any case, and a symlinked
+ * entry is followed (as importlib.metadata does). Returns 0, or a negative
+ * code with `err` set ("<site_path>: <reason>") when the folder itself
+ * cannot be read. */
 int scan_packages_read(struct scan_pkg_list *list, const char *site_path, struct vs_err *err);
 
 /* Parses RFC 822-style headers (METADATA, PKG-INFO) in buf[0..len): returns

@@ -1,8 +1,10 @@
 /* pyvenv.cfg, parsed the way CPython 3.11+ reads it (Modules/getpath.py and
- * site.py): each line is split at its first '='; lines without '=' are
- * ignored; key and value are trimmed of spaces and tabs; keys are compared
+ * site.py): lines end at "\n", "\r\n" or "\r"; each line is split at its
+ * first '='; lines without '=' are ignored; key and value are trimmed as
+ * str.strip() does (spaces, tabs, \r, and Unicode spaces); keys are compared
  * lower-cased. Every key is kept, in file order, duplicates included
- * (scan_cfg_get returns the last one, as CPython's dict would). */
+ * (scan_cfg_get returns the last one, as CPython's dict would). A line that
+ * holds a NUL byte is dropped (and `binary` set). */
 #ifndef VS_SCAN_PYVENV_CFG_H
 #define VS_SCAN_PYVENV_CFG_H
 
@@ -34,7 +36,8 @@ struct scan_cfg *scan_cfg_parse(const char *buf, size_t len);
 /* Reads `name` (normally "pyvenv.cfg") relative to the directory fd `dirfd`,
  * without following a symlink at the last component, without blocking on a
  * FIFO, refusing anything that is not a regular file, reading at most
- * SCAN_CFG_MAX_BYTES (setting `truncated` when there was more).
+ * SCAN_CFG_MAX_BYTES (setting `truncated` when there was more; the line cut
+ * by the limit is dropped).
  * Returns 0 and *out, or a negative code with a sentence in `err` that says
  * what is wrong with the file ("is a directory", "is a FIFO", ...). */
 int scan_cfg_read_at(struct scan_cfg **out, int dirfd, const char *name, struct vs_err *err);
