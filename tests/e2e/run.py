@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""End-to-end tests of venvscope against real environments.
+
+    VENVSCOPE=build/test/venvscope python3 tests/e2e/run.py [-k TEXT] [--keep] [-j N]
+
+Makes real environments with every Python on this machine (python3 on PATH,
+/usr/bin/python3.*, ~/.pyenv/versions/*/bin/python) in one temp folder, works
+out the truth about each from independent sources (the env's own python,
+importlib.metadata, du, find, lstat, pyvenv.cfg), runs the binary in a sandbox
+(temp HOME, XDG_*, cwd; no PIP_*) and compares every field. Prints one line
+per test and ends with `e2e: N passed, N failed, N skipped`; exits 1 on any
+failure. Stdlib only."""
+
+import argparse
+import concurrent.futures as cf
+import os
+import signal
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True
+
+import fixtures  # noqa: E402
+import fixtures_more  # noqa: E402
+import pythons  # noqa: E402
+import tests_edge  # noqa: E402
+import tests_main  # noqa: E402
+import tests_opts  # noqa: E402
+import truth  # noqa: E402
+from harness import Group, Results, Runner  # noqa: E402
+
+REPO = os.path.dirname(os.path.dirname(HERE))
+
+
+def resolve_binary():
+    b = os.environ.get("VENVSCOPE") or "venvscope"
+    if os.path.isabs(b):
+        return b
+    cand = os.path.join(REPO, b)
+    if not os.path.exists(cand) and os.path.exists(os.path.abspath(b)):
+        cand = os.path.abspath(b)
+    return cand
+
+
+def run_pool(jobs, workers, results, filt=None):
+    """Runs (name, fn) jobs; each fn returns a Group (or None). Results are
+    printed in submission order as they become available."""
+    with cf.ThreadPoolExecutor(max_workers=workers) as pool:
+        futs = [(name, pool.submit(fn)) for name, fn in jobs]
+        for name, fut in futs:
+            try:
+                grp = fut.result()
+            except Exception as e:  # a bug in a test is a failure, not a crash
+                grp = Group()
+                grp.fail(name, ["test raised %s: %s" % (type(e).__name__, e)])
+            if grp is not None:
+                items = grp.items
+                if filt:
+                    items = [i for i in items if filt in i[1]]
+                results.emit(items)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("-k", metavar="TEXT", help="only report tests whose name contains TEXT")
+    ap.add_argument("--keep", action="store_true", help="keep the temp folder (printed)")
+    ap.add_argument("-j", type=int, default=max(4, (os.cpu_count() or 2) * 2), help="parallel jobs")
+    args = ap.parse_args()
+
+    t0 = time.time()
+    os.umask(0o022)
+    results = Results()
+    binary = resolve_binary()
+    base = os.path.realpath(tempfile.mkdtemp(prefix="venvscope-e2e-"))
+    os.chmod(base, 0o755)  # the permission tests run as nobody
+    signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
+    try:
+        run(args, results, binary, base, t0)
+    except KeyboardInterrupt:
+        results.emit([("fail", "suite", ["interrupted"])])
+    finally:
+        if args.keep:
+            print("e2e: kept %s" % base)
+        else:
+            fixtures.rmtree_all(base)
+    extra = ", %d skipped" % results.skipped if results.skipped else ""
+    print("e2e: %d passed, %d failed%s" % (results.passed, results.failed, extra))
+    sys.stdout.flush()
+    return 1 if results.failed else 0
+
+
+def run(args, results, binary, base, t0):
+    print("e2e: binary %s" % binary)
+    print("e2e: temp folder %s" % base)
+    pys, skipped = pythons.discover(os.path.join(base, "probe-home"))
+    for exe, why in skipped:
+        results.emit([("skip", "python " + exe, why)])
+    if not pys:
+        results.emit([("fail", "pythons", ["no Python with the venv module found"])])
+        return
+    fast = pythons.pick_fast(pys)
+    print("e2e: pythons: %s; cheap envs with %s" % (", ".join(map(repr, pys)), fast.label))
+
+    runner = Runner(binary, base)
+    fx = fixtures.Fixtures(base, pys, fast)
+    jobs = []
+    for name, fn in fx.tasks() + fixtures_more.tasks(fx, runner):
+        def job(name=name, fn=fn):
+            g = Group()
+            try:
+                fn()
+            except Exception as e:
+                g.fail("fixture " + name, ["%s: %s" % (type(e).__name__, e)])
+            return g
+        jobs.append(("fixture " + name, job))
+    run_pool(jobs, max(2, args.j), results)
+    for name, why in fx.skips:
+        results.emit([("skip", name, why)])
+    print("e2e: %d environments built in %.1fs" % (len(fx.envs), time.time() - t0))
+
+    ctx = tests_main.Ctx(runner, fx)
+    now = time.time()
+
+    def compute(env):
+        try:
+            ctx.truth[env.path] = truth.compute(env.path, runnable=env.runnable, manager=env.manager, now=now)
+            for n in ctx.truth[env.path][1]["notes"]:
+                fx.note("%s: %s" % (ctx.label(env.path), n))
+        except Exception as e:
+            ctx.truth[env.path] = e
+    with cf.ThreadPoolExecutor(max_workers=max(2, args.j)) as pool:
+        list(pool.map(compute, [e for e in fx.envs if e.listed]))
+    t1 = time.time()
+    print("e2e: truth computed in %.1fs" % (t1 - now))
+    for n in fx.notes:
+        print("e2e: note: " + n)
+
+    if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
+        results.emit([("fail", "binary", ["%s is not an executable file (build it first: make all)" % binary])])
+        return
+    jobs = tests_main.tests(ctx) + tests_opts.tests(ctx) + tests_edge.tests(ctx)
+    run_pool(jobs, max(2, args.j), results, filt=args.k)
+    print("e2e: tests ran in %.1fs; total %.1fs" % (time.time() - t1, time.time() - t0))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,269 @@
+"""The truth about an environment, from sources independent of venvscope:
+the env's own interpreter (sys.prefix, sys.path, platform), importlib.metadata
+over its site-packages, du, find, lstat/realpath and the text of pyvenv.cfg."""
+
+import ast
+import glob
+import json
+import os
+import stat
+import subprocess
+import time
+
+from harness import clean_environ, nonempty_sentences
+
+try:
+    import importlib.metadata as imd
+except ImportError:  # Python < 3.8 running the suite
+    imd = None
+
+KEYS = ["path", "name", "kind", "manager", "python_version", "implementation", "home",
+        "base_python", "base_exists", "broken", "problems", "link", "system_site_packages",
+        "prompt", "site_packages", "package_count", "has_pip", "pip_version", "size_bytes",
+        "disk_bytes", "files", "last_modified", "stale", "project"]
+SIZE_KEYS = ("size_bytes", "disk_bytes", "files")
+MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile", ".git")
+
+ENV_PROBE = r"""
+import sys, os, json, platform
+def hx(p):
+    return os.fsencode(p).hex() if p else None
+print(json.dumps({"prefix": hx(sys.prefix), "version": platform.python_version(),
+                  "impl": platform.python_implementation(),
+                  "base_executable": hx(getattr(sys, "_base_executable", None)),
+                  "path": [hx(p) for p in sys.path]}))
+"""
+
+
+class TruthError(Exception):
+    pass
+
+
+def parse_cfg(path):
+    """pyvenv.cfg as CPython 3.11+ reads it: split at the first '=', key and
+    value trimmed; lines without '=' ignored. Returns [(key, value)]."""
+    with open(path, "rb") as f:
+        text = f.read().decode("utf-8", "surrogateescape")
+    out = []
+    for line in text.splitlines():
+        if "=" in line:
+            k, v = line.split("=", 1)
+            out.append((k.strip(), v.strip()))
+    return out
+
+
+def cfg_dict(pairs):
+    d = {}
+    for k, v in pairs:
+        d.setdefault(k.lower(), v)
+    return d
+
+
+def run_env_python(env_path, timeout=60):
+    """Runs ENV/bin/python; returns its report or raises TruthError."""
+    py = os.path.join(env_path, "bin", "python")
+    try:
+        p = subprocess.run([os.fsencode(py), "-B", "-E", "-s", "-c", ENV_PROBE],
+                           env=clean_environ({"PYTHONDONTWRITEBYTECODE": "1"}),
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=timeout, cwd="/")
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise TruthError("cannot run %r: %s" % (py, e))
+    if p.returncode != 0:
+        raise TruthError("%r exited %d: %s" % (py, p.returncode, p.stderr.decode(errors="replace")[-300:]))
+    d = json.loads(p.stdout.decode())
+    unhex = lambda h: os.fsdecode(bytes.fromhex(h)) if h else None
+    d["prefix"] = unhex(d["prefix"])
+    d["base_executable"] = unhex(d["base_executable"])
+    d["path"] = [unhex(x) for x in d["path"]]
+    return d
+
+
+def du_bytes(path, *opts):
+    p = subprocess.run(["du", "-s"] + list(opts) + ["--", os.fsencode(path)],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=clean_environ())
+    if p.returncode != 0:
+        raise TruthError("du %s failed: %s" % (" ".join(opts), p.stderr.decode(errors="replace")))
+    return int(p.stdout.split(b"\t", 1)[0])
+
+
+def count_files(path):
+    p = subprocess.run(["find", os.fsencode(path), "!", "-type", "d", "-print0"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if p.returncode != 0:
+        raise TruthError("find failed: %s" % p.stderr.decode(errors="replace"))
+    return p.stdout.count(b"\0")
+
+
+def interpreter(env_path):
+    for rel in ("bin/python", "bin/python3", "Scripts/python.exe"):
+        p = os.path.join(env_path, rel)
+        if os.path.lexists(p):
+            return p
+    return None
+
+
+def link_kind(interp):
+    if interp is None:
+        return "missing"
+    st = os.lstat(interp)
+    if stat.S_ISLNK(st.st_mode):
+        return "symlink"
+    if stat.S_ISREG(st.st_mode):
+        return "copy"
+    return "missing"
+
+
+def site_dirs_from_layout(env_path):
+    """site-packages folders found on disk (used when the env's python cannot
+    run); lib64 -> lib counted once."""
+    out, seen = [], set()
+    for pat in ("lib/python*/site-packages", "lib64/python*/site-packages", "Lib/site-packages",
+                "lib/pypy*/site-packages", "site-packages"):
+        for d in sorted(glob.glob(os.path.join(glob.escape(env_path), pat))):
+            if os.path.isdir(d) and os.path.realpath(d) not in seen:
+                seen.add(os.path.realpath(d))
+                out.append(d)
+    return out
+
+
+def site_dirs_from_python(env_path, report):
+    """site-packages folders on the env python's sys.path that lie inside the
+    env, written as reached from env_path."""
+    real_env = os.path.realpath(env_path)
+    out, seen = [], set()
+    for p in report["path"]:
+        if not p or os.path.basename(p.rstrip("/")) not in ("site-packages", "dist-packages"):
+            continue
+        rp = os.path.realpath(p)
+        if not (rp + "/").startswith(real_env + "/") or rp in seen or not os.path.isdir(rp):
+            continue
+        seen.add(rp)
+        rel = os.path.relpath(rp, real_env)
+        out.append(os.path.join(env_path, rel))
+    return out
+
+
+def distributions(site_dirs):
+    """[(name, version, site_dir)] by importlib.metadata."""
+    if imd is None:
+        raise TruthError("the suite needs Python 3.8+ for importlib.metadata")
+    out = []
+    for d in site_dirs:
+        for dist in imd.distributions(path=[d]):
+            out.append((dist.metadata["Name"], dist.version, d))
+    return out
+
+
+def last_modified(env_path, site_dirs):
+    ts = [os.stat(os.path.join(env_path, "pyvenv.cfg")).st_mtime]
+    for d in site_dirs:
+        ts.append(os.stat(d).st_mtime)
+        with os.scandir(d) as it:
+            for e in it:
+                ts.append(e.stat(follow_symlinks=False).st_mtime)
+    return int(max(ts) // 1)
+
+
+def project_of(env_path):
+    dp = os.path.join(env_path, ".project")
+    if os.path.isfile(dp):
+        with open(dp, "rb") as f:
+            return f.read().decode("utf-8", "surrogateescape").rstrip("\r\n")
+    parent = os.path.dirname(env_path)
+    for m in MARKERS:
+        if os.path.lexists(os.path.join(parent, m)):
+            return parent
+    if glob.glob(os.path.join(glob.escape(parent), "requirements*.txt")):
+        return parent
+    return None
+
+
+def prompt_of(cfg):
+    v = cfg.get("prompt")
+    if v is None:
+        return None
+    if len(v) >= 2 and v[0] == v[-1] and v[0] in "'\"":
+        return ast.literal_eval(v)
+    return v
+
+
+def base_python_of(env_path, interp, link, cfg):
+    if link == "symlink":
+        return os.path.realpath(interp)
+    if cfg.get("executable"):
+        return os.path.realpath(cfg["executable"])
+    if cfg.get("home"):
+        name = os.path.basename(interp) if interp else "python"
+        return os.path.realpath(os.path.join(cfg["home"], name))
+    return None
+
+
+def compute(env_path, runnable=True, manager=None, stale_days=90, now=None):
+    """Every list field of the env at env_path (as reached from the root).
+    runnable: the env's python must run (and is asked); False: derive
+    version and site-packages from pyvenv.cfg and the layout."""
+    pairs = parse_cfg(os.path.join(env_path, "pyvenv.cfg"))
+    cfg = cfg_dict(pairs)
+    interp = interpreter(env_path)
+    link = link_kind(interp)
+    notes = []
+    if runnable:
+        rep = run_env_python(env_path)
+        if os.path.realpath(rep["prefix"]) != os.path.realpath(env_path):
+            raise TruthError("sys.prefix of %r is %r" % (env_path, rep["prefix"]))
+        version, impl = rep["version"], rep["impl"]
+        sites = site_dirs_from_python(env_path, rep)
+        if cfg.get("version") and cfg["version"] != version:
+            notes.append("pyvenv.cfg version %s != interpreter %s" % (cfg["version"], version))
+    else:
+        rep = None
+        version = cfg.get("version")
+        if not version and cfg.get("version_info"):
+            version = ".".join(cfg["version_info"].split(".")[:3])
+        impl = cfg.get("implementation", "CPython")
+        sites = site_dirs_from_layout(env_path)
+    base = base_python_of(env_path, interp, link, cfg)
+    if rep and rep["base_executable"] and link == "symlink":
+        # Independent check of the derivation: what the interpreter thinks.
+        be = os.path.realpath(rep["base_executable"])
+        if not be.startswith(os.path.realpath(env_path) + "/") and be != base:
+            notes.append("sys._base_executable resolves to %s, derived %s" % (be, base))
+    home = cfg.get("home")
+    chain_ok = interp is not None and os.path.isfile(os.path.realpath(interp))
+    broken = (not chain_ok) or (home is not None and not os.path.isdir(home))
+    dists = distributions(sites)
+    pip = [v for (n, v, _) in dists if n and n.lower() == "pip"]
+    ssp = cfg.get("include-system-site-packages")
+    lm = last_modified(env_path, sites)
+    now = time.time() if now is None else now
+    kind = "uv" if "uv" in cfg else "virtualenv" if "virtualenv" in cfg else "venv"
+    t = {
+        "path": env_path,
+        "name": os.path.basename(env_path),
+        "kind": kind,
+        "manager": manager,
+        "python_version": version,
+        "implementation": impl,
+        "home": home,
+        "base_python": base,
+        "base_exists": bool(base) and os.path.isfile(base),
+        "broken": broken,
+        "problems": nonempty_sentences([home if home and not os.path.isdir(home) else None,
+                                        base if base and not os.path.isfile(base) else None])
+                    if broken else [],
+        "link": link,
+        "system_site_packages": None if ssp is None else ssp.lower() == "true",
+        "prompt": prompt_of(cfg),
+        "site_packages": sites,
+        "package_count": len(dists),
+        "has_pip": bool(pip),
+        "pip_version": pip[0] if pip else None,
+        "size_bytes": du_bytes(env_path, "-b"),
+        "disk_bytes": du_bytes(env_path, "--block-size=1"),
+        "files": count_files(env_path),
+        "last_modified": lm,
+        "stale": lm < now - stale_days * 86400,
+        "project": project_of(env_path),
+    }
+    return t, {"cfg": pairs, "dists": dists, "notes": notes}
