@@ -25,7 +25,7 @@ static void read_cfg(struct venv *v, int envfd)
 	struct vs_err err = {0};
 
 	if (scan_cfg_read_at(&v->cfg, envfd, "pyvenv.cfg", &err) < 0) {
-		venv_add_problem(v, "pyvenv.cfg cannot be read: %s", err.msg);
+		venv_add_problem(v, "%s", err.msg);
 		v->cfg = NULL;
 		return;
 	}
