@@ -14,6 +14,7 @@
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
 #include "inspect.h"
+#include "pyvenv_cfg.h"
 #include "scan_internal.h"
 
 static bool pruned_name(const char *n)
@@ -30,21 +31,6 @@ static bool excluded(const struct scan *s, const char *name, const char *path)
 	return false;
 }
 
-static const char *file_type_words(mode_t m)
-{
-	if (S_ISDIR(m))
-		return "a directory";
-	if (S_ISFIFO(m))
-		return "a FIFO";
-	if (S_ISLNK(m))
-		return "a symbolic link";
-	if (S_ISSOCK(m))
-		return "a socket";
-	if (S_ISCHR(m) || S_ISBLK(m))
-		return "a device";
-	return "not a regular file";
-}
-
 /* True when the folder holds a regular pyvenv.cfg. Anything else by that
  * name is worth a warning: the folder is then walked as an ordinary one. */
 static bool holds_env(struct scan *s, int fd, const char *path)
@@ -58,8 +44,8 @@ static bool holds_env(struct scan *s, int fd, const char *path)
 	}
 	if (S_ISREG(st.st_mode))
 		return true;
-	scan_warn(s, "%s/pyvenv.cfg is %s, not a file: not treated as an environment", path,
-		  file_type_words(st.st_mode));
+	scan_warn(s, "%s/pyvenv.cfg %s: not treated as an environment", path,
+		  scan_cfg_type_reason(st.st_mode));
 	return false;
 }
 

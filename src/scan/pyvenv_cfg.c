@@ -180,7 +180,7 @@ struct scan_cfg *scan_cfg_parse(const char *buf, size_t len)
 
 /* ---- reading ---- */
 
-static const char *type_reason(mode_t mode)
+const char *scan_cfg_type_reason(mode_t mode)
 {
 	if (S_ISDIR(mode))
 		return "is a directory";
@@ -256,7 +256,7 @@ int scan_cfg_read_at(struct scan_cfg **out, int dirfd, const char *name, struct 
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 		return fail_errno(err, name, errno);
 	if (!S_ISREG(st.st_mode))
-		return vs_err_set(err, VS_EFAIL, "%s: %s", name, type_reason(st.st_mode));
+		return vs_err_set(err, VS_EFAIL, "%s: %s", name, scan_cfg_type_reason(st.st_mode));
 	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return fail_errno(err, name, errno);
@@ -268,7 +268,7 @@ int scan_cfg_read_at(struct scan_cfg **out, int dirfd, const char *name, struct 
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		return vs_err_set(err, VS_EFAIL, "%s: %s", name, type_reason(st.st_mode));
+		return vs_err_set(err, VS_EFAIL, "%s: %s", name, scan_cfg_type_reason(st.st_mode));
 	}
 	buf = xmalloc(SCAN_CFG_MAX_BYTES);
 	rc = read_capped(fd, buf, SCAN_CFG_MAX_BYTES, &len, &more);

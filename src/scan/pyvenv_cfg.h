@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "../util/err.h"
 
@@ -53,6 +54,9 @@ char *scan_cfg_unquote_prompt(const char *value);
 
 /* True for "true" (any case), as CPython's site.py compares. */
 bool scan_cfg_is_true(const char *value);
+
+/* Why a file of this type is not a pyvenv.cfg: "is a FIFO, not a file". */
+const char *scan_cfg_type_reason(mode_t mode);
 
 void scan_cfg_free(struct scan_cfg *cfg);
 

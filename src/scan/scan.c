@@ -56,16 +56,10 @@ void scan_warn(struct scan *s, const char *fmt, ...)
 {
 	struct scan_event *ev = xcalloc(1, sizeof(*ev));
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
 	ev->type = SCAN_EV_WARNING;
-	ev->message = xmalloc((size_t)(n < 0 ? 0 : n) + 1);
-	ev->message[0] = '\0';
-	va_start(ap, fmt);
-	vsnprintf(ev->message, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
+	ev->message = xvasprintf(fmt, ap);
 	va_end(ap);
 	atomic_fetch_add(&s->warnings, 1);
 	scan_emit(s, ev);

@@ -35,17 +35,10 @@ const char *venv_link_name(enum venv_link link)
 void venv_add_problem(struct venv *v, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 	char *s;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	s = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
 	v->problems = xrealloc(v->problems, (v->n_problems + 1) * sizeof(*v->problems));
 	v->problems[v->n_problems++] = s;

@@ -5,6 +5,7 @@
 #ifndef VS_UTIL_XALLOC_H
 #define VS_UTIL_XALLOC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 void *xmalloc(size_t n);
@@ -16,6 +17,7 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Called before the program dies (OOM or vs_die). May be NULL. */
 void vs_set_fatal_hook(void (*hook)(void));

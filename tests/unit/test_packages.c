@@ -16,36 +16,6 @@
 #include "helpers/fixture.h"
 #include "scan/packages.h"
 
-struct envfx {
-	char *dir;
-	int fd;
-};
-
-static int setup_env(void **state)
-{
-	struct envfx *fx = calloc(1, sizeof(*fx));
-
-	fx->dir = fx_tmpdir();
-	fx->fd = open(fx->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fx->fd < 0)
-		return -1;
-	*state = fx;
-	/* A FIFO read by mistake would block: die instead of hanging. */
-	alarm(20);
-	return 0;
-}
-
-static int teardown_env(void **state)
-{
-	struct envfx *fx = *state;
-
-	alarm(0);
-	close(fx->fd);
-	fx_rmtree(fx->dir);
-	free(fx->dir);
-	free(fx);
-	return 0;
-}
 
 static void free_strv(char **v, size_t n)
 {
@@ -57,7 +27,7 @@ static void free_strv(char **v, size_t n)
 }
 
 /* Checks scan_site_dirs against the expected env-relative paths (sorted). */
-static void expect_sites(struct envfx *fx, const char *const *want, size_t n_want)
+static void expect_sites(struct fx_dir *fx, const char *const *want, size_t n_want)
 {
 	char **got = NULL;
 	size_t n = scan_site_dirs(&got, fx->fd, fx->dir), i;
@@ -78,7 +48,7 @@ static void expect_sites(struct envfx *fx, const char *const *want, size_t n_wan
 
 static void test_sites_venv_with_lib64_symlink(void **state)
 {
-	struct envfx *fx = *state;
+	struct fx_dir *fx = *state;
 	static const char *const want[] = {"lib/python3.11/site-packages"};
 
 	/* What `python3 -m venv` makes on 64-bit Linux. */
@@ -91,7 +61,7 @@ static void test_sites_venv_with_lib64_symlink(void **state)
 
 static void test_sites_real_lib64(void **state)
 {
-	struct envfx *fx = *state;
+	struct fx_dir *fx = *state;
 	static const char *const want[] = {
 		"lib/python3.12/site-packages",
 		"lib/python3.9/site-packages",
@@ -108,7 +78,7 @@ static void test_sites_real_lib64(void **state)
 
 static void test_sites_pypy(void **state)
 {
-	struct envfx *fx = *state;
+	struct fx_dir *fx = *state;
 	static const char *const want[] = {
 		"lib/pypy3.10/site-packages",
 		"site-packages",
@@ -122,7 +92,7 @@ static void test_sites_pypy(void **state)
 
 static void test_sites_windows_layout(void **state)
 {
-	struct envfx *fx = *state;
+	struct fx_dir *fx = *state;
 	static const char *const want[] = {"Lib/site-packages"};
 
 	fx_mkdirs(fx->dir, "Lib/site-packages");
@@ -132,7 +102,7 @@ static void test_sites_windows_layout(void **state)
 
 static void test_sites_symlinks_not_followed(void **state)
 {
-	struct envfx *fx = *state;
+	struct fx_dir *fx = *state;
 	char *other = fx_tmpdir();
 	static const char *const want[] = {"lib/python3.11/site-packages"};
 
@@ -162,7 +132,7 @@ static void test_sites_symlinks_not_followed(void **state)
 
 static void test_sites_none(void **state)
 {
-	struct envfx *fx = *state;
+	struct fx_dir *fx = *state;
 
 	fx_write(fx->dir, "pyvenv.cfg", "home = /usr/bin\n", (size_t)-1);
 	fx_write(fx->dir, "lib", "not a folder", (size_t)-1);
@@ -210,7 +180,7 @@ static void expect_pkg(const struct scan_pkg_list *l, const char *meta_dir, cons
 
 static void test_read_dist_info(void **state)
 {
-	struct envfx *fx = *state;
+	struct fx_dir *fx = *state;
 	struct scan_pkg_list l = {0};
 	struct vs_err err = {0};
 
@@ -232,7 +202,7 @@ static void test_read_dist_info(void **state)
 
 static void test_read_fallbacks(void **state)
 {
-	struct envfx *fx = *state;
+	struct fx_dir *fx = *state;
 	struct scan_pkg_list l = {0};
 	struct vs_err err = {0};
 	char *p;
@@ -259,7 +229,7 @@ static void test_read_fallbacks(void **state)
 
 static void test_read_unreadable_metadata(void **state)
 {
-	struct envfx *fx = *state;
+	struct fx_dir *fx = *state;
 	struct scan_pkg_list l = {0};
 	struct vs_err err = {0};
 	char *p;
@@ -278,7 +248,7 @@ static void test_read_unreadable_metadata(void **state)
 
 static void test_read_egg_info(void **state)
 {
-	struct envfx *fx = *state;
+	struct fx_dir *fx = *state;
 	struct scan_pkg_list l = {0};
 	struct vs_err err = {0};
 
@@ -303,7 +273,7 @@ static void test_read_egg_info(void **state)
 
 static void test_read_ignores_others(void **state)
 {
-	struct envfx *fx = *state;
+	struct fx_dir *fx = *state;
 	struct scan_pkg_list l = {0};
 	struct vs_err err = {0};
 	char *p;
@@ -327,7 +297,7 @@ static void test_read_ignores_others(void **state)
 
 static void test_read_directory_order_and_append(void **state)
 {
-	struct envfx *fx = *state;
+	struct fx_dir *fx = *state;
 	struct scan_pkg_list l = {0};
 	struct vs_err err = {0};
 	char *site = fx_path(fx->dir, "lib/python3.11/site-packages");
@@ -378,7 +348,7 @@ static void test_read_directory_order_and_append(void **state)
 
 static void test_read_missing_folder(void **state)
 {
-	struct envfx *fx = *state;
+	struct fx_dir *fx = *state;
 	struct scan_pkg_list l = {0};
 	struct vs_err err = {0};
 	char *site = fx_path(fx->dir, "lib/python3.11/site-packages");
@@ -393,7 +363,7 @@ static void test_read_missing_folder(void **state)
 
 static void test_read_big_metadata(void **state)
 {
-	struct envfx *fx = *state;
+	struct fx_dir *fx = *state;
 	struct scan_pkg_list l = {0};
 	struct vs_err err = {0};
 	size_t body = 600 * 1024;
@@ -421,7 +391,7 @@ static void test_read_big_metadata(void **state)
 /* A venv with pip made by the machine's python3, when there is one. */
 static void test_real_venv(void **state)
 {
-	struct envfx *fx = *state;
+	struct fx_dir *fx = *state;
 	struct scan_pkg_list l = {0};
 	struct vs_err err = {0};
 	char cmd[8192], pipver[256] = "", *env, *want;
@@ -585,7 +555,7 @@ static void set_mtime(const char *dir, const char *rel, time_t t, int flags)
 
 static void test_newest_mtime(void **state)
 {
-	struct envfx *fx = *state;
+	struct fx_dir *fx = *state;
 	char *site = fx_path(fx->dir, "site");
 	char *outside = fx_path(fx->dir, "outside");
 
@@ -617,25 +587,25 @@ static void test_newest_mtime(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_sites_venv_with_lib64_symlink, setup_env, teardown_env),
-		cmocka_unit_test_setup_teardown(test_sites_real_lib64, setup_env, teardown_env),
-		cmocka_unit_test_setup_teardown(test_sites_pypy, setup_env, teardown_env),
-		cmocka_unit_test_setup_teardown(test_sites_windows_layout, setup_env, teardown_env),
-		cmocka_unit_test_setup_teardown(test_sites_symlinks_not_followed, setup_env, teardown_env),
-		cmocka_unit_test_setup_teardown(test_sites_none, setup_env, teardown_env),
-		cmocka_unit_test_setup_teardown(test_read_dist_info, setup_env, teardown_env),
-		cmocka_unit_test_setup_teardown(test_read_fallbacks, setup_env, teardown_env),
-		cmocka_unit_test_setup_teardown(test_read_unreadable_metadata, setup_env, teardown_env),
-		cmocka_unit_test_setup_teardown(test_read_egg_info, setup_env, teardown_env),
-		cmocka_unit_test_setup_teardown(test_read_ignores_others, setup_env, teardown_env),
-		cmocka_unit_test_setup_teardown(test_read_directory_order_and_append, setup_env, teardown_env),
-		cmocka_unit_test_setup_teardown(test_read_missing_folder, setup_env, teardown_env),
-		cmocka_unit_test_setup_teardown(test_read_big_metadata, setup_env, teardown_env),
-		cmocka_unit_test_setup_teardown(test_real_venv, setup_env, teardown_env),
+		cmocka_unit_test_setup_teardown(test_sites_venv_with_lib64_symlink, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_sites_real_lib64, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_sites_pypy, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_sites_windows_layout, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_sites_symlinks_not_followed, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_sites_none, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_dist_info, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_fallbacks, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_unreadable_metadata, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_egg_info, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_ignores_others, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_directory_order_and_append, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_missing_folder, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_big_metadata, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_real_venv, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test(test_metadata_parse),
 		cmocka_unit_test(test_split_dirname),
 		cmocka_unit_test(test_canonical_name),
-		cmocka_unit_test_setup_teardown(test_newest_mtime, setup_env, teardown_env),
+		cmocka_unit_test_setup_teardown(test_newest_mtime, fx_setup_dir, fx_teardown_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -280,40 +280,10 @@ static void test_long_line(void **state)
 
 /* ---- reading files ---- */
 
-struct dirfx {
-	char *dir;
-	int fd;
-};
-
-static int setup_dir(void **state)
-{
-	struct dirfx *fx = calloc(1, sizeof(*fx));
-
-	fx->dir = fx_tmpdir();
-	fx->fd = open(fx->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fx->fd < 0)
-		return -1;
-	*state = fx;
-	/* If a read ever blocked (a FIFO), the test dies instead of hanging. */
-	alarm(20);
-	return 0;
-}
-
-static int teardown_dir(void **state)
-{
-	struct dirfx *fx = *state;
-
-	alarm(0);
-	close(fx->fd);
-	fx_rmtree(fx->dir);
-	free(fx->dir);
-	free(fx);
-	return 0;
-}
 
 static void test_read_regular(void **state)
 {
-	struct dirfx *fx = *state;
+	struct fx_dir *fx = *state;
 	struct scan_cfg *cfg = NULL;
 	struct vs_err err = {0};
 
@@ -328,7 +298,7 @@ static void test_read_regular(void **state)
 	scan_cfg_free(cfg);
 }
 
-static void expect_refused(struct dirfx *fx, const char *msg)
+static void expect_refused(struct fx_dir *fx, const char *msg)
 {
 	struct scan_cfg *cfg = (struct scan_cfg *)&cfg; /* must be reset */
 	struct vs_err err = {0};
@@ -340,7 +310,7 @@ static void expect_refused(struct dirfx *fx, const char *msg)
 
 static void test_read_fifo_does_not_block(void **state)
 {
-	struct dirfx *fx = *state;
+	struct fx_dir *fx = *state;
 	char *p = fx_path(fx->dir, "pyvenv.cfg");
 
 	assert_int_equal(mkfifo(p, 0644), 0);
@@ -350,7 +320,7 @@ static void test_read_fifo_does_not_block(void **state)
 
 static void test_read_directory(void **state)
 {
-	struct dirfx *fx = *state;
+	struct fx_dir *fx = *state;
 
 	fx_mkdirs(fx->dir, "pyvenv.cfg");
 	expect_refused(fx, "pyvenv.cfg: is a directory");
@@ -358,7 +328,7 @@ static void test_read_directory(void **state)
 
 static void test_read_dangling_symlink(void **state)
 {
-	struct dirfx *fx = *state;
+	struct fx_dir *fx = *state;
 
 	fx_symlink("/nonexistent/pyvenv.cfg", fx->dir, "pyvenv.cfg");
 	expect_refused(fx, "pyvenv.cfg: is a symbolic link");
@@ -366,7 +336,7 @@ static void test_read_dangling_symlink(void **state)
 
 static void test_read_symlink_to_file(void **state)
 {
-	struct dirfx *fx = *state;
+	struct fx_dir *fx = *state;
 
 	/* Even a good target is refused: the link is not the env's own file. */
 	fx_write(fx->dir, "real.cfg", "home = /usr/bin\n", (size_t)-1);
@@ -381,7 +351,7 @@ static void test_read_missing(void **state)
 
 static void test_read_permission_denied(void **state)
 {
-	struct dirfx *fx = *state;
+	struct fx_dir *fx = *state;
 	char *p;
 
 	if (geteuid() == 0)
@@ -395,7 +365,7 @@ static void test_read_permission_denied(void **state)
 
 static void test_read_truncated(void **state)
 {
-	struct dirfx *fx = *state;
+	struct fx_dir *fx = *state;
 	struct scan_cfg *cfg = NULL;
 	struct vs_err err = {0};
 	size_t line = 32, n = SCAN_CFG_MAX_BYTES / line + 10, i;
@@ -457,7 +427,7 @@ static void test_read_truncated(void **state)
 /* A venv made by the machine's own python3, when there is one. */
 static void test_read_real_venv(void **state)
 {
-	struct dirfx *fx = *state;
+	struct fx_dir *fx = *state;
 	struct scan_cfg *cfg = NULL;
 	struct vs_err err = {0};
 	char cmd[8192], version[64] = "";
@@ -573,15 +543,15 @@ int main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_binary),
 		cmocka_unit_test(test_long_line),
-		cmocka_unit_test_setup_teardown(test_read_regular, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(test_read_fifo_does_not_block, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(test_read_directory, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(test_read_dangling_symlink, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(test_read_symlink_to_file, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(test_read_missing, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(test_read_permission_denied, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(test_read_truncated, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(test_read_real_venv, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_regular, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_fifo_does_not_block, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_directory, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_dangling_symlink, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_symlink_to_file, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_missing, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_permission_denied, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_truncated, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_real_venv, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test(test_unquote_prompt),
 		cmocka_unit_test(test_unquote_prompt_not_repr),
 		cmocka_unit_test(test_is_true),

@@ -116,3 +116,28 @@ void fx_symlink(const char *target, const char *dir, const char *rel)
 		fail_msg("symlink %s: %s", p, strerror(errno));
 	free(p);
 }
+
+int fx_setup_dir(void **state)
+{
+	struct fx_dir *fx = calloc(1, sizeof(*fx));
+
+	fx->dir = fx_tmpdir();
+	fx->fd = open(fx->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fx->fd < 0)
+		return -1;
+	*state = fx;
+	alarm(20);
+	return 0;
+}
+
+int fx_teardown_dir(void **state)
+{
+	struct fx_dir *fx = *state;
+
+	alarm(0);
+	close(fx->fd);
+	fx_rmtree(fx->dir);
+	free(fx->dir);
+	free(fx);
+	return 0;
+}

@@ -19,4 +19,13 @@ void fx_symlink(const char *target, const char *dir, const char *rel);
 /* dir + "/" + rel (caller frees) */
 char *fx_path(const char *dir, const char *rel);
 
+/* A cmocka fixture: a fresh temp folder and an fd open on it. The test
+ * dies after 20 s instead of hanging (a FIFO read by mistake would block). */
+struct fx_dir {
+	char *dir;
+	int fd;
+};
+int fx_setup_dir(void **state);
+int fx_teardown_dir(void **state);
+
 #endif
