@@ -12,6 +12,7 @@
 #include "../util/human.h"
 #include "../util/strbuf.h"
 #include "../util/textwidth.h"
+#include "../util/xalloc.h"
 #include "cli.h"
 #include "collect.h"
 #include "json.h"
@@ -133,11 +134,37 @@ static void print_state(const struct venv *v, time_t now)
 		field("problems", "none");
 	for (size_t i = 0; i < v->n_problems; i++)
 		field(i ? "" : "problems", v->problems[i]);
-	sb_adds(&sb, "source ");
-	shell_quote(&sb, v->path);
-	sb_adds(&sb, "/bin/activate");
+	{
+		char *script = xasprintf("%s/bin/activate", v->path);
+
+		sb_adds(&sb, "source ");
+		shell_quote(&sb, script);
+		free(script);
+	}
 	field("activate", sb_str(&sb));
 	sb_free(&sb);
+}
+
+static int by_canonical(const void *a, const void *b)
+{
+	const struct scan_package *x = *(const struct scan_package *const *)a;
+	const struct scan_package *y = *(const struct scan_package *const *)b;
+
+	return strcmp(x->canonical ? x->canonical : "", y->canonical ? y->canonical : "");
+}
+
+/* Packages by name, as pip lists them. */
+static void print_packages(const struct venv *v)
+{
+	const struct scan_package **p = xcalloc(v->packages.n + 1, sizeof(*p));
+
+	for (size_t i = 0; i < v->packages.n; i++)
+		p[i] = &v->packages.items[i];
+	qsort(p, v->packages.n, sizeof(*p), by_canonical);
+	printf("\npackages (%zu)\n", v->packages.n);
+	for (size_t i = 0; i < v->packages.n; i++)
+		field(p[i]->name, p[i]->version);
+	free(p);
 }
 
 static void print_human(const struct venv *v, time_t now)
@@ -155,11 +182,9 @@ static void print_human(const struct venv *v, time_t now)
 	for (size_t i = 0; v->cfg && i < v->cfg->n; i++) {
 		sb_reset(&sb);
 		sb_addf(&sb, "%s = %s", v->cfg->items[i].key, v->cfg->items[i].value);
-		field("", sb_str(&sb));
+		printf("  %s\n", sb_str(&sb));
 	}
-	printf("\npackages (%zu)\n", v->packages.n);
-	for (size_t i = 0; i < v->packages.n; i++)
-		field(v->packages.items[i].name, v->packages.items[i].version);
+	print_packages(v);
 	sb_free(&sb);
 }
 
