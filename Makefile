@@ -29,8 +29,10 @@ ALL_LDFLAGS = -pthread $(EXTRA_LDFLAGS) $(LDFLAGS)
 
 SRC      := $(sort $(wildcard src/*.c src/*/*.c))
 LIB_SRC  := $(filter-out src/main.c,$(SRC))
-OBJ      := $(SRC:%.c=$(BUILD)/%.o)
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+THEMES   := $(sort $(wildcard themes/*))
+GEN_OBJ  := $(BUILD)/gen/themes.o
+OBJ      := $(SRC:%.c=$(BUILD)/%.o) $(GEN_OBJ)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_OBJ)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 HELPER_SRC := $(sort $(wildcard tests/unit/helpers/*.c))
@@ -47,6 +49,15 @@ venvscope: $(BUILD)/venvscope
 $(BUILD)/venvscope: $(OBJ)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) -o $@ $(OBJ) $(ALL_LDFLAGS) $(PKG_LIBS)
+
+# The theme files, built into the binary.
+$(BUILD)/gen/themes.c: $(THEMES) scripts/embed-themes.sh
+	@mkdir -p $(@D)
+	$(Q)scripts/embed-themes.sh $(THEMES) > $@
+
+$(BUILD)/gen/themes.o: $(BUILD)/gen/themes.c
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -c -o $@ $<
 
 # Quiet by default; `make V=1` shows every command.
 Q := $(if $(V),,@)
@@ -92,13 +103,13 @@ asan: deps
 		VENVSCOPE=build/asan/venvscope UNIT_DIR=build/asan/tests/unit tests/run.sh
 
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
-fuzz:
+fuzz: $(BUILD)/gen/themes.c
 	@mkdir -p build/fuzz
 	@for f in $(FUZZ_SRC); do \
 		n=$$(basename $$f .c); \
 		echo "clang -fsanitize=fuzzer,address,undefined $$f"; \
 		clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -Isrc \
-			$(PKG_CFLAGS) -o build/fuzz/$$n $$f $(filter-out src/main.c,$(SRC)) \
+			$(PKG_CFLAGS) -o build/fuzz/$$n $$f $(filter-out src/main.c,$(SRC)) $(BUILD)/gen/themes.c \
 			$(PKG_LIBS) -pthread || exit 1; \
 		build/fuzz/$$n -max_total_time=$${FUZZ_SECONDS:-20} -rss_limit_mb=1024 || exit 1; \
 	done
