@@ -11,6 +11,7 @@
 
 #include "../util/path.h"
 #include "../util/xalloc.h"
+#include "record.h"
 
 /* Metadata is read up to here; real headers are a few KiB, the rest of a
  * big METADATA is the long description, which we never need. */
@@ -421,6 +422,11 @@ static void read_entry(struct scan_pkg_list *list, int sitefd, const char *site_
 		return;
 	}
 	add_package(list, site_path, entry, name, version);
+	if (dist && S_ISDIR(st.st_mode)) {
+		struct scan_package *p = &list->items[list->n - 1];
+
+		p->size_known = scan_record_size(sitefd, entry, &p->size) == 0;
+	}
 }
 
 int scan_packages_read(struct scan_pkg_list *list, const char *site_path, struct vs_err *err)

@@ -15,6 +15,8 @@ struct scan_package {
 	char *canonical; /* PEP 503: lower-case, runs of "-_." become "-" */
 	char *location;  /* absolute path of the site folder it was found in */
 	char *meta_dir;  /* file name of the .dist-info / .egg-info entry, relative to location */
+	uint64_t size;   /* bytes its RECORD lists (valid when size_known) */
+	bool size_known; /* a RECORD was read */
 };
 
 struct scan_pkg_list {

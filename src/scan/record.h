@@ -1,0 +1,20 @@
+/* A distribution's RECORD file (the CSV of installed files, hashes and
+ * sizes that pip writes into *.dist-info): how many bytes the package put on
+ * disk, without walking its files. */
+#ifndef VS_SCAN_RECORD_H
+#define VS_SCAN_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Sum of the size column of RECORD in buf[0..len]: the last field of each
+ * line, when it is a number (RECORD's own line and .pyc entries have none).
+ * CSV quoting of the path is handled because the size is the last field. */
+uint64_t scan_record_sum(const char *buf, size_t len);
+
+/* Reads dist_info/RECORD relative to the directory fd `sitefd` (at most
+ * 16 MiB, regular file only, never blocking) and sums it.
+ * Returns 0 and *out, or -1 when there is no readable RECORD. */
+int scan_record_size(int sitefd, const char *dist_info, uint64_t *out);
+
+#endif
