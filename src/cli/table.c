@@ -16,20 +16,6 @@ static const char *const headers[N_COLS] = {"NAME", "PYTHON", "SIZE", "PKGS",
 /* Numbers read best right-aligned. */
 static const int right[N_COLS] = {0, 0, 1, 1, 0, 1, 0, 0};
 
-void cli_flags(char *out, size_t n, const struct venv *v)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	if (v->broken)
-		sb_adds(&sb, "broken");
-	if (v->stale)
-		sb_addf(&sb, "%sstale", sb.len ? "," : "");
-	if (!v->broken && v->n_problems)
-		sb_addf(&sb, "%sproblem", sb.len ? "," : "");
-	snprintf(out, n, "%s", sb_str(&sb));
-	sb_free(&sb);
-}
-
 /* The cells of one row, as text (all owned by the caller). */
 static void row_cells(char *cells[N_COLS], const struct venv *v, time_t now, const char *home)
 {
@@ -53,7 +39,7 @@ static void row_cells(char *cells[N_COLS], const struct venv *v, time_t now, con
 	else
 		snprintf(buf, sizeof(buf), "-");
 	cells[COL_AGE] = xstrdup(buf);
-	cli_flags(buf, sizeof(buf), v);
+	venv_flags(buf, sizeof(buf), v);
 	cells[COL_FLAGS] = xstrdup(buf[0] ? buf : "-");
 	cells[COL_PATH] = path_tilde(v->path, home);
 }

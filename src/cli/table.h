@@ -7,10 +7,6 @@
 
 #include "../scan/venv.h"
 
-/* Flags of an env in words ("broken,stale"), "" when none. Static buffer
- * owned by the caller: at least 64 bytes. */
-void cli_flags(char *out, size_t n, const struct venv *v);
-
 /* Prints a header, one row per env and a totals line. `width` is the
  * terminal width in columns, or 0 for no limit (the path is never cut). */
 void cli_print_table(FILE *out, struct venv *const *v, size_t n, size_t width, time_t now,

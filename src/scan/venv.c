@@ -32,6 +32,35 @@ const char *venv_link_name(enum venv_link link)
 	return "missing";
 }
 
+bool venv_is_large(const struct venv *v)
+{
+	return v->size_known && v->size.size_bytes >= VENV_LARGE_BYTES;
+}
+
+void venv_flags(char *out, size_t n, const struct venv *v)
+{
+	const char *words[4];
+	size_t k = 0, used = 0;
+
+	if (v->broken)
+		words[k++] = "broken";
+	if (v->stale)
+		words[k++] = "stale";
+	if (venv_is_large(v))
+		words[k++] = "large";
+	if (!v->broken && v->n_problems)
+		words[k++] = "problem";
+	if (n)
+		out[0] = '\0';
+	for (size_t i = 0; i < k && used < n; i++) {
+		int w = snprintf(out + used, n - used, "%s%s", i ? "," : "", words[i]);
+
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}
+
 void venv_add_problem(struct venv *v, const char *fmt, ...)
 {
 	va_list ap;

@@ -64,6 +64,14 @@ struct venv {
 	struct scan_size size;
 };
 
+/* Environments at least this big are flagged "large". */
+#define VENV_LARGE_BYTES (1024ULL * 1024 * 1024)
+
+/* The flags of an env in words, comma-separated ("broken,stale"), or "" —
+ * the same words in the table, the browser and anywhere else. */
+void venv_flags(char *out, size_t n, const struct venv *v);
+bool venv_is_large(const struct venv *v);
+
 const char *venv_kind_name(enum venv_kind kind);
 const char *venv_link_name(enum venv_link link);
 

@@ -14,8 +14,11 @@ failure. Stdlib only."""
 import argparse
 import concurrent.futures as cf
 import os
+import pickle
+import shutil
 import signal
 import sys
+import threading
 import tempfile
 import time
 
@@ -66,7 +69,9 @@ def run_pool(jobs, workers, results, filt=None):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("-k", metavar="TEXT", help="only report tests whose name contains TEXT")
-    ap.add_argument("--keep", action="store_true", help="keep the temp folder (printed)")
+    ap.add_argument("--keep", action="store_true", help="keep the temp folder (printed) for --reuse")
+    ap.add_argument("--reuse", metavar="DIR", help="reuse the environments a --keep run left in DIR "
+                    "(for quick re-runs while working on the binary; DIR is kept)")
     ap.add_argument("-j", type=int, default=max(4, (os.cpu_count() or 2) * 2), help="parallel jobs")
     args = ap.parse_args()
 
@@ -74,7 +79,11 @@ def main():
     os.umask(0o022)
     results = Results()
     binary = resolve_binary()
-    base = os.path.realpath(tempfile.mkdtemp(prefix="venvscope-e2e-"))
+    if args.reuse:
+        base = os.path.realpath(args.reuse)
+        args.keep = True
+    else:
+        base = os.path.realpath(tempfile.mkdtemp(prefix="venvscope-e2e-"))
     os.chmod(base, 0o755)  # the permission tests run as nobody
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
     try:
@@ -95,16 +104,30 @@ def main():
 def run(args, results, binary, base, t0):
     print("e2e: binary %s" % binary)
     print("e2e: temp folder %s" % base)
+    runner = Runner(binary, base)
+    if args.reuse:
+        fx = reuse(base, runner)
+    else:
+        fx = build(args, results, base, runner, t0)
+    if fx is None:
+        return
+    if args.keep and not args.reuse:
+        lock, fx.lock = fx.lock, None
+        with open(os.path.join(base, "state.pickle"), "wb") as f:
+            pickle.dump(fx, f)
+        fx.lock = lock
+    test(args, results, binary, runner, fx, t0)
+
+
+def build(args, results, base, runner, t0):
     pys, skipped = pythons.discover(os.path.join(base, "probe-home"))
     for exe, why in skipped:
         results.emit([("skip", "python " + exe, why)])
     if not pys:
         results.emit([("fail", "pythons", ["no Python with the venv module found"])])
-        return
+        return None
     fast = pythons.pick_fast(pys)
     print("e2e: pythons: %s; cheap envs with %s" % (", ".join(map(repr, pys)), fast.label))
-
-    runner = Runner(binary, base)
     fx = fixtures.Fixtures(base, pys, fast)
     jobs = []
     for name, fn in fx.tasks() + fixtures_more.tasks(fx, runner):
@@ -120,8 +143,26 @@ def run(args, results, binary, base, t0):
     for name, why in fx.skips:
         results.emit([("skip", name, why)])
     print("e2e: %d environments built in %.1fs" % (len(fx.envs), time.time() - t0))
+    return fx
 
+
+def reuse(base, runner):
+    with open(os.path.join(base, "state.pickle"), "rb") as f:
+        fx = pickle.load(f)
+    fx.lock = threading.Lock()
+    fixtures.rmtree_all(os.path.join(base, "inv")) if os.path.isdir(os.path.join(base, "inv")) else None
+    nb = os.path.join(base, "bin", "venvscope")
+    if os.path.exists(runner.binary):
+        shutil.copy2(runner.binary, nb)
+        os.chmod(nb, 0o755)
+    runner.nobody_binary = nb
+    print("e2e: reusing %d environments" % len(fx.envs))
+    return fx
+
+
+def test(args, results, binary, runner, fx, t0):
     ctx = tests_main.Ctx(runner, fx)
+    fx.notes = list(fx.notes)
     now = time.time()
 
     def compute(env):
