@@ -1,0 +1,75 @@
+#include "layout.h"
+
+#include <string.h>
+
+#define GAP 2
+#define NAME_MIN 8
+#define NAME_MAX 28
+#define PATH_MIN 12
+
+static const char *const titles[UI_COL_COUNT] = {"", "NAME", "PYTHON", "SIZE", "PKGS",
+						 "LINK", "AGE", "FLAGS", "PATH"};
+/* Fixed widths; name and path are decided per screen. */
+static const int fixed[UI_COL_COUNT] = {1, 0, 7, 9, 4, 7, 4, 13, 0};
+/* The order in which columns give way when the screen is narrow. */
+static const enum ui_col give_way[] = {UI_COL_PATH, UI_COL_LINK,  UI_COL_PKGS, UI_COL_AGE,
+				       UI_COL_PYTHON, UI_COL_FLAGS, UI_COL_SIZE};
+
+const char *ui_col_title(enum ui_col c) { return titles[c]; }
+
+static int clamp(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+/* Width used by the shown columns, gaps included (mark takes one gap). */
+static int used(const struct ui_layout *l)
+{
+	int total = 0, n = 0;
+
+	for (int c = 0; c < UI_COL_COUNT; c++) {
+		if (!l->shown[c])
+			continue;
+		total += l->w[c] + (n ? (c == UI_COL_NAME ? 1 : GAP) : 0);
+		n++;
+	}
+	return total;
+}
+
+void ui_layout_columns(struct ui_layout *out, int width, int name_want, int path_want)
+{
+	int x = 0, n = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (int c = 0; c < UI_COL_COUNT; c++) {
+		out->shown[c] = true;
+		out->w[c] = fixed[c];
+	}
+	out->right[UI_COL_SIZE] = out->right[UI_COL_PKGS] = out->right[UI_COL_AGE] = true;
+	out->w[UI_COL_NAME] = clamp(name_want, NAME_MIN, NAME_MAX);
+	out->w[UI_COL_PATH] = path_want > PATH_MIN ? path_want : PATH_MIN;
+
+	/* The path shrinks to whatever is left, down to its minimum. */
+	if (used(out) > width)
+		out->w[UI_COL_PATH] = clamp(out->w[UI_COL_PATH] - (used(out) - width), PATH_MIN,
+					    out->w[UI_COL_PATH]);
+	for (size_t i = 0; i < sizeof(give_way) / sizeof(*give_way) && used(out) > width; i++)
+		out->shown[give_way[i]] = false;
+	if (used(out) > width)
+		out->w[UI_COL_NAME] = clamp(out->w[UI_COL_NAME] - (used(out) - width), NAME_MIN,
+					    out->w[UI_COL_NAME]);
+	/* Room to spare goes to the name (up to what it wants), then the path. */
+	if (used(out) < width && out->w[UI_COL_NAME] < clamp(name_want, NAME_MIN, NAME_MAX * 2)) {
+		int extra = width - used(out);
+		int want = clamp(name_want, NAME_MIN, NAME_MAX * 2) - out->w[UI_COL_NAME];
+
+		out->w[UI_COL_NAME] += extra < want ? extra : want;
+	}
+	if (out->shown[UI_COL_PATH] && used(out) < width)
+		out->w[UI_COL_PATH] += width - used(out);
+	for (int c = 0; c < UI_COL_COUNT; c++) {
+		if (!out->shown[c])
+			continue;
+		x += n ? (c == UI_COL_NAME ? 1 : GAP) : 0;
+		out->x[c] = x;
+		x += out->w[c];
+		n++;
+	}
+}
