@@ -63,26 +63,16 @@ int cli_collect(struct cli_result *out, const struct cli_opts *o, struct vs_err 
 {
 	struct scan_request req = {0};
 	struct by_id t = {0};
-	char **central = NULL;
-	size_t n_central = 0;
-	const char **roots;
-	size_t n_roots = 0;
+	char **defaults = NULL;
+	size_t n_defaults = 0;
 	struct scan *s;
 
 	memset(out, 0, sizeof(*out));
 	out->now = time(NULL);
 	if (o->n_roots == 0)
-		n_central = scan_central_places(&central, cli_home());
-	roots = xcalloc(o->n_roots + n_central + 1, sizeof(*roots));
-	if (o->n_roots == 0)
-		roots[n_roots++] = ".";
-	for (size_t i = 0; i < o->n_roots; i++)
-		roots[n_roots++] = o->roots[i];
-	for (size_t i = 0; i < n_central; i++)
-		roots[n_roots++] = central[i];
-
-	req.roots = roots;
-	req.n_roots = n_roots;
+		n_defaults = scan_default_roots(&defaults, cli_home());
+	req.roots = (const char *const *)(o->n_roots ? o->roots : defaults);
+	req.n_roots = o->n_roots ? o->n_roots : n_defaults;
 	req.excludes = (const char *const *)o->excludes;
 	req.n_excludes = o->n_excludes;
 	req.max_depth = o->depth;
@@ -93,8 +83,7 @@ int cli_collect(struct cli_result *out, const struct cli_opts *o, struct vs_err 
 	req.now = out->now;
 	req.home = cli_home();
 	s = scan_start(&req, err);
-	free(roots);
-	scan_free_strv(central, n_central);
+	scan_free_strv(defaults, n_defaults);
 	if (!s)
 		return err->code ? err->code : VS_EFAIL;
 	consume(s, &t, out, o->stale_days);

@@ -316,3 +316,17 @@ void scan_free_strv(char **v, size_t n)
 		free(v[i]);
 	free(v);
 }
+
+size_t scan_default_roots(char ***out, const char *home)
+{
+	char **central = NULL;
+	size_t n = scan_central_places(&central, home);
+	char **all = xcalloc(n + 1, sizeof(*all));
+
+	all[0] = xstrdup(".");
+	for (size_t i = 0; i < n; i++)
+		all[i + 1] = central[i];
+	free(central);
+	*out = all;
+	return n + 1;
+}

@@ -17,6 +17,10 @@ size_t scan_central_places(char ***out, const char *home);
  * "tox" (a .tox folder), "nox" (a .nox folder), or NULL. Static strings. */
 const char *scan_manager_for(const char *path, const char *home);
 
+/* What to scan when the user names no folder: "." and then every central
+ * place that exists. Returns the count; *out is owned (scan_free_strv). */
+size_t scan_default_roots(char ***out, const char *home);
+
 void scan_free_strv(char **v, size_t n);
 
 #endif
