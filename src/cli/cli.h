@@ -9,6 +9,10 @@ enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
 int cli_list(int argc, char **argv);
 int cli_show(int argc, char **argv);
 
+/* `list` with options already parsed (the browser's fallback). */
+struct cli_opts;
+int cli_list_run(const struct cli_opts *o);
+
 /* Prints a JSON document (and a newline) to stdout; frees it. */
 struct cJSON;
 int cli_print_json(struct cJSON *doc);

@@ -73,10 +73,9 @@ int cli_list(int argc, char **argv)
 {
 	struct vs_err err = {0};
 	struct cli_opts o;
-	struct cli_result r;
 	int rc;
 
-	if (cli_parse_opts(&o, argc, argv, true, &err) < 0) {
+	if (cli_parse_opts(&o, argc, argv, CLI_OPT_SORT, &err) < 0) {
 		fprintf(stderr, "venvscope list: %s\n", err.msg);
 		cli_opts_free(&o);
 		return CLI_EXIT_USAGE;
@@ -86,14 +85,23 @@ int cli_list(int argc, char **argv)
 		cli_opts_free(&o);
 		return CLI_EXIT_OK;
 	}
-	rc = cli_collect(&r, &o, &err);
+	rc = cli_list_run(&o);
+	cli_opts_free(&o);
+	return rc;
+}
+
+int cli_list_run(const struct cli_opts *o)
+{
+	struct vs_err err = {0};
+	struct cli_result r;
+	int rc = cli_collect(&r, o, &err);
+
 	if (rc < 0) {
 		fprintf(stderr, "venvscope list: %s\n", err.msg);
-		cli_opts_free(&o);
 		return cli_exit_code(rc);
 	}
-	scan_sort_venvs(r.venvs, r.n, (enum scan_sort)o.sort, o.reverse);
-	if (o.json) {
+	scan_sort_venvs(r.venvs, r.n, (enum scan_sort)o->sort, o->reverse);
+	if (o->json) {
 		cJSON *arr = cJSON_CreateArray();
 
 		for (size_t i = 0; i < r.n; i++)
@@ -104,6 +112,5 @@ int cli_list(int argc, char **argv)
 		rc = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 	}
 	cli_result_free(&r);
-	cli_opts_free(&o);
 	return rc;
 }

@@ -10,7 +10,7 @@
 #include "../util/xalloc.h"
 
 enum { OPT_NO_SIZE = 256, OPT_STALE_DAYS, OPT_THREADS, OPT_SORT, OPT_REVERSE, OPT_EXCLUDE,
-       OPT_DEPTH };
+       OPT_DEPTH, OPT_THEME };
 
 static const struct option long_opts[] = {
 	{"json", no_argument, NULL, 'j'},
@@ -23,6 +23,7 @@ static const struct option long_opts[] = {
 	{"sort", required_argument, NULL, OPT_SORT},
 	{"reverse", no_argument, NULL, OPT_REVERSE},
 	{"help", no_argument, NULL, 'h'},
+	{"theme", required_argument, NULL, OPT_THEME},
 	{NULL, 0, NULL, 0},
 };
 
@@ -45,8 +46,10 @@ static void push(char ***v, size_t *n, char *s)
 	(*v)[(*n)++] = s;
 }
 
-static int handle(struct cli_opts *o, int c, bool with_sort, struct vs_err *err)
+static int handle(struct cli_opts *o, int c, unsigned flags, struct vs_err *err)
 {
+	bool with_sort = flags & CLI_OPT_SORT;
+
 	switch (c) {
 	case 'j':
 		o->json = true;
@@ -77,12 +80,19 @@ static int handle(struct cli_opts *o, int c, bool with_sort, struct vs_err *err)
 			return 0;
 		return vs_err_set(err, VS_EUSAGE, "--threads wants a number above 0, not '%s'", optarg);
 	case OPT_SORT:
-		if (with_sort && (o->sort = scan_sort_parse(optarg)) >= 0)
+		if (with_sort && (o->sort = scan_sort_parse(optarg)) >= 0) {
+			o->sort_given = true;
 			return 0;
+		}
 		if (!with_sort)
 			break;
 		return vs_err_set(err, VS_EUSAGE,
 				  "--sort wants one of size, name, age, python, path; not '%s'", optarg);
+	case OPT_THEME:
+		if (!(flags & CLI_OPT_THEME))
+			break;
+		o->theme = optarg;
+		return 0;
 	case OPT_REVERSE:
 		if (!with_sort)
 			break;
@@ -94,7 +104,7 @@ static int handle(struct cli_opts *o, int c, bool with_sort, struct vs_err *err)
 	return vs_err_set(err, VS_EUSAGE, "unknown option (see --help)");
 }
 
-int cli_parse_opts(struct cli_opts *o, int argc, char **argv, bool with_sort, struct vs_err *err)
+int cli_parse_opts(struct cli_opts *o, int argc, char **argv, unsigned flags, struct vs_err *err)
 {
 	int c, idx;
 
@@ -111,7 +121,7 @@ int cli_parse_opts(struct cli_opts *o, int argc, char **argv, bool with_sort, st
 			return vs_err_set(err, VS_EUSAGE, "%s: unknown option or missing value (see %s --help)",
 					  bad, argv[0]);
 		}
-		if (handle(o, c, with_sort, err) < 0) {
+		if (handle(o, c, flags, err) < 0) {
 			if (strcmp(err->msg, "unknown option (see --help)") == 0)
 				vs_err_set(err, VS_EUSAGE, "%s: not an option of %s (see --help)",
 					   argv[optind - 1], argv[0]);

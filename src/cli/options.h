@@ -19,14 +19,20 @@ struct cli_opts {
 	int threads; /* 0 = one per core */
 	bool json;
 	int sort; /* enum scan_sort */
+	bool sort_given;
 	bool reverse;
 	bool help;
+	const char *theme; /* --theme (the browser only) */
 };
 
+/* Which options a command takes besides the scan options. */
+enum { CLI_OPT_SORT = 1 << 0, CLI_OPT_THEME = 1 << 1 };
+
 /* Parses argv[1..] of subcommand `cmd` (argv[0] is the subcommand name).
- * `with_sort` accepts --sort/--reverse. Returns 0, or VS_EUSAGE with a
- * sentence in err. The arrays in `o` are owned by `o` (cli_opts_free). */
-int cli_parse_opts(struct cli_opts *o, int argc, char **argv, bool with_sort, struct vs_err *err);
+ * `flags` (CLI_OPT_*) says which extra options are accepted. Returns 0, or
+ * VS_EUSAGE with a sentence in err. The arrays in `o` are owned by `o`
+ * (cli_opts_free). */
+int cli_parse_opts(struct cli_opts *o, int argc, char **argv, unsigned flags, struct vs_err *err);
 void cli_opts_free(struct cli_opts *o);
 
 #endif

@@ -195,7 +195,7 @@ int cli_show(int argc, char **argv)
 	struct cli_result r = {0};
 	int rc;
 
-	if (cli_parse_opts(&o, argc, argv, false, &err) < 0 || (!o.help && o.n_roots != 1)) {
+	if (cli_parse_opts(&o, argc, argv, 0, &err) < 0 || (!o.help && o.n_roots != 1)) {
 		if (!err.msg[0])
 			snprintf(err.msg, sizeof(err.msg), "give exactly one ENV (see --help)");
 		fprintf(stderr, "venvscope show: %s\n", err.msg);
