@@ -12,7 +12,7 @@ import subprocess
 import threading
 import time
 
-from harness import clean_environ
+from harness import clean_environ, nonempty_sentences
 
 
 class FixtureError(Exception):
@@ -347,7 +347,40 @@ class Fixtures:
         e = self.fast_venv(os.path.join(p, "uv-made"))
         write_uv_cfg(e, self.fast)
         envs.append(e)
+        # A prompt whose repr needs escapes: the shell shows it's "ü" \ x
+        envs.append(self.fast_venv(os.path.join(p, "tricky-prompt"), "--prompt", 'it\'s "\u00fc" \\ x'))
+        # Two envs sharing a hard-linked file: each one's size counts it
+        # (du -sb ENV is run per env).
+        a = self.fast_venv(os.path.join(p, "shared-a"))
+        b = self.fast_venv(os.path.join(p, "shared-b"))
+        with open(os.path.join(self.site(a), "shared.bin"), "wb") as f:
+            f.write(b"\2" * 400000)
+        os.link(os.path.join(self.site(a), "shared.bin"), os.path.join(self.site(b), "shared.bin"))
+        outside = os.path.join(self.base, "outside-file.bin")
+        with open(outside, "wb") as f:
+            f.write(b"\3" * 200000)
+        os.link(outside, os.path.join(self.site(b), "outside-link.bin"))
+        envs += [a, b]
         self.add(*[Env(x, "tree") for x in envs])
+        self.add(self._utf8_home(p))
+
+    def _utf8_home(self, p):
+        """home (and bin/python's target folder) with a byte that is not
+        UTF-8. venv cannot write that, so the cfg is written by hand. Python
+        itself then refuses to start (site.py decodes pyvenv.cfg as UTF-8), so
+        the env must be flagged; the folder exists, so it is not 'broken' by
+        the definition (chain resolves, home exists)."""
+        e = self.fast_venv(os.path.join(p, "utf8-home"))
+        bindir = os.path.join(os.fsencode(self.base), b"bin-\xff")
+        os.makedirs(bindir)
+        exe = os.path.join(bindir, b"python%d.%d" % self.fast.vtuple[:2])
+        os.symlink(os.fsencode(self.fast.real), exe)
+        os.unlink(os.path.join(e, "bin", "python"))
+        os.symlink(exe, os.path.join(os.fsencode(e), b"bin", b"python"))
+        with open(os.path.join(e, "pyvenv.cfg"), "wb") as f:
+            f.write(b"home = %s\ninclude-system-site-packages = false\nversion = %s\nexecutable = %s\n"
+                    % (bindir, self.fast.version.encode(), exe))
+        return Env(e, "tree", runnable=False, expect={"problems": nonempty_sentences()})
 
     def build_stale(self):
         """An env whose pyvenv.cfg, site-packages and its entries are 100 days

@@ -170,7 +170,7 @@ def build_workon(fx):
 
 def build_rel(fx):
     cwds = []
-    for i in range(4):
+    for i in range(6):
         c = os.path.join(fx.base, "rel%d" % i)
         e = fx.fast_venv(os.path.join(c, "sub", ".venv"))
         fx.add(Env(e, "rel%d" % i))

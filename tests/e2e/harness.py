@@ -187,30 +187,32 @@ class Group:
 # ------------------------------------------------------------ comparison
 
 class Matcher:
-    """An expectation that is not a single value."""
-
-    def __init__(self, desc, pred):
-        self.desc, self.pred = desc, pred
+    """An expectation that is not a single value (picklable: no closures)."""
 
     def matches(self, v):
-        return self.pred(v)
-
-    def __repr__(self):
-        return self.desc
+        raise NotImplementedError
 
 
-def nonempty_sentences(mentioning=()):
+class NonEmptySentences(Matcher):
     """A non-empty list of non-empty strings; with `mentioning` (texts), at
     least one sentence contains one of those texts."""
-    mentioning = [m for m in mentioning if m]
-    def pred(v):
+
+    def __init__(self, mentioning=()):
+        self.mentioning = [m for m in mentioning if m]
+
+    def matches(self, v):
         if not isinstance(v, list) or not v or not all(isinstance(s, str) and s.strip() for s in v):
             return False
-        return not mentioning or any(m in s for s in v for m in mentioning)
-    d = "a non-empty list of sentences"
-    if mentioning:
-        d += " naming one of %s" % ", ".join(repr(m) for m in mentioning)
-    return Matcher("<%s>" % d, pred)
+        return not self.mentioning or any(m in s for s in v for m in self.mentioning)
+
+    def __repr__(self):
+        d = "a non-empty list of sentences"
+        if self.mentioning:
+            d += " naming one of %s" % ", ".join(repr(m) for m in self.mentioning)
+        return "<%s>" % d
+
+
+nonempty_sentences = NonEmptySentences
 
 
 def same(a, b):

@@ -203,6 +203,19 @@ def t_relative_roots(ctx):
         rows = run_json(ctx, g, name, ["list", "--json"] + args, cwd=c)
         if rows is not None:
             compare_rows(ctx, g, name, rows, ctx.envs("rel%d" % i))
+    # show with '.' from inside the env, and with a trailing slash.
+    for i, cwd, shown in ((4, os.path.join(cwds[4], "sub", ".venv"), "."), (5, cwds[5], "sub/.venv/")):
+        env = ctx.envs("rel%d" % i)[0]
+        name = "show --json %s (cwd %s)" % (shown, ctx.label(cwd))
+        obj = run_json(ctx, g, name, ["show", "--json", shown], cwd=cwd)
+        if obj is None:
+            continue
+        try:
+            exp = ctx.expected(env)
+        except LookupError as e:
+            g.fail(name, [str(e)])
+            continue
+        g.check(name, diff_obj(ctx.label(env.path), exp, obj, exact_keys=False))
     return g
 
 

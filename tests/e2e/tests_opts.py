@@ -19,13 +19,26 @@ def t_depth(ctx):
     envs = {e.path: e for e in ctx.envs("depth")}
     cases = [(["--depth", "1"], root, [1]), (["--depth", "2"], root, [1, 2]),
              (["--depth", "3"], root, [1, 2, 3]), ([], root, [1, 2, 3, 4]),
-             (["--depth", "0"], root, []), (["--depth", "0"], lv[1], [1]),
+             (["--depth", "0"], root, []), (["--depth", "0"], lv[1], [1]), ([], lv[1], [1]),
              (["--depth", "1"], os.path.join(root, "a"), [2])]
     for opts, r, want in cases:
         name = "list --json %s %s" % (" ".join(opts), ctx.label(r))
         rows = run_json(ctx, g, name, ["list", "--json"] + opts + [r])
         if rows is not None:
             compare_rows(ctx, g, name, rows, [envs[lv[n]] for n in want])
+    return g
+
+
+def t_two_roots(ctx):
+    g = Group()
+    d, x = ctx.fx.extra.get("depth"), ctx.fx.extra.get("excl")
+    if not d or not x:
+        g.skip("two ROOTs", "fixture missing")
+        return g
+    name = "list --json depth excl (two ROOTs)"
+    rows = run_json(ctx, g, name, ["list", "--json", d["root"], x["root"]])
+    if rows is not None:
+        compare_rows(ctx, g, name, rows, ctx.envs("depth") + ctx.envs("excl"))
     return g
 
 
@@ -156,6 +169,19 @@ def t_central(ctx):
     rows = run_json(ctx, g, name, ["list", "--json"], home=info["home"], cwd=info["cwd"])
     if rows is not None:
         compare_rows(ctx, g, name, rows, ctx.envs("central"), per_env=True)
+    # Run from HOME itself: "." and the central places overlap; each env
+    # once, with the manager of the place that holds it.
+    name = "list --json (no ROOT, cwd = HOME)"
+    rows = run_json(ctx, g, name, ["list", "--json"], home=info["home"], cwd=info["home"])
+    if rows is not None:
+        envs = [e for e in ctx.fx.envs if e.group == "central" and e.path.startswith(info["home"] + "/")]
+        compare_rows(ctx, g, name, rows, envs)
+    # A central place given as ROOT still gets its manager.
+    poetry = os.path.join(info["home"], ".cache", "pypoetry", "virtualenvs")
+    name = "list --json ~/.cache/pypoetry/virtualenvs (as ROOT)"
+    rows = run_json(ctx, g, name, ["list", "--json", poetry], home=info["home"])
+    if rows is not None:
+        compare_rows(ctx, g, name, rows, [e for e in ctx.envs("central") if e.path.startswith(poetry + "/")])
     wrapped = os.path.join(info["home"], ".virtualenvs", "wrapped")
     env = [e for e in ctx.envs("central") if e.path == wrapped]
     name = "show --json ~/.virtualenvs/wrapped (manager, .project)"
@@ -186,7 +212,7 @@ def t_workon(ctx):
 
 
 def tests(ctx):
-    return [("depth", lambda: t_depth(ctx)), ("exclude", lambda: t_exclude(ctx)),
+    return [("depth", lambda: t_depth(ctx)), ("two roots", lambda: t_two_roots(ctx)), ("exclude", lambda: t_exclude(ctx)),
             ("sort", lambda: t_sort(ctx)), ("stale", lambda: t_stale(ctx)),
             ("one-fs", lambda: t_one_fs(ctx)), ("central", lambda: t_central(ctx)),
             ("workon", lambda: t_workon(ctx))]
