@@ -13,6 +13,7 @@ import threading
 import time
 
 from harness import clean_environ, nonempty_sentences
+from pythons import pick_pip
 
 
 class FixtureError(Exception):
@@ -50,6 +51,7 @@ class Fixtures:
         self.skips = []     # (name, reason)
         self.errors = []    # (builder, message)
         self.extra = {}     # per-test facts (roots, special paths)
+        self.timings = []   # (builder, seconds)
         self.lock = threading.Lock()
         self.fx_home = os.path.join(base, "fixture-home")
         os.makedirs(self.fx_home)
@@ -111,8 +113,11 @@ class Fixtures:
     def tasks(self):
         """Every builder, slow ones first so the pool stays busy."""
         t = []
+        with_pip = pick_pip(self.pythons)
         for py in self.pythons:
-            if py.ensurepip:
+            if py not in with_pip:
+                self.skip("default+pip " + py.label, "only some Pythons get a pip env (E2E_ALL_PIP=1 for all)")
+            elif py.ensurepip:
                 t.append(("default+pip " + py.label, lambda py=py: self.build_default(py)))
             else:
                 self.skip("default+pip " + py.label, "ensurepip has no bundled pip")

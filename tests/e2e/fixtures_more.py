@@ -14,7 +14,8 @@ def tasks(fx, runner):
             ("sort", lambda: build_sort(fx)), ("bad cfg", lambda: build_bad(fx)),
             ("permissions", lambda: build_perm(fx, runner)),
             ("central places", lambda: build_central(fx)), ("WORKON_HOME", lambda: build_workon(fx)),
-            ("relative roots", lambda: build_rel(fx)), ("symlinked root", lambda: build_symroot(fx))]
+            ("relative roots", lambda: build_rel(fx)), ("symlinked root", lambda: build_symroot(fx)),
+            ("many", lambda: build_many(fx))]
 
 
 def build_depth(fx):
@@ -184,3 +185,42 @@ def build_symroot(fx):
     fx.extra["symroot"] = {"link": link, "target": os.path.join(fx.tree, "projects")}
     if not os.path.islink(link):
         raise FixtureError("could not make the symlinked root")
+
+
+MANY = 150
+
+
+def build_many(fx):
+    """MANY small hand-made envs in 10 folders, with files of varied sizes,
+    a few distributions and hard links shared between envs (each env's size
+    counts them, as `du -sb ENV` does). Used for sizes at scale, then
+    deleted while a scan runs."""
+    r = os.path.join(fx.base, "many")
+    py = fx.fast
+    xy = "%d.%d" % py.vtuple[:2]
+    home = os.path.dirname(py.real)
+    first = None
+    for i in range(MANY):
+        e = os.path.join(r, "g%d" % (i % 10), "env%03d" % i)
+        sp = os.path.join(e, "lib", "python" + xy, "site-packages")
+        os.makedirs(sp)
+        os.makedirs(os.path.join(e, "bin"))
+        os.symlink(py.real, os.path.join(e, "bin", "python"))
+        os.symlink("lib", os.path.join(e, "lib64"))
+        touch(os.path.join(e, "pyvenv.cfg"), "home = %s\ninclude-system-site-packages = false\nversion = %s\n"
+              % (home, py.version))
+        for k in range(i % 7 + 1):
+            with open(os.path.join(sp, "m%d.py" % k), "wb") as f:
+                f.write(b"#" * (i * 37 + k * 1001))
+        for k in range(i % 3):
+            d = os.path.join(sp, "pkg%d-1.%d.dist-info" % (k, i))
+            os.makedirs(d)
+            touch(os.path.join(d, "METADATA"), "Name: pkg%d\nVersion: 1.%d\n" % (k, i))
+        if first is None:
+            first = os.path.join(sp, "shared.bin")
+            with open(first, "wb") as f:
+                f.write(b"s" * 123457)
+        elif i % 5 == 0:
+            os.link(first, os.path.join(sp, "shared.bin"))
+        fx.add(Env(e, "many", runnable=False, show=False))
+    fx.extra["many"] = {"root": r}

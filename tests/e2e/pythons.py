@@ -44,6 +44,7 @@ class Python:
         self.ensurepip = info["ensurepip"]
         self.virtualenv = info["virtualenv"]
         self.source = source
+        self.on_path = source == "PATH"
         self.label = "%s-%s" % (self.impl.lower(), self.version)
 
     @property
@@ -87,6 +88,10 @@ def discover(tmp_home):
             skipped.append((exe, "Python %s has no venv module" % info["version"]))
             continue
         if info["real"] in seen:
+            if source == "PATH":
+                for py in found:
+                    if py.real == info["real"]:
+                        py.on_path = True
             continue
         seen.add(info["real"])
         # Use a stable path that is not a shim: for PATH's python3 take the
@@ -101,6 +106,17 @@ def discover(tmp_home):
             py.label += "-%d" % (n + 1)
     found.sort(key=lambda p: p.vtuple)
     return found, skipped
+
+
+def pick_pip(pythons):
+    """Pythons that get a default env with pip (ensurepip takes seconds per
+    env): the oldest, the newest, the system ones and python3 on PATH; all of
+    them with E2E_ALL_PIP=1."""
+    if os.environ.get("E2E_ALL_PIP") == "1":
+        return list(pythons)
+    keep = {id(pythons[0]), id(pythons[-1])}
+    keep |= {id(p) for p in pythons if p.source == "system" or p.on_path}
+    return [p for p in pythons if id(p) in keep]
 
 
 def pick_fast(pythons):

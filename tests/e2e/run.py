@@ -136,13 +136,17 @@ def build(args, results, base, runner, t0):
     for name, fn in fx.tasks() + fixtures_more.tasks(fx, runner):
         def job(name=name, fn=fn):
             g = Group()
+            t = time.time()
             try:
                 fn()
             except Exception as e:
                 g.fail("fixture " + name, ["%s: %s" % (type(e).__name__, e)])
+            fx.timings.append((name, time.time() - t))
             return g
         jobs.append(("fixture " + name, job))
     run_pool(jobs, max(2, args.j), results)
+    slow = sorted(fx.timings, key=lambda x: -x[1])[:4]
+    print("e2e: slowest fixtures: " + ", ".join("%s %.1fs" % x for x in slow))
     for name, why in fx.skips:
         results.emit([("skip", name, why)])
     print("e2e: %d environments built in %.1fs" % (len(fx.envs), time.time() - t0))

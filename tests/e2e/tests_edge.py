@@ -2,6 +2,9 @@
 unreadable folders (run as nobody), exit codes, --help and --version."""
 
 import os
+import shutil
+import subprocess
+import threading
 
 from harness import Group, NOBODY, by_path, diff_obj, show
 import truth
@@ -207,6 +210,55 @@ def t_help(ctx):
     return g
 
 
+def t_many(ctx):
+    """Sizes at scale, then a scan while the envs are being deleted."""
+    g = Group()
+    info = ctx.fx.extra.get("many")
+    if not info:
+        g.skip("many envs", "fixture missing")
+        return g
+    root = info["root"]
+    name = "list --json many (%d envs, every field)" % len(ctx.envs("many"))
+    p = ctx.runner.run(["list", "--json", root], timeout=60)
+    rows = _parse(g, name + ": exit 0, valid JSON", p, ok_codes=(0,))
+    if rows is not None:
+        idx, _ = by_path(rows)
+        diffs = []
+        want = ctx.envs("many")
+        for e in want:
+            if e.path not in idx:
+                diffs.append("%s: env not listed" % ctx.label(e.path))
+                continue
+            try:
+                diffs += diff_obj(ctx.label(e.path), ctx.expected(e), idx[e.path])
+            except LookupError as x:
+                diffs.append(str(x))
+        extra = set(idx) - {e.path for e in want}
+        diffs += ["listed but not expected: %s" % show(x) for x in sorted(extra, key=str)]
+        g.check(name, diffs)
+    # Remove the envs (of a copy) while a scan runs: never a crash, always
+    # valid JSON.
+    root = root + "-race-%d" % os.getpid()
+    subprocess.run(["cp", "-a", info["root"], root], check=True)
+
+    def remove():
+        for d in sorted(os.listdir(root)):
+            for e in sorted(os.listdir(os.path.join(root, d))):
+                shutil.rmtree(os.path.join(root, d, e), ignore_errors=True)
+    t = threading.Thread(target=remove)
+    t.start()
+    p = ctx.runner.run(["list", "--json", root], timeout=60)
+    t.join()
+    shutil.rmtree(root, ignore_errors=True)
+    name = "list --json many while its envs are deleted: exit 0 or 1, valid JSON"
+    rows = _parse(g, name, p)
+    if rows is not None:
+        bad = [r for r in rows if not isinstance(r, dict) or not str(r.get("path", "")).startswith(root + "/")]
+        if bad:
+            g.fail(name + ": rows", ["odd row: %s" % show(b)[:200] for b in bad[:5]])
+    return g
+
+
 def tests(ctx):
-    return [("bad cfg", lambda: t_bad_cfg(ctx)), ("perm", lambda: t_perm(ctx)),
+    return [("many", lambda: t_many(ctx)), ("bad cfg", lambda: t_bad_cfg(ctx)), ("perm", lambda: t_perm(ctx)),
             ("exit codes", lambda: t_exit_codes(ctx)), ("help", lambda: t_help(ctx))]
