@@ -146,8 +146,8 @@ static int parse_term(struct term *t, const char *word, struct vs_err *err)
 		s++;
 		if (*s == '\0' || *s == '!')
 			return vs_err_set(err, VS_EUSAGE,
-					  "filter term \"%.200s\": '!' must be followed by one "
-					  "term to leave out, as in !pkg:pip",
+					  "filter term \"%.200s\": write '!' once, right before "
+					  "the term to leave out, as in !pkg:pip",
 					  word);
 	}
 	if ((rest = after_key(s, "pkg:")))

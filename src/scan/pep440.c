@@ -3,7 +3,6 @@
  * half of the file. */
 #include "pep440.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -623,7 +622,6 @@ static char *compatible_prefix(const char *text)
 	struct slices l = {NULL, 0, 0};
 	struct strbuf sb = STRBUF_INIT;
 	size_t keep = 0;
-	char *s;
 
 	version_split(&l, text, strlen(text));
 	while (keep < l.n && !is_suffix(l.v[keep]))
@@ -639,8 +637,7 @@ static char *compatible_prefix(const char *text)
 	if (keep == 1)
 		sb_addc(&sb, '!');
 	free(l.v);
-	s = sb_detach(&sb);
-	return s;
+	return sb_detach(&sb);
 }
 
 /* Does the whole of s[0..n) read v?(N!)?N(.N)* -- what may precede ".*"? */
@@ -674,8 +671,10 @@ static const struct {
 	{"<=", OP_LE},   {">=", OP_GE},     {"<", OP_LT},  {">", OP_GT},
 };
 
+static const char not_a_version[] = "not a version";
+
 /* The version part of one item: what the operator allows after it. Returns
- * NULL when fine, else the reason. */
+ * NULL when fine, else the reason (not_a_version to say so with the text). */
 static const char *check_version(struct spec_item *it)
 {
 	size_t n = strlen(it->text);
@@ -700,7 +699,7 @@ static const char *check_version(struct spec_item *it)
 	}
 	it->ver = parse_n(it->text, n);
 	if (!it->ver)
-		return "the version is not valid (PEP 440)";
+		return not_a_version;
 	if (it->ver->n_local && it->op != OP_EQ && it->op != OP_NE)
 		return "a local version label (+...) is only allowed after == or !=";
 	if (it->op == OP_COMPAT) {
@@ -743,6 +742,11 @@ static int parse_item(struct spec_item *it, const char *s, size_t n, struct vs_e
 	rest = trim(s + len, n - len, &len);
 	it->text = xstrndup(rest, len);
 	why = check_version(it);
+	if (why == not_a_version)
+		return vs_err_set(err, VS_EUSAGE,
+				  "\"%.*s\" is not a version specifier: \"%.200s\" is not a "
+				  "valid version (PEP 440)",
+				  (int)(n > 200 ? 200 : n), s, it->text);
 	if (why)
 		return vs_err_set(err, VS_EUSAGE, "\"%.*s\" is not a version specifier: %s",
 				  (int)(n > 200 ? 200 : n), s, why);
