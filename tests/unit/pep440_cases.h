@@ -1,6 +1,8 @@
 /* Expected results for test_pep440.c, generated from pip 24.2's vendored
  * packaging 24.1 by the program in the comment at the end of this file.
- * Do not edit by hand. */
+ * Do not edit by hand: to regenerate, save that program (the lines
+ * between "The generator:" and the end of the comment) as gen.py and run
+ * `python3 gen.py > tests/unit/pep440_cases.h` with pip 24.2. */
 
 struct pep440_vcase {
 	const char *in;
@@ -446,7 +448,6 @@ static const struct pep440_scase pep440_specs[] = {
 };
 
 /* The generator:
-
 # Writes tests/unit/pep440_cases.h from pip's vendored packaging. Run with a
 # Python whose pip vendors packaging 24.1 (pip 24.2), from the repository:
 #   python3 <this program> > tests/unit/pep440_cases.h
@@ -560,7 +561,9 @@ def main():
         rank.setdefault(str(v), r)
     print(O + " Expected results for test_pep440.c, generated from pip %s's vendored" % pip.__version__)
     print(" * packaging %s by the program in the comment at the end of this file." % packaging.__version__)
-    print(" * Do not edit by hand. " + END)
+    print(" * Do not edit by hand: to regenerate, save that program (the lines")
+    print(" * between \"The generator:\" and the end of the comment) as gen.py and run")
+    print(" * `python3 gen.py > tests/unit/pep440_cases.h` with pip 24.2. " + END)
     print()
     print("struct pep440_vcase {")
     print("\tconst char *in;")
@@ -599,10 +602,9 @@ def main():
     print()
     src = open(__file__).read()
     assert END not in src and O not in src
-    print(O + " The generator:\n")
-    print(src)
+    print(O + " The generator:")
+    print(src, end="")
     print(END)
 
 main()
-
 */
