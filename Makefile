@@ -44,7 +44,7 @@ HELPER_OBJ := $(HELPER_SRC:%.c=$(BUILD)/%.o)
 all: venvscope
 
 venvscope: $(BUILD)/venvscope
-	@cp $< $@
+	@cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/venvscope: $(OBJ)
 	@$(if $(Q),echo "  LINK    $@")

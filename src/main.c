@@ -1,27 +1,82 @@
 /* venvscope: see and clean up Python virtual environments.
- * main parses the subcommand and hands over to a front end. */
+ * main picks the front end: a subcommand runs the command line; no
+ * subcommand opens the browser (or prints the list where no terminal is). */
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
+#include "scan/sort.h"
+#include "ui/ui.h"
 
 static const char usage[] =
-	"usage: venvscope [COMMAND] [OPTIONS] [ROOT...]\n"
+	"usage: venvscope [OPTIONS] [ROOT...]\n"
+	"       venvscope COMMAND [OPTIONS] ...\n"
 	"\n"
 	"Finds Python virtual environments and shows what each one is: base Python\n"
 	"and whether it still exists, size, packages, symlink or copy, problems.\n"
+	"With no command it opens the browser, a full-screen view of every\n"
+	"environment (press ? there for the keys); where there is no terminal it\n"
+	"prints the list instead. With no ROOT it scans the current folder and the\n"
+	"usual central places (~/venvs, ~/.virtualenvs, pipenv, poetry, pipx, ...).\n"
 	"\n"
 	"commands:\n"
 	"  list [ROOT...]   one row per environment (--json for scripts)\n"
 	"  show ENV         everything about one environment (--json)\n"
 	"\n"
-	"With no command, venvscope runs `list` (the full-screen browser is coming).\n"
-	"With no ROOT it scans the current folder and the usual central places.\n"
-	"`venvscope COMMAND --help` tells more.\n"
+	"options of the browser (and of list):\n"
+	"  --sort KEY           size (default here), name, age, python or path\n"
+	"  --reverse            reverse the order\n"
+	"  --depth N            look at most N levels below each ROOT\n"
+	"  --exclude GLOB       skip folders whose name or path matches (repeatable)\n"
+	"  -x, --one-file-system  stay on each ROOT's filesystem\n"
+	"  --no-size            do not measure sizes\n"
+	"  --stale-days N       untouched for more than N days is stale (default 90)\n"
+	"  --theme NAME|PATH    default, light, mono, high-contrast, or a theme file\n"
+	"  -h, --help           this text\n"
+	"  --version            print the version\n"
 	"\n"
-	"  -h, --help       this text\n"
-	"  --version        print the version\n";
+	"`venvscope COMMAND --help` tells more. NO_COLOR=1 turns colours off.\n";
+
+static int browse(int argc, char **argv)
+{
+	struct vs_err err = {0};
+	struct cli_opts o;
+	const char *why = NULL;
+	int rc;
+
+	argv[0] = "venvscope";
+	if (cli_parse_opts(&o, argc, argv, CLI_OPT_SORT | CLI_OPT_THEME, &err) < 0) {
+		fprintf(stderr, "venvscope: %s\n", err.msg);
+		cli_opts_free(&o);
+		return CLI_EXIT_USAGE;
+	}
+	if (o.help) {
+		fputs(usage, stdout);
+		cli_opts_free(&o);
+		return CLI_EXIT_OK;
+	}
+	if (!o.sort_given)
+		o.sort = SCAN_SORT_SIZE;
+	if (!ui_terminal_usable(&why)) {
+		fprintf(stderr, "venvscope: %s; printing the list instead of the browser\n", why);
+		rc = cli_list_run(&o);
+	} else {
+		struct ui_options u = {
+			.roots = o.roots, .n_roots = o.n_roots, .excludes = o.excludes,
+			.n_excludes = o.n_excludes, .depth = o.depth,
+			.one_file_system = o.one_file_system, .no_size = o.no_size,
+			.stale_days = o.stale_days, .threads = o.threads, .sort = o.sort,
+			.reverse = o.reverse, .theme = o.theme,
+		};
+
+		rc = ui_run(&u);
+	}
+	cli_opts_free(&o);
+	return rc;
+}
 
 int main(int argc, char **argv)
 {
@@ -39,17 +94,14 @@ int main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "show") == 0)
 		return cli_show(argc - 1, argv + 1);
 	if (argc >= 2 && argv[1][0] != '-' && strchr(argv[1], '/') == NULL) {
-		/* A word that is neither a command nor an existing folder is a typo. */
-		FILE *f = fopen(argv[1], "r");
+		struct stat st;
 
-		if (!f) {
+		/* A word that is neither a command nor a folder is a typo. */
+		if (stat(argv[1], &st) != 0) {
 			fprintf(stderr, "venvscope: '%s' is not a command nor a folder (see --help)\n",
 				argv[1]);
 			return CLI_EXIT_USAGE;
 		}
-		fclose(f);
 	}
-	/* Until the browser lands, no command means `list`. */
-	argv[0] = "list";
-	return cli_list(argc, argv);
+	return browse(argc, argv);
 }

@@ -1,0 +1,494 @@
+/* The browser's main loop: one thread polls the terminal, the scan's event
+ * fd and a signal pipe together, so keys are answered while rows stream in.
+ * Every way out restores the terminal. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <term.h>
+#include <unistd.h>
+
+#include "../scan/places.h"
+#include "../util/path.h"
+#include "../util/xalloc.h"
+#include "app.h"
+#include "colors.h"
+
+#define MIN_COLS 30
+#define MIN_LINES 6
+#define EVENT_BUDGET_NS 15000000LL /* events handled per turn before keys get a look */
+#define FRAME_NS 33000000LL        /* redraws for scan progress at most ~30 a second */
+
+static int sig_pipe[2] = {-1, -1};
+static bool curses_on;
+
+static void on_signal(int sig)
+{
+	unsigned char b = (unsigned char)sig;
+	int saved = errno;
+
+	if (write(sig_pipe[1], &b, 1) < 0) {
+		/* Nothing to do in a handler; the pipe is non-blocking. */
+	}
+	errno = saved;
+}
+
+static void restore_terminal(void)
+{
+	if (curses_on) {
+		curses_on = false;
+		endwin();
+	}
+}
+
+bool ui_terminal_usable(const char **why)
+{
+	const char *term = getenv("TERM");
+	const char *cup;
+	int err = 0;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		*why = "the output is not a terminal";
+		return false;
+	}
+	if (!term || !*term) {
+		*why = "TERM is not set";
+		return false;
+	}
+	if (strcmp(term, "dumb") == 0) {
+		*why = "TERM is 'dumb'";
+		return false;
+	}
+	if (setupterm(NULL, STDOUT_FILENO, &err) != OK) {
+		*why = "TERM names a terminal this system does not know";
+		return false;
+	}
+	cup = tigetstr("cup");
+	if (!cup || cup == (char *)-1) {
+		*why = "the terminal cannot move its cursor";
+		del_curterm(cur_term);
+		return false;
+	}
+	del_curterm(cur_term);
+	return true;
+}
+
+void ui_message(struct ui *ui, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ui->message, sizeof(ui->message), fmt, ap);
+	va_end(ap);
+	ui->message_error = error;
+}
+
+void ui_switch(struct ui *ui, const struct ui_view *view)
+{
+	ui->view = view;
+	if (view->open)
+		view->open(ui);
+}
+
+int ui_dispatch(struct ui *ui, const struct ui_binding *table, int ch, bool *handled)
+{
+	for (const struct ui_binding *b = table; b->action; b++) {
+		if (b->key == ch) {
+			*handled = true;
+			return b->action(ui);
+		}
+	}
+	*handled = false;
+	return UI_REACT_NONE;
+}
+
+/* ---- timing log (VENVSCOPE_TIMING_LOG) ---- */
+
+static void log_instant(const struct ui *ui, const char *what)
+{
+	const char *path = getenv("VENVSCOPE_TIMING_LOG");
+	FILE *f;
+
+	if (!path || !*path || !(f = fopen(path, "a")))
+		return;
+	fprintf(f, "%s %.1f\n", what, (double)(ui_now_ns() - ui->start_ns) / 1e6);
+	fclose(f);
+}
+
+/* ---- scans ---- */
+
+static struct scan *start_scan(struct ui *ui, char **roots, size_t n_roots, int depth,
+			       struct vs_err *err)
+{
+	struct scan_request req = {0};
+
+	req.roots = (const char *const *)roots;
+	req.n_roots = n_roots;
+	req.excludes = (const char *const *)ui->opts.excludes;
+	req.n_excludes = ui->opts.n_excludes;
+	req.max_depth = depth;
+	req.one_file_system = ui->opts.one_file_system;
+	req.no_size = ui->opts.no_size;
+	req.stale_days = ui->opts.stale_days;
+	req.threads = ui->opts.threads;
+	req.home = ui->home;
+	return scan_start(&req, err);
+}
+
+static int start_full_scan(struct ui *ui, struct vs_err *err)
+{
+	char **defaults = NULL;
+	size_t n_defaults = 0;
+
+	if (ui->opts.n_roots == 0)
+		n_defaults = scan_default_roots(&defaults, ui->home);
+	ui->scan = start_scan(ui, ui->opts.n_roots ? ui->opts.roots : defaults,
+			      ui->opts.n_roots ? ui->opts.n_roots : n_defaults, ui->opts.depth, err);
+	scan_free_strv(defaults, n_defaults);
+	ui->scanning = ui->scan != NULL;
+	memset(&ui->progress, 0, sizeof(ui->progress));
+	return ui->scan ? 0 : err->code;
+}
+
+static void start_rescan_one(struct ui *ui)
+{
+	struct venv *v = ui->view == &ui_detail_view && ui->detail_id < ui->model.n_ids
+				 ? ui->model.by_id[ui->detail_id]
+				 : ui_model_selected(&ui->model);
+	struct vs_err err = {0};
+	char *roots[1];
+
+	if (!v || ui->rescan)
+		return;
+	roots[0] = v->path;
+	ui->rescan_id = v->id;
+	ui->rescan = start_scan(ui, roots, 1, 0, &err);
+	if (!ui->rescan)
+		ui_message(ui, true, "cannot rescan: %s", err.msg);
+	else
+		ui_message(ui, false, "rescanning %s ...", v->name);
+}
+
+static void restart_all(struct ui *ui)
+{
+	struct vs_err err = {0};
+
+	scan_free(ui->scan);
+	scan_free(ui->rescan);
+	ui->scan = ui->rescan = NULL;
+	ui_model_clear(&ui->model);
+	if (start_full_scan(ui, &err) < 0)
+		ui_message(ui, true, "cannot rescan: %s", err.msg);
+	else
+		ui_message(ui, false, "rescanning everything ...");
+	ui_switch(ui, &ui_list_view);
+}
+
+static void main_scan_event(struct ui *ui, struct scan_event *ev)
+{
+	switch (ev->type) {
+	case SCAN_EV_WARNING:
+		ui_message(ui, false, "warning: %s", ev->message);
+		break;
+	case SCAN_EV_PROGRESS:
+		ui->progress = ev->progress;
+		break;
+	case SCAN_EV_DONE:
+		ui->progress = ev->progress;
+		ui->scanning = false;
+		log_instant(ui, "scan_done_ms");
+		break;
+	default:
+		ui_model_apply(&ui->model, ev);
+	}
+}
+
+static void rescan_event(struct ui *ui, struct scan_event *ev, bool *found)
+{
+	if (ev->type == SCAN_EV_FOUND) {
+		ui_model_replace(&ui->model, ui->rescan_id, ev->venv);
+		ev->venv = NULL;
+		*found = true;
+	} else if (ev->type == SCAN_EV_PACKAGES || ev->type == SCAN_EV_SIZED) {
+		ev->id = ui->rescan_id;
+		ui_model_apply(&ui->model, ev);
+	} else if (ev->type == SCAN_EV_DONE) {
+		struct venv *v = ui->model.by_id[ui->rescan_id];
+
+		if (*found)
+			ui_message(ui, false, "rescanned %s", v ? v->name : "");
+		else
+			ui_message(ui, true, "%s is no longer an environment", v ? v->path : "it");
+	} else if (ev->type == SCAN_EV_WARNING) {
+		ui_message(ui, true, "%s", ev->message);
+	}
+}
+
+/* Takes events for at most EVENT_BUDGET_NS; returns true when any came. */
+static bool drain_scans(struct ui *ui)
+{
+	int64_t deadline = ui_now_ns() + EVENT_BUDGET_NS;
+	struct scan_event *ev;
+	bool any = false;
+	static bool rescan_found;
+
+	while (ui->scan && ui_now_ns() < deadline && (ev = scan_next(ui->scan))) {
+		bool done = ev->type == SCAN_EV_DONE;
+
+		any = true;
+		main_scan_event(ui, ev);
+		scan_event_free(ev);
+		if (done) {
+			scan_free(ui->scan);
+			ui->scan = NULL;
+		}
+	}
+	while (ui->rescan && (ev = scan_next(ui->rescan))) {
+		bool done = ev->type == SCAN_EV_DONE;
+
+		any = true;
+		rescan_event(ui, ev, &rescan_found);
+		scan_event_free(ev);
+		if (done) {
+			scan_free(ui->rescan);
+			ui->rescan = NULL;
+			rescan_found = false;
+		}
+	}
+	return any;
+}
+
+/* ---- screen ---- */
+
+static void draw_too_small(void)
+{
+	char msg[128];
+
+	erase();
+	snprintf(msg, sizeof(msg), "Terminal too small (%dx%d); venvscope needs %dx%d.", COLS,
+		 LINES, MIN_COLS, MIN_LINES);
+	ui_put(LINES / 2, 0, COLS, msg, ui_role_attr(UI_ROLE_ERROR), 0);
+}
+
+static void draw(struct ui *ui)
+{
+	curs_set(ui->editing ? 1 : 0);
+	if (COLS < MIN_COLS || LINES < MIN_LINES)
+		draw_too_small();
+	else
+		ui->view->draw(ui);
+	wnoutrefresh(stdscr);
+	doupdate();
+	if (!ui->first_row_logged && ui->model.n_rows > 0 && ui->view == &ui_list_view) {
+		ui->first_row_logged = true;
+		log_instant(ui, "first_row_ms");
+	}
+}
+
+static int handle_key(struct ui *ui, int ch)
+{
+	MEVENT mev;
+
+	if (ch == KEY_RESIZE || ch == 12 /* Ctrl-L */) {
+		clearok(curscr, TRUE);
+		return UI_REACT_REDRAW;
+	}
+	if (COLS < MIN_COLS || LINES < MIN_LINES)
+		return ch == 'q' ? UI_REACT_QUIT : UI_REACT_NONE;
+	if (ch == KEY_MOUSE) {
+		if (getmouse(&mev) != OK || !ui->view->mouse)
+			return UI_REACT_NONE;
+		return ui->view->mouse(ui, &mev);
+	}
+	return ui->view->key(ui, ch);
+}
+
+static void setup_curses(struct ui *ui, const struct ui_theme *theme, bool mono)
+{
+	initscr();
+	curses_on = true;
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+			  | BUTTON5_PRESSED
+#endif
+		  ,
+		  NULL);
+	ui_colors_apply(theme, mono);
+	bkgdset(' ' | ui_role_attr(UI_ROLE_DEFAULT));
+	(void)ui;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	if (pipe2(sig_pipe, O_NONBLOCK | O_CLOEXEC) != 0)
+		vs_die("cannot make a pipe: %s", strerror(errno));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	vs_set_fatal_hook(restore_terminal);
+}
+
+static void uninstall_signals(void)
+{
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	close(sig_pipe[0]);
+	close(sig_pipe[1]);
+	sig_pipe[0] = sig_pipe[1] = -1;
+}
+
+/* ---- the loop ---- */
+
+static int react(struct ui *ui, int r)
+{
+	if (r & UI_REACT_QUIT)
+		ui->quit = true;
+	if (r & UI_REACT_RESCAN_ALL)
+		restart_all(ui);
+	if (r & UI_REACT_RESCAN_ONE)
+		start_rescan_one(ui);
+	return r != UI_REACT_NONE;
+}
+
+static void loop(struct ui *ui)
+{
+	int64_t last_draw = 0;
+	bool dirty = true;
+
+	while (!ui->quit) {
+		struct pollfd p[4];
+		int n = 0, ch;
+		unsigned char sig;
+
+		p[n++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
+		p[n++] = (struct pollfd){.fd = sig_pipe[0], .events = POLLIN};
+		if (ui->scan)
+			p[n++] = (struct pollfd){.fd = scan_fd(ui->scan), .events = POLLIN};
+		if (ui->rescan)
+			p[n++] = (struct pollfd){.fd = scan_fd(ui->rescan), .events = POLLIN};
+		if (dirty && ui_now_ns() - last_draw >= FRAME_NS) {
+			draw(ui);
+			last_draw = ui_now_ns();
+			dirty = false;
+		}
+		/* While scanning, wake for the spinner and to flush a pending frame. */
+		poll(p, (nfds_t)n, dirty ? 10 : ui->scanning || ui->rescan ? 100 : -1);
+		if (read(sig_pipe[0], &sig, 1) == 1) {
+			ui->quit = true;
+			break;
+		}
+		while ((ch = getch()) != ERR) {
+			if (react(ui, handle_key(ui, ch))) {
+				/* A key is answered in this very frame. */
+				dirty = true;
+				last_draw = 0;
+			}
+			if (ui->quit)
+				break;
+		}
+		if (drain_scans(ui))
+			dirty = true;
+		if (ui->scanning && ui_now_ns() - last_draw >= 100000000LL) {
+			ui->spinner++;
+			ui->progress.elapsed = ui->scan ? (double)(ui_now_ns() - ui->start_ns) / 1e9
+							: ui->progress.elapsed;
+			dirty = true;
+		}
+	}
+}
+
+static char *roots_label(const struct ui_options *o, const char *home)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (o->n_roots == 0)
+		return xstrdup(". and the usual places");
+	for (size_t i = 0; i < o->n_roots; i++) {
+		char *abs = path_absolute(o->roots[i]);
+		char *t = path_tilde(abs ? abs : o->roots[i], home);
+
+		sb_addf(&sb, "%s%s", i ? ", " : "", t);
+		free(t);
+		free(abs);
+	}
+	return sb_detach(&sb);
+}
+
+/* The theme asked for; NO_COLOR or a colourless terminal get `mono`. */
+static int load_theme(struct ui *ui, bool *mono, struct vs_err *err)
+{
+	const char *name = ui->opts.theme ? ui->opts.theme : "default";
+
+	*mono = ui_no_color_env();
+	if (ui_theme_load(&ui->theme, name, err) < 0)
+		return VS_EUSAGE;
+	if (*mono) {
+		ui_theme_free(ui->theme);
+		return ui_theme_load(&ui->theme, "mono", err);
+	}
+	return 0;
+}
+
+int ui_run(const struct ui_options *opts)
+{
+	struct ui ui;
+	struct vs_err err = {0};
+	bool mono;
+	int rc = 0;
+
+	memset(&ui, 0, sizeof(ui));
+	ui.opts = *opts;
+	ui.start_ns = ui_now_ns();
+	ui.home = getenv("HOME");
+	if (load_theme(&ui, &mono, &err) < 0) {
+		fprintf(stderr, "venvscope: %s\n", err.msg);
+		return 2;
+	}
+	ui_model_init(&ui.model, (enum scan_sort)opts->sort, opts->reverse, opts->stale_days);
+	if (start_full_scan(&ui, &err) < 0) {
+		fprintf(stderr, "venvscope: %s\n", err.msg);
+		ui_model_free(&ui.model);
+		ui_theme_free(ui.theme);
+		return err.code == VS_EUSAGE ? 2 : 1;
+	}
+	ui.roots_label = roots_label(opts, ui.home);
+	install_signals();
+	setup_curses(&ui, ui.theme, mono);
+	/* A colourless terminal gets the mono theme's attributes too. */
+	if (!mono && !has_colors()) {
+		struct ui_theme *m = NULL;
+
+		if (ui_theme_load(&m, "mono", &err) == 0) {
+			ui_colors_apply(m, true);
+			ui_theme_free(m);
+		}
+	}
+	ui_switch(&ui, &ui_list_view);
+	loop(&ui);
+	restore_terminal();
+	uninstall_signals();
+	scan_free(ui.scan);
+	scan_free(ui.rescan);
+	ui_model_free(&ui.model);
+	ui_theme_free(ui.theme);
+	sb_free(&ui.edit);
+	free(ui.roots_label);
+	return rc;
+}

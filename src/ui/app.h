@@ -1,0 +1,117 @@
+/* Private to src/ui/: the browser's state shared by its views, the view
+ * operations table, key bindings, and drawing helpers. */
+#ifndef VS_UI_APP_H
+#define VS_UI_APP_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../scan/scan.h"
+#include "../util/strbuf.h"
+#include "model.h"
+#include "theme.h"
+#include "ui.h"
+
+/* What a key handler asks for next (htop's reaction flags). */
+enum {
+	UI_REACT_NONE = 0,
+	UI_REACT_REDRAW = 1 << 0,
+	UI_REACT_QUIT = 1 << 1,
+	UI_REACT_RESCAN_ALL = 1 << 2,
+	UI_REACT_RESCAN_ONE = 1 << 3,
+};
+
+struct ui;
+
+/* A screen: the list, the details of one env, the help. */
+struct ui_view {
+	const char *name;
+	void (*open)(struct ui *ui);
+	void (*draw)(struct ui *ui);
+	int (*key)(struct ui *ui, int ch);
+	int (*mouse)(struct ui *ui, const MEVENT *ev); /* may be NULL */
+};
+
+/* One key binding: shown in the help screen from the same table that
+ * dispatches it, so a key is defined in one place. */
+struct ui_binding {
+	int key;
+	const char *label; /* how the key is written in help ("Space", "j ↓") */
+	const char *help;
+	int (*action)(struct ui *ui);
+};
+
+extern const struct ui_view ui_list_view;
+extern const struct ui_view ui_detail_view;
+extern const struct ui_view ui_help_view;
+
+/* The bindings of each view, for the help screen (NULL-key terminated). */
+extern const struct ui_binding ui_list_bindings[];
+extern const struct ui_binding ui_detail_bindings[];
+
+struct ui {
+	struct ui_options opts;
+	struct ui_model model;
+	const char *home;
+	char *roots_label; /* what is scanned, for the header */
+
+	struct scan *scan;   /* the full scan, NULL when done */
+	struct scan *rescan; /* a rescan of one env, or NULL */
+	size_t rescan_id;    /* the model id it refreshes */
+	struct scan_progress progress;
+	bool scanning;
+
+	const struct ui_view *view;
+	const struct ui_view *back; /* where Esc from help goes */
+
+	/* The details view. */
+	size_t detail_id;
+	int detail_top;
+	bool detail_by_size;
+
+	int help_top;
+
+	/* Filter editing in the status line. */
+	bool editing;
+	struct strbuf edit;
+
+	char message[512];
+	bool message_error;
+
+	int rows, cols;
+	unsigned spinner;
+	bool quit;
+	bool first_row_logged;
+	int64_t start_ns;
+	struct ui_theme *theme;
+};
+
+/* Sets the status-line message (printf style); `error` picks the role. */
+void ui_message(struct ui *ui, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Switches views (calls the new view's open). */
+void ui_switch(struct ui *ui, const struct ui_view *view);
+
+/* Dispatches `ch` through a binding table; UI_REACT_NONE if no binding. */
+int ui_dispatch(struct ui *ui, const struct ui_binding *table, int ch, bool *handled);
+
+/* ---- drawing helpers (draw.c) ---- */
+
+/* Writes `s` at y,x fitted into `width` columns (printable, cut with an
+ * ellipsis, padded with spaces) in the role's attribute. */
+void ui_put(int y, int x, int width, const char *s, attr_t attr, int cut_middle);
+/* Right-aligned variant. */
+void ui_put_right(int y, int x, int width, const char *s, attr_t attr);
+/* Clears a line to its end in the given attribute. */
+void ui_fill_line(int y, attr_t attr);
+
+/* The header (line 0) and status line (last line), shared by views. */
+void ui_draw_header(struct ui *ui);
+void ui_draw_status(struct ui *ui, const char *keys);
+
+/* Milliseconds since start, for the timing log. */
+int64_t ui_now_ns(void);
+
+#endif

@@ -1,0 +1,280 @@
+/* Everything about one environment, scrollable: identity, health, sizes,
+ * pyvenv.cfg as written, and the package list (by name or by size). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../util/human.h"
+#include "../util/xalloc.h"
+#include "app.h"
+#include "colors.h"
+
+#define LABEL_W 16
+
+struct line {
+	enum ui_role role;
+	char *label; /* NULL: a full-width line */
+	char *text;
+};
+
+struct lines {
+	struct line *v;
+	size_t n, cap;
+};
+
+static void add(struct lines *ls, enum ui_role role, const char *label, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void add(struct lines *ls, enum ui_role role, const char *label, const char *fmt, ...)
+{
+	va_list ap;
+	struct line *l;
+
+	ls->v = xgrow(ls->v, &ls->cap, ls->n + 1, sizeof(*ls->v));
+	l = &ls->v[ls->n++];
+	l->role = role;
+	l->label = label ? xstrdup(label) : NULL;
+	va_start(ap, fmt);
+	l->text = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+static void lines_free(struct lines *ls)
+{
+	for (size_t i = 0; i < ls->n; i++) {
+		free(ls->v[i].label);
+		free(ls->v[i].text);
+	}
+	free(ls->v);
+}
+
+static struct venv *detail_env(const struct ui *ui)
+{
+	return ui->detail_id < ui->model.n_ids ? ui->model.by_id[ui->detail_id] : NULL;
+}
+
+static void add_identity(struct lines *ls, const struct venv *v)
+{
+	add(ls, UI_ROLE_ROW, "kind", "%s%s%s", venv_kind_name(v->kind), v->manager ? ", made by " : "",
+	    v->manager ? v->manager : "");
+	add(ls, v->python_version ? UI_ROLE_ROW : UI_ROLE_DIM, "python", "%s (%s)",
+	    v->python_version ? v->python_version : "unknown",
+	    v->implementation ? v->implementation : "?");
+	add(ls, UI_ROLE_ROW, "interpreter", "%s%s%s", venv_link_name(v->link),
+	    v->link_target ? " -> " : "", v->link_target ? v->link_target : "");
+	add(ls, v->base_exists ? UI_ROLE_ROW : UI_ROLE_BROKEN, "base python", "%s (%s)",
+	    v->base_python ? v->base_python : "unknown", v->base_exists ? "exists" : "missing");
+	add(ls, UI_ROLE_ROW, "home", "%s", v->home ? v->home : "-");
+	add(ls, UI_ROLE_ROW, "system site", "%s",
+	    v->system_site_packages == VENV_UNKNOWN ? "-"
+	    : v->system_site_packages == VENV_YES  ? "yes"
+						   : "no");
+	add(ls, UI_ROLE_ROW, "prompt", "%s", v->prompt ? v->prompt : "-");
+	add(ls, UI_ROLE_ROW, "project", "%s", v->project ? v->project : "-");
+}
+
+static void add_state(struct lines *ls, const struct venv *v, time_t now)
+{
+	char a[32], b[32];
+
+	if (v->size_known) {
+		human_size(a, sizeof(a), v->size.size_bytes);
+		human_size(b, sizeof(b), v->size.disk_bytes);
+		add(ls, venv_is_large(v) ? UI_ROLE_SIZE_LARGE : UI_ROLE_ROW, "size",
+		    "%s apparent, %s on disk, %llu files", a, b, (unsigned long long)v->size.files);
+	} else {
+		add(ls, UI_ROLE_DIM, "size", "not measured yet");
+	}
+	if (v->last_modified > 0) {
+		time_t t = (time_t)v->last_modified;
+		struct tm tm;
+		char day[32];
+
+		localtime_r(&t, &tm);
+		strftime(day, sizeof(day), "%Y-%m-%d %H:%M", &tm);
+		human_age(a, sizeof(a), (int64_t)now - v->last_modified);
+		add(ls, v->stale ? UI_ROLE_STALE : UI_ROLE_ROW, "last modified", "%s (%s ago)%s",
+		    day, a, v->stale ? ", stale" : "");
+	}
+	for (size_t i = 0; i < v->n_site_packages; i++)
+		add(ls, UI_ROLE_ROW, i ? "" : "site-packages", "%s", v->site_packages[i]);
+	if (v->n_problems == 0)
+		add(ls, UI_ROLE_ROW, "problems", "none");
+	for (size_t i = 0; i < v->n_problems; i++)
+		add(ls, v->broken ? UI_ROLE_BROKEN : UI_ROLE_PROBLEM, i ? "" : "problems", "%s",
+		    v->problems[i]);
+	add(ls, UI_ROLE_ROW, "activate", "source '%s/bin/activate'", v->path);
+}
+
+static bool pkg_by_size;
+
+static int pkg_cmp(const void *a, const void *b)
+{
+	const struct scan_package *x = *(const struct scan_package *const *)a;
+	const struct scan_package *y = *(const struct scan_package *const *)b;
+
+	if (pkg_by_size && x->size != y->size)
+		return x->size > y->size ? -1 : 1;
+	return strcmp(x->canonical ? x->canonical : "", y->canonical ? y->canonical : "");
+}
+
+static void add_packages(struct lines *ls, const struct venv *v, bool by_size)
+{
+	const struct scan_package **p = xcalloc(v->packages.n + 1, sizeof(*p));
+
+	add(ls, UI_ROLE_TITLE, NULL, "packages (%zu), by %s — s sorts by %s", v->packages.n,
+	    by_size ? "size" : "name", by_size ? "name" : "size");
+	if (!v->packages_known)
+		add(ls, UI_ROLE_DIM, NULL, "  not read yet");
+	for (size_t i = 0; i < v->packages.n; i++)
+		p[i] = &v->packages.items[i];
+	pkg_by_size = by_size; /* qsort has no context: the UI thread is the only caller */
+	qsort(p, v->packages.n, sizeof(*p), pkg_cmp);
+	for (size_t i = 0; i < v->packages.n; i++) {
+		char size[32] = "-";
+
+		if (p[i]->size_known)
+			human_size(size, sizeof(size), p[i]->size);
+		add(ls, UI_ROLE_ROW, NULL, "  %-32s %-16s %10s", p[i]->name,
+		    p[i]->version ? p[i]->version : "?", size);
+	}
+	free(p);
+}
+
+static void build(struct lines *ls, const struct ui *ui, const struct venv *v)
+{
+	add(ls, v->broken ? UI_ROLE_BROKEN : UI_ROLE_TITLE, NULL, "%s  %s", v->name, v->path);
+	add_identity(ls, v);
+	add_state(ls, v, ui->model.now);
+	add(ls, UI_ROLE_ROW, NULL, "%s", "");
+	add(ls, UI_ROLE_TITLE, NULL, "pyvenv.cfg");
+	if (!v->cfg)
+		add(ls, UI_ROLE_BROKEN, NULL, "  (could not be read)");
+	for (size_t i = 0; v->cfg && i < v->cfg->n; i++)
+		add(ls, UI_ROLE_ROW, NULL, "  %s = %s", v->cfg->items[i].key, v->cfg->items[i].value);
+	add(ls, UI_ROLE_ROW, NULL, "%s", "");
+	add_packages(ls, v, ui->detail_by_size);
+}
+
+static int body_height(void) { return LINES - 2 > 0 ? LINES - 2 : 0; }
+
+static void detail_draw(struct ui *ui)
+{
+	struct venv *v = detail_env(ui);
+	struct lines ls = {0};
+	int h = body_height();
+
+	ui_draw_header(ui);
+	if (!v) {
+		ui_switch(ui, &ui_list_view);
+		ui->view->draw(ui);
+		return;
+	}
+	build(&ls, ui, v);
+	if (ui->detail_top > (int)ls.n - h)
+		ui->detail_top = (int)ls.n - h;
+	if (ui->detail_top < 0)
+		ui->detail_top = 0;
+	for (int i = 0; i < h; i++) {
+		size_t k = (size_t)(ui->detail_top + i);
+		int y = 1 + i;
+
+		ui_fill_line(y, ui_role_attr(UI_ROLE_DEFAULT));
+		if (k >= ls.n)
+			continue;
+		if (ls.v[k].label) {
+			ui_put(y, 2, LABEL_W, ls.v[k].label, ui_role_attr(UI_ROLE_TITLE), 0);
+			ui_put(y, 2 + LABEL_W, COLS - 2 - LABEL_W, ls.v[k].text,
+			       ui_role_attr(ls.v[k].role), 0);
+		} else {
+			ui_put(y, 1, COLS - 1, ls.v[k].text, ui_role_attr(ls.v[k].role), 0);
+		}
+	}
+	lines_free(&ls);
+	ui_draw_status(ui, " Esc back  ↑↓ PgUp PgDn scroll  s sort packages  r rescan  ? help  q quit");
+}
+
+static int scroll_by(struct ui *ui, int d)
+{
+	ui->detail_top += d;
+	if (ui->detail_top < 0)
+		ui->detail_top = 0;
+	return UI_REACT_REDRAW;
+}
+
+static int act_up(struct ui *ui) { return scroll_by(ui, -1); }
+static int act_down(struct ui *ui) { return scroll_by(ui, 1); }
+static int act_pgup(struct ui *ui) { return scroll_by(ui, -(body_height() - 1)); }
+static int act_pgdn(struct ui *ui) { return scroll_by(ui, body_height() - 1); }
+static int act_home(struct ui *ui) { return ui->detail_top = 0, UI_REACT_REDRAW; }
+static int act_end(struct ui *ui) { return scroll_by(ui, 1 << 20); }
+
+static int act_back(struct ui *ui)
+{
+	ui_switch(ui, &ui_list_view);
+	return UI_REACT_REDRAW;
+}
+
+static int act_sort(struct ui *ui)
+{
+	ui->detail_by_size = !ui->detail_by_size;
+	return UI_REACT_REDRAW;
+}
+
+static int act_rescan(struct ui *ui) { return (void)ui, UI_REACT_RESCAN_ONE; }
+
+static int act_help(struct ui *ui)
+{
+	ui->back = ui->view;
+	ui_switch(ui, &ui_help_view);
+	return UI_REACT_REDRAW;
+}
+
+static int act_quit(struct ui *ui) { return (void)ui, UI_REACT_QUIT; }
+
+const struct ui_binding ui_detail_bindings[] = {
+	{KEY_UP, "↑ k", "scroll up", act_up},
+	{'k', NULL, NULL, act_up},
+	{KEY_DOWN, "↓ j", "scroll down", act_down},
+	{'j', NULL, NULL, act_down},
+	{KEY_PPAGE, "PgUp", "page up", act_pgup},
+	{KEY_NPAGE, "PgDn", "page down", act_pgdn},
+	{KEY_HOME, "Home g", "top", act_home},
+	{'g', NULL, NULL, act_home},
+	{KEY_END, "End G", "bottom", act_end},
+	{'G', NULL, NULL, act_end},
+	{27, "Esc h ←", "back to the list", act_back},
+	{'h', NULL, NULL, act_back},
+	{KEY_LEFT, NULL, NULL, act_back},
+	{'s', "s", "sort packages by name or by size", act_sort},
+	{'r', "r", "rescan this environment", act_rescan},
+	{'?', "?", "this help", act_help},
+	{'q', "q", "quit", act_quit},
+	{0, NULL, NULL, NULL},
+};
+
+static int detail_key(struct ui *ui, int ch)
+{
+	bool handled;
+	int r = ui_dispatch(ui, ui_detail_bindings, ch, &handled);
+
+	return handled ? r : UI_REACT_NONE;
+}
+
+static int detail_mouse(struct ui *ui, const MEVENT *ev)
+{
+	if (ev->bstate & BUTTON4_PRESSED)
+		return scroll_by(ui, -3);
+#ifdef BUTTON5_PRESSED
+	if (ev->bstate & BUTTON5_PRESSED)
+		return scroll_by(ui, 3);
+#endif
+	return UI_REACT_NONE;
+}
+
+static void detail_open(struct ui *ui) { ui->detail_top = 0; }
+
+const struct ui_view ui_detail_view = {"details", detail_open, detail_draw, detail_key,
+				       detail_mouse};

@@ -1,0 +1,128 @@
+/* The help screen: every key, read from the same binding tables that
+ * dispatch them, plus the filter language and the mouse. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../util/textwidth.h"
+#include "app.h"
+#include "colors.h"
+
+static const char *const filter_help[] = {
+	"text            name or path contains the text (any case)",
+	"pkg:NAME        has the package (names compared as pip does)",
+	"pkg:NAME<2.31   ... at a version below 2.31 (also <= > >= == != ~=, and lists: >=3,<4)",
+	"py:3.11         Python 3.11.x (also py:<3.9)",
+	"is:broken       broken (also is:stale, is:problem)",
+	"!TERM           environments the term does not match",
+	"Terms are combined: all must match. Esc clears the filter.",
+	NULL,
+};
+
+static const char *const mouse_help[] = {
+	"click selects a row, double-click opens it, the wheel scrolls",
+	NULL,
+};
+
+/* Each line of the help: a section title (key NULL) or a key and words. */
+struct help_line {
+	const char *key;
+	const char *text;
+	bool title;
+};
+
+static size_t collect(struct help_line *out, size_t max)
+{
+	size_t n = 0;
+	struct {
+		const char *title;
+		const struct ui_binding *table;
+	} sections[] = {{"In the list", ui_list_bindings},
+			{"In the details", ui_detail_bindings}};
+
+	for (size_t s = 0; s < 2; s++) {
+		if (n < max)
+			out[n++] = (struct help_line){NULL, sections[s].title, true};
+		for (const struct ui_binding *b = sections[s].table; b->action && n < max; b++)
+			if (b->label)
+				out[n++] = (struct help_line){b->label, b->help, false};
+		if (n < max)
+			out[n++] = (struct help_line){NULL, "", false};
+	}
+	if (n < max)
+		out[n++] = (struct help_line){NULL, "Filter (/)", true};
+	for (size_t i = 0; filter_help[i] && n < max; i++)
+		out[n++] = (struct help_line){NULL, filter_help[i], false};
+	if (n < max)
+		out[n++] = (struct help_line){NULL, "", false};
+	if (n < max)
+		out[n++] = (struct help_line){NULL, "Mouse", true};
+	for (size_t i = 0; mouse_help[i] && n < max; i++)
+		out[n++] = (struct help_line){NULL, mouse_help[i], false};
+	return n;
+}
+
+static void help_draw(struct ui *ui)
+{
+	struct help_line lines[128];
+	size_t n = collect(lines, 128);
+	int h = LINES - 2;
+
+	ui_draw_header(ui);
+	if (ui->help_top > (int)n - h)
+		ui->help_top = (int)n - h;
+	if (ui->help_top < 0)
+		ui->help_top = 0;
+	for (int i = 0; i < h; i++) {
+		size_t k = (size_t)(ui->help_top + i);
+		int y = 1 + i;
+
+		ui_fill_line(y, ui_role_attr(UI_ROLE_DEFAULT));
+		if (k >= n)
+			continue;
+		if (lines[k].title) {
+			ui_put(y, 1, COLS - 1, lines[k].text, ui_role_attr(UI_ROLE_TITLE), 0);
+		} else if (lines[k].key) {
+			ui_put(y, 3, 14, lines[k].key, ui_role_attr(UI_ROLE_KEY), 0);
+			ui_put(y, 18, COLS - 18, lines[k].text, ui_role_attr(UI_ROLE_ROW), 0);
+		} else {
+			ui_put(y, 3, COLS - 3, lines[k].text, ui_role_attr(UI_ROLE_ROW), 0);
+		}
+	}
+	ui_draw_status(ui, " Esc back  ↑↓ scroll  q quit");
+}
+
+static int help_key(struct ui *ui, int ch)
+{
+	switch (ch) {
+	case KEY_UP:
+	case 'k':
+		ui->help_top--;
+		return UI_REACT_REDRAW;
+	case KEY_DOWN:
+	case 'j':
+		ui->help_top++;
+		return UI_REACT_REDRAW;
+	case KEY_PPAGE:
+		ui->help_top -= LINES - 3;
+		return UI_REACT_REDRAW;
+	case KEY_NPAGE:
+	case ' ':
+		ui->help_top += LINES - 3;
+		return UI_REACT_REDRAW;
+	case 'q':
+		return UI_REACT_QUIT;
+	case 27:
+	case '?':
+	case 'h':
+	case KEY_LEFT:
+		/* Back without reopening: the details keep their scroll. */
+		ui->view = ui->back ? ui->back : &ui_list_view;
+		return UI_REACT_REDRAW;
+	default:
+		return UI_REACT_NONE;
+	}
+}
+
+static void help_open(struct ui *ui) { ui->help_top = 0; }
+
+const struct ui_view ui_help_view = {"help", help_open, help_draw, help_key, NULL};

@@ -1,0 +1,419 @@
+/* The list of environments: one row each, the header, the column titles
+ * and the status line; keys that move, sort, filter and mark. */
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/human.h"
+#include "../util/path.h"
+#include "../util/textwidth.h"
+#include "../util/xalloc.h"
+#include "app.h"
+#include "colors.h"
+#include "layout.h"
+
+#define LIST_TOP 2 /* header, column titles */
+
+static int list_height(void) { return LINES - LIST_TOP - 1 > 0 ? LINES - LIST_TOP - 1 : 0; }
+
+static bool utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs && strcmp(cs, "UTF-8") == 0;
+}
+
+/* ---- drawing ---- */
+
+static void cell_texts(const struct ui *ui, const struct venv *v, char **cells)
+{
+	char buf[64];
+
+	cells[UI_COL_MARK] = xstrdup(ui->model.marked[v->id] ? "*" : " ");
+	cells[UI_COL_NAME] = xstrdup(v->name);
+	cells[UI_COL_PYTHON] = xstrdup(v->python_version ? v->python_version : "?");
+	if (v->size_known)
+		human_size(buf, sizeof(buf), v->size.size_bytes);
+	else
+		snprintf(buf, sizeof(buf), "%s", ui->scanning ? "…" : "-");
+	cells[UI_COL_SIZE] = xstrdup(buf);
+	if (v->packages_known)
+		snprintf(buf, sizeof(buf), "%zu", v->package_count);
+	else
+		snprintf(buf, sizeof(buf), "-");
+	cells[UI_COL_PKGS] = xstrdup(buf);
+	cells[UI_COL_LINK] = xstrdup(venv_link_name(v->link));
+	if (v->last_modified > 0)
+		human_age(buf, sizeof(buf), (int64_t)ui->model.now - v->last_modified);
+	else
+		snprintf(buf, sizeof(buf), "-");
+	cells[UI_COL_AGE] = xstrdup(buf);
+	venv_flags(buf, sizeof(buf), v);
+	cells[UI_COL_FLAGS] = xstrdup(buf);
+	cells[UI_COL_PATH] = path_tilde(v->path, ui->home);
+}
+
+/* The role of a cell of a row that is not under the cursor. */
+static enum ui_role cell_role(const struct ui *ui, const struct venv *v, int c)
+{
+	enum ui_role row = ui->model.marked[v->id] ? UI_ROLE_MARKED : UI_ROLE_ROW;
+
+	switch (c) {
+	case UI_COL_NAME:
+		return v->broken ? UI_ROLE_BROKEN : row;
+	case UI_COL_SIZE:
+		return venv_is_large(v) ? UI_ROLE_SIZE_LARGE : row;
+	case UI_COL_FLAGS:
+		return v->broken  ? UI_ROLE_BROKEN
+		       : v->stale ? UI_ROLE_STALE
+				  : (v->n_problems ? UI_ROLE_PROBLEM : row);
+	case UI_COL_PATH:
+		return ui->model.marked[v->id] ? row : UI_ROLE_DIM;
+	case UI_COL_PYTHON:
+		return v->python_version ? row : UI_ROLE_DIM;
+	default:
+		return row;
+	}
+}
+
+static void draw_row(const struct ui *ui, const struct ui_layout *l, int y, const struct venv *v,
+		     bool selected)
+{
+	char *cells[UI_COL_COUNT];
+	attr_t sel = ui_role_attr(UI_ROLE_SELECTED);
+
+	cell_texts(ui, v, cells);
+	ui_fill_line(y, selected ? sel : ui_role_attr(ui->model.marked[v->id] ? UI_ROLE_MARKED
+									     : UI_ROLE_ROW));
+	for (int c = 0; c < UI_COL_COUNT; c++) {
+		attr_t a = selected ? sel : ui_role_attr(cell_role(ui, v, c));
+
+		if (!l->shown[c])
+			continue;
+		if (l->right[c])
+			ui_put_right(y, l->x[c], l->w[c], cells[c], a);
+		else
+			ui_put(y, l->x[c], l->w[c], cells[c], a, c == UI_COL_PATH);
+	}
+	for (int c = 0; c < UI_COL_COUNT; c++)
+		free(cells[c]);
+}
+
+static enum ui_col sorted_col(enum scan_sort s)
+{
+	switch (s) {
+	case SCAN_SORT_SIZE:
+		return UI_COL_SIZE;
+	case SCAN_SORT_NAME:
+		return UI_COL_NAME;
+	case SCAN_SORT_AGE:
+		return UI_COL_AGE;
+	case SCAN_SORT_PYTHON:
+		return UI_COL_PYTHON;
+	default:
+		return UI_COL_PATH;
+	}
+}
+
+static void draw_titles(const struct ui *ui, const struct ui_layout *l)
+{
+	attr_t a = ui_role_attr(UI_ROLE_COLUMNS);
+	enum ui_col sc = sorted_col(ui->model.sort);
+
+	ui_fill_line(1, a);
+	for (int c = 0; c < UI_COL_COUNT; c++) {
+		char t[32];
+
+		if (!l->shown[c])
+			continue;
+		snprintf(t, sizeof(t), "%s%s", ui_col_title(c),
+			 c != (int)sc ? "" : ui->model.reverse ? (utf8() ? "↑" : "^")
+							       : (utf8() ? "↓" : "v"));
+		if (l->right[c])
+			ui_put_right(1, l->x[c], l->w[c], t, a);
+		else
+			ui_put(1, l->x[c], l->w[c], t, a, 0);
+	}
+}
+
+/* The widest name and path among the rows, for the layout. */
+static void wanted_widths(const struct ui *ui, int *name, int *path)
+{
+	*name = 4;
+	*path = 4;
+	for (size_t i = 0; i < ui->model.n_rows; i++) {
+		const struct venv *v = ui->model.by_id[ui->model.rows[i]];
+		char *p = path_tilde(v->path, ui->home);
+		int nw = (int)tw_width(v->name), pw = (int)tw_width(p);
+
+		*name = nw > *name ? nw : *name;
+		*path = pw > *path ? pw : *path;
+		free(p);
+	}
+}
+
+static void draw_empty(const struct ui *ui)
+{
+	char msg[512];
+
+	if (ui->model.n_ids > 0 && ui->model.filter_text)
+		snprintf(msg, sizeof(msg),
+			 "No environment matches the filter '%s' (Esc clears it).",
+			 ui->model.filter_text);
+	else if (ui->model.n_ids > 0)
+		snprintf(msg, sizeof(msg), "No environment has a problem (! shows them all).");
+	else if (ui->scanning)
+		snprintf(msg, sizeof(msg), "Looking for environments in %s ...", ui->roots_label);
+	else
+		snprintf(msg, sizeof(msg), "No virtual environment found in %s.", ui->roots_label);
+	ui_put(LIST_TOP + 1, 2, COLS - 4, msg, ui_role_attr(UI_ROLE_DIM), 0);
+}
+
+static void list_draw(struct ui *ui)
+{
+	struct ui_layout l;
+	int name_w, path_w, h = list_height();
+
+	ui_model_refresh(&ui->model);
+	ui_model_scroll(&ui->model, (size_t)h);
+	wanted_widths(ui, &name_w, &path_w);
+	ui_layout_columns(&l, COLS, name_w, path_w);
+	ui_draw_header(ui);
+	draw_titles(ui, &l);
+	for (int i = 0; i < h; i++) {
+		size_t row = ui->model.top + (size_t)i;
+
+		if (row < ui->model.n_rows)
+			draw_row(ui, &l, LIST_TOP + i, ui->model.by_id[ui->model.rows[row]],
+				 row == ui->model.cursor);
+		else
+			ui_fill_line(LIST_TOP + i, ui_role_attr(UI_ROLE_DEFAULT));
+	}
+	if (ui->model.n_rows == 0)
+		draw_empty(ui);
+	ui_draw_status(ui, ui->model.n_rows
+				   ? " Enter details  / filter  s sort  S reverse  ! problems  "
+				     "Space mark  ? help  q quit"
+				   : " / filter  ! problems  R rescan  ? help  q quit");
+}
+
+/* ---- keys ---- */
+
+static int act_up(struct ui *ui) { return ui_model_move(&ui->model, -1), UI_REACT_REDRAW; }
+static int act_down(struct ui *ui) { return ui_model_move(&ui->model, 1), UI_REACT_REDRAW; }
+static int act_pgup(struct ui *ui)
+{
+	return ui_model_move(&ui->model, -(long)(list_height() > 1 ? list_height() - 1 : 1)),
+	       UI_REACT_REDRAW;
+}
+static int act_pgdn(struct ui *ui)
+{
+	return ui_model_move(&ui->model, list_height() > 1 ? list_height() - 1 : 1),
+	       UI_REACT_REDRAW;
+}
+static int act_home(struct ui *ui) { return ui_model_move_to(&ui->model, 0), UI_REACT_REDRAW; }
+static int act_end(struct ui *ui)
+{
+	return ui_model_move_to(&ui->model, ui->model.n_rows), UI_REACT_REDRAW;
+}
+
+static int act_open(struct ui *ui)
+{
+	struct venv *v = ui_model_selected(&ui->model);
+
+	if (!v)
+		return UI_REACT_NONE;
+	ui->detail_id = v->id;
+	ui_switch(ui, &ui_detail_view);
+	return UI_REACT_REDRAW;
+}
+
+static int act_sort(struct ui *ui)
+{
+	ui_model_cycle_sort(&ui->model);
+	ui_message(ui, false, "sorted by %s", scan_sort_name(ui->model.sort));
+	return UI_REACT_REDRAW;
+}
+
+static int act_reverse(struct ui *ui)
+{
+	ui_model_toggle_reverse(&ui->model);
+	ui_message(ui, false, "sorted by %s, %s", scan_sort_name(ui->model.sort),
+		   ui->model.reverse ? "reversed" : "natural order");
+	return UI_REACT_REDRAW;
+}
+
+static int act_filter(struct ui *ui)
+{
+	ui->editing = true;
+	sb_reset(&ui->edit);
+	if (ui->model.filter_text)
+		sb_adds(&ui->edit, ui->model.filter_text);
+	ui->message[0] = '\0';
+	return UI_REACT_REDRAW;
+}
+
+static int act_escape(struct ui *ui)
+{
+	if (ui->model.filter_text) {
+		ui_model_set_filter(&ui->model, NULL, NULL);
+		ui_message(ui, false, "filter cleared");
+	} else {
+		ui->message[0] = '\0';
+	}
+	return UI_REACT_REDRAW;
+}
+
+static int act_problems(struct ui *ui)
+{
+	ui_model_toggle_problems(&ui->model);
+	ui_message(ui, false, "%s", ui->model.problems_only ? "showing only environments with problems"
+							    : "showing every environment");
+	return UI_REACT_REDRAW;
+}
+
+static int act_mark(struct ui *ui)
+{
+	ui_model_toggle_mark(&ui->model);
+	ui_model_move(&ui->model, 1);
+	ui->message[0] = '\0';
+	return UI_REACT_REDRAW;
+}
+
+static int act_mark_all(struct ui *ui)
+{
+	ui_model_mark_all_shown(&ui->model);
+	ui->message[0] = '\0';
+	return UI_REACT_REDRAW;
+}
+
+static int act_rescan_one(struct ui *ui)
+{
+	return ui_model_selected(&ui->model) ? UI_REACT_RESCAN_ONE : UI_REACT_NONE;
+}
+static int act_rescan_all(struct ui *ui) { return (void)ui, UI_REACT_RESCAN_ALL; }
+
+static int act_help(struct ui *ui)
+{
+	ui->back = ui->view;
+	ui_switch(ui, &ui_help_view);
+	return UI_REACT_REDRAW;
+}
+
+static int act_quit(struct ui *ui) { return (void)ui, UI_REACT_QUIT; }
+
+/* Keys kept for the actions of later versions: say so instead of nothing. */
+static int act_later(struct ui *ui)
+{
+	ui_message(ui, true, "create, clear, upgrade, freeze, delete, git-ignore and activate "
+			     "are not in this version yet");
+	return UI_REACT_REDRAW;
+}
+
+const struct ui_binding ui_list_bindings[] = {
+	{KEY_UP, "↑ k", "move up", act_up},
+	{'k', NULL, NULL, act_up},
+	{KEY_DOWN, "↓ j", "move down", act_down},
+	{'j', NULL, NULL, act_down},
+	{KEY_PPAGE, "PgUp", "page up", act_pgup},
+	{KEY_NPAGE, "PgDn", "page down", act_pgdn},
+	{KEY_HOME, "Home g", "first row", act_home},
+	{'g', NULL, NULL, act_home},
+	{KEY_END, "End G", "last row", act_end},
+	{'G', NULL, NULL, act_end},
+	{'\n', "Enter l →", "details of the environment", act_open},
+	{KEY_ENTER, NULL, NULL, act_open},
+	{'\r', NULL, NULL, act_open},
+	{'l', NULL, NULL, act_open},
+	{KEY_RIGHT, NULL, NULL, act_open},
+	{'s', "s", "sort by size, name, age, Python, path (cycles)", act_sort},
+	{'S', "S", "reverse the order", act_reverse},
+	{'/', "/", "filter: text, pkg:NAME, pkg:NAME<VERSION, py:3.11, is:broken", act_filter},
+	{27, "Esc", "clear the filter", act_escape},
+	{'!', "!", "show only environments with problems (again: all)", act_problems},
+	{' ', "Space", "mark / unmark (then move down)", act_mark},
+	{'*', "*", "mark all shown (again: unmark)", act_mark_all},
+	{'r', "r", "rescan the selected environment", act_rescan_one},
+	{'R', "R", "rescan everything", act_rescan_all},
+	{'?', "?", "this help", act_help},
+	{'q', "q", "quit", act_quit},
+	{'c', "c x u f d i a", "create, clear, upgrade, freeze, delete, git-ignore, activate "
+			       "(coming in later versions)", act_later},
+	{'x', NULL, NULL, act_later},
+	{'u', NULL, NULL, act_later},
+	{'f', NULL, NULL, act_later},
+	{'d', NULL, NULL, act_later},
+	{'i', NULL, NULL, act_later},
+	{'a', NULL, NULL, act_later},
+	{0, NULL, NULL, NULL},
+};
+
+/* Typing the filter: every change is applied at once. */
+static int edit_key(struct ui *ui, int ch)
+{
+	struct vs_err err = {0};
+
+	if (ch == 27) {
+		ui->editing = false;
+		ui_model_set_filter(&ui->model, NULL, NULL);
+		ui->message[0] = '\0';
+		return UI_REACT_REDRAW;
+	}
+	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+		ui->editing = false;
+		if (!ui->message_error)
+			ui->message[0] = '\0';
+		return UI_REACT_REDRAW;
+	}
+	if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+		/* Drop one UTF-8 character. */
+		while (ui->edit.len > 0 && (ui->edit.buf[--ui->edit.len] & 0xC0) == 0x80)
+			;
+		if (ui->edit.buf)
+			ui->edit.buf[ui->edit.len] = '\0';
+	} else if (ch == 21) { /* Ctrl-U */
+		sb_reset(&ui->edit);
+	} else if (ch >= 32 && ch < 256 && ch != 127) {
+		sb_addc(&ui->edit, (char)ch);
+	} else {
+		return UI_REACT_NONE;
+	}
+	ui->message[0] = '\0';
+	if (ui_model_set_filter(&ui->model, sb_str(&ui->edit), &err) < 0)
+		ui_message(ui, true, "%s", err.msg);
+	return UI_REACT_REDRAW;
+}
+
+static int list_key(struct ui *ui, int ch)
+{
+	bool handled;
+	int r;
+
+	if (ui->editing)
+		return edit_key(ui, ch);
+	r = ui_dispatch(ui, ui_list_bindings, ch, &handled);
+	return handled ? r : UI_REACT_NONE;
+}
+
+static int list_mouse(struct ui *ui, const MEVENT *ev)
+{
+	int row = ev->y - LIST_TOP;
+
+	if (ev->bstate & BUTTON4_PRESSED)
+		return ui_model_move(&ui->model, -3), UI_REACT_REDRAW;
+#ifdef BUTTON5_PRESSED
+	if (ev->bstate & BUTTON5_PRESSED)
+		return ui_model_move(&ui->model, 3), UI_REACT_REDRAW;
+#endif
+	if (row < 0 || row >= list_height() || ui->model.top + (size_t)row >= ui->model.n_rows)
+		return UI_REACT_NONE;
+	ui_model_move_to(&ui->model, ui->model.top + (size_t)row);
+	if (ev->bstate & BUTTON1_DOUBLE_CLICKED)
+		return act_open(ui);
+	return UI_REACT_REDRAW;
+}
+
+static void list_open(struct ui *ui) { (void)ui; }
+
+const struct ui_view ui_list_view = {"list", list_open, list_draw, list_key, list_mouse};

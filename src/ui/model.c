@@ -1,0 +1,252 @@
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../scan/filter.h"
+#include "../util/xalloc.h"
+
+void ui_model_init(struct ui_model *m, enum scan_sort sort, bool reverse, int stale_days)
+{
+	memset(m, 0, sizeof(*m));
+	m->sort = sort;
+	m->reverse = reverse;
+	m->stale_days = stale_days;
+	m->now = time(NULL);
+}
+
+void ui_model_clear(struct ui_model *m)
+{
+	for (size_t i = 0; i < m->n_ids; i++)
+		venv_free(m->by_id[i]);
+	memset(m->by_id, 0, m->n_ids * sizeof(*m->by_id));
+	memset(m->marked, 0, m->n_ids * sizeof(*m->marked));
+	m->n_ids = 0;
+	m->n_rows = m->cursor = m->top = 0;
+	m->now = time(NULL);
+	m->dirty = true;
+}
+
+void ui_model_free(struct ui_model *m)
+{
+	ui_model_clear(m);
+	free(m->by_id);
+	free(m->marked);
+	free(m->rows);
+	scan_filter_free(m->filter);
+	free(m->filter_text);
+	memset(m, 0, sizeof(*m));
+}
+
+static void ensure_id(struct ui_model *m, size_t id)
+{
+	size_t cap = m->cap_ids;
+
+	if (id < m->n_ids)
+		return;
+	if (id >= m->cap_ids) {
+		m->by_id = xgrow(m->by_id, &cap, id + 1, sizeof(*m->by_id));
+		cap = m->cap_ids;
+		m->marked = xgrow(m->marked, &cap, id + 1, sizeof(*m->marked));
+		m->cap_ids = cap;
+	}
+	memset(m->by_id + m->n_ids, 0, (id + 1 - m->n_ids) * sizeof(*m->by_id));
+	memset(m->marked + m->n_ids, 0, (id + 1 - m->n_ids) * sizeof(*m->marked));
+	m->n_ids = id + 1;
+}
+
+void ui_model_apply(struct ui_model *m, struct scan_event *ev)
+{
+	switch (ev->type) {
+	case SCAN_EV_FOUND:
+		ensure_id(m, ev->venv->id);
+		venv_free(m->by_id[ev->venv->id]);
+		m->by_id[ev->venv->id] = ev->venv;
+		ev->venv = NULL;
+		m->dirty = true;
+		break;
+	case SCAN_EV_PACKAGES:
+	case SCAN_EV_SIZED:
+		if (ev->id < m->n_ids && m->by_id[ev->id]) {
+			scan_venv_apply(m->by_id[ev->id], ev, m->stale_days, m->now);
+			m->dirty = true;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+void ui_model_replace(struct ui_model *m, size_t id, struct venv *v)
+{
+	ensure_id(m, id);
+	venv_free(m->by_id[id]);
+	v->id = id;
+	m->by_id[id] = v;
+	m->dirty = true;
+}
+
+bool ui_venv_has_problem(const struct venv *v)
+{
+	return v->broken || v->stale || v->n_problems > 0;
+}
+
+static bool shown(const struct ui_model *m, const struct venv *v)
+{
+	if (m->problems_only && !ui_venv_has_problem(v))
+		return false;
+	return !m->filter || scan_filter_match(m->filter, v);
+}
+
+void ui_model_refresh(struct ui_model *m)
+{
+	/* The cursor follows its env, except at the top: rows arriving during
+	 * the scan should not carry it down the list (ncdu does the same). */
+	struct venv *keep = m->cursor == 0 ? NULL : ui_model_selected(m);
+	struct venv **tmp;
+	size_t n = 0;
+
+	if (!m->dirty)
+		return;
+	m->dirty = false;
+	tmp = xcalloc(m->n_ids + 1, sizeof(*tmp));
+	for (size_t i = 0; i < m->n_ids; i++)
+		if (m->by_id[i] && shown(m, m->by_id[i]))
+			tmp[n++] = m->by_id[i];
+	scan_sort_venvs(tmp, n, m->sort, m->reverse);
+	m->rows = xgrow(m->rows, &m->cap_rows, n + 1, sizeof(*m->rows));
+	m->n_rows = n;
+	for (size_t i = 0; i < n; i++) {
+		m->rows[i] = tmp[i]->id;
+		if (tmp[i] == keep)
+			m->cursor = i;
+	}
+	free(tmp);
+	if (!keep)
+		m->cursor = 0;
+	if (m->cursor >= m->n_rows)
+		m->cursor = m->n_rows ? m->n_rows - 1 : 0;
+}
+
+struct venv *ui_model_selected(const struct ui_model *m)
+{
+	if (m->cursor >= m->n_rows)
+		return NULL;
+	return m->by_id[m->rows[m->cursor]];
+}
+
+void ui_model_move_to(struct ui_model *m, size_t row)
+{
+	m->cursor = m->n_rows == 0 ? 0 : row >= m->n_rows ? m->n_rows - 1 : row;
+}
+
+void ui_model_move(struct ui_model *m, long delta)
+{
+	long target = (long)m->cursor + delta;
+
+	ui_model_move_to(m, target < 0 ? 0 : (size_t)target);
+}
+
+void ui_model_scroll(struct ui_model *m, size_t height)
+{
+	if (height == 0)
+		return;
+	if (m->cursor < m->top)
+		m->top = m->cursor;
+	if (m->cursor >= m->top + height)
+		m->top = m->cursor - height + 1;
+	/* No empty space below the last row when the list could fill it. */
+	if (m->top + height > m->n_rows)
+		m->top = m->n_rows > height ? m->n_rows - height : 0;
+}
+
+void ui_model_toggle_mark(struct ui_model *m)
+{
+	struct venv *v = ui_model_selected(m);
+
+	if (v)
+		m->marked[v->id] = !m->marked[v->id];
+}
+
+void ui_model_mark_all_shown(struct ui_model *m)
+{
+	bool all = m->n_rows > 0;
+
+	for (size_t i = 0; i < m->n_rows && all; i++)
+		all = m->marked[m->rows[i]];
+	for (size_t i = 0; i < m->n_rows; i++)
+		m->marked[m->rows[i]] = !all;
+}
+
+void ui_model_cycle_sort(struct ui_model *m)
+{
+	/* The order the issue names: size, name, age, Python, path. */
+	static const enum scan_sort cycle[] = {SCAN_SORT_SIZE, SCAN_SORT_NAME, SCAN_SORT_AGE,
+					       SCAN_SORT_PYTHON, SCAN_SORT_PATH};
+	size_t i = 0;
+
+	while (i < 5 && cycle[i] != m->sort)
+		i++;
+	m->sort = cycle[(i + 1) % 5];
+	m->dirty = true;
+}
+
+void ui_model_toggle_reverse(struct ui_model *m)
+{
+	m->reverse = !m->reverse;
+	m->dirty = true;
+}
+
+void ui_model_toggle_problems(struct ui_model *m)
+{
+	m->problems_only = !m->problems_only;
+	m->dirty = true;
+}
+
+int ui_model_set_filter(struct ui_model *m, const char *text, struct vs_err *err)
+{
+	struct scan_filter *f = NULL;
+
+	if (text && *text) {
+		int rc = scan_filter_parse(&f, text, err);
+
+		if (rc < 0)
+			return rc;
+	}
+	scan_filter_free(m->filter);
+	free(m->filter_text);
+	m->filter = f;
+	m->filter_text = f ? xstrdup(text) : NULL;
+	m->dirty = true;
+	return 0;
+}
+
+void ui_model_summary(const struct ui_model *m, struct ui_summary *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->shown = m->n_rows;
+	for (size_t i = 0; i < m->n_ids; i++) {
+		const struct venv *v = m->by_id[i];
+		uint64_t b;
+
+		if (!v)
+			continue;
+		b = v->size_known ? v->size.size_bytes : 0;
+		s->envs++;
+		s->sized += v->size_known;
+		s->bytes += b;
+		if (v->stale) {
+			s->stale++;
+			s->stale_bytes += b;
+		}
+		if (v->broken) {
+			s->broken++;
+			s->broken_bytes += b;
+		}
+		s->problems += ui_venv_has_problem(v);
+		if (m->marked[i]) {
+			s->marked++;
+			s->marked_bytes += b;
+		}
+	}
+}

@@ -1,0 +1,91 @@
+/* The browser's state that is not drawing: every environment the scan has
+ * reported, which of them are shown (filter, problems-only) in what order
+ * (sort), the cursor, the scroll position and the marks. No curses here.
+ *
+ * The model owns its venvs. Rows are ids into `by_id`; the cursor stays on
+ * the same environment when rows are re-sorted or re-filtered. */
+#ifndef VS_UI_MODEL_H
+#define VS_UI_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "../scan/scan.h"
+#include "../scan/sort.h"
+#include "../util/err.h"
+
+struct scan_filter;
+
+struct ui_model {
+	struct venv **by_id; /* owned; NULL where an id has not arrived yet */
+	bool *marked;        /* by id */
+	size_t n_ids, cap_ids;
+
+	size_t *rows; /* ids shown, in display order */
+	size_t n_rows, cap_rows;
+	size_t cursor; /* index into rows */
+	size_t top;    /* first row on screen */
+
+	enum scan_sort sort;
+	bool reverse;
+	bool problems_only;
+	struct scan_filter *filter; /* NULL: no filter */
+	char *filter_text;          /* the text of the filter in force, or NULL */
+
+	int stale_days;
+	time_t now;
+	bool dirty; /* rows must be recomputed (ui_model_refresh) */
+};
+
+struct ui_summary {
+	size_t envs, sized, stale, broken, problems, marked, shown;
+	uint64_t bytes, stale_bytes, broken_bytes, marked_bytes;
+};
+
+void ui_model_init(struct ui_model *m, enum scan_sort sort, bool reverse, int stale_days);
+void ui_model_free(struct ui_model *m);
+
+/* Drops every environment and mark (a full rescan starts). */
+void ui_model_clear(struct ui_model *m);
+
+/* Takes a scan event: FOUND (ownership of the venv moves to the model),
+ * PACKAGES and SIZED. Other events are ignored. */
+void ui_model_apply(struct ui_model *m, struct scan_event *ev);
+
+/* Puts `v` in place of the env with id `id` (a rescan of one env); `v->id`
+ * is set to `id`. Takes ownership. */
+void ui_model_replace(struct ui_model *m, size_t id, struct venv *v);
+
+/* Recomputes the shown rows when dirty; the cursor keeps its env. */
+void ui_model_refresh(struct ui_model *m);
+
+/* The env under the cursor, or NULL when no row is shown. */
+struct venv *ui_model_selected(const struct ui_model *m);
+
+/* Moves the cursor by `delta` rows (clamped) or to a row. */
+void ui_model_move(struct ui_model *m, long delta);
+void ui_model_move_to(struct ui_model *m, size_t row);
+/* Keeps the cursor inside a window of `height` rows starting at `top`. */
+void ui_model_scroll(struct ui_model *m, size_t height);
+
+void ui_model_toggle_mark(struct ui_model *m);
+/* Marks every shown row; when all of them already are, unmarks them. */
+void ui_model_mark_all_shown(struct ui_model *m);
+
+void ui_model_cycle_sort(struct ui_model *m);
+void ui_model_toggle_reverse(struct ui_model *m);
+void ui_model_toggle_problems(struct ui_model *m);
+
+/* Sets the filter from `text` ("" or NULL clears it). On a parse error the
+ * filter in force is kept and VS_EUSAGE is returned with the reason. */
+int ui_model_set_filter(struct ui_model *m, const char *text, struct vs_err *err);
+
+void ui_model_summary(const struct ui_model *m, struct ui_summary *out);
+
+/* True when the env counts as having a problem (broken, stale, or any
+ * problem sentence) — what `!` shows. */
+bool ui_venv_has_problem(const struct venv *v);
+
+#endif
