@@ -39,7 +39,7 @@ HELPER_SRC := $(sort $(wildcard tests/unit/helpers/*.c))
 HELPER_OBJ := $(HELPER_SRC:%.c=$(BUILD)/%.o)
 
 .SECONDARY:
-.PHONY: all deps run test test-build check asan fuzz bench install uninstall clean format
+.PHONY: all deps run test test-build check asan fuzz bench screenshots install uninstall clean format
 
 all: venvscope
 
@@ -116,6 +116,11 @@ fuzz: $(BUILD)/gen/themes.c
 
 bench: all
 	@bench/run.sh
+
+# Regenerates screenshots/*.png from real runs (needs tmux, aha, chromium).
+screenshots: all
+	@VS_EXTRA_PKGS='aha chromium' scripts/deps.sh
+	@scripts/screenshots.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/themes

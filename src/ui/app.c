@@ -266,12 +266,14 @@ static bool drain_scans(struct ui *ui)
 
 static void draw_too_small(void)
 {
-	char msg[128];
+	char size[64];
 
 	erase();
-	snprintf(msg, sizeof(msg), "Terminal too small (%dx%d); venvscope needs %dx%d.", COLS,
-		 LINES, MIN_COLS, MIN_LINES);
-	ui_put(LINES / 2, 0, COLS, msg, ui_role_attr(UI_ROLE_ERROR), 0);
+	snprintf(size, sizeof(size), "%dx%d, needs %dx%d", COLS, LINES, MIN_COLS, MIN_LINES);
+	ui_put(LINES / 2 - (LINES > 1), 0, COLS, "Terminal too small", ui_role_attr(UI_ROLE_ERROR),
+	       0);
+	if (LINES > 1)
+		ui_put(LINES / 2, 0, COLS, size, ui_role_attr(UI_ROLE_DEFAULT), 0);
 }
 
 static void draw(struct ui *ui)

@@ -15,7 +15,7 @@ def tasks(fx, runner):
             ("permissions", lambda: build_perm(fx, runner)),
             ("central places", lambda: build_central(fx)), ("WORKON_HOME", lambda: build_workon(fx)),
             ("relative roots", lambda: build_rel(fx)), ("symlinked root", lambda: build_symroot(fx)),
-            ("many", lambda: build_many(fx))]
+            ("many", lambda: build_many(fx)), ("mount", lambda: build_xdev(fx))]
 
 
 def build_depth(fx):
@@ -224,3 +224,14 @@ def build_many(fx):
             os.link(first, os.path.join(sp, "shared.bin"))
         fx.add(Env(e, "many", runnable=False, show=False))
     fx.extra["many"] = {"root": r}
+
+
+def build_xdev(fx):
+    """For -x: a tree with a mount point; the test mounts a tmpfs there in a
+    private mount namespace (unshare -m) and copies an env onto it."""
+    r = os.path.join(fx.base, "xdev")
+    local = fx.fast_venv(os.path.join(r, "local", ".venv"))
+    os.makedirs(os.path.join(r, "mnt"))
+    src = fx.fast_venv(os.path.join(fx.base, "xdev-src", "env"))
+    fx.add(Env(local, "xdev"))
+    fx.extra["xdev"] = {"root": r, "mnt": os.path.join(r, "mnt"), "src": src}

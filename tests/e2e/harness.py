@@ -96,10 +96,11 @@ class Runner:
             os.makedirs(os.path.join(home, sub))
         return home
 
-    def run(self, args, home=None, cwd=None, env=None, timeout=60, user=None):
+    def run(self, args, home=None, cwd=None, env=None, timeout=60, user=None, wrap=None):
         """Runs venvscope with `args` (str or bytes items). `home` / `cwd`
         default to fresh temp folders; `env` adds or (with None) removes
-        variables; `user=NOBODY` drops root privileges with setpriv."""
+        variables; `user=NOBODY` drops root privileges with setpriv; `wrap`
+        is put in front of the binary (e.g. an unshare + mount script)."""
         inv = self._new_dir("run")
         if home is None:
             home = os.path.join(inv, "home")
@@ -126,7 +127,7 @@ class Runner:
                     os.chown(os.path.join(root, f), user, user)
             binary = self.nobody_binary or binary
             prefix = ["setpriv", "--reuid=%d" % user, "--regid=%d" % user, "--clear-groups", "--"]
-        argv = prefix + [binary] + list(args)
+        argv = prefix + list(wrap or []) + [binary] + list(args)
         try:
             p = subprocess.run(argv, cwd=cwd, env=clean_environ(extra), stdin=subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)

@@ -169,6 +169,50 @@ def t_table(ctx):
     return g
 
 
+def t_table_flags(ctx):
+    """The FLAGS column marks broken and stale envs, and is '-' for healthy
+    ones (read under the FLAGS title, so paths do not count)."""
+    g = Group()
+    name = "list (table): FLAGS shows broken / stale"
+    roots = [os.path.join(ctx.fx.tree, d) for d in ("broken", "stale", "real")]
+    p = ctx.runner.run(["list"] + roots)
+    if p.timed_out or p.rc != 0:
+        g.fail(name, ["expected exit 0; " + p.describe()])
+        return g
+    lines = p.out.decode("utf-8", "replace").splitlines()
+    if not lines or "FLAGS" not in lines[0].upper() or "PATH" not in lines[0].upper():
+        g.fail(name, ["no FLAGS and PATH titles in %r" % (lines[:1],)])
+        return g
+    a, b = lines[0].upper().index("FLAGS"), lines[0].upper().index("PATH")
+    cells = {}
+    for l in lines[1:]:
+        for r in roots:
+            i = l.find(r + "/")
+            if i >= 0:
+                cells[l[i:].strip()] = l[a:b].strip().lower()
+    diffs = []
+    for e in ctx.envs("tree"):
+        if not any(e.path.startswith(r + "/") for r in roots):
+            continue
+        try:
+            exp = ctx.expected(e)
+        except LookupError as err:
+            diffs.append(str(err))
+            continue
+        cell = cells.get(e.path)
+        if cell is None:
+            diffs.append("%s: no row shows its path" % ctx.label(e.path))
+            continue
+        want = [w for w, on in (("broken", exp["broken"]), ("stale", exp["stale"])) if on]
+        for w in want:
+            if w not in cell:
+                diffs.append("%s: FLAGS %r does not say %s" % (ctx.label(e.path), cell, w))
+        if not want and cell != "-":
+            diffs.append("%s: healthy env, FLAGS %r (expected '-')" % (ctx.label(e.path), cell))
+    g.check(name, diffs)
+    return g
+
+
 def t_symroot(ctx):
     """A ROOT that is a symlink: scanned, and paths keep the link's name."""
     g = Group()
@@ -225,5 +269,6 @@ def tests(ctx):
         if e.show:
             t.append(("show " + ctx.label(e.path), lambda e=e: t_show(ctx, e)))
     t += [("no-size", lambda: t_no_size(ctx)), ("table", lambda: t_table(ctx)),
+          ("table flags", lambda: t_table_flags(ctx)),
           ("symroot", lambda: t_symroot(ctx)), ("relative", lambda: t_relative_roots(ctx))]
     return t

@@ -2,6 +2,7 @@
 -x; and discovery of the central places with no ROOT."""
 
 import os
+import subprocess
 import re
 
 from harness import Group, diff_obj, set_diff, by_path
@@ -159,6 +160,42 @@ def t_one_fs(ctx):
     return g
 
 
+MOUNT_SCRIPT = 'mount -t tmpfs e2e "$1" && cp -a "$2" "$1/.venv" && shift 2 && exec "$@"'
+
+
+def t_xdev(ctx):
+    """-x: an env on another filesystem (a tmpfs mounted inside the root, in
+    a private mount namespace) is found without -x and skipped with it."""
+    g = Group()
+    info = ctx.fx.extra.get("xdev")
+    if not info:
+        g.skip("-x across a mount", "fixture missing")
+        return g
+    try:
+        ok = subprocess.run(["unshare", "-m", "--propagation", "private", "true"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+    except OSError:
+        ok = False
+    if not ok:
+        g.skip("-x across a mount", "cannot make a private mount namespace (unshare -m)")
+        return g
+    wrap = ["unshare", "-m", "--propagation", "private", "sh", "-c", MOUNT_SCRIPT, "sh", info["mnt"], info["src"]]
+    local = ctx.envs("xdev")
+    onmnt = os.path.join(info["mnt"], ".venv")
+    for opts, want in (([], [e.path for e in local] + [onmnt]), (["-x"], [e.path for e in local]),
+                       (["--one-file-system"], [e.path for e in local])):
+        name = "list --json %s over a tmpfs mount point" % (" ".join(opts) or "(no -x)")
+        rows = run_json(ctx, g, name, ["list", "--json"] + opts + [info["root"]], wrap=wrap)
+        if rows is None:
+            continue
+        d = set_diff(name, want, rows)
+        if not d:
+            compare_rows(ctx, g, name, [r for r in rows if r.get("path") != onmnt], local)
+        else:
+            g.fail(name, d)
+    return g
+
+
 def t_central(ctx):
     g = Group()
     info = ctx.fx.extra.get("central")
@@ -214,5 +251,5 @@ def t_workon(ctx):
 def tests(ctx):
     return [("depth", lambda: t_depth(ctx)), ("two roots", lambda: t_two_roots(ctx)), ("exclude", lambda: t_exclude(ctx)),
             ("sort", lambda: t_sort(ctx)), ("stale", lambda: t_stale(ctx)),
-            ("one-fs", lambda: t_one_fs(ctx)), ("central", lambda: t_central(ctx)),
+            ("one-fs", lambda: t_one_fs(ctx)), ("xdev", lambda: t_xdev(ctx)), ("central", lambda: t_central(ctx)),
             ("workon", lambda: t_workon(ctx))]
