@@ -30,7 +30,7 @@ static void read_cfg(struct venv *v, int envfd)
 		return;
 	}
 	if (v->cfg->binary)
-		venv_add_problem(v, "pyvenv.cfg is not a text file");
+		venv_add_problem(v, "pyvenv.cfg is not valid UTF-8 text, so Python cannot read it");
 	else if (v->cfg->n == 0)
 		venv_add_problem(v, "pyvenv.cfg is empty or has no key = value lines");
 	if (v->cfg->truncated)
