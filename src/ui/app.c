@@ -448,6 +448,35 @@ static int load_theme(struct ui *ui, bool *mono, struct vs_err *err)
 	return 0;
 }
 
+int ui_cycle_theme(struct ui *ui)
+{
+	const char *const *names = ui_theme_names();
+	struct ui_theme *next = NULL;
+	struct vs_err err = {0};
+	size_t i = 0, n = 0;
+
+	if (ui->mono) {
+		ui_message(ui, false, "colours are off (NO_COLOR or a colourless terminal)");
+		return UI_REACT_REDRAW;
+	}
+	while (names[n])
+		n++;
+	while (i < n && strcmp(names[i], ui->theme->name) != 0)
+		i++;
+	i = i < n ? (i + 1) % n : 0;
+	if (ui_theme_load(&next, names[i], &err) < 0) {
+		ui_message(ui, true, "%s", err.msg);
+		return UI_REACT_REDRAW;
+	}
+	ui_theme_free(ui->theme);
+	ui->theme = next;
+	ui_colors_apply(ui->theme, false);
+	bkgdset(' ' | ui_role_attr(UI_ROLE_DEFAULT));
+	clearok(curscr, TRUE);
+	ui_message(ui, false, "theme: %s", names[i]);
+	return UI_REACT_REDRAW;
+}
+
 int ui_run(const struct ui_options *opts)
 {
 	struct ui ui;
@@ -473,6 +502,7 @@ int ui_run(const struct ui_options *opts)
 	ui.roots_label = roots_label(opts, ui.home);
 	install_signals();
 	setup_curses(&ui, ui.theme, mono);
+	ui.mono = mono || !has_colors();
 	/* A colourless terminal gets the mono theme's attributes too. */
 	if (!mono && !has_colors()) {
 		struct ui_theme *m = NULL;

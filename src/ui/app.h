@@ -85,11 +85,15 @@ struct ui {
 	bool first_row_logged;
 	int64_t start_ns;
 	struct ui_theme *theme;
+	bool mono; /* NO_COLOR or no colours: attributes only */
 };
 
 /* Sets the status-line message (printf style); `error` picks the role. */
 void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Switches to the next built-in theme (T). */
+int ui_cycle_theme(struct ui *ui);
 
 /* Switches views (calls the new view's open). */
 void ui_switch(struct ui *ui, const struct ui_view *view);

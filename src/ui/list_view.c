@@ -303,6 +303,8 @@ static int act_help(struct ui *ui)
 
 static int act_quit(struct ui *ui) { return (void)ui, UI_REACT_QUIT; }
 
+static int act_theme(struct ui *ui) { return ui_cycle_theme(ui); }
+
 /* Keys kept for the actions of later versions: say so instead of nothing. */
 static int act_later(struct ui *ui)
 {
@@ -336,6 +338,7 @@ const struct ui_binding ui_list_bindings[] = {
 	{'*', "*", "mark all shown (again: unmark)", act_mark_all},
 	{'r', "r", "rescan the selected environment", act_rescan_one},
 	{'R', "R", "rescan everything", act_rescan_all},
+	{'T', "T", "next colour theme (default, light, mono, high-contrast)", act_theme},
 	{'?', "?", "this help", act_help},
 	{'q', "q", "quit", act_quit},
 	{'c', "c x u f d i a", "create, clear, upgrade, freeze, delete, git-ignore, activate "
