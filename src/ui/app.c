@@ -119,6 +119,17 @@ static void log_instant(const struct ui *ui, const char *what)
 	fclose(f);
 }
 
+static void log_delta(const char *what, int64_t ns)
+{
+	const char *path = getenv("VENVSCOPE_TIMING_LOG");
+	FILE *f;
+
+	if (!path || !*path || !(f = fopen(path, "a")))
+		return;
+	fprintf(f, "%s %.1f\n", what, (double)ns / 1e6);
+	fclose(f);
+}
+
 /* ---- scans ---- */
 
 static struct scan *start_scan(struct ui *ui, char **roots, size_t n_roots, int depth,
@@ -371,13 +382,14 @@ static int react(struct ui *ui, int r)
 
 static void loop(struct ui *ui)
 {
-	int64_t last_draw = 0;
+	int64_t last_draw = 0, key_at = 0;
 	bool dirty = true;
 
 	while (!ui->quit) {
 		struct pollfd p[4];
 		int n = 0, ch;
 		unsigned char sig;
+		int64_t woke;
 
 		p[n++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
 		p[n++] = (struct pollfd){.fd = sig_pipe[0], .events = POLLIN};
@@ -389,9 +401,14 @@ static void loop(struct ui *ui)
 			draw(ui);
 			last_draw = ui_now_ns();
 			dirty = false;
+			if (key_at) {
+				log_delta("key_to_frame_ms", last_draw - key_at);
+				key_at = 0;
+			}
 		}
 		/* While scanning, wake for the spinner and to flush a pending frame. */
 		poll(p, (nfds_t)n, dirty ? 10 : ui->scanning || ui->rescan ? 100 : -1);
+		woke = ui_now_ns();
 		if (read(sig_pipe[0], &sig, 1) == 1) {
 			ui->quit = true;
 			break;
@@ -401,6 +418,8 @@ static void loop(struct ui *ui)
 				/* A key is answered in this very frame. */
 				dirty = true;
 				last_draw = 0;
+				if (!key_at)
+					key_at = woke;
 			}
 			if (ui->quit)
 				break;
