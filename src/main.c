@@ -60,6 +60,12 @@ static int browse(int argc, char **argv)
 	}
 	if (!o.sort_given)
 		o.sort = SCAN_SORT_SIZE;
+	/* A theme typo is an error even where the list is printed instead. */
+	if (o.theme && ui_check_theme(o.theme, &err) < 0) {
+		fprintf(stderr, "venvscope: %s\n", err.msg);
+		cli_opts_free(&o);
+		return CLI_EXIT_USAGE;
+	}
 	if (!ui_terminal_usable(&why)) {
 		fprintf(stderr, "venvscope: %s; printing the list instead of the browser\n", why);
 		rc = cli_list_run(&o);

@@ -467,6 +467,15 @@ static int load_theme(struct ui *ui, bool *mono, struct vs_err *err)
 	return 0;
 }
 
+int ui_check_theme(const char *name, struct vs_err *err)
+{
+	struct ui_theme *t = NULL;
+	int rc = ui_theme_load(&t, name, err);
+
+	ui_theme_free(t);
+	return rc;
+}
+
 int ui_cycle_theme(struct ui *ui)
 {
 	const char *const *names = ui_theme_names();

@@ -25,6 +25,11 @@ struct ui_options {
  * so in words. */
 bool ui_terminal_usable(const char **why);
 
+/* Checks that a theme name or path loads (0), or says why not (VS_EUSAGE,
+ * naming the file and line) in err. */
+struct vs_err;
+int ui_check_theme(const char *name_or_path, struct vs_err *err);
+
 /* Runs the browser until the user quits. Returns the exit code (0, or 2 for
  * a bad theme or root, with the reason on stderr after the screen is
  * restored). Every exit path restores the terminal. */
