@@ -338,7 +338,7 @@ const struct ui_binding ui_list_bindings[] = {
 	{'*', "*", "mark all shown (again: unmark)", act_mark_all},
 	{'r', "r", "rescan the selected environment", act_rescan_one},
 	{'R', "R", "rescan everything", act_rescan_all},
-	{'T', "T", "next colour theme (default, light, mono, high-contrast)", act_theme},
+	{'T', "T", "next colour theme (default, high-contrast, light, mono)", act_theme},
 	{'?', "?", "this help", act_help},
 	{'q', "q", "quit", act_quit},
 	{'c', "c x u f d i a", "create, clear, upgrade, freeze, delete, git-ignore, activate "
