@@ -1,6 +1,10 @@
 #include "collect.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,6 +99,44 @@ int cli_collect(struct cli_result *out, const struct cli_opts *o, struct vs_err 
 			out->venvs[out->n++] = t.v[i];
 	free(t.v);
 	return 0;
+}
+
+/* ENV must be a folder holding a regular pyvenv.cfg. */
+static int check_env(const char *env, struct vs_err *err)
+{
+	struct stat st;
+	int fd;
+
+	if (stat(env, &st) != 0)
+		return vs_err_set(err, VS_EUSAGE, "%s: %s", env,
+				  errno == ENOENT ? "no such folder" : strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return vs_err_set(err, VS_EUSAGE, "%s: not a folder", env);
+	fd = open(env, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return vs_err_set(err, VS_EUSAGE, "%s: cannot open folder: %s", env, strerror(errno));
+	if (fstatat(fd, "pyvenv.cfg", &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return vs_err_set(err, VS_EUSAGE,
+				  "%s: not a virtual environment (it holds no pyvenv.cfg file)", env);
+	}
+	close(fd);
+	return 0;
+}
+
+int cli_collect_env(struct cli_result *out, struct cli_opts *o, struct vs_err *err)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	o->depth = 0;
+	rc = check_env(o->roots[0], err);
+	if (rc == 0)
+		rc = cli_collect(out, o, err);
+	if (rc == 0 && out->n != 1)
+		rc = vs_err_set(err, VS_EFAIL, "%s: the environment vanished while it was read",
+				o->roots[0]);
+	return rc;
 }
 
 void cli_result_free(struct cli_result *r)

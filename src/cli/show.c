@@ -32,29 +32,6 @@ static const char show_usage[] =
 	"\n"
 	"Exit status: 0 ok, 1 something failed, 2 ENV is not a virtual environment.\n";
 
-/* ENV must be a folder holding a regular pyvenv.cfg. */
-static int check_env(const char *env, struct vs_err *err)
-{
-	struct stat st;
-	int fd;
-
-	if (stat(env, &st) != 0)
-		return vs_err_set(err, VS_EUSAGE, "%s: %s", env,
-				  errno == ENOENT ? "no such folder" : strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return vs_err_set(err, VS_EUSAGE, "%s: not a folder", env);
-	fd = open(env, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return vs_err_set(err, VS_EUSAGE, "%s: cannot open folder: %s", env, strerror(errno));
-	if (fstatat(fd, "pyvenv.cfg", &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return vs_err_set(err, VS_EUSAGE,
-				  "%s: not a virtual environment (it holds no pyvenv.cfg file)", env);
-	}
-	close(fd);
-	return 0;
-}
-
 /* A path quoted for a POSIX shell: 'it'\''s'. */
 static void shell_quote(struct strbuf *out, const char *s)
 {
@@ -207,13 +184,7 @@ int cli_show(int argc, char **argv)
 		cli_opts_free(&o);
 		return CLI_EXIT_OK;
 	}
-	o.depth = 0;
-	rc = check_env(o.roots[0], &err);
-	if (rc == 0)
-		rc = cli_collect(&r, &o, &err);
-	if (rc == 0 && r.n != 1)
-		rc = vs_err_set(&err, VS_EFAIL, "%s: the environment vanished while it was read",
-				o.roots[0]);
+	rc = cli_collect_env(&r, &o, &err);
 	if (rc < 0) {
 		fprintf(stderr, "venvscope show: %s\n", err.msg);
 		cli_result_free(&r);

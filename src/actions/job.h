@@ -1,0 +1,89 @@
+/* Actions that run `python -m venv` or pip: create, clear, upgrade and
+ * upgrade-deps. Each is prepared (checked, argv built), run (by the CLI with
+ * act_job_run, or by the browser through act_proc_* so its output streams
+ * into a log pane), then finished: act_job_finish reads the exit status and
+ * the output and says what happened in words.
+ *
+ * Nothing here includes curses or prints; messages go into `struct vs_err`
+ * or into the job's `summary`. */
+#ifndef VS_ACTIONS_JOB_H
+#define VS_ACTIONS_JOB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../scan/venv.h"
+#include "../util/err.h"
+#include "../util/strbuf.h"
+#include "pythons.h"
+#include "runner.h"
+
+enum act_kind { ACT_CREATE, ACT_CLEAR, ACT_UPGRADE, ACT_UPGRADE_DEPS };
+
+enum act_link { ACT_LINK_DEFAULT, ACT_LINK_SYMLINKS, ACT_LINK_COPIES };
+
+struct act_create_opts {
+	const char *python;        /* interpreter path; NULL: python3 on PATH */
+	const char *const *targets; /* one or more folders */
+	size_t n_targets;
+	bool system_site_packages;
+	enum act_link link;
+	bool without_pip;
+	const char *prompt;  /* NULL: venv's default; "." = the current folder's name (3.9+) */
+	bool upgrade_deps;   /* 3.9+ */
+	bool without_scm_ignore_files; /* 3.13+ */
+	bool clear;          /* replace an existing environment */
+};
+
+struct act_job {
+	enum act_kind kind;
+	char *title;   /* "create /x/.venv", for a log pane */
+	char **argv;   /* owned, NULL-terminated */
+	char **paths;  /* the env folder(s) it works on (absolute) */
+	size_t n_paths;
+	bool *existed; /* create: whether each path existed before */
+	struct act_python python; /* the interpreter that runs it */
+	char *before;  /* upgrade: Python version before; deps: pip version before */
+	struct strbuf output; /* everything the child printed (the last 256 KiB) */
+	char *summary; /* after finish: one sentence of what happened */
+	char **partial; /* after a failed create: folders it left behind */
+	size_t n_partial;
+};
+
+/* Checks the request (interpreter runs, options supported by its version,
+ * each target is new, an empty folder, or an env with `clear`; no ':' in a
+ * path) and builds the job. Returns 0, or VS_EUSAGE with advice in err. */
+int act_prepare_create(struct act_job **out, const struct act_create_opts *o, struct vs_err *err);
+
+/* Re-creates `v` empty with its own base interpreter, keeping symlinks or
+ * copies, system-site-packages, prompt and without-pip. Refuses a broken env
+ * (its base is gone) with advice. */
+int act_prepare_clear(struct act_job **out, const struct venv *v, struct vs_err *err);
+
+/* `BASE -m venv --upgrade ENV` (deps false), or pip (and setuptools before
+ * 3.12) upgraded inside the env (deps true). Refuses a broken env. */
+int act_prepare_upgrade(struct act_job **out, const struct venv *v, bool deps, struct vs_err *err);
+
+/* Keeps a line of output (use as the runner's callback, or call from one). */
+void act_job_output(struct act_job *j, enum act_stream s, const char *line);
+
+/* Interprets the end of a run: 0 with j->summary on success; else a
+ * negative code with advice in err (ensurepip missing: which package to
+ * install; no network; permission denied; cancelled) and, for a create,
+ * j->partial listing folders left behind. */
+int act_job_finish(struct act_job *j, int status, bool cancelled, struct vs_err *err);
+
+/* For the CLI: start, stream lines to `echo` (may be NULL), wait, finish. */
+int act_job_run(struct act_job *j, act_line_fn echo, void *ctx, struct vs_err *err);
+
+/* The spawn description for the browser's own loop. Valid while j lives. */
+void act_job_spawn(const struct act_job *j, struct act_spawn *out);
+
+void act_job_free(struct act_job *j);
+
+/* Removes a folder tree that a failed create left behind: only when it is
+ * still the folder venv made (not a symlink), relative to directory fds,
+ * never following a symlink or leaving the filesystem. */
+int act_remove_partial(const char *path, struct vs_err *err);
+
+#endif

@@ -1,0 +1,182 @@
+/* Clear and upgrade an existing environment with its own base interpreter,
+ * keeping how it was made. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../scan/pyvenv_cfg.h"
+#include "../util/path.h"
+#include "../util/xalloc.h"
+#include "job.h"
+#include "job_internal.h"
+
+static bool is_exec_file(const char *p)
+{
+	struct stat st;
+
+	return p && stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0;
+}
+
+/* The interpreter that made `v`: pyvenv.cfg's `executable` when it is still
+ * there, else the resolved base. */
+static const char *base_of(const struct venv *v)
+{
+	const char *exe = v->cfg ? scan_cfg_get(v->cfg, "executable") : NULL;
+
+	if (is_exec_file(exe))
+		return exe;
+	return is_exec_file(v->base_python) ? v->base_python : NULL;
+}
+
+static int refuse_broken(const struct venv *v, const char *what, struct vs_err *err)
+{
+	return vs_err_set(err, VS_EUSAGE,
+			  "%s cannot be %s in place: its base interpreter %s is gone. Re-create it "
+			  "with another Python: venvscope create --clear --python PYTHON %s",
+			  v->path, what, v->base_python ? v->base_python : "(unknown)", v->path);
+}
+
+/* True when pyvenv.cfg's `command` (3.11+) was run with `flag`. */
+static bool made_with(const struct venv *v, const char *flag)
+{
+	const char *cmd = v->cfg ? scan_cfg_get(v->cfg, "command") : NULL;
+	size_t n = strlen(flag);
+
+	for (const char *p = cmd; p && (p = strstr(p, flag)) != NULL; p += n) {
+		bool start = p == cmd || p[-1] == ' ';
+		bool end = p[n] == '\0' || p[n] == ' ';
+
+		if (start && end)
+			return true;
+	}
+	return false;
+}
+
+static struct act_job *new_job(enum act_kind kind, const struct venv *v)
+{
+	struct act_job *j = xcalloc(1, sizeof(*j));
+
+	j->kind = kind;
+	j->paths = xcalloc(1, sizeof(*j->paths));
+	j->existed = xcalloc(1, sizeof(*j->existed));
+	j->paths[0] = xstrdup(v->path);
+	j->existed[0] = true;
+	j->n_paths = 1;
+	return j;
+}
+
+static int start(struct act_job **out, enum act_kind kind, const struct venv *v,
+		 const char *what, struct vs_err *err)
+{
+	const char *base = base_of(v);
+	struct act_job *j;
+	int rc;
+
+	*out = NULL;
+	if (v->broken || !base)
+		return refuse_broken(v, what, err);
+	j = new_job(kind, v);
+	if ((rc = act_probe_python(&j->python, base, err)) < 0) {
+		act_job_free(j);
+		return rc;
+	}
+	*out = j;
+	return 0;
+}
+
+/* The flags that keep an env as it was made. */
+static void keep_options(struct act_job *j, size_t *n, const struct venv *v, bool with_prompt)
+{
+	if (v->link == VENV_LINK_COPY)
+		act_argv_add(j, n, "--copies");
+	else
+		act_argv_add(j, n, "--symlinks");
+	if (v->system_site_packages == VENV_YES)
+		act_argv_add(j, n, "--system-site-packages");
+	if ((v->packages_known && !v->has_pip) || made_with(v, "--without-pip"))
+		act_argv_add(j, n, "--without-pip");
+	if (with_prompt && v->prompt && v->cfg && scan_cfg_get(v->cfg, "prompt")) {
+		act_argv_add(j, n, "--prompt");
+		act_argv_add(j, n, v->prompt);
+	}
+	if (made_with(v, "--without-scm-ignore-files") && act_python_at_least(&j->python, 3, 13))
+		act_argv_add(j, n, "--without-scm-ignore-files");
+}
+
+int act_prepare_clear(struct act_job **out, const struct venv *v, struct vs_err *err)
+{
+	struct act_job *j;
+	size_t n = 0;
+	int rc = start(&j, ACT_CLEAR, v, "cleared", err);
+
+	if (rc < 0)
+		return rc;
+	act_argv_add(j, &n, j->python.path);
+	act_argv_add(j, &n, "-m");
+	act_argv_add(j, &n, "venv");
+	act_argv_add(j, &n, "--clear");
+	keep_options(j, &n, v, true);
+	act_argv_add(j, &n, v->path);
+	j->title = xasprintf("clear %s", v->path);
+	*out = j;
+	return 0;
+}
+
+static void upgrade_python_argv(struct act_job *j, const struct venv *v)
+{
+	size_t n = 0;
+
+	act_argv_add(j, &n, j->python.path);
+	act_argv_add(j, &n, "-m");
+	act_argv_add(j, &n, "venv");
+	act_argv_add(j, &n, "--upgrade");
+	keep_options(j, &n, v, false);
+	act_argv_add(j, &n, v->path);
+	j->title = xasprintf("upgrade %s", v->path);
+	j->before = v->python_version ? xstrdup(v->python_version) : NULL;
+}
+
+/* pip (and setuptools before 3.12), as venv's --upgrade-deps does. */
+static int upgrade_deps_argv(struct act_job *j, const struct venv *v, struct vs_err *err)
+{
+	char *py = path_join(v->path, "bin/python");
+	size_t n = 0;
+
+	if (!v->has_pip) {
+		free(py);
+		return vs_err_set(err, VS_EUSAGE, "%s has no pip (it was made --without-pip): nothing "
+						  "to upgrade",
+				  v->path);
+	}
+	act_argv_add(j, &n, py);
+	act_argv_add(j, &n, "-m");
+	act_argv_add(j, &n, "pip");
+	act_argv_add(j, &n, "install");
+	act_argv_add(j, &n, "--upgrade");
+	act_argv_add(j, &n, "pip");
+	if (!act_python_at_least(&j->python, 3, 12))
+		act_argv_add(j, &n, "setuptools");
+	free(py);
+	j->title = xasprintf("upgrade pip in %s", v->path);
+	j->before = v->pip_version ? xstrdup(v->pip_version) : NULL;
+	return 0;
+}
+
+int act_prepare_upgrade(struct act_job **out, const struct venv *v, bool deps, struct vs_err *err)
+{
+	struct act_job *j;
+	int rc = start(&j, deps ? ACT_UPGRADE_DEPS : ACT_UPGRADE, v, "upgraded", err);
+
+	if (rc < 0)
+		return rc;
+	if (!deps) {
+		upgrade_python_argv(j, v);
+	} else if ((rc = upgrade_deps_argv(j, v, err)) < 0) {
+		act_job_free(j);
+		return rc;
+	}
+	*out = j;
+	return 0;
+}
