@@ -25,6 +25,11 @@ static const char usage[] =
 	"commands:\n"
 	"  list [ROOT...]   one row per environment (--json for scripts)\n"
 	"  show ENV         everything about one environment (--json)\n"
+	"  create DIR...    make environments (--python, venv's options)\n"
+	"  clear ENV        empty an environment, keeping how it was made\n"
+	"  upgrade ENV      follow an updated base Python (--deps: upgrade pip)\n"
+	"  shell ENV        a subshell with the environment activated\n"
+	"  pythons          the interpreters this machine has\n"
 	"\n"
 	"options of the browser (and of list):\n"
 	"  --sort KEY           size (default here), name, age, python or path\n"
@@ -39,6 +44,16 @@ static const char usage[] =
 	"  --version            print the version\n"
 	"\n"
 	"`venvscope COMMAND --help` tells more. NO_COLOR=1 turns colours off.\n";
+
+/* The subcommands: argv starts at the command's name. */
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{"list", cli_list},       {"show", cli_show},     {"create", cli_create},
+	{"clear", cli_clear},     {"upgrade", cli_upgrade}, {"shell", cli_shell},
+	{"pythons", cli_pythons},
+};
 
 static int browse(int argc, char **argv)
 {
@@ -95,10 +110,9 @@ int main(int argc, char **argv)
 		printf("venvscope %s\n", VS_VERSION);
 		return CLI_EXIT_OK;
 	}
-	if (argc >= 2 && strcmp(argv[1], "list") == 0)
-		return cli_list(argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "show") == 0)
-		return cli_show(argc - 1, argv + 1);
+	for (size_t i = 0; argc >= 2 && i < sizeof(commands) / sizeof(*commands); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
 	if (argc >= 2 && argv[1][0] != '-' && strchr(argv[1], '/') == NULL) {
 		struct stat st;
 

@@ -8,6 +8,11 @@ enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
 
 int cli_list(int argc, char **argv);
 int cli_show(int argc, char **argv);
+int cli_create(int argc, char **argv);
+int cli_clear(int argc, char **argv);
+int cli_upgrade(int argc, char **argv);
+int cli_shell(int argc, char **argv);
+int cli_pythons(int argc, char **argv);
 
 /* `list` with options already parsed (the browser's fallback). */
 struct cli_opts;

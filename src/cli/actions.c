@@ -1,0 +1,362 @@
+/* venvscope create | clear | upgrade | shell | pythons: the command-line
+ * twins of the browser's actions, on the same functions in src/actions/. */
+#include <cJSON.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../actions/job.h"
+#include "../actions/pythons.h"
+#include "../actions/shell.h"
+#include "../util/human.h"
+#include "../util/xalloc.h"
+#include "cli.h"
+#include "collect.h"
+#include "json.h"
+
+static const char create_usage[] =
+	"usage: venvscope create [--python PATH] [OPTIONS] DIR...\n"
+	"\n"
+	"Makes a virtual environment in each DIR with `PYTHON -m venv` (one run for\n"
+	"all of them). DIR must be new, an empty folder, or (with --clear) an\n"
+	"environment: venvscope never mixes a venv into a folder with other files.\n"
+	"\n"
+	"  --python PATH              the base interpreter (default: python3 on PATH;\n"
+	"                             `venvscope pythons` lists them)\n"
+	"  --system-site-packages     give the env access to the base's site-packages\n"
+	"  --symlinks | --copies      link or copy the interpreter\n"
+	"  --without-pip              do not install pip\n"
+	"  --prompt TEXT              the prompt shown when active ('.' = the folder name, 3.9+)\n"
+	"  --upgrade-deps             upgrade pip (and setuptools) from the index (3.9+)\n"
+	"  --without-scm-ignore-files no .gitignore inside the env (3.13+)\n"
+	"  --clear                    replace an existing environment\n"
+	"  -y, --yes                  remove what a failed create left, without asking\n"
+	"  -h, --help                 this text\n";
+
+static const char clear_usage[] =
+	"usage: venvscope clear [--yes] ENV\n"
+	"\n"
+	"Empties ENV and makes it again with its own base interpreter (python -m venv\n"
+	"--clear), keeping symlinks or copies, system-site-packages, prompt and\n"
+	"without-pip. Its installed packages are removed. Asks first unless --yes.\n";
+
+static const char upgrade_usage[] =
+	"usage: venvscope upgrade [--deps] ENV\n"
+	"\n"
+	"Without --deps: `BASE -m venv --upgrade ENV`, for when the base Python was\n"
+	"updated in place; prints the version before and after.\n"
+	"With --deps: upgrades pip (and setuptools before Python 3.12) inside ENV from\n"
+	"the package index, as venv's --upgrade-deps does; fails (exit 1) when the\n"
+	"index cannot be reached.\n";
+
+static const char shell_usage[] =
+	"usage: venvscope shell ENV\n"
+	"\n"
+	"Opens $SHELL (else /bin/sh) with ENV activated as `source ENV/bin/activate`\n"
+	"would; exit the shell to come back. Exits with the shell's status.\n";
+
+static const char pythons_usage[] =
+	"usage: venvscope pythons [--json]\n"
+	"\n"
+	"Lists the Python interpreters this machine has (python3* on PATH,\n"
+	"/usr/bin/python3.*, /usr/local/bin/python3.*, ~/.pyenv/versions/*),\n"
+	"newest first, with their versions and whether they can make a venv with pip.\n";
+
+static void echo_line(void *ctx, enum act_stream s, const char *line)
+{
+	(void)ctx;
+	(void)s;
+	printf("%s\n", line);
+	fflush(stdout);
+}
+
+/* y/N on the terminal; false when stdin is not one. */
+static bool ask(const char *question)
+{
+	char answer[16];
+
+	if (!isatty(STDIN_FILENO))
+		return false;
+	fprintf(stderr, "%s [y/N] ", question);
+	fflush(stderr);
+	if (!fgets(answer, sizeof(answer), stdin))
+		return false;
+	return answer[0] == 'y' || answer[0] == 'Y';
+}
+
+static int usage_error(const char *cmd, const char *msg)
+{
+	fprintf(stderr, "venvscope %s: %s (see venvscope %s --help)\n", cmd, msg, cmd);
+	return CLI_EXIT_USAGE;
+}
+
+/* Offers to remove what a failed create left behind. */
+static void offer_cleanup(const struct act_job *j, bool yes)
+{
+	for (size_t i = 0; i < j->n_partial; i++) {
+		struct vs_err err = {0};
+		char q[4200];
+
+		snprintf(q, sizeof(q), "The failed create left a partial folder %s. Remove it?",
+			 j->partial[i]);
+		if (yes || ask(q)) {
+			if (act_remove_partial(j->partial[i], &err) < 0)
+				fprintf(stderr, "venvscope create: %s\n", err.msg);
+			else
+				fprintf(stderr, "venvscope create: removed %s\n", j->partial[i]);
+		} else {
+			fprintf(stderr, "venvscope create: left a partial folder at %s\n", j->partial[i]);
+		}
+	}
+}
+
+/* Runs a prepared job, printing its output and the result. */
+static int run_job(const char *cmd, struct act_job *j, bool yes)
+{
+	struct vs_err err = {0};
+	int rc;
+
+	fprintf(stderr, "venvscope %s: running %s\n", cmd, j->title);
+	rc = act_job_run(j, echo_line, NULL, &err);
+	if (rc < 0) {
+		fprintf(stderr, "venvscope %s: %s\n", cmd, err.msg);
+		offer_cleanup(j, yes);
+		return cli_exit_code(rc);
+	}
+	printf("%s\n", j->summary);
+	return CLI_EXIT_OK;
+}
+
+enum { O_PYTHON = 256, O_SYSSITE, O_SYMLINKS, O_COPIES, O_NOPIP, O_PROMPT, O_UPDEPS, O_NOSCM,
+       O_CLEAR, O_DEPS, O_JSON };
+
+static const struct option create_opts[] = {
+	{"python", required_argument, NULL, O_PYTHON},
+	{"system-site-packages", no_argument, NULL, O_SYSSITE},
+	{"symlinks", no_argument, NULL, O_SYMLINKS},
+	{"copies", no_argument, NULL, O_COPIES},
+	{"without-pip", no_argument, NULL, O_NOPIP},
+	{"prompt", required_argument, NULL, O_PROMPT},
+	{"upgrade-deps", no_argument, NULL, O_UPDEPS},
+	{"without-scm-ignore-files", no_argument, NULL, O_NOSCM},
+	{"clear", no_argument, NULL, O_CLEAR},
+	{"yes", no_argument, NULL, 'y'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+int cli_create(int argc, char **argv)
+{
+	struct act_create_opts o = {0};
+	struct vs_err err = {0};
+	struct act_job *j;
+	bool yes = false;
+	int c, rc;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "yh", create_opts, NULL)) != -1) {
+		switch (c) {
+		case O_PYTHON: o.python = optarg; break;
+		case O_SYSSITE: o.system_site_packages = true; break;
+		case O_SYMLINKS: o.link = ACT_LINK_SYMLINKS; break;
+		case O_COPIES: o.link = ACT_LINK_COPIES; break;
+		case O_NOPIP: o.without_pip = true; break;
+		case O_PROMPT: o.prompt = optarg; break;
+		case O_UPDEPS: o.upgrade_deps = true; break;
+		case O_NOSCM: o.without_scm_ignore_files = true; break;
+		case O_CLEAR: o.clear = true; break;
+		case 'y': yes = true; break;
+		case 'h': fputs(create_usage, stdout); return CLI_EXIT_OK;
+		default: return usage_error("create", "unknown option or missing value");
+		}
+	}
+	if (optind >= argc)
+		return usage_error("create", "give at least one DIR");
+	o.targets = (const char *const *)argv + optind;
+	o.n_targets = (size_t)(argc - optind);
+	rc = act_prepare_create(&j, &o, &err);
+	if (rc < 0) {
+		fprintf(stderr, "venvscope create: %s\n", err.msg);
+		return cli_exit_code(rc);
+	}
+	rc = run_job("create", j, yes);
+	act_job_free(j);
+	return rc;
+}
+
+/* Parses `CMD [flags] ENV` for the commands on one env. */
+static int parse_env_cmd(int argc, char **argv, const char *cmd, const char *usage, bool *flag,
+			 const char *flag_name, char **env)
+{
+	struct option opts[] = {
+		{"yes", no_argument, NULL, 'y'},
+		{"help", no_argument, NULL, 'h'},
+		{flag_name ? flag_name : "yes", no_argument, NULL, O_DEPS},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "yh", opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage, stdout);
+			return 1;
+		}
+		if ((c == 'y' && flag_name && strcmp(flag_name, "yes") == 0) || c == O_DEPS)
+			*flag = true;
+		else
+			return usage_error(cmd, "unknown option");
+	}
+	if (optind != argc - 1)
+		return usage_error(cmd, "give exactly one ENV");
+	*env = argv[optind];
+	return 0;
+}
+
+static int load_env(struct cli_result *r, char *path, const char *cmd)
+{
+	struct cli_opts o;
+	struct vs_err err = {0};
+	char *roots[1] = {path};
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.roots = roots;
+	o.n_roots = 1;
+	o.stale_days = 90;
+	rc = cli_collect_env(r, &o, &err);
+	if (rc < 0)
+		fprintf(stderr, "venvscope %s: %s\n", cmd, err.msg);
+	return rc;
+}
+
+int cli_clear(int argc, char **argv)
+{
+	struct cli_result r = {0};
+	struct vs_err err = {0};
+	struct act_job *j = NULL;
+	bool yes = false;
+	char *env = NULL, size[32] = "?";
+	int rc = parse_env_cmd(argc, argv, "clear", clear_usage, &yes, "yes", &env);
+
+	if (rc)
+		return rc > 0 ? CLI_EXIT_OK : rc;
+	if ((rc = load_env(&r, env, "clear")) < 0)
+		return cli_exit_code(rc);
+	if ((rc = act_prepare_clear(&j, r.venvs[0], &err)) < 0) {
+		fprintf(stderr, "venvscope clear: %s\n", err.msg);
+		cli_result_free(&r);
+		return cli_exit_code(rc);
+	}
+	if (r.venvs[0]->size_known)
+		human_size(size, sizeof(size), r.venvs[0]->size.size_bytes);
+	if (!yes) {
+		char q[4400];
+
+		snprintf(q, sizeof(q),
+			 "Clear %s (%s, %zu packages)? Its packages will be removed; keep a list "
+			 "first with `python -m pip freeze > requirements.txt`.",
+			 r.venvs[0]->path, size, r.venvs[0]->package_count);
+		if (!isatty(STDIN_FILENO)) {
+			fprintf(stderr, "venvscope clear: not clearing %s without --yes (no terminal to "
+					"ask on)\n", env);
+			rc = CLI_EXIT_USAGE;
+			goto done;
+		}
+		if (!ask(q)) {
+			fprintf(stderr, "venvscope clear: nothing changed\n");
+			rc = CLI_EXIT_FAIL;
+			goto done;
+		}
+	}
+	rc = run_job("clear", j, false);
+done:
+	act_job_free(j);
+	cli_result_free(&r);
+	return rc;
+}
+
+int cli_upgrade(int argc, char **argv)
+{
+	struct cli_result r = {0};
+	struct vs_err err = {0};
+	struct act_job *j = NULL;
+	bool deps = false;
+	char *env = NULL;
+	int rc = parse_env_cmd(argc, argv, "upgrade", upgrade_usage, &deps, "deps", &env);
+
+	if (rc)
+		return rc > 0 ? CLI_EXIT_OK : rc;
+	if ((rc = load_env(&r, env, "upgrade")) < 0)
+		return cli_exit_code(rc);
+	if ((rc = act_prepare_upgrade(&j, r.venvs[0], deps, &err)) < 0) {
+		fprintf(stderr, "venvscope upgrade: %s\n", err.msg);
+		cli_result_free(&r);
+		return cli_exit_code(rc);
+	}
+	rc = run_job("upgrade", j, false);
+	act_job_free(j);
+	cli_result_free(&r);
+	return rc;
+}
+
+int cli_shell(int argc, char **argv)
+{
+	struct cli_result r = {0};
+	struct vs_err err = {0};
+	bool unused = false;
+	char *env = NULL;
+	int status = 0, rc = parse_env_cmd(argc, argv, "shell", shell_usage, &unused, NULL, &env);
+
+	if (rc)
+		return rc > 0 ? CLI_EXIT_OK : rc;
+	if ((rc = load_env(&r, env, "shell")) < 0)
+		return cli_exit_code(rc);
+	rc = act_shell(r.venvs[0], &status, &err);
+	cli_result_free(&r);
+	if (rc < 0) {
+		fprintf(stderr, "venvscope shell: %s\n", err.msg);
+		return cli_exit_code(rc);
+	}
+	return status;
+}
+
+int cli_pythons(int argc, char **argv)
+{
+	struct act_python_list l;
+	bool json = false;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = true;
+		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return fputs(pythons_usage, stdout), CLI_EXIT_OK;
+		else
+			return usage_error("pythons", "unknown argument");
+	}
+	act_find_pythons(&l, getenv("HOME"), NULL, 0);
+	if (json) {
+		cJSON *arr = cJSON_CreateArray();
+
+		for (size_t i = 0; i < l.n; i++) {
+			cJSON *o = cJSON_CreateObject();
+
+			cJSON_AddItemToObject(o, "path", cli_json_string(l.items[i].path));
+			cJSON_AddItemToObject(o, "real_path", cli_json_string(l.items[i].real));
+			cJSON_AddItemToObject(o, "version", cli_json_string(l.items[i].version));
+			cJSON_AddBoolToObject(o, "has_ensurepip", l.items[i].has_ensurepip);
+			cJSON_AddItemToArray(arr, o);
+		}
+		act_python_list_free(&l);
+		return cli_print_json(arr);
+	}
+	for (size_t i = 0; i < l.n; i++)
+		printf("%-9s %s%s\n", l.items[i].version, l.items[i].path,
+		       l.items[i].has_ensurepip ? "" : "  (no ensurepip: only --without-pip)");
+	act_python_list_free(&l);
+	return CLI_EXIT_OK;
+}
