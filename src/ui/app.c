@@ -20,7 +20,6 @@
 
 #define MIN_COLS 30
 #define MIN_LINES 6
-#define EVENT_BUDGET_NS 15000000LL /* events handled per turn before keys get a look */
 #define FRAME_NS 33000000LL        /* redraws for scan progress at most ~30 a second */
 
 static int sig_pipe[2] = {-1, -1};
@@ -108,7 +107,7 @@ int ui_dispatch(struct ui *ui, const struct ui_binding *table, int ch, bool *han
 
 /* ---- timing log (VENVSCOPE_TIMING_LOG) ---- */
 
-static void log_instant(const struct ui *ui, const char *what)
+void ui_log_instant(const struct ui *ui, const char *what)
 {
 	const char *path = getenv("VENVSCOPE_TIMING_LOG");
 	FILE *f;
@@ -128,149 +127,6 @@ static void log_delta(const char *what, int64_t ns)
 		return;
 	fprintf(f, "%s %.1f\n", what, (double)ns / 1e6);
 	fclose(f);
-}
-
-/* ---- scans ---- */
-
-static struct scan *start_scan(struct ui *ui, char **roots, size_t n_roots, int depth,
-			       struct vs_err *err)
-{
-	struct scan_request req = {0};
-
-	req.roots = (const char *const *)roots;
-	req.n_roots = n_roots;
-	req.excludes = (const char *const *)ui->opts.excludes;
-	req.n_excludes = ui->opts.n_excludes;
-	req.max_depth = depth;
-	req.one_file_system = ui->opts.one_file_system;
-	req.no_size = ui->opts.no_size;
-	req.stale_days = ui->opts.stale_days;
-	req.threads = ui->opts.threads;
-	req.home = ui->home;
-	return scan_start(&req, err);
-}
-
-static int start_full_scan(struct ui *ui, struct vs_err *err)
-{
-	char **defaults = NULL;
-	size_t n_defaults = 0;
-
-	if (ui->opts.n_roots == 0)
-		n_defaults = scan_default_roots(&defaults, ui->home);
-	ui->scan = start_scan(ui, ui->opts.n_roots ? ui->opts.roots : defaults,
-			      ui->opts.n_roots ? ui->opts.n_roots : n_defaults, ui->opts.depth, err);
-	scan_free_strv(defaults, n_defaults);
-	ui->scanning = ui->scan != NULL;
-	memset(&ui->progress, 0, sizeof(ui->progress));
-	return ui->scan ? 0 : err->code;
-}
-
-static void start_rescan_one(struct ui *ui)
-{
-	struct venv *v = ui->view == &ui_detail_view && ui->detail_id < ui->model.n_ids
-				 ? ui->model.by_id[ui->detail_id]
-				 : ui_model_selected(&ui->model);
-	struct vs_err err = {0};
-	char *roots[1];
-
-	if (!v || ui->rescan)
-		return;
-	roots[0] = v->path;
-	ui->rescan_id = v->id;
-	ui->rescan = start_scan(ui, roots, 1, 0, &err);
-	if (!ui->rescan)
-		ui_message(ui, true, "cannot rescan: %s", err.msg);
-	else
-		ui_message(ui, false, "rescanning %s ...", v->name);
-}
-
-static void restart_all(struct ui *ui)
-{
-	struct vs_err err = {0};
-
-	scan_free(ui->scan);
-	scan_free(ui->rescan);
-	ui->scan = ui->rescan = NULL;
-	ui_model_clear(&ui->model);
-	if (start_full_scan(ui, &err) < 0)
-		ui_message(ui, true, "cannot rescan: %s", err.msg);
-	else
-		ui_message(ui, false, "rescanning everything ...");
-	ui_switch(ui, &ui_list_view);
-}
-
-static void main_scan_event(struct ui *ui, struct scan_event *ev)
-{
-	switch (ev->type) {
-	case SCAN_EV_WARNING:
-		ui_message(ui, false, "warning: %s", ev->message);
-		break;
-	case SCAN_EV_PROGRESS:
-		ui->progress = ev->progress;
-		break;
-	case SCAN_EV_DONE:
-		ui->progress = ev->progress;
-		ui->scanning = false;
-		log_instant(ui, "scan_done_ms");
-		break;
-	default:
-		ui_model_apply(&ui->model, ev);
-	}
-}
-
-static void rescan_event(struct ui *ui, struct scan_event *ev, bool *found)
-{
-	if (ev->type == SCAN_EV_FOUND) {
-		ui_model_replace(&ui->model, ui->rescan_id, ev->venv);
-		ev->venv = NULL;
-		*found = true;
-	} else if (ev->type == SCAN_EV_PACKAGES || ev->type == SCAN_EV_SIZED) {
-		ev->id = ui->rescan_id;
-		ui_model_apply(&ui->model, ev);
-	} else if (ev->type == SCAN_EV_DONE) {
-		struct venv *v = ui->model.by_id[ui->rescan_id];
-
-		if (*found)
-			ui_message(ui, false, "rescanned %s", v ? v->name : "");
-		else
-			ui_message(ui, true, "%s is no longer an environment", v ? v->path : "it");
-	} else if (ev->type == SCAN_EV_WARNING) {
-		ui_message(ui, true, "%s", ev->message);
-	}
-}
-
-/* Takes events for at most EVENT_BUDGET_NS; returns true when any came. */
-static bool drain_scans(struct ui *ui)
-{
-	int64_t deadline = ui_now_ns() + EVENT_BUDGET_NS;
-	struct scan_event *ev;
-	bool any = false;
-	static bool rescan_found;
-
-	while (ui->scan && ui_now_ns() < deadline && (ev = scan_next(ui->scan))) {
-		bool done = ev->type == SCAN_EV_DONE;
-
-		any = true;
-		main_scan_event(ui, ev);
-		scan_event_free(ev);
-		if (done) {
-			scan_free(ui->scan);
-			ui->scan = NULL;
-		}
-	}
-	while (ui->rescan && (ev = scan_next(ui->rescan))) {
-		bool done = ev->type == SCAN_EV_DONE;
-
-		any = true;
-		rescan_event(ui, ev, &rescan_found);
-		scan_event_free(ev);
-		if (done) {
-			scan_free(ui->rescan);
-			ui->rescan = NULL;
-			rescan_found = false;
-		}
-	}
-	return any;
 }
 
 /* ---- screen ---- */
@@ -298,7 +154,7 @@ static void draw(struct ui *ui)
 	doupdate();
 	if (!ui->first_row_logged && ui->model.n_rows > 0 && ui->view == &ui_list_view) {
 		ui->first_row_logged = true;
-		log_instant(ui, "first_row_ms");
+		ui_log_instant(ui, "first_row_ms");
 	}
 }
 
@@ -374,9 +230,9 @@ static int react(struct ui *ui, int r)
 	if (r & UI_REACT_QUIT)
 		ui->quit = true;
 	if (r & UI_REACT_RESCAN_ALL)
-		restart_all(ui);
+		ui_scan_restart_all(ui);
 	if (r & UI_REACT_RESCAN_ONE)
-		start_rescan_one(ui);
+		ui_rescan_selected(ui);
 	return r != UI_REACT_NONE;
 }
 
@@ -393,10 +249,7 @@ static void loop(struct ui *ui)
 
 		p[n++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
 		p[n++] = (struct pollfd){.fd = sig_pipe[0], .events = POLLIN};
-		if (ui->scan)
-			p[n++] = (struct pollfd){.fd = scan_fd(ui->scan), .events = POLLIN};
-		if (ui->rescan)
-			p[n++] = (struct pollfd){.fd = scan_fd(ui->rescan), .events = POLLIN};
+		n += ui_scan_fds(ui, p + n);
 		if (dirty && ui_now_ns() - last_draw >= FRAME_NS) {
 			draw(ui);
 			last_draw = ui_now_ns();
@@ -407,7 +260,7 @@ static void loop(struct ui *ui)
 			}
 		}
 		/* While scanning, wake for the spinner and to flush a pending frame. */
-		poll(p, (nfds_t)n, dirty ? 10 : ui->scanning || ui->rescan ? 100 : -1);
+		poll(p, (nfds_t)n, dirty ? 10 : ui->scanning || ui->side ? 100 : -1);
 		woke = ui_now_ns();
 		if (read(sig_pipe[0], &sig, 1) == 1) {
 			ui->quit = true;
@@ -424,7 +277,7 @@ static void loop(struct ui *ui)
 			if (ui->quit)
 				break;
 		}
-		if (drain_scans(ui))
+		if (ui_scan_drain(ui))
 			dirty = true;
 		if (ui->scanning && ui_now_ns() - last_draw >= 100000000LL) {
 			ui->spinner++;
@@ -521,7 +374,7 @@ int ui_run(const struct ui_options *opts)
 		return 2;
 	}
 	ui_model_init(&ui.model, (enum scan_sort)opts->sort, opts->reverse, opts->stale_days);
-	if (start_full_scan(&ui, &err) < 0) {
+	if (ui_scan_start_full(&ui, &err) < 0) {
 		fprintf(stderr, "venvscope: %s\n", err.msg);
 		ui_model_free(&ui.model);
 		ui_theme_free(ui.theme);
@@ -544,8 +397,7 @@ int ui_run(const struct ui_options *opts)
 	loop(&ui);
 	restore_terminal();
 	uninstall_signals();
-	scan_free(ui.scan);
-	scan_free(ui.rescan);
+	ui_scan_free(&ui);
 	ui_model_free(&ui.model);
 	ui_theme_free(ui.theme);
 	sb_free(&ui.edit);

@@ -4,6 +4,7 @@
 #define VS_UI_APP_H
 
 #include <curses.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -56,9 +57,14 @@ struct ui {
 	const char *home;
 	char *roots_label; /* what is scanned, for the header */
 
-	struct scan *scan;   /* the full scan, NULL when done */
-	struct scan *rescan; /* a rescan of one env, or NULL */
-	size_t rescan_id;    /* the model id it refreshes */
+	struct scan *scan; /* the full scan, NULL when done */
+	struct scan *side; /* a scan of chosen envs (rescan, new envs), or NULL */
+	char **side_paths; /* what `side` was asked to look at */
+	size_t n_side_paths;
+	size_t *side_map;  /* side scan id -> model id */
+	size_t n_side_map;
+	char **side_queue; /* paths waiting for the next side scan */
+	size_t n_side_queue;
 	struct scan_progress progress;
 	bool scanning;
 
@@ -114,6 +120,26 @@ void ui_fill_line(int y, attr_t attr);
 /* The header (line 0) and status line (last line), shared by views. */
 void ui_draw_header(struct ui *ui);
 void ui_draw_status(struct ui *ui, const char *keys);
+
+/* ---- scans (scans.c) ---- */
+
+/* The scan of the roots the user gave (or the default places). */
+int ui_scan_start_full(struct ui *ui, struct vs_err *err);
+/* Drops every row and scans everything again (R). */
+void ui_scan_restart_all(struct ui *ui);
+/* Looks at these env folders again (after an action, or r): rows are
+ * replaced, added, or dropped when the folder is no longer an env. */
+void ui_scan_paths(struct ui *ui, char *const *paths, size_t n);
+/* r: the selected env (or the one in the details view). */
+void ui_rescan_selected(struct ui *ui);
+/* Takes pending scan events for a bounded time; true when any came. */
+bool ui_scan_drain(struct ui *ui);
+/* Adds the scans' fds to a poll set; returns how many. */
+int ui_scan_fds(const struct ui *ui, struct pollfd *p);
+void ui_scan_free(struct ui *ui);
+
+/* Appends "what N.N" (milliseconds since start) to $VENVSCOPE_TIMING_LOG. */
+void ui_log_instant(const struct ui *ui, const char *what);
 
 /* Milliseconds since start, for the timing log. */
 int64_t ui_now_ns(void);

@@ -86,6 +86,16 @@ void ui_model_replace(struct ui_model *m, size_t id, struct venv *v)
 	m->dirty = true;
 }
 
+void ui_model_remove(struct ui_model *m, size_t id)
+{
+	if (id >= m->n_ids || !m->by_id[id])
+		return;
+	venv_free(m->by_id[id]);
+	m->by_id[id] = NULL;
+	m->marked[id] = false;
+	m->dirty = true;
+}
+
 bool ui_venv_has_problem(const struct venv *v)
 {
 	return v->broken || v->stale || v->n_problems > 0;

@@ -58,6 +58,9 @@ void ui_model_apply(struct ui_model *m, struct scan_event *ev);
  * is set to `id`. Takes ownership. */
 void ui_model_replace(struct ui_model *m, size_t id, struct venv *v);
 
+/* Drops the env with this id (it is no longer an environment). */
+void ui_model_remove(struct ui_model *m, size_t id);
+
 /* Recomputes the shown rows when dirty; the cursor keeps its env. */
 void ui_model_refresh(struct ui_model *m);
 
