@@ -30,6 +30,7 @@ sys.dont_write_bytecode = True
 import fixtures  # noqa: E402
 import fixtures_more  # noqa: E402
 import pythons  # noqa: E402
+import tests_browser  # noqa: E402
 import tests_edge  # noqa: E402
 import tests_main  # noqa: E402
 import tests_opts  # noqa: E402
@@ -133,7 +134,7 @@ def build(args, results, base, runner, t0):
     print("e2e: pythons: %s; cheap envs with %s" % (", ".join(map(repr, pys)), fast.label))
     fx = fixtures.Fixtures(base, pys, fast)
     jobs = []
-    for name, fn in fx.tasks() + fixtures_more.tasks(fx, runner):
+    for name, fn in fx.tasks() + fixtures_more.tasks(fx, runner) + tests_browser.fixture_tasks(fx):
         def job(name=name, fn=fn):
             g = Group()
             t = time.time()
@@ -189,7 +190,8 @@ def test(args, results, binary, runner, fx, t0):
     if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
         results.emit([("fail", "binary", ["%s is not an executable file (build it first: make all)" % binary])])
         return
-    jobs = tests_main.tests(ctx) + tests_opts.tests(ctx) + tests_edge.tests(ctx)
+    # The browser sessions are the longest: started first.
+    jobs = tests_browser.tests(ctx) + tests_main.tests(ctx) + tests_opts.tests(ctx) + tests_edge.tests(ctx)
     run_pool(jobs, max(2, args.j), results, filt=args.k)
     print("e2e: tests ran in %.1fs; total %.1fs" % (time.time() - t1, time.time() - t0))
 
