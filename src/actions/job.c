@@ -198,17 +198,33 @@ static char *pip_version(const char *env)
 	return v;
 }
 
+static bool upgraded_deps(const struct act_job *j)
+{
+	for (size_t i = 0; j->argv[i]; i++)
+		if (strcmp(j->argv[i], "--upgrade-deps") == 0)
+			return true;
+	return false;
+}
+
 static int finish_ok(struct act_job *j)
 {
 	char *now = NULL;
 
 	switch (j->kind) {
-	case ACT_CREATE:
+	case ACT_CREATE: {
+		/* venv exits 0 when --upgrade-deps could not reach the index. */
+		const char *warn = upgraded_deps(j) && network_trouble(j)
+					   ? ", but pip could not be upgraded: the package index "
+					     "could not be reached (no network?)"
+					   : "";
+
 		j->summary = j->n_paths == 1
-				     ? xasprintf("created %s with Python %s", j->paths[0], j->python.version)
-				     : xasprintf("created %zu environments with Python %s", j->n_paths,
-						 j->python.version);
+				     ? xasprintf("created %s with Python %s%s", j->paths[0],
+						 j->python.version, warn)
+				     : xasprintf("created %zu environments with Python %s%s", j->n_paths,
+						 j->python.version, warn);
 		break;
+	}
 	case ACT_CLEAR:
 		j->summary = xasprintf("cleared %s: an empty environment with Python %s", j->paths[0],
 				       j->python.version);

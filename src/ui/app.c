@@ -150,6 +150,10 @@ static void draw(struct ui *ui)
 		draw_too_small();
 	else
 		ui->view->draw(ui);
+	if (ui->dialog && COLS >= MIN_COLS && LINES >= MIN_LINES) {
+		curs_set(0);
+		ui_dialog_draw(ui);
+	}
 	wnoutrefresh(stdscr);
 	doupdate();
 	if (!ui->first_row_logged && ui->model.n_rows > 0 && ui->view == &ui_list_view) {
@@ -167,7 +171,9 @@ static int handle_key(struct ui *ui, int ch)
 		return UI_REACT_REDRAW;
 	}
 	if (COLS < MIN_COLS || LINES < MIN_LINES)
-		return ch == 'q' ? UI_REACT_QUIT : UI_REACT_NONE;
+		return ch == 'q' ? ui_act_quit(ui) : UI_REACT_NONE;
+	if (ui->dialog)
+		return ui_dialog_key(ui, ch);
 	if (ch == KEY_MOUSE) {
 		if (getmouse(&mev) != OK || !ui->view->mouse)
 			return UI_REACT_NONE;
@@ -242,7 +248,7 @@ static void loop(struct ui *ui)
 	bool dirty = true;
 
 	while (!ui->quit) {
-		struct pollfd p[4];
+		struct pollfd p[6];
 		int n = 0, ch;
 		unsigned char sig;
 		int64_t woke;
@@ -250,6 +256,7 @@ static void loop(struct ui *ui)
 		p[n++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
 		p[n++] = (struct pollfd){.fd = sig_pipe[0], .events = POLLIN};
 		n += ui_scan_fds(ui, p + n);
+		n += ui_job_fds(ui, p + n);
 		if (dirty && ui_now_ns() - last_draw >= FRAME_NS) {
 			draw(ui);
 			last_draw = ui_now_ns();
@@ -260,7 +267,7 @@ static void loop(struct ui *ui)
 			}
 		}
 		/* While scanning, wake for the spinner and to flush a pending frame. */
-		poll(p, (nfds_t)n, dirty ? 10 : ui->scanning || ui->side ? 100 : -1);
+		poll(p, (nfds_t)n, dirty ? 10 : ui->scanning || ui->side || ui_job_running(ui) ? 100 : -1);
 		woke = ui_now_ns();
 		if (read(sig_pipe[0], &sig, 1) == 1) {
 			ui->quit = true;
@@ -279,7 +286,9 @@ static void loop(struct ui *ui)
 		}
 		if (ui_scan_drain(ui))
 			dirty = true;
-		if (ui->scanning && ui_now_ns() - last_draw >= 100000000LL) {
+		if (ui_job_pump(ui))
+			dirty = true;
+		if ((ui->scanning || ui_job_running(ui)) && ui_now_ns() - last_draw >= 100000000LL) {
 			ui->spinner++;
 			ui->progress.elapsed = ui->scan ? (double)(ui_now_ns() - ui->start_ns) / 1e9
 							: ui->progress.elapsed;
@@ -397,6 +406,8 @@ int ui_run(const struct ui_options *opts)
 	loop(&ui);
 	restore_terminal();
 	uninstall_signals();
+	ui_jobs_free(&ui);
+	ui_dialog_close(&ui);
 	ui_scan_free(&ui);
 	ui_model_free(&ui.model);
 	ui_theme_free(ui.theme);

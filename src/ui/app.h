@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../actions/job.h"
 #include "../scan/scan.h"
 #include "../util/strbuf.h"
 #include "model.h"
@@ -24,6 +25,27 @@ enum {
 };
 
 struct ui;
+
+/* A choice in a dialog: a key and what it does. `fn` gets the dialog's data
+ * and returns UI_REACT_* flags; the dialog is closed before it runs. */
+struct ui_choice {
+	int key;
+	const char *label; /* "y clear" */
+	int (*fn)(struct ui *ui, void *data);
+};
+
+/* A modal box over the current view: a title, lines of text, choices.
+ * Esc always closes it (after the choice with key 27, if any). */
+struct ui_dialog {
+	char *title;
+	char **text; /* not "lines": term.h defines that name */
+	size_t n_text;
+	struct ui_choice choices[6];
+	size_t n_choices;
+	void *data;
+	void (*free_data)(void *data);
+	bool error; /* drawn in the error role */
+};
 
 /* A screen: the list, the details of one env, the help. */
 struct ui_view {
@@ -92,6 +114,10 @@ struct ui {
 	int64_t start_ns;
 	struct ui_theme *theme;
 	bool mono; /* NO_COLOR or no colours: attributes only */
+
+	struct ui_dialog *dialog; /* a modal box, or NULL */
+	struct ui_jobs *jobs;     /* running and queued actions (jobs.c) */
+	const char *root_for_create; /* where `c` proposes ./.venv */
 };
 
 /* Sets the status-line message (printf style); `error` picks the role. */
@@ -121,6 +147,43 @@ void ui_fill_line(int y, attr_t attr);
 void ui_draw_header(struct ui *ui);
 void ui_draw_status(struct ui *ui, const char *keys);
 
+/* ---- dialogs (dialog.c) ---- */
+
+/* Opens a dialog (replacing any open one); the dialog owns `data`. */
+struct ui_dialog *ui_dialog_open(struct ui *ui, const char *title, const struct ui_choice *choices,
+				 size_t n_choices, void *data, void (*free_data)(void *));
+void ui_dialog_line(struct ui_dialog *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ui_dialog_close(struct ui *ui);
+int ui_dialog_key(struct ui *ui, int ch);
+void ui_dialog_draw(const struct ui *ui);
+
+/* ---- actions (jobs.c) ---- */
+
+/* Runs the job now, or after the ones already queued; takes ownership.
+ * `rescan` says whether its paths are looked at again when it ends. */
+void ui_job_submit(struct ui *ui, struct act_job *job);
+bool ui_job_running(const struct ui *ui);
+/* The log pane: rows it takes at the bottom of the list (0 = hidden). */
+int ui_job_pane_rows(const struct ui *ui);
+void ui_job_draw_pane(const struct ui *ui, int top, int rows);
+/* Esc on the list while the pane shows: offers to cancel, or closes it. */
+int ui_job_escape(struct ui *ui);
+int ui_job_fds(const struct ui *ui, struct pollfd *p);
+/* Reads output and ends finished jobs; true when the screen changed. */
+bool ui_job_pump(struct ui *ui);
+void ui_jobs_free(struct ui *ui);
+
+/* The list's action keys (actions_keys.c). */
+int ui_act_create(struct ui *ui);
+int ui_act_clear(struct ui *ui);
+int ui_act_upgrade(struct ui *ui);
+int ui_act_activate(struct ui *ui);
+int ui_act_quit(struct ui *ui);
+
+extern const struct ui_view ui_create_view;
+/* Fills the create form to re-create the env at `path` (--clear). */
+void ui_create_prefill(struct ui *ui, const char *path);
+
 /* ---- scans (scans.c) ---- */
 
 /* The scan of the roots the user gave (or the default places). */
@@ -140,6 +203,10 @@ void ui_scan_free(struct ui *ui);
 
 /* Appends "what N.N" (milliseconds since start) to $VENVSCOPE_TIMING_LOG. */
 void ui_log_instant(const struct ui *ui, const char *what);
+
+/* The name a row shows: the env folder's name, with its parent's when the
+ * name says nothing by itself (".venv" -> "webshop/.venv"). Caller frees. */
+char *ui_display_name(const struct venv *v);
 
 /* Milliseconds since start, for the timing log. */
 int64_t ui_now_ns(void);

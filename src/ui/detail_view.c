@@ -7,6 +7,8 @@
 #include <time.h>
 
 #include "../util/human.h"
+#include "../util/path.h"
+#include "../util/textwidth.h"
 #include "../util/xalloc.h"
 #include "app.h"
 #include "colors.h"
@@ -55,6 +57,22 @@ static struct venv *detail_env(const struct ui *ui)
 	return ui->detail_id < ui->model.n_ids ? ui->model.by_id[ui->detail_id] : NULL;
 }
 
+static const char *home_dir;
+
+/* A path as the list shows it (~ for home). Owned by a small ring. */
+static const char *tilde(const char *p)
+{
+	static char *ring[8];
+	static int k;
+
+	if (!p)
+		return NULL;
+	k = (k + 1) % 8;
+	free(ring[k]);
+	ring[k] = path_tilde(p, home_dir);
+	return ring[k];
+}
+
 static void add_identity(struct lines *ls, const struct venv *v)
 {
 	add(ls, UI_ROLE_ROW, "kind", "%s%s%s", venv_kind_name(v->kind), v->manager ? ", made by " : "",
@@ -65,14 +83,14 @@ static void add_identity(struct lines *ls, const struct venv *v)
 	add(ls, UI_ROLE_ROW, "interpreter", "%s%s%s", venv_link_name(v->link),
 	    v->link_target ? " -> " : "", v->link_target ? v->link_target : "");
 	add(ls, v->base_exists ? UI_ROLE_ROW : UI_ROLE_BROKEN, "base python", "%s (%s)",
-	    v->base_python ? v->base_python : "unknown", v->base_exists ? "exists" : "missing");
-	add(ls, UI_ROLE_ROW, "home", "%s", v->home ? v->home : "-");
+	    v->base_python ? tilde(v->base_python) : "unknown", v->base_exists ? "exists" : "missing");
+	add(ls, UI_ROLE_ROW, "home", "%s", v->home ? tilde(v->home) : "-");
 	add(ls, UI_ROLE_ROW, "system site", "%s",
 	    v->system_site_packages == VENV_UNKNOWN ? "-"
 	    : v->system_site_packages == VENV_YES  ? "yes"
 						   : "no");
 	add(ls, UI_ROLE_ROW, "prompt", "%s", v->prompt ? v->prompt : "-");
-	add(ls, UI_ROLE_ROW, "project", "%s", v->project ? v->project : "-");
+	add(ls, UI_ROLE_ROW, "project", "%s", v->project ? tilde(v->project) : "-");
 }
 
 static void add_state(struct lines *ls, const struct venv *v, time_t now)
@@ -99,7 +117,7 @@ static void add_state(struct lines *ls, const struct venv *v, time_t now)
 		    day, a, v->stale ? ", stale" : "");
 	}
 	for (size_t i = 0; i < v->n_site_packages; i++)
-		add(ls, UI_ROLE_ROW, i ? "" : "site-packages", "%s", v->site_packages[i]);
+		add(ls, UI_ROLE_ROW, i ? "" : "site-packages", "%s", tilde(v->site_packages[i]));
 	if (v->n_problems == 0)
 		add(ls, UI_ROLE_ROW, "problems", "none");
 	for (size_t i = 0; i < v->n_problems; i++)
@@ -128,6 +146,8 @@ static void add_packages(struct lines *ls, const struct venv *v, bool by_size)
 	    by_size ? "size" : "name", by_size ? "name" : "size");
 	if (!v->packages_known)
 		add(ls, UI_ROLE_DIM, NULL, "  not read yet");
+	else if (v->packages.n == 0)
+		add(ls, UI_ROLE_DIM, NULL, "  none");
 	for (size_t i = 0; i < v->packages.n; i++)
 		p[i] = &v->packages.items[i];
 	pkg_by_size = by_size; /* qsort has no context: the UI thread is the only caller */
@@ -145,7 +165,8 @@ static void add_packages(struct lines *ls, const struct venv *v, bool by_size)
 
 static void build(struct lines *ls, const struct ui *ui, const struct venv *v)
 {
-	add(ls, v->broken ? UI_ROLE_BROKEN : UI_ROLE_TITLE, NULL, "%s  %s", v->name, v->path);
+	home_dir = ui->home;
+	add(ls, v->broken ? UI_ROLE_BROKEN : UI_ROLE_TITLE, NULL, "%s", tilde(v->path));
 	add_identity(ls, v);
 	add_state(ls, v, ui->model.now);
 	add(ls, UI_ROLE_ROW, NULL, "%s", "");
@@ -160,10 +181,41 @@ static void build(struct lines *ls, const struct ui *ui, const struct venv *v)
 
 static int body_height(void) { return LINES - 2 > 0 ? LINES - 2 : 0; }
 
+/* One screen row of the body: a piece of a line (wrapped to the width). */
+struct row {
+	const struct line *line;
+	size_t off, len; /* bytes of line->text shown on this row */
+	bool first;
+};
+
+/* Wraps every line to the screen: long values continue under themselves. */
+static size_t layout(struct row **out, const struct lines *ls)
+{
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	for (size_t i = 0; i < ls->n; i++) {
+		const struct line *l = &ls->v[i];
+		int w = l->label ? COLS - 2 - LABEL_W : COLS - 1;
+		size_t off = 0, len = strlen(l->text);
+
+		do {
+			size_t take = w > 0 ? tw_take(l->text + off, (size_t)w) : len - off;
+
+			*out = xgrow(*out, &cap, n + 1, sizeof(**out));
+			(*out)[n++] = (struct row){l, off, take, off == 0};
+			off += take;
+		} while (off < len);
+	}
+	return n;
+}
+
 static void detail_draw(struct ui *ui)
 {
 	struct venv *v = detail_env(ui);
 	struct lines ls = {0};
+	struct row *rows;
+	size_t n;
 	int h = body_height();
 
 	ui_draw_header(ui);
@@ -173,25 +225,31 @@ static void detail_draw(struct ui *ui)
 		return;
 	}
 	build(&ls, ui, v);
-	if (ui->detail_top > (int)ls.n - h)
-		ui->detail_top = (int)ls.n - h;
+	n = layout(&rows, &ls);
+	if (ui->detail_top > (int)n - h)
+		ui->detail_top = (int)n - h;
 	if (ui->detail_top < 0)
 		ui->detail_top = 0;
 	for (int i = 0; i < h; i++) {
 		size_t k = (size_t)(ui->detail_top + i);
 		int y = 1 + i;
+		char *piece;
 
 		ui_fill_line(y, ui_role_attr(UI_ROLE_DEFAULT));
-		if (k >= ls.n)
+		if (k >= n)
 			continue;
-		if (ls.v[k].label) {
-			ui_put(y, 2, LABEL_W, ls.v[k].label, ui_role_attr(UI_ROLE_TITLE), 0);
-			ui_put(y, 2 + LABEL_W, COLS - 2 - LABEL_W, ls.v[k].text,
-			       ui_role_attr(ls.v[k].role), 0);
+		piece = xstrndup(rows[k].line->text + rows[k].off, rows[k].len);
+		if (rows[k].line->label) {
+			if (rows[k].first)
+				ui_put(y, 2, LABEL_W, rows[k].line->label, ui_role_attr(UI_ROLE_TITLE), 0);
+			ui_put(y, 2 + LABEL_W, COLS - 2 - LABEL_W, piece,
+			       ui_role_attr(rows[k].line->role), 0);
 		} else {
-			ui_put(y, 1, COLS - 1, ls.v[k].text, ui_role_attr(ls.v[k].role), 0);
+			ui_put(y, 1, COLS - 1, piece, ui_role_attr(rows[k].line->role), 0);
 		}
+		free(piece);
 	}
+	free(rows);
 	lines_free(&ls);
 	ui_draw_status(ui, " Esc back  ↑↓ PgUp PgDn scroll  s sort packages  r rescan  ? help  q quit");
 }
@@ -232,7 +290,7 @@ static int act_help(struct ui *ui)
 	return UI_REACT_REDRAW;
 }
 
-static int act_quit(struct ui *ui) { return (void)ui, UI_REACT_QUIT; }
+static int act_quit(struct ui *ui) { return ui_act_quit(ui); }
 
 const struct ui_binding ui_detail_bindings[] = {
 	{KEY_UP, "↑ k", "scroll up", act_up},

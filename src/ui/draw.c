@@ -1,12 +1,14 @@
 /* Drawing helpers shared by the views: fitted text, the header and the
  * status line. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "../util/human.h"
 #include "../util/path.h"
 #include "../util/textwidth.h"
+#include "../util/xalloc.h"
 #include "app.h"
 #include "colors.h"
 
@@ -54,6 +56,27 @@ void ui_fill_line(int y, attr_t attr)
 	attrset(A_NORMAL);
 }
 
+char *ui_display_name(const struct venv *v)
+{
+	static const char *const generic[] = {".venv", "venv", "env", ".env", "virtualenv",
+					      ".virtualenv", "virtualenvs", ".direnv"};
+	const char *slash;
+
+	for (size_t i = 0; i < sizeof(generic) / sizeof(*generic); i++) {
+		if (strcmp(v->name, generic[i]) != 0)
+			continue;
+		slash = strrchr(v->path, '/');
+		if (slash && slash > v->path) {
+			const char *p = slash - 1;
+
+			while (p > v->path && p[-1] != '/')
+				p--;
+			return xasprintf("%.*s", (int)(strlen(p)), p);
+		}
+	}
+	return xstrdup(v->name);
+}
+
 static const char *spinner_frame(unsigned n)
 {
 	static const char *const frames[] = {"|", "/", "-", "\\"};
@@ -64,7 +87,7 @@ static const char *spinner_frame(unsigned n)
 void ui_draw_header(struct ui *ui)
 {
 	struct ui_summary s;
-	char size[32], stale[32], line[512];
+	char size[32], stale[32], line[1400];
 	attr_t a = ui_role_attr(UI_ROLE_HEADER);
 
 	ui_model_summary(&ui->model, &s);
@@ -77,12 +100,28 @@ void ui_draw_header(struct ui *ui)
 			 (unsigned long long)ui->progress.entries, s.envs, size,
 			 ui->progress.elapsed);
 	} else {
+		char took[32];
+
 		human_size(stale, sizeof(stale), s.stale_bytes);
+		if (ui->progress.elapsed < 1.0)
+			snprintf(took, sizeof(took), "%.0f ms", ui->progress.elapsed * 1000);
+		else
+			snprintf(took, sizeof(took), "%.1f s", ui->progress.elapsed);
 		snprintf(line, sizeof(line),
 			 " venvscope  %zu environment%s · %s · %zu stale (%s) · %zu broken · "
-			 "scanned %s in %.1fs",
+			 "scanned %s in %s",
 			 s.envs, s.envs == 1 ? "" : "s", size, s.stale, stale, s.broken,
-			 ui->roots_label, ui->progress.elapsed);
+			 ui->roots_label, took);
+	}
+	if (ui->model.filter_text || ui->model.problems_only) {
+		char *rest = xstrdup(line + strlen(" venvscope  "));
+
+		/* Rows are hidden: say so first, where a narrow screen still shows it. */
+		snprintf(line, sizeof(line), " venvscope  [%zu of %zu shown: %.200s%s%s]  %.1000s",
+			 s.shown, s.envs, ui->model.filter_text ? ui->model.filter_text : "",
+			 ui->model.filter_text && ui->model.problems_only ? ", " : "",
+			 ui->model.problems_only ? "problems only" : "", rest);
+		free(rest);
 	}
 	ui_put(0, 0, COLS, line, a, 0);
 }

@@ -15,7 +15,14 @@
 
 #define LIST_TOP 2 /* header, column titles */
 
-static int list_height(void) { return LINES - LIST_TOP - 1 > 0 ? LINES - LIST_TOP - 1 : 0; }
+static const struct ui *cur_ui; /* for list_height: the pane takes rows */
+
+static int list_height(void)
+{
+	int h = LINES - LIST_TOP - 1 - (cur_ui ? ui_job_pane_rows(cur_ui) : 0);
+
+	return h > 0 ? h : 0;
+}
 
 static bool utf8(void)
 {
@@ -31,7 +38,7 @@ static void cell_texts(const struct ui *ui, const struct venv *v, char **cells)
 	char buf[64];
 
 	cells[UI_COL_MARK] = xstrdup(ui->model.marked[v->id] ? "*" : " ");
-	cells[UI_COL_NAME] = xstrdup(v->name);
+	cells[UI_COL_NAME] = ui_display_name(v);
 	cells[UI_COL_PYTHON] = xstrdup(v->python_version ? v->python_version : "?");
 	if (v->size_known)
 		human_size(buf, sizeof(buf), v->size.size_bytes);
@@ -87,7 +94,11 @@ static void draw_row(const struct ui *ui, const struct ui_layout *l, int y, cons
 	ui_fill_line(y, selected ? sel : ui_role_attr(ui->model.marked[v->id] ? UI_ROLE_MARKED
 									     : UI_ROLE_ROW));
 	for (int c = 0; c < UI_COL_COUNT; c++) {
-		attr_t a = selected ? sel : ui_role_attr(cell_role(ui, v, c));
+		/* The flags keep their colour under the cursor: a broken row must
+		 * still look broken when selected. */
+		enum ui_role role = cell_role(ui, v, c);
+		bool keep = c == UI_COL_FLAGS && role != UI_ROLE_ROW && role != UI_ROLE_MARKED;
+		attr_t a = selected && !keep ? sel : ui_role_attr(role) | (selected ? A_REVERSE : 0);
 
 		if (!l->shown[c])
 			continue;
@@ -145,11 +156,13 @@ static void wanted_widths(const struct ui *ui, int *name, int *path)
 	for (size_t i = 0; i < ui->model.n_rows; i++) {
 		const struct venv *v = ui->model.by_id[ui->model.rows[i]];
 		char *p = path_tilde(v->path, ui->home);
-		int nw = (int)tw_width(v->name), pw = (int)tw_width(p);
+		char *dn = ui_display_name(v);
+		int nw = (int)tw_width(dn), pw = (int)tw_width(p);
 
 		*name = nw > *name ? nw : *name;
 		*path = pw > *path ? pw : *path;
 		free(p);
+		free(dn);
 	}
 }
 
@@ -173,8 +186,10 @@ static void draw_empty(const struct ui *ui)
 static void list_draw(struct ui *ui)
 {
 	struct ui_layout l;
-	int name_w, path_w, h = list_height();
+	int name_w, path_w, h;
 
+	cur_ui = ui;
+	h = list_height();
 	ui_model_refresh(&ui->model);
 	ui_model_scroll(&ui->model, (size_t)h);
 	wanted_widths(ui, &name_w, &path_w);
@@ -192,6 +207,8 @@ static void list_draw(struct ui *ui)
 	}
 	if (ui->model.n_rows == 0)
 		draw_empty(ui);
+	if (ui_job_pane_rows(ui))
+		ui_job_draw_pane(ui, LIST_TOP + h, ui_job_pane_rows(ui));
 	ui_draw_status(ui, ui->model.n_rows
 				   ? " Enter details  / filter  s sort  S reverse  ! problems  "
 				     "Space mark  ? help  q quit"
@@ -256,6 +273,10 @@ static int act_filter(struct ui *ui)
 
 static int act_escape(struct ui *ui)
 {
+	int r = ui_job_escape(ui);
+
+	if (r != UI_REACT_NONE)
+		return r;
 	if (ui->model.filter_text) {
 		ui_model_set_filter(&ui->model, NULL, NULL);
 		ui_message(ui, false, "filter cleared");
@@ -301,15 +322,20 @@ static int act_help(struct ui *ui)
 	return UI_REACT_REDRAW;
 }
 
-static int act_quit(struct ui *ui) { return (void)ui, UI_REACT_QUIT; }
+static int act_quit(struct ui *ui) { return ui_act_quit(ui); }
 
 static int act_theme(struct ui *ui) { return ui_cycle_theme(ui); }
 
 /* Keys kept for the actions of later versions: say so instead of nothing. */
 static int act_later(struct ui *ui)
 {
-	ui_message(ui, true, "create, clear, upgrade, freeze, delete, git-ignore and activate "
-			     "are not in this version yet");
+	ui_message(ui, true, "freeze, delete and git-ignore are not in this version yet");
+	return UI_REACT_REDRAW;
+}
+
+static int act_create(struct ui *ui)
+{
+	ui_switch(ui, &ui_create_view);
 	return UI_REACT_REDRAW;
 }
 
@@ -341,14 +367,13 @@ const struct ui_binding ui_list_bindings[] = {
 	{'T', "T", "next colour theme (default, high-contrast, light, mono)", act_theme},
 	{'?', "?", "this help", act_help},
 	{'q', "q", "quit", act_quit},
-	{'c', "c x u f d i a", "create, clear, upgrade, freeze, delete, git-ignore, activate "
-			       "(coming in later versions)", act_later},
-	{'x', NULL, NULL, act_later},
-	{'u', NULL, NULL, act_later},
-	{'f', NULL, NULL, act_later},
+	{'c', "c", "create an environment (form: folder, Python, options)", act_create},
+	{'x', "x", "clear: empty the marked / selected envs, keeping their options", ui_act_clear},
+	{'u', "u", "upgrade: follow the base Python, or upgrade pip", ui_act_upgrade},
+	{'a', "a", "activate: a shell with the selected env active", ui_act_activate},
+	{'f', NULL, NULL, act_later}, /* freeze, delete, git-ignore: later versions */
 	{'d', NULL, NULL, act_later},
 	{'i', NULL, NULL, act_later},
-	{'a', NULL, NULL, act_later},
 	{0, NULL, NULL, NULL},
 };
 

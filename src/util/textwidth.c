@@ -100,3 +100,16 @@ void tw_fit(struct strbuf *out, const char *s, size_t width, enum tw_cut cut, in
 		used++;
 	}
 }
+
+size_t tw_take(const char *s, size_t width)
+{
+	size_t n, used = 0, bytes = 0, i;
+	struct unit *u = units_of(s, &n);
+
+	for (i = 0; i < n && (i == 0 || used + (size_t)u[i].width <= width); i++) {
+		used += (size_t)u[i].width;
+		bytes += u[i].len; /* a '?' stand-in covers one input byte: len 1 */
+	}
+	free(u);
+	return bytes;
+}

@@ -19,4 +19,8 @@ size_t tw_width(const char *s);
  * spaces to exactly `width` when `pad` is set. */
 void tw_fit(struct strbuf *out, const char *s, size_t width, enum tw_cut cut, int pad);
 
+/* Bytes of the longest prefix of `s` that fits in `width` columns (at
+ * least one character when `s` is not empty, so a caller always advances). */
+size_t tw_take(const char *s, size_t width);
+
 #endif

@@ -1,0 +1,339 @@
+/* The create form: folders, the base interpreter (every Python the machine
+ * has, newest first), and venv's options — only those the chosen Python
+ * supports. Enter creates; the job's output streams into the log pane. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../actions/pythons.h"
+#include "../util/path.h"
+#include "../util/textwidth.h"
+#include "../util/xalloc.h"
+#include "app.h"
+#include "colors.h"
+
+enum field { F_PATHS, F_PYTHON, F_DEPS, F_SYSSITE, F_LINK, F_NOPIP, F_PROMPT, F_NOSCM, F_CLEAR,
+	     F_GO, F_COUNT };
+
+struct ui_form {
+	struct strbuf paths, prompt;
+	struct act_python_list pys;
+	size_t py;
+	bool deps, syssite, nopip, noscm, clear;
+	int link; /* enum act_link */
+	int focus;
+	char error[1100];
+};
+
+static struct ui_form *form;
+
+static const struct act_python *chosen(void)
+{
+	return form->py < form->pys.n ? &form->pys.items[form->py] : NULL;
+}
+
+/* Fields the chosen Python can use. */
+static bool shown(enum field f)
+{
+	const struct act_python *py = chosen();
+
+	if (f == F_DEPS)
+		return py && act_python_at_least(py, 3, 9);
+	if (f == F_NOSCM)
+		return py && act_python_at_least(py, 3, 13);
+	return true;
+}
+
+static void form_free(void)
+{
+	if (!form)
+		return;
+	sb_free(&form->paths);
+	sb_free(&form->prompt);
+	act_python_list_free(&form->pys);
+	free(form);
+	form = NULL;
+}
+
+/* The base interpreters of the envs found, so the picker offers them too. */
+static void find_pythons(struct ui *ui)
+{
+	const char **extra = xcalloc(ui->model.n_ids + 1, sizeof(*extra));
+	struct act_python def = {0};
+	struct vs_err err = {0};
+	size_t n = 0;
+
+	for (size_t i = 0; i < ui->model.n_ids; i++)
+		if (ui->model.by_id[i] && ui->model.by_id[i]->base_exists)
+			extra[n++] = ui->model.by_id[i]->base_python;
+	act_find_pythons(&form->pys, ui->home, extra, n);
+	free(extra);
+	/* The default: the version `python3` runs here, as on the command line. */
+	if (act_probe_python(&def, "python3", &err) == 0) {
+		for (size_t i = form->pys.n; i-- > 0;)
+			if (strcmp(form->pys.items[i].version, def.version) == 0)
+				form->py = i;
+	}
+	act_python_clear(&def);
+}
+
+static void form_open(struct ui *ui)
+{
+	const char *root = ui->opts.n_roots ? ui->opts.roots[0] : ".";
+	char *abs = path_absolute(root);
+
+	form_free();
+	form = xcalloc(1, sizeof(*form));
+	form->paths.buf = NULL;
+	sb_adds(&form->paths, abs ? abs : root);
+	sb_adds(&form->paths, "/.venv");
+	free(abs);
+	form->deps = false;
+	find_pythons(ui);
+	if (form->pys.n == 0)
+		snprintf(form->error, sizeof(form->error),
+			 "No Python 3 with the venv module was found on this machine.");
+}
+
+void ui_create_prefill(struct ui *ui, const char *path)
+{
+	(void)ui;
+	if (!form)
+		return;
+	sb_reset(&form->paths);
+	sb_adds(&form->paths, path);
+	form->clear = true;
+	form->py = 0; /* the newest: the broken env's own base is gone */
+	snprintf(form->error, sizeof(form->error),
+		 "Re-create %s with another Python: pick one, then Enter.", path);
+}
+
+static const char *link_name(int l)
+{
+	return l == ACT_LINK_SYMLINKS ? "symlinks" : l == ACT_LINK_COPIES ? "copies" : "default";
+}
+
+/* One line of the form: label and value, the focused one highlighted. */
+static void field_line(int y, int f, const char *label, const char *value)
+{
+	attr_t a = ui_role_attr(form->focus == f ? UI_ROLE_SELECTED : UI_ROLE_ROW);
+
+	ui_fill_line(y, ui_role_attr(UI_ROLE_DEFAULT));
+	ui_put(y, 2, 30, label, ui_role_attr(UI_ROLE_TITLE), 0);
+	ui_put(y, 33, COLS - 34, value, a, 0);
+}
+
+static const char *checkbox(bool on) { return on ? "[x]" : "[ ]"; }
+
+static void draw_pythons(int y, int rows)
+{
+	ui_put(y, 2, COLS - 4, "Interpreters on this machine (Left/Right on Python picks):",
+	       ui_role_attr(UI_ROLE_TITLE), 0);
+	for (int i = 0; i < rows - 1 && (size_t)i < form->pys.n; i++) {
+		size_t k = form->py >= (size_t)rows - 1 ? form->py - (size_t)rows + 2 + (size_t)i
+							: (size_t)i;
+		const struct act_python *p;
+		char line[4200];
+
+		if (k >= form->pys.n)
+			break;
+		p = &form->pys.items[k];
+		snprintf(line, sizeof(line), "%s %-8s %s%s", k == form->py ? ">" : " ", p->version,
+			 p->path, p->has_ensurepip ? "" : "  (no ensurepip: without pip only)");
+		ui_put(y + 1 + i, 4, COLS - 6, line,
+		       ui_role_attr(k == form->py ? UI_ROLE_MARKED : UI_ROLE_DIM), 0);
+	}
+}
+
+static void form_draw(struct ui *ui)
+{
+	const struct act_python *py = chosen();
+	char v[4400];
+	int y = 2;
+
+	ui_draw_header(ui);
+	for (int r = 1; r < LINES - 1; r++)
+		ui_fill_line(r, ui_role_attr(UI_ROLE_DEFAULT));
+	ui_put(1, 1, COLS - 2, "Create a virtual environment", ui_role_attr(UI_ROLE_TITLE), 0);
+	field_line(y++, F_PATHS, "Folder (several: a:b)", sb_str(&form->paths));
+	snprintf(v, sizeof(v), "%s  %s", py ? py->version : "-", py ? py->path : "(none found)");
+	field_line(y++, F_PYTHON, "Python  < >", v);
+	if (shown(F_DEPS))
+		field_line(y++, F_DEPS, "Upgrade pip on creation", checkbox(form->deps));
+	field_line(y++, F_SYSSITE, "System site-packages", checkbox(form->syssite));
+	field_line(y++, F_LINK, "Interpreter  < >", link_name(form->link));
+	field_line(y++, F_NOPIP, "Without pip", checkbox(form->nopip));
+	field_line(y++, F_PROMPT, "Prompt ('.' = folder name)", sb_str(&form->prompt));
+	if (shown(F_NOSCM))
+		field_line(y++, F_NOSCM, "No .gitignore inside", checkbox(form->noscm));
+	field_line(y++, F_CLEAR, "Replace an existing env", checkbox(form->clear));
+	field_line(y++, F_GO, "", "[ Create ]");
+	y++;
+	if (form->error[0])
+		ui_put(y++, 2, COLS - 4, form->error, ui_role_attr(UI_ROLE_ERROR), 0);
+	if (LINES - 2 - y > 2)
+		draw_pythons(y + 1, LINES - 2 - y - 1);
+	ui_draw_status(ui, " Up/Down Tab move  Space toggle  Left/Right choose  Enter create  "
+			   "Esc cancel");
+	if (form->focus == F_PATHS || form->focus == F_PROMPT) {
+		int fy = 2 + (form->focus == F_PROMPT ? 4 + shown(F_DEPS) + 1 : 0);
+		const struct strbuf *sb = form->focus == F_PATHS ? &form->paths : &form->prompt;
+		int x = 33 + (int)tw_width(sb_str(sb));
+
+		move(fy, x < COLS - 1 ? x : COLS - 1);
+		curs_set(1);
+	} else {
+		curs_set(0);
+	}
+}
+
+/* Splits "a:b" into folders (':' cannot be in a venv path anyway). */
+static size_t split_paths(char ***out, const char *text)
+{
+	char *copy = xstrdup(text), *save = NULL;
+	size_t n = 0;
+
+	*out = NULL;
+	for (char *t = strtok_r(copy, ":", &save); t; t = strtok_r(NULL, ":", &save)) {
+		while (*t == ' ')
+			t++;
+		if (!*t)
+			continue;
+		*out = xrealloc(*out, (n + 1) * sizeof(**out));
+		(*out)[n++] = xstrdup(t);
+	}
+	free(copy);
+	return n;
+}
+
+static int submit(struct ui *ui)
+{
+	const struct act_python *py = chosen();
+	struct act_create_opts o = {0};
+	struct vs_err err = {0};
+	struct act_job *j = NULL;
+	char **paths;
+	size_t n = split_paths(&paths, sb_str(&form->paths));
+	int rc;
+
+	o.python = py ? py->path : NULL;
+	o.targets = (const char *const *)paths;
+	o.n_targets = n;
+	o.system_site_packages = form->syssite;
+	o.link = (enum act_link)form->link;
+	o.without_pip = form->nopip;
+	o.prompt = form->prompt.len ? sb_str(&form->prompt) : NULL;
+	o.upgrade_deps = shown(F_DEPS) && form->deps;
+	o.without_scm_ignore_files = shown(F_NOSCM) && form->noscm;
+	o.clear = form->clear;
+	rc = act_prepare_create(&j, &o, &err);
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	if (rc < 0) {
+		snprintf(form->error, sizeof(form->error), "%s", err.msg);
+		return UI_REACT_REDRAW;
+	}
+	ui_switch(ui, &ui_list_view);
+	form_free();
+	ui_job_submit(ui, j);
+	return UI_REACT_REDRAW;
+}
+
+static void move_focus(int d)
+{
+	do
+		form->focus = (form->focus + d + F_COUNT) % F_COUNT;
+	while (!shown((enum field)form->focus));
+}
+
+static void edit_text(struct strbuf *sb, int ch)
+{
+	if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+		while (sb->len > 0 && (sb->buf[--sb->len] & 0xC0) == 0x80)
+			;
+		if (sb->buf)
+			sb->buf[sb->len] = '\0';
+	} else if (ch == 21) {
+		sb_reset(sb);
+	} else if (ch >= 32 && ch < 256 && ch != 127) {
+		sb_addc(sb, (char)ch);
+	}
+}
+
+static void toggle(int dir)
+{
+	switch (form->focus) {
+	case F_PYTHON:
+		if (form->pys.n)
+			form->py = (form->py + form->pys.n + (size_t)(dir < 0 ? -1 : 1)) % form->pys.n;
+		break;
+	case F_LINK:
+		form->link = (form->link + 3 + dir) % 3;
+		break;
+	case F_DEPS:
+		form->deps = !form->deps;
+		break;
+	case F_SYSSITE:
+		form->syssite = !form->syssite;
+		break;
+	case F_NOPIP:
+		form->nopip = !form->nopip;
+		break;
+	case F_NOSCM:
+		form->noscm = !form->noscm;
+		break;
+	case F_CLEAR:
+		form->clear = !form->clear;
+		break;
+	default:
+		break;
+	}
+}
+
+static int form_key(struct ui *ui, int ch)
+{
+	bool text = form->focus == F_PATHS || form->focus == F_PROMPT;
+
+	switch (ch) {
+	case 27:
+		form_free();
+		ui_switch(ui, &ui_list_view);
+		ui_message(ui, false, "nothing created");
+		return UI_REACT_REDRAW;
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		return submit(ui);
+	case KEY_UP:
+	case KEY_BTAB:
+		move_focus(-1);
+		return UI_REACT_REDRAW;
+	case KEY_DOWN:
+	case '\t':
+		move_focus(1);
+		return UI_REACT_REDRAW;
+	case KEY_LEFT:
+	case KEY_RIGHT:
+		if (!text)
+			toggle(ch == KEY_LEFT ? -1 : 1);
+		return UI_REACT_REDRAW;
+	case ' ':
+		if (!text) {
+			toggle(1);
+			return UI_REACT_REDRAW;
+		}
+		break;
+	default:
+		break;
+	}
+	if (text) {
+		edit_text(form->focus == F_PATHS ? &form->paths : &form->prompt, ch);
+		form->error[0] = '\0';
+		return UI_REACT_REDRAW;
+	}
+	return UI_REACT_NONE;
+}
+
+const struct ui_view ui_create_view = {"create", form_open, form_draw, form_key, NULL};

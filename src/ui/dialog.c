@@ -1,0 +1,119 @@
+/* Modal dialogs: a centred box with lines of text and a few keyed choices
+ * (confirmations, small menus, errors that need an answer). */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/textwidth.h"
+#include "../util/xalloc.h"
+#include "app.h"
+#include "colors.h"
+
+struct ui_dialog *ui_dialog_open(struct ui *ui, const char *title, const struct ui_choice *choices,
+				 size_t n_choices, void *data, void (*free_data)(void *))
+{
+	struct ui_dialog *d = xcalloc(1, sizeof(*d));
+
+	ui_dialog_close(ui);
+	d->title = xstrdup(title);
+	if (n_choices > sizeof(d->choices) / sizeof(*d->choices))
+		n_choices = sizeof(d->choices) / sizeof(*d->choices);
+	memcpy(d->choices, choices, n_choices * sizeof(*choices));
+	d->n_choices = n_choices;
+	d->data = data;
+	d->free_data = free_data;
+	ui->dialog = d;
+	return d;
+}
+
+void ui_dialog_line(struct ui_dialog *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	d->text = xrealloc(d->text, (d->n_text + 1) * sizeof(*d->text));
+	va_start(ap, fmt);
+	d->text[d->n_text++] = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+static void dialog_free(struct ui_dialog *d, bool keep_data)
+{
+	if (!d)
+		return;
+	free(d->title);
+	for (size_t i = 0; i < d->n_text; i++)
+		free(d->text[i]);
+	free(d->text);
+	if (!keep_data && d->free_data)
+		d->free_data(d->data);
+	free(d);
+}
+
+void ui_dialog_close(struct ui *ui)
+{
+	dialog_free(ui->dialog, false);
+	ui->dialog = NULL;
+}
+
+int ui_dialog_key(struct ui *ui, int ch)
+{
+	struct ui_dialog *d = ui->dialog;
+	int r = UI_REACT_REDRAW;
+
+	if (ch == KEY_RESIZE)
+		return UI_REACT_REDRAW;
+	for (size_t i = 0; i < d->n_choices; i++) {
+		if (d->choices[i].key == ch || (ch >= 'A' && ch <= 'Z' && d->choices[i].key == ch + 32)) {
+			struct ui_choice c = d->choices[i];
+			void *data = d->data;
+			void (*free_data)(void *) = d->free_data;
+
+			/* Closed first, so the choice may open another dialog. */
+			ui->dialog = NULL;
+			dialog_free(d, true);
+			if (c.fn)
+				r |= c.fn(ui, data);
+			if (free_data)
+				free_data(data);
+			return r;
+		}
+	}
+	if (ch == 27 || ch == 'q')
+		ui_dialog_close(ui);
+	return r;
+}
+
+void ui_dialog_draw(const struct ui *ui)
+{
+	const struct ui_dialog *d = ui->dialog;
+	attr_t box = ui_role_attr(d->error ? UI_ROLE_ERROR : UI_ROLE_STATUS);
+	attr_t body = ui_role_attr(UI_ROLE_DEFAULT);
+	int w = (int)tw_width(d->title) + 6, h, x, y;
+	struct strbuf keys = STRBUF_INIT;
+
+	for (size_t i = 0; i < d->n_text; i++) {
+		int lw = (int)tw_width(d->text[i]) + 4;
+
+		w = lw > w ? lw : w;
+	}
+	for (size_t i = 0; i < d->n_choices; i++)
+		sb_addf(&keys, "%s%s", i ? "   " : "", d->choices[i].label);
+	sb_adds(&keys, d->n_choices ? "   Esc cancel" : "Esc close");
+	if ((int)tw_width(sb_str(&keys)) + 4 > w)
+		w = (int)tw_width(sb_str(&keys)) + 4;
+	w = w > COLS - 2 ? COLS - 2 : w;
+	h = (int)d->n_text + 4;
+	h = h > LINES - 2 ? LINES - 2 : h;
+	x = (COLS - w) / 2;
+	y = (LINES - h) / 2;
+	for (int r = 0; r < h; r++) {
+		attrset(r == 0 || r == h - 1 ? box : body);
+		mvhline(y + r, x, ' ', w);
+	}
+	ui_put(y, x + 1, w - 2, d->title, box | A_BOLD, 0);
+	for (int r = 0; r < h - 4 && (size_t)r < d->n_text; r++)
+		ui_put(y + 2 + r, x + 2, w - 4, d->text[r], body, 1);
+	ui_put(y + h - 1, x + 1, w - 2, sb_str(&keys), box, 0);
+	attrset(A_NORMAL);
+	sb_free(&keys);
+}

@@ -1,0 +1,261 @@
+/* Actions running from the browser: one child at a time (the rest wait in
+ * a queue), its output streamed into a log pane under the list with a
+ * spinner and the elapsed time, Esc to cancel, the result in words, and the
+ * touched environments looked at again. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/xalloc.h"
+#include "app.h"
+#include "colors.h"
+
+#define KEEP_LINES 200
+#define CANCEL_GRACE_MS 3000
+
+struct ui_jobs {
+	struct act_job *job; /* the running or last finished job */
+	struct act_proc *proc;
+	char *lines[KEEP_LINES]; /* a ring of its last output lines */
+	size_t n, head;
+	int64_t started, ended;
+	bool running, shown, failed;
+	char result[2400];
+	struct act_job **queue;
+	size_t n_queue;
+};
+
+static struct ui_jobs *jobs(struct ui *ui)
+{
+	if (!ui->jobs)
+		ui->jobs = xcalloc(1, sizeof(*ui->jobs));
+	return ui->jobs;
+}
+
+static void clear_lines(struct ui_jobs *J)
+{
+	for (size_t i = 0; i < KEEP_LINES; i++) {
+		free(J->lines[i]);
+		J->lines[i] = NULL;
+	}
+	J->n = J->head = 0;
+}
+
+static void keep_line(void *ctx, enum act_stream s, const char *line)
+{
+	struct ui_jobs *J = ctx;
+
+	act_job_output(J->job, s, line);
+	free(J->lines[J->head]);
+	J->lines[J->head] = xstrdup(line);
+	J->head = (J->head + 1) % KEEP_LINES;
+	if (J->n < KEEP_LINES)
+		J->n++;
+}
+
+static void start_next(struct ui *ui)
+{
+	struct ui_jobs *J = jobs(ui);
+	struct act_spawn sp;
+	struct vs_err err = {0};
+
+	while (!J->running && J->n_queue) {
+		act_job_free(J->job);
+		J->job = J->queue[0];
+		memmove(J->queue, J->queue + 1, --J->n_queue * sizeof(*J->queue));
+		clear_lines(J);
+		J->failed = false;
+		J->result[0] = '\0';
+		J->shown = true;
+		J->started = ui_now_ns();
+		act_job_spawn(J->job, &sp);
+		if (act_proc_start(&J->proc, &sp, &err) < 0) {
+			J->failed = true;
+			J->ended = J->started;
+			snprintf(J->result, sizeof(J->result), "%s", err.msg);
+			ui_message(ui, true, "%s", err.msg);
+			continue;
+		}
+		J->running = true;
+		keep_line(J, ACT_STDOUT, J->job->title);
+	}
+}
+
+void ui_job_submit(struct ui *ui, struct act_job *job)
+{
+	struct ui_jobs *J = jobs(ui);
+
+	J->queue = xrealloc(J->queue, (J->n_queue + 1) * sizeof(*J->queue));
+	J->queue[J->n_queue++] = job;
+	start_next(ui);
+}
+
+bool ui_job_running(const struct ui *ui) { return ui->jobs && ui->jobs->running; }
+
+int ui_job_pane_rows(const struct ui *ui)
+{
+	int rows = LINES / 3;
+
+	if (!ui->jobs || !ui->jobs->shown)
+		return 0;
+	return rows < 4 ? (LINES >= 12 ? 4 : 0) : rows > 12 ? 12 : rows;
+}
+
+static int remove_partial_choice(struct ui *ui, void *data)
+{
+	struct vs_err err = {0};
+	char *path = data;
+
+	if (act_remove_partial(path, &err) < 0)
+		ui_message(ui, true, "%s", err.msg);
+	else
+		ui_message(ui, false, "removed the partial folder %s", path);
+	return UI_REACT_REDRAW;
+}
+
+/* A failed create that left folders behind offers to remove each. */
+static void offer_partial(struct ui *ui, const struct act_job *j)
+{
+	static const struct ui_choice choices[] = {{'y', "y remove it", remove_partial_choice}};
+
+	for (size_t i = 0; i < j->n_partial; i++) {
+		struct ui_dialog *d = ui_dialog_open(ui, "The failed create left a folder behind",
+						     choices, 1, xstrdup(j->partial[i]), free);
+
+		d->error = true;
+		ui_dialog_line(d, "%s", j->partial[i]);
+		ui_dialog_line(d, "was made by this create and is not a working environment.");
+		ui_dialog_line(d, "Remove it?");
+		break; /* one question at a time; the rest are named in the pane */
+	}
+}
+
+static void finish(struct ui *ui)
+{
+	struct ui_jobs *J = ui->jobs;
+	struct vs_err err = {0};
+	int status = -1;
+	double secs;
+
+	act_proc_done(J->proc, &status);
+	J->running = false;
+	J->ended = ui_now_ns();
+	secs = (double)(J->ended - J->started) / 1e9;
+	if (act_job_finish(J->job, status, act_proc_cancelled(J->proc), &err) < 0) {
+		J->failed = true;
+		snprintf(J->result, sizeof(J->result), "%s failed after %.1fs: %s", J->job->title, secs,
+			 err.msg);
+		ui_message(ui, true, "%s", err.msg);
+		offer_partial(ui, J->job);
+	} else {
+		snprintf(J->result, sizeof(J->result), "%s (%.1fs)", J->job->summary, secs);
+		ui_message(ui, false, "%s", J->job->summary);
+	}
+	act_proc_free(J->proc);
+	J->proc = NULL;
+	/* Whatever happened, the rows show the envs as they are now. */
+	ui_scan_paths(ui, J->job->paths, J->job->n_paths);
+	start_next(ui);
+}
+
+bool ui_job_pump(struct ui *ui)
+{
+	struct ui_jobs *J = ui->jobs;
+	size_t before;
+
+	if (!J || !J->running)
+		return false;
+	before = J->n + J->head;
+	act_proc_pump(J->proc, keep_line, J);
+	if (act_proc_done(J->proc, NULL)) {
+		finish(ui);
+		return true;
+	}
+	return before != J->n + J->head;
+}
+
+int ui_job_fds(const struct ui *ui, struct pollfd *p)
+{
+	int fds[2], n = 0;
+
+	if (!ui->jobs || !ui->jobs->running)
+		return 0;
+	act_proc_fds(ui->jobs->proc, fds);
+	for (int i = 0; i < 2; i++)
+		if (fds[i] >= 0)
+			p[n++] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+	return n;
+}
+
+static int cancel_choice(struct ui *ui, void *data)
+{
+	(void)data;
+	if (ui->jobs && ui->jobs->running) {
+		act_proc_cancel(ui->jobs->proc, CANCEL_GRACE_MS);
+		ui_message(ui, false, "cancelling %s ...", ui->jobs->job->title);
+	}
+	return UI_REACT_REDRAW;
+}
+
+int ui_job_escape(struct ui *ui)
+{
+	static const struct ui_choice choices[] = {{'y', "y cancel it", cancel_choice}};
+	struct ui_jobs *J = ui->jobs;
+
+	if (J && J->running) {
+		struct ui_dialog *d = ui_dialog_open(ui, "Cancel the running action?", choices, 1,
+						     NULL, NULL);
+
+		ui_dialog_line(d, "%s", J->job->title);
+		ui_dialog_line(d, "It is stopped (SIGTERM, then SIGKILL after 3 s); a create that "
+				  "stops halfway leaves a folder you can remove.");
+		return UI_REACT_REDRAW;
+	}
+	if (J && J->shown) {
+		J->shown = false;
+		return UI_REACT_REDRAW;
+	}
+	return UI_REACT_NONE;
+}
+
+void ui_job_draw_pane(const struct ui *ui, int top, int rows)
+{
+	static const char *const spin[] = {"|", "/", "-", "\\"};
+	const struct ui_jobs *J = ui->jobs;
+	char title[1400];
+	int body = rows - 2;
+
+	if (J->running)
+		snprintf(title, sizeof(title), " %s %s  %.1fs   Esc cancel", spin[ui->spinner % 4],
+			 J->job ? J->job->title : "", (double)(ui_now_ns() - J->started) / 1e9);
+	else
+		snprintf(title, sizeof(title), " %s   Esc close", J->job ? J->job->title : "");
+	ui_put(top, 0, COLS, title, ui_role_attr(UI_ROLE_TITLE) | A_REVERSE, 0);
+	for (int i = 0; i < body; i++) {
+		size_t k = J->n > (size_t)body ? J->n - (size_t)body + (size_t)i : (size_t)i;
+		const char *line = "";
+
+		if (k < J->n)
+			line = J->lines[(J->head + KEEP_LINES - J->n + k) % KEEP_LINES];
+		ui_put(top + 1 + i, 0, COLS, line, ui_role_attr(UI_ROLE_DIM), 0);
+	}
+	ui_put(top + rows - 1, 0, COLS, J->running ? "running ..." : J->result,
+	       ui_role_attr(J->running ? UI_ROLE_MESSAGE : J->failed ? UI_ROLE_ERROR : UI_ROLE_MESSAGE),
+	       0);
+}
+
+void ui_jobs_free(struct ui *ui)
+{
+	struct ui_jobs *J = ui->jobs;
+
+	if (!J)
+		return;
+	act_proc_free(J->proc); /* kills and reaps a child still running */
+	act_job_free(J->job);
+	for (size_t i = 0; i < J->n_queue; i++)
+		act_job_free(J->queue[i]);
+	free(J->queue);
+	clear_lines(J);
+	free(J);
+	ui->jobs = NULL;
+}
