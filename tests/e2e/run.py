@@ -193,6 +193,10 @@ def test(args, results, binary, runner, fx, t0):
     # The browser sessions are the longest: started first.
     jobs = tests_browser.tests(ctx) + tests_main.tests(ctx) + tests_opts.tests(ctx) + tests_edge.tests(ctx)
     run_pool(jobs, max(2, args.j), results, filt=args.k)
+    if tests_browser.DURATIONS:
+        d = sorted(tests_browser.DURATIONS, key=lambda x: -x[1])
+        print("e2e: browser sessions: %.1fs in all, longest %s" % (
+            sum(x[1] for x in d), ", ".join("%s %.1fs" % x for x in d[:3])))
     print("e2e: tests ran in %.1fs; total %.1fs" % (time.time() - t1, time.time() - t0))
 
 

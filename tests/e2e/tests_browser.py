@@ -10,6 +10,7 @@ import csv
 import glob
 import os
 import re
+import subprocess
 import time
 import traceback
 
@@ -17,7 +18,9 @@ from harness import Group
 from tty import ScreenError, Tty
 
 TITLES = ("NAME", "PYTHON", "SIZE", "PKGS", "LINK", "AGE", "FLAGS", "PATH")
-DONE = r"^ venvscope  (\d+) environments? · "
+# The header once the scan ended; "[N of M shown: ...]" comes first while
+# a filter or ! hides rows.
+DONE = r"^ venvscope  (?:\[(\d+) of (\d+) shown: ([^\]]*)\]  )?(\d+) environments? · "
 
 
 # ------------------------------------------------------------- formatting
@@ -74,10 +77,14 @@ class Steps:
         self.g.check("%s: %s" % (self.title, step), diffs)
 
 
+DURATIONS = []  # (session title, seconds), for run.py's summary line
+
+
 def session(title, fn):
     """Runs fn(steps) and returns the Group; errors become failures."""
     g = Group()
     st = Steps(g, title)
+    t0 = time.time()
     try:
         fn(st)
     except ScreenError as e:
@@ -86,6 +93,7 @@ def session(title, fn):
         g.fail("%s: %s" % (title, st.current), ["no truth: %s" % e])
     except Exception:
         g.fail("%s: %s" % (title, st.current), ["test raised:\n" + traceback.format_exc()])
+    DURATIONS.append((title, time.time() - t0))
     return g
 
 
@@ -280,8 +288,9 @@ def t_filter(ctx):
                     raise LookupError("no env matches %s: the fixture does not test it" % text)
                 set_filter(t, text, first=i == 0)
                 scr = settle(t, want, "/" + text)
-                st.check("/%s (%s): exactly the %d envs that match" % (text, what, len(want)),
-                         order_diff(scr.names(), want))
+                st.check("/%s (%s): exactly the %d envs that match; the header says '[%d of %d shown: %s]'"
+                         % (text, what, len(want), len(want), len(everything), text),
+                         order_diff(scr.names(), want) + shown_diff(scr, len(want), len(everything), text))
                 if i == 0:
                     st.at("Esc clears the filter")
                     t.keys("Escape")
@@ -313,11 +322,19 @@ def t_filter(ctx):
             t.keys("!")
             scr = settle(t, want, "problems only")
             st.check("!: only the broken and stale envs (%d)" % len(want), order_diff(scr.names(), want) +
+                     shown_diff(scr, len(want), len(everything), "problems only") +
                      ([] if "only environments with problems" in scr.last else ["status line: %r" % scr.last]))
             t.keys("!")
             scr = settle(t, everything, "! again")
             st.check("! again: every env", order_diff(scr.names(), everything))
     return session("browser filter", run)
+
+
+def shown_diff(scr, n, total, what):
+    m = done(scr)
+    if m and m.group(1, 2, 3) == (str(n), str(total), what):
+        return []
+    return ["header %r does not start ' venvscope  [%d of %d shown: %s]'" % (scr.line(0), n, total, what)]
 
 
 # --------------------------------------------------------------- details
@@ -374,8 +391,8 @@ def t_details(ctx):
             t.keys("Enter")
             scr = t.wait_for(r"^ packages \(\d+\), by name", what="the details of %s" % name)
             d = []
-            if not re.match(r"^ %s  %s\s*$" % (re.escape(name), re.escape(env.path)), scr.line(1)):
-                d.append("first line %r, expected the name and the path" % scr.line(1))
+            if not re.match(r"^ (%s  )?%s\s*$" % (re.escape(name), re.escape(env.path)), scr.line(1)):
+                d.append("first line %r, expected the path %r" % (scr.line(1), env.path))
             expect_lines = [
                 r"^  python\s+%s \(%s\)" % (re.escape(tr["python_version"]), re.escape(tr["implementation"])),
                 r"^  size\s+%s apparent, %s on disk, %d files" % (re.escape(human_size(tr["size_bytes"])),
@@ -479,17 +496,6 @@ def t_marks(ctx):
             scr = t.wait_for(lambda s: "marked" not in s.last and s, what="no marks after * again")
             marks = [r["NAME"] for r in scr.rows() if r["mark"] == "*"]
             st.check("* again: nothing marked", ["still marked: %s" % marks] if marks else [])
-            st.at("r rescans the selected env")
-            t.keys("g", "r")
-            t.wait_for(status_has("rescanned %s" % order[0]), what="'rescanned %s'" % order[0])
-            scr = t.screen()
-            st.check("r: 'rescanned NAME', the row keeps its values", check_rows_subset(view, scr, order))
-            st.at("R rescans everything")
-            t.keys("R")
-            scr = t.wait_for(lambda s: done(s) and s.names() == order[:h] and s, timeout=30,
-                             what="the totals and the rows again after R")
-            st.check("R: everything scanned again, same rows", [] if view.summary() in scr.line(0) else
-                     ["header %r, expected %r" % (scr.line(0), view.summary())])
             # Inside tmux or screen (and on the Linux console) Home and End
             # arrive as ESC [1~ and ESC [4~, whatever TERM says; with a
             # filter in force, which they must leave alone.
@@ -523,16 +529,80 @@ XTERM_KEYS = {"Home": "\x1bOH", "End": "\x1bOF"}  # khome / kend of xterm-256col
 TMUX_KEYS = {"Home": "\x1b[1~", "End": "\x1b[4~"}
 
 
-def check_rows_subset(view, scr, order):
-    d = []
-    for r in scr.rows():
-        t = view.t.get(r["NAME"])
-        if t is None:
-            d.append("unexpected row %r" % r["line"])
-        elif r["SIZE"] != human_size(t["size_bytes"]) or r["PKGS"] != str(t["package_count"]):
-            d.append("%s: size %r pkgs %r, expected %r %r" % (r["NAME"], r["SIZE"], r["PKGS"],
-                                                             human_size(t["size_bytes"]), t["package_count"]))
-    return d
+def du_b(path):
+    return int(subprocess.run(["du", "-sb", path], stdout=subprocess.PIPE, check=True).stdout.split()[0])
+
+
+def t_rescan(ctx):
+    """r and R on a tree of its own: an env grows, r shows its new size;
+    a new env appears, R finds it."""
+    def run(st):
+        src = os.path.join(ctx.fx.tree, "real", ctx.fx.fast.label + "-nopip")
+        root = os.path.join(os.path.dirname(ctx.runner.make_home("b-rescan")), "root")
+        os.makedirs(root)
+        a, b = os.path.join(root, "grows"), os.path.join(root, "stays")
+        for p in (a, b):
+            subprocess.run(["cp", "-a", src, p], check=True)
+        with Tty(ctx.runner, ["--sort", "name", root], width=100, height=12, tag="b-rescan") as t:
+            scr = start(t)
+            st.check("two copies of an env, sized as du -sb says",
+                     [] if [(r["NAME"], r["SIZE"]) for r in scr.rows()] ==
+                     [("grows", human_size(du_b(a))), ("stays", human_size(du_b(b)))] else ["\n%s" % scr])
+            with open(os.path.join(ctx.fx.site(a), "big.bin"), "wb") as f:
+                f.write(b"\1" * 3000000)
+            st.at("r rescans the selected env")
+            t.keys("r")
+            want = human_size(du_b(a))
+            scr = t.wait_for(lambda s: s.rows() and s.rows()[0]["SIZE"] == want and s,
+                             what="r: the new size %s of 'grows'" % want)
+            st.check("r: the selected env shows its new size (%s)" % want, [])
+            st.at("r: the status line says when the rescan is over")
+            scr = t.wait_for(lambda s: "rescanning" not in s.last and s, timeout=5,
+                             what="the status line to stop saying 'rescanning ...' once the rescan is over")
+            st.check("r: the status line says when the rescan is over", [])
+            subprocess.run(["cp", "-a", src, os.path.join(root, "new")], check=True)
+            st.at("R rescans everything")
+            t.keys("R")
+            scr = t.wait_for(lambda s: done(s) and s.names() == ["grows", "new", "stays"] and s, timeout=30,
+                             what="R: the new env 'new' among the rows, totals in the header")
+            st.check("R: everything scanned again, the new env is a row",
+                     [] if re.match(r"^ venvscope  3 environments · ", scr.line(0)) else ["header %r" % scr.line(0)])
+    return session("browser rescan", run)
+
+
+# ----------------------------------------------------------------- mouse
+
+def mouse(t, y, x, button=0, clicks=1):
+    """Clicks (press and release) or, for the wheel (64 up, 65 down), one
+    notch, as xterm reports them in SGR mode; y and x count from 0."""
+    if button >= 64:
+        t.type("\x1b[<%d;%d;%dM" % (button, x + 1, y + 1))
+    else:
+        t.type("\x1b[<%d;%d;%dM\x1b[<%d;%d;%dm" % (button, x + 1, y + 1, button, x + 1, y + 1) * clicks)
+
+
+def t_mouse(ctx):
+    def run(st):
+        root = os.path.join(ctx.fx.tree, "real")
+        view = View(ctx, [root])
+        order = view.order("size")
+        with Tty(ctx.runner, [root], width=100, height=20, tag="b-mouse") as t:
+            start(t)
+            for what, args, idx in (("a click on the 4th row selects it", (5, 10), 3),
+                                    ("the wheel down moves 3 rows", (5, 10, 65), 6),
+                                    ("the wheel up moves 3 rows back", (5, 10, 64), 3)):
+                st.at(what)
+                mouse(t, *args)
+                t.wait_for(lambda s: sel_name(s) == order[idx] and s, styled=True, timeout=5,
+                           what="%s: %s selected" % (what, order[idx]))
+                st.check(what, [])
+            st.at("double-click")
+            mouse(t, 3, 10, clicks=2)
+            scr = t.wait_for(r"^  kind\s", what="the details after a double-click on the 2nd row")
+            st.check("a double-click on the 2nd row opens its details",
+                     [] if view.t[order[1]]["path"] in scr.line(1) else
+                     ["details of %r, expected %s" % (scr.line(1), view.t[order[1]]["path"])])
+    return session("browser mouse", run)
 
 
 # ------------------------------------------------------------------ help
@@ -543,7 +613,8 @@ HELP_KEYS = [  # (key as the help shows it, a word of what it does)
     ("l", "details"), ("→", "details"), ("s", "sort"), ("S", "reverse"), ("/", "filter"),
     ("Esc", "clear the filter"), ("!", "problems"), ("Space", "mark"), ("*", "mark all"),
     ("r", "rescan the selected"), ("R", "rescan everything"), ("T", "theme"), ("?", "help"),
-    ("q", "quit"), ("h", "back"), ("←", "back"),
+    ("q", "quit"), ("h", "back"), ("←", "back"), ("c", "create"), ("x", "clear"), ("u", "upgrade"),
+    ("a", "activate"),
 ]
 
 
@@ -602,7 +673,9 @@ def tests(ctx):
     import tests_browser_term
     return [("browser rows", lambda: t_rows(ctx)), ("browser filter", lambda: t_filter(ctx)),
             ("browser details", lambda: t_details(ctx)), ("browser marks", lambda: t_marks(ctx)),
-            ("browser help", lambda: t_help(ctx))] + tests_browser_term.tests(ctx)
+            ("browser help", lambda: t_help(ctx)), ("browser mouse", lambda: t_mouse(ctx)),
+            ("browser rescan", lambda: t_rescan(ctx))] + \
+        tests_browser_term.tests(ctx)
 
 
 def fixture_tasks(fx):

@@ -376,7 +376,7 @@ def t_responsive(ctx):
             st.check("j moves the selection with %d envs (%s)" % (len(names), when), d)
             scr = t.wait_for(lambda s: done(s) and s, timeout=60, what="the end of the scan")
             st.check("all %d envs counted" % len(names),
-                     [] if done(scr).group(1) == str(len(names)) else ["header %r" % scr.line(0)])
+                     [] if done(scr).group(4) == str(len(names)) else ["header %r" % scr.line(0)])
             t.keys("g")
             t.wait_for(lambda s: s.selected() == 0 and s.names()[:1] == names[:1], styled=True,
                        what="g: the first row selected")
@@ -389,9 +389,17 @@ def t_responsive(ctx):
 
 # ----------------------------------------------------------------- names
 
-def display_rx(name):
-    """What a user should read for a name: printable text as is, each
-    invalid byte or control character as one '?' or U+FFFD."""
+GENERIC = (".venv", "venv", "env", ".env", "virtualenv", ".virtualenv", "virtualenvs", ".direnv")
+
+
+def display_rx(path):
+    """What a user should read for an env's name: its folder's name, with
+    the parent in front when that name says nothing (.venv, venv, env...);
+    printable text as is, each invalid byte or control character as one
+    '?' or U+FFFD."""
+    name = os.path.basename(path)
+    if name in GENERIC:
+        name = os.path.join(os.path.basename(os.path.dirname(path)), name)
     out = []
     for c in name:
         if "\udc80" <= c <= "\udcff" or ord(c) < 32 or ord(c) == 127:
@@ -413,7 +421,7 @@ def t_names(ctx):
             if len(rows) != len(envs):
                 d.append("%d row lines for %d envs:\n%s" % (len(rows), len(envs), scr))
             for e in envs:
-                rx = display_rx(os.path.basename(e.path))
+                rx = display_rx(e.path)
                 hit = [r for r in rows if re.match(rx, r["NAME"])]
                 if len(hit) != 1:
                     d.append("name %r: %d rows show it as %s" % (os.path.basename(e.path), len(hit), rx))
