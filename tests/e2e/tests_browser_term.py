@@ -10,7 +10,7 @@ import signal
 import threading
 import time
 
-from tests_browser import (TITLES, View, done, human_size, main_roots, order_diff, session, start,
+from browser_kit import (TITLES, View, done, human_size, main_roots, order_diff, session, start,
                            status_has)
 from tty import ScreenError, Tty
 
