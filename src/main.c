@@ -25,6 +25,7 @@ static const char usage[] =
 	"commands:\n"
 	"  list [ROOT...]   one row per environment (--json for scripts)\n"
 	"  show ENV         everything about one environment (--json)\n"
+	"  freeze ENV       requirements.txt exactly as pip freeze, without pip (-o FILE|-)\n"
 	"  create DIR...    make environments (--python, venv's options)\n"
 	"  clear ENV        empty an environment, keeping how it was made\n"
 	"  upgrade ENV      follow an updated base Python (--deps: upgrade pip)\n"
@@ -52,7 +53,7 @@ static const struct {
 } commands[] = {
 	{"list", cli_list},       {"show", cli_show},     {"create", cli_create},
 	{"clear", cli_clear},     {"upgrade", cli_upgrade}, {"shell", cli_shell},
-	{"pythons", cli_pythons},
+	{"pythons", cli_pythons}, {"freeze", cli_freeze},
 };
 
 static int browse(int argc, char **argv)

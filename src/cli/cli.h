@@ -13,6 +13,7 @@ int cli_clear(int argc, char **argv);
 int cli_upgrade(int argc, char **argv);
 int cli_shell(int argc, char **argv);
 int cli_pythons(int argc, char **argv);
+int cli_freeze(int argc, char **argv);
 
 /* `list` with options already parsed (the browser's fallback). */
 struct cli_opts;

@@ -1,0 +1,218 @@
+/* venvscope freeze ENV: requirements.txt as `pip freeze` prints it, without
+ * running pip (unless --pip), written atomically. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../actions/write_atomic.h"
+#include "../scan/freeze_read.h"
+#include "../scan/inspect.h"
+#include "../util/path.h"
+#include "../util/xalloc.h"
+#include "cli.h"
+#include "collect.h"
+
+static const char freeze_usage[] =
+	"usage: venvscope freeze [--local] [--all] [--exclude-editable] [--pip] [-o FILE|-] ENV\n"
+	"\n"
+	"Writes the environment's requirements exactly as `ENV/bin/python -m pip freeze`\n"
+	"prints them, read natively from its metadata: no python or pip is started, so\n"
+	"it also works when the base interpreter is gone or the env has no pip.\n"
+	"\n"
+	"  -o, --output FILE   where to write (\"-\": standard output); default\n"
+	"                      <project>/requirements.txt when the env has a project folder\n"
+	"  --local             leave out what is installed outside the env (pip freeze --local)\n"
+	"  --all               keep pip, setuptools, wheel and distribute (pip freeze --all)\n"
+	"  --exclude-editable  leave out editable installs\n"
+	"  --pip               run the environment's own pip instead\n"
+	"  -h, --help          this text\n"
+	"\n"
+	"A file is replaced atomically (temporary file, fsync, rename), keeps its mode,\n"
+	"and is left alone when it already says the same. Warnings go to stderr.\n"
+	"\n"
+	"Exit status: 0 ok, 1 reading or writing failed, 2 bad usage or ENV is not a\n"
+	"virtual environment.\n";
+
+enum { OPT_LOCAL = 256, OPT_ALL, OPT_EXCLUDE_EDITABLE, OPT_PIP };
+
+static const struct option long_opts[] = {
+	{"local", no_argument, NULL, OPT_LOCAL},
+	{"all", no_argument, NULL, OPT_ALL},
+	{"exclude-editable", no_argument, NULL, OPT_EXCLUDE_EDITABLE},
+	{"pip", no_argument, NULL, OPT_PIP},
+	{"output", required_argument, NULL, 'o'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+struct freeze_args {
+	struct scan_freeze_opts opts;
+	bool pip;
+	bool help;
+	const char *output; /* NULL: the default */
+	const char *env;
+};
+
+static int parse(struct freeze_args *a, int argc, char **argv, struct vs_err *err)
+{
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "ho:", long_opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_LOCAL:
+			a->opts.local = true;
+			break;
+		case OPT_ALL:
+			a->opts.all = true;
+			break;
+		case OPT_EXCLUDE_EDITABLE:
+			a->opts.exclude_editable = true;
+			break;
+		case OPT_PIP:
+			a->pip = true;
+			break;
+		case 'o':
+			if (!*optarg)
+				return vs_err_set(err, VS_EUSAGE, "-o wants a file name or '-'");
+			a->output = optarg;
+			break;
+		case 'h':
+			a->help = true;
+			break;
+		default:
+			return vs_err_set(err, VS_EUSAGE, "%s: unknown option or missing value (see --help)",
+					  argv[optind - 1]);
+		}
+	}
+	if (a->help)
+		return 0;
+	if (argc - optind != 1)
+		return vs_err_set(err, VS_EUSAGE, "give exactly one ENV (see --help)");
+	a->env = argv[optind];
+	return 0;
+}
+
+/* ENV must be a folder holding a regular pyvenv.cfg; returns its model. */
+static struct venv *open_env(const char *env, struct vs_err *err)
+{
+	struct stat st;
+	struct venv *v;
+	char *abs;
+	int fd;
+
+	if (stat(env, &st) != 0) {
+		vs_err_set(err, VS_EUSAGE, "%s: %s", env,
+			   errno == ENOENT ? "no such folder" : strerror(errno));
+		return NULL;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		vs_err_set(err, VS_EUSAGE, "%s: not a folder", env);
+		return NULL;
+	}
+	fd = open(env, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		vs_err_set(err, VS_EUSAGE, "%s: cannot open folder: %s", env, strerror(errno));
+		return NULL;
+	}
+	if (fstatat(fd, "pyvenv.cfg", &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		vs_err_set(err, VS_EUSAGE, "%s: not a virtual environment (it holds no pyvenv.cfg file)",
+			   env);
+		return NULL;
+	}
+	abs = path_absolute(env);
+	if (!abs) {
+		close(fd);
+		vs_err_set(err, VS_EFAIL, "%s: cannot tell its absolute path: %s", env, strerror(errno));
+		return NULL;
+	}
+	v = scan_inspect_env(fd, abs, cli_home());
+	close(fd);
+	free(abs);
+	return v;
+}
+
+static size_t count_lines(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += s[i] == '\n';
+	return n;
+}
+
+static int write_out(const char *output, const char *text, size_t len, struct vs_err *err)
+{
+	int rc;
+
+	if (strcmp(output, "-") == 0) {
+		if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
+			return vs_err_set(err, VS_EFAIL, "cannot write to standard output: %s",
+					  strerror(errno));
+		return 0;
+	}
+	rc = act_write_atomic(output, text, len, ACT_WRITE_IF_CHANGED, err);
+	if (rc == ACT_WRITE_UNCHANGED)
+		fprintf(stderr, "venvscope freeze: %s is up to date\n", output);
+	else if (rc == ACT_WRITE_WRITTEN)
+		fprintf(stderr, "venvscope freeze: wrote %s (%zu line%s)\n", output,
+			count_lines(text, len), count_lines(text, len) == 1 ? "" : "s");
+	return rc < 0 ? rc : 0;
+}
+
+int cli_freeze(int argc, char **argv)
+{
+	struct vs_err err = {0};
+	struct scan_msgs warn = {0};
+	struct freeze_args a;
+	struct venv *v = NULL;
+	char *output = NULL, *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (parse(&a, argc, argv, &err) < 0) {
+		fprintf(stderr, "venvscope freeze: %s\n", err.msg);
+		return CLI_EXIT_USAGE;
+	}
+	if (a.help) {
+		fputs(freeze_usage, stdout);
+		return CLI_EXIT_OK;
+	}
+	v = open_env(a.env, &err);
+	if (!v) {
+		fprintf(stderr, "venvscope freeze: %s\n", err.msg);
+		return cli_exit_code(err.code ? err.code : VS_EUSAGE);
+	}
+	output = a.output ? xstrdup(a.output) : scan_freeze_default_output(v);
+	if (!output) {
+		fprintf(stderr,
+			"venvscope freeze: %s has no project folder to put requirements.txt in; "
+			"say where to write with -o FILE (or -o - for standard output)\n",
+			a.env);
+		venv_free(v);
+		return CLI_EXIT_USAGE;
+	}
+	if (a.pip)
+		rc = scan_freeze_pip(&text, &len, v, &a.opts, &warn, &err);
+	else
+		rc = scan_freeze_env(&text, &len, v, &a.opts, &warn, &err);
+	for (size_t i = 0; i < warn.n; i++)
+		fprintf(stderr, "venvscope freeze: %s%s\n", a.pip ? "" : "warning: ", warn.v[i]);
+	if (rc == 0)
+		rc = write_out(output, text, len, &err);
+	if (rc < 0)
+		fprintf(stderr, "venvscope freeze: %s\n", err.msg);
+	scan_msgs_clear(&warn);
+	free(text);
+	free(output);
+	venv_free(v);
+	return rc < 0 ? cli_exit_code(rc) : CLI_EXIT_OK;
+}

@@ -1,0 +1,658 @@
+/* What pip freeze reads, read natively: the distributions on the env's
+ * sys.path in pip's order (metadata/importlib/_envs.py or pkg_resources'
+ * WorkingSet), their metadata, direct_url.json, egg-links, and the git
+ * state of editable projects. */
+#include "freeze_read.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../util/path.h"
+#include "../util/strbuf.h"
+#include "../util/xalloc.h"
+#include "child.h"
+#include "git_info.h"
+#include "pymeta.h"
+#include "pypath.h"
+#include "site_path.h"
+
+#define META_MAX_BYTES (64 * 1024 * 1024)
+
+/* ---- files ---- */
+
+enum read_res { READ_OK, READ_NONE, READ_ERROR };
+
+/* Reads a whole regular file (symlinks followed, as Python does). */
+static enum read_res read_whole(const char *path, char **buf, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
+	size_t got = 0, cap = 0;
+	char *b = NULL;
+
+	*buf = NULL;
+	*len = 0;
+	if (fd < 0)
+		return READ_NONE;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return READ_NONE;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (got >= META_MAX_BYTES)
+			break;
+		b = xgrow(b, &cap, got + 65536 + 1, 1);
+		r = read(fd, b + got, 65536);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(b);
+			close(fd);
+			return READ_ERROR;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	if (!b)
+		b = xmalloc(1);
+	b[got] = '\0';
+	*buf = b;
+	*len = got;
+	return READ_OK;
+}
+
+/* One metadata entry before deduplication. */
+struct cand {
+	struct scan_freeze_dist d; /* location, entry, is_dir, meta fields */
+	char *installed;           /* folder pip counts it installed in (local check) */
+	bool via_link;             /* found through an .egg-link */
+};
+
+struct cands {
+	struct cand *v;
+	size_t n, cap;
+};
+
+static void parse_meta(struct scan_freeze_dist *d, const char *text, size_t len)
+{
+	size_t n;
+	char *u = pymeta_universal_newlines(text, len, &n);
+
+	d->meta = SCAN_META_OK;
+	d->meta_name = pymeta_header(u, n, "Name");
+	d->meta_version = pymeta_header(u, n, "Version");
+	d->version_line = pymeta_version_line(u, n);
+	free(u);
+}
+
+/* Every invalid byte becomes U+FFFD (open(..., errors="replace")). */
+static char *utf8_replace(const char *s, size_t len, size_t *out_len)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < len;) {
+		size_t k = 1;
+
+		while (k <= 4 && i + k <= len && !py_utf8_valid(s + i, k))
+			k++;
+		if (k <= 4 && i + k <= len) {
+			sb_add(&sb, s + i, k);
+			i += k;
+		} else {
+			sb_adds(&sb, "\xef\xbf\xbd");
+			i++;
+		}
+	}
+	*out_len = sb.len;
+	return sb_detach(&sb);
+}
+
+/* Reads the metadata file the backend reads for `d`. */
+static void read_meta(struct scan_freeze_dist *d, enum scan_freeze_backend backend)
+{
+	char *base = path_join(d->location, d->entry), *files[3] = {0}, *buf;
+	size_t nf = 0, len;
+	bool lenient = false;
+	size_t stem = strlen(d->entry) >= 10 ? strlen(d->entry) - 10 : 0;
+	bool dist_info = strcasecmp(d->entry + stem, ".dist-info") == 0;
+
+	d->meta = SCAN_META_MISSING;
+	if (backend == SCAN_FREEZE_IMPORTLIB) {
+		/* read_text('METADATA') or read_text('PKG-INFO') or read_text('') */
+		if (d->is_dir) {
+			files[nf++] = path_join(base, "METADATA");
+			files[nf++] = path_join(base, "PKG-INFO");
+		} else {
+			files[nf++] = xstrdup(base);
+		}
+	} else if (dist_info) {
+		files[nf++] = path_join(base, "METADATA");
+	} else if (d->is_dir) {
+		files[nf++] = path_join(base, "PKG-INFO");
+	} else {
+		files[nf++] = xstrdup(base); /* FileMetadata: errors="replace" */
+		lenient = true;
+	}
+	for (size_t i = 0; i < nf && d->meta == SCAN_META_MISSING; i++) {
+		if (read_whole(files[i], &buf, &len) != READ_OK)
+			continue;
+		if (!py_utf8_valid(buf, len)) {
+			if (lenient) {
+				char *fixed = utf8_replace(buf, len, &len);
+
+				parse_meta(d, fixed, len);
+				free(fixed);
+			} else {
+				d->meta = SCAN_META_NOT_UTF8;
+			}
+		} else if (len > 0 || backend == SCAN_FREEZE_PKG_RESOURCES) {
+			parse_meta(d, buf, len);
+		}
+		free(buf);
+	}
+	for (size_t i = 0; i < nf; i++)
+		free(files[i]);
+	free(base);
+}
+
+static bool meta_name_of(const char *name, bool *dist_info)
+{
+	size_t n = strlen(name);
+
+	*dist_info = n > 10 && strcasecmp(name + n - 10, ".dist-info") == 0;
+	return *dist_info || (n > 9 && strcasecmp(name + n - 9, ".egg-info") == 0);
+}
+
+static void add_cand(struct cands *c, const char *dir, const char *entry, const char *installed,
+		     bool via_link, enum scan_freeze_backend backend)
+{
+	char *full = path_join(dir, entry);
+	struct stat st;
+	struct cand *x;
+	bool is_dir = stat(full, &st) == 0 && S_ISDIR(st.st_mode);
+
+	if (backend == SCAN_FREEZE_PKG_RESOURCES && is_dir) {
+		/* distributions_from_metadata(): an empty folder is skipped. */
+		DIR *d = opendir(full);
+		struct dirent *de;
+		bool empty = true;
+
+		while (d && empty && (de = readdir(d)) != NULL)
+			empty = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0;
+		if (d)
+			closedir(d);
+		if (empty) {
+			free(full);
+			return;
+		}
+	}
+	free(full);
+	c->v = xgrow(c->v, &c->cap, c->n + 1, sizeof(*c->v));
+	x = &c->v[c->n++];
+	memset(x, 0, sizeof(*x));
+	x->d.location = xstrdup(dir);
+	x->d.entry = xstrdup(entry);
+	x->d.is_dir = is_dir;
+	x->installed = xstrdup(installed);
+	x->via_link = via_link;
+	read_meta(&x->d, backend);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The metadata entries of folder `dir`: directory order (importlib) or
+ * sorted (pkg_resources). */
+static void scan_folder(struct cands *c, const char *dir, const char *installed, bool via_link,
+			enum scan_freeze_backend backend)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		bool dist_info;
+
+		if (!meta_name_of(de->d_name, &dist_info))
+			continue;
+		names = xgrow(names, &cap, n + 1, sizeof(*names));
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (backend == SCAN_FREEZE_PKG_RESOURCES && n)
+		qsort(names, n, sizeof(*names), by_name);
+	for (size_t i = 0; i < n; i++) {
+		add_cand(c, dir, names[i], installed, via_link, backend);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* _DistributionFinder.find_linked(): the folders .egg-link files name. */
+static void scan_links(struct cands *c, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+		char *file, *text, *target = NULL;
+		size_t len, i = 0;
+
+		if (n <= 9 || strcmp(de->d_name + n - 9, ".egg-link") != 0)
+			continue;
+		file = path_join(dir, de->d_name);
+		if (read_whole(file, &text, &len) == READ_OK) {
+			/* The first line that is not blank once stripped. */
+			while (i < len && !target) {
+				size_t e = i, s;
+
+				while (e < len && text[e] != '\n' && text[e] != '\r')
+					e++;
+				size_t t = e;
+
+				s = i;
+				while (s < e && (text[s] == ' ' || text[s] == '\t'))
+					s++;
+				while (t > s && (text[t - 1] == ' ' || text[t - 1] == '\t'))
+					t--;
+				if (t > s)
+					target = xstrndup(text + s, t - s);
+				i = e + 1;
+			}
+			free(text);
+		}
+		if (target) {
+			char *where = target[0] == '/' ? xstrdup(target) : path_join(dir, target);
+
+			scan_folder(c, where, dir, true, SCAN_FREEZE_IMPORTLIB);
+			free(where);
+		}
+		free(target);
+		free(file);
+	}
+	closedir(d);
+}
+
+static void collect(struct cands *c, const struct scan_path_list *paths,
+		    enum scan_freeze_backend backend)
+{
+	for (size_t i = 0; i < paths->n; i++) {
+		struct stat st;
+
+		if (stat(paths->v[i], &st) != 0 || !S_ISDIR(st.st_mode))
+			continue; /* zip files and missing folders hold nothing we read */
+		scan_folder(c, paths->v[i], paths->v[i], false, backend);
+		if (backend == SCAN_FREEZE_IMPORTLIB)
+			scan_links(c, paths->v[i]);
+	}
+}
+
+/* ---- which pip ---- */
+
+/* The version of the first "pip" distribution on the path: the pip that
+ * `python -m pip` imports. */
+static char *find_pip_version(const struct cands *c, const struct scan_freeze_rules *prelim)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		const struct scan_freeze_dist *d = &c->v[i].d;
+		char *canon = scan_freeze_canonical(prelim, d->entry, d->meta_name);
+		bool is_pip = canon && strcmp(canon, "pip") == 0;
+		bool legacy;
+
+		free(canon);
+		if (is_pip)
+			return scan_freeze_version(prelim, d, &legacy);
+	}
+	return NULL;
+}
+
+/* ---- one kept distribution ---- */
+
+static void read_direct_url(struct scan_freeze_dist *d, const char *canonical,
+			    struct scan_msgs *warn)
+{
+	char *path, *buf;
+	size_t len;
+	struct vs_err e = {0};
+
+	if (!d->is_dir)
+		return;
+	path = xasprintf("%s/%s/direct_url.json", d->location, d->entry);
+	if (read_whole(path, &buf, &len) != READ_OK) {
+		free(path);
+		return;
+	}
+	if (!py_utf8_valid(buf, len)) {
+		d->problem = xasprintf("%s is not valid UTF-8", path);
+	} else if (scan_direct_url_parse(&d->du, buf, len, &e) == 0) {
+		d->du_state = SCAN_DU_OK;
+	} else {
+		d->du_state = SCAN_DU_BAD;
+		scan_msgs_add(warn, "error parsing direct_url.json for %s (%s): %s; ignored", canonical,
+			      path, e.msg);
+	}
+	free(buf);
+	free(path);
+}
+
+static bool is_file(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* utils/egg_link.py: "<safe_name>.egg-link" or "<raw name>.egg-link" in
+ * the first of `dirs` that has one. Caller frees; NULL when none. */
+static char *find_egg_link(char *const *dirs, size_t n, const char *raw_name)
+{
+	struct strbuf safe = STRBUF_INIT;
+	bool run = false;
+	char *names[2];
+
+	for (const char *p = raw_name; *p; p++) {
+		bool ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			  (*p >= '0' && *p <= '9') || *p == '.';
+
+		if (ok)
+			sb_addc(&safe, *p);
+		else if (!run)
+			sb_addc(&safe, '-');
+		run = !ok;
+	}
+	names[0] = xasprintf("%s.egg-link", sb_str(&safe));
+	names[1] = xasprintf("%s.egg-link", raw_name);
+	sb_free(&safe);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < 2; k++) {
+			char *p = path_join(dirs[i], names[k]);
+
+			if (is_file(p)) {
+				free(names[0]);
+				free(names[1]);
+				return p;
+			}
+			free(p);
+		}
+	}
+	free(names[0]);
+	free(names[1]);
+	return NULL;
+}
+
+/* pip's normalize_path(): realpath, or the path as given when it does
+ * not exist. */
+static char *norm_real(const char *p)
+{
+	char *r = realpath(p, NULL);
+
+	return r ? r : py_abspath(p, "/");
+}
+
+struct env_ctx {
+	const struct scan_freeze_rules *rules;
+	const struct scan_path_list *paths;
+	char *prefix; /* realpath of the env: sys.prefix normalised */
+	struct scan_msgs *warn;
+};
+
+/* is_local(): installed location starts with sys.prefix (as strings). */
+static bool is_local(const struct env_ctx *x, const char *installed)
+{
+	char *real = norm_real(installed);
+	bool local = strncmp(real, x->prefix, strlen(x->prefix)) == 0;
+
+	free(real);
+	return local;
+}
+
+static void finish_dist(const struct env_ctx *x, struct cand *c)
+{
+	struct scan_freeze_dist *d = &c->d;
+	char *canonical = scan_freeze_canonical(x->rules, d->entry, d->meta_name);
+	char *raw = scan_freeze_raw_name(x->rules, d), *link = NULL;
+
+	read_direct_url(d, canonical ? canonical : d->entry, x->warn);
+	if (d->du_state != SCAN_DU_OK && raw)
+		link = find_egg_link(x->paths->v, x->paths->n, raw);
+	if (d->du_state == SCAN_DU_OK && d->du.kind == SCAN_DIRECT_DIR && d->du.editable) {
+		d->editable = true;
+		d->editable_location = scan_file_url_to_path(d->du.url);
+		if (!d->editable_location)
+			d->problem = xasprintf("its direct_url.json names %s, which is not a local "
+					       "file: URL, for an editable install", d->du.url);
+	} else if (link) {
+		d->editable = true;
+		d->editable_location = py_abspath(d->location, "/");
+	}
+	if (d->editable_location)
+		scan_git_editable(&d->vcs, d->editable_location, x->warn);
+	if (x->rules->backend == SCAN_FREEZE_IMPORTLIB) {
+		d->local = is_local(x, c->installed);
+	} else {
+		/* egg_link_path_from_location(): site-packages, then the user site. */
+		char *dirs[2];
+		size_t n = 0;
+		char *egg;
+
+		if (x->paths->site_packages)
+			dirs[n++] = x->paths->site_packages;
+		if (x->paths->user_site)
+			dirs[n++] = x->paths->user_site;
+		egg = raw ? find_egg_link(dirs, n, raw) : NULL;
+		d->local = is_local(x, egg ? egg : c->installed);
+		free(egg);
+	}
+	free(link);
+	free(raw);
+	free(canonical);
+}
+
+/* Keeps the first candidate of each dedupe key, as pip's finder does. */
+static void dedupe(struct scan_freeze_list *out, struct cands *c, const struct env_ctx *x)
+{
+	char **seen = xcalloc(c->n + 1, sizeof(*seen));
+	size_t n_seen = 0;
+
+	for (size_t i = 0; i < c->n; i++) {
+		struct cand *k = &c->v[i];
+		size_t len = strlen(k->d.entry);
+		bool dist_info = len > 10 && strcasecmp(k->d.entry + len - 10, ".dist-info") == 0;
+		char *key;
+		bool dup = false;
+
+		/* The pkg_resources of pip >= 23.2 (setuptools 68) wants a dist-info
+		 * folder; pip 23.0's (setuptools 44) also took a file. */
+		if (x->rules->backend == SCAN_FREEZE_PKG_RESOURCES && dist_info && !k->d.is_dir &&
+		    (x->rules->pip_major == 0 || x->rules->pip_major > 23 ||
+		     (x->rules->pip_major == 23 && x->rules->pip_minor >= 2))) {
+			scan_freeze_dist_clear(&k->d);
+			continue;
+		}
+		key = scan_freeze_dedupe_key(x->rules, k->d.entry, k->d.meta_name);
+		if (!key) {
+			scan_msgs_add(x->warn, "skipping %s/%s due to invalid metadata entry 'name'",
+				      k->d.location, k->d.entry);
+			scan_freeze_dist_clear(&k->d);
+			continue;
+		}
+		for (size_t j = 0; j < n_seen && !dup; j++)
+			dup = strcmp(seen[j], key) == 0;
+		if (dup) {
+			free(key);
+			scan_freeze_dist_clear(&k->d);
+			continue;
+		}
+		seen[n_seen++] = key;
+		finish_dist(x, k);
+		out->v = xgrow(out->v, &out->cap, out->n + 1, sizeof(*out->v));
+		out->v[out->n++] = k->d;
+		memset(&k->d, 0, sizeof(k->d));
+	}
+	for (size_t j = 0; j < n_seen; j++)
+		free(seen[j]);
+	free(seen);
+}
+
+void scan_freeze_read(struct scan_freeze_list *out, struct scan_freeze_rules *rules,
+		      const struct venv *v, struct scan_msgs *warn)
+{
+	struct scan_path_list paths;
+	struct scan_freeze_rules prelim;
+	struct cands c = {NULL, 0, 0};
+	struct env_ctx x;
+	char *pip;
+
+	memset(out, 0, sizeof(*out));
+	scan_freeze_rules_init(&prelim, v->python_version, NULL);
+	scan_freeze_paths(&paths, v, warn);
+	if (paths.n == 0)
+		scan_msgs_add(warn, "%s: no site-packages folder found", v->path);
+	collect(&c, &paths, prelim.backend);
+	pip = find_pip_version(&c, &prelim);
+	scan_freeze_rules_init(rules, v->python_version, pip);
+	free(pip);
+	x.rules = rules;
+	x.paths = &paths;
+	x.prefix = norm_real(v->path);
+	x.warn = warn;
+	dedupe(out, &c, &x);
+	for (size_t i = 0; i < c.n; i++) {
+		scan_freeze_dist_clear(&c.v[i].d);
+		free(c.v[i].installed);
+	}
+	free(c.v);
+	free(x.prefix);
+	scan_path_list_clear(&paths);
+}
+
+void scan_freeze_list_clear(struct scan_freeze_list *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		scan_freeze_dist_clear(&l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+int scan_freeze_env(char **out, size_t *len, const struct venv *v, const struct scan_freeze_opts *o,
+		    struct scan_msgs *warn, struct vs_err *err)
+{
+	struct scan_freeze_list l;
+	struct scan_freeze_rules r;
+
+	(void)err;
+	scan_freeze_read(&l, &r, v, warn);
+	*out = scan_freeze_format(len, l.v, l.n, &r, o, warn);
+	scan_freeze_list_clear(&l);
+	return 0;
+}
+
+/* ---- pip itself ---- */
+
+int scan_freeze_pip(char **out, size_t *len, const struct venv *v, const struct scan_freeze_opts *o,
+		    struct scan_msgs *warn, struct vs_err *err)
+{
+	const char *argv[8];
+	struct scan_child_result r;
+	size_t n = 0;
+
+	*out = NULL;
+	*len = 0;
+	if (!v->interpreter)
+		return vs_err_set(err, VS_EFAIL, "%s: the environment has no python to run pip with",
+				  v->path);
+	argv[n++] = v->interpreter;
+	argv[n++] = "-m";
+	argv[n++] = "pip";
+	argv[n++] = "freeze";
+	if (o->local)
+		argv[n++] = "--local";
+	if (o->all)
+		argv[n++] = "--all";
+	if (o->exclude_editable)
+		argv[n++] = "--exclude-editable";
+	argv[n] = NULL;
+	if (scan_child_run(&r, argv, "/", 256 * 1024 * 1024, 600000, err) < 0)
+		return VS_EFAIL;
+	for (size_t i = 0; i < r.err_len;) {
+		size_t e = i;
+
+		while (e < r.err_len && r.err[e] != '\n')
+			e++;
+		if (e > i)
+			scan_msgs_add(warn, "pip: %.*s", (int)(e - i), r.err + i);
+		i = e + 1;
+	}
+	if (r.exit_code != 0) {
+		int code = r.exit_code;
+
+		scan_child_result_clear(&r);
+		if (code < 0)
+			return vs_err_set(err, VS_EFAIL, "%s -m pip freeze was killed", v->interpreter);
+		return vs_err_set(err, VS_EFAIL, "%s -m pip freeze failed (exit status %d)",
+				  v->interpreter, code);
+	}
+	*out = r.out;
+	*len = r.out_len;
+	r.out = NULL;
+	scan_child_result_clear(&r);
+	return 0;
+}
+
+/* ---- files around the freeze ---- */
+
+char *scan_freeze_default_output(const struct venv *v)
+{
+	return v->project ? path_join(v->project, "requirements.txt") : NULL;
+}
+
+int scan_freeze_read_file(char **out, size_t *len, const char *path, struct vs_err *err)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
+	enum read_res res;
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		if (errno == ELOOP)
+			return vs_err_set(err, VS_EFAIL, "%s is a symbolic link", path);
+		return vs_err_set(err, VS_EFAIL, "%s: %s", path, strerror(errno));
+	}
+	rc = fstat(fd, &st);
+	close(fd);
+	if (rc != 0)
+		return vs_err_set(err, VS_EFAIL, "%s: %s", path, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return vs_err_set(err, VS_EFAIL, "%s is a folder, not a file", path);
+	if (!S_ISREG(st.st_mode))
+		return vs_err_set(err, VS_EFAIL, "%s is not a regular file", path);
+	res = read_whole(path, out, len);
+	if (res != READ_OK)
+		return vs_err_set(err, VS_EFAIL, "%s cannot be read", path);
+	return 0;
+}

@@ -1,0 +1,311 @@
+/* sys.path of an environment, the part pip freeze searches (site.py's
+ * venv(), addsitedir() and addpackage()). */
+#include "site_path.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../util/path.h"
+#include "../util/xalloc.h"
+#include "child.h"
+#include "packages.h"
+#include "places.h"
+#include "pypath.h"
+
+#define PTH_MAX_BYTES (4 * 1024 * 1024)
+
+void scan_path_add(struct scan_path_list *l, const char *dir)
+{
+	char *p = py_abspath(dir, "/");
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (strcmp(l->v[i], p) == 0) {
+			free(p);
+			return;
+		}
+	}
+	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = p;
+}
+
+static bool known(const struct scan_path_list *l, const char *p)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], p) == 0)
+			return true;
+	return false;
+}
+
+static int by_strcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The whole of a small regular file, or NULL. */
+static char *slurp(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
+	char *buf;
+	ssize_t r;
+	size_t got = 0;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > PTH_MAX_BYTES) {
+		close(fd);
+		return NULL;
+	}
+	buf = xmalloc((size_t)st.st_size + 1);
+	while (got < (size_t)st.st_size && (r = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
+		got += (size_t)r;
+	close(fd);
+	buf[got] = '\0';
+	*len = got;
+	return buf;
+}
+
+/* site.addpackage(): one .pth file. */
+static void add_pth(struct scan_path_list *l, const char *sitedir, const char *name)
+{
+	char *file = path_join(sitedir, name), *text;
+	size_t len = 0, i = 0;
+
+	text = slurp(file, &len);
+	free(file);
+	if (!text)
+		return;
+	/* Python 3.13 reads .pth files as utf-8-sig. */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < len) {
+		size_t e = i, n;
+		char *line, *dir;
+		struct stat st;
+
+		while (e < len && text[e] != '\n' && text[e] != '\r')
+			e++;
+		n = e - i;
+		line = xstrndup(text + i, n);
+		i = (e < len && text[e] == '\r' && e + 1 < len && text[e + 1] == '\n') ? e + 2 : e + 1;
+		n = py_rstrip_len(line, strlen(line));
+		if (line[0] == '#' || n == 0 || strncmp(line, "import ", 7) == 0 ||
+		    strncmp(line, "import\t", 7) == 0) {
+			free(line);
+			continue;
+		}
+		line[n] = '\0';
+		dir = line[0] == '/' ? py_normpath(line) : NULL;
+		if (!dir) {
+			char *j = path_join(sitedir, line);
+
+			dir = py_normpath(j);
+			free(j);
+		}
+		if (!known(l, dir) && stat(dir, &st) == 0)
+			scan_path_add(l, dir);
+		free(dir);
+		free(line);
+	}
+	free(text);
+}
+
+void scan_path_add_site(struct scan_path_list *l, const char *sitedir)
+{
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+
+	scan_path_add(l, sitedir);
+	d = opendir(sitedir);
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || len < 4 || strcmp(de->d_name + len - 4, ".pth") != 0)
+			continue;
+		names = xgrow(names, &cap, n + 1, sizeof(*names));
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof(*names), by_strcmp);
+	for (size_t i = 0; i < n; i++) {
+		add_pth(l, sitedir, names[i]);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* site.getsitepackages() for the env's prefix, from the disk. */
+static void local_paths(struct scan_path_list *out, const struct venv *v)
+{
+	const char *ver = v->python_version;
+	bool pypy = v->implementation && strcmp(v->implementation, "PyPy") == 0;
+	int major = 0, minor = 0;
+	char *xy, *cand[4] = {0};
+	size_t nc = 0;
+
+	if (!ver || sscanf(ver, "%d.%d", &major, &minor) != 2) {
+		char **dirs = NULL;
+		int fd = open(v->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		size_t n = fd >= 0 ? scan_site_dirs(&dirs, fd, v->path) : 0;
+
+		if (fd >= 0)
+			close(fd);
+		for (size_t i = 0; i < n; i++) {
+			if (!out->site_packages)
+				out->site_packages = xstrdup(dirs[i]);
+			scan_path_add_site(out, dirs[i]);
+		}
+		scan_free_strv(dirs, n);
+		return;
+	}
+	xy = xasprintf("%s%d.%d", pypy ? "pypy" : "python", major, minor);
+	cand[nc++] = xasprintf("%s/lib/%s/site-packages", v->path, xy);
+	/* Debian's site.py also looks at these inside a venv. */
+	if (v->home && (strcmp(v->home, "/usr/bin") == 0 || strcmp(v->home, "/bin") == 0)) {
+		cand[nc++] = xasprintf("%s/local/lib/%s/dist-packages", v->path, xy);
+		cand[nc++] = xasprintf("%s/lib/python3/dist-packages", v->path);
+		cand[nc++] = xasprintf("%s/lib/%s/dist-packages", v->path, xy);
+	}
+	out->site_packages = xstrdup(cand[0]);
+	for (size_t i = 0; i < nc; i++) {
+		if (is_dir(cand[i]))
+			scan_path_add_site(out, cand[i]);
+		free(cand[i]);
+	}
+	free(xy);
+}
+
+/* ---- asking the env's python (system site packages) ---- */
+
+static const char query[] =
+	"import os, site, sys\n"
+	"u = site.getusersitepackages() or ''\n"
+	"sys.stdout.buffer.write(b'\\0'.join(os.fsencode(p) for p in [u] + sys.path[1:]))\n";
+
+struct cached {
+	char *env;
+	char *answer;
+	size_t len;
+};
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct cached *cache;
+static size_t n_cache, cap_cache;
+
+/* The NUL-separated answer of the env's python, from the cache or by
+ * running it; NULL when it cannot run (reason in `why`). */
+static char *ask_python(const struct venv *v, size_t *len, struct vs_err *why)
+{
+	const char *argv[] = {v->interpreter, "-E", "-B", "-c", query, NULL};
+	struct scan_child_result r;
+	char *answer = NULL;
+
+	pthread_mutex_lock(&cache_lock);
+	for (size_t i = 0; i < n_cache && !answer; i++) {
+		if (strcmp(cache[i].env, v->path) == 0) {
+			answer = xmalloc(cache[i].len + 1);
+			memcpy(answer, cache[i].answer, cache[i].len + 1);
+			*len = cache[i].len;
+		}
+	}
+	pthread_mutex_unlock(&cache_lock);
+	if (answer)
+		return answer;
+	if (!v->interpreter)
+		return vs_err_set(why, VS_EFAIL, "it has no interpreter"), NULL;
+	if (scan_child_run(&r, argv, "/", 16 * 1024 * 1024, 60000, why) < 0)
+		return NULL;
+	if (r.exit_code != 0) {
+		vs_err_set(why, VS_EFAIL, "%s exited with status %d", v->interpreter, r.exit_code);
+		scan_child_result_clear(&r);
+		return NULL;
+	}
+	answer = r.out;
+	*len = r.out_len;
+	r.out = NULL;
+	scan_child_result_clear(&r);
+	pthread_mutex_lock(&cache_lock);
+	cache = xgrow(cache, &cap_cache, n_cache + 1, sizeof(*cache));
+	cache[n_cache].env = xstrdup(v->path);
+	cache[n_cache].answer = xmalloc(*len + 1);
+	memcpy(cache[n_cache].answer, answer, *len + 1);
+	cache[n_cache].len = *len;
+	n_cache++;
+	pthread_mutex_unlock(&cache_lock);
+	return answer;
+}
+
+void scan_freeze_paths(struct scan_path_list *out, const struct venv *v, struct scan_msgs *warn)
+{
+	struct vs_err why = {0};
+	char *answer;
+	size_t len = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (v->system_site_packages != VENV_YES) {
+		local_paths(out, v);
+		return;
+	}
+	answer = ask_python(v, &len, &why);
+	if (!answer) {
+		scan_msgs_add(warn, "%s: include-system-site-packages is true but its python cannot run "
+			      "(%s); only the environment's own folders were read", v->path, why.msg);
+		local_paths(out, v);
+		return;
+	}
+	{
+		struct scan_path_list tmp = {0};
+
+		local_paths(&tmp, v); /* only for site_packages */
+		out->site_packages = tmp.site_packages;
+		tmp.site_packages = NULL;
+		scan_path_list_clear(&tmp);
+	}
+	for (size_t i = 0, first = 1; i <= len; first = 0) {
+		size_t e = i;
+
+		while (e < len && answer[e])
+			e++;
+		if (first) {
+			if (e > i)
+				out->user_site = xstrndup(answer + i, e - i);
+		} else if (e > i && answer[i] == '/') {
+			char *p = xstrndup(answer + i, e - i);
+
+			scan_path_add(out, p);
+			free(p);
+		}
+		i = e + 1;
+	}
+	free(answer);
+}
+
+void scan_path_list_clear(struct scan_path_list *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	free(l->user_site);
+	free(l->site_packages);
+	memset(l, 0, sizeof(*l));
+}

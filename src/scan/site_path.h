@@ -1,0 +1,43 @@
+/* The folders Python puts on sys.path for an environment, in order, as far
+ * as pip freeze looks at them: the env's site-packages, the folders its
+ * .pth files add, and - when include-system-site-packages is true - the
+ * user site and the base interpreter's site folders. Read-only; for a
+ * system-site env the env's own python is asked once (cached). */
+#ifndef VS_SCAN_SITE_PATH_H
+#define VS_SCAN_SITE_PATH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "freeze.h"
+#include "venv.h"
+
+struct scan_path_list {
+	char **v; /* owned absolute paths, in sys.path order, no duplicates */
+	size_t n, cap;
+	/* The folders that make up the user's site ~/.local/lib/pythonX.Y/site-packages
+	 * and the env's own site-packages (pip's locations.site_packages). */
+	char *user_site;     /* NULL unless the env sees it */
+	char *site_packages; /* the first site folder of the env, or NULL */
+};
+
+/* Appends `dir` (made absolute against "/" and normalised like Python's
+ * makepath) unless already there. */
+void scan_path_add(struct scan_path_list *l, const char *dir);
+
+/* site.addsitedir() for the folder `sitedir`: adds it, then reads its
+ * *.pth files (names not starting with ".", sorted) and adds every line
+ * that names an existing path (relative lines are relative to sitedir;
+ * lines starting with "#" and blank lines are skipped; lines starting
+ * with "import " or "import\t" are code and add nothing we can know). */
+void scan_path_add_site(struct scan_path_list *l, const char *sitedir);
+
+/* The folders for env `v`. Without system site packages (or when its
+ * python cannot run - said in `warn`) they are computed from the disk;
+ * with them, the env's python is run once (`-E -B -c`, no PIP_*, cwd "/")
+ * and its sys.path is used, minus the current folder. */
+void scan_freeze_paths(struct scan_path_list *out, const struct venv *v, struct scan_msgs *warn);
+
+void scan_path_list_clear(struct scan_path_list *l);
+
+#endif
