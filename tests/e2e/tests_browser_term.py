@@ -112,6 +112,11 @@ def header(scr):
     return scr.style_at(0, 1)
 
 
+def theme_said(scr):
+    m = re.search(r"theme: (\S+)", scr.last)
+    return m.group(1) if m else None
+
+
 def colour_styles(scr):
     return sorted({s for s in scr.styles() if s.coloured()}, key=repr)
 
@@ -127,13 +132,11 @@ def t_themes(ctx):
                      [] if h_def.coloured() else ["header style %r" % (h_def,)])
             seen, styles = [], {}
             for _ in range(6):
-                prev = len(seen)
                 t.keys("T")
                 # This T's message, not the one before: consecutive names differ.
-                scr = t.wait_for(lambda s: (re.search(r"theme: (\S+)", s.last) and
-                                            (prev == 0 or re.search(r"theme: (\S+)", s.last).group(1) != seen[-1])) and s,
-                                 styled=True, what="a new theme name after T")
-                name = re.search(r"theme: (\S+)", scr.last).group(1)
+                scr = t.wait_for(lambda s: theme_said(s) and theme_said(s) != (seen or [None])[-1],
+                                 styled=True, what="a new 'theme: NAME' on the status line after T")
+                name = theme_said(scr)
                 seen.append(name)
                 styles[name] = header(scr)
                 if name == "default":
@@ -149,13 +152,14 @@ def t_themes(ctx):
                     d.append("after T the theme is %s but the header looks as in default (%r)" % (n, h_def))
             st.check("T cycles the themes (%s); the header changes each time" % " -> ".join(seen), d)
 
-        st.at("--theme light")
-        for name in [x for x in seen if x != "default"]:
+        for name in ("light", "mono", "high-contrast"):
+            st.at("--theme " + name)
             with Tty(runner, ["--theme", name] + roots, width=100, height=12, tag="b-theme") as t:
                 scr = start(t)
                 h = header(scr)
                 st.check("--theme %s: the header looks as after T to %s, not as in default" % (name, name),
-                         ([] if h == styles[name] else ["--theme %s header %r, after T %r" % (name, h, styles[name])]) +
+                         ([] if h == styles.get(name) else
+                          ["--theme %s header %r, after T %r" % (name, h, styles.get(name))]) +
                          ([] if h != h_def else ["same header as the default theme: %r" % (h,)]))
 
         st.at("--theme PATH")
@@ -332,9 +336,11 @@ def t_timing(ctx):
             vals = {}
             d = []
             for line in text.splitlines():
-                m = re.match(r"^(first_row_ms|scan_done_ms) (\d+(?:\.\d+)?)$", line)
+                m = re.match(r"^(first_row_ms|scan_done_ms|key_to_frame_ms) (\d+(?:\.\d+)?)$", line)
                 if not m:
                     d.append("odd line in the timing log: %r" % line)
+                elif m.group(1) == "key_to_frame_ms":
+                    d.append("key_to_frame_ms logged, yet no key was pressed: %r" % line)
                 elif m.group(1) in vals:
                     d.append("%s logged twice" % m.group(1))
                 else:
@@ -357,7 +363,9 @@ def t_responsive(ctx):
     def run(st):
         root = many_root(ctx)
         names = sorted(os.listdir(root))
-        with Tty(ctx.runner, ["--sort", "name", root], width=200, height=30, tag="b-many") as t:
+        log = os.path.join(os.path.dirname(ctx.runner.make_home("b-many-log")), "timing.log")
+        with Tty(ctx.runner, ["--sort", "name", root], width=200, height=30, tag="b-many",
+                 env={"VENVSCOPE_TIMING_LOG": log}) as t:
             scr = t.wait_for(lambda s: s.rows() and s, timeout=30, what="the first row")
             before = "scanning" in scr.line(0)
             t.keys("j")
@@ -373,7 +381,9 @@ def t_responsive(ctx):
                 d.append("selected %s is not below the first row %s" % (sel, scr.rows()[0]["NAME"]))
             when = ("pressed and answered while the header said scanning" if before and during else
                     "pressed while scanning, answered after" if before else "the scan ended before the first look")
-            st.check("j moves the selection with %d envs (%s)" % (len(names), when), d)
+            # The binary's own key-to-frame time, for the record (no limit).
+            lat = re.findall(r"^key_to_frame_ms (\S+)$", poll_file(log, lambda x: "key_to_frame_ms" in x), re.M)
+            st.check("j moves the selection with %d envs (%s; key to frame %s ms)" % (len(names), when, lat[0]), d)
             scr = t.wait_for(lambda s: done(s) and s, timeout=60, what="the end of the scan")
             st.check("all %d envs counted" % len(names),
                      [] if done(scr).group(4) == str(len(names)) else ["header %r" % scr.line(0)])

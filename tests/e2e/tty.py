@@ -274,8 +274,13 @@ class Tty:
         else:
             cmd = "exec env TERM=%s %s" % (shlex.quote(term), _q([self.binary] + list(args)))
         self.started = time.time()
-        self._tmux("new-session", "-d", "-s", "t", "-x", str(width), "-y", str(height), "-c", self.cwd, cmd)
         self.closed = False
+        try:
+            self._tmux("new-session", "-d", "-s", "t", "-x", str(width), "-y", str(height), "-c", self.cwd, cmd)
+            self.socket_path = self.info("#{socket_path}")
+        except BaseException:
+            self.close()
+            raise
 
     def command_line(self, args, env_words=()):
         """A shell line running the binary with args (for shell=True)."""
@@ -354,9 +359,16 @@ class Tty:
             time.sleep(0.05)
 
     def close(self):
+        """Kills the server (and so the program) and removes its socket."""
         if not self.closed:
             self.closed = True
             self._tmux("kill-server", check=False)
+            path = getattr(self, "socket_path", "")
+            if path and os.path.basename(path) == self.sock:
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
 
     def __enter__(self):
         return self
