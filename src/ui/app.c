@@ -192,6 +192,20 @@ static void setup_curses(struct ui *ui, const struct ui_theme *theme, bool mono)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
+	/* Home and End as tmux, screen and many terminals send them, whatever
+	 * their terminfo says: otherwise the ESC would read as Esc. */
+	{
+		static const struct {
+			const char *seq;
+			int key;
+		} extra[] = {{"\033[1~", KEY_HOME}, {"\033[7~", KEY_HOME}, {"\033[H", KEY_HOME},
+			     {"\033OH", KEY_HOME},  {"\033[4~", KEY_END},  {"\033[8~", KEY_END},
+			     {"\033[F", KEY_END},   {"\033OF", KEY_END}};
+
+		for (size_t i = 0; i < sizeof(extra) / sizeof(*extra); i++)
+			if (key_defined(extra[i].seq) <= 0)
+				define_key(extra[i].seq, extra[i].key);
+	}
 	curs_set(0);
 	mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED
 #ifdef BUTTON5_PRESSED

@@ -87,6 +87,7 @@ struct ui {
 	size_t n_side_map;
 	char **side_queue; /* paths waiting for the next side scan */
 	size_t n_side_queue;
+	char *side_announce; /* r: the name to say "rescanned" about when done */
 	struct scan_progress progress;
 	bool scanning;
 

@@ -64,6 +64,8 @@ void ui_scan_free(struct ui *ui)
 	scan_free_strv(ui->side_queue, ui->n_side_queue);
 	ui->side_queue = NULL;
 	ui->n_side_queue = 0;
+	free(ui->side_announce);
+	ui->side_announce = NULL;
 }
 
 void ui_scan_restart_all(struct ui *ui)
@@ -136,6 +138,8 @@ void ui_rescan_selected(struct ui *ui)
 		return;
 	/* Said first: the scan may drop the row (and free v) at once. */
 	ui_message(ui, false, "rescanning %s ...", v->name);
+	free(ui->side_announce);
+	ui->side_announce = xstrdup(v->name);
 	paths[0] = v->path;
 	ui_scan_paths(ui, paths, 1);
 }
@@ -168,6 +172,11 @@ static void side_found(struct ui *ui, struct scan_event *ev)
 /* Rows for asked-for paths that the side scan did not find go away. */
 static void side_done(struct ui *ui)
 {
+	if (ui->side_announce) {
+		ui_message(ui, false, "rescanned %s", ui->side_announce);
+		free(ui->side_announce);
+		ui->side_announce = NULL;
+	}
 	for (size_t i = 0; i < ui->n_side_paths; i++) {
 		size_t id = model_id_of_path(ui, ui->side_paths[i]);
 		bool seen = false;
