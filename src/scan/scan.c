@@ -65,7 +65,7 @@ void scan_warn(struct scan *s, const char *fmt, ...)
 	scan_emit(s, ev);
 }
 
-static void fill_progress(struct scan *s, struct scan_progress *p)
+static void fill_progress(const struct scan *s, struct scan_progress *p)
 {
 	p->entries = atomic_load(&s->entries);
 	p->dirs = atomic_load(&s->dirs);
@@ -497,6 +497,8 @@ struct scan_event *scan_wait(struct scan *s)
 }
 
 void scan_cancel(struct scan *s) { atomic_store(&s->cancel, true); }
+
+void scan_progress_now(const struct scan *s, struct scan_progress *out) { fill_progress(s, out); }
 
 void scan_free(struct scan *s)
 {

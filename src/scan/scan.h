@@ -91,6 +91,10 @@ struct scan_event *scan_next(struct scan *s);
  * (NULL only after DONE was taken). */
 struct scan_event *scan_wait(struct scan *s);
 
+/* The counters right now (thread-safe; for a live header between the
+ * rate-limited PROGRESS events). */
+void scan_progress_now(const struct scan *s, struct scan_progress *out);
+
 /* Asks the workers to stop soon; a DONE event still follows. */
 void scan_cancel(struct scan *s);
 

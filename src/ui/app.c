@@ -284,7 +284,9 @@ static void loop(struct ui *ui)
 		poll(p, (nfds_t)n, dirty ? 10 : ui->scanning || ui->side || ui_job_running(ui) ? 100 : -1);
 		woke = ui_now_ns();
 		if (read(sig_pipe[0], &sig, 1) == 1) {
+			/* The shell convention: 130 for Ctrl-C, 143 for SIGTERM. */
 			ui->quit = true;
+			ui->exit_status = 128 + sig;
 			break;
 		}
 		while ((ch = getch()) != ERR) {
@@ -427,5 +429,5 @@ int ui_run(const struct ui_options *opts)
 	ui_theme_free(ui.theme);
 	sb_free(&ui.edit);
 	free(ui.roots_label);
-	return rc;
+	return ui.exit_status ? ui.exit_status : rc;
 }

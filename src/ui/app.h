@@ -111,6 +111,7 @@ struct ui {
 	int rows, cols;
 	unsigned spinner;
 	bool quit;
+	int exit_status; /* 128 + the signal that ended the browser, or 0 */
 	bool first_row_logged;
 	int64_t start_ns;
 	struct ui_theme *theme;

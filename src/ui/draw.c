@@ -92,26 +92,32 @@ void ui_draw_header(struct ui *ui)
 
 	ui_model_summary(&ui->model, &s);
 	ui_fill_line(0, a);
-	human_size(size, sizeof(size), ui->scanning ? ui->progress.bytes : s.bytes);
 	if (ui->scanning) {
+		struct scan_progress p = ui->progress;
+
+		/* Live counters, not the last (rate-limited) progress event. */
+		if (ui->scan)
+			scan_progress_now(ui->scan, &p);
+		human_size(size, sizeof(size), p.bytes);
 		snprintf(line, sizeof(line),
-			 " venvscope  %s scanning %s  %llu entries · %zu envs · %s · %.1fs",
-			 spinner_frame(ui->spinner), ui->roots_label,
-			 (unsigned long long)ui->progress.entries, s.envs, size,
-			 ui->progress.elapsed);
+			 " venvscope  %s scanning  %llu entries · %llu envs · %s · %.1fs  in %s",
+			 spinner_frame(ui->spinner), (unsigned long long)p.entries,
+			 (unsigned long long)p.envs, size, p.elapsed, ui->roots_label);
 	} else {
 		char took[32];
 
+		human_size(size, sizeof(size), s.bytes);
 		human_size(stale, sizeof(stale), s.stale_bytes);
 		if (ui->progress.elapsed < 1.0)
 			snprintf(took, sizeof(took), "%.0f ms", ui->progress.elapsed * 1000);
 		else
 			snprintf(took, sizeof(took), "%.1f s", ui->progress.elapsed);
+		/* The totals and the time first: the roots may be cut off. */
 		snprintf(line, sizeof(line),
 			 " venvscope  %zu environment%s · %s · %zu stale (%s) · %zu broken · "
-			 "scanned %s in %s",
-			 s.envs, s.envs == 1 ? "" : "s", size, s.stale, stale, s.broken,
-			 ui->roots_label, took);
+			 "scanned in %s: %s",
+			 s.envs, s.envs == 1 ? "" : "s", size, s.stale, stale, s.broken, took,
+			 ui->roots_label);
 	}
 	if (ui->model.filter_text || ui->model.problems_only) {
 		char *rest = xstrdup(line + strlen(" venvscope  "));

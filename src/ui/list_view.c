@@ -68,7 +68,7 @@ static enum ui_role cell_role(const struct ui *ui, const struct venv *v, int c)
 
 	switch (c) {
 	case UI_COL_NAME:
-		return v->broken ? UI_ROLE_BROKEN : row;
+		return v->broken ? UI_ROLE_BROKEN : v->stale ? UI_ROLE_STALE : row;
 	case UI_COL_SIZE:
 		return venv_is_large(v) ? UI_ROLE_SIZE_LARGE : row;
 	case UI_COL_FLAGS:

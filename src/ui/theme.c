@@ -195,6 +195,20 @@ static char *read_text_file(const char *path, struct vs_err *err)
 	return sb_detach(&sb);
 }
 
+/* A theme file may set only some roles: the rest come from the default
+ * theme, so a partial file never leaves the cursor row invisible. */
+static void fill_from_default(struct ui_theme *t)
+{
+	struct ui_theme *def = NULL;
+
+	if (ui_theme_parse(&def, ui_builtin_theme_texts[0], "themes/default", NULL) < 0)
+		return;
+	for (int r = 0; r < UI_ROLE_COUNT; r++)
+		if (!t->roles[r].set)
+			t->roles[r] = def->roles[r];
+	ui_theme_free(def);
+}
+
 static int load_file(struct ui_theme **out, const char *path, struct vs_err *err)
 {
 	char *text = read_text_file(path, err);
@@ -204,6 +218,8 @@ static int load_file(struct ui_theme **out, const char *path, struct vs_err *err
 		return VS_EUSAGE;
 	rc = ui_theme_parse(out, text, path, err);
 	free(text);
+	if (rc == 0)
+		fill_from_default(*out);
 	return rc;
 }
 
