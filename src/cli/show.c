@@ -94,14 +94,10 @@ static void print_state(const struct venv *v, time_t now)
 		sb_reset(&sb);
 	}
 	if (v->last_modified > 0) {
-		time_t t = (time_t)v->last_modified;
-		struct tm tm;
-		char day[32];
+		char when[64];
 
-		localtime_r(&t, &tm);
-		strftime(day, sizeof(day), "%Y-%m-%d %H:%M", &tm);
-		human_age(a, sizeof(a), (int64_t)now - v->last_modified);
-		sb_addf(&sb, "%s (%s ago)%s", day, a, v->stale ? ", stale" : "");
+		human_when(when, sizeof(when), v->last_modified, (int64_t)now);
+		sb_addf(&sb, "%s%s", when, v->stale ? ", stale" : "");
 		field("last modified", sb_str(&sb));
 		sb_reset(&sb);
 	}

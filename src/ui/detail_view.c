@@ -106,15 +106,11 @@ static void add_state(struct lines *ls, const struct venv *v, time_t now)
 		add(ls, UI_ROLE_DIM, "size", "not measured yet");
 	}
 	if (v->last_modified > 0) {
-		time_t t = (time_t)v->last_modified;
-		struct tm tm;
-		char day[32];
+		char when[64];
 
-		localtime_r(&t, &tm);
-		strftime(day, sizeof(day), "%Y-%m-%d %H:%M", &tm);
-		human_age(a, sizeof(a), (int64_t)now - v->last_modified);
-		add(ls, v->stale ? UI_ROLE_STALE : UI_ROLE_ROW, "last modified", "%s (%s ago)%s",
-		    day, a, v->stale ? ", stale" : "");
+		human_when(when, sizeof(when), v->last_modified, (int64_t)now);
+		add(ls, v->stale ? UI_ROLE_STALE : UI_ROLE_ROW, "last modified", "%s%s", when,
+		    v->stale ? ", stale" : "");
 	}
 	for (size_t i = 0; i < v->n_site_packages; i++)
 		add(ls, UI_ROLE_ROW, i ? "" : "site-packages", "%s", tilde(v->site_packages[i]));

@@ -1,6 +1,7 @@
 #include "human.h"
 
 #include <stdio.h>
+#include <time.h>
 
 void human_size(char *out, size_t n, uint64_t bytes)
 {
@@ -40,4 +41,16 @@ void human_age(char *out, size_t n, int64_t s)
 		snprintf(out, n, "%lldmo", (long long)(s / (86400LL * 30)));
 	else
 		snprintf(out, n, "%lldy", (long long)(s / (86400LL * 365)));
+}
+
+void human_when(char *out, size_t n, int64_t when, int64_t now)
+{
+	time_t t = (time_t)when;
+	struct tm tm;
+	char day[32], age[32];
+
+	localtime_r(&t, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%d %H:%M", &tm);
+	human_age(age, sizeof(age), now - when);
+	snprintf(out, n, "%s (%s ago)", day, age);
 }
