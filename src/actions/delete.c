@@ -1,0 +1,254 @@
+#include "delete.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../util/path.h"
+#include "../util/strbuf.h"
+#include "../util/xalloc.h"
+
+#define PROGRESS_EVERY 256
+
+struct walk {
+	const struct act_delete_hooks *hooks;
+	struct act_delete_result *res;
+	dev_t dev;           /* the env's filesystem */
+	struct strbuf path;  /* for messages only */
+	bool skip_all;
+	bool stop;
+	unsigned tick;
+};
+
+/* ---- the checks ---- */
+
+static bool is_mount_point(const char *path, const struct stat *st)
+{
+	char *parent = path_dirname(path);
+	struct stat pst;
+	bool mp = stat(parent, &pst) != 0 || pst.st_dev != st->st_dev;
+
+#ifdef STATX_ATTR_MOUNT_ROOT
+	struct statx sx;
+
+	if (!mp && statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, 0, &sx) == 0 &&
+	    (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+		mp = (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+#endif
+	free(parent);
+	return mp;
+}
+
+int act_delete_check(const struct venv *v, const char *home, struct vs_err *err)
+{
+	const char *p = v->path;
+	struct stat st;
+	char *sub;
+	bool ok;
+
+	if (!p || p[0] != '/' || strcmp(p, "/") == 0)
+		return vs_err_set(err, VS_EUSAGE, "%s: refusing to delete the root folder", p ? p : "?");
+	if (home && *home && (strcmp(p, home) == 0 || path_has_prefix(home, p)))
+		return vs_err_set(err, VS_EUSAGE, "%s: refusing to delete a folder that holds your home "
+						  "folder",
+				  p);
+	if (lstat(p, &st) != 0)
+		return vs_err_set(err, VS_EUSAGE, "%s: %s", p, strerror(errno));
+	if (S_ISLNK(st.st_mode))
+		return vs_err_set(err, VS_EUSAGE, "%s: is a symbolic link, not an environment folder "
+						  "(only the link's target could be deleted; refusing)",
+				  p);
+	if (!S_ISDIR(st.st_mode))
+		return vs_err_set(err, VS_EUSAGE, "%s: not a folder", p);
+	if (v->dev && (st.st_dev != v->dev || st.st_ino != v->ino))
+		return vs_err_set(err, VS_EUSAGE, "%s: is no longer the folder that was scanned (it was "
+						  "replaced); scan again before deleting",
+				  p);
+	sub = path_join(p, "pyvenv.cfg");
+	ok = lstat(sub, &st) == 0 && S_ISREG(st.st_mode);
+	free(sub);
+	if (!ok)
+		return vs_err_set(err, VS_EUSAGE, "%s: not a virtual environment (no regular pyvenv.cfg "
+						  "file in it)",
+				  p);
+	sub = path_join(p, ".git");
+	ok = lstat(sub, &st) != 0;
+	free(sub);
+	if (!ok)
+		return vs_err_set(err, VS_EUSAGE, "%s: holds .git (a repository root); refusing to "
+						  "delete it",
+				  p);
+	if (lstat(p, &st) == 0 && is_mount_point(p, &st))
+		return vs_err_set(err, VS_EUSAGE, "%s: is a mount point; refusing to delete it", p);
+	return 0;
+}
+
+/* ---- the removal ---- */
+
+static void progress(struct walk *w, bool force)
+{
+	if (w->hooks && w->hooks->on_progress && (force || ++w->tick % PROGRESS_EVERY == 0))
+		w->hooks->on_progress(w->hooks->ctx, &w->res->done);
+	if (w->hooks && w->hooks->cancel && atomic_load(w->hooks->cancel)) {
+		w->stop = true;
+		w->res->aborted = true;
+	}
+}
+
+/* Something stayed: count it, remember the first, ask what to do. */
+static void failed(struct walk *w, const char *name, int e)
+{
+	size_t len = w->path.len;
+	enum act_delete_choice c = ACT_DEL_SKIP;
+
+	w->res->left++;
+	sb_addf(&w->path, "/%s", name);
+	if (!w->res->first_error[0])
+		snprintf(w->res->first_error, sizeof(w->res->first_error), "%s: %s", w->path.buf,
+			 strerror(e));
+	if (!w->skip_all && w->hooks && w->hooks->on_error)
+		c = w->hooks->on_error(w->hooks->ctx, w->path.buf, e);
+	w->path.len = len;
+	w->path.buf[len] = '\0';
+	if (c == ACT_DEL_SKIP_ALL)
+		w->skip_all = true;
+	if (c == ACT_DEL_ABORT) {
+		w->stop = true;
+		w->res->aborted = true;
+	}
+}
+
+static void remove_dir(struct walk *w, int fd);
+
+/* A folder entry: opened without following a link and checked to be the
+ * folder fstatat saw; a link that appeared in its place is removed as a
+ * link. */
+static void remove_subdir(struct walk *w, int dfd, const char *name, const struct stat *seen)
+{
+	int cfd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	size_t len = w->path.len;
+
+	if (cfd < 0) {
+		if (errno == ELOOP || errno == ENOTDIR) {
+			/* Swapped for a link or a file since fstatat: unlink that. */
+			if (unlinkat(dfd, name, 0) != 0)
+				failed(w, name, errno);
+			return;
+		}
+		failed(w, name, errno);
+		return;
+	}
+	if (fstat(cfd, &st) != 0 || st.st_dev != seen->st_dev || st.st_ino != seen->st_ino ||
+	    st.st_dev != w->dev) {
+		/* Not the folder we saw, or another filesystem: leave it alone. */
+		close(cfd);
+		failed(w, name, st.st_dev != w->dev ? EXDEV : ESTALE);
+		return;
+	}
+	sb_addf(&w->path, "/%s", name);
+	remove_dir(w, cfd);
+	w->path.len = len;
+	w->path.buf[len] = '\0';
+	if (w->stop)
+		return;
+	if (unlinkat(dfd, name, AT_REMOVEDIR) != 0)
+		failed(w, name, errno);
+	else
+		w->res->done.folders++;
+}
+
+/* Empties the folder open as `fd` (and closes it). */
+static void remove_dir(struct walk *w, int fd)
+{
+	DIR *d = fdopendir(fd);
+	struct dirent *de;
+
+	if (!d) {
+		close(fd);
+		failed(w, ".", errno);
+		return;
+	}
+	while (!w->stop && (de = readdir(d)) != NULL) {
+		const char *n = de->d_name;
+		struct stat st;
+
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
+			continue;
+		if (fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+			if (errno != ENOENT)
+				failed(w, n, errno);
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			remove_subdir(w, dirfd(d), n, &st);
+		} else if (unlinkat(dirfd(d), n, 0) != 0) {
+			if (errno != ENOENT)
+				failed(w, n, errno);
+		} else {
+			w->res->done.files++;
+			w->res->done.bytes += (uint64_t)st.st_size;
+		}
+		progress(w, false);
+	}
+	closedir(d);
+}
+
+int act_delete(const struct venv *v, const char *home, const struct act_delete_hooks *hooks,
+	       struct act_delete_result *res, struct vs_err *err)
+{
+	struct walk w = {.hooks = hooks, .res = res};
+	char *parent = path_dirname(v->path);
+	const char *name = path_basename(v->path);
+	struct stat seen, st;
+	int pfd = -1, fd = -1, rc;
+
+	memset(res, 0, sizeof(*res));
+	if ((rc = act_delete_check(v, home, err)) < 0)
+		goto done;
+	pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pfd < 0 || fstatat(pfd, name, &seen, AT_SYMLINK_NOFOLLOW) != 0) {
+		rc = vs_err_set(err, VS_EFAIL, "%s: %s", v->path, strerror(errno));
+		goto done;
+	}
+	fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0 || st.st_dev != seen.st_dev || st.st_ino != seen.st_ino ||
+	    (v->dev && (st.st_dev != v->dev || st.st_ino != v->ino))) {
+		rc = vs_err_set(err, VS_EUSAGE, "%s: changed while it was being opened; nothing was "
+						"deleted",
+				v->path);
+		goto done;
+	}
+	w.dev = st.st_dev;
+	sb_adds(&w.path, v->path);
+	remove_dir(&w, fd);
+	fd = -1;
+	if (!w.stop && res->left == 0) {
+		if (unlinkat(pfd, name, AT_REMOVEDIR) == 0)
+			res->removed = true;
+		else
+			failed(&w, "", errno);
+	}
+	progress(&w, true);
+	if (res->removed)
+		rc = 0;
+	else
+		rc = vs_err_set(err, VS_EFAIL, "%s: %s; %llu entr%s left (%s)", v->path,
+				res->aborted ? "stopped" : "not everything could be removed",
+				(unsigned long long)res->left, res->left == 1 ? "y" : "ies",
+				res->first_error[0] ? res->first_error : "stopped before the end");
+done:
+	if (fd >= 0)
+		close(fd);
+	if (pfd >= 0)
+		close(pfd);
+	sb_free(&w.path);
+	free(parent);
+	return rc;
+}
