@@ -32,6 +32,7 @@ import fixtures_more  # noqa: E402
 import pythons  # noqa: E402
 import tests_browser  # noqa: E402
 import tests_edge  # noqa: E402
+import tests_freeze  # noqa: E402
 import tests_main  # noqa: E402
 import tests_opts  # noqa: E402
 import truth  # noqa: E402
@@ -134,7 +135,8 @@ def build(args, results, base, runner, t0):
     print("e2e: pythons: %s; cheap envs with %s" % (", ".join(map(repr, pys)), fast.label))
     fx = fixtures.Fixtures(base, pys, fast)
     jobs = []
-    for name, fn in fx.tasks() + fixtures_more.tasks(fx, runner) + tests_browser.fixture_tasks(fx):
+    for name, fn in (fx.tasks() + fixtures_more.tasks(fx, runner) + tests_browser.fixture_tasks(fx)
+                     + tests_freeze.fixture_tasks(fx, runner)):
         def job(name=name, fn=fn):
             g = Group()
             t = time.time()
@@ -145,6 +147,7 @@ def build(args, results, base, runner, t0):
             fx.timings.append((name, time.time() - t))
             return g
         jobs.append(("fixture " + name, job))
+    jobs.sort(key=lambda j: j[0] != "fixture freeze: features")  # the longest builder starts first
     run_pool(jobs, max(2, args.j), results)
     slow = sorted(fx.timings, key=lambda x: -x[1])[:4]
     print("e2e: slowest fixtures: " + ", ".join("%s %.1fs" % x for x in slow))
@@ -192,6 +195,7 @@ def test(args, results, binary, runner, fx, t0):
         return
     # The browser sessions are the longest: started first.
     jobs = tests_browser.tests(ctx) + tests_main.tests(ctx) + tests_opts.tests(ctx) + tests_edge.tests(ctx)
+    jobs += tests_freeze.tests(ctx)
     run_pool(jobs, max(2, args.j), results, filt=args.k)
     if tests_browser.DURATIONS:
         d = sorted(tests_browser.DURATIONS, key=lambda x: -x[1])
