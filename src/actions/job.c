@@ -137,6 +137,11 @@ static void explain_venv_failure(const struct act_job *j, int status, struct vs_
 		vs_err_set(err, VS_EUSAGE, "venv refuses a path that contains ':' (%s)", tail);
 	else if (said(j, "No space left on device"))
 		vs_err_set(err, VS_EFAIL, "the disk is full: %s", tail);
+	else if (network_trouble(j) && j->kind == ACT_INSTALL)
+		vs_err_set(err, VS_EFAIL, "pip could not install the requirements: the package index "
+					  "could not be reached (no network?) or has no such versions. "
+					  "Later: %s -m pip install -r %s",
+			   j->argv[0], j->argv[j->n_argv_req]);
 	else if (network_trouble(j))
 		vs_err_set(err, VS_EFAIL, "the package index could not be reached (no network?), so "
 					  "pip could not be upgraded: %s", tail);
@@ -236,6 +241,9 @@ static int finish_ok(struct act_job *j)
 		else
 			j->summary = xasprintf("%s already uses Python %s; its links and scripts were "
 					       "refreshed", j->paths[0], now ? now : "?");
+		break;
+	case ACT_INSTALL:
+		j->summary = xasprintf("installed the requirements into %s", j->paths[0]);
 		break;
 	case ACT_UPGRADE_DEPS:
 		now = pip_version(j->paths[0]);

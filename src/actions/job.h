@@ -18,7 +18,7 @@
 #include "pythons.h"
 #include "runner.h"
 
-enum act_kind { ACT_CREATE, ACT_CLEAR, ACT_UPGRADE, ACT_UPGRADE_DEPS };
+enum act_kind { ACT_CREATE, ACT_CLEAR, ACT_UPGRADE, ACT_UPGRADE_DEPS, ACT_INSTALL };
 
 enum act_link { ACT_LINK_DEFAULT, ACT_LINK_SYMLINKS, ACT_LINK_COPIES };
 
@@ -46,6 +46,7 @@ struct act_job {
 	char *before;  /* upgrade: Python version before; deps: pip version before */
 	struct strbuf output; /* everything the child printed (the last 256 KiB) */
 	char *summary; /* after finish: one sentence of what happened */
+	size_t n_argv_req; /* install: the index of the requirements file in argv */
 	char **partial; /* after a failed create: folders it left behind */
 	size_t n_partial;
 };
@@ -63,6 +64,11 @@ int act_prepare_clear(struct act_job **out, const struct venv *v, struct vs_err 
 /* `BASE -m venv --upgrade ENV` (deps false), or pip (and setuptools before
  * 3.12) upgraded inside the env (deps true). Refuses a broken env. */
 int act_prepare_upgrade(struct act_job **out, const struct venv *v, bool deps, struct vs_err *err);
+
+/* `ENV/bin/python -m pip install -r REQUIREMENTS` (recreate: the packages
+ * of a deleted env). Fails in words when pip cannot reach an index. */
+int act_prepare_install(struct act_job **out, const char *env, const char *requirements,
+			struct vs_err *err);
 
 /* Keeps a line of output (use as the runner's callback, or call from one). */
 void act_job_output(struct act_job *j, enum act_stream s, const char *line);
