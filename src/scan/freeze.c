@@ -247,8 +247,13 @@ char *scan_freeze_dedupe_key(const struct scan_freeze_rules *r, const char *entr
 {
 	char *name, *out;
 
-	if (r->backend == SCAN_FREEZE_IMPORTLIB)
+	if (r->backend == SCAN_FREEZE_IMPORTLIB) {
+		/* pip < 24.2's finder keys on the Name header (get_dist_name) and
+		 * skips a distribution without one; later ones on the entry name. */
+		if (!pip_at_least(r, 24, 2))
+			return meta_name ? scan_freeze_canonicalize(meta_name) : NULL;
 		return scan_freeze_canonical(r, entry, meta_name);
+	}
 	/* WorkingSet.by_key: safe_name(project_name).lower() */
 	name = pkg_resources_project(entry);
 	out = py_lower(name);

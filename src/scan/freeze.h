@@ -106,8 +106,9 @@ char *scan_freeze_canonical(const struct scan_freeze_rules *r, const char *entry
 			    const char *meta_name);
 
 /* The key under which pip keeps one distribution per name, first found
- * wins: the canonical name (importlib) or pkg_resources' safe_name
- * lower-cased ("foo.bar" and "foo-bar" differ there). NULL as above. */
+ * wins: the canonical name (importlib; pip < 24.2 takes it from the Name
+ * header only) or pkg_resources' safe_name lower-cased ("foo.bar" and
+ * "foo-bar" differ there). NULL: pip skips it with a warning. */
 char *scan_freeze_dedupe_key(const struct scan_freeze_rules *r, const char *entry,
 			     const char *meta_name);
 
