@@ -150,6 +150,8 @@ static void draw(struct ui *ui)
 		draw_too_small();
 	else
 		ui->view->draw(ui);
+	if (ui->prompt && COLS >= MIN_COLS && LINES >= MIN_LINES)
+		ui_prompt_draw(ui);
 	if (ui->dialog && COLS >= MIN_COLS && LINES >= MIN_LINES) {
 		curs_set(0);
 		ui_dialog_draw(ui);
@@ -174,6 +176,8 @@ static int handle_key(struct ui *ui, int ch)
 		return ch == 'q' ? ui_act_quit(ui) : UI_REACT_NONE;
 	if (ui->dialog)
 		return ui_dialog_key(ui, ch);
+	if (ui->prompt)
+		return ui_prompt_key(ui, ch);
 	if (ch == KEY_MOUSE) {
 		if (getmouse(&mev) != OK || !ui->view->mouse)
 			return UI_REACT_NONE;
@@ -424,6 +428,7 @@ int ui_run(const struct ui_options *opts)
 	uninstall_signals();
 	ui_jobs_free(&ui);
 	ui_dialog_close(&ui);
+	ui_prompt_close(&ui);
 	ui_scan_free(&ui);
 	ui_model_free(&ui.model);
 	ui_theme_free(ui.theme);

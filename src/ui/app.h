@@ -47,6 +47,15 @@ struct ui_dialog {
 	bool error; /* drawn in the error role */
 };
 
+/* A line of text asked for in the status line (a path, ...). */
+struct ui_prompt {
+	char *label;
+	struct strbuf text;
+	int (*done)(struct ui *ui, const char *text, void *data);
+	void *data;
+	void (*free_data)(void *data);
+};
+
 /* A screen: the list, the details of one env, the help. */
 struct ui_view {
 	const char *name;
@@ -118,6 +127,7 @@ struct ui {
 	bool mono; /* NO_COLOR or no colours: attributes only */
 
 	struct ui_dialog *dialog; /* a modal box, or NULL */
+	struct ui_prompt *prompt; /* a line being typed in the status line, or NULL */
 	struct ui_jobs *jobs;     /* running and queued actions (jobs.c) */
 	const char *root_for_create; /* where `c` proposes ./.venv */
 };
@@ -159,6 +169,14 @@ void ui_dialog_close(struct ui *ui);
 int ui_dialog_key(struct ui *ui, int ch);
 void ui_dialog_draw(const struct ui *ui);
 
+/* Asks for a line of text; `done` gets it on Enter (Esc cancels). */
+void ui_prompt_open(struct ui *ui, const char *label, const char *initial,
+		    int (*done)(struct ui *ui, const char *text, void *data), void *data,
+		    void (*free_data)(void *));
+void ui_prompt_close(struct ui *ui);
+int ui_prompt_key(struct ui *ui, int ch);
+void ui_prompt_draw(const struct ui *ui);
+
 /* ---- actions (jobs.c) ---- */
 
 /* Runs the job now, or after the ones already queued; takes ownership.
@@ -181,6 +199,7 @@ int ui_act_clear(struct ui *ui);
 int ui_act_upgrade(struct ui *ui);
 int ui_act_activate(struct ui *ui);
 int ui_act_quit(struct ui *ui);
+int ui_act_freeze(struct ui *ui);
 
 extern const struct ui_view ui_create_view;
 /* Fills the create form to re-create the env at `path` (--clear). */

@@ -73,7 +73,9 @@ int ui_dialog_key(struct ui *ui, int ch)
 			dialog_free(d, true);
 			if (c.fn)
 				r |= c.fn(ui, data);
-			if (free_data)
+			/* A choice may hand the same data on to the next dialog. */
+			if (free_data && !(ui->dialog && ui->dialog->data == data) &&
+			    !(ui->prompt && ui->prompt->data == data))
 				free_data(data);
 			return r;
 		}
@@ -81,6 +83,86 @@ int ui_dialog_key(struct ui *ui, int ch)
 	if (ch == 27 || ch == 'q')
 		ui_dialog_close(ui);
 	return r;
+}
+
+/* ---- a line of text asked for in the status line ---- */
+
+void ui_prompt_open(struct ui *ui, const char *label, const char *initial,
+		    int (*done)(struct ui *ui, const char *text, void *data), void *data,
+		    void (*free_data)(void *))
+{
+	struct ui_prompt *p = xcalloc(1, sizeof(*p));
+
+	ui_prompt_close(ui);
+	p->label = xstrdup(label);
+	sb_adds(&p->text, initial ? initial : "");
+	p->done = done;
+	p->data = data;
+	p->free_data = free_data;
+	ui->prompt = p;
+}
+
+void ui_prompt_close(struct ui *ui)
+{
+	struct ui_prompt *p = ui->prompt;
+
+	if (!p)
+		return;
+	ui->prompt = NULL;
+	if (p->free_data)
+		p->free_data(p->data);
+	free(p->label);
+	sb_free(&p->text);
+	free(p);
+}
+
+int ui_prompt_key(struct ui *ui, int ch)
+{
+	struct ui_prompt *p = ui->prompt;
+
+	if (ch == 27) {
+		ui_prompt_close(ui);
+		ui_message(ui, false, "cancelled");
+	} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+		char *text = sb_detach(&p->text);
+		void *data = p->data;
+		void (*free_data)(void *) = p->free_data;
+		int (*done)(struct ui *, const char *, void *) = p->done;
+
+		ui->prompt = NULL;
+		free(p->label);
+		free(p);
+		done(ui, text, data);
+		if (free_data && !(ui->dialog && ui->dialog->data == data) &&
+		    !(ui->prompt && ui->prompt->data == data))
+			free_data(data);
+		free(text);
+	} else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+		while (p->text.len > 0 && (p->text.buf[--p->text.len] & 0xC0) == 0x80)
+			;
+		if (p->text.buf)
+			p->text.buf[p->text.len] = '\0';
+	} else if (ch == 21) {
+		sb_reset(&p->text);
+	} else if (ch >= 32 && ch < 256 && ch != 127) {
+		sb_addc(&p->text, (char)ch);
+	}
+	return UI_REACT_REDRAW;
+}
+
+void ui_prompt_draw(const struct ui *ui)
+{
+	const struct ui_prompt *p = ui->prompt;
+	struct strbuf sb = STRBUF_INIT;
+	int w;
+
+	sb_addf(&sb, "%s: %s", p->label, sb_str(&p->text));
+	w = (int)tw_width(sb_str(&sb));
+	ui_fill_line(LINES - 1, ui_role_attr(UI_ROLE_FILTER));
+	ui_put(LINES - 1, 0, COLS, sb_str(&sb), ui_role_attr(UI_ROLE_FILTER), 0);
+	move(LINES - 1, w < COLS ? w : COLS - 1);
+	curs_set(1);
+	sb_free(&sb);
 }
 
 void ui_dialog_draw(const struct ui *ui)

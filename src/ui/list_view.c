@@ -329,7 +329,7 @@ static int act_theme(struct ui *ui) { return ui_cycle_theme(ui); }
 /* Keys kept for the actions of later versions: say so instead of nothing. */
 static int act_later(struct ui *ui)
 {
-	ui_message(ui, true, "freeze, delete and git-ignore are not in this version yet");
+	ui_message(ui, true, "delete and git-ignore are not in this version yet");
 	return UI_REACT_REDRAW;
 }
 
@@ -371,7 +371,7 @@ const struct ui_binding ui_list_bindings[] = {
 	{'x', "x", "clear: empty the marked / selected envs, keeping their options", ui_act_clear},
 	{'u', "u", "upgrade: follow the base Python, or upgrade pip", ui_act_upgrade},
 	{'a', "a", "activate: a shell with the selected env active", ui_act_activate},
-	{'f', NULL, NULL, act_later}, /* freeze, delete, git-ignore: later versions */
+	{'f', "f", "freeze to the project's requirements.txt (shows changes, asks)", ui_act_freeze},
 	{'d', NULL, NULL, act_later},
 	{'i', NULL, NULL, act_later},
 	{0, NULL, NULL, NULL},

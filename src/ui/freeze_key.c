@@ -1,0 +1,181 @@
+/* f: freeze the marked (or selected) envs to their project's
+ * requirements.txt. Up to date: nothing is written. Different: the lines
+ * added and removed are shown and the user decides. No project: the path
+ * is asked for. Written atomically (actions/write_atomic.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../actions/write_atomic.h"
+#include "../scan/freeze_read.h"
+#include "../util/path.h"
+#include "../util/xalloc.h"
+#include "app.h"
+
+struct freeze_run {
+	size_t *ids; /* envs to freeze, by model id */
+	size_t n, next;
+	int written, same, skipped, failed;
+	char *text; /* the current env's freeze */
+	size_t len;
+	char *out;  /* where it goes */
+	char last[1200];
+};
+
+static void run_free(void *data)
+{
+	struct freeze_run *r = data;
+
+	free(r->ids);
+	free(r->text);
+	free(r->out);
+	free(r);
+}
+
+static void step(struct ui *ui, struct freeze_run *r);
+
+static void write_it(struct ui *ui, struct freeze_run *r)
+{
+	struct vs_err err = {0};
+
+	if (act_write_atomic(r->out, r->text, r->len, 0, &err) < 0) {
+		r->failed++;
+		snprintf(r->last, sizeof(r->last), "%s", err.msg);
+		ui_message(ui, true, "%s", err.msg);
+	} else {
+		r->written++;
+		snprintf(r->last, sizeof(r->last), "wrote %s", r->out);
+	}
+}
+
+static int replace_choice(struct ui *ui, void *data)
+{
+	struct freeze_run *r = data;
+
+	write_it(ui, r);
+	free(r->out);
+	r->out = NULL;
+	step(ui, r);
+	return UI_REACT_REDRAW;
+}
+
+static int keep_choice(struct ui *ui, void *data)
+{
+	struct freeze_run *r = data;
+
+	r->skipped++;
+	free(r->out);
+	r->out = NULL;
+	step(ui, r);
+	return UI_REACT_REDRAW;
+}
+
+static int path_given(struct ui *ui, const char *text, void *data)
+{
+	struct freeze_run *r = data;
+
+	free(r->out);
+	r->out = *text ? path_absolute(text) : NULL;
+	if (!r->out) {
+		r->skipped++;
+		step(ui, r);
+		return UI_REACT_REDRAW;
+	}
+	r->next--; /* the same env again, now with a path */
+	step(ui, r);
+	return UI_REACT_REDRAW;
+}
+
+/* Shows what changes and asks. */
+static void ask_replace(struct ui *ui, struct freeze_run *r, const char *old, size_t old_len)
+{
+	static const struct ui_choice choices[] = {{'y', "y replace it", replace_choice},
+						   {'n', "n keep the file", keep_choice}};
+	struct scan_freeze_diff diff;
+	struct ui_dialog *d = ui_dialog_open(ui, "requirements.txt differs from the environment",
+					     choices, 2, r, run_free);
+	size_t shown = 0;
+
+	scan_freeze_diff_lines(&diff, old, old_len, r->text, r->len);
+	ui_dialog_line(d, "%s", r->out);
+	for (size_t i = 0; i < diff.n_added && shown < 12; i++, shown++)
+		ui_dialog_line(d, "+ %s", diff.added[i]);
+	for (size_t i = 0; i < diff.n_removed && shown < 12; i++, shown++)
+		ui_dialog_line(d, "- %s", diff.removed[i]);
+	if (diff.n_added + diff.n_removed > shown)
+		ui_dialog_line(d, "... %zu more changed lines", diff.n_added + diff.n_removed - shown);
+	scan_freeze_diff_clear(&diff);
+}
+
+/* Works through the envs until one needs an answer, then waits for it. */
+static void step(struct ui *ui, struct freeze_run *r)
+{
+	while (r->next < r->n) {
+		struct venv *v = r->ids[r->next] < ui->model.n_ids ? ui->model.by_id[r->ids[r->next]]
+								   : NULL;
+		struct scan_msgs warn = {0};
+		struct vs_err err = {0};
+		char *old = NULL;
+		size_t old_len = 0;
+
+		r->next++;
+		if (!v)
+			continue;
+		free(r->text);
+		r->text = NULL;
+		scan_freeze_env(&r->text, &r->len, v, &(struct scan_freeze_opts){0}, &warn, &err);
+		scan_msgs_clear(&warn);
+		if (!r->out)
+			r->out = scan_freeze_default_output(v);
+		if (!r->out) {
+			char *guess = path_dirname(v->path);
+			char *initial = path_join(guess, "requirements.txt");
+
+			ui_prompt_open(ui, "no project folder: write the freeze to", initial, path_given, r,
+				       run_free);
+			free(guess);
+			free(initial);
+			return;
+		}
+		if (scan_freeze_read_file(&old, &old_len, r->out, &err) < 0) {
+			r->failed++;
+			snprintf(r->last, sizeof(r->last), "%s", err.msg);
+		} else if (old && old_len == r->len && memcmp(old, r->text, r->len) == 0) {
+			r->same++;
+			snprintf(r->last, sizeof(r->last), "%s is up to date", r->out);
+		} else if (old) {
+			/* r->out stays until the answer: the choice writes there. */
+			ask_replace(ui, r, old, old_len);
+			free(old);
+			return;
+		} else {
+			write_it(ui, r);
+		}
+		free(old);
+		free(r->out);
+		r->out = NULL;
+	}
+	if (r->n == 1 || r->written + r->same + r->skipped + r->failed == 1)
+		ui_message(ui, r->failed > 0, "%s", r->last);
+	else
+		ui_message(ui, r->failed > 0, "freeze: %d written, %d up to date, %d kept, %d failed%s%s",
+			   r->written, r->same, r->skipped, r->failed, r->failed ? ": " : "",
+			   r->failed ? r->last : "");
+	/* Run-to-completion: nothing pending, so the caller frees it. */
+}
+
+int ui_act_freeze(struct ui *ui)
+{
+	struct freeze_run *r = xcalloc(1, sizeof(*r));
+
+	r->ids = xcalloc(ui->model.n_ids + 1, sizeof(*r->ids));
+	for (size_t i = 0; i < ui->model.n_ids; i++)
+		if (ui->model.by_id[i] && ui->model.marked[i])
+			r->ids[r->n++] = i;
+	if (r->n == 0 && ui_model_selected(&ui->model))
+		r->ids[r->n++] = ui_model_selected(&ui->model)->id;
+	step(ui, r);
+	if (!(ui->dialog && ui->dialog->data == r) && !(ui->prompt && ui->prompt->data == r))
+		run_free(r);
+	return UI_REACT_REDRAW;
+}
