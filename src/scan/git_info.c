@@ -117,8 +117,14 @@ static char *configured_remote(git_repository *repo)
 
 	if (git_repository_config_snapshot(&cfg, repo) != 0)
 		return NULL;
-	if (git_config_iterator_glob_new(&it, cfg, "remote\\..*\\.url") == 0) {
+	/* All entries, matched here: libgit2 1.5's regex matching leaks. */
+	if (git_config_iterator_new(&it, cfg) == 0) {
 		while (git_config_next(&e, it) == 0) {
+			size_t len = strlen(e->name);
+
+			if (len <= 11 || strncmp(e->name, "remote.", 7) != 0 ||
+			    strcmp(e->name + len - 4, ".url") != 0)
+				continue;
 			v = xgrow(v, &cap, n + 1, sizeof(*v));
 			v[n] = (struct remote_entry){xstrdup(e->name), xstrdup(e->value ? e->value : ""),
 						     (int)e->level, n};
