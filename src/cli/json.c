@@ -5,93 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/json_quote.h"
 #include "../util/xalloc.h"
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
-static size_t utf8_len(const unsigned char *s)
+void cli_json_quote(struct strbuf *out, const char *s)
 {
-	unsigned c = s[0];
-	size_t n;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2, cp = c & 0x1F;
-	else if (c >= 0xE0 && c <= 0xEF)
-		n = 3, cp = c & 0x0F;
-	else if (c >= 0xF0 && c <= 0xF4)
-		n = 4, cp = c & 0x07;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-	    (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return n;
-}
-
-void cli_json_quote(struct strbuf *out, const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str;
-
-	sb_addc(out, '"');
-	while (*s) {
-		size_t n = utf8_len(s);
-
-		if (n == 0) {
-			sb_addf(out, "\\udc%02x", *s);
-			s++;
-			continue;
-		}
-		if (n > 1) {
-			sb_add(out, (const char *)s, n);
-			s += n;
-			continue;
-		}
-		switch (*s) {
-		case '"':
-			sb_adds(out, "\\\"");
-			break;
-		case '\\':
-			sb_adds(out, "\\\\");
-			break;
-		case '\n':
-			sb_adds(out, "\\n");
-			break;
-		case '\t':
-			sb_adds(out, "\\t");
-			break;
-		case '\r':
-			sb_adds(out, "\\r");
-			break;
-		default:
-			if (*s < 0x20)
-				sb_addf(out, "\\u%04x", *s);
-			else
-				sb_addc(out, (char)*s);
-		}
-		s++;
-	}
-	sb_addc(out, '"');
+	json_quote(out, s);
 }
 
 cJSON *cli_json_string(const char *s)
 {
-	struct strbuf sb = STRBUF_INIT;
-	cJSON *node;
-
-	if (!s)
-		return cJSON_CreateNull();
-	/* cJSON would escape our \udcXX as \\udcXX, so the literal is made here. */
-	cli_json_quote(&sb, s);
-	node = cJSON_CreateRaw(sb.buf);
-	sb_free(&sb);
-	return node;
+	return json_string_node(s);
 }
 
 static cJSON *json_u64(uint64_t n)

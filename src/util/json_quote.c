@@ -1,0 +1,198 @@
+#include "json_quote.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+/* While parsing, an escaped byte travels through cJSON as the control
+ * character MARK followed by two hex digits; a real MARK is doubled. */
+#define MARK '\x01'
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned c = s[0];
+	size_t n;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		n = 2, cp = c & 0x1F;
+	else if (c >= 0xE0 && c <= 0xEF)
+		n = 3, cp = c & 0x0F;
+	else if (c >= 0xF0 && c <= 0xF4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return n;
+}
+
+void json_quote(struct strbuf *out, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	sb_addc(out, '"');
+	while (*s) {
+		size_t n = utf8_len(s);
+
+		if (n == 0) {
+			sb_addf(out, "\\udc%02x", *s);
+			s++;
+			continue;
+		}
+		if (n > 1) {
+			sb_add(out, (const char *)s, n);
+			s += n;
+			continue;
+		}
+		switch (*s) {
+		case '"':
+			sb_adds(out, "\\\"");
+			break;
+		case '\\':
+			sb_adds(out, "\\\\");
+			break;
+		case '\n':
+			sb_adds(out, "\\n");
+			break;
+		case '\t':
+			sb_adds(out, "\\t");
+			break;
+		case '\r':
+			sb_adds(out, "\\r");
+			break;
+		default:
+			if (*s < 0x20)
+				sb_addf(out, "\\u%04x", *s);
+			else
+				sb_addc(out, (char)*s);
+		}
+		s++;
+	}
+	sb_addc(out, '"');
+}
+
+cJSON *json_string_node(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	cJSON *node;
+
+	if (!s)
+		return cJSON_CreateNull();
+	json_quote(&sb, s);
+	node = cJSON_CreateRaw(sb.buf);
+	sb_free(&sb);
+	return node;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The value of the four hex digits at p, or -1. */
+static long hex4(const char *p)
+{
+	long v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		int h = hexval(p[i]);
+
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+/* The JSON text with \udcXX written as \u0001 X X and \u0001 as \u0001\u0001,
+ * both of which cJSON accepts. Backslashes only occur inside strings, so
+ * walking escape by escape is enough. */
+static char *mark_escapes(const char *text)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = text;
+
+	while (*p) {
+		long cp;
+
+		if (*p == MARK) {
+			/* Invalid JSON anyway, but never mistaken for a mark. */
+			sb_adds(&sb, "\\u0001\\u0001");
+			p++;
+			continue;
+		}
+		if (*p != '\\' || !p[1]) {
+			sb_addc(&sb, *p++);
+			continue;
+		}
+		if (p[1] != 'u' || (cp = hex4(p + 2)) < 0) {
+			sb_add(&sb, p, 2);
+			p += 2;
+			continue;
+		}
+		if (cp >= 0xDC80 && cp <= 0xDCFF)
+			sb_addf(&sb, "\\u0001%02X", (unsigned)(cp & 0xFF));
+		else if (cp == MARK)
+			sb_adds(&sb, "\\u0001\\u0001");
+		else
+			sb_add(&sb, p, 6);
+		p += 6;
+	}
+	return sb_detach(&sb);
+}
+
+/* Undoes mark_escapes() in a parsed string, in place (it only shrinks). */
+static void unmark(char *s)
+{
+	char *w = s;
+
+	if (!s)
+		return;
+	while (*s) {
+		if (s[0] == MARK && s[1] == MARK) {
+			*w++ = MARK;
+			s += 2;
+		} else if (s[0] == MARK && hexval(s[1]) >= 0 && hexval(s[2]) >= 0) {
+			*w++ = (char)(hexval(s[1]) * 16 + hexval(s[2]));
+			s += 3;
+		} else {
+			*w++ = *s++;
+		}
+	}
+	*w = '\0';
+}
+
+static void unmark_tree(cJSON *n)
+{
+	for (; n; n = n->next) {
+		unmark(n->string);
+		if (cJSON_IsString(n))
+			unmark(n->valuestring);
+		unmark_tree(n->child);
+	}
+}
+
+cJSON *json_parse_bytes(const char *text)
+{
+	char *marked = mark_escapes(text);
+	cJSON *root = cJSON_Parse(marked);
+
+	free(marked);
+	unmark_tree(root);
+	return root;
+}
