@@ -30,6 +30,8 @@ sys.dont_write_bytecode = True
 import fixtures  # noqa: E402
 import fixtures_more  # noqa: E402
 import pythons  # noqa: E402
+import tests_actions  # noqa: E402
+import tests_actions_browser  # noqa: E402
 import tests_browser  # noqa: E402
 import tests_edge  # noqa: E402
 import tests_freeze  # noqa: E402
@@ -193,8 +195,10 @@ def test(args, results, binary, runner, fx, t0):
     if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
         results.emit([("fail", "binary", ["%s is not an executable file (build it first: make all)" % binary])])
         return
-    # The browser sessions are the longest: started first.
-    jobs = tests_browser.tests(ctx) + tests_main.tests(ctx) + tests_opts.tests(ctx) + tests_edge.tests(ctx)
+    # The pip work of tests_actions and the browser sessions are the longest: started first.
+    actions = tests_actions.tests(ctx)
+    jobs = actions[:1] + tests_browser.tests(ctx) + tests_main.tests(ctx) + tests_opts.tests(ctx) + tests_edge.tests(ctx)
+    jobs += actions[1:] + tests_actions_browser.tests(ctx)
     jobs += tests_freeze.tests(ctx)
     run_pool(jobs, max(2, args.j), results, filt=args.k)
     if tests_browser.DURATIONS:
