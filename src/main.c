@@ -31,6 +31,9 @@ static const char usage[] =
 	"  upgrade ENV      follow an updated base Python (--deps: upgrade pip)\n"
 	"  shell ENV        a subshell with the environment activated\n"
 	"  pythons          the interpreters this machine has\n"
+	"  delete ENV...    delete safely, keeping each one's recipe (--trash, --dry-run)\n"
+	"  deleted          the recipes of deleted environments\n"
+	"  recreate RECORD  make a deleted environment again from its recipe\n"
 	"\n"
 	"options of the browser (and of list):\n"
 	"  --sort KEY           size (default here), name, age, python or path\n"
@@ -53,7 +56,8 @@ static const struct {
 } commands[] = {
 	{"list", cli_list},       {"show", cli_show},     {"create", cli_create},
 	{"clear", cli_clear},     {"upgrade", cli_upgrade}, {"shell", cli_shell},
-	{"pythons", cli_pythons}, {"freeze", cli_freeze},
+	{"pythons", cli_pythons},   {"delete", cli_delete}, {"deleted", cli_deleted},
+	{"recreate", cli_recreate}, {"freeze", cli_freeze},
 };
 
 static int browse(int argc, char **argv)

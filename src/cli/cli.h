@@ -13,6 +13,9 @@ int cli_clear(int argc, char **argv);
 int cli_upgrade(int argc, char **argv);
 int cli_shell(int argc, char **argv);
 int cli_pythons(int argc, char **argv);
+int cli_delete(int argc, char **argv);
+int cli_deleted(int argc, char **argv);
+int cli_recreate(int argc, char **argv);
 int cli_freeze(int argc, char **argv);
 
 /* `list` with options already parsed (the browser's fallback). */

@@ -1,0 +1,396 @@
+/* venvscope delete | deleted | recreate: removing environments safely,
+ * with their recipe kept, and making them again from it. */
+#include <cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../actions/delete.h"
+#include "../actions/job.h"
+#include "../actions/record.h"
+#include "../actions/trash.h"
+#include "../util/human.h"
+#include "../util/path.h"
+#include "../util/xalloc.h"
+#include "cli.h"
+#include "collect.h"
+#include "json.h"
+
+static const char delete_usage[] =
+	"usage: venvscope delete [--yes] [--dry-run] [--trash] ENV...\n"
+	"\n"
+	"Deletes each ENV: only a folder holding a regular pyvenv.cfg, that is not a\n"
+	"symlink, not your home, not a mount point and not a repository root. First\n"
+	"its recipe is kept (its freeze, pyvenv.cfg and options) under\n"
+	"$XDG_STATE_HOME/venvscope/deleted, so `venvscope recreate` can make it again.\n"
+	"Nothing outside the env is ever touched: no symlink is followed.\n"
+	"\n"
+	"  --yes        do not ask (needed when there is no terminal)\n"
+	"  --dry-run    say what would be removed and how much space it frees\n"
+	"  --trash      move to the desktop trash instead of deleting\n"
+	"\n"
+	"Exit status: 0 only when every ENV was removed.\n";
+
+static const char deleted_usage[] =
+	"usage: venvscope deleted [--json]\n"
+	"\n"
+	"Lists the recipes of deleted environments, newest first.\n";
+
+static const char recreate_usage[] =
+	"usage: venvscope recreate [--python PATH] RECORD\n"
+	"\n"
+	"Makes a deleted environment again at its old path with the same options\n"
+	"and installs its requirements with pip (which needs a package index or\n"
+	"local wheels). RECORD is a record folder, its name (venvscope deleted), or\n"
+	"the path the environment had. --python picks another interpreter when the\n"
+	"original one is gone.\n";
+
+struct del_opts {
+	bool yes, dry_run, trash;
+};
+
+static bool ask_tty(const char *q)
+{
+	char a[16];
+
+	if (!isatty(STDIN_FILENO))
+		return false;
+	fprintf(stderr, "%s [y/N] ", q);
+	fflush(stderr);
+	return fgets(a, sizeof(a), stdin) && (a[0] == 'y' || a[0] == 'Y');
+}
+
+/* A project with no requirements file: its recipe is only in the record. */
+static bool project_has_requirements(const struct venv *v)
+{
+	DIR *d = v->project ? opendir(v->project) : NULL;
+	struct dirent *de;
+	bool found = false;
+
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d)) != NULL)
+		found = strncmp(de->d_name, "requirements", 12) == 0 ||
+			strcmp(de->d_name, "pyproject.toml") == 0 || strcmp(de->d_name, "Pipfile") == 0;
+	closedir(d);
+	return found;
+}
+
+static enum act_delete_choice on_error(void *ctx, const char *path, int e)
+{
+	char a[16];
+
+	(void)ctx;
+	fprintf(stderr, "\nvenvscope delete: cannot remove %s: %s\n", path, strerror(e));
+	if (!isatty(STDIN_FILENO))
+		return ACT_DEL_SKIP_ALL;
+	fprintf(stderr, "[s]kip, skip [a]ll, a[b]ort? ");
+	fflush(stderr);
+	if (!fgets(a, sizeof(a), stdin))
+		return ACT_DEL_ABORT;
+	return a[0] == 'a' ? ACT_DEL_SKIP_ALL : a[0] == 'b' ? ACT_DEL_ABORT : ACT_DEL_SKIP;
+}
+
+static void on_progress(void *ctx, const struct act_delete_progress *p)
+{
+	char size[32];
+
+	if (!isatty(STDERR_FILENO))
+		return;
+	human_size(size, sizeof(size), p->bytes);
+	fprintf(stderr, "\r  deleting %s: %llu files, %s   ", (const char *)ctx,
+		(unsigned long long)p->files, size);
+	fflush(stderr);
+}
+
+/* Loads every ENV; bad ones are named and counted. */
+static size_t load_all(struct cli_result *all, char **paths, size_t n, int *bad)
+{
+	size_t k = 0;
+
+	all->venvs = xcalloc(n + 1, sizeof(*all->venvs));
+	for (size_t i = 0; i < n; i++) {
+		struct cli_result r = {0};
+		struct cli_opts o;
+		struct vs_err err = {0};
+		char *roots[1] = {paths[i]};
+
+		memset(&o, 0, sizeof(o));
+		o.roots = roots;
+		o.n_roots = 1;
+		o.stale_days = 90;
+		if (cli_collect_env(&r, &o, &err) < 0) {
+			fprintf(stderr, "venvscope delete: %s\n", err.msg);
+			(*bad)++;
+			cli_result_free(&r);
+			continue;
+		}
+		if (act_delete_check(r.venvs[0], cli_home(), &err) < 0) {
+			fprintf(stderr, "venvscope delete: %s\n", err.msg);
+			(*bad)++;
+			cli_result_free(&r);
+			continue;
+		}
+		all->venvs[k++] = r.venvs[0];
+		free(r.venvs);
+		all->now = r.now;
+	}
+	all->n = k;
+	return k;
+}
+
+static uint64_t total_size(const struct cli_result *all)
+{
+	uint64_t t = 0;
+
+	for (size_t i = 0; i < all->n; i++)
+		t += all->venvs[i]->size_known ? all->venvs[i]->size.size_bytes : 0;
+	return t;
+}
+
+static bool confirm(const struct cli_result *all, const struct del_opts *o)
+{
+	char size[32], q[128];
+
+	human_size(size, sizeof(size), total_size(all));
+	fprintf(stderr, "%s %zu environment%s, %s:\n", o->trash ? "Move to the trash" : "Delete",
+		all->n, all->n == 1 ? "" : "s", size);
+	for (size_t i = 0; i < all->n; i++) {
+		const struct venv *v = all->venvs[i];
+		char s[32] = "?";
+
+		if (v->size_known)
+			human_size(s, sizeof(s), v->size.size_bytes);
+		fprintf(stderr, "  %-24s %9s  %s%s%s\n", v->name, s, v->path,
+			v->stale ? "" : "  (not stale: used recently)",
+			project_has_requirements(v) ? "" : "  (no requirements file in its project)");
+	}
+	fprintf(stderr, "Each one's recipe is kept; `venvscope recreate` makes it again.\n");
+	snprintf(q, sizeof(q), "%s them?", o->trash ? "Trash" : "Delete");
+	return ask_tty(q);
+}
+
+static int delete_one(const struct venv *v, const struct del_opts *o, uint64_t *freed)
+{
+	struct act_delete_hooks hooks = {.on_error = on_error, .on_progress = on_progress,
+					 .ctx = (void *)v->name};
+	struct act_delete_result res;
+	struct vs_err err = {0};
+	char *record = NULL, *trashed = NULL;
+	int rc;
+
+	if (act_record_write(&record, v, time(NULL), &err) < 0) {
+		fprintf(stderr, "venvscope delete: %s: not deleted, its recipe could not be kept: %s\n",
+			v->path, err.msg);
+		return VS_EFAIL;
+	}
+	if (o->trash)
+		rc = act_trash(&trashed, v, cli_home(), &err);
+	else
+		rc = act_delete(v, cli_home(), &hooks, &res, &err);
+	if (isatty(STDERR_FILENO) && !o->trash)
+		fputc('\n', stderr);
+	if (rc < 0) {
+		fprintf(stderr, "venvscope delete: %s\n", err.msg);
+	} else {
+		*freed += v->size_known ? v->size.size_bytes : 0;
+		printf("%s %s (recipe: %s)\n", o->trash ? "trashed" : "deleted", v->path, record);
+		if (trashed)
+			printf("  now at %s\n", trashed);
+	}
+	free(record);
+	free(trashed);
+	return rc;
+}
+
+int cli_delete(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"yes", no_argument, NULL, 'y'}, {"dry-run", no_argument, NULL, 'n'},
+		{"trash", no_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct del_opts o = {0};
+	struct cli_result all = {0};
+	int c, bad = 0, failed = 0;
+	uint64_t freed = 0;
+	char size[32];
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "ynth", opts, NULL)) != -1) {
+		if (c == 'h')
+			return fputs(delete_usage, stdout), CLI_EXIT_OK;
+		if (c == 'y')
+			o.yes = true;
+		else if (c == 'n')
+			o.dry_run = true;
+		else if (c == 't')
+			o.trash = true;
+		else
+			return fprintf(stderr, "venvscope delete: unknown option (see --help)\n"),
+			       CLI_EXIT_USAGE;
+	}
+	if (optind >= argc)
+		return fprintf(stderr, "venvscope delete: give at least one ENV\n"), CLI_EXIT_USAGE;
+	load_all(&all, argv + optind, (size_t)(argc - optind), &bad);
+	if (o.dry_run) {
+		for (size_t i = 0; i < all.n; i++) {
+			human_size(size, sizeof(size), all.venvs[i]->size.size_bytes);
+			printf("would %s %s (%s, %llu files)\n", o.trash ? "trash" : "delete",
+			       all.venvs[i]->path, size, (unsigned long long)all.venvs[i]->size.files);
+		}
+		human_size(size, sizeof(size), total_size(&all));
+		printf("would free %s in %zu environment%s\n", size, all.n, all.n == 1 ? "" : "s");
+	} else if (all.n && !o.yes && !isatty(STDIN_FILENO)) {
+		fprintf(stderr, "venvscope delete: not deleting without --yes (no terminal to ask on)\n");
+		bad++;
+	} else if (all.n && !o.yes && !confirm(&all, &o)) {
+		fprintf(stderr, "venvscope delete: nothing deleted\n");
+		failed++;
+	} else {
+		for (size_t i = 0; i < all.n; i++)
+			failed += delete_one(all.venvs[i], &o, &freed) < 0;
+		human_size(size, sizeof(size), freed);
+		if (all.n)
+			printf("freed %s\n", size);
+	}
+	cli_result_free(&all);
+	return bad ? CLI_EXIT_USAGE : failed ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+}
+
+int cli_deleted(int argc, char **argv)
+{
+	struct act_record *r = NULL;
+	bool json = false;
+	size_t n;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = true;
+		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return fputs(deleted_usage, stdout), CLI_EXIT_OK;
+		else
+			return fprintf(stderr, "venvscope deleted: unknown argument '%s'\n", argv[i]),
+			       CLI_EXIT_USAGE;
+	}
+	n = act_records_list(&r);
+	if (json) {
+		cJSON *arr = cJSON_CreateArray();
+
+		for (size_t i = 0; i < n; i++) {
+			cJSON *o = cJSON_CreateObject();
+
+			cJSON_AddItemToObject(o, "record", cli_json_string(r[i].dir));
+			cJSON_AddItemToObject(o, "path", cli_json_string(r[i].path));
+			cJSON_AddItemToObject(o, "name", cli_json_string(r[i].name));
+			cJSON_AddItemToObject(o, "deleted", cli_json_string(r[i].deleted));
+			cJSON_AddItemToObject(o, "python_version", cli_json_string(r[i].python_version));
+			cJSON_AddItemToObject(o, "base_python", cli_json_string(r[i].base_python));
+			cJSON_AddNumberToObject(o, "size_bytes", (double)r[i].size_bytes);
+			cJSON_AddNumberToObject(o, "package_count", (double)r[i].package_count);
+			cJSON_AddItemToArray(arr, o);
+		}
+		act_records_free(r, n);
+		return cli_print_json(arr);
+	}
+	if (n == 0)
+		printf("no deleted environments recorded\n");
+	for (size_t i = 0; i < n; i++) {
+		char size[32];
+
+		human_size(size, sizeof(size), r[i].size_bytes);
+		printf("%s  %-8s %9s %4zu pkgs  %s\n    %s\n", r[i].deleted ? r[i].deleted : "?",
+		       r[i].python_version ? r[i].python_version : "?", size, r[i].package_count,
+		       r[i].path ? r[i].path : "?", r[i].dir);
+	}
+	act_records_free(r, n);
+	return CLI_EXIT_OK;
+}
+
+static int run_quiet(struct act_job *j, const char *what)
+{
+	struct vs_err err = {0};
+	int rc;
+
+	fprintf(stderr, "venvscope recreate: %s\n", j->title);
+	rc = act_job_run(j, NULL, NULL, &err);
+	if (rc < 0)
+		fprintf(stderr, "venvscope recreate: %s failed: %s\n", what, err.msg);
+	else
+		printf("%s\n", j->summary);
+	return rc;
+}
+
+int cli_recreate(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"python", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct act_record rec = {0};
+	struct act_create_opts co = {0};
+	struct act_job *j = NULL;
+	struct vs_err err = {0};
+	const char *python = NULL, *target;
+	char *req;
+	int c, rc;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h')
+			return fputs(recreate_usage, stdout), CLI_EXIT_OK;
+		if (c != 'p')
+			return fprintf(stderr, "venvscope recreate: unknown option\n"), CLI_EXIT_USAGE;
+		python = optarg;
+	}
+	if (optind != argc - 1)
+		return fprintf(stderr, "venvscope recreate: give one RECORD (see venvscope deleted)\n"),
+		       CLI_EXIT_USAGE;
+	if (act_record_find(&rec, argv[optind], &err) < 0)
+		return fprintf(stderr, "venvscope recreate: %s\n", err.msg), CLI_EXIT_USAGE;
+	if (!python && rec.base_python && access(rec.base_python, X_OK) == 0)
+		python = rec.base_python;
+	if (!python) {
+		fprintf(stderr, "venvscope recreate: its Python (%s) is gone; pick another with --python "
+				"(venvscope pythons lists them)\n",
+			rec.base_python ? rec.base_python : "unknown");
+		act_record_clear(&rec);
+		return CLI_EXIT_USAGE;
+	}
+	target = rec.path;
+	co.python = python;
+	co.targets = &target;
+	co.n_targets = 1;
+	co.link = rec.copies ? ACT_LINK_COPIES : ACT_LINK_SYMLINKS;
+	co.system_site_packages = rec.system_site_packages;
+	co.prompt = rec.prompt;
+	co.without_pip = rec.without_pip;
+	rc = act_prepare_create(&j, &co, &err);
+	if (rc < 0) {
+		fprintf(stderr, "venvscope recreate: %s\n", err.msg);
+		act_record_clear(&rec);
+		return cli_exit_code(rc);
+	}
+	rc = run_quiet(j, "create");
+	act_job_free(j);
+	req = path_join(rec.dir, "requirements.txt");
+	if (rc == 0 && rec.without_pip) {
+		printf("made without pip, as before: install its requirements yourself from %s\n", req);
+	} else if (rc == 0 && rec.package_count > 0) {
+		if ((rc = act_prepare_install(&j, rec.path, req, &err)) < 0)
+			fprintf(stderr, "venvscope recreate: %s\n", err.msg);
+		else
+			rc = run_quiet(j, "installing the requirements");
+		act_job_free(j);
+	}
+	free(req);
+	act_record_clear(&rec);
+	return cli_exit_code(rc);
+}
