@@ -413,19 +413,26 @@ struct env_ctx {
 	const struct scan_path_list *paths;
 	char *prefix; /* realpath of the env: sys.prefix normalised */
 	struct scan_msgs *warn;
+	char *last_dir;  /* the last folder is_local() looked at ... */
+	bool last_local; /* ... and its answer (most share one folder) */
 };
 
 /* is_local(): installed location starts with sys.prefix (as strings). */
-static bool is_local(const struct env_ctx *x, const char *installed)
+static bool is_local(struct env_ctx *x, const char *installed)
 {
-	char *real = norm_real(installed);
-	bool local = strncmp(real, x->prefix, strlen(x->prefix)) == 0;
+	char *real;
 
+	if (x->last_dir && strcmp(x->last_dir, installed) == 0)
+		return x->last_local;
+	real = norm_real(installed);
+	free(x->last_dir);
+	x->last_dir = xstrdup(installed);
+	x->last_local = strncmp(real, x->prefix, strlen(x->prefix)) == 0;
 	free(real);
-	return local;
+	return x->last_local;
 }
 
-static void finish_dist(const struct env_ctx *x, struct cand *c)
+static void finish_dist(struct env_ctx *x, struct cand *c)
 {
 	struct scan_freeze_dist *d = &c->d;
 	char *canonical = scan_freeze_canonical(x->rules, d->entry, d->meta_name);
@@ -468,7 +475,7 @@ static void finish_dist(const struct env_ctx *x, struct cand *c)
 }
 
 /* Keeps the first candidate of each dedupe key, as pip's finder does. */
-static void dedupe(struct scan_freeze_list *out, struct cands *c, const struct env_ctx *x)
+static void dedupe(struct scan_freeze_list *out, struct cands *c, struct env_ctx *x)
 {
 	char **seen = xcalloc(c->n + 1, sizeof(*seen));
 	size_t n_seen = 0;
@@ -535,6 +542,8 @@ void scan_freeze_read(struct scan_freeze_list *out, struct scan_freeze_rules *ru
 	x.paths = &paths;
 	x.prefix = norm_real(v->path);
 	x.warn = warn;
+	x.last_dir = NULL;
+	x.last_local = false;
 	dedupe(out, &c, &x);
 	for (size_t i = 0; i < c.n; i++) {
 		scan_freeze_dist_clear(&c.v[i].d);
@@ -542,6 +551,7 @@ void scan_freeze_read(struct scan_freeze_list *out, struct scan_freeze_rules *ru
 	}
 	free(c.v);
 	free(x.prefix);
+	free(x.last_dir);
 	scan_path_list_clear(&paths);
 }
 
