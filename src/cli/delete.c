@@ -1,7 +1,6 @@
 /* venvscope delete | deleted | recreate: removing environments safely,
  * with their recipe kept, and making them again from it. */
 #include <cJSON.h>
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -63,22 +62,6 @@ static bool ask_tty(const char *q)
 	fprintf(stderr, "%s [y/N] ", q);
 	fflush(stderr);
 	return fgets(a, sizeof(a), stdin) && (a[0] == 'y' || a[0] == 'Y');
-}
-
-/* A project with no requirements file: its recipe is only in the record. */
-static bool project_has_requirements(const struct venv *v)
-{
-	DIR *d = v->project ? opendir(v->project) : NULL;
-	struct dirent *de;
-	bool found = false;
-
-	if (!d)
-		return false;
-	while (!found && (de = readdir(d)) != NULL)
-		found = strncmp(de->d_name, "requirements", 12) == 0 ||
-			strcmp(de->d_name, "pyproject.toml") == 0 || strcmp(de->d_name, "Pipfile") == 0;
-	closedir(d);
-	return found;
 }
 
 static enum act_delete_choice on_error(void *ctx, const char *path, int e)
@@ -168,7 +151,7 @@ static bool confirm(const struct cli_result *all, const struct del_opts *o)
 			human_size(s, sizeof(s), v->size.size_bytes);
 		fprintf(stderr, "  %-24s %9s  %s%s%s\n", v->name, s, v->path,
 			v->stale ? "" : "  (not stale: used recently)",
-			project_has_requirements(v) ? "" : "  (no requirements file in its project)");
+			venv_project_has_recipe(v) ? "" : "  (no requirements file in its project)");
 	}
 	fprintf(stderr, "Each one's recipe is kept; `venvscope recreate` makes it again.\n");
 	snprintf(q, sizeof(q), "%s them?", o->trash ? "Trash" : "Delete");

@@ -1,6 +1,8 @@
 #include "venv.h"
 
+#include <dirent.h>
 #include <stdarg.h>
+#include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -35,6 +37,21 @@ const char *venv_link_name(enum venv_link link)
 bool venv_is_large(const struct venv *v)
 {
 	return v->size_known && v->size.size_bytes >= VENV_LARGE_BYTES;
+}
+
+bool venv_project_has_recipe(const struct venv *v)
+{
+	DIR *d = v->project ? opendir(v->project) : NULL;
+	struct dirent *de;
+	bool found = false;
+
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d)) != NULL)
+		found = strncmp(de->d_name, "requirements", 12) == 0 ||
+			strcmp(de->d_name, "pyproject.toml") == 0 || strcmp(de->d_name, "Pipfile") == 0;
+	closedir(d);
+	return found;
 }
 
 void venv_flags(char *out, size_t n, const struct venv *v)

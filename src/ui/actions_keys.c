@@ -12,7 +12,7 @@
 #include "app.h"
 
 /* The envs an action applies to (borrowed pointers). */
-static size_t targets(struct ui *ui, struct venv ***out)
+size_t ui_targets(struct ui *ui, struct venv ***out)
 {
 	size_t n = 0;
 
@@ -116,7 +116,7 @@ int ui_act_clear(struct ui *ui)
 {
 	static const struct ui_choice choices[] = {{'y', "y clear", submit_all}};
 	struct venv **t;
-	size_t n = targets(ui, &t);
+	size_t n = ui_targets(ui, &t);
 	struct pending *p = n ? prepare(ui, t, n, ACT_CLEAR) : NULL;
 
 	if (p) {
@@ -137,7 +137,7 @@ int ui_act_clear(struct ui *ui)
 static int upgrade_kind(struct ui *ui, int kind)
 {
 	struct venv **t;
-	size_t n = targets(ui, &t);
+	size_t n = ui_targets(ui, &t);
 	struct pending *p = n ? prepare(ui, t, n, kind) : NULL;
 
 	if (p)
@@ -165,7 +165,7 @@ int ui_act_upgrade(struct ui *ui)
 		{'p', "p upgrade pip", upgrade_deps},
 	};
 	struct venv **t;
-	size_t n = targets(ui, &t);
+	size_t n = ui_targets(ui, &t);
 	struct ui_dialog *d;
 
 	if (n == 0) {
@@ -221,7 +221,7 @@ int ui_act_quit(struct ui *ui)
 	static const struct ui_choice choices[] = {{'y', "y quit and stop it", quit_choice}};
 	struct ui_dialog *d;
 
-	if (!ui_job_running(ui))
+	if (!ui_job_running(ui) && !ui_deleting(ui))
 		return UI_REACT_QUIT;
 	d = ui_dialog_open(ui, "An action is still running", choices, 1, NULL, NULL);
 	ui_dialog_line(d, "Quitting stops it; a create stopped halfway leaves a folder behind.");

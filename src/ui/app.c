@@ -266,7 +266,7 @@ static void loop(struct ui *ui)
 	bool dirty = true;
 
 	while (!ui->quit) {
-		struct pollfd p[6];
+		struct pollfd p[8];
 		int n = 0, ch;
 		unsigned char sig;
 		int64_t woke;
@@ -275,6 +275,7 @@ static void loop(struct ui *ui)
 		p[n++] = (struct pollfd){.fd = sig_pipe[0], .events = POLLIN};
 		n += ui_scan_fds(ui, p + n);
 		n += ui_job_fds(ui, p + n);
+		n += ui_delete_fds(ui, p + n);
 		if (dirty && ui_now_ns() - last_draw >= FRAME_NS) {
 			draw(ui);
 			last_draw = ui_now_ns();
@@ -285,7 +286,7 @@ static void loop(struct ui *ui)
 			}
 		}
 		/* While scanning, wake for the spinner and to flush a pending frame. */
-		poll(p, (nfds_t)n, dirty ? 10 : ui->scanning || ui->side || ui_job_running(ui) ? 100 : -1);
+		poll(p, (nfds_t)n, dirty ? 10 : ui->scanning || ui->side || ui_job_running(ui) || ui_deleting(ui) ? 100 : -1);
 		woke = ui_now_ns();
 		if (read(sig_pipe[0], &sig, 1) == 1) {
 			/* The shell convention: 130 for Ctrl-C, 143 for SIGTERM. */
@@ -307,6 +308,8 @@ static void loop(struct ui *ui)
 		if (ui_scan_drain(ui))
 			dirty = true;
 		if (ui_job_pump(ui))
+			dirty = true;
+		if (ui_delete_pump(ui))
 			dirty = true;
 		if ((ui->scanning || ui_job_running(ui)) && ui_now_ns() - last_draw >= 100000000LL) {
 			ui->spinner++;
@@ -426,6 +429,7 @@ int ui_run(const struct ui_options *opts)
 	loop(&ui);
 	restore_terminal();
 	uninstall_signals();
+	ui_delete_free(&ui);
 	ui_jobs_free(&ui);
 	ui_dialog_close(&ui);
 	ui_prompt_close(&ui);

@@ -129,6 +129,7 @@ struct ui {
 	struct ui_dialog *dialog; /* a modal box, or NULL */
 	struct ui_prompt *prompt; /* a line being typed in the status line, or NULL */
 	struct ui_jobs *jobs;     /* running and queued actions (jobs.c) */
+	struct ui_deleter *deleter; /* a running delete (delete_key.c), or NULL */
 	const char *root_for_create; /* where `c` proposes ./.venv */
 };
 
@@ -200,6 +201,20 @@ int ui_act_upgrade(struct ui *ui);
 int ui_act_activate(struct ui *ui);
 int ui_act_quit(struct ui *ui);
 int ui_act_freeze(struct ui *ui);
+int ui_act_delete(struct ui *ui);
+
+/* The envs an action applies to: the marked ones, else the selected one
+ * (borrowed pointers; *out is owned by the caller). */
+size_t ui_targets(struct ui *ui, struct venv ***out);
+
+/* A delete running on its own thread (delete_key.c). */
+bool ui_deleting(const struct ui *ui);
+int ui_delete_fds(const struct ui *ui, struct pollfd *p);
+bool ui_delete_pump(struct ui *ui);
+int ui_delete_escape(struct ui *ui);
+int ui_delete_rows(const struct ui *ui);
+void ui_delete_draw(const struct ui *ui, int top);
+void ui_delete_free(struct ui *ui);
 
 extern const struct ui_view ui_create_view;
 /* Fills the create form to re-create the env at `path` (--clear). */

@@ -19,7 +19,8 @@ static const struct ui *cur_ui; /* for list_height: the pane takes rows */
 
 static int list_height(void)
 {
-	int h = LINES - LIST_TOP - 1 - (cur_ui ? ui_job_pane_rows(cur_ui) : 0);
+	int h = LINES - LIST_TOP - 1 -
+		(cur_ui ? ui_job_pane_rows(cur_ui) + ui_delete_rows(cur_ui) : 0);
 
 	return h > 0 ? h : 0;
 }
@@ -209,6 +210,8 @@ static void list_draw(struct ui *ui)
 		draw_empty(ui);
 	if (ui_job_pane_rows(ui))
 		ui_job_draw_pane(ui, LIST_TOP + h, ui_job_pane_rows(ui));
+	if (ui_delete_rows(ui))
+		ui_delete_draw(ui, LIST_TOP + h + ui_job_pane_rows(ui));
 	ui_draw_status(ui, ui->model.n_rows
 				   ? " Enter details  / filter  s sort  S reverse  ! problems  "
 				     "Space mark  ? help  q quit"
@@ -273,7 +276,11 @@ static int act_filter(struct ui *ui)
 
 static int act_escape(struct ui *ui)
 {
-	int r = ui_job_escape(ui);
+	int r = ui_delete_escape(ui);
+
+	if (r != UI_REACT_NONE)
+		return r;
+	r = ui_job_escape(ui);
 
 	if (r != UI_REACT_NONE)
 		return r;
@@ -329,7 +336,7 @@ static int act_theme(struct ui *ui) { return ui_cycle_theme(ui); }
 /* Keys kept for the actions of later versions: say so instead of nothing. */
 static int act_later(struct ui *ui)
 {
-	ui_message(ui, true, "delete and git-ignore are not in this version yet");
+	ui_message(ui, true, "git-ignore is not in this version yet");
 	return UI_REACT_REDRAW;
 }
 
@@ -372,7 +379,7 @@ const struct ui_binding ui_list_bindings[] = {
 	{'u', "u", "upgrade: follow the base Python, or upgrade pip", ui_act_upgrade},
 	{'a', "a", "activate: a shell with the selected env active", ui_act_activate},
 	{'f', "f", "freeze to the project's requirements.txt (shows changes, asks)", ui_act_freeze},
-	{'d', NULL, NULL, act_later},
+	{'d', "d", "delete the marked / selected envs (recipe kept; or to the trash)", ui_act_delete},
 	{'i', NULL, NULL, act_later},
 	{0, NULL, NULL, NULL},
 };

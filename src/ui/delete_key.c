@@ -1,0 +1,451 @@
+/* d: delete the marked (or selected) environments, safely, off the UI
+ * thread. Each one's recipe is recorded first; progress (files and bytes,
+ * per env and in total) shows under the list, rows go as their env goes,
+ * errors ask skip / skip all / abort, Esc stops. */
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../actions/delete.h"
+#include "../actions/record.h"
+#include "../actions/trash.h"
+#include "../scan/inspect.h"
+#include "../util/human.h"
+#include "../util/xalloc.h"
+#include "app.h"
+#include "colors.h"
+
+enum { ST_WAIT, ST_RUN, ST_DONE, ST_FAIL, ST_SEEN };
+
+struct ui_deleter {
+	pthread_t th;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool trash;
+	size_t n, cur;
+	char **paths;
+	char **names;
+	size_t *ids;
+	dev_t *devs;
+	ino_t *inos;
+	uint64_t *sizes;
+	int *state;     /* ST_* per env */
+	char **msgs;    /* per env: the record folder, or why it failed */
+	uint64_t total, freed;
+	atomic_uint_fast64_t files, bytes; /* of the env being deleted */
+	atomic_bool cancel;
+	bool asking;    /* the worker waits for `answer` */
+	char ask_path[4096];
+	int ask_errno;
+	int answer;     /* enum act_delete_choice, -1 while unanswered */
+	bool finished;  /* the worker is done; join it */
+	int wake[2];    /* worker -> UI */
+	char *home;
+};
+
+static void poke(struct ui_deleter *d)
+{
+	char b = 1;
+
+	if (write(d->wake[1], &b, 1) < 0) {
+		/* Full pipe: the UI is already being woken. */
+	}
+}
+
+static enum act_delete_choice ask(void *ctx, const char *path, int e)
+{
+	struct ui_deleter *d = ctx;
+	int a;
+
+	pthread_mutex_lock(&d->lock);
+	snprintf(d->ask_path, sizeof(d->ask_path), "%s", path);
+	d->ask_errno = e;
+	d->answer = -1;
+	d->asking = true;
+	poke(d);
+	while (d->answer < 0 && !atomic_load(&d->cancel))
+		pthread_cond_wait(&d->cond, &d->lock);
+	a = d->answer < 0 ? ACT_DEL_ABORT : d->answer;
+	d->asking = false;
+	pthread_mutex_unlock(&d->lock);
+	return (enum act_delete_choice)a;
+}
+
+static void progress(void *ctx, const struct act_delete_progress *p)
+{
+	struct ui_deleter *d = ctx;
+
+	atomic_store(&d->files, p->files);
+	atomic_store(&d->bytes, p->bytes);
+	poke(d);
+}
+
+/* The env as it is now, checked to be the one the scan saw. */
+static struct venv *fresh(struct ui_deleter *d, size_t i, struct vs_err *err)
+{
+	int fd = open(d->paths[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct scan_event ev = {.type = SCAN_EV_PACKAGES};
+	struct venv *v;
+
+	if (fd < 0) {
+		vs_err_set(err, VS_EUSAGE, "%s: cannot open it any more", d->paths[i]);
+		return NULL;
+	}
+	v = scan_inspect_env(fd, d->paths[i], d->home);
+	ev.pkgs = scan_inspect_packages(fd, d->paths[i]);
+	close(fd);
+	ev.id = v->id;
+	scan_venv_apply(v, &ev, 90, 0);
+	scan_pkgs_result_free(ev.pkgs);
+	if (v->dev != d->devs[i] || v->ino != d->inos[i]) {
+		vs_err_set(err, VS_EUSAGE, "%s: replaced since the scan; not deleted", d->paths[i]);
+		venv_free(v);
+		return NULL;
+	}
+	v->size_known = true;
+	v->size.size_bytes = d->sizes[i];
+	return v;
+}
+
+static void *worker(void *arg)
+{
+	struct ui_deleter *d = arg;
+	struct act_delete_hooks hooks = {ask, progress, d, &d->cancel};
+
+	for (size_t i = 0; i < d->n && !atomic_load(&d->cancel); i++) {
+		struct vs_err err = {0};
+		struct act_delete_result res;
+		char *record = NULL, *trashed = NULL;
+		struct venv *v;
+		int rc = -1;
+
+		pthread_mutex_lock(&d->lock);
+		d->cur = i;
+		d->state[i] = ST_RUN;
+		pthread_mutex_unlock(&d->lock);
+		atomic_store(&d->files, 0);
+		atomic_store(&d->bytes, 0);
+		poke(d);
+		v = fresh(d, i, &err);
+		if (v && act_record_write(&record, v, time(NULL), &err) < 0)
+			vs_err_set(&err, VS_EFAIL, "%s: not deleted, its recipe could not be kept: %.900s",
+				   d->paths[i], err.msg);
+		else if (v && d->trash)
+			rc = act_trash(&trashed, v, d->home, &err);
+		else if (v)
+			rc = act_delete(v, d->home, &hooks, &res, &err);
+		pthread_mutex_lock(&d->lock);
+		d->state[i] = rc == 0 ? ST_DONE : ST_FAIL;
+		d->msgs[i] = rc == 0 ? xstrdup(record ? record : "") : xstrdup(err.msg);
+		if (rc == 0)
+			d->freed += d->sizes[i];
+		pthread_mutex_unlock(&d->lock);
+		venv_free(v);
+		free(record);
+		free(trashed);
+		poke(d);
+	}
+	pthread_mutex_lock(&d->lock);
+	d->finished = true;
+	pthread_mutex_unlock(&d->lock);
+	poke(d);
+	return NULL;
+}
+
+static void deleter_free(struct ui_deleter *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->paths[i]);
+		free(d->names[i]);
+		free(d->msgs[i]);
+	}
+	free(d->paths);
+	free(d->names);
+	free(d->msgs);
+	free(d->ids);
+	free(d->devs);
+	free(d->inos);
+	free(d->sizes);
+	free(d->state);
+	free(d->home);
+	close(d->wake[0]);
+	close(d->wake[1]);
+	pthread_mutex_destroy(&d->lock);
+	pthread_cond_destroy(&d->cond);
+	free(d);
+}
+
+static struct ui_deleter *deleter_new(struct ui *ui, bool trash)
+{
+	struct ui_deleter *d = xcalloc(1, sizeof(*d));
+	size_t cap = ui->model.n_ids + 1;
+
+	d->trash = trash;
+	d->paths = xcalloc(cap, sizeof(*d->paths));
+	d->names = xcalloc(cap, sizeof(*d->names));
+	d->msgs = xcalloc(cap, sizeof(*d->msgs));
+	d->ids = xcalloc(cap, sizeof(*d->ids));
+	d->devs = xcalloc(cap, sizeof(*d->devs));
+	d->inos = xcalloc(cap, sizeof(*d->inos));
+	d->sizes = xcalloc(cap, sizeof(*d->sizes));
+	d->state = xcalloc(cap, sizeof(*d->state));
+	d->home = ui->home ? xstrdup(ui->home) : NULL;
+	pthread_mutex_init(&d->lock, NULL);
+	pthread_cond_init(&d->cond, NULL);
+	if (pipe2(d->wake, O_NONBLOCK | O_CLOEXEC) != 0)
+		vs_die("cannot make a pipe");
+	return d;
+}
+
+static void add_target(struct ui_deleter *d, const struct venv *v)
+{
+	size_t i = d->n++;
+
+	d->paths[i] = xstrdup(v->path);
+	d->names[i] = ui_display_name(v);
+	d->ids[i] = v->id;
+	d->devs[i] = v->dev;
+	d->inos[i] = v->ino;
+	d->sizes[i] = v->size_known ? v->size.size_bytes : 0;
+	d->total += d->sizes[i];
+}
+
+static int start(struct ui *ui, bool trash)
+{
+	struct ui_deleter *d = deleter_new(ui, trash);
+
+	for (size_t i = 0; i < ui->model.n_ids; i++)
+		if (ui->model.by_id[i] && ui->model.marked[i])
+			add_target(d, ui->model.by_id[i]);
+	if (d->n == 0 && ui_model_selected(&ui->model))
+		add_target(d, ui_model_selected(&ui->model));
+	if (d->n == 0 || pthread_create(&d->th, NULL, worker, d) != 0) {
+		deleter_free(d);
+		return UI_REACT_REDRAW;
+	}
+	ui->deleter = d;
+	return UI_REACT_REDRAW;
+}
+
+static int choose_delete(struct ui *ui, void *data) { return (void)data, start(ui, false); }
+static int choose_trash(struct ui *ui, void *data) { return (void)data, start(ui, true); }
+
+int ui_act_delete(struct ui *ui)
+{
+	static const struct ui_choice choices[] = {{'y', "y delete", choose_delete},
+						   {'t', "t move to the trash", choose_trash}};
+	struct ui_dialog *dlg;
+	struct venv **t;
+	size_t n = ui_targets(ui, &t), recent = 0, norec = 0;
+	uint64_t total = 0;
+	char size[32];
+
+	if (ui->deleter || n == 0) {
+		if (ui->deleter)
+			ui_message(ui, true, "a delete is already running");
+		free(t);
+		return UI_REACT_REDRAW;
+	}
+	for (size_t i = 0; i < n; i++)
+		total += t[i]->size_known ? t[i]->size.size_bytes : 0;
+	human_size(size, sizeof(size), total);
+	dlg = ui_dialog_open(ui, "", choices, 2, NULL, NULL);
+	free(dlg->title);
+	dlg->title = xasprintf("Delete %zu environment%s, %s?", n, n > 1 ? "s" : "", size);
+	for (size_t i = 0; i < n; i++) {
+		bool rec = venv_project_has_recipe(t[i]);
+		char s[32] = "?", *name = ui_display_name(t[i]);
+
+		recent += !t[i]->stale;
+		norec += !rec;
+		if (t[i]->size_known)
+			human_size(s, sizeof(s), t[i]->size.size_bytes);
+		if (i < 10)
+			ui_dialog_line(dlg, "%-24s %9s%s%s", name, s, t[i]->stale ? "" : "  not stale",
+				       rec ? "" : "  no requirements file");
+		free(name);
+	}
+	if (n > 10)
+		ui_dialog_line(dlg, "... and %zu more", n - 10);
+	ui_dialog_line(dlg, "%s", "");
+	if (recent)
+		ui_dialog_line(dlg, "%zu of them %s not stale (touched in the last %d days).", recent,
+			       recent == 1 ? "is" : "are", ui->opts.stale_days);
+	if (norec)
+		ui_dialog_line(dlg, "%zu of them %s no requirements file in %s project.", norec,
+			       norec == 1 ? "has" : "have", norec == 1 ? "its" : "their");
+	ui_dialog_line(dlg, "Each one's recipe (freeze, pyvenv.cfg) is kept first: `venvscope "
+			    "recreate` makes it again.");
+	free(t);
+	return UI_REACT_REDRAW;
+}
+
+bool ui_deleting(const struct ui *ui) { return ui->deleter != NULL; }
+
+int ui_delete_fds(const struct ui *ui, struct pollfd *p)
+{
+	if (!ui->deleter)
+		return 0;
+	p[0] = (struct pollfd){.fd = ui->deleter->wake[0], .events = POLLIN};
+	return 1;
+}
+
+static int answer(struct ui *ui, int a)
+{
+	struct ui_deleter *d = ui->deleter;
+
+	if (!d)
+		return UI_REACT_REDRAW;
+	pthread_mutex_lock(&d->lock);
+	d->answer = a;
+	pthread_cond_broadcast(&d->cond);
+	pthread_mutex_unlock(&d->lock);
+	return UI_REACT_REDRAW;
+}
+
+static int ans_skip(struct ui *ui, void *data) { return (void)data, answer(ui, ACT_DEL_SKIP); }
+static int ans_skip_all(struct ui *ui, void *data) { return (void)data, answer(ui, ACT_DEL_SKIP_ALL); }
+static int ans_abort(struct ui *ui, void *data) { return (void)data, answer(ui, ACT_DEL_ABORT); }
+
+static void ask_user(struct ui *ui, struct ui_deleter *d)
+{
+	static const struct ui_choice choices[] = {{'s', "s skip", ans_skip},
+						   {'a', "a skip all", ans_skip_all},
+						   {'b', "b abort", ans_abort},
+						   {27, "", ans_abort}};
+	struct ui_dialog *dlg = ui_dialog_open(ui, "Cannot remove a file", choices, 3, NULL, NULL);
+
+	dlg->error = true;
+	ui_dialog_line(dlg, "%s", d->ask_path);
+	ui_dialog_line(dlg, "%s", strerror(d->ask_errno));
+}
+
+bool ui_delete_pump(struct ui *ui)
+{
+	struct ui_deleter *d = ui->deleter;
+	char buf[64];
+	bool finished;
+
+	if (!d)
+		return false;
+	while (read(d->wake[0], buf, sizeof(buf)) > 0)
+		;
+	pthread_mutex_lock(&d->lock);
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->state[i] == ST_DONE) {
+			ui_model_remove(&ui->model, d->ids[i]);
+			ui_message(ui, false, "%s %s; its recipe: %s", d->trash ? "trashed" : "deleted",
+				   d->names[i], d->msgs[i]);
+			d->state[i] = ST_SEEN;
+		} else if (d->state[i] == ST_FAIL) {
+			ui_message(ui, true, "%s", d->msgs[i]);
+			ui_scan_paths(ui, &d->paths[i], 1); /* the row shows what is left */
+			d->state[i] = ST_SEEN;
+		}
+	}
+	if (d->asking && d->answer < 0 && !ui->dialog)
+		ask_user(ui, d);
+	finished = d->finished;
+	pthread_mutex_unlock(&d->lock);
+	if (finished) {
+		char size[32];
+
+		pthread_join(d->th, NULL);
+		human_size(size, sizeof(size), d->freed);
+		if (!ui->message_error)
+			ui_message(ui, false, "%s: %s freed%s", d->trash ? "moved to the trash" : "deleted",
+				   size, atomic_load(&d->cancel) ? " (stopped)" : "");
+		deleter_free(d);
+		ui->deleter = NULL;
+	}
+	return true;
+}
+
+static int stop_choice(struct ui *ui, void *data)
+{
+	struct ui_deleter *d = ui->deleter;
+
+	(void)data;
+	if (d) {
+		atomic_store(&d->cancel, true);
+		pthread_mutex_lock(&d->lock);
+		pthread_cond_broadcast(&d->cond);
+		pthread_mutex_unlock(&d->lock);
+		ui_message(ui, false, "stopping the delete ...");
+	}
+	return UI_REACT_REDRAW;
+}
+
+int ui_delete_escape(struct ui *ui)
+{
+	static const struct ui_choice choices[] = {{'y', "y stop", stop_choice}};
+	struct ui_dialog *dlg;
+
+	if (!ui->deleter)
+		return UI_REACT_NONE;
+	dlg = ui_dialog_open(ui, "Stop deleting?", choices, 1, NULL, NULL);
+	ui_dialog_line(dlg, "The environment being deleted stops where it is (its row shows what is");
+	ui_dialog_line(dlg, "left); the ones after it are kept.");
+	return UI_REACT_REDRAW;
+}
+
+int ui_delete_rows(const struct ui *ui) { return ui->deleter && LINES >= 12 ? 3 : 0; }
+
+/* "[#####-----]" for done/all, `w` columns wide. */
+static void bar(char *out, size_t n, uint64_t done, uint64_t all, int w)
+{
+	int fill = all ? (int)((double)done / (double)all * w) : 0;
+
+	if (fill > w)
+		fill = w;
+	snprintf(out, n, "[%.*s%.*s]", fill, "##################################################",
+		 w - fill, "--------------------------------------------------");
+}
+
+void ui_delete_draw(const struct ui *ui, int top)
+{
+	struct ui_deleter *d = ui->deleter;
+	char line[1400], b1[128], b2[128], s1[32], s2[32], s3[32];
+	uint64_t bytes = atomic_load(&d->bytes), files = atomic_load(&d->files);
+	size_t cur;
+	uint64_t size_cur, freed;
+
+	pthread_mutex_lock(&d->lock);
+	cur = d->cur;
+	freed = d->freed;
+	pthread_mutex_unlock(&d->lock);
+	size_cur = d->sizes[cur];
+	bar(b1, sizeof(b1), bytes, size_cur, 30);
+	bar(b2, sizeof(b2), freed + bytes, d->total, 30);
+	human_size(s1, sizeof(s1), bytes);
+	human_size(s2, sizeof(s2), size_cur);
+	snprintf(line, sizeof(line), " %s %zu of %zu: %s  %s  %llu files, %s of %s",
+		 d->trash ? "Trashing" : "Deleting", cur + 1, d->n, d->names[cur], b1,
+		 (unsigned long long)files, s1, s2);
+	ui_put(top, 0, COLS, line, ui_role_attr(UI_ROLE_TITLE) | A_REVERSE, 0);
+	human_size(s1, sizeof(s1), freed + bytes);
+	human_size(s3, sizeof(s3), d->total);
+	snprintf(line, sizeof(line), " In all                 %s  %s of %s", b2, s1, s3);
+	ui_put(top + 1, 0, COLS, line, ui_role_attr(UI_ROLE_PROGRESS), 0);
+	ui_put(top + 2, 0, COLS, " Esc stops; the list stays usable", ui_role_attr(UI_ROLE_DIM), 0);
+}
+
+void ui_delete_free(struct ui *ui)
+{
+	struct ui_deleter *d = ui->deleter;
+
+	if (!d)
+		return;
+	/* Quitting: the env being deleted stops where it is. */
+	atomic_store(&d->cancel, true);
+	pthread_mutex_lock(&d->lock);
+	pthread_cond_broadcast(&d->cond);
+	pthread_mutex_unlock(&d->lock);
+	pthread_join(d->th, NULL);
+	deleter_free(d);
+	ui->deleter = NULL;
+}
