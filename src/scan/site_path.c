@@ -161,7 +161,16 @@ static void local_paths(struct scan_path_list *out, const struct venv *v)
 	char *xy, *cand[4] = {0};
 	size_t nc = 0;
 
-	if (!ver || sscanf(ver, "%d.%d", &major, &minor) != 2) {
+	if (ver && sscanf(ver, "%d.%d", &major, &minor) == 2) {
+		/* pyvenv.cfg may name another X.Y than the env's lib/pythonX.Y (an
+		 * edited file): then the folders on disk are what Python uses. */
+		xy = xasprintf("%s/lib/%s%d.%d/site-packages", v->path, pypy ? "pypy" : "python", major,
+			       minor);
+		if (!is_dir(xy))
+			major = 0;
+		free(xy);
+	}
+	if (major == 0) {
 		char **dirs = NULL;
 		int fd = open(v->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		size_t n = fd >= 0 ? scan_site_dirs(&dirs, fd, v->path) : 0;
