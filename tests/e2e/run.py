@@ -196,9 +196,8 @@ def test(args, results, binary, runner, fx, t0):
         results.emit([("fail", "binary", ["%s is not an executable file (build it first: make all)" % binary])])
         return
     # The pip work of tests_actions and the browser sessions are the longest: started first.
-    actions = tests_actions.tests(ctx)
-    jobs = actions[:1] + tests_browser.tests(ctx) + tests_main.tests(ctx) + tests_opts.tests(ctx) + tests_edge.tests(ctx)
-    jobs += actions[1:] + tests_actions_browser.tests(ctx)
+    jobs = tests_actions.slow(ctx) + tests_browser.tests(ctx) + tests_main.tests(ctx) + tests_opts.tests(ctx)
+    jobs += tests_edge.tests(ctx) + tests_actions.tests(ctx) + tests_actions_browser.tests(ctx)
     jobs += tests_freeze.tests(ctx)
     run_pool(jobs, max(2, args.j), results, filt=args.k)
     if tests_browser.DURATIONS:

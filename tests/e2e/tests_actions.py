@@ -330,18 +330,42 @@ def t_create_matrix(ctx, py):
     return g
 
 
+def fixture_default(ctx, py):
+    """The env fixtures.py made with `py -m venv` and no options (pip from
+    ensurepip), or None when this Python got none."""
+    path = os.path.join(ctx.fx.tree, "real", py.label + "-default")
+    return path if any(e.path == path for e in ctx.fx.envs) and os.path.isfile(os.path.join(path, PYVENV)) else None
+
+
+def pip_env(ctx, py, dest, home):
+    """An env with ensurepip's pip at dest: a copy of the fixture's default
+    env when there is one (cheap; `python -m pip` and `python -m venv`
+    work in a copy, pyvenv.cfg's home is absolute), else a new one."""
+    src = fixture_default(ctx, py)
+    if src:
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        shutil.copytree(src, dest, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+    else:
+        venv_ref(py, [], [dest], home, timeout=240)
+    return dest
+
+
 def t_create_pip(ctx, py):
-    """The default create (pip from ensurepip) against python -m venv's."""
+    """The default create (pip from ensurepip) against python -m venv's:
+    the fixture's default env of the same Python when there is one."""
     g = Group()
     name = "actions: create %s with pip (no options)" % py.label
     base = workdir(ctx, "pip-" + py.label)
-    vs, ref = os.path.join(base, "vs", "env"), os.path.join(base, "ref", "env")
-    p = ctx.runner.run(["create", "--python", py.exe, vs], timeout=180)
-    try:
-        venv_ref(py, [], [ref], os.path.join(base, "home"), timeout=180)
-    except RuntimeError as e:
-        g.fail(name, [str(e)])
-        return g
+    ref = fixture_default(ctx, py)
+    if ref is None:
+        ref = os.path.join(base, "ref", py.label + "-default")
+        try:
+            venv_ref(py, [], [ref], os.path.join(base, "home"), timeout=240)
+        except RuntimeError as e:
+            g.fail(name, [str(e)])
+            return g
+    vs = os.path.join(base, "vs", os.path.basename(ref))
+    p = ctx.runner.run(["create", "--python", py.exe, vs], timeout=240)
     d = expect_rc(p, 0) + compare_envs(vs, ref, (os.path.dirname(ref), os.path.dirname(vs)))
     if not pip_version(vs) or not os.path.exists(os.path.join(vs, "bin", "pip")):
         d.append("no pip in %s (site-packages: %s)" % (vs, site_names(vs) if os.path.isdir(os.path.join(vs, "lib")) else "-"))
@@ -528,34 +552,39 @@ def t_clear(ctx):
 
 # ------------------------------------------------------------ pip: --upgrade-deps, clear with pip, upgrade --deps
 
-def t_pip_chain(ctx):
-    """One env with pip, made with --upgrade-deps offline; then a local
-    wheel installed, clear (pip comes back, the wheel goes), and
-    `upgrade --deps` offline (exit 1, the index could not be reached)."""
-    g = Group()
-    cands = [py for py in ctx.fx.pythons if py.ensurepip and py.vtuple >= (3, 12)] or \
-            [py for py in ctx.fx.pythons if py.ensurepip and py.vtuple >= (3, 9)]
-    if not cands:
-        g.skip("actions: --upgrade-deps", "no Python 3.9+ with ensurepip")
-        return g
-    py = cands[-1]  # 3.12+: only pip is upgraded, so pip's retries run once
-    base = workdir(ctx, "pip-chain")
-    home = os.path.join(base, "home")
-    vs, ref = os.path.join(base, "vs", "env"), os.path.join(base, "ref", "env")
-    refd = {}
+def in_thread(fn):
+    """Starts fn in a thread; the returned function joins it and gives
+    fn's result (or raises its exception)."""
+    box = {}
 
-    def mkref():
+    def body():
         try:
-            refd["p"] = venv_ref(py, ["--upgrade-deps"], [ref], home, timeout=240)
-        except Exception as e:
-            refd["e"] = e
-    th = threading.Thread(target=mkref)
+            box["v"] = fn()
+        except BaseException as e:
+            box["e"] = e
+    th = threading.Thread(target=body)
     th.start()
-    p = ctx.runner.run(["create", "--python", py.exe, "--upgrade-deps", vs], timeout=240)
-    th.join()
+
+    def join():
+        th.join()
+        if "e" in box:
+            raise box["e"]
+        return box["v"]
+    return join
+
+
+def t_upgrade_deps_create(ctx, py):
+    """create --upgrade-deps offline against python -m venv --upgrade-deps."""
+    g = Group()
     name = "actions: create --upgrade-deps %s offline: env made, summary says pip could not be upgraded" % py.label
-    if "e" in refd:
-        g.fail(name, [str(refd["e"])])
+    base = workdir(ctx, "updeps")
+    vs, ref = os.path.join(base, "vs", "env"), os.path.join(base, "ref", "env")
+    ref_done = in_thread(lambda: venv_ref(py, ["--upgrade-deps"], [ref], os.path.join(base, "home"), timeout=240))
+    p = ctx.runner.run(["create", "--python", py.exe, "--upgrade-deps", vs], timeout=240)
+    try:
+        ref_done()
+    except RuntimeError as e:
+        g.fail(name, [str(e)])
         return g
     d = expect_rc(p, 0)
     ll = last_line(p)
@@ -568,45 +597,50 @@ def t_pip_chain(ctx):
     if pip_version(vs) != bundled or not bundled:
         d.append("pip in the env is %s, ensurepip's is %s" % (pip_version(vs), bundled))
     g.check(name, d)
-    if d and read_cfg(vs) is None:
-        return g
+    return g
 
-    # upgrade --deps offline, on the reference env (made by python -m venv
-    # with the same pip) while the other one is cleared: pip retries for
-    # seconds, then exits 0 having changed nothing; venvscope must say so
-    # and exit 1.
-    ref_site = site_names(ref)
-    before = pip_version(ref)
-    up = {}
-    th = threading.Thread(target=lambda: up.setdefault("p", ctx.runner.run(["upgrade", "--deps", ref], timeout=240)))
-    th.start()
 
-    # A local wheel, installed by the env's own pip without an index.
+def t_clear_pip(ctx, py):
+    """An env with pip and a local wheel installed: clear brings pip back as
+    ensurepip has it, the wheel goes."""
+    g = Group()
+    name = "actions: clear an env with pip and a wheel installed (%s): pip back as ensurepip has it, the wheel gone" % py.label
+    base = workdir(ctx, "clear-pip")
+    home = os.path.join(base, "home")
+    env = pip_env(ctx, py, os.path.join(base, "env"), home)
+    fresh = site_names(env)
     whl = make_wheel(base, "vsdemo", "1.0")
-    pi = sh([os.path.join(vs, "bin", "python"), "-m", "pip", "install", "--no-index", "--no-deps", whl], home, timeout=120)
-    if pi.returncode != 0 or "vsdemo-1.0.dist-info" not in dist_infos(vs):
-        g.fail("actions: clear an env with pip (setup: pip install a local wheel)",
-               ["pip install failed: %s" % pi.stderr.decode(errors="replace")[-400:]])
-    else:
-        ino = os.stat(vs).st_ino
-        p = ctx.runner.run(["clear", "--yes", vs], timeout=180)
-        d = expect_rc(p, 0)
-        if os.stat(vs).st_ino != ino:
-            d.append("the folder was replaced (inode changed)")
-        if site_names(vs) != ref_site:
-            d.append("site-packages after clear: %s; a fresh env has %s" % (site_names(vs), ref_site))
-        g.check("actions: clear an env with pip and a wheel installed: pip back as ensurepip has it, the wheel gone", d)
+    pi = sh([os.path.join(env, "bin", "python"), "-m", "pip", "install", "--no-index", "--no-deps", whl], home, timeout=120)
+    if pi.returncode != 0 or "vsdemo-1.0.dist-info" not in dist_infos(env):
+        g.fail(name, ["setup: pip install of a local wheel failed: %s" % pi.stderr.decode(errors="replace")[-400:]])
+        return g
+    ino = os.stat(env).st_ino
+    p = ctx.runner.run(["clear", "--yes", env], timeout=240)
+    d = expect_rc(p, 0)
+    if os.stat(env).st_ino != ino:
+        d.append("the folder was replaced (inode changed)")
+    if site_names(env) != fresh:
+        d.append("site-packages after clear: %s; a fresh env has %s" % (site_names(env), fresh))
+    g.check(name, d)
+    return g
 
-    th.join()
-    p = up["p"]
+
+def t_upgrade_deps_offline(ctx, py):
+    """upgrade --deps offline: pip retries for seconds, then exits 0 having
+    changed nothing; venvscope must say so and exit 1."""
+    g = Group()
+    base = workdir(ctx, "upgrade-deps")
+    env = pip_env(ctx, py, os.path.join(base, "env"), os.path.join(base, "home"))
+    before = pip_version(env)
+    p = ctx.runner.run(["upgrade", "--deps", env], timeout=240)
     d = expect_rc(p, 1)
     if "package index could not be reached" not in p.err_text:
         d.append("stderr does not say the package index could not be reached: %r" % p.err_text[-400:])
     if before and ("pip stayed at %s" % before) not in p.err_text:
         d.append("stderr does not say pip stayed at %s: %r" % (before, p.err_text[-300:]))
-    if pip_version(ref) != before:
-        d.append("pip went from %s to %s" % (before, pip_version(ref)))
-    g.check("actions: upgrade --deps offline: exit 1, says the package index could not be reached", d)
+    if pip_version(env) != before:
+        d.append("pip went from %s to %s" % (before, pip_version(env)))
+    g.check("actions: upgrade --deps offline (%s): exit 1, says the package index could not be reached" % py.label, d)
     return g
 
 
@@ -726,7 +760,7 @@ def t_shell(ctx):
     title = "actions: shell ENV in tmux"
     step = "start"
     try:
-        with Tty(ctx.runner, [], width=160, height=40, shell=True, tag="a-shell",
+        with Tty(ctx.runner, [], width=250, height=40, shell=True, tag="a-shell",
                  env={"PYTHONHOME": "/nonexistent-pythonhome"}) as t:
             t.wait_for(OUTER, what="the outer shell's prompt")
             for i, shell in enumerate(shells):
@@ -834,12 +868,32 @@ def t_pythons(ctx):
     return g
 
 
-def tests(ctx):
+def slow(ctx):
+    """The jobs that wait on pip (ensurepip, offline retries): run.py starts them first."""
     pys = ctx.fx.pythons
-    jobs = [("actions pip chain", lambda: t_pip_chain(ctx)), ("actions shell", lambda: t_shell(ctx))]
+    jobs = []
+    # pip's offline retries take ~8 s a package: 3.12+ upgrades pip alone.
+    deps = [py for py in pys if py.ensurepip and py.vtuple >= (3, 12)] or \
+           [py for py in pys if py.ensurepip and py.vtuple >= (3, 9)]
+    if deps:
+        jobs += [("actions upgrade-deps create", lambda: t_upgrade_deps_create(ctx, deps[-1])),
+                 ("actions upgrade --deps", lambda: t_upgrade_deps_offline(ctx, deps[-1])),
+                 ("actions clear pip", lambda: t_clear_pip(ctx, deps[-1]))]
+    else:
+        def none():
+            g = Group()
+            g.skip("actions: --upgrade-deps, upgrade --deps, clear with pip", "no Python 3.9+ with ensurepip")
+            return g
+        jobs.append(("actions pip", none))
     with_pip = [py for py in pys if py.ensurepip]
     if with_pip:
         jobs.append(("actions create pip", lambda: t_create_pip(ctx, with_pip[0])))
+    return jobs
+
+
+def tests(ctx):
+    pys = ctx.fx.pythons
+    jobs = [("actions shell", lambda: t_shell(ctx))]
     for py in pys:
         jobs.append(("actions create " + py.label, lambda py=py: t_create_matrix(ctx, py)))
     jobs += [("actions refusals", lambda: t_refusals(ctx)), ("actions weird path", lambda: t_weird_path(ctx)),
@@ -848,4 +902,4 @@ def tests(ctx):
     return jobs
 
 
-__all__ = ["tests"]
+__all__ = ["tests", "slow"]

@@ -96,7 +96,7 @@ def t_create_form(ctx):
         root, refroot = os.path.join(base, "root"), os.path.join(base, "ref")
         venv_ref(fast, ["--without-pip"], [os.path.join(root, "seed")], os.path.join(base, "home"))
         target = os.path.join(root, ".venv")
-        with Tty(ctx.runner, [root], width=120, height=32, env=pyenv_env(), tag="a-create") as t:
+        with Tty(ctx.runner, [root], width=200, height=32, env=pyenv_env(), tag="a-create") as t:
             start(t)
             st.at("c opens the form")
             t.keys("c")
@@ -142,6 +142,7 @@ def t_create_form(ctx):
                      [] if re.search(r"^ *create %s\b" % re.escape(target), scr.text, re.M) and
                      re.search(r"^%s \(\d+\.\ds\)" % re.escape(done), scr.text, re.M) else
                      ["no pane title 'create %s' and result '%s (N.Ns)'\n%s" % (target, done, scr)])
+            st.at("the new row")
             scr = t.wait_for(lambda s: any(r.get("PATH") == target for r in s.rows()) and s,
                              what="a row for %s" % target)
             row = [r for r in scr.rows() if r.get("PATH") == target][0]
@@ -170,7 +171,7 @@ def t_clear_upgrade_activate(ctx):
             add_dist(env, n, "1.0", files=40)
         venv_ref(fast, ["--without-pip"], [os.path.join(root, "other")], home)
         ino, cfg0 = os.stat(env).st_ino, read_cfg(env)
-        with Tty(ctx.runner, [root], width=120, height=32, env={"SHELL": "/bin/sh"}, tag="a-cua") as t:
+        with Tty(ctx.runner, [root], width=200, height=32, env={"SHELL": "/bin/sh"}, tag="a-cua") as t:
             start(t)
             st.at("select pkgenv")
             for _ in range(3):
@@ -297,7 +298,7 @@ def t_cancel(ctx):
         target = os.path.join(root, ".venv")
         # Started from a shell that prints its exit status: tmux does not
         # always learn the status of a pane's own process.
-        with Tty(ctx.runner, [], width=120, height=32, env=pyenv_env(), shell=True, tag="a-cancel") as t:
+        with Tty(ctx.runner, [], width=200, height=32, env=pyenv_env(), shell=True, tag="a-cancel") as t:
             t.wait_for(r"^[$#] ?$", what="the shell prompt")
             t.line(t.command_line([root]) + '; echo "RC=$?"')
             start(t)
@@ -348,6 +349,9 @@ def t_cancel(ctx):
             st.check("no child process left (%d were running: no zombie, none still running)" % len(running),
                      ["child of venvscope: pid %d state %s: %s" % k for k in kids] +
                      ["still running: pid %d: %s" % x for x in left])
+            # The touched folder was looked at again: the partial env has a row now.
+            t.wait_for(lambda s: any(r.get("PATH") == target for r in s.rows()), timeout=10,
+                       what="a row for the partial folder (rescanned after the cancel)")
             st.at("y removes the folder")
             t.keys("y")
             scr = t.wait_for(lambda s: "removed the partial folder" in s.last and s, what="removed message")
