@@ -1,0 +1,49 @@
+/* What git will do with an environment, through libgit2 (no git process).
+ *
+ * One `struct scan_git` per scan: it opens each repository once and keeps
+ * it; it must only ever be used from one thread (libgit2 objects are not
+ * shared between threads). The scan engine runs it on a single git worker.
+ *
+ * The truth is `git check-ignore -q <env>/pyvenv.cfg` (a file inside the
+ * env, not the folder: Python 3.13, virtualenv and uv write a `.gitignore`
+ * with `*` inside the env) and `git ls-files <env>` for tracked. The env
+ * belongs to the innermost work tree (nested repositories, submodules,
+ * worktrees); GIT_CEILING_DIRECTORIES is honoured and the search stops at
+ * filesystem boundaries like git does. */
+#ifndef VS_SCAN_GIT_H
+#define VS_SCAN_GIT_H
+
+#include "../util/err.h"
+
+enum scan_git_state {
+	SCAN_GIT_UNKNOWN = -1, /* not looked at (yet), or it could not be read */
+	SCAN_GIT_NO_REPO = 0,  /* not inside a git work tree */
+	SCAN_GIT_IGNORED,      /* git will not add it */
+	SCAN_GIT_NOT_IGNORED,  /* `git add .` would commit it */
+	SCAN_GIT_TRACKED,      /* some of its files are in the index */
+};
+
+struct scan_git_info {
+	enum scan_git_state state;
+	char *repo;   /* the work tree root (absolute), or NULL */
+	char *rule;   /* where the rule that ignores it is, e.g. ".gitignore:3: /.venv/"
+			 (file relative to the repo root, or an absolute path for a global
+			 excludes file), when known; else NULL */
+	char *error;  /* why the state is unknown, or NULL */
+};
+
+struct scan_git;
+
+struct scan_git *scan_git_new(void);
+void scan_git_free(struct scan_git *g);
+
+/* Fills *out for the env at absolute `env_path` (fields owned by *out).
+ * Never fails: problems become SCAN_GIT_UNKNOWN with `error` set. */
+void scan_git_lookup(struct scan_git *g, const char *env_path, struct scan_git_info *out);
+
+void scan_git_info_clear(struct scan_git_info *info);
+
+/* "no-repo", "ignored", "not-ignored", "tracked", or NULL for unknown. */
+const char *scan_git_state_name(enum scan_git_state s);
+
+#endif
