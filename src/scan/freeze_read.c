@@ -530,6 +530,10 @@ void scan_freeze_read(struct scan_freeze_list *out, struct scan_freeze_rules *ru
 	char *pip;
 
 	memset(out, 0, sizeof(*out));
+	if (!v->home)
+		scan_msgs_add(warn, "%s: pyvenv.cfg %s, so Python does not run as this environment "
+			      "(its pip would list the base Python's packages); listing the env's own folders",
+			      v->path, v->cfg ? "has no home key" : "cannot be read");
 	scan_freeze_rules_init(&prelim, v->python_version, NULL);
 	scan_freeze_paths(&paths, v, warn);
 	if (paths.n == 0)
