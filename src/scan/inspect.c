@@ -353,6 +353,7 @@ struct venv *scan_inspect_env(int envfd, const char *path, const char *home)
 	v->name = xstrdup(path_basename(path));
 	v->manager = scan_manager_for(path, home);
 	v->system_site_packages = VENV_UNKNOWN;
+	v->git_state = SCAN_GIT_UNKNOWN;
 	if (fstat(envfd, &st) == 0) {
 		v->dev = st.st_dev;
 		v->ino = st.st_ino;

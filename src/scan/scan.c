@@ -523,6 +523,12 @@ void scan_event_free(struct scan_event *ev)
 		return;
 	venv_free(ev->venv);
 	scan_pkgs_result_free(ev->pkgs);
+	if (ev->git) {
+		free(ev->git->repo);
+		free(ev->git->rule);
+		free(ev->git->error);
+		free(ev->git);
+	}
 	free(ev->message);
 	free(ev);
 }
@@ -563,5 +569,12 @@ void scan_venv_apply(struct venv *v, struct scan_event *ev, int stale_days, time
 	} else if (ev->type == SCAN_EV_SIZED) {
 		v->size_known = !ev->size_failed;
 		v->size = ev->size;
+	} else if (ev->type == SCAN_EV_GIT && ev->git) {
+		v->git_state = ev->git->state;
+		free(v->git_repo);
+		free(v->git_rule);
+		v->git_repo = ev->git->repo;
+		v->git_rule = ev->git->rule;
+		ev->git->repo = ev->git->rule = NULL;
 	}
 }

@@ -14,7 +14,8 @@
  * SCAN_EV_PACKAGES and SCAN_EV_SIZED refer to an env by `id`; merge them with
  * scan_venv_apply(), which moves their payload into the venv.
  * Events for one env always come in the order FOUND, PACKAGES, SIZED (SIZED
- * only without no_size). DONE is the last event. Workers never touch a venv
+ * only without no_size); GIT (unless no_git) comes after FOUND, in any order
+ * with the others. DONE is the last event. Workers never touch a venv
  * after handing it over: the model has a single owner, the consumer. */
 #ifndef VS_SCAN_SCAN_H
 #define VS_SCAN_SCAN_H
@@ -36,6 +37,7 @@ struct scan_request {
 	size_t n_excludes;
 	bool one_file_system; /* do not cross into other filesystems */
 	bool no_size;         /* skip sizing */
+	bool no_git;          /* skip git status */
 	int stale_days;       /* last_modified older than this -> stale */
 	int threads;          /* worker count; 0 = one per online core */
 	time_t now;           /* reference time for staleness; 0 = time(NULL) */
@@ -46,6 +48,7 @@ enum scan_event_type {
 	SCAN_EV_FOUND,    /* venv: a new environment (owned by the event) */
 	SCAN_EV_PACKAGES, /* id + pkgs: site-packages, packages, last_modified */
 	SCAN_EV_SIZED,    /* id + size */
+	SCAN_EV_GIT,      /* id + git: what git does with the env (after FOUND, any order) */
 	SCAN_EV_WARNING,  /* message: something could not be read; the scan goes on */
 	SCAN_EV_PROGRESS, /* progress: counters so far */
 	SCAN_EV_DONE,     /* progress: final counters; nothing follows */
@@ -69,6 +72,7 @@ struct scan_event {
 	struct scan_pkgs_result *pkgs; /* PACKAGES */
 	struct scan_size size;         /* SIZED */
 	bool size_failed;              /* SIZED: the env could not be opened; size unknown */
+	struct scan_git_info *git;     /* GIT */
 	char *message;                 /* WARNING: names the path and the reason */
 	struct scan_progress progress; /* PROGRESS, DONE */
 };

@@ -116,5 +116,7 @@ void venv_free(struct venv *v)
 	free_strv(v->site_packages, v->n_site_packages);
 	scan_pkg_list_clear(&v->packages);
 	free(v->pip_version);
+	free(v->git_repo);
+	free(v->git_rule);
 	free(v);
 }

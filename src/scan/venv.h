@@ -14,6 +14,7 @@
 
 #include "packages.h"
 #include "pyvenv_cfg.h"
+#include "git.h"
 #include "size.h"
 
 enum venv_kind { VENV_KIND_VENV, VENV_KIND_VIRTUALENV, VENV_KIND_UV };
@@ -58,6 +59,11 @@ struct venv {
 	char *pip_version;
 	int64_t last_modified; /* unix seconds; 0 when unknown */
 	bool stale;
+
+	/* Filled by SCAN_EV_GIT. */
+	enum scan_git_state git_state; /* SCAN_GIT_UNKNOWN until known */
+	char *git_repo;                /* work tree root, or NULL */
+	char *git_rule;                /* the rule that ignores it, when known */
 
 	/* Filled by SCAN_EV_SIZED. */
 	bool size_known;
