@@ -48,6 +48,7 @@ static void consume(struct scan *s, struct by_id *t, struct cli_result *out, int
 			break;
 		case SCAN_EV_PACKAGES:
 		case SCAN_EV_SIZED:
+		case SCAN_EV_GIT:
 			if (ev->id < t->n)
 				scan_venv_apply(t->v[ev->id], ev, stale_days, out->now);
 			break;

@@ -67,6 +67,7 @@ void ui_model_apply(struct ui_model *m, struct scan_event *ev)
 		break;
 	case SCAN_EV_PACKAGES:
 	case SCAN_EV_SIZED:
+	case SCAN_EV_GIT:
 		if (ev->id < m->n_ids && m->by_id[ev->id]) {
 			scan_venv_apply(m->by_id[ev->id], ev, m->stale_days, m->now);
 			m->dirty = true;

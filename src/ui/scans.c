@@ -198,6 +198,7 @@ static void side_event(struct ui *ui, struct scan_event *ev)
 		break;
 	case SCAN_EV_PACKAGES:
 	case SCAN_EV_SIZED:
+	case SCAN_EV_GIT:
 		if (ev->id < ui->n_side_map && ui->side_map[ev->id] != (size_t)-1) {
 			ev->id = ui->side_map[ev->id];
 			ui_model_apply(&ui->model, ev);
