@@ -100,7 +100,11 @@ cJSON *cli_json_venv(const struct venv *v, int details)
 	cJSON_AddItemToObject(o, "stale", v->packages_known ? cJSON_CreateBool(v->stale)
 							     : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "project", cli_json_string(v->project));
-	if (details)
+	cJSON_AddItemToObject(o, "git", cli_json_string(scan_git_state_name(v->git_state)));
+	cJSON_AddItemToObject(o, "git_repo", cli_json_string(v->git_repo));
+	if (details) {
+		cJSON_AddItemToObject(o, "git_rule", cli_json_string(v->git_rule));
 		add_details(o, v);
+	}
 	return o;
 }

@@ -23,9 +23,10 @@ static const char show_usage[] =
 	"\n"
 	"Everything venvscope knows about one environment: pyvenv.cfg as written,\n"
 	"base interpreter and whether it still exists, link kind, sizes, project,\n"
-	"problems in words, and the installed packages.\n"
+	"what git does with it (and the rule that ignores it), problems in words,\n"
+	"and the installed packages.\n"
 	"\n"
-	"  --json            one JSON object (the keys of `list --json` plus config and packages)\n"
+	"  --json            one JSON object (the keys of `list --json` plus git_rule, config, packages)\n"
 	"  --no-size         do not measure the size\n"
 	"  --stale-days N    untouched for more than N days is stale (default 90)\n"
 	"  -h, --help        this text\n"
@@ -77,6 +78,18 @@ static void print_identity(const struct venv *v)
 			     : v->system_site_packages == VENV_YES ? "yes" : "no");
 	field("prompt", v->prompt);
 	field("project", v->project);
+	sb_reset(&sb);
+	switch (v->git_state) {
+	case SCAN_GIT_UNKNOWN: break;
+	case SCAN_GIT_NO_REPO: sb_adds(&sb, "not in a git repository"); break;
+	default:
+		sb_addf(&sb, "%s in %s", scan_git_state_name(v->git_state),
+			v->git_repo ? v->git_repo : "?");
+		break;
+	}
+	field("git", v->git_state == SCAN_GIT_UNKNOWN ? NULL : sb_str(&sb));
+	if (v->git_rule)
+		field("git rule", v->git_rule);
 	sb_free(&sb);
 }
 
