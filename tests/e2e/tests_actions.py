@@ -260,18 +260,19 @@ def by_minor(pys):
 # ------------------------------------------------------------ create, compared
 
 def cases_for(py):
-    """(title, venv options, target names) for one Python, in order; the
-    --clear case works on the env of the symlinks case."""
-    c = [("two folders at once", ["--without-pip"], ["a1", "a2"]),
-         ("--symlinks --system-site-packages --prompt TEXT",
-          ["--without-pip", "--symlinks", "--system-site-packages", "--prompt", "my env"], ["b"])]
+    """(title, venv options, target names) for one Python, in order. The
+    --clear case re-makes the first case's first env with venv's defaults
+    (so the default options are compared too, and nothing of the old
+    options may linger)."""
+    c = [("--symlinks --system-site-packages --prompt TEXT, two folders at once",
+          ["--without-pip", "--symlinks", "--system-site-packages", "--prompt", "my env"], ["a1", "a2"])]
     if py.vtuple >= (3, 9):
         c.append(("--copies --prompt .", ["--without-pip", "--copies", "--prompt", "."], ["c"]))
     else:
         c.append(("--copies", ["--without-pip", "--copies"], ["c"]))
     if py.vtuple >= (3, 13):
         c.append(("--without-scm-ignore-files", ["--without-pip", "--without-scm-ignore-files"], ["d"]))
-    c.append(("--clear on an existing env", ["--clear", "--without-pip", "--copies"], ["b"]))
+    c.append(("--clear on an existing env (made again with the default options)", ["--clear", "--without-pip"], ["a1"]))
     return c
 
 
@@ -324,8 +325,11 @@ def t_create_matrix(ctx, py):
                     d.append("%s: .gitignore %s" % (v, "present with --without-scm-ignore-files" if has else "missing (3.13 writes one)"))
         if inode is not None and os.stat(vs[0]).st_ino != inode:
             d.append("--clear replaced the folder itself (inode changed); venv keeps it")
-        if "--clear" in opts and os.path.exists(os.path.join(vs[0], "lib")) and is_link(os.path.join(vs[0], "bin", "python")):
-            d.append("--clear --copies: the old symlinked interpreter is still there")
+        if "--clear" in opts:
+            cfg = read_cfg(vs[0]) or {}
+            if cfg.get("include-system-site-packages") != "false" or "prompt" in cfg or "my env" in activate_text(vs[0]):
+                d.append("--clear without the old options: system-site-packages %r, prompt %r linger" % (
+                    cfg.get("include-system-site-packages"), cfg.get("prompt")))
         g.check(name, d)
     return g
 
