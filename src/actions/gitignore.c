@@ -237,25 +237,9 @@ static int read_all(const char *path, struct strbuf *out, struct vs_err *err)
 	return 0;
 }
 
-/* Whether `text` already has `line` as one of its lines (CR ignored). */
-static bool has_line(const char *text, size_t len, const char *line)
-{
-	size_t ln = strlen(line);
-
-	for (size_t i = 0; i < len;) {
-		const char *nl = memchr(text + i, '\n', len - i);
-		size_t end = nl ? (size_t)(nl - text) : len, n = end - i;
-
-		if (n && text[end - 1] == '\r')
-			n--;
-		if (n == ln && memcmp(text + i, line, ln) == 0)
-			return true;
-		i = end + 1;
-	}
-	return false;
-}
-
-/* Appends `line` to the file, in the file's own line endings. */
+/* Appends `line` to the file, in the file's own line endings (even when
+ * the file has it already: a later negation may be what un-ignores it, and
+ * the last matching line wins). */
 static int add_line(const char *file, const char *line, struct vs_err *err)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -263,8 +247,6 @@ static int add_line(const char *file, const char *line, struct vs_err *err)
 	int rc;
 
 	if ((rc = read_all(file, &sb, err)) < 0)
-		goto done;
-	if (has_line(sb_str(&sb), sb.len, line))
 		goto done;
 	nl = sb.len ? memchr(sb.buf, '\n', sb.len) : NULL;
 	eol = nl && nl > sb.buf && nl[-1] == '\r' ? "\r\n" : "\n";
@@ -276,6 +258,28 @@ static int add_line(const char *file, const char *line, struct vs_err *err)
 	rc = rc < 0 ? rc : VS_OK;
 done:
 	sb_free(&sb);
+	return rc;
+}
+
+/* What git says now: a negation in an ignore file nearer to the env can
+ * still win over the line added to the top-level one. */
+static int check_ignored(const struct act_gitignore_plan *plan, const char *env_path,
+			 struct vs_err *err)
+{
+	struct scan_git *g = scan_git_new();
+	struct scan_git_info info;
+	bool inner = plan->line && strcmp(plan->line, "*") == 0;
+	int rc = VS_OK;
+
+	scan_git_lookup(g, env_path, &info);
+	if (info.state != SCAN_GIT_IGNORED)
+		rc = vs_err_set(err, VS_EFAIL,
+				"git still does not ignore %s after the change (%s): a rule nearer to "
+				"it un-ignores it%s",
+				env_path, info.error ? info.error : scan_git_state_name(info.state),
+				inner ? "" : "; a .gitignore inside it (--inner) would win");
+	scan_git_info_clear(&info);
+	scan_git_free(g);
 	return rc;
 }
 
@@ -294,13 +298,17 @@ int act_gitignore_apply(const struct act_gitignore_plan *plan, const char *env_p
 		if ((rc = untrack(plan->repo, rel, err)) < 0)
 			goto done;
 	}
-	if (plan->line && plan->file && (rc = add_line(plan->file, plan->line, err)) < 0 &&
-	    plan->untrack && err) {
-		char msg[sizeof(err->msg)];
+	if (plan->line && plan->file && (rc = add_line(plan->file, plan->line, err)) < 0) {
+		if (plan->untrack && err) {
+			char msg[sizeof(err->msg)];
 
-		snprintf(msg, sizeof(msg), "%s", err->msg);
-		vs_err_set(err, VS_EFAIL, "%s (its files were already taken out of the index)", msg);
+			snprintf(msg, sizeof(msg), "%s", err->msg);
+			vs_err_set(err, VS_EFAIL, "%s (its files were already taken out of the index)",
+				   msg);
+		}
+		goto done;
 	}
+	rc = check_ignored(plan, env_path, err);
 done:
 	free(rel);
 	git_libgit2_shutdown();

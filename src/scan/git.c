@@ -1,24 +1,25 @@
-/* What git will do with an environment, through libgit2.
+/* What git will do with an environment.
  *
- * Finding the repository: git_repository_discover (GIT_CEILING_DIRECTORIES,
- * no filesystem crossing unless GIT_DISCOVERY_ACROSS_FILESYSTEM says so)
- * names the git folder; each one is opened once and kept with its work tree.
+ * libgit2 finds and opens the repository (git_repository_discover from the
+ * env's folder: GIT_CEILING_DIRECTORIES, no filesystem crossing unless
+ * GIT_DISCOVERY_ACROSS_FILESYSTEM says so; each git folder is opened once
+ * per scan and kept with its work tree) and reads the index and the config.
  *
- * Ignored: git decides from the top down. Each leading folder of the path
- * is checked as a folder (with the ignore files above it), and the first
- * one a rule excludes hides everything below it, whatever deeper rules
- * say; only then is the file itself checked. libgit2 is asked the same
- * questions in the same order (git_ignore_path_is_ignored on "a/", "a/b/",
- * ..., then "a/b/env/pyvenv.cfg"): the first "ignored" is git's answer, and
- * it also tells at which level the deciding rule matched.
- *
- * The rule: libgit2 has no API that names it, so the ignore files that
- * apply at the deciding level are read here and matched with git's pattern
- * rules (fnmatch per path component, `**` across components). It is only
- * reported when that search also finds a positive match; else NULL. */
+ * Ignored is worked out here, with git's own algorithm (dir.c), not with
+ * git_ignore_path_is_ignored: libgit2 1.5 drops a negation that has no
+ * earlier positive rule in the same file, so "!venv/" in sub/.gitignore
+ * does not undo "venv/" in the top-level one there, while git does undo
+ * it. git goes from the top down: each leading folder is checked as a
+ * folder against the ignore files that apply to it (the .gitignore files
+ * of the folders above it, nearest first, then $GIT_COMMON_DIR/info/exclude,
+ * then core.excludesFile or $XDG_CONFIG_HOME/git/ignore); within a file the
+ * last matching line wins; the first folder a positive rule matches hides
+ * everything below it; else the file decides. That rule is `rule`.
+ * Patterns: fnmatch per path component, "**" across components. */
 #include "git.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <git2.h>
 #include <limits.h>
@@ -27,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "../util/path.h"
 #include "../util/strbuf.h"
@@ -38,6 +40,9 @@ struct repo_entry {
 	git_repository *repo; /* NULL when it could not be opened */
 	char *workdir;         /* absolute, no trailing slash; NULL for bare or failed */
 	char *error;           /* why it could not be opened */
+	char *exclude;         /* $GIT_COMMON_DIR/info/exclude */
+	char *excludes_file;   /* core.excludesFile or git's default, or NULL */
+	bool icase;            /* core.ignorecase */
 };
 
 struct scan_git {
@@ -86,6 +91,8 @@ void scan_git_free(struct scan_git *g)
 		free(g->items[i].gitdir);
 		free(g->items[i].workdir);
 		free(g->items[i].error);
+		free(g->items[i].exclude);
+		free(g->items[i].excludes_file);
 	}
 	free(g->items);
 	free(g);
@@ -113,6 +120,31 @@ const char *scan_git_state_name(enum scan_git_state s)
 	case SCAN_GIT_UNKNOWN: break;
 	}
 	return NULL;
+}
+
+/* core.excludesFile (else git's XDG default) and core.ignorecase. */
+static void read_config(struct repo_entry *e)
+{
+	git_config *cfg = NULL;
+	git_buf buf = {0};
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	int icase = 0;
+
+	if (git_repository_config_snapshot(&cfg, e->repo) == 0) {
+		if (git_config_get_path(&buf, cfg, "core.excludesfile") == 0 && buf.ptr)
+			e->excludes_file = xstrdup(buf.ptr);
+		if (git_config_get_bool(&icase, cfg, "core.ignorecase") == 0)
+			e->icase = icase != 0;
+		git_buf_dispose(&buf);
+		git_config_free(cfg);
+	}
+	git_error_clear();
+	if (e->excludes_file)
+		return;
+	if (xdg && *xdg)
+		e->excludes_file = xasprintf("%s/git/ignore", xdg);
+	else if (home)
+		e->excludes_file = xasprintf("%s/.config/git/ignore", home);
 }
 
 /* The repository whose git folder discovery finds from `dir`, opened once.
@@ -159,54 +191,132 @@ static struct repo_entry *repo_for(struct scan_git *g, const char *dir, bool *no
 		n = strlen(e->workdir);
 		while (n > 1 && e->workdir[n - 1] == '/')
 			e->workdir[--n] = '\0';
+		e->exclude = xasprintf("%sinfo/exclude", git_repository_commondir(e->repo));
+		read_config(e);
 	}
 	return e;
 }
 
-/* ---- Finding the rule: git's pattern matching, for naming it only. ---- */
+/* ---- Ignore files and git's pattern rules ---- */
 
-struct pattern {
-	const char *text; /* the pattern without '!', leading '/' and trailing '/' */
+struct ign_rule {
+	char *pattern; /* without '!', trailing '/' and a leading '/' */
+	char *text;    /* the line as shown in `rule` */
+	int line;
 	bool negative, dir_only, anchored;
 };
 
-/* Parses one line in place (git's add_patterns_from_buffer and
- * parse_path_pattern); false for blank lines and comments. */
-static bool parse_pattern(char *line, struct pattern *p)
-{
-	size_t n = strlen(line);
+struct ign_file {
+	char *shown; /* its name in `rule` */
+	char *base;  /* the folder it applies to, relative to the work tree ("" = all) */
+	struct ign_rule *rules;
+	size_t n, cap;
+};
 
-	if (n && line[n - 1] == '\r')
-		line[--n] = '\0';
+/* git's trim_trailing_spaces: spaces go unless escaped with a backslash. */
+static void trim_trailing_spaces(char *s)
+{
+	char *last_space = NULL;
+
+	for (char *p = s; *p; p++) {
+		if (*p == ' ') {
+			if (!last_space)
+				last_space = p;
+			continue;
+		}
+		if (*p == '\\' && !*++p)
+			return;
+		last_space = NULL;
+	}
+	if (last_space)
+		*last_space = '\0';
+}
+
+/* One line (no newline) as git's add_patterns_from_buffer and
+ * parse_path_pattern read it. */
+static void add_rule(struct ign_file *f, char *line, int no)
+{
+	struct ign_rule r = {.line = no};
+	size_t n = strlen(line);
+	char *p;
+
 	if (!n || line[0] == '#')
-		return false;
-	/* Trailing spaces go unless escaped with a backslash. */
-	while (n && line[n - 1] == ' ' && !(n >= 2 && line[n - 2] == '\\'))
+		return;
+	if (line[n - 1] == '\r')
 		line[--n] = '\0';
-	memset(p, 0, sizeof(*p));
-	if (line[0] == '!') {
-		p->negative = true;
-		line++;
-		n--;
+	trim_trailing_spaces(line);
+	r.text = xstrdup(line);
+	p = line;
+	if (*p == '!') {
+		r.negative = true;
+		p++;
 	}
-	if (n && line[n - 1] == '/') {
-		p->dir_only = true;
-		line[--n] = '\0';
+	n = strlen(p);
+	if (n && p[n - 1] == '/') {
+		r.dir_only = true;
+		p[--n] = '\0';
 	}
-	if (!n)
-		return false;
-	p->anchored = strchr(line, '/') != NULL;
-	if (line[0] == '/')
-		line++;
-	p->text = line;
-	return true;
+	r.anchored = strchr(p, '/') != NULL;
+	if (*p == '/')
+		p++;
+	if (!*p) {
+		free(r.text);
+		return;
+	}
+	r.pattern = xstrdup(p);
+	f->rules = xgrow(f->rules, &f->cap, f->n + 1, sizeof(*f->rules));
+	f->rules[f->n++] = r;
+}
+
+/* Reads `path` (a missing or unreadable file has no rules). In-tree
+ * .gitignore files are never read through a symlink, as git does. */
+static void ign_file_load(struct ign_file *f, const char *path, char *shown, const char *base,
+			  bool nofollow)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (nofollow ? O_NOFOLLOW : 0));
+	FILE *in = fd >= 0 ? fdopen(fd, "r") : NULL;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int no = 0;
+
+	memset(f, 0, sizeof(*f));
+	f->shown = shown;
+	f->base = xstrdup(base);
+	if (!in) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((len = getline(&line, &cap, in)) >= 0) {
+		char *s = line;
+
+		if (len && line[len - 1] == '\n')
+			line[len - 1] = '\0';
+		if (++no == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
+			s += 3;
+		add_rule(f, s, no);
+	}
+	free(line);
+	fclose(in);
+}
+
+static void ign_file_free(struct ign_file *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->rules[i].pattern);
+		free(f->rules[i].text);
+	}
+	free(f->rules);
+	free(f->shown);
+	free(f->base);
 }
 
 /* One path component against one pattern component. */
-static bool component_match(const char *pat, size_t pn, const char *name, size_t nn)
+static bool component_match(const char *pat, size_t pn, const char *name, size_t nn, int flags)
 {
 	char *a = xstrndup(pat, pn), *b = xstrndup(name, nn);
-	bool ok = fnmatch(a, b, 0) == 0;
+	bool ok = fnmatch(a, b, flags) == 0;
 
 	free(a);
 	free(b);
@@ -215,7 +325,7 @@ static bool component_match(const char *pat, size_t pn, const char *name, size_t
 
 /* wildmatch with WM_PATHNAME: `*` stays inside a component; a component
  * "**" matches zero or more components (one or more at the end). */
-static bool path_match(const char *pat, const char *path)
+static bool path_match(const char *pat, const char *path, int flags)
 {
 	const char *pe = strchrnul(pat, '/'), *te;
 
@@ -223,7 +333,7 @@ static bool path_match(const char *pat, const char *path)
 		if (!*pe)
 			return *path != '\0';
 		for (const char *p = path;;) {
-			if (path_match(pe + 1, p))
+			if (path_match(pe + 1, p, flags))
 				return true;
 			if (!(p = strchr(p, '/')))
 				return false;
@@ -231,185 +341,98 @@ static bool path_match(const char *pat, const char *path)
 		}
 	}
 	te = strchrnul(path, '/');
-	if (!component_match(pat, (size_t)(pe - pat), path, (size_t)(te - path)))
+	if (!component_match(pat, (size_t)(pe - pat), path, (size_t)(te - path), flags))
 		return false;
 	if (!*pe || !*te)
 		return !*pe && !*te;
-	return path_match(pe + 1, te + 1);
+	return path_match(pe + 1, te + 1, flags);
 }
 
-/* Whether pattern `p` from an ignore file in folder `base` ("" for the
- * root) matches `rel` (relative to the work tree). */
-static bool pattern_matches(const struct pattern *p, const char *base, const char *rel, bool is_dir)
+/* The last rule of `f` that matches `rel` (relative to the work tree, a
+ * folder when is_dir), or NULL. */
+static const struct ign_rule *ign_file_match(const struct ign_file *f, const char *rel, bool is_dir,
+					     bool icase)
 {
-	size_t bn = strlen(base);
-	const char *sub = rel, *slash;
+	size_t bn = strlen(f->base);
+	const char *sub = rel, *slash = strrchr(rel, '/');
+	int flags = icase ? FNM_CASEFOLD : 0;
 
-	if (p->dir_only && !is_dir)
-		return false;
 	if (bn) {
-		if (strncmp(rel, base, bn) != 0 || rel[bn] != '/')
-			return false;
+		if (strncmp(rel, f->base, bn) != 0 || rel[bn] != '/')
+			return NULL;
 		sub = rel + bn + 1;
 	}
-	if (p->anchored)
-		return path_match(p->text, sub);
-	slash = strrchr(sub, '/');
-	return fnmatch(p->text, slash ? slash + 1 : sub, 0) == 0;
+	for (size_t i = f->n; i-- > 0;) {
+		const struct ign_rule *r = &f->rules[i];
+
+		if (r->dir_only && !is_dir)
+			continue;
+		if (r->anchored ? path_match(r->pattern, sub, flags)
+				: fnmatch(r->pattern, slash ? slash + 1 : rel, flags) == 0)
+			return r;
+	}
+	return NULL;
 }
 
-/* The last line of `file` that matches: 1 positive, 0 none, -1 negative.
- * *line_no and *text describe it. */
-static int last_match_in(const char *file, const char *base, const char *rel, bool is_dir,
-			 int *line_no, char **text)
-{
-	FILE *f = fopen(file, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int no = 0, found = 0;
-
-	if (!f)
-		return 0;
-	while ((len = getline(&line, &cap, f)) >= 0) {
-		struct pattern p;
-		char *s = line;
-
-		no++;
-		if (len && line[len - 1] == '\n')
-			line[len - 1] = '\0';
-		if (no == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
-			s += 3;
-		char *shown = xstrdup(s);
-
-		if (parse_pattern(s, &p) && pattern_matches(&p, base, rel, is_dir)) {
-			size_t n = strlen(shown);
-
-			while (n && (shown[n - 1] == '\r' || shown[n - 1] == ' '))
-				shown[--n] = '\0';
-			free(*text);
-			*text = shown;
-			*line_no = no;
-			found = p.negative ? -1 : 1;
-		} else {
-			free(shown);
-		}
-	}
-	free(line);
-	fclose(f);
-	return found;
-}
-
-/* The user's excludes file: core.excludesFile, else git's XDG default. */
-static char *excludes_file(git_repository *repo)
-{
-	git_config *cfg = NULL;
-	git_buf buf = {0};
-	char *out = NULL;
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-
-	if (git_repository_config_snapshot(&cfg, repo) == 0) {
-		if (git_config_get_path(&buf, cfg, "core.excludesfile") == 0 && buf.ptr)
-			out = xstrdup(buf.ptr);
-		git_buf_dispose(&buf);
-		git_config_free(cfg);
-	}
-	if (out)
-		return out;
-	if (xdg && *xdg)
-		return xasprintf("%s/git/ignore", xdg);
-	return home ? xasprintf("%s/.config/git/ignore", home) : NULL;
-}
-
-/* "FILE:LINE: PATTERN" for the rule that ignores `rel` (a folder when
- * is_dir), or NULL when the search does not find a positive one. */
-static char *find_rule(git_repository *repo, const char *workdir, const char *rel, bool is_dir)
-{
-	char *dir = xstrdup(rel), *text = NULL, *out = NULL, *slash;
-	int line = 0, m = 0;
-
-	/* .gitignore files from the folder holding `rel` up to the root. */
-	for (;;) {
-		char *file, *shown;
-
-		slash = strrchr(dir, '/');
-		if (slash)
-			*slash = '\0';
-		else
-			dir[0] = '\0';
-		shown = dir[0] ? xasprintf("%s/.gitignore", dir) : xstrdup(".gitignore");
-		file = xasprintf("%s/%s", workdir, shown);
-		m = last_match_in(file, dir, rel, is_dir, &line, &text);
-		free(file);
-		if (m > 0)
-			out = xasprintf("%s:%d: %s", shown, line, text);
-		free(shown);
-		if (m || !dir[0])
-			break;
-	}
-	if (!m) {
-		char *file = xasprintf("%sinfo/exclude", git_repository_commondir(repo));
-
-		m = last_match_in(file, "", rel, is_dir, &line, &text);
-		if (m > 0) {
-			size_t wn = strlen(workdir);
-			const char *shown = file;
-
-			if (strncmp(file, workdir, wn) == 0 && file[wn] == '/')
-				shown = file + wn + 1;
-			out = xasprintf("%s:%d: %s", shown, line, text);
-		}
-		free(file);
-	}
-	if (!m) {
-		char *file = excludes_file(repo);
-
-		if (file && file[0] == '/' && last_match_in(file, "", rel, is_dir, &line, &text) > 0)
-			out = xasprintf("%s:%d: %s", file, line, text);
-		free(file);
-	}
-	free(text);
-	free(dir);
-	return out;
-}
-
-/* ---- The lookup. ---- */
-
-/* git's answer to `git check-ignore -q <rel>/pyvenv.cfg` without looking
- * at the index: 1 ignored, 0 not, <0 error. On 1, *rule may be set. */
-static int env_ignored(git_repository *repo, const char *workdir, const char *rel, char **rule)
+/* `git check-ignore -q <rel>/pyvenv.cfg` without the index: true when
+ * ignored, with *rule naming the file, line and pattern. */
+static bool env_ignored(const struct repo_entry *e, const char *rel, char **rule)
 {
 	char *path = rel[0] ? xasprintf("%s/pyvenv.cfg", rel) : xstrdup("pyvenv.cfg");
-	int rc = 0;
+	struct ign_file *stack = NULL, global[2];
+	size_t n = 0, cap = 0;
+	bool ignored = false;
 
+	ign_file_load(&global[0], e->exclude,
+		      xstrdup(path_has_prefix(e->exclude, e->workdir)
+				      ? e->exclude + strlen(e->workdir) + 1 : e->exclude),
+		      "", false);
+	ign_file_load(&global[1], e->excludes_file ? e->excludes_file : "",
+		      xstrdup(e->excludes_file ? e->excludes_file : ""), "", false);
+	stack = xgrow(stack, &cap, 1, sizeof(*stack));
+	{
+		char *file = xasprintf("%s/.gitignore", e->workdir);
+
+		ign_file_load(&stack[n++], file, xstrdup(".gitignore"), "", true);
+		free(file);
+	}
 	for (char *p = path;; p++) {
+		const struct ign_file *from = NULL;
+		const struct ign_rule *r = NULL;
 		bool is_dir = *p == '/';
-		int ignored = 0;
+		char *file;
 
 		if (*p && !is_dir)
 			continue;
-		/* A folder is asked about with its trailing slash. */
-		char saved = p[is_dir ? 1 : 0];
-
-		if (is_dir)
-			p[1] = '\0';
-		rc = git_ignore_path_is_ignored(&ignored, repo, path);
-		if (is_dir)
-			p[1] = saved;
-		if (rc < 0)
-			break;
-		if (ignored) {
-			*p = '\0';
-			*rule = find_rule(repo, workdir, path, is_dir);
-			rc = 1;
+		*p = '\0';
+		for (size_t i = n; !r && i-- > 0;)
+			r = ign_file_match(from = &stack[i], path, is_dir, e->icase);
+		for (size_t i = 0; !r && i < 2; i++)
+			r = ign_file_match(from = &global[i], path, is_dir, e->icase);
+		if (r && !r->negative) {
+			*rule = xasprintf("%s:%d: %s", from->shown, r->line, r->text);
+			ignored = true;
 			break;
 		}
-		if (!*p)
+		if (!is_dir)
 			break;
+		/* Going down: this folder's .gitignore applies below it. */
+		stack = xgrow(stack, &cap, n + 1, sizeof(*stack));
+		file = xasprintf("%s/%s/.gitignore", e->workdir, path);
+		ign_file_load(&stack[n++], file, xasprintf("%s/.gitignore", path), path, true);
+		free(file);
+		*p = '/';
 	}
+	for (size_t i = 0; i < n; i++)
+		ign_file_free(&stack[i]);
+	ign_file_free(&global[0]);
+	ign_file_free(&global[1]);
+	free(stack);
 	free(path);
-	return rc;
+	return ignored;
 }
+
+/* ---- The lookup ---- */
 
 /* Whether the index holds a path below `rel` ("" = anything). */
 static int env_tracked(git_repository *repo, const char *rel)
@@ -433,8 +456,8 @@ void scan_git_lookup(struct scan_git *g, const char *env_path, struct scan_git_i
 	struct repo_entry *e;
 	char *real = NULL, *error = NULL;
 	const char *rel;
-	bool none;
-	int rc, ign;
+	bool none, ign;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	out->state = SCAN_GIT_UNKNOWN;
@@ -467,13 +490,11 @@ void scan_git_lookup(struct scan_git *g, const char *env_path, struct scan_git_i
 	}
 	out->repo = xstrdup(e->workdir);
 	rc = env_tracked(e->repo, rel);
-	ign = rc < 0 ? 0 : env_ignored(e->repo, e->workdir, rel, &out->rule);
-	if (rc < 0 || ign < 0) {
-		out->error = git_message("cannot read what git does with it");
-		free(out->rule);
-		out->rule = NULL;
+	if (rc < 0) {
+		out->error = git_message("cannot read the index");
 		goto done;
 	}
+	ign = env_ignored(e, rel, &out->rule);
 	out->state = rc == 1 ? SCAN_GIT_TRACKED : ign ? SCAN_GIT_IGNORED : SCAN_GIT_NOT_IGNORED;
 done:
 	free(error);

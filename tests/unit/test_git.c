@@ -3,7 +3,8 @@
  * `git ls-files <env>` and `git rev-parse --show-toplevel` run from the
  * env's folder. Cases: no repository; ignored by the root .gitignore, a
  * parent folder's .gitignore, .git/info/exclude, the global excludes file
- * (core.excludesFile in a test HOME); negations; a 3.13-style inner
+ * (core.excludesFile in a test HOME); negations, also across files; a
+ * sweep of pattern forms and odd ignore files; a 3.13-style inner
  * .gitignore; committed files; a nested repository; a submodule; a linked
  * worktree; GIT_CEILING_DIRECTORIES; a filesystem boundary; odd names and
  * a path through a symlink; changes between lookups. */
@@ -335,6 +336,84 @@ static void test_negations(void **state)
 	free(repo);
 }
 
+/* Negations across files (libgit2 1.5 alone gets these wrong), symlinked
+ * and odd ignore files, core.ignorecase, and a sweep of pattern forms:
+ * every env must get git's answer. */
+static void test_pattern_sweep(void **state)
+{
+	struct fx_dir *fx = *state;
+	const char *names[] = {
+		"venv", "sub/venv", "sub/deeper/venv", "other/venv", "link/venv", "bom/env",
+		"space/env ", "space/env", "Case/VENV", "a/b/c/env", "a/b/env", "a/env", "x/build/env",
+		"build/x/env", "lib/env", "lib/sub/env", "q/env?", "q/envX", "tab/env",
+		"deep/er/still/env", "deep/env",
+	};
+	struct scan_git *g;
+	char *repo, *env;
+
+	git_env(fx->dir);
+	repo = repo_init(fx->dir, "repo");
+	fx_write(fx->dir, "repo/.gitignore",
+		 "venv/\n"
+		 "a/**/env/\n"
+		 "build/\n"
+		 "/lib/*\n"
+		 "!/lib/sub/\n"
+		 "deep/**\n",
+		 (size_t)-1);
+	/* A negation in a nearer file undoes the top-level rule. */
+	fx_write(fx->dir, "repo/sub/.gitignore", "!venv/\n", (size_t)-1);
+	fx_write(fx->dir, "repo/other/.gitignore", "# nothing here\n", (size_t)-1);
+	/* git does not read a .gitignore that is a symlink. */
+	fx_write(fx->dir, "ignore-all", "*\n", (size_t)-1);
+	fx_symlink("../../ignore-all", fx->dir, "repo/link/.gitignore");
+	fx_write(fx->dir, "repo/bom/.gitignore", "\xef\xbb\xbf" "env\n", (size_t)-1);
+	fx_write(fx->dir, "repo/space/.gitignore", "env\\ \n", (size_t)-1);
+	fx_write(fx->dir, "repo/Case/.gitignore", "venv/\n", (size_t)-1);
+	fx_write(fx->dir, "repo/q/.gitignore", "env\\?\n", (size_t)-1);
+	fx_write(fx->dir, "repo/tab/.gitignore", "env\t\n", (size_t)-1);
+	g = scan_git_new();
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
+		char rel[512];
+
+		snprintf(rel, sizeof(rel), "repo/%s", names[i]);
+		env = make_env(fx->dir, rel);
+		expect_git(g, env);
+		free(env);
+	}
+	env = fx_path(fx->dir, "repo/sub/venv");
+	expect(g, env, SCAN_GIT_NOT_IGNORED, "");
+	free(env);
+	env = fx_path(fx->dir, "repo/sub/deeper/venv");
+	expect(g, env, SCAN_GIT_NOT_IGNORED, "");
+	free(env);
+	env = fx_path(fx->dir, "repo/link/venv");
+	expect(g, env, SCAN_GIT_IGNORED, ".gitignore:1: venv/");
+	free(env);
+	env = fx_path(fx->dir, "repo/space/env ");
+	expect(g, env, SCAN_GIT_IGNORED, "space/.gitignore:1: env\\ ");
+	free(env);
+	env = fx_path(fx->dir, "repo/lib/sub/env");
+	expect(g, env, SCAN_GIT_NOT_IGNORED, "");
+	free(env);
+	env = fx_path(fx->dir, "repo/a/b/c/env");
+	expect(g, env, SCAN_GIT_IGNORED, ".gitignore:2: a/**/env/");
+	free(env);
+	scan_git_free(g);
+
+	/* core.ignorecase: VENV matches venv/. */
+	env = fx_path(fx->dir, "repo/Case/VENV");
+	g = scan_git_new();
+	expect(g, env, SCAN_GIT_NOT_IGNORED, "");
+	scan_git_free(g);
+	SH_OK("git -C '%s' config core.ignorecase true", repo);
+	g = scan_git_new();
+	expect(g, env, SCAN_GIT_IGNORED, "Case/.gitignore:1: venv/");
+	scan_git_free(g);
+	free(env);
+	free(repo);
+}
+
 static void test_inner_gitignore(void **state)
 {
 	struct fx_dir *fx = *state;
@@ -617,6 +696,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_repo, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_ignore_sources, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_negations, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_pattern_sweep, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_inner_gitignore, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_tracked, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_nested_repo, fx_setup_dir, fx_teardown_dir),

@@ -326,6 +326,32 @@ static void test_tracked(void **state)
 	free(repo);
 }
 
+/* A negation nearer to the env beats the top-level line: apply says so,
+ * and the inner .gitignore wins. */
+static void test_nearer_negation(void **state)
+{
+	struct fx_dir *fx = *state;
+	struct act_gitignore_plan p;
+	struct vs_err err = {0};
+	char *repo, *env, *file;
+
+	git_env(fx->dir);
+	repo = repo_init(fx->dir, "repo");
+	fx_write(fx->dir, "repo/a/.gitignore", "!env/\n", (size_t)-1);
+	env = make_env(fx->dir, "repo/a/env");
+	assert_int_equal(act_gitignore_plan(&p, env, false, &err), 0);
+	assert_int_equal(act_gitignore_apply(&p, env, &err), VS_EFAIL);
+	assert_non_null(strstr(err.msg, "--inner"));
+	act_gitignore_plan_clear(&p);
+	assert_false(git_ignores(env));
+	file = fx_path(env, ".gitignore");
+	fix(env, true, file, "*", false);
+	assert_true(git_ignores(env));
+	free(file);
+	free(env);
+	free(repo);
+}
+
 static void test_refusals(void **state)
 {
 	struct fx_dir *fx = *state;
@@ -364,6 +390,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_new_file_and_names, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_inner, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_tracked, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_nearer_negation, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_refusals, fx_setup_dir, fx_teardown_dir),
 	};
 
