@@ -34,6 +34,7 @@ static const char usage[] =
 	"  delete ENV...    delete safely, keeping each one's recipe (--trash, --dry-run)\n"
 	"  deleted          the recipes of deleted environments\n"
 	"  recreate RECORD  make a deleted environment again from its recipe\n"
+	"  gitignore ENV    make git ignore it (--inner; takes tracked files out of the index)\n"
 	"\n"
 	"options of the browser (and of list):\n"
 	"  --sort KEY           size (default here), name, age, python or path\n"
@@ -57,7 +58,7 @@ static const struct {
 	{"list", cli_list},       {"show", cli_show},     {"create", cli_create},
 	{"clear", cli_clear},     {"upgrade", cli_upgrade}, {"shell", cli_shell},
 	{"pythons", cli_pythons},   {"delete", cli_delete}, {"deleted", cli_deleted},
-	{"recreate", cli_recreate}, {"freeze", cli_freeze},
+	{"recreate", cli_recreate}, {"freeze", cli_freeze}, {"gitignore", cli_gitignore},
 };
 
 static int browse(int argc, char **argv)

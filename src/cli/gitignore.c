@@ -1,0 +1,149 @@
+/* venvscope gitignore ENV: the command-line twin of the browser's `i` key.
+ * Shows what will change, asks, then runs act_gitignore_apply. */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../actions/gitignore.h"
+#include "cli.h"
+#include "collect.h"
+
+static const char gitignore_usage[] =
+	"usage: venvscope gitignore [--yes] [--inner] ENV\n"
+	"\n"
+	"Makes git ignore the environment ENV. Adds a line for it (\"/.venv/\", from\n"
+	"the repository's top folder) to the repository's top-level .gitignore,\n"
+	"creating it if needed and keeping its other lines and line endings; with\n"
+	"--inner, writes a .gitignore holding \"*\" inside ENV instead (what Python\n"
+	"3.13's venv does). When files of ENV are already in git's index, ignoring\n"
+	"is not enough: they are first taken out of the index (git rm -r --cached;\n"
+	"the files stay on disk), and a commit is still needed afterwards.\n"
+	"Shows what will change and asks first.\n"
+	"\n"
+	"  --inner      a .gitignore with \"*\" inside ENV, not a line in the repository's\n"
+	"  -y, --yes    do not ask (needed when there is no terminal)\n"
+	"  -h, --help   this text\n"
+	"\n"
+	"Exit status: 0 done, 1 something failed or the answer was no, 2 bad usage,\n"
+	"ENV is not an environment, or there is nothing to fix (not in a git work\n"
+	"tree, or already ignored and not tracked).\n";
+
+enum { O_INNER = 256 };
+
+static const struct option gitignore_opts[] = {
+	{"yes", no_argument, NULL, 'y'},
+	{"inner", no_argument, NULL, O_INNER},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static int usage_error(const char *msg)
+{
+	fprintf(stderr, "venvscope gitignore: %s (see venvscope gitignore --help)\n", msg);
+	return CLI_EXIT_USAGE;
+}
+
+/* y/N on the terminal. */
+static bool ask(const char *question)
+{
+	char answer[16];
+
+	fprintf(stderr, "%s [y/N] ", question);
+	fflush(stderr);
+	if (!fgets(answer, sizeof(answer), stdin))
+		return false;
+	return answer[0] == 'y' || answer[0] == 'Y';
+}
+
+static void print_plan(const struct act_gitignore_plan *p, const char *env)
+{
+	if (p->untrack) {
+		printf("%s: %zu of its files are in git's index (repository %s); ignoring it "
+		       "is not enough.\n",
+		       env, p->n_tracked, p->repo);
+		printf("  - take them out of the index (git rm -r --cached; the files stay on disk)\n");
+	} else {
+		printf("%s: git would commit it (repository %s).\n", env, p->repo);
+	}
+	if (p->line)
+		printf("  - add this line to %s:\n        %s\n", p->file, p->line);
+	else
+		printf("  - no ignore line is needed: a rule already ignores it\n");
+	fflush(stdout);
+}
+
+int cli_gitignore(int argc, char **argv)
+{
+	struct act_gitignore_plan p = {0};
+	struct cli_result r = {0};
+	struct vs_err err = {0};
+	struct cli_opts o;
+	bool yes = false, inner = false;
+	char *roots[1];
+	const char *env;
+	int c, rc;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "yh", gitignore_opts, NULL)) != -1) {
+		switch (c) {
+		case 'y': yes = true; break;
+		case O_INNER: inner = true; break;
+		case 'h': fputs(gitignore_usage, stdout); return CLI_EXIT_OK;
+		default: return usage_error("unknown option");
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error("give exactly one ENV");
+
+	/* Only environments: the same check as the other commands on one env. */
+	memset(&o, 0, sizeof(o));
+	roots[0] = argv[optind];
+	o.roots = roots;
+	o.n_roots = 1;
+	o.no_size = true;
+	o.stale_days = 90;
+	if ((rc = cli_collect_env(&r, &o, &err)) < 0) {
+		fprintf(stderr, "venvscope gitignore: %s\n", err.msg);
+		return cli_exit_code(rc);
+	}
+	env = r.venvs[0]->path;
+	if ((rc = act_gitignore_plan(&p, env, inner, &err)) < 0) {
+		fprintf(stderr, "venvscope gitignore: %s\n", err.msg);
+		rc = cli_exit_code(rc);
+		goto done;
+	}
+	print_plan(&p, env);
+	if (!yes) {
+		if (!isatty(STDIN_FILENO)) {
+			fprintf(stderr, "venvscope gitignore: nothing changed: run with --yes to do "
+					"this without a terminal to ask on\n");
+			rc = CLI_EXIT_USAGE;
+			goto done;
+		}
+		if (!ask("Go ahead?")) {
+			fprintf(stderr, "venvscope gitignore: nothing changed\n");
+			rc = CLI_EXIT_FAIL;
+			goto done;
+		}
+	}
+	if ((rc = act_gitignore_apply(&p, env, &err)) < 0) {
+		fprintf(stderr, "venvscope gitignore: %s\n", err.msg);
+		rc = cli_exit_code(rc);
+		goto done;
+	}
+	if (p.untrack)
+		printf("took %zu file%s of %s out of git's index (the files are still there)\n",
+		       p.n_tracked, p.n_tracked == 1 ? "" : "s", env);
+	if (p.line)
+		printf("added the line %s to %s\n", p.line, p.file);
+	if (p.untrack)
+		printf("a commit is still needed: their removal is staged in %s\n", p.repo);
+	rc = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+done:
+	act_gitignore_plan_clear(&p);
+	cli_result_free(&r);
+	return rc;
+}
