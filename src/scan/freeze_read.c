@@ -17,7 +17,6 @@
 #include "../util/path.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
-#include "child.h"
 #include "git_info.h"
 #include "pymeta.h"
 #include "pypath.h"

@@ -10,7 +10,10 @@
  * Or step by step: scan_freeze_read() gives the distributions and the
  * rules of the env's pip, scan_freeze_format() (freeze.h) the text.
  * Everything here only reads; a system-site env's python is run once to
- * learn its sys.path (site_path.h). Thread-safe on distinct envs. */
+ * learn its sys.path (site_path.h). Thread-safe on distinct envs; blocking
+ * (milliseconds; a system-site env's first freeze starts its python, --pip
+ * takes as long as pip). scan_freeze_pip(), scan_freeze_default_output() and
+ * scan_freeze_read_file() live in freeze_pip.c. */
 #ifndef VS_SCAN_FREEZE_READ_H
 #define VS_SCAN_FREEZE_READ_H
 
