@@ -341,7 +341,7 @@ static void read_direct_url(struct scan_freeze_dist *d, const char *canonical,
 		return;
 	}
 	if (!py_utf8_valid(buf, len)) {
-		d->problem = xasprintf("%s is not valid UTF-8", path);
+		d->problem = xstrdup("its direct_url.json is not valid UTF-8");
 	} else if (scan_direct_url_parse(&d->du, buf, len, &e) == 0) {
 		d->du_state = SCAN_DU_OK;
 	} else {
