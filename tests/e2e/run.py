@@ -33,6 +33,7 @@ import pythons  # noqa: E402
 import tests_actions  # noqa: E402
 import tests_actions_browser  # noqa: E402
 import tests_browser  # noqa: E402
+import tests_delete  # noqa: E402
 import tests_edge  # noqa: E402
 import tests_freeze  # noqa: E402
 import tests_main  # noqa: E402
@@ -199,6 +200,8 @@ def test(args, results, binary, runner, fx, t0):
     jobs = tests_actions.slow(ctx) + tests_browser.tests(ctx) + tests_main.tests(ctx) + tests_opts.tests(ctx)
     jobs += tests_edge.tests(ctx) + tests_actions.tests(ctx) + tests_actions_browser.tests(ctx)
     jobs += tests_freeze.tests(ctx)
+    dl = tests_delete.tests(ctx)  # its first job (three pip envs) is long: started first
+    jobs = dl[:1] + jobs + dl[1:]
     run_pool(jobs, max(2, args.j), results, filt=args.k)
     if tests_browser.DURATIONS:
         d = sorted(tests_browser.DURATIONS, key=lambda x: -x[1])
