@@ -20,6 +20,8 @@ struct walk {
 	const struct act_delete_hooks *hooks;
 	struct act_delete_result *res;
 	dev_t dev;           /* the env's filesystem */
+	uint64_t mnt_id;     /* and its mount (a bind mount keeps st_dev); 0 unknown */
+	int root_fd;         /* the env folder: pyvenv.cfg there goes last */
 	struct strbuf path;  /* for messages only */
 	bool skip_all;
 	bool stop;
@@ -45,6 +47,35 @@ static bool is_mount_point(const char *path, const struct stat *st)
 	return mp;
 }
 
+/* True when the folder `p` is `inner` or one of its parents, compared by
+ * identity (a home reached through a symlink is still the home). */
+static bool holds(const char *p, const char *inner)
+{
+	char *cur = realpath(inner, NULL);
+	struct stat ps, cs;
+	bool found = false;
+
+	if (!cur || stat(p, &ps) != 0) {
+		free(cur);
+		return false;
+	}
+	for (;;) {
+		char *up;
+
+		if (stat(cur, &cs) == 0 && cs.st_dev == ps.st_dev && cs.st_ino == ps.st_ino) {
+			found = true;
+			break;
+		}
+		if (strcmp(cur, "/") == 0)
+			break;
+		up = path_dirname(cur);
+		free(cur);
+		cur = up;
+	}
+	free(cur);
+	return found;
+}
+
 int act_delete_check(const struct venv *v, const char *home, struct vs_err *err)
 {
 	const char *p = v->path;
@@ -54,7 +85,7 @@ int act_delete_check(const struct venv *v, const char *home, struct vs_err *err)
 
 	if (!p || p[0] != '/' || strcmp(p, "/") == 0)
 		return vs_err_set(err, VS_EUSAGE, "%s: refusing to delete the root folder", p ? p : "?");
-	if (home && *home && (strcmp(p, home) == 0 || path_has_prefix(home, p)))
+	if (home && *home && (strcmp(p, home) == 0 || path_has_prefix(home, p) || holds(p, home)))
 		return vs_err_set(err, VS_EUSAGE, "%s: refusing to delete a folder that holds your home "
 						  "folder",
 				  p);
@@ -90,6 +121,20 @@ int act_delete_check(const struct venv *v, const char *home, struct vs_err *err)
 }
 
 /* ---- the removal ---- */
+
+/* The mount a folder is on (statx's mount id), or 0 when unknown. */
+static uint64_t mount_id(int fd)
+{
+#ifdef STATX_MNT_ID
+	struct statx sx;
+
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) == 0 && (sx.stx_mask & STATX_MNT_ID))
+		return sx.stx_mnt_id;
+#else
+	(void)fd;
+#endif
+	return 0;
+}
 
 static void progress(struct walk *w, bool force)
 {
@@ -146,10 +191,13 @@ static void remove_subdir(struct walk *w, int dfd, const char *name, const struc
 		return;
 	}
 	if (fstat(cfd, &st) != 0 || st.st_dev != seen->st_dev || st.st_ino != seen->st_ino ||
-	    st.st_dev != w->dev) {
-		/* Not the folder we saw, or another filesystem: leave it alone. */
+	    st.st_dev != w->dev || (w->mnt_id && mount_id(cfd) != w->mnt_id)) {
+		/* Not the folder we saw, or another filesystem or mount (a bind
+		 * mount of a folder outside has the same st_dev): leave it alone. */
+		bool other = st.st_dev != w->dev || (w->mnt_id && mount_id(cfd) != w->mnt_id);
+
 		close(cfd);
-		failed(w, name, st.st_dev != w->dev ? EXDEV : ESTALE);
+		failed(w, name, other ? EXDEV : ESTALE);
 		return;
 	}
 	sb_addf(&w->path, "/%s", name);
@@ -180,6 +228,10 @@ static void remove_dir(struct walk *w, int fd)
 		struct stat st;
 
 		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
+			continue;
+		/* The env's own pyvenv.cfg goes last: until everything else is
+		 * gone, what is left is still an env that can be deleted again. */
+		if (dirfd(d) == w->root_fd && strcmp(n, "pyvenv.cfg") == 0)
 			continue;
 		if (fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 			if (errno != ENOENT)
@@ -226,11 +278,20 @@ int act_delete(const struct venv *v, const char *home, const struct act_delete_h
 		goto done;
 	}
 	w.dev = st.st_dev;
+	w.mnt_id = mount_id(fd);
+	w.root_fd = fd;
 	sb_adds(&w.path, v->path);
-	remove_dir(&w, fd);
-	fd = -1;
+	{
+		/* remove_dir closes its fd; keep one for pyvenv.cfg. */
+		int keep = dup(fd);
+
+		remove_dir(&w, fd);
+		fd = keep;
+	}
 	if (!w.stop && res->left == 0) {
-		if (unlinkat(pfd, name, AT_REMOVEDIR) == 0)
+		if (fd >= 0 && unlinkat(fd, "pyvenv.cfg", 0) != 0 && errno != ENOENT)
+			failed(&w, "pyvenv.cfg", errno);
+		else if (unlinkat(pfd, name, AT_REMOVEDIR) == 0)
 			res->removed = true;
 		else
 			failed(&w, "", errno);

@@ -19,12 +19,27 @@ static bool is_exec_file(const char *p)
 	return p && stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0;
 }
 
-/* The interpreter that made `v`: pyvenv.cfg's `executable` when it is still
- * there, else the resolved base. */
+/* The interpreter the env follows: python in its `home` folder as venv
+ * recorded it (not resolved, so a base updated in place behind a link is
+ * what runs), else pyvenv.cfg's `executable`, else the resolved base.
+ * Returns a static buffer or a string of v; NULL when none runs. */
 static const char *base_of(const struct venv *v)
 {
+	static char buf[4200];
 	const char *exe = v->cfg ? scan_cfg_get(v->cfg, "executable") : NULL;
 
+	if (v->home && v->python_version) {
+		const char *dot = strchr(v->python_version, '.');
+		const char *end = dot ? strchr(dot + 1, '.') : NULL;
+		int len = end ? (int)(end - v->python_version) : (int)strlen(v->python_version);
+		const char *fmt[] = {"%s/python%.*s", "%s/python3", "%s/python"};
+
+		for (size_t i = 0; i < 3; i++) {
+			snprintf(buf, sizeof(buf), fmt[i], v->home, len, v->python_version);
+			if (is_exec_file(buf))
+				return buf;
+		}
+	}
 	if (is_exec_file(exe))
 		return exe;
 	return is_exec_file(v->base_python) ? v->base_python : NULL;
@@ -86,6 +101,32 @@ static int start(struct act_job **out, enum act_kind kind, const struct venv *v,
 	return 0;
 }
 
+/* The prompt a pre-3.8 venv wrote into bin/activate as `PS1="(PROMPT) ...`,
+ * when it is not the folder's name (venv's default). Caller frees. */
+static char *prompt_from_activate(const struct venv *v)
+{
+	char *path = path_join(v->path, "bin/activate");
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	char *found = NULL;
+
+	free(path);
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, "PS1=\"(");
+		char *e = p ? strstr(p, ") ${PS1") : NULL;
+
+		if (p && e)
+			found = xstrndup(p + 6, (size_t)(e - (p + 6)));
+	}
+	if (f)
+		fclose(f);
+	if (found && (strcmp(found, v->name) == 0 || strchr(found, '$'))) {
+		free(found); /* the default, or not a literal */
+		found = NULL;
+	}
+	return found;
+}
+
 /* The flags that keep an env as it was made. */
 static void keep_options(struct act_job *j, size_t *n, const struct venv *v, bool with_prompt)
 {
@@ -100,6 +141,15 @@ static void keep_options(struct act_job *j, size_t *n, const struct venv *v, boo
 	if (with_prompt && v->prompt && v->cfg && scan_cfg_get(v->cfg, "prompt")) {
 		act_argv_add(j, n, "--prompt");
 		act_argv_add(j, n, v->prompt);
+	} else if (with_prompt) {
+		/* venv before 3.8 kept --prompt only in bin/activate. */
+		char *old = prompt_from_activate(v);
+
+		if (old) {
+			act_argv_add(j, n, "--prompt");
+			act_argv_add(j, n, old);
+			free(old);
+		}
 	}
 	if (made_with(v, "--without-scm-ignore-files") && act_python_at_least(&j->python, 3, 13))
 		act_argv_add(j, n, "--without-scm-ignore-files");

@@ -62,8 +62,10 @@ int act_probe_python(struct act_python *out, const char *path, struct vs_err *er
 	int status = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (start_probe(&p, path, err) < 0)
-		return vs_err_set(err, VS_EUSAGE, "%s", err->msg);
+	if (start_probe(&p, path, err) < 0) {
+		err->code = VS_EUSAGE; /* the message (path and reason) is already there */
+		return VS_EUSAGE;
+	}
 	act_proc_wait(p.proc, collect, &p, &status);
 	act_proc_free(p.proc);
 	if (status != 0 || parse_probe(out, sb_str(&p.out)) < 0) {

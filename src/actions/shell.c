@@ -112,8 +112,8 @@ static int plan(struct shell_plan *p, const struct venv *v, const char *shell, s
 		/* POSIX sh reads $ENV when interactive. */
 		p->rcfile = path_join(p->tmpdir, "shrc");
 		text = rc_text(NULL, activate);
+		/* activate (sourced from $ENV) adds the env's prompt to PS1 itself. */
 		p->env_set[p->n_env++] = xasprintf("ENV=%s", p->rcfile);
-		p->env_set[p->n_env++] = xasprintf("PS1=(%s) $ ", v->prompt ? v->prompt : v->name);
 		p->argv[1] = xstrdup("-i");
 	}
 	if (text && write_file(p->rcfile, text) < 0)
@@ -168,6 +168,13 @@ static int refuse(const struct venv *v, struct vs_err *err)
 				"%s cannot be activated: %s. Its python would not run; re-create it "
 				"with another interpreter (venvscope create --clear --python PYTHON %s)",
 				v->path, v->n_problems ? v->problems[0] : "it is broken", v->path);
+	else if (strpbrk(v->path, "$`\"\\"))
+		/* venv's activate puts the path in double quotes: these would run
+		 * as shell code when it is sourced (CVE-2024-9287). */
+		rc = vs_err_set(err, VS_EUSAGE,
+				"%s: not activating: its path holds $, `, \" or \\, which the env's own "
+				"activate script would run as shell code",
+				v->path);
 	else if (stat(activate, &st) != 0)
 		rc = vs_err_set(err, VS_EUSAGE, "%s has no bin/activate script to activate it",
 				v->path);

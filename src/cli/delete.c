@@ -240,8 +240,10 @@ int cli_delete(int argc, char **argv)
 		for (size_t i = 0; i < all.n; i++)
 			failed += delete_one(all.venvs[i], &o, &freed) < 0;
 		human_size(size, sizeof(size), freed);
-		if (all.n)
+		if (freed && !o.trash)
 			printf("freed %s\n", size);
+		else if (freed)
+			printf("moved %s to the trash (empty the trash to free it)\n", size);
 	}
 	cli_result_free(&all);
 	return bad ? CLI_EXIT_USAGE : failed ? CLI_EXIT_FAIL : CLI_EXIT_OK;

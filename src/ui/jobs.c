@@ -110,6 +110,7 @@ static int remove_partial_choice(struct ui *ui, void *data)
 		ui_message(ui, true, "%s", err.msg);
 	else
 		ui_message(ui, false, "removed the partial folder %s", path);
+	ui_scan_paths(ui, &path, 1); /* its row goes (or shows what is left) */
 	return UI_REACT_REDRAW;
 }
 
