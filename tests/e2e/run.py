@@ -36,6 +36,7 @@ import tests_browser  # noqa: E402
 import tests_delete  # noqa: E402
 import tests_edge  # noqa: E402
 import tests_freeze  # noqa: E402
+import tests_git  # noqa: E402
 import tests_main  # noqa: E402
 import tests_opts  # noqa: E402
 import truth  # noqa: E402
@@ -200,6 +201,7 @@ def test(args, results, binary, runner, fx, t0):
     jobs = tests_actions.slow(ctx) + tests_browser.tests(ctx) + tests_main.tests(ctx) + tests_opts.tests(ctx)
     jobs += tests_edge.tests(ctx) + tests_actions.tests(ctx) + tests_actions_browser.tests(ctx)
     jobs += tests_freeze.tests(ctx)
+    jobs += tests_git.tests(ctx)
     dl = tests_delete.tests(ctx)  # its first job (three pip envs) is long: started first
     jobs = dl[:1] + jobs + dl[1:]
     run_pool(jobs, max(2, args.j), results, filt=args.k)
