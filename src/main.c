@@ -43,6 +43,7 @@ static const char usage[] =
 	"  --exclude GLOB       skip folders whose name or path matches (repeatable)\n"
 	"  -x, --one-file-system  stay on each ROOT's filesystem\n"
 	"  --no-size            do not measure sizes\n"
+	"  --no-git             do not ask git whether envs are ignored\n"
 	"  --stale-days N       untouched for more than N days is stale (default 90)\n"
 	"  --theme NAME|PATH    default, light, mono, high-contrast, or a theme file\n"
 	"  -h, --help           this text\n"
@@ -94,7 +95,7 @@ static int browse(int argc, char **argv)
 		struct ui_options u = {
 			.roots = o.roots, .n_roots = o.n_roots, .excludes = o.excludes,
 			.n_excludes = o.n_excludes, .depth = o.depth,
-			.one_file_system = o.one_file_system, .no_size = o.no_size,
+			.one_file_system = o.one_file_system, .no_size = o.no_size, .no_git = o.no_git,
 			.stale_days = o.stale_days, .threads = o.threads, .sort = o.sort,
 			.reverse = o.reverse, .theme = o.theme,
 		};

@@ -83,6 +83,7 @@ int cli_collect(struct cli_result *out, const struct cli_opts *o, struct vs_err 
 	req.max_depth = o->depth;
 	req.one_file_system = o->one_file_system;
 	req.no_size = o->no_size;
+	req.no_git = o->no_git;
 	req.stale_days = o->stale_days;
 	req.threads = o->threads;
 	req.now = out->now;

@@ -28,6 +28,7 @@ static const char list_usage[] =
 	"  --exclude GLOB       skip folders whose name or path matches (repeatable)\n"
 	"  -x, --one-file-system  stay on each ROOT's filesystem\n"
 	"  --no-size            do not measure sizes (faster)\n"
+	"  --no-git             do not ask git whether envs are ignored or tracked\n"
 	"  --stale-days N       untouched for more than N days is stale (default 90)\n"
 	"  --threads N          worker threads (default: one per core)\n"
 	"  -h, --help           this text\n"

@@ -10,7 +10,7 @@
 #include "../util/xalloc.h"
 
 enum { OPT_NO_SIZE = 256, OPT_STALE_DAYS, OPT_THREADS, OPT_SORT, OPT_REVERSE, OPT_EXCLUDE,
-       OPT_DEPTH, OPT_THEME };
+       OPT_DEPTH, OPT_THEME, OPT_NO_GIT };
 
 static const struct option long_opts[] = {
 	{"json", no_argument, NULL, 'j'},
@@ -18,6 +18,7 @@ static const struct option long_opts[] = {
 	{"exclude", required_argument, NULL, OPT_EXCLUDE},
 	{"one-file-system", no_argument, NULL, 'x'},
 	{"no-size", no_argument, NULL, OPT_NO_SIZE},
+	{"no-git", no_argument, NULL, OPT_NO_GIT},
 	{"stale-days", required_argument, NULL, OPT_STALE_DAYS},
 	{"threads", required_argument, NULL, OPT_THREADS},
 	{"sort", required_argument, NULL, OPT_SORT},
@@ -62,6 +63,9 @@ static int handle(struct cli_opts *o, int c, unsigned flags, struct vs_err *err)
 		return 0;
 	case OPT_NO_SIZE:
 		o->no_size = true;
+		return 0;
+	case OPT_NO_GIT:
+		o->no_git = true;
 		return 0;
 	case OPT_EXCLUDE:
 		push(&o->excludes, &o->n_excludes, optarg);

@@ -15,6 +15,7 @@ struct cli_opts {
 	int depth; /* -1 = unlimited */
 	bool one_file_system;
 	bool no_size;
+	bool no_git;
 	int stale_days;
 	int threads; /* 0 = one per core */
 	bool json;

@@ -9,12 +9,12 @@
 #include "../util/textwidth.h"
 #include "../util/xalloc.h"
 
-enum { COL_NAME, COL_PY, COL_SIZE, COL_PKGS, COL_LINK, COL_AGE, COL_FLAGS, COL_PATH, N_COLS };
+enum { COL_NAME, COL_PY, COL_SIZE, COL_PKGS, COL_LINK, COL_GIT, COL_AGE, COL_FLAGS, COL_PATH, N_COLS };
 
-static const char *const headers[N_COLS] = {"NAME", "PYTHON", "SIZE", "PKGS",
-					    "LINK", "AGE", "FLAGS", "PATH"};
+static const char *const headers[N_COLS] = {"NAME", "PYTHON", "SIZE", "PKGS", "LINK",
+					    "GIT", "AGE", "FLAGS", "PATH"};
 /* Numbers read best right-aligned. */
-static const int right[N_COLS] = {0, 0, 1, 1, 0, 1, 0, 0};
+static const int right[N_COLS] = {0, 0, 1, 1, 0, 0, 1, 0, 0};
 
 /* The cells of one row, as text (all owned by the caller). */
 static void row_cells(char *cells[N_COLS], const struct venv *v, time_t now, const char *home)
@@ -34,6 +34,7 @@ static void row_cells(char *cells[N_COLS], const struct venv *v, time_t now, con
 		snprintf(buf, sizeof(buf), "-");
 	cells[COL_PKGS] = xstrdup(buf);
 	cells[COL_LINK] = xstrdup(venv_link_name(v->link));
+	cells[COL_GIT] = xstrdup(*venv_git_word(v) ? venv_git_word(v) : "?");
 	if (v->last_modified > 0)
 		human_age(buf, sizeof(buf), (int64_t)now - v->last_modified);
 	else

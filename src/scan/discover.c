@@ -73,6 +73,8 @@ static void report_env(struct scan *s, int fd, const char *path)
 		ino_t ino = v->ino;
 
 		scan_emit(s, ev);
+		if (s->git_on)
+			scan_push_git(s, xstrdup(p), id);
 		scan_push_detail(s, p, id, dev, ino);
 	}
 }

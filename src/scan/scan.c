@@ -17,6 +17,7 @@
 #include "../util/path.h"
 #include "../util/xalloc.h"
 #include "inspect.h"
+#include "git.h"
 #include "places.h"
 #include "scan_internal.h"
 
@@ -267,9 +268,13 @@ static void *worker(void *arg)
 			run_detail(s, &j->u.detail), free(j);
 		finish_job(s);
 	}
-	/* Exactly one worker queues DONE, after every job has ended. */
+	/* Exactly one worker ends the walk: DONE now, or (with git) the git
+	 * thread sends it once its own queue is empty. */
 	pthread_mutex_lock(&s->lock);
-	if (!s->done_queued) {
+	if (s->git_on) {
+		s->git_closing = true;
+		pthread_cond_broadcast(&s->git_cond);
+	} else if (!s->done_queued) {
 		struct scan_event *ev = xcalloc(1, sizeof(*ev));
 
 		s->done_queued = true;
@@ -277,6 +282,69 @@ static void *worker(void *arg)
 		fill_progress(s, &ev->progress);
 		scan_emit(s, ev);
 	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+void scan_push_git(struct scan *s, char *path, size_t id)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+
+	j->u.detail.path = path;
+	j->u.detail.id = id;
+	pthread_mutex_lock(&s->lock);
+	if (s->git_tail)
+		s->git_tail->next = j;
+	else
+		s->git_jobs = j;
+	s->git_tail = j;
+	pthread_cond_signal(&s->git_cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static struct job *take_git(struct scan *s)
+{
+	struct job *j;
+
+	pthread_mutex_lock(&s->lock);
+	while (!s->git_jobs && !s->git_closing)
+		pthread_cond_wait(&s->git_cond, &s->lock);
+	j = s->git_jobs;
+	if (j) {
+		s->git_jobs = j->next;
+		if (!s->git_jobs)
+			s->git_tail = NULL;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return j;
+}
+
+static void *git_worker(void *arg)
+{
+	struct scan *s = arg;
+	struct scan_git *g = scan_git_new();
+	struct scan_event *ev;
+	struct job *j;
+
+	while ((j = take_git(s)) != NULL) {
+		if (!atomic_load(&s->cancel)) {
+			ev = xcalloc(1, sizeof(*ev));
+			ev->type = SCAN_EV_GIT;
+			ev->id = j->u.detail.id;
+			ev->git = xcalloc(1, sizeof(*ev->git));
+			scan_git_lookup(g, j->u.detail.path, ev->git);
+			scan_emit(s, ev);
+		}
+		free(j->u.detail.path);
+		free(j);
+	}
+	scan_git_free(g);
+	ev = xcalloc(1, sizeof(*ev));
+	ev->type = SCAN_EV_DONE;
+	pthread_mutex_lock(&s->lock);
+	s->done_queued = true;
+	fill_progress(s, &ev->progress);
+	scan_emit(s, ev);
 	pthread_mutex_unlock(&s->lock);
 	return NULL;
 }
@@ -386,6 +454,7 @@ static void scan_destroy(struct scan *s)
 		close(s->evfd);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->cond);
+	pthread_cond_destroy(&s->git_cond);
 	pthread_mutex_destroy(&s->ev_lock);
 	pthread_cond_destroy(&s->ev_cond);
 	free(s);
@@ -401,6 +470,7 @@ struct scan *scan_start(const struct scan_request *req, struct vs_err *err)
 
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->cond, NULL);
+	pthread_cond_init(&s->git_cond, NULL);
 	pthread_mutex_init(&s->ev_lock, NULL);
 	pthread_cond_init(&s->ev_cond, NULL);
 	s->evfd = -1;
@@ -411,6 +481,7 @@ struct scan *scan_start(const struct scan_request *req, struct vs_err *err)
 	s->max_depth = req->max_depth;
 	s->one_file_system = req->one_file_system;
 	s->no_size = req->no_size;
+	s->git_on = !req->no_git;
 	s->home = home && *home ? xstrdup(home) : NULL;
 	s->start_ns = now_ns();
 	atomic_store(&s->last_progress_ns, s->start_ns);
@@ -434,6 +505,8 @@ struct scan *scan_start(const struct scan_request *req, struct vs_err *err)
 	if (s->n_threads > 64)
 		s->n_threads = 64;
 	s->threads = xcalloc((size_t)s->n_threads, sizeof(*s->threads));
+	if (s->git_on && pthread_create(&s->git_thread, NULL, git_worker, s) != 0)
+		vs_die("cannot start the git thread");
 	for (int i = 0; i < s->n_threads; i++) {
 		if (pthread_create(&s->threads[i], NULL, worker, s) != 0)
 			vs_die("cannot start a scan thread");
@@ -509,6 +582,8 @@ void scan_free(struct scan *s)
 	scan_cancel(s);
 	for (int i = 0; i < s->n_threads; i++)
 		pthread_join(s->threads[i], NULL);
+	if (s->git_on)
+		pthread_join(s->git_thread, NULL); /* the workers closed its queue */
 	while ((n = s->ev_head) != NULL) {
 		s->ev_head = n->next;
 		scan_event_free(n->ev);

@@ -79,6 +79,13 @@ struct scan {
 	int evfd;
 	bool done_queued, done_taken;
 
+	/* Git: one thread owns every libgit2 object (scan_git is not shared). */
+	bool git_on;
+	pthread_t git_thread;
+	pthread_cond_t git_cond; /* with `lock` */
+	struct job *git_jobs, *git_tail; /* detail jobs reused: path + id */
+	bool git_closing;               /* the workers are done: drain and end */
+
 	/* Progress. */
 	atomic_uint_fast64_t entries, dirs, envs, sized, bytes, warnings;
 	atomic_size_t next_id;
@@ -98,6 +105,9 @@ void scan_push_walk(struct scan *s, int fd, char *path, int depth, dev_t root_de
 bool scan_claim_env(struct scan *s, dev_t dev, ino_t ino);
 /* Queues the packages + size step for env `id` (takes ownership of path). */
 void scan_push_detail(struct scan *s, char *path, size_t id, dev_t dev, ino_t ino);
+
+/* Queues the git lookup of env `id` (takes ownership of path). */
+void scan_push_git(struct scan *s, char *path, size_t id);
 
 /* The walker (discover.c): walks job->fd and below, closes the fd. */
 void scan_walk(struct scan *s, struct walk_job *job);

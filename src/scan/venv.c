@@ -39,6 +39,22 @@ bool venv_is_large(const struct venv *v)
 	return v->size_known && v->size.size_bytes >= VENV_LARGE_BYTES;
 }
 
+const char *venv_git_word(const struct venv *v)
+{
+	switch (v->git_state) {
+	case SCAN_GIT_NO_REPO:
+		return "-";
+	case SCAN_GIT_IGNORED:
+		return "ignored";
+	case SCAN_GIT_NOT_IGNORED:
+		return "not-ignored";
+	case SCAN_GIT_TRACKED:
+		return "tracked";
+	default:
+		return "";
+	}
+}
+
 bool venv_project_has_recipe(const struct venv *v)
 {
 	DIR *d = v->project ? opendir(v->project) : NULL;
@@ -56,7 +72,7 @@ bool venv_project_has_recipe(const struct venv *v)
 
 void venv_flags(char *out, size_t n, const struct venv *v)
 {
-	const char *words[4];
+	const char *words[6];
 	size_t k = 0, used = 0;
 
 	if (v->broken)
@@ -67,6 +83,10 @@ void venv_flags(char *out, size_t n, const struct venv *v)
 		words[k++] = "large";
 	if (!v->broken && v->n_problems)
 		words[k++] = "problem";
+	if (v->git_state == SCAN_GIT_NOT_IGNORED)
+		words[k++] = "not-ignored";
+	else if (v->git_state == SCAN_GIT_TRACKED)
+		words[k++] = "tracked";
 	if (n)
 		out[0] = '\0';
 	for (size_t i = 0; i < k && used < n; i++) {

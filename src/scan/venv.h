@@ -77,6 +77,9 @@ struct venv {
  * the same words in the table, the browser and anywhere else. */
 void venv_flags(char *out, size_t n, const struct venv *v);
 bool venv_is_large(const struct venv *v);
+/* The git column: "-" (no repository), "ignored", "not-ignored", "tracked",
+ * or "" while unknown. */
+const char *venv_git_word(const struct venv *v);
 /* Its project folder holds a recipe (requirements*.txt, pyproject.toml,
  * Pipfile), so deleting the env loses nothing the project does not keep. */
 bool venv_project_has_recipe(const struct venv *v);

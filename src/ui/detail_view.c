@@ -91,6 +91,14 @@ static void add_identity(struct lines *ls, const struct venv *v)
 						   : "no");
 	add(ls, UI_ROLE_ROW, "prompt", "%s", v->prompt ? v->prompt : "-");
 	add(ls, UI_ROLE_ROW, "project", "%s", v->project ? tilde(v->project) : "-");
+	if (v->git_state != SCAN_GIT_UNKNOWN)
+		add(ls, v->git_state == SCAN_GIT_TRACKED       ? UI_ROLE_GIT_BAD
+			: v->git_state == SCAN_GIT_NOT_IGNORED ? UI_ROLE_GIT_WARN
+							       : UI_ROLE_ROW,
+		    "git", "%s%s%s%s%s",
+		    v->git_state == SCAN_GIT_NO_REPO ? "not in a repository" : venv_git_word(v),
+		    v->git_repo ? " in " : "", v->git_repo ? tilde(v->git_repo) : "",
+		    v->git_rule ? ", by " : "", v->git_rule ? v->git_rule : "");
 }
 
 static void add_state(struct lines *ls, const struct venv *v, time_t now)

@@ -8,11 +8,11 @@
 #define PATH_MIN 12
 
 static const char *const titles[UI_COL_COUNT] = {"", "NAME", "PYTHON", "SIZE", "PKGS",
-						 "LINK", "AGE", "FLAGS", "PATH"};
+						 "LINK", "GIT", "AGE", "FLAGS", "PATH"};
 /* Fixed widths; name and path are decided per screen. */
-static const int fixed[UI_COL_COUNT] = {1, 0, 7, 9, 4, 7, 4, 13, 0};
+static const int fixed[UI_COL_COUNT] = {1, 0, 7, 9, 4, 7, 11, 4, 13, 0};
 /* The order in which columns give way when the screen is narrow. */
-static const enum ui_col give_way[] = {UI_COL_PATH, UI_COL_LINK,  UI_COL_PKGS, UI_COL_AGE,
+static const enum ui_col give_way[] = {UI_COL_PATH, UI_COL_LINK,  UI_COL_GIT, UI_COL_PKGS, UI_COL_AGE,
 				       UI_COL_PYTHON, UI_COL_FLAGS, UI_COL_SIZE};
 
 const char *ui_col_title(enum ui_col c) { return titles[c]; }

@@ -12,6 +12,7 @@ enum ui_col {
 	UI_COL_SIZE,
 	UI_COL_PKGS,
 	UI_COL_LINK,
+	UI_COL_GIT,
 	UI_COL_AGE,
 	UI_COL_FLAGS,
 	UI_COL_PATH,

@@ -52,6 +52,7 @@ static void cell_texts(const struct ui *ui, const struct venv *v, char **cells)
 		snprintf(buf, sizeof(buf), "-");
 	cells[UI_COL_PKGS] = xstrdup(buf);
 	cells[UI_COL_LINK] = xstrdup(venv_link_name(v->link));
+	cells[UI_COL_GIT] = xstrdup(venv_git_word(v));
 	if (v->last_modified > 0)
 		human_age(buf, sizeof(buf), (int64_t)ui->model.now - v->last_modified);
 	else
@@ -78,6 +79,11 @@ static enum ui_role cell_role(const struct ui *ui, const struct venv *v, int c)
 				  : (v->n_problems ? UI_ROLE_PROBLEM : row);
 	case UI_COL_PATH:
 		return ui->model.marked[v->id] ? row : UI_ROLE_DIM;
+	case UI_COL_GIT:
+		return v->git_state == SCAN_GIT_IGNORED       ? UI_ROLE_GIT_OK
+		       : v->git_state == SCAN_GIT_NOT_IGNORED ? UI_ROLE_GIT_WARN
+		       : v->git_state == SCAN_GIT_TRACKED     ? UI_ROLE_GIT_BAD
+							      : UI_ROLE_DIM;
 	case UI_COL_PYTHON:
 		return v->python_version ? row : UI_ROLE_DIM;
 	default:
@@ -98,7 +104,8 @@ static void draw_row(const struct ui *ui, const struct ui_layout *l, int y, cons
 		/* The flags keep their colour under the cursor: a broken row must
 		 * still look broken when selected. */
 		enum ui_role role = cell_role(ui, v, c);
-		bool keep = c == UI_COL_FLAGS && role != UI_ROLE_ROW && role != UI_ROLE_MARKED;
+		bool keep = (c == UI_COL_FLAGS || c == UI_COL_GIT) && role != UI_ROLE_ROW &&
+			    role != UI_ROLE_MARKED && role != UI_ROLE_DIM;
 		attr_t a = selected && !keep ? sel : ui_role_attr(role) | (selected ? A_REVERSE : 0);
 
 		if (!l->shown[c])

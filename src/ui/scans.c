@@ -23,6 +23,7 @@ static struct scan *start_scan(struct ui *ui, char *const *roots, size_t n_roots
 	req.max_depth = depth;
 	req.one_file_system = ui->opts.one_file_system;
 	req.no_size = ui->opts.no_size;
+	req.no_git = ui->opts.no_git;
 	req.stale_days = ui->opts.stale_days;
 	req.threads = ui->opts.threads;
 	req.home = ui->home;

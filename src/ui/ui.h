@@ -13,6 +13,7 @@ struct ui_options {
 	int depth;
 	bool one_file_system;
 	bool no_size;
+	bool no_git;
 	int stale_days;
 	int threads;
 	int sort; /* enum scan_sort */

@@ -40,10 +40,10 @@ static void test_path_gives_way_first(void **state)
 	ui_layout_columns(&l, 100, 12, 200); /* a long path on 100 columns */
 	assert_true(l.shown[UI_COL_PATH]);
 	assert_int_equal(right_edge(&l), 100);
-	ui_layout_columns(&l, 70, 12, 200);
+	ui_layout_columns(&l, 90, 12, 200);
 	assert_false(l.shown[UI_COL_PATH]);
 	assert_true(l.shown[UI_COL_LINK]);
-	assert_true(right_edge(&l) <= 70);
+	assert_true(right_edge(&l) <= 90);
 }
 
 static void test_narrow_screens_never_overflow(void **state)
