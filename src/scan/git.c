@@ -48,7 +48,7 @@ struct repo_entry {
 struct scan_git {
 	struct repo_entry *items;
 	size_t n, cap;
-	const char *ceiling; /* GIT_CEILING_DIRECTORIES, read once */
+	char *ceiling; /* GIT_CEILING_DIRECTORIES, read once */
 	bool across_fs;
 };
 
@@ -66,7 +66,7 @@ static bool env_true(const char *name)
 
 	if (!v)
 		return false;
-	if (!*v || strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0 ||
+	if (strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0 ||
 	    strcasecmp(v, "on") == 0)
 		return true;
 	return strtol(v, NULL, 10) != 0;
@@ -75,9 +75,10 @@ static bool env_true(const char *name)
 struct scan_git *scan_git_new(void)
 {
 	struct scan_git *g = xcalloc(1, sizeof(*g));
+	const char *ceiling = getenv("GIT_CEILING_DIRECTORIES");
 
 	git_libgit2_init();
-	g->ceiling = getenv("GIT_CEILING_DIRECTORIES");
+	g->ceiling = ceiling ? xstrdup(ceiling) : NULL;
 	g->across_fs = env_true("GIT_DISCOVERY_ACROSS_FILESYSTEM");
 	return g;
 }
@@ -95,6 +96,7 @@ void scan_git_free(struct scan_git *g)
 		free(g->items[i].excludes_file);
 	}
 	free(g->items);
+	free(g->ceiling);
 	free(g);
 	git_libgit2_shutdown();
 }
