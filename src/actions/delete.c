@@ -295,6 +295,8 @@ int act_delete(const struct venv *v, const char *home, const struct act_delete_h
 			res->removed = true;
 		else
 			failed(&w, "", errno);
+	} else if (fd >= 0 && faccessat(fd, "pyvenv.cfg", F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+		res->left++; /* kept on purpose: what is left can be deleted again */
 	}
 	progress(&w, true);
 	if (res->removed)

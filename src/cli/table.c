@@ -45,6 +45,9 @@ static void row_cells(char *cells[N_COLS], const struct venv *v, time_t now, con
 	cells[COL_PATH] = path_tilde(v->path, home);
 }
 
+/* Columns left out: GIT when no env is in a repository. */
+static bool skipped[N_COLS];
+
 /* Column widths: everything but the name and the path is as wide as its
  * widest cell; the name takes up to 24 columns; the path gets the rest. */
 static void widths(size_t w[N_COLS], char ***cells, size_t n, size_t width)
@@ -63,7 +66,7 @@ static void widths(size_t w[N_COLS], char ***cells, size_t n, size_t width)
 	if (w[COL_NAME] > 24 && width)
 		w[COL_NAME] = 24;
 	for (int c = 0; c < COL_PATH; c++)
-		fixed += w[c] + 2;
+		fixed += skipped[c] ? 0 : w[c] + 2;
 	if (width) {
 		size_t rest = width > fixed ? width - fixed : 0;
 
@@ -78,6 +81,8 @@ static void print_row(FILE *out, char *const cells[N_COLS], const size_t w[N_COL
 	for (int c = 0; c < N_COLS; c++) {
 		size_t cw = tw_width(cells[c]);
 
+		if (skipped[c])
+			continue;
 		if (right[c])
 			for (size_t k = cw; k < w[c]; k++)
 				sb_addc(&line, ' ');
@@ -128,6 +133,10 @@ void cli_print_table(FILE *out, struct venv *const *v, size_t n, size_t width, t
 	size_t w[N_COLS];
 
 	cells[0] = (char **)headers;
+	skipped[COL_GIT] = true;
+	for (size_t i = 0; i < n; i++)
+		if (v[i]->git_state > SCAN_GIT_NO_REPO)
+			skipped[COL_GIT] = false;
 	for (size_t i = 0; i < n; i++) {
 		cells[i + 1] = xcalloc(N_COLS, sizeof(char *));
 		row_cells(cells[i + 1], v[i], now, home);

@@ -372,10 +372,10 @@ bool scan_freeze_hidden(const struct scan_freeze_rules *r, const char *canonical
 		return false;
 	if (strcmp(canonical, "pip") == 0)
 		return true;
-	if (!pip_at_least(r, 23, 2)) /* DEV_PKGS of pip 23.0 and 23.1 */
-		return strcmp(canonical, "pkg-resources") == 0 || strcmp(canonical, "setuptools") == 0 ||
-		       strcmp(canonical, "distribute") == 0 || strcmp(canonical, "wheel") == 0;
-	if (py_at_least(r, 3, 12))
+	if (r->hide_pkg_resources && strcmp(canonical, "pkg-resources") == 0)
+		return true;
+	/* pip 23.0 and 23.1 hid the build backends on every Python. */
+	if (pip_at_least(r, 23, 2) && py_at_least(r, 3, 12))
 		return false;
 	for (size_t i = 0; i < 3; i++)
 		if (strcmp(canonical, backends[i]) == 0)

@@ -42,9 +42,11 @@ struct scan_freeze_rules {
 	int pip_major, pip_minor; /* the env's pip; 0.0 = none: the newest rules */
 	int py_major, py_minor;   /* the env's Python; 0.0 = unknown: taken as new */
 	enum scan_freeze_backend backend;
+	bool hide_pkg_resources; /* this pip also hides pkg-resources (Debian's patch) */
 };
 
-/* Fills `r` from version strings ("3.11.7", "24.2"; NULL when unknown). */
+/* Fills `r` from version strings ("3.11.7", "24.2"; NULL when unknown);
+ * hide_pkg_resources starts false. */
 void scan_freeze_rules_init(struct scan_freeze_rules *r, const char *python_version,
 			    const char *pip_version);
 
@@ -132,8 +134,8 @@ char *scan_freeze_version(const struct scan_freeze_rules *r, const struct scan_f
 
 /* Whether pip freeze hides this canonical name: python, wsgiref, argparse
  * always; without --all also pip, and setuptools, wheel, distribute on
- * Python < 3.12 (pip >= 23.2) or always together with pkg-resources
- * (pip < 23.2). */
+ * Python < 3.12 (pip >= 23.2) or on any Python (pip 23.0 and 23.1), and
+ * pkg-resources where the pip is Debian's (hide_pkg_resources). */
 bool scan_freeze_hidden(const struct scan_freeze_rules *r, const char *canonical, bool all);
 
 /* ---- the whole output ---- */

@@ -307,21 +307,38 @@ static void collect(struct cands *c, const struct scan_path_list *paths,
 
 /* ---- which pip ---- */
 
-/* The version of the first "pip" distribution on the path: the pip that
- * `python -m pip` imports. */
-static char *find_pip_version(const struct cands *c, const struct scan_freeze_rules *prelim)
+/* The first "pip" distribution on the path: the pip that `python -m pip`
+ * imports. */
+static const struct scan_freeze_dist *find_pip(const struct cands *c,
+					       const struct scan_freeze_rules *prelim)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		const struct scan_freeze_dist *d = &c->v[i].d;
 		char *canon = scan_freeze_canonical(prelim, d->entry, d->meta_name);
 		bool is_pip = canon && strcmp(canon, "pip") == 0;
-		bool legacy;
 
 		free(canon);
 		if (is_pip)
-			return scan_freeze_version(prelim, d, &legacy);
+			return d;
 	}
 	return NULL;
+}
+
+/* Debian patches pip's freeze command to hide "pkg-resources" too (the
+ * pkg-resources==0.0.0 Ubuntu's venvs used to carry); the only way to
+ * know is to look at that pip's own freeze.py. */
+static bool pip_hides_pkg_resources(const char *site)
+{
+	char *path = path_join(site, "pip/_internal/commands/freeze.py"), *text;
+	size_t len;
+	bool hides = false;
+
+	if (read_whole(path, &text, &len) == READ_OK) {
+		hides = memmem(text, len, "\"pkg-resources\"", 15) != NULL;
+		free(text);
+	}
+	free(path);
+	return hides;
 }
 
 /* ---- one kept distribution ---- */
@@ -525,7 +542,9 @@ void scan_freeze_read(struct scan_freeze_list *out, struct scan_freeze_rules *ru
 	struct scan_path_list paths;
 	struct scan_freeze_rules prelim;
 	struct cands c = {NULL, 0, 0};
+	const struct scan_freeze_dist *pip_dist;
 	struct env_ctx x;
+	bool legacy;
 	char *pip;
 
 	memset(out, 0, sizeof(*out));
@@ -538,8 +557,10 @@ void scan_freeze_read(struct scan_freeze_list *out, struct scan_freeze_rules *ru
 	if (paths.n == 0)
 		scan_msgs_add(warn, "%s: no site-packages folder found", v->path);
 	collect(&c, &paths, prelim.backend);
-	pip = find_pip_version(&c, &prelim);
+	pip_dist = find_pip(&c, &prelim);
+	pip = pip_dist ? scan_freeze_version(&prelim, pip_dist, &legacy) : NULL;
 	scan_freeze_rules_init(rules, v->python_version, pip);
+	rules->hide_pkg_resources = pip_dist && pip_hides_pkg_resources(pip_dist->location);
 	free(pip);
 	x.rules = rules;
 	x.paths = &paths;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../util/xalloc.h"
 #include "app.h"
@@ -110,7 +111,11 @@ static int remove_partial_choice(struct ui *ui, void *data)
 		ui_message(ui, true, "%s", err.msg);
 	else
 		ui_message(ui, false, "removed the partial folder %s", path);
-	ui_scan_paths(ui, &path, 1); /* its row goes (or shows what is left) */
+	/* Its row goes now (a rescan would say "no longer an environment"). */
+	for (size_t id = 0; id < ui->model.n_ids; id++)
+		if (ui->model.by_id[id] && strcmp(ui->model.by_id[id]->path, path) == 0 &&
+		    access(path, F_OK) != 0)
+			ui_model_remove(&ui->model, id);
 	return UI_REACT_REDRAW;
 }
 

@@ -33,7 +33,7 @@ static int used(const struct ui_layout *l)
 	return total;
 }
 
-void ui_layout_columns(struct ui_layout *out, int width, int name_want, int path_want)
+void ui_layout_columns(struct ui_layout *out, int width, int name_want, int path_want, bool git)
 {
 	int x = 0, n = 0;
 
@@ -43,6 +43,7 @@ void ui_layout_columns(struct ui_layout *out, int width, int name_want, int path
 		out->w[c] = fixed[c];
 	}
 	out->right[UI_COL_SIZE] = out->right[UI_COL_PKGS] = out->right[UI_COL_AGE] = true;
+	out->shown[UI_COL_GIT] = git;
 	out->w[UI_COL_NAME] = clamp(name_want, NAME_MIN, NAME_MAX);
 	out->w[UI_COL_PATH] = path_want > PATH_MIN ? path_want : PATH_MIN;
 

@@ -30,7 +30,8 @@ struct ui_layout {
  * are the widths the longest name and path would like. The path gives way
  * first (it shrinks to 12, then goes), then link, packages, age, Python,
  * flags and size; the name shrinks to 8 columns but always stays. */
-void ui_layout_columns(struct ui_layout *out, int width, int name_want, int path_want);
+/* `git` false leaves the GIT column out (no env is in a repository). */
+void ui_layout_columns(struct ui_layout *out, int width, int name_want, int path_want, bool git);
 
 const char *ui_col_title(enum ui_col c);
 

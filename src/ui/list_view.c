@@ -174,15 +174,26 @@ static void wanted_widths(const struct ui *ui, int *name, int *path)
 	}
 }
 
+/* The GIT column only earns its room when some env is in a repository. */
+static bool any_in_repo(const struct ui *ui)
+{
+	for (size_t i = 0; i < ui->model.n_rows; i++)
+		if (ui->model.by_id[ui->model.rows[i]]->git_state > SCAN_GIT_NO_REPO)
+			return true;
+	return false;
+}
+
 static void draw_empty(const struct ui *ui)
 {
 	char msg[512];
+	struct ui_summary s;
 
-	if (ui->model.n_ids > 0 && ui->model.filter_text)
+	ui_model_summary(&ui->model, &s);
+	if (s.envs > 0 && ui->model.filter_text)
 		snprintf(msg, sizeof(msg),
 			 "No environment matches the filter '%s' (Esc clears it).",
 			 ui->model.filter_text);
-	else if (ui->model.n_ids > 0)
+	else if (s.envs > 0)
 		snprintf(msg, sizeof(msg), "No environment has a problem (! shows them all).");
 	else if (ui->scanning)
 		snprintf(msg, sizeof(msg), "Looking for environments in %s ...", ui->roots_label);
@@ -201,7 +212,7 @@ static void list_draw(struct ui *ui)
 	ui_model_refresh(&ui->model);
 	ui_model_scroll(&ui->model, (size_t)h);
 	wanted_widths(ui, &name_w, &path_w);
-	ui_layout_columns(&l, COLS, name_w, path_w);
+	ui_layout_columns(&l, COLS, name_w, path_w, any_in_repo(ui));
 	ui_draw_header(ui);
 	draw_titles(ui, &l);
 	for (int i = 0; i < h; i++) {

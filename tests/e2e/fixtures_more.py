@@ -3,6 +3,7 @@ depth, exclude, sorting, bad pyvenv.cfg files, permissions, central places,
 relative and symlinked roots."""
 
 import os
+import stat
 import shutil
 import time
 
@@ -97,15 +98,38 @@ def build_bad(fx):
     fx.extra["bad"] = {"root": r, "good": good, "bad": bad}
 
 
+def others_can_reach(path):
+    """True when uid 65534 can reach `path`: every folder above it lets others in."""
+    p = os.path.dirname(os.path.realpath(path))
+    while True:
+        try:
+            if not os.stat(p).st_mode & stat.S_IXOTH:
+                return False
+        except OSError:
+            return False
+        if p == "/":
+            return True
+        p = os.path.dirname(p)
+
+
 def build_perm(fx, runner):
     """A tree nobody (uid 65534) can read, except one folder, one pyvenv.cfg
-    and one site-packages folder."""
+    and one site-packages folder. Made with an interpreter nobody can reach
+    too, so the readable envs look to nobody as they look to the truth."""
     r = os.path.join(fx.base, "perm")
-    a = fx.fast_venv(os.path.join(r, "a-env"))
-    hidden = fx.fast_venv(os.path.join(r, "locked", "hidden-env"))
-    cfg_locked = fx.fast_venv(os.path.join(r, "cfg-locked"))
-    sp_locked = fx.fast_venv(os.path.join(r, "sp-locked"))
-    z = fx.fast_venv(os.path.join(r, "z-env"))
+    py = next((p for p in [fx.fast] + list(fx.pythons) if others_can_reach(p.exe)), None)
+    if py is None:
+        fx.skips.append(("perm: readable envs beside the unreadable ones",
+                         "no Python here that uid 65534 can reach (all under a private folder)"))
+        py = fx.fast
+
+    def venv(p):
+        return fx.venv(py, p)
+    a = venv(os.path.join(r, "a-env"))
+    hidden = venv(os.path.join(r, "locked", "hidden-env"))
+    cfg_locked = venv(os.path.join(r, "cfg-locked"))
+    sp_locked = venv(os.path.join(r, "sp-locked"))
+    z = venv(os.path.join(r, "z-env"))
     os.chmod(os.path.join(r, "locked"), 0o700)
     os.chmod(os.path.join(cfg_locked, "pyvenv.cfg"), 0o600)
     os.chmod(fx.site(sp_locked), 0o700)
@@ -115,7 +139,8 @@ def build_perm(fx, runner):
     if os.path.exists(binary):
         os.chmod(binary, 0o755)
     runner.nobody_binary = binary
-    fx.add(Env(a, "perm"), Env(z, "perm"))
+    if others_can_reach(py.exe):
+        fx.add(Env(a, "perm"), Env(z, "perm"))
     fx.extra["perm"] = {"root": r, "locked": os.path.join(r, "locked"), "hidden": hidden,
                         "cfg_locked": cfg_locked, "sp_locked": sp_locked,
                         "sp_locked_site": fx.site(sp_locked)}

@@ -16,10 +16,11 @@ def t_marks(ctx):
         root = os.path.join(ctx.fx.tree, "real")
         view = View(ctx, [root])
         order = view.order("size")
-        h = 20 - 3  # list rows on a 20-line screen: header, titles, status
+        H = 16  # a short screen, so a modest tree still pages twice
+        h = H - 3  # list rows: the screen less header, titles, status
         if len(order) < 2 * h + 2:
             raise LookupError("tree/real has %d envs, too few to page" % len(order))
-        with Tty(ctx.runner, [root], width=100, height=20, tag="b-marks") as t:
+        with Tty(ctx.runner, [root], width=100, height=H, tag="b-marks") as t:
             start(t)
             # Home and End as xterm sends them (TERM=xterm-256color); what
             # tmux sends for them is checked at the end.
@@ -36,7 +37,7 @@ def t_marks(ctx):
                                  what="%s: %s selected (row %d of the size order)" % (key, order[idx], idx))
                 rows = scr.names()
                 st.check("%s: row %d (%s) selected and on screen" % (key, idx, order[idx]),
-                         [] if len(rows) == h else ["%d rows on a 20-line screen, expected %d" % (len(rows), h)])
+                         [] if len(rows) == h else ["%d rows on a %d-line screen, expected %d" % (len(rows), H, h)])
             sizes = [view.t[n]["size_bytes"] for n in order]
             st.at("Space marks")
             t.keys("Space")

@@ -22,7 +22,7 @@ static void test_wide_screen_shows_everything(void **state)
 	struct ui_layout l;
 
 	(void)state;
-	ui_layout_columns(&l, 200, 12, 40);
+	ui_layout_columns(&l, 200, 12, 40, true);
 	for (int c = 0; c < UI_COL_COUNT; c++)
 		assert_true(l.shown[c]);
 	assert_int_equal(right_edge(&l), 200); /* the path takes the rest */
@@ -37,10 +37,10 @@ static void test_path_gives_way_first(void **state)
 	struct ui_layout l;
 
 	(void)state;
-	ui_layout_columns(&l, 100, 12, 200); /* a long path on 100 columns */
+	ui_layout_columns(&l, 100, 12, 200, true); /* a long path on 100 columns */
 	assert_true(l.shown[UI_COL_PATH]);
 	assert_int_equal(right_edge(&l), 100);
-	ui_layout_columns(&l, 90, 12, 200);
+	ui_layout_columns(&l, 90, 12, 200, true);
 	assert_false(l.shown[UI_COL_PATH]);
 	assert_true(l.shown[UI_COL_LINK]);
 	assert_true(right_edge(&l) <= 90);
@@ -52,7 +52,7 @@ static void test_narrow_screens_never_overflow(void **state)
 	for (int w = 20; w <= 240; w++) {
 		struct ui_layout l;
 
-		ui_layout_columns(&l, w, 30, 60);
+		ui_layout_columns(&l, w, 30, 60, true);
 		assert_true(l.shown[UI_COL_NAME]);
 		if (right_edge(&l) > w && w >= 30)
 			fail_msg("width %d: columns reach %d", w, right_edge(&l));
@@ -64,7 +64,7 @@ static void test_name_keeps_what_it_needs(void **state)
 	struct ui_layout l;
 
 	(void)state;
-	ui_layout_columns(&l, 120, 40, 10);
+	ui_layout_columns(&l, 120, 40, 10, true);
 	assert_true(l.w[UI_COL_NAME] >= 28);
 	assert_int_equal(right_edge(&l), 120);
 }
