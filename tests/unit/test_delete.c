@@ -297,10 +297,20 @@ static int errors_body(const char *d)
 		code = 1;
 	else if (x.calls != 3) /* the two files, then the folder holding them */
 		code = 2;
-	else if (res.left != 3 || res.removed)
+	else if (res.left != 4 || res.removed) /* and pyvenv.cfg, kept on purpose */
 		code = 3;
 	else if (!strstr(res.first_error, "locked") || !strstr(err.msg, "left"))
 		code = 4;
+	else if (access(env, F_OK) != 0 || faccessat(AT_FDCWD, env, F_OK, 0) != 0)
+		code = 5;
+	{
+		/* What is left is still an env: delete can finish it later. */
+		char *cfg = fx_path(d, "e/pyvenv.cfg");
+
+		if (!code && access(cfg, F_OK) != 0)
+			code = 6;
+		free(cfg);
+	}
 	chmod(locked, 0755);
 	venv_free(v);
 	free(env);
