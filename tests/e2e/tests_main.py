@@ -107,6 +107,7 @@ def t_show(ctx, env):
         g.fail(name, [str(e)])
         return g
     extra = ctx.truth[env.path][1]
+    exp["git_rule"] = extra.get("git_rule")
     exp["config"] = [{"key": k, "value": v} for k, v in extra["cfg"]]
     exp["packages"] = sorted(({"name": n, "version": v, "location": loc} for n, v, loc in extra["dists"]),
                              key=lambda d: (str(d["name"]), d["version"], d["location"]))

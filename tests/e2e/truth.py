@@ -6,6 +6,7 @@ import ast
 import glob
 import json
 import os
+import re
 import stat
 import subprocess
 import time
@@ -20,7 +21,7 @@ except ImportError:  # Python < 3.8 running the suite
 KEYS = ["path", "name", "kind", "manager", "python_version", "implementation", "home",
         "base_python", "base_exists", "broken", "problems", "link", "system_site_packages",
         "prompt", "site_packages", "package_count", "has_pip", "pip_version", "size_bytes",
-        "disk_bytes", "files", "last_modified", "stale", "project"]
+        "disk_bytes", "files", "last_modified", "stale", "project", "git", "git_repo"]
 SIZE_KEYS = ("size_bytes", "disk_bytes", "files")
 MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile", ".git")
 
@@ -179,6 +180,40 @@ def project_of(env_path):
     return None
 
 
+_GIT_HOME = []
+
+
+def git_of(env_path):
+    """(git, git_repo, git_rule) as git itself says from the env's folder:
+    no-repo, tracked (`git ls-files .`), else `git check-ignore -q
+    pyvenv.cfg`; the rule from `git check-ignore -v --no-index` (as
+    "FILE:LINE: PATTERN"). Run with an empty HOME, as venvscope is here."""
+    if not _GIT_HOME:
+        import tempfile
+        _GIT_HOME.append(tempfile.mkdtemp(prefix="venvscope-git-home-"))
+    env = {k: v for k, v in clean_environ({"HOME": _GIT_HOME[0], "XDG_CONFIG_HOME": None}).items()
+           if not k.startswith("GIT_")}
+
+    def git(*args):
+        return subprocess.run(["git", "-C", os.fsencode(env_path)] + list(args), env=env,
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    top = git("rev-parse", "--show-toplevel")
+    if top.returncode != 0:
+        if b"dubious ownership" in top.stderr:
+            return None, None, None
+        return "no-repo", None, None
+    repo = os.fsdecode(top.stdout.rstrip(b"\n"))
+    rule = None
+    v = git("check-ignore", "-v", "--no-index", "pyvenv.cfg")
+    m = re.match(rb"^(.*):(\d+):(.*)\t", v.stdout)
+    if v.returncode == 0 and m and not m.group(3).startswith(b"!"):
+        rule = "%s:%s: %s" % (os.fsdecode(m.group(1)), m.group(2).decode(), os.fsdecode(m.group(3)))
+    if git("ls-files", "--", ".").stdout:
+        return "tracked", repo, rule
+    ignored = git("check-ignore", "-q", "pyvenv.cfg").returncode == 0
+    return ("ignored" if ignored else "not-ignored"), repo, rule if ignored else None
+
+
 def prompt_of(cfg):
     v = cfg.get("prompt")
     if v is None:
@@ -266,4 +301,5 @@ def compute(env_path, runnable=True, manager=None, stale_days=90, now=None):
         "stale": lm < now - stale_days * 86400,
         "project": project_of(env_path),
     }
-    return t, {"cfg": pairs, "dists": dists, "notes": notes}
+    t["git"], t["git_repo"], rule = git_of(env_path)
+    return t, {"cfg": pairs, "dists": dists, "notes": notes, "git_rule": rule}
