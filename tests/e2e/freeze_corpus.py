@@ -203,8 +203,10 @@ class Corpus:
         return self.sh([os.path.join(env, "bin", "python"), "-m", "pip", "--disable-pip-version-check",
                         "--no-input", "-q"] + list(args), cwd=cwd)
 
-    def install(self, env, *reqs, build=False):
+    def install(self, env, *reqs, build=False, links=()):
         args = ["install", "--no-index", "--find-links", self.wheels, "--no-compile"]
+        for d in links:
+            args += ["--find-links", d]
         if build:
             args.append("--no-build-isolation")
         return self.pip(env, *(args + list(reqs)))
@@ -245,6 +247,14 @@ class Corpus:
                 shutil.copy(ws[0], w)
         self.plain = ["alpha", "Beta_Pkg", "gamma.dots", "Odd.Name_with-Mixed", "nonnorm==1.0rc1",
                       "Zulu", "localver"]
+        # Stand-ins for the names pip freeze hides (metadata only, so a plain
+        # env installs in a blink): setuptools, wheel, distribute, and
+        # Ubuntu's famous pkg-resources==0.0.0 (hidden by pip 23.0 / 23.1 only).
+        self.standins = os.path.join(self.root, "standins")
+        os.makedirs(self.standins, exist_ok=True)
+        for name, ver in (("setuptools", "99.0"), ("wheel", "99.0"), ("distribute", "0.7.3"),
+                          ("pkg_resources", "0.0.0")):
+            write_wheel(self.standins, name, ver, metadata(name.replace("_", "-"), ver))
         fpy = self.features_python()
         if fpy:
             shutil.copy(self.bundled(fpy, "setuptools"), w)
@@ -319,6 +329,13 @@ class Corpus:
         t = [("freeze: features", self.build_features)]
         for py in self.pythons:
             t.append(("freeze: " + py.label, lambda py=py: self.build_plain(py)))
+        # Debian's pip (/usr/share/python-wheels) is patched to hide
+        # pkg-resources too: on a 3.11 that is not Debian's own.
+        deb = sorted(glob.glob("/usr/share/python-wheels/pip-*.whl"), key=wheel_version, reverse=True)
+        py311 = [p for p in self.pythons if p.vtuple[:2] == (3, 11) and not p.real.startswith("/usr/")]
+        if deb and py311 and wheel_version(deb[0]) >= (23,):
+            t.append(("freeze: Debian's pip", lambda: self.build_plain(
+                py311[0], deb[0], "plain %s with Debian's pip" % py311[0].label)))
         t += [("freeze: system site", self.build_syssite), ("freeze: without pip", self.build_nopip),
               ("freeze: base removed", self.build_base_removed)]
         # Copies of the features env wait for it; they go last.
@@ -331,16 +348,16 @@ class Corpus:
         gets the newest (pip >= 24 on pkg_resources)."""
         return self.pip_for(py, newest=py.vtuple[:2] == (3, 9))
 
-    def build_plain(self, py):
-        wheel = self.plain_pip(py)
-        case = "plain " + py.label
+    def build_plain(self, py, wheel=None, case=None):
+        wheel = wheel or self.plain_pip(py)
+        case = case or "plain " + py.label
         if not wheel:
             self.skip(case, "no pip >= 23 wheel runs on Python %s" % py.version)
             return
-        env = self.make_env(py, os.path.join(self.root, "plain", py.label))
+        env = self.make_env(py, os.path.join(self.root, "plain", case.replace(" ", "-").replace("'", "")))
         self.unpack_pip(env, wheel)
-        extras = [k for k in ("setuptools", "wheel") if glob.glob(os.path.join(self.wheels, k + "-*.whl"))]
-        self.install(env, *(self.plain + extras))
+        self.install(env, *(self.plain + ["setuptools==99.0", "wheel==99.0", "distribute", "pkg-resources"]),
+                     links=[self.standins])
         truth, pipv = self.truth(env)
         self.add(case, env, py, truth, pipv)
 
@@ -492,6 +509,11 @@ class Corpus:
         sp, ssp = self.site(env), self.site(src)
         for n in os.listdir(ssp):
             if n == "pip" or n.startswith("pip-") or n == "__pycache__":
+                continue
+            # Package folders are not read by pip freeze; metadata, .pth,
+            # .egg-link and the small modules .pth lines import are.
+            if (os.path.isdir(os.path.join(ssp, n)) and not n.startswith("_")
+                    and not n.lower().endswith((".dist-info", ".egg-info"))):
                 continue
             s, d = os.path.join(ssp, n), os.path.join(sp, n)
             if os.path.isdir(s) and not os.path.islink(s):

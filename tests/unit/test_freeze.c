@@ -200,10 +200,15 @@ static void test_hidden(void **state)
 	assert_false(scan_freeze_hidden(&p311, "pkg-resources", false));
 	assert_false(scan_freeze_hidden(&p312, "setuptools", false));
 	assert_false(scan_freeze_hidden(&nopip, "wheel", false));
-	/* pip 23.0 / 23.1: DEV_PKGS whatever the Python. */
+	/* pip 23.0 / 23.1: DEV_PKGS whatever the Python; Debian's pip also
+	 * hides pkg-resources. */
 	assert_true(scan_freeze_hidden(&old, "setuptools", false));
+	assert_false(scan_freeze_hidden(&old, "pkg-resources", false));
+	old.hide_pkg_resources = true;
 	assert_true(scan_freeze_hidden(&old, "pkg-resources", false));
 	assert_false(scan_freeze_hidden(&old, "pkg-resources", true));
+	p311.hide_pkg_resources = true;
+	assert_true(scan_freeze_hidden(&p311, "pkg-resources", false));
 	assert_false(scan_freeze_hidden(&p312, "requests", false));
 }
 
