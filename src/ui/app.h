@@ -202,6 +202,7 @@ int ui_act_activate(struct ui *ui);
 int ui_act_quit(struct ui *ui);
 int ui_act_freeze(struct ui *ui);
 int ui_act_delete(struct ui *ui);
+int ui_act_gitignore(struct ui *ui);
 
 /* The envs an action applies to: the marked ones, else the selected one
  * (borrowed pointers; *out is owned by the caller). */

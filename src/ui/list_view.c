@@ -351,13 +351,6 @@ static int act_quit(struct ui *ui) { return ui_act_quit(ui); }
 
 static int act_theme(struct ui *ui) { return ui_cycle_theme(ui); }
 
-/* Keys kept for the actions of later versions: say so instead of nothing. */
-static int act_later(struct ui *ui)
-{
-	ui_message(ui, true, "git-ignore is not in this version yet");
-	return UI_REACT_REDRAW;
-}
-
 static int act_create(struct ui *ui)
 {
 	ui_switch(ui, &ui_create_view);
@@ -398,7 +391,7 @@ const struct ui_binding ui_list_bindings[] = {
 	{'a', "a", "activate: a shell with the selected env active", ui_act_activate},
 	{'f', "f", "freeze to the project's requirements.txt (shows changes, asks)", ui_act_freeze},
 	{'d', "d", "delete the marked / selected envs (recipe kept; or to the trash)", ui_act_delete},
-	{'i', NULL, NULL, act_later},
+	{'i', "i", "make git ignore the selected env (shows the line, asks)", ui_act_gitignore},
 	{0, NULL, NULL, NULL},
 };
 
