@@ -18,6 +18,8 @@ static int apply(struct ui *ui, const char *env, bool inner)
 	if (act_gitignore_plan(&plan, env, inner, &err) < 0 ||
 	    act_gitignore_apply(&plan, env, &err) < 0) {
 		ui_message(ui, true, "%s", err.msg);
+	} else if (!plan.line) {
+		ui_message(ui, false, "its files left the index (still on disk): commit to finish");
 	} else {
 		ui_message(ui, false, "added %s to %s%s", plan.line, plan.file,
 			   plan.untrack ? "; its files left the index (still on disk): commit to finish"
@@ -58,8 +60,12 @@ int ui_act_gitignore(struct ui *ui)
 		ui_dialog_line(d, "removed from the index (git rm -r --cached; the files stay on disk),");
 		ui_dialog_line(d, "then this line is added. A commit is still needed afterwards.");
 	}
-	ui_dialog_line(d, "%s gets the line:", plan.file);
-	ui_dialog_line(d, "    %s", plan.line);
+	if (plan.line) {
+		ui_dialog_line(d, "%s gets the line:", plan.file);
+		ui_dialog_line(d, "    %s", plan.line);
+	} else {
+		ui_dialog_line(d, "A rule already ignores it: only the index changes.");
+	}
 	act_gitignore_plan_clear(&plan);
 	return UI_REACT_REDRAW;
 }
