@@ -123,6 +123,16 @@ static int help_key(struct ui *ui, int ch)
 	}
 }
 
-static void help_open(struct ui *ui) { ui->help_top = 0; }
+/* Opened from the details, the help starts at the details' keys. */
+static void help_open(struct ui *ui)
+{
+	struct help_line lines[128];
+	size_t n = collect(lines, 128);
+
+	ui->help_top = 0;
+	for (size_t i = 0; ui->back == &ui_detail_view && i < n; i++)
+		if (lines[i].title && strcmp(lines[i].text, "In the details") == 0)
+			ui->help_top = (int)i;
+}
 
 const struct ui_view ui_help_view = {"help", help_open, help_draw, help_key, NULL};
