@@ -176,40 +176,7 @@ static int recipe_make(struct recipe *r, const struct venv *v, time_t when, stru
 	return 0;
 }
 
-/* mkdir -p with mode 0700 (state folders are private, says XDG).
- * *first_made is the length of the first folder it made (0: none), so
- * unmake_dirs() can take back exactly what was made. Returns 0 or errno. */
-static int make_dirs(const char *path, size_t *first_made)
-{
-	char *p = xstrdup(path);
-	struct stat st;
-	int rc = 0;
-
-	*first_made = 0;
-	for (char *s = strchr(p + 1, '/');; s = strchr(s + 1, '/')) {
-		if (s)
-			*s = '\0';
-		if (mkdir(p, 0700) == 0) {
-			if (!*first_made)
-				*first_made = strlen(p);
-		} else {
-			int e = errno;
-
-			/* Already there (or merely not ours to make): fine if a folder. */
-			if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
-				rc = e == EEXIST ? ENOTDIR : e;
-				break;
-			}
-		}
-		if (!s)
-			break;
-		*s = '/';
-	}
-	free(p);
-	return rc;
-}
-
-/* Removes the (empty) folders make_dirs() made, deepest first. */
+/* Removes the (empty) folders path_mkdirs() made, deepest first. */
 static void unmake_dirs(const char *path, size_t first_made)
 {
 	char *p = xstrdup(path);
@@ -280,7 +247,7 @@ int act_record_write(char **out_dir, const struct venv *v, time_t when, struct v
 	}
 	if (recipe_make(&r, v, when, err) != 0)
 		goto done;
-	if ((e = make_dirs(root, &made)) != 0) {
+	if ((e = path_mkdirs(root, 0700, &made) /* private, says XDG */) != 0) {
 		vs_err_set(err, VS_EFAIL, "%s: cannot make the records folder: %s", root, strerror(e));
 		unmake_dirs(root, made);
 		goto done;

@@ -122,31 +122,6 @@ static char *mount_point(const char *real, dev_t dev)
 	return top;
 }
 
-/* mkdir -p, new folders 0700 (the spec asks for that for the home trash). */
-static int make_dirs(const char *path)
-{
-	char *p = xstrdup(path);
-	struct stat st;
-	int rc = 0;
-
-	for (char *s = strchr(p + 1, '/');; s = strchr(s + 1, '/')) {
-		if (s)
-			*s = '\0';
-		if (mkdir(p, 0700) != 0) {
-			int e = errno;
-
-			if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
-				rc = e == EEXIST ? ENOTDIR : e;
-				break;
-			}
-		}
-		if (!s)
-			break;
-		*s = '/';
-	}
-	free(p);
-	return rc;
-}
 
 /* Opens (making it 0700 when missing) the folder `name` in `dfd`, which
  * must be a real folder and, when `own` is set, ours. -1 with errno. */
@@ -211,7 +186,7 @@ static int topdir_trash(struct trash *t, const char *topdir, struct vs_err *err)
 /* The home trash, made when missing. */
 static int home_trash(struct trash *t, const char *path, struct vs_err *err)
 {
-	int e = make_dirs(path), fd;
+	int e = path_mkdirs(path, 0700, NULL), fd; /* 0700: the spec asks for it */
 
 	if (e == 0 && (fd = open(path, DIR_FLAGS)) >= 0) {
 		t->dir = xstrdup(path);

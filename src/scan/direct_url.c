@@ -1,5 +1,6 @@
 /* PEP 610 direct_url.json, validated the way pip's models/direct_url.py
  * does it, and the two things pip freeze derives from it. */
+#include "../util/hex.h"
 #include "direct_url.h"
 
 #include <cJSON.h>
@@ -177,17 +178,6 @@ char *scan_direct_url_requirement(const struct scan_direct_url *d, const char *n
 	return sb_detach(&sb);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 char *scan_file_url_to_path(const char *url)
 {
 	struct strbuf clean = STRBUF_INIT, path = STRBUF_INIT;
@@ -217,8 +207,8 @@ char *scan_file_url_to_path(const char *url)
 	}
 	end = p + strcspn(p, "?#");
 	for (; p < end; p++) {
-		if (*p == '%' && p + 2 < end && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
-			sb_addc(&path, (char)(hexval(p[1]) * 16 + hexval(p[2])));
+		if (*p == '%' && p + 2 < end && hex_value(p[1]) >= 0 && hex_value(p[2]) >= 0) {
+			sb_addc(&path, (char)(hex_value(p[1]) * 16 + hex_value(p[2])));
 			p += 2;
 		} else {
 			sb_addc(&path, *p);

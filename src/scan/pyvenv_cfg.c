@@ -1,3 +1,4 @@
+#include "../util/hex.h"
 #include "pyvenv_cfg.h"
 
 #include <errno.h>
@@ -320,17 +321,6 @@ void scan_cfg_free(struct scan_cfg *cfg)
 
 /* ---- prompt repr ---- */
 
-static int hex_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Reads exactly `digits` hex digits; -1 when they are not all there. */
 static long read_hex(const char *s, size_t n, size_t digits)
 {
@@ -340,7 +330,7 @@ static long read_hex(const char *s, size_t n, size_t digits)
 	if (n < digits)
 		return -1;
 	for (i = 0; i < digits; i++) {
-		int h = hex_val(s[i]);
+		int h = hex_value(s[i]);
 
 		if (h < 0)
 			return -1;

@@ -1,3 +1,4 @@
+#include "hex.h"
 #include "json_quote.h"
 
 #include <stdint.h>
@@ -93,24 +94,13 @@ cJSON *json_string_node(const char *s)
 	return node;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The value of the four hex digits at p, or -1. */
 static long hex4(const char *p)
 {
 	long v = 0;
 
 	for (int i = 0; i < 4; i++) {
-		int h = hexval(p[i]);
+		int h = hex_value(p[i]);
 
 		if (h < 0)
 			return -1;
@@ -167,8 +157,8 @@ static void unmark(char *s)
 		if (s[0] == MARK && s[1] == MARK) {
 			*w++ = MARK;
 			s += 2;
-		} else if (s[0] == MARK && hexval(s[1]) >= 0 && hexval(s[2]) >= 0) {
-			*w++ = (char)(hexval(s[1]) * 16 + hexval(s[2]));
+		} else if (s[0] == MARK && hex_value(s[1]) >= 0 && hex_value(s[2]) >= 0) {
+			*w++ = (char)(hex_value(s[1]) * 16 + hex_value(s[2]));
 			s += 3;
 		} else {
 			*w++ = *s++;

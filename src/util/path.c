@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "strbuf.h"
@@ -134,4 +135,35 @@ char *path_tilde(const char *path, const char *home)
 		return xasprintf("~%s", path + n);
 	}
 	return xstrdup(path);
+}
+
+int path_mkdirs(const char *path, unsigned mode, size_t *first_made)
+{
+	char *p = xstrdup(path);
+	struct stat st;
+	int rc = 0;
+
+	if (first_made)
+		*first_made = 0;
+	for (char *s = strchr(p + 1, '/');; s = strchr(s + 1, '/')) {
+		if (s)
+			*s = '\0';
+		if (mkdir(p, (mode_t)mode) == 0) {
+			if (first_made && !*first_made)
+				*first_made = strlen(p);
+		} else {
+			int e = errno;
+
+			/* Already there (or merely not ours to make): fine if a folder. */
+			if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
+				rc = e == EEXIST ? ENOTDIR : e;
+				break;
+			}
+		}
+		if (!s)
+			break;
+		*s = '/';
+	}
+	free(p);
+	return rc;
 }

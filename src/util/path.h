@@ -23,4 +23,10 @@ bool path_has_prefix(const char *path, const char *prefix);
 /* `path` with the home folder written as "~" when it lies below it. Caller frees. */
 char *path_tilde(const char *path, const char *home);
 
+/* mkdir -p: every missing folder of `path` made with `mode`. When
+ * `first_made` is not NULL it gets the length of the first folder made (0:
+ * none), so the caller can take back exactly what was made. Returns 0 or
+ * an errno (ENOTDIR when something on the way is not a folder). */
+int path_mkdirs(const char *path, unsigned mode, size_t *first_made);
+
 #endif
