@@ -1,12 +1,12 @@
 /* PEP 610 direct_url.json, validated the way pip's models/direct_url.py
  * does it, and the two things pip freeze derives from it. */
-#include "../util/hex.h"
 #include "direct_url.h"
 
 #include <cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/hex.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
 #include "pypath.h"

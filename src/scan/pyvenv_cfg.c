@@ -1,4 +1,3 @@
-#include "../util/hex.h"
 #include "pyvenv_cfg.h"
 
 #include <errno.h>
@@ -10,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../util/hex.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
 

@@ -1,9 +1,9 @@
-#include "hex.h"
 #include "json_quote.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "hex.h"
 /* While parsing, an escaped byte travels through cJSON as the control
  * character MARK followed by two hex digits; a real MARK is doubled. */
 #define MARK '\x01'
