@@ -404,7 +404,7 @@ n_envs=6
 # The list, sorted by size (the default), once the scan has finished.
 start
 wait_for "the finished scan" "$n_envs environments" "1 stale (" "1 broken" \
-	"scanned ~/code in" "SIZE↓" "legacy-django" "data-pipeline"
+	"scanned in" "SIZE↓" "legacy-django" "data-pipeline"
 shoot list dark
 
 # Details of the selected (largest) environment, which has packages.
@@ -423,7 +423,7 @@ shoot filter dark
 # The light theme, rendered as a light terminal.
 start --theme light
 wait_for "the finished scan (light theme)" "$n_envs environments" "1 stale (" \
-	"1 broken" "scanned ~/code in" "legacy-django" "data-pipeline"
+	"1 broken" "scanned in" "legacy-django" "data-pipeline"
 shoot light light
 
 say "done in $(($(date +%s) - START))s"
