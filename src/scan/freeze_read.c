@@ -18,6 +18,7 @@
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
 #include "git_info.h"
+#include "listing.h"
 #include "pymeta.h"
 #include "pypath.h"
 #include "site_path.h"
@@ -28,10 +29,11 @@
 
 enum read_res { READ_OK, READ_NONE, READ_ERROR };
 
-/* Reads a whole regular file (symlinks followed, as Python does). */
-static enum read_res read_whole(const char *path, char **buf, size_t *len)
+/* Reads the whole regular file `path` (relative to folder `dirfd`; symlinks
+ * followed, as Python does). */
+static enum read_res read_whole(int dirfd, const char *path, char **buf, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	struct stat st;
 	size_t got = 0, cap = 0;
 	char *b = NULL;
@@ -43,6 +45,25 @@ static enum read_res read_whole(const char *path, char **buf, size_t *len)
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return READ_NONE;
+	}
+	if (st.st_size > 0 && st.st_size < META_MAX_BYTES) {
+		/* One byte more than fstat's size: a file that did not change
+		 * comes back whole and short, so no read is needed to see its
+		 * end. Anything else (it grew, a short read) goes on below. */
+		ssize_t r;
+
+		b = xgrow(b, &cap, (size_t)st.st_size + 2, 1);
+		do
+			r = read(fd, b, (size_t)st.st_size + 1);
+		while (r < 0 && errno == EINTR);
+		if (r < 0) {
+			free(b);
+			close(fd);
+			return READ_ERROR;
+		}
+		got = (size_t)r;
+		if (r == st.st_size)
+			goto done;
 	}
 	for (;;) {
 		ssize_t r;
@@ -62,6 +83,7 @@ static enum read_res read_whole(const char *path, char **buf, size_t *len)
 			break;
 		got += (size_t)r;
 	}
+done:
 	close(fd);
 	if (!b)
 		b = xmalloc(1);
@@ -74,6 +96,7 @@ static enum read_res read_whole(const char *path, char **buf, size_t *len)
 /* One metadata entry before deduplication. */
 struct cand {
 	struct scan_freeze_dist d; /* location, entry, is_dir, meta fields */
+	int dirfd;                 /* `location`, open (its listing owns the fd) */
 	char *installed;           /* folder pip counts it installed in (local check) */
 	bool via_link;             /* found through an .egg-link */
 };
@@ -81,6 +104,8 @@ struct cand {
 struct cands {
 	struct cand *v;
 	size_t n, cap;
+	struct scan_listing **lists; /* owned: the folders .egg-link files name */
+	size_t n_lists, cap_lists;
 };
 
 static void parse_meta(struct scan_freeze_dist *d, const char *text, size_t len)
@@ -117,12 +142,14 @@ static char *utf8_replace(const char *s, size_t len, size_t *out_len)
 	return sb_detach(&sb);
 }
 
-/* Reads the metadata file the backend reads for `d`. */
-static void read_meta(struct scan_freeze_dist *d, enum scan_freeze_backend backend)
+/* Reads the metadata file the backend reads for `d`, whose folder is open
+ * as `dirfd`. Returns whether a file was read: that proves d->is_dir right
+ * (entry/METADATA opens only when the entry is a folder stat would see). */
+static bool read_meta(struct scan_freeze_dist *d, enum scan_freeze_backend backend, int dirfd)
 {
-	char *base = path_join(d->location, d->entry), *files[3] = {0}, *buf;
+	char *files[2] = {0}, *buf;
 	size_t nf = 0, len;
-	bool lenient = false;
+	bool lenient = false, read_one = false;
 	size_t stem = strlen(d->entry) >= 10 ? strlen(d->entry) - 10 : 0;
 	bool dist_info = strcasecmp(d->entry + stem, ".dist-info") == 0;
 
@@ -130,22 +157,23 @@ static void read_meta(struct scan_freeze_dist *d, enum scan_freeze_backend backe
 	if (backend == SCAN_FREEZE_IMPORTLIB) {
 		/* read_text('METADATA') or read_text('PKG-INFO') or read_text('') */
 		if (d->is_dir) {
-			files[nf++] = path_join(base, "METADATA");
-			files[nf++] = path_join(base, "PKG-INFO");
+			files[nf++] = path_join(d->entry, "METADATA");
+			files[nf++] = path_join(d->entry, "PKG-INFO");
 		} else {
-			files[nf++] = xstrdup(base);
+			files[nf++] = xstrdup(d->entry);
 		}
 	} else if (dist_info) {
-		files[nf++] = path_join(base, "METADATA");
+		files[nf++] = path_join(d->entry, "METADATA");
 	} else if (d->is_dir) {
-		files[nf++] = path_join(base, "PKG-INFO");
+		files[nf++] = path_join(d->entry, "PKG-INFO");
 	} else {
-		files[nf++] = xstrdup(base); /* FileMetadata: errors="replace" */
+		files[nf++] = xstrdup(d->entry); /* FileMetadata: errors="replace" */
 		lenient = true;
 	}
 	for (size_t i = 0; i < nf && d->meta == SCAN_META_MISSING; i++) {
-		if (read_whole(files[i], &buf, &len) != READ_OK)
+		if (read_whole(dirfd, files[i], &buf, &len) != READ_OK)
 			continue;
+		read_one = true;
 		if (!py_utf8_valid(buf, len)) {
 			if (lenient) {
 				char *fixed = utf8_replace(buf, len, &len);
@@ -162,7 +190,7 @@ static void read_meta(struct scan_freeze_dist *d, enum scan_freeze_backend backe
 	}
 	for (size_t i = 0; i < nf; i++)
 		free(files[i]);
-	free(base);
+	return read_one;
 }
 
 static bool meta_name_of(const char *name, bool *dist_info)
@@ -173,135 +201,175 @@ static bool meta_name_of(const char *name, bool *dist_info)
 	return *dist_info || (n > 9 && strcasecmp(name + n - 9, ".egg-info") == 0);
 }
 
-static void add_cand(struct cands *c, const char *dir, const char *entry, const char *installed,
-		     bool via_link, enum scan_freeze_backend backend)
+/* What stat (symlinks followed) says: entry `e` of folder `l` is a folder. */
+static bool stat_is_dir(const struct scan_listing *l, const struct scan_listing_entry *e)
 {
-	char *full = path_join(dir, entry);
 	struct stat st;
-	struct cand *x;
-	bool is_dir = stat(full, &st) == 0 && S_ISDIR(st.st_mode);
 
-	if (backend == SCAN_FREEZE_PKG_RESOURCES && is_dir) {
-		/* distributions_from_metadata(): an empty folder is skipped. */
-		DIR *d = opendir(full);
-		struct dirent *de;
-		bool empty = true;
+	return fstatat(l->fd, e->name, &st, 0) == 0 && S_ISDIR(st.st_mode);
+}
 
-		while (d && empty && (de = readdir(d)) != NULL)
+/* d_type says what the entry itself is; only a symlink (followed, as
+ * Python does) or an unknown type could still be a folder. */
+static bool maybe_dir(const struct scan_listing_entry *e)
+{
+	return e->type == DT_DIR || e->type == DT_LNK || e->type == DT_UNKNOWN;
+}
+
+/* pkg_resources' distributions_from_metadata() skips an empty folder (one
+ * it cannot list counts as empty). Sets *is_dir as stat would; opening the
+ * entry as a folder proves it, so stat is only asked when that fails. */
+static bool pkg_resources_skips(const struct scan_listing *l, const struct scan_listing_entry *e,
+				bool *is_dir)
+{
+	char buf[4096];
+	bool empty = true;
+	int fd = -1;
+
+	if (maybe_dir(e))
+		fd = openat(l->fd, e->name, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC);
+	*is_dir = fd >= 0 || (maybe_dir(e) && stat_is_dir(l, e));
+	while (fd >= 0 && empty) {
+		ssize_t got = getdents64(fd, buf, sizeof(buf));
+
+		if (got <= 0)
+			break; /* the end, or an error: readdir() stopped there too */
+		for (ssize_t off = 0; off < got && empty;) {
+			const struct dirent64 *de = (const struct dirent64 *)(buf + off);
+
+			off += de->d_reclen;
 			empty = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0;
-		if (d)
-			closedir(d);
-		if (empty) {
-			free(full);
-			return;
 		}
 	}
-	free(full);
+	if (fd >= 0)
+		close(fd);
+	return *is_dir && empty;
+}
+
+static void add_cand(struct cands *c, const struct scan_listing *l, const struct scan_listing_entry *e,
+		     const char *dir, const char *installed, bool via_link,
+		     enum scan_freeze_backend backend)
+{
+	struct cand *x;
+	bool is_dir, sure = true;
+
+	if (backend == SCAN_FREEZE_PKG_RESOURCES) {
+		if (pkg_resources_skips(l, e, &is_dir))
+			return;
+	} else if (e->type == DT_DIR) {
+		is_dir = true;
+		sure = false; /* reading its METADATA proves it; stat only when that fails */
+	} else {
+		is_dir = maybe_dir(e) && stat_is_dir(l, e);
+	}
 	c->v = xgrow(c->v, &c->cap, c->n + 1, sizeof(*c->v));
 	x = &c->v[c->n++];
 	memset(x, 0, sizeof(*x));
 	x->d.location = xstrdup(dir);
-	x->d.entry = xstrdup(entry);
+	x->d.entry = xstrdup(e->name);
 	x->d.is_dir = is_dir;
+	x->dirfd = l->fd;
 	x->installed = xstrdup(installed);
 	x->via_link = via_link;
-	read_meta(&x->d, backend);
+	if (!read_meta(&x->d, backend, l->fd) && !sure && !stat_is_dir(l, e)) {
+		/* Not a folder to stat after all (gone, or `dir` cannot be
+		 * searched): nothing was read, so read it as stat sees it. */
+		x->d.is_dir = false;
+		read_meta(&x->d, backend, l->fd);
+	}
 }
 
-static int by_name(const void *a, const void *b)
+static int by_entry_name(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const struct scan_listing_entry *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name, (*y)->name);
 }
 
-/* The metadata entries of folder `dir`: directory order (importlib) or
- * sorted (pkg_resources). */
-static void scan_folder(struct cands *c, const char *dir, const char *installed, bool via_link,
-			enum scan_freeze_backend backend)
+/* The metadata entries of folder `dir` (listed as `l`): directory order
+ * (importlib) or sorted (pkg_resources). */
+static void scan_folder(struct cands *c, const struct scan_listing *l, const char *dir,
+			const char *installed, bool via_link, enum scan_freeze_backend backend)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char **names = NULL;
+	const struct scan_listing_entry **ents = NULL;
 	size_t n = 0, cap = 0;
 
-	if (!d)
-		return;
-	while ((de = readdir(d)) != NULL) {
+	for (size_t i = 0; i < l->n; i++) {
 		bool dist_info;
 
-		if (!meta_name_of(de->d_name, &dist_info))
+		if (!meta_name_of(l->v[i].name, &dist_info))
 			continue;
-		names = xgrow(names, &cap, n + 1, sizeof(*names));
-		names[n++] = xstrdup(de->d_name);
+		ents = xgrow(ents, &cap, n + 1, sizeof(*ents));
+		ents[n++] = &l->v[i];
 	}
-	closedir(d);
 	if (backend == SCAN_FREEZE_PKG_RESOURCES && n)
-		qsort(names, n, sizeof(*names), by_name);
-	for (size_t i = 0; i < n; i++) {
-		add_cand(c, dir, names[i], installed, via_link, backend);
-		free(names[i]);
-	}
-	free(names);
+		qsort(ents, n, sizeof(*ents), by_entry_name);
+	for (size_t i = 0; i < n; i++)
+		add_cand(c, l, ents[i], dir, installed, via_link, backend);
+	free(ents);
 }
 
-/* _DistributionFinder.find_linked(): the folders .egg-link files name. */
-static void scan_links(struct cands *c, const char *dir)
+/* The first line of text that is not blank once stripped, or NULL. */
+static char *first_line(const char *text, size_t len)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
+	for (size_t i = 0; i < len;) {
+		size_t e = i, s = i, t;
 
-	if (!d)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		size_t n = strlen(de->d_name);
-		char *file, *text, *target = NULL;
-		size_t len, i = 0;
+		while (e < len && text[e] != '\n' && text[e] != '\r')
+			e++;
+		t = e;
+		while (s < e && (text[s] == ' ' || text[s] == '\t'))
+			s++;
+		while (t > s && (text[t - 1] == ' ' || text[t - 1] == '\t'))
+			t--;
+		if (t > s)
+			return xstrndup(text + s, t - s);
+		i = e + 1;
+	}
+	return NULL;
+}
 
-		if (n <= 9 || strcmp(de->d_name + n - 9, ".egg-link") != 0)
+/* _DistributionFinder.find_linked(): the folders the .egg-link files of
+ * `dir` (listed as `l`) name. */
+static void scan_links(struct cands *c, const struct scan_listing *l, const char *dir)
+{
+	for (size_t k = 0; k < l->n; k++) {
+		const char *name = l->v[k].name;
+		size_t n = strlen(name), len;
+		char *text, *target = NULL, *where;
+		struct scan_listing *wl;
+
+		if (n <= 9 || strcmp(name + n - 9, ".egg-link") != 0)
 			continue;
-		file = path_join(dir, de->d_name);
-		if (read_whole(file, &text, &len) == READ_OK) {
-			/* The first line that is not blank once stripped. */
-			while (i < len && !target) {
-				size_t e = i, s;
-
-				while (e < len && text[e] != '\n' && text[e] != '\r')
-					e++;
-				size_t t = e;
-
-				s = i;
-				while (s < e && (text[s] == ' ' || text[s] == '\t'))
-					s++;
-				while (t > s && (text[t - 1] == ' ' || text[t - 1] == '\t'))
-					t--;
-				if (t > s)
-					target = xstrndup(text + s, t - s);
-				i = e + 1;
-			}
+		if (read_whole(l->fd, name, &text, &len) == READ_OK) {
+			target = first_line(text, len);
 			free(text);
 		}
-		if (target) {
-			char *where = target[0] == '/' ? xstrdup(target) : path_join(dir, target);
-
-			scan_folder(c, where, dir, true, SCAN_FREEZE_IMPORTLIB);
-			free(where);
+		if (!target)
+			continue;
+		where = target[0] == '/' ? xstrdup(target) : path_join(dir, target);
+		wl = scan_listing_read(where);
+		if (wl) {
+			c->lists = xgrow(c->lists, &c->cap_lists, c->n_lists + 1, sizeof(*c->lists));
+			c->lists[c->n_lists++] = wl;
+			scan_folder(c, wl, where, dir, true, SCAN_FREEZE_IMPORTLIB);
 		}
+		free(where);
 		free(target);
-		free(file);
 	}
-	closedir(d);
 }
 
-static void collect(struct cands *c, const struct scan_path_list *paths,
-		    enum scan_freeze_backend backend)
+static void collect(struct cands *c, struct scan_path_list *paths, enum scan_freeze_backend backend)
 {
 	for (size_t i = 0; i < paths->n; i++) {
-		struct stat st;
+		/* Zip files and missing folders hold nothing we read. */
+		const struct scan_listing *l = scan_path_listing(paths, i);
 
-		if (stat(paths->v[i], &st) != 0 || !S_ISDIR(st.st_mode))
-			continue; /* zip files and missing folders hold nothing we read */
-		scan_folder(c, paths->v[i], paths->v[i], false, backend);
+		if (!l)
+			continue;
+		scan_folder(c, l, paths->v[i], paths->v[i], false, backend);
 		if (backend == SCAN_FREEZE_IMPORTLIB)
-			scan_links(c, paths->v[i]);
+			scan_links(c, l, paths->v[i]);
 	}
 }
 
@@ -309,8 +377,7 @@ static void collect(struct cands *c, const struct scan_path_list *paths,
 
 /* The first "pip" distribution on the path: the pip that `python -m pip`
  * imports. */
-static const struct scan_freeze_dist *find_pip(const struct cands *c,
-					       const struct scan_freeze_rules *prelim)
+static const struct cand *find_pip(const struct cands *c, const struct scan_freeze_rules *prelim)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		const struct scan_freeze_dist *d = &c->v[i].d;
@@ -319,7 +386,7 @@ static const struct scan_freeze_dist *find_pip(const struct cands *c,
 
 		free(canon);
 		if (is_pip)
-			return d;
+			return &c->v[i];
 	}
 	return NULL;
 }
@@ -327,59 +394,75 @@ static const struct scan_freeze_dist *find_pip(const struct cands *c,
 /* Debian patches pip's freeze command to hide "pkg-resources" too (the
  * pkg-resources==0.0.0 Ubuntu's venvs used to carry); the only way to
  * know is to look at that pip's own freeze.py. */
-static bool pip_hides_pkg_resources(const char *site)
+static bool pip_hides_pkg_resources(const struct cand *pip)
 {
-	char *path = path_join(site, "pip/_internal/commands/freeze.py"), *text;
+	char *text;
 	size_t len;
 	bool hides = false;
 
-	if (read_whole(path, &text, &len) == READ_OK) {
+	if (read_whole(pip->dirfd, "pip/_internal/commands/freeze.py", &text, &len) == READ_OK) {
 		hides = memmem(text, len, "\"pkg-resources\"", 15) != NULL;
 		free(text);
 	}
-	free(path);
 	return hides;
 }
 
 /* ---- one kept distribution ---- */
 
-static void read_direct_url(struct scan_freeze_dist *d, const char *canonical,
+/* The direct_url.json of `d`, whose folder is open as `dirfd`. */
+static void read_direct_url(struct scan_freeze_dist *d, int dirfd, const char *canonical,
 			    struct scan_msgs *warn)
 {
-	char *path, *buf;
+	char *rel, *buf;
 	size_t len;
 	struct vs_err e = {0};
+	enum read_res res;
 
 	if (!d->is_dir)
 		return;
-	path = xasprintf("%s/%s/direct_url.json", d->location, d->entry);
-	if (read_whole(path, &buf, &len) != READ_OK) {
-		free(path);
+	rel = path_join(d->entry, "direct_url.json");
+	res = read_whole(dirfd, rel, &buf, &len);
+	free(rel);
+	if (res != READ_OK)
 		return;
-	}
 	if (!py_utf8_valid(buf, len)) {
 		d->problem = xstrdup("its direct_url.json is not valid UTF-8");
 	} else if (scan_direct_url_parse(&d->du, buf, len, &e) == 0) {
 		d->du_state = SCAN_DU_OK;
 	} else {
 		d->du_state = SCAN_DU_BAD;
-		scan_msgs_add(warn, "error parsing direct_url.json for %s (%s): %s; ignored", canonical,
-			      path, e.msg);
+		scan_msgs_add(warn, "error parsing direct_url.json for %s (%s/%s/direct_url.json): %s; "
+			      "ignored", canonical, d->location, d->entry, e.msg);
 	}
 	free(buf);
-	free(path);
 }
 
-static bool is_file(const char *p)
+/* os.path.isfile(dir/name): a regular file, symlinks followed. The listing
+ * the path list keeps of `dir`, if any, answers "no" without a stat for a
+ * name it certainly lacks (most of them: one egg-link per editable at most,
+ * looked up for every distribution); every other answer is stat's. */
+static bool is_file_in(const struct scan_path_list *paths, const char *dir, const char *name)
 {
+	size_t at = scan_path_find(paths, dir);
+	const struct scan_listing *l = at < paths->n ? paths->lists[at] : NULL;
 	struct stat st;
+	char *p;
+	bool yes;
 
-	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+	if (scan_listing_lacks(l, name))
+		return false;
+	if (l && !strchr(name, '/'))
+		return fstatat(l->fd, name, &st, 0) == 0 && S_ISREG(st.st_mode);
+	p = path_join(dir, name);
+	yes = stat(p, &st) == 0 && S_ISREG(st.st_mode);
+	free(p);
+	return yes;
 }
 
 /* utils/egg_link.py: "<safe_name>.egg-link" or "<raw name>.egg-link" in
  * the first of `dirs` that has one. Caller frees; NULL when none. */
-static char *find_egg_link(char *const *dirs, size_t n, const char *raw_name)
+static char *find_egg_link(const struct scan_path_list *paths, char *const *dirs, size_t n,
+			   const char *raw_name)
 {
 	struct strbuf safe = STRBUF_INIT;
 	bool run = false;
@@ -400,14 +483,13 @@ static char *find_egg_link(char *const *dirs, size_t n, const char *raw_name)
 	sb_free(&safe);
 	for (size_t i = 0; i < n; i++) {
 		for (size_t k = 0; k < 2; k++) {
-			char *p = path_join(dirs[i], names[k]);
+			if (is_file_in(paths, dirs[i], names[k])) {
+				char *p = path_join(dirs[i], names[k]);
 
-			if (is_file(p)) {
 				free(names[0]);
 				free(names[1]);
 				return p;
 			}
-			free(p);
 		}
 	}
 	free(names[0]);
@@ -454,9 +536,9 @@ static void finish_dist(struct env_ctx *x, struct cand *c)
 	char *canonical = scan_freeze_canonical(x->rules, d->entry, d->meta_name);
 	char *raw = scan_freeze_raw_name(x->rules, d), *link = NULL;
 
-	read_direct_url(d, canonical ? canonical : d->entry, x->warn);
+	read_direct_url(d, c->dirfd, canonical ? canonical : d->entry, x->warn);
 	if (d->du_state != SCAN_DU_OK && raw)
-		link = find_egg_link(x->paths->v, x->paths->n, raw);
+		link = find_egg_link(x->paths, x->paths->v, x->paths->n, raw);
 	if (d->du_state == SCAN_DU_OK && d->du.kind == SCAN_DIRECT_DIR && d->du.editable) {
 		d->editable = true;
 		d->editable_location = scan_file_url_to_path(d->du.url);
@@ -481,7 +563,7 @@ static void finish_dist(struct env_ctx *x, struct cand *c)
 			dirs[n++] = x->paths->site_packages;
 		if (x->paths->user_site)
 			dirs[n++] = x->paths->user_site;
-		egg = raw ? find_egg_link(dirs, n, raw) : NULL;
+		egg = raw ? find_egg_link(x->paths, dirs, n, raw) : NULL;
 		d->local = is_local(x, egg ? egg : c->installed);
 		free(egg);
 	}
@@ -541,13 +623,14 @@ void scan_freeze_read(struct scan_freeze_list *out, struct scan_freeze_rules *ru
 {
 	struct scan_path_list paths;
 	struct scan_freeze_rules prelim;
-	struct cands c = {NULL, 0, 0};
-	const struct scan_freeze_dist *pip_dist;
+	struct cands c;
+	const struct cand *pip_dist;
 	struct env_ctx x;
 	bool legacy;
 	char *pip;
 
 	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
 	if (!v->home)
 		scan_msgs_add(warn, "%s: pyvenv.cfg %s, so Python does not run as this environment "
 			      "(its pip would list the base Python's packages); listing the env's own folders",
@@ -558,9 +641,9 @@ void scan_freeze_read(struct scan_freeze_list *out, struct scan_freeze_rules *ru
 		scan_msgs_add(warn, "%s: no site-packages folder found", v->path);
 	collect(&c, &paths, prelim.backend);
 	pip_dist = find_pip(&c, &prelim);
-	pip = pip_dist ? scan_freeze_version(&prelim, pip_dist, &legacy) : NULL;
+	pip = pip_dist ? scan_freeze_version(&prelim, &pip_dist->d, &legacy) : NULL;
 	scan_freeze_rules_init(rules, v->python_version, pip);
-	rules->hide_pkg_resources = pip_dist && pip_hides_pkg_resources(pip_dist->location);
+	rules->hide_pkg_resources = pip_dist && pip_hides_pkg_resources(pip_dist);
 	free(pip);
 	x.rules = rules;
 	x.paths = &paths;
@@ -574,6 +657,9 @@ void scan_freeze_read(struct scan_freeze_list *out, struct scan_freeze_rules *ru
 		free(c.v[i].installed);
 	}
 	free(c.v);
+	for (size_t i = 0; i < c.n_lists; i++)
+		scan_listing_free(c.lists[i]);
+	free(c.lists);
 	free(x.prefix);
 	free(x.last_dir);
 	scan_path_list_clear(&paths);

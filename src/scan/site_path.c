@@ -2,7 +2,6 @@
  * venv(), addsitedir() and addpackage()). */
 #include "site_path.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -14,6 +13,7 @@
 #include "../util/path.h"
 #include "../util/xalloc.h"
 #include "child.h"
+#include "listing.h"
 #include "packages.h"
 #include "places.h"
 #include "pypath.h"
@@ -31,26 +31,41 @@ void scan_path_add(struct scan_path_list *l, const char *dir)
 		}
 	}
 	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	l->lists = xrealloc(l->lists, l->cap * sizeof(*l->lists));
+	l->lists[l->n] = NULL;
 	l->v[l->n++] = p;
+}
+
+size_t scan_path_find(const struct scan_path_list *l, const char *dir)
+{
+	size_t i = 0;
+
+	while (i < l->n && strcmp(l->v[i], dir) != 0)
+		i++;
+	return i;
+}
+
+struct scan_listing *scan_path_listing(struct scan_path_list *l, size_t i)
+{
+	if (!l->lists[i])
+		l->lists[i] = scan_listing_read(l->v[i]);
+	return l->lists[i];
 }
 
 static bool known(const struct scan_path_list *l, const char *p)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], p) == 0)
-			return true;
-	return false;
+	return scan_path_find(l, p) < l->n;
 }
 
 static int by_strcmp(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The whole of a small regular file, or NULL. */
-static char *slurp(const char *path, size_t *len)
+/* The whole of a small regular file `name` in folder `dirfd`, or NULL. */
+static char *slurp(int dirfd, const char *name, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	struct stat st;
 	char *buf;
 	ssize_t r;
@@ -71,14 +86,13 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-/* site.addpackage(): one .pth file. */
-static void add_pth(struct scan_path_list *l, const char *sitedir, const char *name)
+/* site.addpackage(): one .pth file of `sitedir` (open as `dirfd`). */
+static void add_pth(struct scan_path_list *l, const char *sitedir, int dirfd, const char *name)
 {
-	char *file = path_join(sitedir, name), *text;
+	char *text;
 	size_t len = 0, i = 0;
 
-	text = slurp(file, &len);
-	free(file);
+	text = slurp(dirfd, name, &len);
 	if (!text)
 		return;
 	/* Python 3.13 reads .pth files as utf-8-sig. */
@@ -118,31 +132,36 @@ static void add_pth(struct scan_path_list *l, const char *sitedir, const char *n
 
 void scan_path_add_site(struct scan_path_list *l, const char *sitedir)
 {
-	DIR *d;
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
+	struct scan_listing *dir;
+	const char **names = NULL;
+	size_t n = 0, cap = 0, at;
 
 	scan_path_add(l, sitedir);
-	d = opendir(sitedir);
-	if (!d)
+	dir = scan_listing_read(sitedir);
+	if (!dir)
 		return;
-	while ((de = readdir(d)) != NULL) {
-		size_t len = strlen(de->d_name);
+	for (size_t i = 0; i < dir->n; i++) {
+		const char *name = dir->v[i].name;
+		size_t len = strlen(name);
 
-		if (de->d_name[0] == '.' || len < 4 || strcmp(de->d_name + len - 4, ".pth") != 0)
+		if (name[0] == '.' || len < 4 || strcmp(name + len - 4, ".pth") != 0)
 			continue;
 		names = xgrow(names, &cap, n + 1, sizeof(*names));
-		names[n++] = xstrdup(de->d_name);
+		names[n++] = name;
 	}
-	closedir(d);
 	if (n)
 		qsort(names, n, sizeof(*names), by_strcmp);
-	for (size_t i = 0; i < n; i++) {
-		add_pth(l, sitedir, names[i]);
-		free(names[i]);
-	}
+	for (size_t i = 0; i < n; i++)
+		add_pth(l, sitedir, dir->fd, names[i]);
 	free(names);
+	/* Kept for the freeze reader, which looks into the same folder, when
+	 * the list names it as written here (it does unless sitedir is not
+	 * normalised). Found again: the .pth files may have added folders. */
+	at = scan_path_find(l, sitedir);
+	if (at < l->n && !l->lists[at])
+		l->lists[at] = dir;
+	else
+		scan_listing_free(dir);
 }
 
 static bool is_dir(const char *p)
@@ -311,9 +330,12 @@ void scan_path_list_clear(struct scan_path_list *l)
 {
 	if (!l)
 		return;
-	for (size_t i = 0; i < l->n; i++)
+	for (size_t i = 0; i < l->n; i++) {
 		free(l->v[i]);
+		scan_listing_free(l->lists[i]);
+	}
 	free(l->v);
+	free(l->lists);
 	free(l->user_site);
 	free(l->site_packages);
 	memset(l, 0, sizeof(*l));

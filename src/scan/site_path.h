@@ -12,8 +12,11 @@
 #include "freeze.h"
 #include "venv.h"
 
+struct scan_listing;
+
 struct scan_path_list {
 	char **v; /* owned absolute paths, in sys.path order, no duplicates */
+	struct scan_listing **lists; /* lists[i]: v[i] as listed (owned), NULL until listed */
 	size_t n, cap;
 	/* The folders that make up the user's site ~/.local/lib/pythonX.Y/site-packages
 	 * and the env's own site-packages (pip's locations.site_packages). */
@@ -31,6 +34,15 @@ void scan_path_add(struct scan_path_list *l, const char *dir);
  * lines starting with "#" and blank lines are skipped; lines starting
  * with "import " or "import\t" are code and add nothing we can know). */
 void scan_path_add_site(struct scan_path_list *l, const char *sitedir);
+
+/* The listing of l->v[i] (listing.h): the one kept in l->lists[i]
+ * (scan_path_add_site() keeps what it read), else read now and kept. NULL
+ * when the folder cannot be listed (missing, not a folder, unreadable);
+ * then each call tries again. */
+struct scan_listing *scan_path_listing(struct scan_path_list *l, size_t i);
+
+/* The index of `dir` (compared as written) in the list, or l->n. */
+size_t scan_path_find(const struct scan_path_list *l, const char *dir);
 
 /* The folders for env `v`. Without system site packages (or when its
  * python cannot run - said in `warn`) they are computed from the disk;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "helpers/fixture.h"
@@ -294,6 +295,103 @@ static void test_env(void **state)
 	free(repo);
 }
 
+/* Appends "line\n", or for an editable `name` (1.0) found in folder `ed`,
+ * pip's comment and "-e" line. */
+static void add_line(char *buf, size_t size, const char *line, const char *ed)
+{
+	size_t n = strlen(buf);
+
+	if (ed)
+		snprintf(buf + n, size - n,
+			 "# Editable install with no version control (%s==1.0)\n-e %s\n", line, ed);
+	else
+		snprintf(buf + n, size - n, "%s\n", line);
+}
+
+/* .egg-link lookups, answered from the folder listings where a name is
+ * certainly missing: one that exists is found (a file, a symlink to one,
+ * under pip's safe name or the raw name, in a folder a .pth adds), a
+ * dangling symlink or a folder is not (os.path.isfile), and a name only
+ * there in another case is found exactly when stat finds it. The same on
+ * Python 3.12 (importlib) and 3.10 (pkg_resources, whose --local asks
+ * where the egg-link resolves to). */
+static void test_egg_links(void **state)
+{
+	struct fx_dir *fx = *state;
+	char want[4096], *out, *site, *other;
+	struct venv *v;
+	struct stat st;
+
+	fx_write(fx->dir, "env/pyvenv.cfg",
+		 "home = /nonexistent/bin\ninclude-system-site-packages = false\nversion = 3.12.1\n",
+		 (size_t)-1);
+	dist(fx->dir, SITE "/Plain-1.0.dist-info", "Plain", "1.0");
+	fx_write(fx->dir, SITE "/Plain.egg-link", "", (size_t)-1);
+	dist(fx->dir, SITE "/Safe_Name-1.0.dist-info", "Safe_Name", "1.0");
+	fx_write(fx->dir, SITE "/Safe-Name.egg-link", "", (size_t)-1);
+	dist(fx->dir, SITE "/Raw_Name-1.0.dist-info", "Raw_Name", "1.0");
+	fx_write(fx->dir, SITE "/Raw_Name.egg-link", "", (size_t)-1);
+	dist(fx->dir, SITE "/Via_Link-1.0.dist-info", "Via_Link", "1.0");
+	fx_write(fx->dir, "links/real.egg-link", "", (size_t)-1);
+	fx_symlink("../../../../links/real.egg-link", fx->dir, SITE "/Via_Link.egg-link");
+	dist(fx->dir, SITE "/Dangling-1.0.dist-info", "Dangling", "1.0");
+	fx_symlink("nowhere.egg-link", fx->dir, SITE "/Dangling.egg-link");
+	dist(fx->dir, SITE "/Folder-1.0.dist-info", "Folder", "1.0");
+	fx_mkdirs(fx->dir, SITE "/Folder.egg-link");
+	dist(fx->dir, SITE "/Other_Case-1.0.dist-info", "Other_Case", "1.0");
+	fx_write(fx->dir, SITE "/other-case.egg-link", "", (size_t)-1);
+	dist(fx->dir, SITE "/Far-1.0.dist-info", "Far", "1.0");
+	fx_write(fx->dir, "far/Far.egg-link", "", (size_t)-1);
+	fx_write(fx->dir, SITE "/far.pth", "../../../../far\n", (size_t)-1);
+
+	for (int round = 0; round < 2; round++) {
+		/* What pip's os.path.isfile() says on this filesystem. */
+		site = fx_path(fx->dir, round == 0 ? SITE : "env/lib/python3.10/site-packages");
+		other = fx_path(site, "Other-Case.egg-link");
+		v = open_env(fx->dir);
+		want[0] = '\0';
+		add_line(want, sizeof(want), "Dangling==1.0", NULL);
+		add_line(want, sizeof(want), "Far", site);
+		add_line(want, sizeof(want), "Folder==1.0", NULL);
+		add_line(want, sizeof(want), stat(other, &st) == 0 ? "Other_Case" : "Other_Case==1.0",
+			 stat(other, &st) == 0 ? site : NULL);
+		add_line(want, sizeof(want), "Plain", site);
+		add_line(want, sizeof(want), "Raw_Name", site);
+		add_line(want, sizeof(want), "Safe_Name", site);
+		/* pkg_resources' --local looks where the egg-link resolves to. */
+		if (round == 1) {
+			out = freeze(v, true, false, NULL);
+			assert_string_equal(out, want);
+			free(out);
+		}
+		add_line(want, sizeof(want), "Via_Link", site);
+		out = freeze(v, false, false, NULL);
+		assert_string_equal(out, want);
+		free(out);
+		if (round == 0) {
+			out = freeze(v, true, false, NULL);
+			assert_string_equal(out, want);
+			free(out);
+		}
+		venv_free(v);
+		free(other);
+		free(site);
+		if (round == 0) {
+			char *from = fx_path(fx->dir, SITE);
+			char *to = fx_path(fx->dir, "env/lib/python3.10/site-packages");
+
+			fx_write(fx->dir, "env/pyvenv.cfg",
+				 "home = /nonexistent/bin\ninclude-system-site-packages = false\n"
+				 "version = 3.10.4\n",
+				 (size_t)-1);
+			fx_mkdirs(fx->dir, "env/lib/python3.10");
+			assert_int_equal(rename(from, to), 0);
+			free(from);
+			free(to);
+		}
+	}
+}
+
 static void test_read_file(void **state)
 {
 	struct fx_dir *fx = *state;
@@ -326,6 +424,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_remote, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_pth_paths, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_env, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_egg_links, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_read_file, fx_setup_dir, fx_teardown_dir),
 	};
 
