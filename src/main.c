@@ -2,6 +2,7 @@
  * main picks the front end: a subcommand runs the command line; no
  * subcommand opens the browser (or prints the list where no terminal is). */
 #include <locale.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -55,11 +56,14 @@ static const char usage[] =
 static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
+	bool c_locale; /* runs in the "C" locale: its output must not depend on the user's */
 } commands[] = {
-	{"list", cli_list},       {"show", cli_show},     {"create", cli_create},
-	{"clear", cli_clear},     {"upgrade", cli_upgrade}, {"shell", cli_shell},
-	{"pythons", cli_pythons},   {"delete", cli_delete}, {"deleted", cli_deleted},
-	{"recreate", cli_recreate}, {"freeze", cli_freeze}, {"gitignore", cli_gitignore},
+	{"list", cli_list, false},         {"show", cli_show, false},
+	{"create", cli_create, false},     {"clear", cli_clear, false},
+	{"upgrade", cli_upgrade, false},   {"shell", cli_shell, false},
+	{"pythons", cli_pythons, false},   {"delete", cli_delete, false},
+	{"deleted", cli_deleted, false},   {"recreate", cli_recreate, false},
+	{"freeze", cli_freeze, true},      {"gitignore", cli_gitignore, false},
 };
 
 static int browse(int argc, char **argv)
@@ -106,9 +110,24 @@ static int browse(int argc, char **argv)
 	return rc;
 }
 
+/* The index of the subcommand `name`, or -1. */
+static int find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return (int)i;
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
-	setlocale(LC_ALL, "");
+	int cmd = argc >= 2 ? find_command(argv[1]) : -1;
+
+	/* freeze prints pip's bytes whatever the user's locale and measures no
+	 * text, so it stays in "C": its case-insensitive compares stay ASCII
+	 * like pip's, and no dozen locale files are loaded at every start. */
+	if (cmd < 0 || !commands[cmd].c_locale)
+		setlocale(LC_ALL, "");
 	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
 		fputs(usage, stdout);
 		return CLI_EXIT_OK;
@@ -117,9 +136,8 @@ int main(int argc, char **argv)
 		printf("venvscope %s\n", VS_VERSION);
 		return CLI_EXIT_OK;
 	}
-	for (size_t i = 0; argc >= 2 && i < sizeof(commands) / sizeof(*commands); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
+	if (cmd >= 0)
+		return commands[cmd].run(argc - 1, argv + 1);
 	if (argc >= 2 && argv[1][0] != '-' && strchr(argv[1], '/') == NULL) {
 		struct stat st;
 
