@@ -14,6 +14,12 @@ char *pymeta_universal_newlines(const char *text, size_t len, size_t *out_len)
 	char *out = xmalloc(len + 1);
 	size_t o = 0;
 
+	if (!memchr(text, '\r', len)) {
+		memcpy(out, text, len);
+		out[len] = '\0';
+		*out_len = len;
+		return out;
+	}
 	for (size_t i = 0; i < len; i++) {
 		if (text[i] == '\r') {
 			out[o++] = '\n';

@@ -164,8 +164,19 @@ bool py_utf8_valid(const char *s, size_t n)
 
 	while (i < n) {
 		uint32_t cp;
-		size_t len = utf8_decode(u + i, n - i, &cp);
+		size_t len;
+		uint64_t w;
 
+		/* Runs of ASCII (most metadata) eight bytes at a time. */
+		while (i + 8 <= n && (memcpy(&w, u + i, 8), (w & 0x8080808080808080ULL) == 0))
+			i += 8;
+		if (i == n)
+			break;
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		len = utf8_decode(u + i, n - i, &cp);
 		if (!len)
 			return false;
 		i += len;

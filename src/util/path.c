@@ -12,15 +12,22 @@
 
 char *path_join(const char *a, const char *b)
 {
-	size_t la = strlen(a);
+	size_t la = strlen(a), lb;
+	char *out;
 
 	while (la > 1 && a[la - 1] == '/')
 		la--;
 	while (*b == '/')
 		b++;
 	if (la == 1 && a[0] == '/')
-		return xasprintf("/%s", b);
-	return xasprintf("%.*s/%s", (int)la, a, b);
+		la = 0;
+	/* memcpy, not xasprintf: the freeze reader joins a few per package. */
+	lb = strlen(b);
+	out = xmalloc(la + lb + 2);
+	memcpy(out, a, la);
+	out[la] = '/';
+	memcpy(out + la + 1, b, lb + 1);
+	return out;
 }
 
 static char *normalise(const char *abs)

@@ -62,6 +62,10 @@ static void test_headers(void **state)
 		assert_int_equal(n, 6);
 		assert_string_equal(u, "a\nb\nc\n");
 		free(u);
+		u = pymeta_universal_newlines("a\nb\0c", 5, &n); /* no CR: copied as is */
+		assert_int_equal(n, 5);
+		assert_memory_equal(u, "a\nb\0c", 6);
+		free(u);
 	}
 }
 
@@ -198,6 +202,23 @@ static void test_pypath(void **state)
 	assert_false(py_utf8_valid("\xc0\x80", 2));
 	assert_false(py_utf8_valid("\xed\xa0\x80", 3));
 	assert_false(py_utf8_valid("\xf4\x90\x80\x80", 4));
+	/* Long ASCII runs are skipped eight bytes at a time: a bad byte or
+	 * sequence is still seen at every offset, and a good one accepted. */
+	for (size_t at = 0; at < 20; at++) {
+		char buf[32];
+
+		memset(buf, 'a', sizeof(buf));
+		buf[at] = '\xff';
+		assert_false(py_utf8_valid(buf, 24));
+		assert_true(py_utf8_valid(buf, at)); /* everything before it */
+		memcpy(buf + at, "\xc3\xbc", 2);
+		assert_true(py_utf8_valid(buf, 24));
+		memcpy(buf + at, "\xed\xa0\x80", 3);
+		assert_false(py_utf8_valid(buf, 24));
+		assert_false(py_utf8_valid(buf, at + 2)); /* cut short */
+	}
+	assert_true(py_utf8_valid("", 0));
+	assert_true(py_utf8_valid("0123456789abcdef", 16));
 }
 
 int main(void)

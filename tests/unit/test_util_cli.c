@@ -131,6 +131,18 @@ static void test_paths(void **state)
 	s = path_join("/a/", "/b");
 	assert_string_equal(s, "/a/b");
 	free(s);
+	s = path_join("/", "b/c");
+	assert_string_equal(s, "/b/c");
+	free(s);
+	s = path_join("//", "//b");
+	assert_string_equal(s, "/b");
+	free(s);
+	s = path_join("", "b");
+	assert_string_equal(s, "/b");
+	free(s);
+	s = path_join("a", "");
+	assert_string_equal(s, "a/");
+	free(s);
 	s = path_absolute("/x/./y//z/");
 	assert_string_equal(s, "/x/y/z");
 	free(s);
