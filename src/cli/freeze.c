@@ -106,20 +106,19 @@ static struct venv *open_env(const char *env, struct vs_err *err)
 	struct stat st;
 	struct venv *v;
 	char *abs;
-	int fd;
+	int fd = open(env, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	if (stat(env, &st) != 0) {
-		vs_err_set(err, VS_EUSAGE, "%s: %s", env,
-			   errno == ENOENT ? "no such folder" : strerror(errno));
-		return NULL;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		vs_err_set(err, VS_EUSAGE, "%s: not a folder", env);
-		return NULL;
-	}
-	fd = open(env, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
-		vs_err_set(err, VS_EUSAGE, "%s: cannot open folder: %s", env, strerror(errno));
+		/* stat tells why (asked only now: most opens succeed). */
+		int e = errno;
+
+		if (stat(env, &st) != 0)
+			vs_err_set(err, VS_EUSAGE, "%s: %s", env,
+				   errno == ENOENT ? "no such folder" : strerror(errno));
+		else if (!S_ISDIR(st.st_mode))
+			vs_err_set(err, VS_EUSAGE, "%s: not a folder", env);
+		else
+			vs_err_set(err, VS_EUSAGE, "%s: cannot open folder: %s", env, strerror(e));
 		return NULL;
 	}
 	if (fstatat(fd, "pyvenv.cfg", &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
@@ -154,9 +153,18 @@ static int write_out(const char *output, const char *text, size_t len, struct vs
 	int rc;
 
 	if (strcmp(output, "-") == 0) {
-		if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
-			return vs_err_set(err, VS_EFAIL, "cannot write to standard output: %s",
-					  strerror(errno));
+		/* write(2), not stdio: nothing else goes to stdout here, and stdio
+		 * would first fstat and ioctl the descriptor to pick a buffer. */
+		for (size_t done = 0; done < len;) {
+			ssize_t w = write(STDOUT_FILENO, text + done, len - done);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0)
+				return vs_err_set(err, VS_EFAIL, "cannot write to standard output: %s",
+						  strerror(errno));
+			done += (size_t)w;
+		}
 		return 0;
 	}
 	rc = act_write_atomic(output, text, len, ACT_WRITE_IF_CHANGED, err);

@@ -214,7 +214,8 @@ static void local_paths(struct scan_path_list *out, const struct venv *v)
 	}
 	out->site_packages = xstrdup(cand[0]);
 	for (size_t i = 0; i < nc; i++) {
-		if (is_dir(cand[i]))
+		/* cand[0] is the folder found to be one above. */
+		if (i == 0 || is_dir(cand[i]))
 			scan_path_add_site(out, cand[i]);
 		free(cand[i]);
 	}
