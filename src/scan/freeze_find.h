@@ -1,0 +1,52 @@
+/* Private to src/scan/freeze_read.c and freeze_find.c: the distributions
+ * pip's finder sees, before deduplication, and the file reader both files
+ * use. Nothing outside src/scan/ includes this.
+ *
+ * Call order: scan_freeze_collect() once (it lists each folder of `paths`
+ * once, keeping the listing in the path list), use the candidates (their
+ * dirfd stays open until both the list and the candidates are cleared),
+ * scan_freeze_cands_clear(). */
+#ifndef VS_SCAN_FREEZE_FIND_H
+#define VS_SCAN_FREEZE_FIND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "freeze.h"
+#include "site_path.h"
+
+struct scan_listing;
+
+enum scan_freeze_read_res { SCAN_FREEZE_READ_OK, SCAN_FREEZE_READ_NONE, SCAN_FREEZE_READ_ERROR };
+
+/* Reads the whole regular file `path` (relative to folder `dirfd`; symlinks
+ * followed, as Python does; at most 64 MiB): *buf owned, NUL-terminated.
+ * NONE: missing or not a regular file; ERROR: a read failed. */
+enum scan_freeze_read_res scan_freeze_read_whole(int dirfd, const char *path, char **buf,
+						 size_t *len);
+
+/* One metadata entry before deduplication. */
+struct scan_freeze_cand {
+	struct scan_freeze_dist d; /* location, entry, is_dir, meta fields */
+	int dirfd;                 /* `location`, open (its listing owns the fd) */
+	char *installed;           /* folder pip counts it installed in (local check) */
+	bool via_link;             /* found through an .egg-link */
+};
+
+struct scan_freeze_cands {
+	struct scan_freeze_cand *v;
+	size_t n, cap;
+	struct scan_listing **lists; /* owned: the folders .egg-link files name */
+	size_t n_lists, cap_lists;
+};
+
+/* Every metadata entry pip's finder sees on `paths`, in its order: the
+ * folder order of importlib.metadata (plus the folders .egg-link files
+ * name) or pkg_resources' sorted order, each with the metadata the backend
+ * reads. Appends to `c` (zeroed before the first call). */
+void scan_freeze_collect(struct scan_freeze_cands *c, struct scan_path_list *paths,
+			 enum scan_freeze_backend backend);
+
+void scan_freeze_cands_clear(struct scan_freeze_cands *c);
+
+#endif
