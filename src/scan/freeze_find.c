@@ -198,7 +198,7 @@ static bool maybe_dir(const struct scan_listing_entry *e)
 static bool pkg_resources_skips(const struct scan_listing *l, const struct scan_listing_entry *e,
 				bool *is_dir)
 {
-	char buf[4096];
+	_Alignas(struct dirent64) char buf[4096];
 	bool empty = true;
 	int fd = -1;
 

@@ -56,7 +56,7 @@ static int by_strcmp(const void *a, const void *b)
 struct scan_listing *scan_listing_read(const char *path)
 {
 	struct scan_listing *l;
-	char buf[32768];
+	_Alignas(struct dirent64) char buf[32768];
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC);
 
 	if (fd < 0)
