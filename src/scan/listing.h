@@ -1,7 +1,8 @@
 /* One folder's entries, read once and kept open, so that the readers of an
  * environment's sys.path folders (site_path.c for its .pth files,
- * freeze_read.c for metadata and .egg-link files) neither list a folder
- * twice nor stat names the listing already rules out. Read-only.
+ * freeze_find.c for metadata, freeze_read.c for .egg-link files) neither
+ * list a folder twice nor stat names the listing already rules out.
+ * Read-only.
  *
  * Call order: scan_listing_read() once per folder; then any number of
  * scan_listing_lacks() and openat(l->fd, ...); scan_listing_free(). */
