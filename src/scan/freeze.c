@@ -108,23 +108,23 @@ static size_t stem_len(const char *name)
 
 char *scan_freeze_canonicalize(const char *name)
 {
-	struct strbuf sb = STRBUF_INIT;
-	char *low;
+	char *joined = xmalloc(strlen(name) + 1), *low;
+	size_t n = 0;
 	bool run = false;
 
-	sb_adds(&sb, "");
 	for (const char *p = name; *p; p++) {
 		if (*p == '-' || *p == '_' || *p == '.') {
 			if (!run)
-				sb_addc(&sb, '-');
+				joined[n++] = '-';
 			run = true;
 		} else {
-			sb_addc(&sb, *p);
+			joined[n++] = *p;
 			run = false;
 		}
 	}
-	low = py_lower(sb_str(&sb));
-	sb_free(&sb);
+	joined[n] = '\0';
+	low = py_lower(joined);
+	free(joined);
 	return low;
 }
 

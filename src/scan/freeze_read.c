@@ -112,7 +112,7 @@ static bool is_file_in(const struct scan_path_list *paths, const char *dir, cons
 static char *find_egg_link(const struct scan_path_list *paths, char *const *dirs, size_t n,
 			   const char *raw_name)
 {
-	struct strbuf safe = STRBUF_INIT;
+	struct strbuf safe = STRBUF_INIT, raw = STRBUF_INIT;
 	bool run = false;
 	char *names[2];
 
@@ -126,9 +126,11 @@ static char *find_egg_link(const struct scan_path_list *paths, char *const *dirs
 			sb_addc(&safe, '-');
 		run = !ok;
 	}
-	names[0] = xasprintf("%s.egg-link", sb_str(&safe));
-	names[1] = xasprintf("%s.egg-link", raw_name);
-	sb_free(&safe);
+	sb_adds(&safe, ".egg-link");
+	names[0] = sb_detach(&safe);
+	sb_adds(&raw, raw_name);
+	sb_adds(&raw, ".egg-link");
+	names[1] = sb_detach(&raw);
 	for (size_t i = 0; i < n; i++) {
 		for (size_t k = 0; k < 2; k++) {
 			if (is_file_in(paths, dirs[i], names[k])) {

@@ -244,6 +244,17 @@ char *py_lower(const char *s)
 	size_t n = strlen(s), i = 0;
 	struct strbuf sb = STRBUF_INIT;
 
+	while (i < n && u[i] < 0x80)
+		i++;
+	if (i == n) {
+		/* ASCII only (nearly every package name): A-Z, nothing else. */
+		char *out = xmalloc(n + 1);
+
+		for (i = 0; i <= n; i++)
+			out[i] = (char)(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]);
+		return out;
+	}
+	i = 0;
 	sb_adds(&sb, "");
 	while (i < n) {
 		uint32_t cp;

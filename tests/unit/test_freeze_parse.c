@@ -193,6 +193,8 @@ static void test_pypath(void **state)
 	check_str(py_relpath("/x/y", "/r/z"), "../../x/y");
 	check_str(py_relpath("/r", "/r"), ".");
 	check_str(py_lower("ABC-Ñandú-ΣΑΣ-ЖУК-İ"), "abc-ñandú-σασ-жук-i\xcc\x87");
+	check_str(py_lower("@AZ[`az{_Foo-1.0"), "@az[`az{_foo-1.0"); /* ASCII only */
+	check_str(py_lower(""), "");
 	assert_int_equal(py_rstrip_len("a \t\n", 4), 1);
 	assert_int_equal(py_rstrip_len("a\xc2\xa0", 3), 1);
 	assert_int_equal(py_rstrip_len("a\xe3\x80\x80", 4), 1);
