@@ -56,14 +56,17 @@ static int by_sort_key(const void *a, const void *b)
 static char *name_version(const struct scan_freeze_rules *r, const struct scan_freeze_dist *d,
 			  const char *name)
 {
+	struct strbuf sb = STRBUF_INIT;
 	bool legacy;
-	char *v = scan_freeze_version(r, d, &legacy), *out;
+	char *v = scan_freeze_version(r, d, &legacy);
 
 	if (!v)
 		return NULL;
-	out = xasprintf("%s%s%s", name, legacy ? "===" : "==", v);
+	sb_adds(&sb, name);
+	sb_adds(&sb, legacy ? "===" : "==");
+	sb_adds(&sb, v);
 	free(v);
-	return out;
+	return sb_detach(&sb);
 }
 
 /* vcs/versioncontrol.py make_vcs_requirement_url(), with the "git+" prefix
@@ -210,8 +213,10 @@ char *scan_freeze_format(size_t *len, const struct scan_freeze_dist *dists, size
 		qsort(set.v, set.n, sizeof(*set.v), by_sort_key);
 	sb_adds(&out, "");
 	for (size_t i = 0; i < set.n; i++) {
-		if (!scan_freeze_hidden(r, set.v[i].key, o->all))
-			sb_addf(&out, "%s\n", set.v[i].text);
+		if (!scan_freeze_hidden(r, set.v[i].key, o->all)) {
+			sb_adds(&out, set.v[i].text);
+			sb_addc(&out, '\n');
+		}
 		free(set.v[i].key);
 		free(set.v[i].sort_key);
 		free(set.v[i].text);
