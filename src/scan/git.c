@@ -30,6 +30,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "git_index.h"
 #include "../util/path.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
@@ -42,6 +43,8 @@ struct repo_entry {
 	char *error;           /* why it could not be opened */
 	char *exclude;         /* $GIT_COMMON_DIR/info/exclude */
 	char *excludes_file;   /* core.excludesFile or git's default, or NULL */
+	char *index_path;      /* $GIT_DIR/index */
+	struct scan_index *index; /* its paths as last read, or NULL */
 	bool icase;            /* core.ignorecase */
 };
 
@@ -94,6 +97,8 @@ void scan_git_free(struct scan_git *g)
 		free(g->items[i].error);
 		free(g->items[i].exclude);
 		free(g->items[i].excludes_file);
+		free(g->items[i].index_path);
+		scan_index_free(g->items[i].index);
 	}
 	free(g->items);
 	free(g->ceiling);
@@ -194,6 +199,7 @@ static struct repo_entry *repo_for(struct scan_git *g, const char *dir, bool *no
 		while (n > 1 && e->workdir[n - 1] == '/')
 			e->workdir[--n] = '\0';
 		e->exclude = xasprintf("%sinfo/exclude", git_repository_commondir(e->repo));
+		e->index_path = xasprintf("%sindex", git_repository_path(e->repo));
 		read_config(e);
 	}
 	return e;
@@ -436,15 +442,26 @@ static bool env_ignored(const struct repo_entry *e, const char *rel, char **rule
 
 /* ---- The lookup ---- */
 
-/* Whether the index holds a path below `rel` ("" = anything). */
-static int env_tracked(git_repository *repo, const char *rel)
+/* Whether the index holds a path below `rel` ("" = anything): 1, 0, or a
+ * libgit2 error. The index is read here (and again only when the file
+ * changes); libgit2 reads the ones this reader leaves to it. */
+static int env_tracked(struct repo_entry *e, const char *rel)
 {
 	git_index *idx = NULL;
 	char *prefix = rel[0] ? xasprintf("%s/", rel) : xstrdup("");
 	size_t pos;
 	int rc;
 
-	if ((rc = git_repository_index(&idx, repo)) == 0 && (rc = git_index_read(idx, 0)) == 0) {
+	if (e->index && scan_index_stale(e->index, e->index_path)) {
+		scan_index_free(e->index);
+		e->index = NULL;
+	}
+	if (e->index || scan_index_read(&e->index, e->index_path) == SCAN_INDEX_OK) {
+		rc = scan_index_has_prefix(e->index, prefix, e->icase);
+		free(prefix);
+		return rc;
+	}
+	if ((rc = git_repository_index(&idx, e->repo)) == 0 && (rc = git_index_read(idx, 0)) == 0) {
 		rc = git_index_find_prefix(&pos, idx, prefix);
 		rc = rc == 0 ? 1 : rc == GIT_ENOTFOUND ? 0 : rc;
 	}
@@ -491,7 +508,7 @@ void scan_git_lookup(struct scan_git *g, const char *env_path, struct scan_git_i
 		goto done;
 	}
 	out->repo = xstrdup(e->workdir);
-	rc = env_tracked(e->repo, rel);
+	rc = env_tracked(e, rel);
 	if (rc < 0) {
 		out->error = git_message("cannot read the index");
 		goto done;

@@ -668,6 +668,39 @@ static void test_names_and_symlinks(void **state)
 }
 
 /* One scan_git sees changes made between lookups. */
+/* Indexes the fast reader leaves to libgit2 (split index) and the formats
+ * it reads itself (3 and 4) give git's answer. */
+static void test_index_formats(void **state)
+{
+	struct fx_dir *fx = *state;
+	struct scan_git *g;
+	char *repo, *env, *other;
+
+	git_env(fx->dir);
+	repo = repo_init(fx->dir, "repo");
+	env = make_env(fx->dir, "repo/venv");
+	other = make_env(fx->dir, "repo/venv2");
+	fx_write(fx->dir, "repo/src/app.py", "print(1)\n", (size_t)-1);
+	SH_OK("cd '%s' && git add venv src && git commit -q -m envs", repo);
+	for (int v = 2; v <= 4; v++) {
+		SH_OK("cd '%s' && git update-index --index-version %d", repo, v);
+		g = scan_git_new();
+		expect(g, env, SCAN_GIT_TRACKED, NULL);
+		expect(g, other, SCAN_GIT_NOT_IGNORED, NULL);
+		scan_git_free(g);
+	}
+	SH_OK("cd '%s' && git update-index --index-version 2 --split-index && "
+	      "git rm -q -r --cached venv && git add venv2/pyvenv.cfg",
+	      repo);
+	g = scan_git_new();
+	expect(g, env, SCAN_GIT_NOT_IGNORED, NULL);
+	expect(g, other, SCAN_GIT_TRACKED, NULL);
+	scan_git_free(g);
+	free(env);
+	free(other);
+	free(repo);
+}
+
 static void test_changes_seen(void **state)
 {
 	struct fx_dir *fx = *state;
@@ -705,6 +738,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ceiling, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_filesystem_boundary, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_names_and_symlinks, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_index_formats, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_changes_seen, fx_setup_dir, fx_teardown_dir),
 	};
 
