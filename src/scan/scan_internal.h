@@ -26,12 +26,21 @@ struct detail_job {
 	ino_t ino;
 };
 
+/* Part of an env's size handed over by the worker sizing it. */
+struct part_job {
+	int fd; /* the subfolder, owned by the job */
+	struct size_acc *acc;
+};
+
+enum job_kind { JOB_DETAIL, JOB_WALK, JOB_SIZE_PART };
+
 struct job {
 	struct job *next;
-	bool is_walk;
+	enum job_kind kind;
 	union {
 		struct walk_job walk;
 		struct detail_job detail;
+		struct part_job part;
 	} u;
 };
 
@@ -56,7 +65,8 @@ struct scan {
 	bool no_size;
 	char *home;
 
-	/* Work: walk jobs (a stack) come before detail jobs (a FIFO). */
+	/* Work: walk and size-part jobs (a stack) come before detail jobs (a
+	 * FIFO); n_walks counts the stack. */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct job *walks;

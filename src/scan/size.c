@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,9 +38,15 @@ struct ino_set {
 	size_t len;
 };
 
+struct scan_size_links {
+	pthread_mutex_t lock;
+	struct ino_set set;
+};
+
 struct walk {
 	struct scan_size *out;
 	const atomic_bool *cancel;
+	const struct scan_size_split *split; /* NULL: one thread, `seen` is ours */
 	dev_t root_dev;
 	struct ino_set seen;
 	unsigned tick;
@@ -112,6 +119,45 @@ static void ino_free(struct ino_set *s)
 	s->cap = s->len = 0;
 }
 
+struct scan_size_links *scan_size_links_new(void)
+{
+	struct scan_size_links *l = xcalloc(1, sizeof(*l));
+
+	pthread_mutex_init(&l->lock, NULL);
+	return l;
+}
+
+void scan_size_links_free(struct scan_size_links *l)
+{
+	if (!l)
+		return;
+	pthread_mutex_destroy(&l->lock);
+	ino_free(&l->set);
+	free(l);
+}
+
+/* True the first time a hard-linked file is seen in the whole tree. */
+static bool first_link(struct walk *w, const struct stat *st)
+{
+	struct scan_size_links *l = w->split ? w->split->links : NULL;
+	int fresh;
+
+	if (!l)
+		return ino_add(&w->seen, st->st_dev, st->st_ino);
+	pthread_mutex_lock(&l->lock);
+	fresh = ino_add(&l->set, st->st_dev, st->st_ino);
+	pthread_mutex_unlock(&l->lock);
+	return fresh;
+}
+
+void scan_size_add(struct scan_size *dst, const struct scan_size *src)
+{
+	dst->size_bytes += src->size_bytes;
+	dst->disk_bytes += src->disk_bytes;
+	dst->files += src->files;
+	dst->errors += src->errors;
+}
+
 static void add_sizes(struct scan_size *out, const struct stat *st)
 {
 	/* du -b takes st_size of every counted entry (directories too, in
@@ -156,7 +202,7 @@ static void visit(struct walk *w, int pfd, const char *name, unsigned char dtype
 		w->out->files++;
 		if (st.st_dev != w->root_dev)
 			return;
-		if (st.st_nlink > 1 && !ino_add(&w->seen, st.st_dev, st.st_ino))
+		if (st.st_nlink > 1 && !first_link(w, &st))
 			return;
 		add_sizes(w->out, &st);
 		return;
@@ -173,6 +219,8 @@ static void visit(struct walk *w, int pfd, const char *name, unsigned char dtype
 		w->out->errors++;
 		return;
 	}
+	if (w->split && w->split->take(w->split->ctx, fd))
+		return;
 	walk_dir(w, fd);
 }
 
@@ -209,7 +257,8 @@ static void walk_dir(struct walk *w, int fd)
 	closedir(d);
 }
 
-int scan_size_tree(struct scan_size *out, int dirfd, const atomic_bool *cancel)
+int scan_size_tree_split(struct scan_size *out, int dirfd, const atomic_bool *cancel,
+			 const struct scan_size_split *split)
 {
 	struct walk w;
 	struct stat st;
@@ -231,8 +280,29 @@ int scan_size_tree(struct scan_size *out, int dirfd, const atomic_bool *cancel)
 	memset(&w, 0, sizeof(w));
 	w.out = out;
 	w.cancel = cancel;
+	w.split = split;
 	w.root_dev = st.st_dev;
 	walk_dir(&w, fd);
 	ino_free(&w.seen);
 	return VS_OK;
+}
+
+int scan_size_tree(struct scan_size *out, int dirfd, const atomic_bool *cancel)
+{
+	return scan_size_tree_split(out, dirfd, cancel, NULL);
+}
+
+void scan_size_part(struct scan_size *out, int fd, dev_t root_dev, const atomic_bool *cancel,
+		    const struct scan_size_split *split)
+{
+	struct walk w;
+
+	memset(out, 0, sizeof(*out));
+	memset(&w, 0, sizeof(w));
+	w.out = out;
+	w.cancel = cancel;
+	w.split = split;
+	w.root_dev = root_dev;
+	walk_dir(&w, fd);
+	ino_free(&w.seen);
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct scan_size {
 	uint64_t size_bytes; /* == du -sb: apparent sizes, dirs included, hard links once */
@@ -20,5 +21,35 @@ struct scan_size {
  * walk stops early when it becomes true. Returns 0, or a negative code when
  * `dirfd` itself cannot be read. */
 int scan_size_tree(struct scan_size *out, int dirfd, const atomic_bool *cancel);
+
+/* One tree sized in parts by several threads. During the walk `take` is
+ * offered each subfolder as an open fd; when it returns true it owns the fd
+ * and must have the subfolder sized with scan_size_part and the same split.
+ * The parts' sums added together (scan_size_add) are the tree's: a hard
+ * link is counted once across all of them through `links`. */
+struct scan_size_links; /* a set of (dev, ino), locked inside */
+
+struct scan_size_split {
+	bool (*take)(void *ctx, int fd);
+	void *ctx;
+	struct scan_size_links *links;
+};
+
+struct scan_size_links *scan_size_links_new(void);
+void scan_size_links_free(struct scan_size_links *l);
+
+/* scan_size_tree with a split (NULL: the same as scan_size_tree). */
+int scan_size_tree_split(struct scan_size *out, int dirfd, const atomic_bool *cancel,
+			 const struct scan_size_split *split);
+
+/* Sizes what is below the subfolder open as `fd` (closed here), a part
+ * handed over by `split`; its own entry was counted by the part that found
+ * it. `root_dev`: the device of the tree's top. Never fails: unreadable
+ * entries go to `errors`. */
+void scan_size_part(struct scan_size *out, int fd, dev_t root_dev, const atomic_bool *cancel,
+		    const struct scan_size_split *split);
+
+/* dst += src, field by field. */
+void scan_size_add(struct scan_size *dst, const struct scan_size *src);
 
 #endif

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,6 +256,120 @@ static void test_many_hard_links(void **state)
 		link_in(d, a, b);
 	}
 	assert_matches_du(d, 0);
+	fx_rmtree(d);
+	free(d);
+}
+
+/* ---- one tree in parts on several threads ---- */
+
+/* The parts handed over, walked by two threads as they come. */
+struct parts {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int fds[4096];
+	size_t n, taken, done;
+	unsigned offers;
+	bool finished;
+	struct scan_size sum;
+	struct scan_size_split split;
+	dev_t dev;
+};
+
+static bool take_some(void *ctx, int fd)
+{
+	struct parts *p = ctx;
+	bool take;
+
+	pthread_mutex_lock(&p->lock);
+	/* Every other offer, so parts also hand over parts of their own. */
+	take = (p->offers++ % 2) == 0 && p->n < sizeof(p->fds) / sizeof(*p->fds);
+	if (take) {
+		p->fds[p->n++] = fd;
+		pthread_cond_broadcast(&p->cond);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return take;
+}
+
+static void *part_worker(void *arg)
+{
+	struct parts *p = arg;
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		struct scan_size part;
+		int fd;
+
+		while (p->taken == p->n && !(p->finished && p->done == p->n))
+			pthread_cond_wait(&p->cond, &p->lock);
+		if (p->taken == p->n)
+			break;
+		fd = p->fds[p->taken++];
+		pthread_mutex_unlock(&p->lock);
+		scan_size_part(&part, fd, p->dev, NULL, &p->split);
+		pthread_mutex_lock(&p->lock);
+		scan_size_add(&p->sum, &part);
+		p->done++;
+		pthread_cond_broadcast(&p->cond);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* The sum of the parts is the size of the whole, hard links across parts
+ * counted once; the same as du and as one walk. */
+static void test_split_in_parts(void **state)
+{
+	char *d = fx_tmpdir();
+	struct parts p;
+	struct scan_size own, whole;
+	struct ref r;
+	pthread_t t[2];
+	struct stat st;
+	char a[128], b[128];
+	int fd;
+
+	(void)state;
+	for (int i = 0; i < 300; i++) {
+		snprintf(a, sizeof(a), "x/d%d/e%d/f%d", i % 7, i % 5, i);
+		snprintf(b, sizeof(b), "y/d%d/g%d", i % 11, i);
+		write_n(d, a, (size_t)i * 3);
+		fx_mkdirs(d, b);
+		snprintf(b, sizeof(b), "y/d%d/g%d/link", i % 11, i);
+		link_in(d, a, b);
+	}
+	memset(&p, 0, sizeof(p));
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.cond, NULL);
+	p.split.take = take_some;
+	p.split.ctx = &p;
+	p.split.links = scan_size_links_new();
+	fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	p.dev = st.st_dev;
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, part_worker, &p), 0);
+	assert_int_equal(scan_size_tree_split(&own, fd, NULL, &p.split), 0);
+	pthread_mutex_lock(&p.lock);
+	scan_size_add(&p.sum, &own);
+	p.finished = true;
+	pthread_cond_broadcast(&p.cond);
+	pthread_mutex_unlock(&p.lock);
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	assert_true(p.n > 100); /* it really was walked in parts */
+	r = du_ref(d, 0);
+	assert_int_equal(p.sum.size_bytes, r.size);
+	assert_int_equal(p.sum.disk_bytes, r.disk);
+	assert_int_equal(p.sum.files, r.files);
+	assert_int_equal(p.sum.errors, 0);
+	assert_int_equal(scan_size_tree(&whole, fd, NULL), 0);
+	assert_memory_equal(&whole, &p.sum, sizeof(whole));
+	close(fd);
+	scan_size_links_free(p.split.links);
+	pthread_mutex_destroy(&p.lock);
+	pthread_cond_destroy(&p.cond);
 	fx_rmtree(d);
 	free(d);
 }
@@ -574,6 +689,7 @@ int main(void)
 		cmocka_unit_test(test_mixed_tree),
 		cmocka_unit_test(test_hard_links_once),
 		cmocka_unit_test(test_many_hard_links),
+		cmocka_unit_test(test_split_in_parts),
 		cmocka_unit_test(test_symlinks_not_followed),
 		cmocka_unit_test(test_empty_dir),
 		cmocka_unit_test(test_deep_tree),
