@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "git_index.h"
@@ -53,6 +54,9 @@ struct scan_git {
 	size_t n, cap;
 	char *ceiling; /* GIT_CEILING_DIRECTORIES, read once */
 	bool across_fs;
+	bool inited;   /* git_libgit2_init was called (on the first repository) */
+	char **clean;  /* sorted: folders with no .git or HEAD in them or above */
+	size_t n_clean, cap_clean;
 };
 
 static char *git_message(const char *what)
@@ -80,7 +84,6 @@ struct scan_git *scan_git_new(void)
 	struct scan_git *g = xcalloc(1, sizeof(*g));
 	const char *ceiling = getenv("GIT_CEILING_DIRECTORIES");
 
-	git_libgit2_init();
 	g->ceiling = ceiling ? xstrdup(ceiling) : NULL;
 	g->across_fs = env_true("GIT_DISCOVERY_ACROSS_FILESYSTEM");
 	return g;
@@ -102,8 +105,90 @@ void scan_git_free(struct scan_git *g)
 	}
 	free(g->items);
 	free(g->ceiling);
+	for (size_t i = 0; i < g->n_clean; i++)
+		free(g->clean[i]);
+	free(g->clean);
+	if (g->inited)
+		git_libgit2_shutdown();
 	free(g);
-	git_libgit2_shutdown();
+}
+
+/* ---- Whether libgit2 is needed at all ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool known_clean(const struct scan_git *g, const char *dir)
+{
+	return g->n_clean && bsearch(&dir, g->clean, g->n_clean, sizeof(*g->clean), cmp_str);
+}
+
+static void add_clean(struct scan_git *g, const char *dir)
+{
+	size_t at = 0;
+
+	while (at < g->n_clean && strcmp(g->clean[at], dir) < 0)
+		at++;
+	g->clean = xgrow(g->clean, &g->cap_clean, g->n_clean + 1, sizeof(*g->clean));
+	memmove(g->clean + at + 1, g->clean + at, (g->n_clean - at) * sizeof(*g->clean));
+	g->clean[at] = xstrdup(dir);
+	g->n_clean++;
+}
+
+/* False when git cannot find a repository from `dir` (absolute, no
+ * symlinks): no folder from it up to / holds a `.git` (a work tree's) or a
+ * `HEAD` (a git folder's own, which a bare repository or a folder inside
+ * .git has). Then libgit2 is not even loaded: its start (TLS certificates
+ * included) costs more than a hundred lookups. Ceilings and filesystem
+ * boundaries are not looked at: they only ever stop the search sooner. */
+static bool may_be_in_repo(struct scan_git *g, const char *dir)
+{
+	char *path = xstrdup(dir);
+	size_t len = strlen(path), n_checked = 0;
+	bool found = false;
+
+	for (;;) {
+		struct stat st;
+		char *probe;
+
+		if (known_clean(g, path))
+			break;
+		probe = xasprintf("%s/.git", len == 1 ? "" : path);
+		found = lstat(probe, &st) == 0 || errno != ENOENT;
+		free(probe);
+		if (!found) {
+			probe = xasprintf("%s/HEAD", len == 1 ? "" : path);
+			found = lstat(probe, &st) == 0 || errno != ENOENT;
+			free(probe);
+		}
+		if (found)
+			break;
+		n_checked++;
+		if (len == 1)
+			break;
+		while (len > 1 && path[len - 1] != '/')
+			len--;
+		if (len > 1)
+			len--; /* the slash, except the root's */
+		path[len] = '\0';
+	}
+	/* Everything checked is clean up to the root: remember the chain. */
+	if (!found) {
+		len = strlen(dir);
+		memcpy(path, dir, len + 1);
+		for (size_t i = 0; i < n_checked; i++) {
+			add_clean(g, path);
+			while (len > 1 && path[len - 1] != '/')
+				len--;
+			if (len > 1)
+				len--;
+			path[len] = '\0';
+		}
+	}
+	free(path);
+	return found;
 }
 
 void scan_git_info_clear(struct scan_git_info *info)
@@ -163,6 +248,10 @@ static struct repo_entry *repo_for(struct scan_git *g, const char *dir, bool *no
 	int rc;
 
 	*none = false;
+	if (!g->inited) {
+		git_libgit2_init();
+		g->inited = true;
+	}
 	rc = git_repository_discover(&buf, dir, g->across_fs, g->ceiling);
 	if (rc == GIT_ENOTFOUND) {
 		*none = true;
@@ -484,6 +573,10 @@ void scan_git_lookup(struct scan_git *g, const char *env_path, struct scan_git_i
 	if (!(real = realpath(env_path, NULL))) {
 		out->error = xasprintf("cannot resolve %s: %s", env_path, strerror(errno));
 		return;
+	}
+	if (!may_be_in_repo(g, real)) {
+		out->state = SCAN_GIT_NO_REPO;
+		goto done;
 	}
 	e = repo_for(g, real, &none, &error);
 	if (none || (e && !e->error && !e->workdir)) {

@@ -3,6 +3,10 @@
  * One `struct scan_git` per scan: it opens each repository once and keeps
  * it; it must only ever be used from one thread (libgit2 objects are not
  * shared between threads). The scan engine runs it on a single git worker.
+ * libgit2 is started only when some env has a `.git` or `HEAD` in a folder
+ * above it. Changes to ignore files and to the index are seen by the next
+ * lookup; a repository created above an env that was found outside any is
+ * seen by the next `struct scan_git` (the next scan).
  *
  * The truth is `git check-ignore -q <env>/pyvenv.cfg` (a file inside the
  * env, not the folder: Python 3.13, virtualenv and uv write a `.gitignore`
