@@ -1,29 +1,20 @@
 /* What git will do with an environment.
  *
- * libgit2 finds and opens the repository (git_repository_discover from the
- * env's folder: GIT_CEILING_DIRECTORIES, no filesystem crossing unless
- * GIT_DISCOVERY_ACROSS_FILESYSTEM says so; each git folder is opened once
- * per scan and kept with its work tree) and reads the index and the config.
- *
- * Ignored is worked out here, with git's own algorithm (dir.c), not with
- * git_ignore_path_is_ignored: libgit2 1.5 drops a negation that has no
- * earlier positive rule in the same file, so "!venv/" in sub/.gitignore
- * does not undo "venv/" in the top-level one there, while git does undo
- * it. git goes from the top down: each leading folder is checked as a
- * folder against the ignore files that apply to it (the .gitignore files
- * of the folders above it, nearest first, then $GIT_COMMON_DIR/info/exclude,
- * then core.excludesFile or $XDG_CONFIG_HOME/git/ignore); within a file the
- * last matching line wins; the first folder a positive rule matches hides
- * everything below it; else the file decides. That rule is `rule`.
- * Patterns: fnmatch per path component, "**" across components. */
+ * Finding the repository: the folders from the env up to / are looked at
+ * once per scan for a `.git` or a `HEAD`; with neither anywhere it is
+ * no-repo and libgit2 is never started. Otherwise libgit2 finds and opens
+ * the repository (git_repository_discover from the env's folder:
+ * GIT_CEILING_DIRECTORIES, no filesystem crossing unless
+ * GIT_DISCOVERY_ACROSS_FILESYSTEM says so), once per marker folder and
+ * filesystem, and each git folder is opened once per scan and kept with its
+ * work tree and config. Tracked comes from the index (git_index.c, libgit2
+ * for the formats it leaves); ignored from git's own rules (git_ignore.c). */
 #include "git.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <fnmatch.h>
 #include <git2.h>
-#include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,9 +22,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "git_ignore.h"
 #include "git_index.h"
 #include "../util/path.h"
-#include "../util/strbuf.h"
+#include "../util/strmap.h"
 #include "../util/xalloc.h"
 
 /* One opened repository (or the failure to open one), by its git folder. */
@@ -55,8 +47,20 @@ struct scan_git {
 	char *ceiling; /* GIT_CEILING_DIRECTORIES, read once */
 	bool across_fs;
 	bool inited;   /* git_libgit2_init was called (on the first repository) */
-	char **clean;  /* sorted: folders with no .git or HEAD in them or above */
-	size_t n_clean, cap_clean;
+	struct strmap *dirs;  /* folder -> struct dir_info: what it holds */
+	struct strmap *found; /* "MARKER\nDEV" -> struct found: what discovery found */
+};
+
+/* One folder as far as finding a repository goes. */
+struct dir_info {
+	dev_t dev;
+	bool marker; /* holds a .git or a HEAD, or could not be looked at */
+};
+
+/* What git_repository_discover found from below a marker folder. */
+struct found {
+	bool none;
+	size_t item; /* index in scan_git.items */
 };
 
 static char *git_message(const char *what)
@@ -85,8 +89,17 @@ struct scan_git *scan_git_new(void)
 	const char *ceiling = getenv("GIT_CEILING_DIRECTORIES");
 
 	g->ceiling = ceiling ? xstrdup(ceiling) : NULL;
+	g->dirs = strmap_new();
+	g->found = strmap_new();
 	g->across_fs = env_true("GIT_DISCOVERY_ACROSS_FILESYSTEM");
 	return g;
+}
+
+static void free_value(const char *key, void *value, void *ctx)
+{
+	(void)key;
+	(void)ctx;
+	free(value);
 }
 
 void scan_git_free(struct scan_git *g)
@@ -105,67 +118,72 @@ void scan_git_free(struct scan_git *g)
 	}
 	free(g->items);
 	free(g->ceiling);
-	for (size_t i = 0; i < g->n_clean; i++)
-		free(g->clean[i]);
-	free(g->clean);
+	strmap_each(g->dirs, free_value, NULL);
+	strmap_free(g->dirs);
+	strmap_each(g->found, free_value, NULL);
+	strmap_free(g->found);
 	if (g->inited)
 		git_libgit2_shutdown();
 	free(g);
 }
 
-/* ---- Whether libgit2 is needed at all ---- */
+/* ---- Finding the repository ---- */
 
-static int cmp_str(const void *a, const void *b)
+static const struct dir_info *dir_info(struct scan_git *g, const char *dir)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
+	struct dir_info *d = strmap_get(g->dirs, dir);
+	const char *base = strcmp(dir, "/") == 0 ? "" : dir;
+	struct stat st;
+	char *probe;
 
-static bool known_clean(const struct scan_git *g, const char *dir)
-{
-	return g->n_clean && bsearch(&dir, g->clean, g->n_clean, sizeof(*g->clean), cmp_str);
-}
-
-static void add_clean(struct scan_git *g, const char *dir)
-{
-	size_t at = 0;
-
-	while (at < g->n_clean && strcmp(g->clean[at], dir) < 0)
-		at++;
-	g->clean = xgrow(g->clean, &g->cap_clean, g->n_clean + 1, sizeof(*g->clean));
-	memmove(g->clean + at + 1, g->clean + at, (g->n_clean - at) * sizeof(*g->clean));
-	g->clean[at] = xstrdup(dir);
-	g->n_clean++;
-}
-
-/* False when git cannot find a repository from `dir` (absolute, no
- * symlinks): no folder from it up to / holds a `.git` (a work tree's) or a
- * `HEAD` (a git folder's own, which a bare repository or a folder inside
- * .git has). Then libgit2 is not even loaded: its start (TLS certificates
- * included) costs more than a hundred lookups. Ceilings and filesystem
- * boundaries are not looked at: they only ever stop the search sooner. */
-static bool may_be_in_repo(struct scan_git *g, const char *dir)
-{
-	char *path = xstrdup(dir);
-	size_t len = strlen(path), n_checked = 0;
-	bool found = false;
-
-	for (;;) {
-		struct stat st;
-		char *probe;
-
-		if (known_clean(g, path))
-			break;
-		probe = xasprintf("%s/.git", len == 1 ? "" : path);
-		found = lstat(probe, &st) == 0 || errno != ENOENT;
+	if (d)
+		return d;
+	d = xcalloc(1, sizeof(*d));
+	if (lstat(dir, &st) != 0) {
+		d->marker = true; /* let libgit2 say what it makes of it */
+	} else {
+		d->dev = st.st_dev;
+		probe = xasprintf("%s/.git", base);
+		d->marker = lstat(probe, &st) == 0 || errno != ENOENT;
 		free(probe);
-		if (!found) {
-			probe = xasprintf("%s/HEAD", len == 1 ? "" : path);
-			found = lstat(probe, &st) == 0 || errno != ENOENT;
+		if (!d->marker) {
+			probe = xasprintf("%s/HEAD", base);
+			d->marker = lstat(probe, &st) == 0 || errno != ENOENT;
 			free(probe);
 		}
-		if (found)
-			break;
-		n_checked++;
+	}
+	strmap_put(g->dirs, dir, d);
+	return d;
+}
+
+static dev_t dev_of(struct scan_git *g, const char *dir)
+{
+	return dir_info(g, dir)->dev;
+}
+
+/* The nearest folder from `dir` (absolute, no symlinks) up to / that holds
+ * a `.git` (a work tree's) or a `HEAD` (a git folder's own: a bare
+ * repository, or a folder inside .git), or NULL: then git finds no
+ * repository and libgit2 is not even started (its start, TLS certificates
+ * included, costs more than a hundred lookups). *same_dev: every folder
+ * from `dir` up to it is on `dir`'s filesystem. Each folder is looked at
+ * once per scan. */
+static char *nearest_marker(struct scan_git *g, const char *dir, bool *same_dev)
+{
+	char *path = xstrdup(dir);
+	size_t len = strlen(path);
+	dev_t dev0 = 0;
+
+	*same_dev = true;
+	for (bool first = true;; first = false) {
+		const struct dir_info *d = dir_info(g, path);
+
+		if (first)
+			dev0 = d->dev;
+		else if (d->dev != dev0)
+			*same_dev = false;
+		if (d->marker)
+			return path;
 		if (len == 1)
 			break;
 		while (len > 1 && path[len - 1] != '/')
@@ -174,21 +192,8 @@ static bool may_be_in_repo(struct scan_git *g, const char *dir)
 			len--; /* the slash, except the root's */
 		path[len] = '\0';
 	}
-	/* Everything checked is clean up to the root: remember the chain. */
-	if (!found) {
-		len = strlen(dir);
-		memcpy(path, dir, len + 1);
-		for (size_t i = 0; i < n_checked; i++) {
-			add_clean(g, path);
-			while (len > 1 && path[len - 1] != '/')
-				len--;
-			if (len > 1)
-				len--;
-			path[len] = '\0';
-		}
-	}
 	free(path);
-	return found;
+	return NULL;
 }
 
 void scan_git_info_clear(struct scan_git_info *info)
@@ -294,241 +299,6 @@ static struct repo_entry *repo_for(struct scan_git *g, const char *dir, bool *no
 	return e;
 }
 
-/* ---- Ignore files and git's pattern rules ---- */
-
-struct ign_rule {
-	char *pattern; /* without '!', trailing '/' and a leading '/' */
-	char *text;    /* the line as shown in `rule` */
-	int line;
-	bool negative, dir_only, anchored;
-};
-
-struct ign_file {
-	char *shown; /* its name in `rule` */
-	char *base;  /* the folder it applies to, relative to the work tree ("" = all) */
-	struct ign_rule *rules;
-	size_t n, cap;
-};
-
-/* git's trim_trailing_spaces: spaces go unless escaped with a backslash. */
-static void trim_trailing_spaces(char *s)
-{
-	char *last_space = NULL;
-
-	for (char *p = s; *p; p++) {
-		if (*p == ' ') {
-			if (!last_space)
-				last_space = p;
-			continue;
-		}
-		if (*p == '\\' && !*++p)
-			return;
-		last_space = NULL;
-	}
-	if (last_space)
-		*last_space = '\0';
-}
-
-/* One line (no newline) as git's add_patterns_from_buffer and
- * parse_path_pattern read it. */
-static void add_rule(struct ign_file *f, char *line, int no)
-{
-	struct ign_rule r = {.line = no};
-	size_t n = strlen(line);
-	char *p;
-
-	if (!n || line[0] == '#')
-		return;
-	if (line[n - 1] == '\r')
-		line[--n] = '\0';
-	trim_trailing_spaces(line);
-	r.text = xstrdup(line);
-	p = line;
-	if (*p == '!') {
-		r.negative = true;
-		p++;
-	}
-	n = strlen(p);
-	if (n && p[n - 1] == '/') {
-		r.dir_only = true;
-		p[--n] = '\0';
-	}
-	r.anchored = strchr(p, '/') != NULL;
-	if (*p == '/')
-		p++;
-	if (!*p) {
-		free(r.text);
-		return;
-	}
-	r.pattern = xstrdup(p);
-	f->rules = xgrow(f->rules, &f->cap, f->n + 1, sizeof(*f->rules));
-	f->rules[f->n++] = r;
-}
-
-/* Reads `path` (a missing or unreadable file has no rules). In-tree
- * .gitignore files are never read through a symlink, as git does. */
-static void ign_file_load(struct ign_file *f, const char *path, char *shown, const char *base,
-			  bool nofollow)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (nofollow ? O_NOFOLLOW : 0));
-	FILE *in = fd >= 0 ? fdopen(fd, "r") : NULL;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int no = 0;
-
-	memset(f, 0, sizeof(*f));
-	f->shown = shown;
-	f->base = xstrdup(base);
-	if (!in) {
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	while ((len = getline(&line, &cap, in)) >= 0) {
-		char *s = line;
-
-		if (len && line[len - 1] == '\n')
-			line[len - 1] = '\0';
-		if (++no == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
-			s += 3;
-		add_rule(f, s, no);
-	}
-	free(line);
-	fclose(in);
-}
-
-static void ign_file_free(struct ign_file *f)
-{
-	for (size_t i = 0; i < f->n; i++) {
-		free(f->rules[i].pattern);
-		free(f->rules[i].text);
-	}
-	free(f->rules);
-	free(f->shown);
-	free(f->base);
-}
-
-/* One path component against one pattern component. */
-static bool component_match(const char *pat, size_t pn, const char *name, size_t nn, int flags)
-{
-	char *a = xstrndup(pat, pn), *b = xstrndup(name, nn);
-	bool ok = fnmatch(a, b, flags) == 0;
-
-	free(a);
-	free(b);
-	return ok;
-}
-
-/* wildmatch with WM_PATHNAME: `*` stays inside a component; a component
- * "**" matches zero or more components (one or more at the end). */
-static bool path_match(const char *pat, const char *path, int flags)
-{
-	const char *pe = strchrnul(pat, '/'), *te;
-
-	if (pe - pat == 2 && pat[0] == '*' && pat[1] == '*') {
-		if (!*pe)
-			return *path != '\0';
-		for (const char *p = path;;) {
-			if (path_match(pe + 1, p, flags))
-				return true;
-			if (!(p = strchr(p, '/')))
-				return false;
-			p++;
-		}
-	}
-	te = strchrnul(path, '/');
-	if (!component_match(pat, (size_t)(pe - pat), path, (size_t)(te - path), flags))
-		return false;
-	if (!*pe || !*te)
-		return !*pe && !*te;
-	return path_match(pe + 1, te + 1, flags);
-}
-
-/* The last rule of `f` that matches `rel` (relative to the work tree, a
- * folder when is_dir), or NULL. */
-static const struct ign_rule *ign_file_match(const struct ign_file *f, const char *rel, bool is_dir,
-					     bool icase)
-{
-	size_t bn = strlen(f->base);
-	const char *sub = rel, *slash = strrchr(rel, '/');
-	int flags = icase ? FNM_CASEFOLD : 0;
-
-	if (bn) {
-		if (strncmp(rel, f->base, bn) != 0 || rel[bn] != '/')
-			return NULL;
-		sub = rel + bn + 1;
-	}
-	for (size_t i = f->n; i-- > 0;) {
-		const struct ign_rule *r = &f->rules[i];
-
-		if (r->dir_only && !is_dir)
-			continue;
-		if (r->anchored ? path_match(r->pattern, sub, flags)
-				: fnmatch(r->pattern, slash ? slash + 1 : rel, flags) == 0)
-			return r;
-	}
-	return NULL;
-}
-
-/* `git check-ignore -q <rel>/pyvenv.cfg` without the index: true when
- * ignored, with *rule naming the file, line and pattern. */
-static bool env_ignored(const struct repo_entry *e, const char *rel, char **rule)
-{
-	char *path = rel[0] ? xasprintf("%s/pyvenv.cfg", rel) : xstrdup("pyvenv.cfg");
-	struct ign_file *stack = NULL, global[2];
-	size_t n = 0, cap = 0;
-	bool ignored = false;
-
-	ign_file_load(&global[0], e->exclude,
-		      xstrdup(path_has_prefix(e->exclude, e->workdir)
-				      ? e->exclude + strlen(e->workdir) + 1 : e->exclude),
-		      "", false);
-	ign_file_load(&global[1], e->excludes_file ? e->excludes_file : "",
-		      xstrdup(e->excludes_file ? e->excludes_file : ""), "", false);
-	stack = xgrow(stack, &cap, 1, sizeof(*stack));
-	{
-		char *file = xasprintf("%s/.gitignore", e->workdir);
-
-		ign_file_load(&stack[n++], file, xstrdup(".gitignore"), "", true);
-		free(file);
-	}
-	for (char *p = path;; p++) {
-		const struct ign_file *from = NULL;
-		const struct ign_rule *r = NULL;
-		bool is_dir = *p == '/';
-		char *file;
-
-		if (*p && !is_dir)
-			continue;
-		*p = '\0';
-		for (size_t i = n; !r && i-- > 0;)
-			r = ign_file_match(from = &stack[i], path, is_dir, e->icase);
-		for (size_t i = 0; !r && i < 2; i++)
-			r = ign_file_match(from = &global[i], path, is_dir, e->icase);
-		if (r && !r->negative) {
-			*rule = xasprintf("%s:%d: %s", from->shown, r->line, r->text);
-			ignored = true;
-			break;
-		}
-		if (!is_dir)
-			break;
-		/* Going down: this folder's .gitignore applies below it. */
-		stack = xgrow(stack, &cap, n + 1, sizeof(*stack));
-		file = xasprintf("%s/%s/.gitignore", e->workdir, path);
-		ign_file_load(&stack[n++], file, xasprintf("%s/.gitignore", path), path, true);
-		free(file);
-		*p = '/';
-	}
-	for (size_t i = 0; i < n; i++)
-		ign_file_free(&stack[i]);
-	ign_file_free(&global[0]);
-	ign_file_free(&global[1]);
-	free(stack);
-	free(path);
-	return ignored;
-}
-
 /* ---- The lookup ---- */
 
 /* Whether the index holds a path below `rel` ("" = anything): 1, 0, or a
@@ -562,9 +332,10 @@ static int env_tracked(struct repo_entry *e, const char *rel)
 void scan_git_lookup(struct scan_git *g, const char *env_path, struct scan_git_info *out)
 {
 	struct repo_entry *e;
-	char *real = NULL, *error = NULL;
+	char *real = NULL, *error = NULL, *marker = NULL, *key = NULL;
+	const struct found *cached;
 	const char *rel;
-	bool none, ign;
+	bool none, ign, same_dev;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -574,11 +345,29 @@ void scan_git_lookup(struct scan_git *g, const char *env_path, struct scan_git_i
 		out->error = xasprintf("cannot resolve %s: %s", env_path, strerror(errno));
 		return;
 	}
-	if (!may_be_in_repo(g, real)) {
+	marker = nearest_marker(g, real, &same_dev);
+	if (!marker) {
 		out->state = SCAN_GIT_NO_REPO;
 		goto done;
 	}
-	e = repo_for(g, real, &none, &error);
+	/* Folders without a marker are ones discovery goes through: from any
+	 * env below the same marker, on one filesystem all the way, it ends
+	 * the same. Ceilings could stop it in between: then ask each time. */
+	key = xasprintf("%s\n%ju", marker, (uintmax_t)dev_of(g, real));
+	cached = same_dev && !(g->ceiling && *g->ceiling) ? strmap_get(g->found, key) : NULL;
+	if (cached) {
+		none = cached->none;
+		e = none ? NULL : &g->items[cached->item];
+	} else {
+		e = repo_for(g, real, &none, &error);
+		if (same_dev && !(g->ceiling && *g->ceiling) && (none || e)) {
+			struct found *f = xcalloc(1, sizeof(*f));
+
+			f->none = none;
+			f->item = e ? (size_t)(e - g->items) : 0;
+			free(strmap_put(g->found, key, f));
+		}
+	}
 	if (none || (e && !e->error && !e->workdir)) {
 		out->state = SCAN_GIT_NO_REPO; /* none, or bare */
 		goto done;
@@ -606,9 +395,18 @@ void scan_git_lookup(struct scan_git *g, const char *env_path, struct scan_git_i
 		out->error = git_message("cannot read the index");
 		goto done;
 	}
-	ign = env_ignored(e, rel, &out->rule);
+	{
+		const struct scan_git_excludes ex = {.workdir = e->workdir,
+						     .exclude = e->exclude,
+						     .excludes_file = e->excludes_file,
+						     .icase = e->icase};
+
+		ign = scan_git_ignored(&ex, rel, &out->rule);
+	}
 	out->state = rc == 1 ? SCAN_GIT_TRACKED : ign ? SCAN_GIT_IGNORED : SCAN_GIT_NOT_IGNORED;
 done:
 	free(error);
 	free(real);
+	free(marker);
+	free(key);
 }
