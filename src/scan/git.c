@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "git_config.h"
 #include "git_ignore.h"
 #include "git_index.h"
 #include "../util/path.h"
@@ -31,7 +32,7 @@
 /* One opened repository (or the failure to open one), by its git folder. */
 struct repo_entry {
 	char *gitdir;          /* what git_repository_discover named */
-	git_repository *repo; /* NULL when it could not be opened */
+	git_repository *repo; /* NULL when it could not be opened, or not by libgit2 */
 	char *workdir;         /* absolute, no trailing slash; NULL for bare or failed */
 	char *error;           /* why it could not be opened */
 	char *exclude;         /* $GIT_COMMON_DIR/info/exclude */
@@ -47,6 +48,9 @@ struct scan_git {
 	char *ceiling; /* GIT_CEILING_DIRECTORIES, read once */
 	bool across_fs;
 	bool inited;   /* git_libgit2_init was called (on the first repository) */
+	bool native;   /* plain repositories may be opened here (see native_repo) */
+	bool global_read;
+	struct scan_git_config global; /* system, XDG and global config, read once */
 	struct strmap *dirs;  /* folder -> struct dir_info: what it holds */
 	struct strmap *found; /* "MARKER\nDEV" -> struct found: what discovery found */
 };
@@ -83,6 +87,31 @@ static bool env_true(const char *name)
 	return strtol(v, NULL, 10) != 0;
 }
 
+/* Whether this process may open plain repositories without libgit2: no
+ * variable says where git's config, git folder, work tree or index are
+ * (git reads them; the reader here does not, and libgit2 decides as it
+ * always did), and HOME says where the global config is. Other GIT_*
+ * variables (GIT_SSL_CAINFO, GIT_AUTHOR_NAME...) change nothing here. */
+static bool native_allowed(void)
+{
+	static const char *const moves[] = {"GIT_DIR=", "GIT_WORK_TREE=", "GIT_COMMON_DIR=",
+					    "GIT_INDEX_FILE=", "GIT_OBJECT_DIRECTORY=",
+					    "GIT_NAMESPACE="};
+	extern char **environ;
+	const char *home = getenv("HOME");
+
+	if (!home || !*home)
+		return false;
+	for (char **e = environ; *e; e++) {
+		if (strncmp(*e, "GIT_CONFIG", 10) == 0)
+			return false;
+		for (size_t i = 0; i < sizeof(moves) / sizeof(*moves); i++)
+			if (strncmp(*e, moves[i], strlen(moves[i])) == 0)
+				return false;
+	}
+	return true;
+}
+
 struct scan_git *scan_git_new(void)
 {
 	struct scan_git *g = xcalloc(1, sizeof(*g));
@@ -91,6 +120,7 @@ struct scan_git *scan_git_new(void)
 	g->ceiling = ceiling ? xstrdup(ceiling) : NULL;
 	g->dirs = strmap_new();
 	g->found = strmap_new();
+	g->native = native_allowed();
 	g->across_fs = env_true("GIT_DISCOVERY_ACROSS_FILESYSTEM");
 	return g;
 }
@@ -107,7 +137,8 @@ void scan_git_free(struct scan_git *g)
 	if (!g)
 		return;
 	for (size_t i = 0; i < g->n; i++) {
-		git_repository_free(g->items[i].repo);
+		if (g->items[i].repo)
+			git_repository_free(g->items[i].repo);
 		free(g->items[i].gitdir);
 		free(g->items[i].workdir);
 		free(g->items[i].error);
@@ -118,6 +149,7 @@ void scan_git_free(struct scan_git *g)
 	}
 	free(g->items);
 	free(g->ceiling);
+	scan_git_config_clear(&g->global);
 	strmap_each(g->dirs, free_value, NULL);
 	strmap_free(g->dirs);
 	strmap_each(g->found, free_value, NULL);
@@ -196,6 +228,11 @@ static char *nearest_marker(struct scan_git *g, const char *dir, bool *same_dev)
 	return NULL;
 }
 
+bool scan_git_started_libgit2(const struct scan_git *g)
+{
+	return g->inited;
+}
+
 void scan_git_info_clear(struct scan_git_info *info)
 {
 	if (!info)
@@ -219,12 +256,21 @@ const char *scan_git_state_name(enum scan_git_state s)
 	return NULL;
 }
 
+/* git's excludes file when core.excludesFile is not set, or NULL. */
+static char *default_excludes(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+
+	if (xdg && *xdg)
+		return xasprintf("%s/git/ignore", xdg);
+	return home ? xasprintf("%s/.config/git/ignore", home) : NULL;
+}
+
 /* core.excludesFile (else git's XDG default) and core.ignorecase. */
 static void read_config(struct repo_entry *e)
 {
 	git_config *cfg = NULL;
 	git_buf buf = {0};
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 	int icase = 0;
 
 	if (git_repository_config_snapshot(&cfg, e->repo) == 0) {
@@ -236,12 +282,27 @@ static void read_config(struct repo_entry *e)
 		git_config_free(cfg);
 	}
 	git_error_clear();
-	if (e->excludes_file)
-		return;
-	if (xdg && *xdg)
-		e->excludes_file = xasprintf("%s/git/ignore", xdg);
-	else if (home)
-		e->excludes_file = xasprintf("%s/.config/git/ignore", home);
+	if (!e->excludes_file)
+		e->excludes_file = default_excludes();
+}
+
+static struct repo_entry *add_entry(struct scan_git *g, const char *gitdir)
+{
+	struct repo_entry *e;
+
+	g->items = xgrow(g->items, &g->cap, g->n + 1, sizeof(*g->items));
+	e = &g->items[g->n++];
+	memset(e, 0, sizeof(*e));
+	e->gitdir = xstrdup(gitdir);
+	return e;
+}
+
+static void start_libgit2(struct scan_git *g)
+{
+	if (!g->inited) {
+		git_libgit2_init();
+		g->inited = true;
+	}
 }
 
 /* The repository whose git folder discovery finds from `dir`, opened once.
@@ -253,10 +314,7 @@ static struct repo_entry *repo_for(struct scan_git *g, const char *dir, bool *no
 	int rc;
 
 	*none = false;
-	if (!g->inited) {
-		git_libgit2_init();
-		g->inited = true;
-	}
+	start_libgit2(g);
 	rc = git_repository_discover(&buf, dir, g->across_fs, g->ceiling);
 	if (rc == GIT_ENOTFOUND) {
 		*none = true;
@@ -272,10 +330,7 @@ static struct repo_entry *repo_for(struct scan_git *g, const char *dir, bool *no
 			return &g->items[i];
 		}
 	}
-	g->items = xgrow(g->items, &g->cap, g->n + 1, sizeof(*g->items));
-	e = &g->items[g->n++];
-	memset(e, 0, sizeof(*e));
-	e->gitdir = xstrdup(buf.ptr);
+	e = add_entry(g, buf.ptr);
 	git_buf_dispose(&buf);
 	rc = git_repository_open_ext(&e->repo, dir, g->across_fs ? GIT_REPOSITORY_OPEN_CROSS_FS : 0,
 				     g->ceiling);
@@ -301,10 +356,86 @@ static struct repo_entry *repo_for(struct scan_git *g, const char *dir, bool *no
 
 /* ---- The lookup ---- */
 
+static bool is_kind(const char *dir, const char *name, mode_t kind)
+{
+	char *p = xasprintf("%s/%s", dir, name);
+	struct stat st;
+	bool ok = stat(p, &st) == 0 && (st.st_mode & S_IFMT) == kind;
+
+	free(p);
+	return ok;
+}
+
+/* The repository whose work tree is `top` (the nearest marker folder above
+ * an env, on filesystem `dev`), opened without libgit2 when it is a plain
+ * one: `top/.git` a folder on the same filesystem that libgit2 would take
+ * for a git folder (HEAD, objects/, refs/, no commondir), `top` and its
+ * .git owned by this user (no safe.directory question), and config files
+ * the reader is sure of (no include, no core.worktree or core.bare, format
+ * 0). Anything else returns NULL and is left to libgit2. */
+static struct repo_entry *native_repo(struct scan_git *g, const char *top, dev_t dev)
+{
+	const char *base = strcmp(top, "/") == 0 ? "" : top;
+	char *gitdir = xasprintf("%s/.git", base), *key = NULL, *path;
+	struct scan_git_config cfg;
+	struct repo_entry *e = NULL;
+	struct stat st, tst;
+
+	if (lstat(gitdir, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_dev != dev ||
+	    st.st_uid != geteuid() || lstat(top, &tst) != 0 || tst.st_uid != geteuid() ||
+	    !is_kind(gitdir, "HEAD", S_IFREG) || !is_kind(gitdir, "objects", S_IFDIR) ||
+	    !is_kind(gitdir, "refs", S_IFDIR))
+		goto done;
+	path = xasprintf("%s/commondir", gitdir);
+	if (lstat(path, &st) == 0 || errno != ENOENT) {
+		free(path);
+		goto done;
+	}
+	free(path);
+	key = xasprintf("%s/", gitdir);
+	for (size_t i = 0; i < g->n; i++)
+		if (strcmp(g->items[i].gitdir, key) == 0) {
+			e = &g->items[i];
+			goto done;
+		}
+	if (!g->global_read) {
+		const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
+
+		g->global_read = true;
+		scan_git_config_read(&g->global, "/etc/gitconfig", home);
+		path = xdg && *xdg ? xasprintf("%s/git/config", xdg)
+				   : xasprintf("%s/.config/git/config", home);
+		scan_git_config_read(&g->global, path, home);
+		free(path);
+		path = xasprintf("%s/.gitconfig", home);
+		scan_git_config_read(&g->global, path, home);
+		free(path);
+	}
+	if (g->global.unsure)
+		goto done;
+	scan_git_config_copy(&cfg, &g->global);
+	path = xasprintf("%s/config", gitdir);
+	scan_git_config_read(&cfg, path, getenv("HOME"));
+	free(path);
+	if (!cfg.unsure) {
+		e = add_entry(g, key);
+		e->workdir = xstrdup(top);
+		e->exclude = xasprintf("%s/info/exclude", gitdir);
+		e->index_path = xasprintf("%s/index", gitdir);
+		e->excludes_file = cfg.excludes_file ? xstrdup(cfg.excludes_file) : default_excludes();
+		e->icase = cfg.icase;
+	}
+	scan_git_config_clear(&cfg);
+done:
+	free(gitdir);
+	free(key);
+	return e;
+}
+
 /* Whether the index holds a path below `rel` ("" = anything): 1, 0, or a
  * libgit2 error. The index is read here (and again only when the file
  * changes); libgit2 reads the ones this reader leaves to it. */
-static int env_tracked(struct repo_entry *e, const char *rel)
+static int env_tracked(struct scan_git *g, struct repo_entry *e, const char *rel)
 {
 	git_index *idx = NULL;
 	char *prefix = rel[0] ? xasprintf("%s/", rel) : xstrdup("");
@@ -319,6 +450,15 @@ static int env_tracked(struct repo_entry *e, const char *rel)
 		rc = scan_index_has_prefix(e->index, prefix, e->icase);
 		free(prefix);
 		return rc;
+	}
+	/* Opened without libgit2, the repository is opened with it now. */
+	if (!e->repo) {
+		start_libgit2(g);
+		if ((rc = git_repository_open(&e->repo, e->gitdir)) < 0) {
+			e->repo = NULL;
+			free(prefix);
+			return rc;
+		}
 	}
 	if ((rc = git_repository_index(&idx, e->repo)) == 0 && (rc = git_index_read(idx, 0)) == 0) {
 		rc = git_index_find_prefix(&pos, idx, prefix);
@@ -335,7 +475,8 @@ void scan_git_lookup(struct scan_git *g, const char *env_path, struct scan_git_i
 	char *real = NULL, *error = NULL, *marker = NULL, *key = NULL;
 	const struct found *cached;
 	const char *rel;
-	bool none, ign, same_dev;
+	bool none, ign, same_dev, shared;
+	dev_t dev;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -353,14 +494,19 @@ void scan_git_lookup(struct scan_git *g, const char *env_path, struct scan_git_i
 	/* Folders without a marker are ones discovery goes through: from any
 	 * env below the same marker, on one filesystem all the way, it ends
 	 * the same. Ceilings could stop it in between: then ask each time. */
-	key = xasprintf("%s\n%ju", marker, (uintmax_t)dev_of(g, real));
-	cached = same_dev && !(g->ceiling && *g->ceiling) ? strmap_get(g->found, key) : NULL;
+	dev = dev_of(g, real);
+	shared = same_dev && !(g->ceiling && *g->ceiling);
+	key = xasprintf("%s\n%ju", marker, (uintmax_t)dev);
+	cached = shared ? strmap_get(g->found, key) : NULL;
 	if (cached) {
 		none = cached->none;
 		e = none ? NULL : &g->items[cached->item];
 	} else {
-		e = repo_for(g, real, &none, &error);
-		if (same_dev && !(g->ceiling && *g->ceiling) && (none || e)) {
+		none = false;
+		e = shared && g->native ? native_repo(g, marker, dev) : NULL;
+		if (!e)
+			e = repo_for(g, real, &none, &error);
+		if (shared && (none || e)) {
 			struct found *f = xcalloc(1, sizeof(*f));
 
 			f->none = none;
@@ -390,7 +536,7 @@ void scan_git_lookup(struct scan_git *g, const char *env_path, struct scan_git_i
 		goto done;
 	}
 	out->repo = xstrdup(e->workdir);
-	rc = env_tracked(e, rel);
+	rc = env_tracked(g, e, rel);
 	if (rc < 0) {
 		out->error = git_message("cannot read the index");
 		goto done;

@@ -17,6 +17,8 @@
 #ifndef VS_SCAN_GIT_H
 #define VS_SCAN_GIT_H
 
+#include <stdbool.h>
+
 #include "../util/err.h"
 
 enum scan_git_state {
@@ -46,6 +48,9 @@ void scan_git_free(struct scan_git *g);
 void scan_git_lookup(struct scan_git *g, const char *env_path, struct scan_git_info *out);
 
 void scan_git_info_clear(struct scan_git_info *info);
+
+/* Whether libgit2 was needed so far (for tests and timing logs). */
+bool scan_git_started_libgit2(const struct scan_git *g);
 
 /* "no-repo", "ignored", "not-ignored", "tracked", or NULL for unknown. */
 const char *scan_git_state_name(enum scan_git_state s);

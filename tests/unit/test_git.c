@@ -30,6 +30,10 @@ extern char **environ;
 
 /* ---- git in a clean environment ---- */
 
+/* Each case runs twice: plain repositories opened by scan_git itself, then
+ * everything through libgit2. */
+static bool force_libgit2;
+
 /* HOME in the fixture with a .gitconfig, no GIT_* variable. */
 static void git_env(const char *dir)
 {
@@ -49,6 +53,9 @@ static void git_env(const char *dir)
 	}
 	free(names);
 	unsetenv("XDG_CONFIG_HOME");
+	/* A no-op for git that makes scan_git leave every repository to libgit2. */
+	if (force_libgit2)
+		setenv("GIT_CONFIG_COUNT", "0", 1);
 	fx_write(dir, "home/.gitconfig",
 		 "[user]\n\tname = Test\n\temail = test@example.invalid\n"
 		 "[core]\n\texcludesFile = ~/global-ignore\n"
@@ -465,6 +472,8 @@ static void test_tracked(void **state)
 	/* Staged but never committed counts too. */
 	SH_OK("cd '%s' && git add part2/pyvenv.cfg", repo);
 	expect(g, near, SCAN_GIT_TRACKED, NULL);
+	/* A plain repository and a readable index: no libgit2 needed. */
+	assert_int_equal(scan_git_started_libgit2(g), force_libgit2);
 	scan_git_free(g);
 	free(env);
 	free(env2);
@@ -701,6 +710,52 @@ static void test_index_formats(void **state)
 	free(repo);
 }
 
+/* Config that only libgit2 follows here (includes, bare) and config the
+ * reader takes (ignorecase, a global excludes file) agree with git. */
+static void test_config_sources(void **state)
+{
+	struct fx_dir *fx = *state;
+	struct scan_git *g;
+	char *repo, *repo2, *env, *env2, *env3, *extra;
+
+	git_env(fx->dir);
+	repo = repo_init(fx->dir, "repo");
+	env = make_env(fx->dir, "repo/venv");
+	env2 = make_env(fx->dir, "repo/Other");
+	extra = fx_path(fx->dir, "extra-ignore");
+	fx_write(fx->dir, "extra-ignore", "venv/\n", (size_t)-1);
+	fx_write(fx->dir, "extra.cfg", "", (size_t)-1);
+	SH_OK("printf '[core]\\n\\texcludesFile = %s\\n' > '%s/extra.cfg' && "
+	      "git -C '%s' config include.path '%s/extra.cfg'",
+	      extra, fx->dir, repo, fx->dir);
+	fx_write(fx->dir, "repo/.gitignore", "other/\n", (size_t)-1);
+	g = scan_git_new();
+	expect(g, env, SCAN_GIT_IGNORED, NULL);  /* from the included excludes file */
+	expect(g, env2, SCAN_GIT_NOT_IGNORED, NULL);
+	assert_true(scan_git_started_libgit2(g)); /* an include: libgit2's */
+	scan_git_free(g);
+	/* ignorecase from the repository's own config. */
+	SH_OK("git -C '%s' config --unset include.path && git -C '%s' config core.ignorecase true",
+	      repo, repo);
+	g = scan_git_new();
+	expect(g, env, SCAN_GIT_NOT_IGNORED, NULL);
+	expect(g, env2, SCAN_GIT_IGNORED, ".gitignore:1: other/");
+	scan_git_free(g);
+	/* An env inside a bare repository's folder is in no work tree. */
+	repo2 = fx_path(fx->dir, "bare.git");
+	SH_OK("git init -q --bare '%s'", repo2);
+	env3 = make_env(fx->dir, "bare.git/hooks/venv");
+	g = scan_git_new();
+	expect(g, env3, SCAN_GIT_NO_REPO, NULL);
+	scan_git_free(g);
+	free(env);
+	free(env2);
+	free(env3);
+	free(extra);
+	free(repo);
+	free(repo2);
+}
+
 static void test_changes_seen(void **state)
 {
 	struct fx_dir *fx = *state;
@@ -723,6 +778,13 @@ static void test_changes_seen(void **state)
 	free(repo);
 }
 
+static int with_libgit2(void **state)
+{
+	(void)state;
+	force_libgit2 = true;
+	return 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -739,8 +801,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_filesystem_boundary, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_names_and_symlinks, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_index_formats, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_config_sources, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_changes_seen, fx_setup_dir, fx_teardown_dir),
 	};
+	int failed = cmocka_run_group_tests_name("scan_git", tests, NULL, NULL);
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return failed + cmocka_run_group_tests_name("scan_git, all through libgit2", tests,
+						    with_libgit2, NULL);
 }
