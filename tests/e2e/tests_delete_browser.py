@@ -199,8 +199,11 @@ def t_errors(ctx):
                          d + (["the screen:\n%s" % scr] if d else []))
                 st.at("a: skip all, the delete ends")
                 t.keys("a")
-                scr = t.wait_for(watch(lambda s: "Esc stops" not in s.text and "Cannot remove" not in s.text),
-                                 timeout=20, what="the progress area to go (the delete ended)")
+                # The end: no progress area, and india-swapped's turn came (its
+                # refusal is the last word: it is the smallest, deleted last).
+                scr = t.wait_for(watch(lambda s: "Esc stops" not in s.text and "Cannot remove" not in s.text
+                                       and any("india-swapped" in l for l in statuses)),
+                                 timeout=20, what="the progress area to go and india-swapped's status")
                 rows = {r["NAME"]: r for r in scr.rows()}
                 d = []
                 if "hotel-ok" in rows:
