@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "../util/readfile.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
 
@@ -274,36 +274,21 @@ void scan_git_config_parse(struct scan_git_config *cfg, const char *text, size_t
 void scan_git_config_read(struct scan_git_config *cfg, const char *path, const char *home)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	struct stat st;
 	char *buf;
-	size_t got = 0;
+	size_t len;
 
 	if (fd < 0) {
 		if (errno != ENOENT && errno != ENOTDIR)
 			cfg->unsure = true;
 		return;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (off_t)MAX_CONFIG) {
-		close(fd);
+	if (vs_read_fd(fd, MAX_CONFIG, &buf, &len) == 0) {
+		scan_git_config_parse(cfg, buf, len, home);
+		free(buf);
+	} else {
 		cfg->unsure = true;
-		return;
-	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
 	}
 	close(fd);
-	if (got != (size_t)st.st_size)
-		cfg->unsure = true;
-	else
-		scan_git_config_parse(cfg, buf, got, home);
-	free(buf);
 }
 
 void scan_git_config_copy(struct scan_git_config *to, const struct scan_git_config *from)

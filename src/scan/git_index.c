@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../util/readfile.h"
 #include "../util/xalloc.h"
 
 #define HEADER_SIZE 12u
@@ -27,7 +28,7 @@
 #define ENTRY_FIXED 62u  /* stat data, object name, flags */
 #define FLAG_EXTENDED 0x4000u
 #define NAME_MASK 0x0fffu
-#define MAX_FILE (1ull << 32) /* git's entry count and offsets are 32-bit */
+#define MAX_FILE ((size_t)1 << 32) /* git's entry count and offsets are 32-bit */
 
 struct scan_index {
 	char *names;    /* every path, NUL-terminated, in index order */
@@ -239,9 +240,9 @@ enum scan_index_result scan_index_read(struct scan_index **out, const char *path
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	enum scan_index_result rc = SCAN_INDEX_UNSUPPORTED;
-	unsigned char *buf = NULL;
+	char *buf;
+	size_t len;
 	struct stat st;
-	size_t got = 0;
 
 	*out = NULL;
 	if (fd < 0) {
@@ -250,23 +251,13 @@ enum scan_index_result scan_index_read(struct scan_index **out, const char *path
 		*out = index_new(); /* no index yet: nothing is tracked */
 		return SCAN_INDEX_OK;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (unsigned long long)st.st_size >= MAX_FILE)
-		goto done;
-	buf = xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			goto done; /* shrank while read: libgit2 will say what it makes of it */
-		got += (size_t)r;
+	/* The stamp first: a change while reading makes the next look stale. */
+	if (fstat(fd, &st) == 0 && vs_read_fd(fd, MAX_FILE, &buf, &len) == 0) {
+		rc = scan_index_parse(out, (const unsigned char *)buf, len);
+		if (rc == SCAN_INDEX_OK)
+			stamp(*out, &st);
+		free(buf);
 	}
-	rc = scan_index_parse(out, buf, got);
-	if (rc == SCAN_INDEX_OK)
-		stamp(*out, &st);
-done:
-	free(buf);
 	close(fd);
 	return rc;
 }

@@ -24,9 +24,8 @@
 #include <unistd.h>
 
 #include "helpers/fixture.h"
+#include "helpers/shell.h"
 #include "scan/git.h"
-
-extern char **environ;
 
 /* ---- git in a clean environment ---- */
 
@@ -37,79 +36,15 @@ static bool force_libgit2;
 /* HOME in the fixture with a .gitconfig, no GIT_* variable. */
 static void git_env(const char *dir)
 {
-	char *home = fx_path(dir, "home");
-	char **names = NULL;
-	size_t n = 0;
-
-	for (char **e = environ; *e; e++) {
-		if (strncmp(*e, "GIT_", 4) == 0) {
-			names = realloc(names, (n + 1) * sizeof(*names));
-			names[n++] = strndup(*e, strcspn(*e, "="));
-		}
-	}
-	for (size_t i = 0; i < n; i++) {
-		unsetenv(names[i]);
-		free(names[i]);
-	}
-	free(names);
-	unsetenv("XDG_CONFIG_HOME");
+	fx_git_env(dir, "[core]\n\texcludesFile = ~/global-ignore\n"
+			"[advice]\n\tdetachedHead = false\n");
 	/* A no-op for git that makes scan_git leave every repository to libgit2. */
 	if (force_libgit2)
 		setenv("GIT_CONFIG_COUNT", "0", 1);
-	fx_write(dir, "home/.gitconfig",
-		 "[user]\n\tname = Test\n\temail = test@example.invalid\n"
-		 "[core]\n\texcludesFile = ~/global-ignore\n"
-		 "[init]\n\tdefaultBranch = main\n"
-		 "[advice]\n\tdetachedHead = false\n", (size_t)-1);
-	setenv("HOME", home, 1);
-	free(home);
-}
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* Runs a command that must succeed. */
-#define SH_OK(...) assert_int_equal(sh(__VA_ARGS__), 0)
-
-/* stdout of a command, trailing newlines removed; *rc its status. */
-static char *capture(int *rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static char *capture(int *rc, const char *fmt, ...)
-{
-	char cmd[8192], buf[4096];
-	size_t len = 0, n;
-	char *out = calloc(1, 1);
-	va_list ap;
-	FILE *p;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0) {
-		out = realloc(out, len + n + 1);
-		memcpy(out + len, buf, n);
-		len += n;
-		out[len] = '\0';
-	}
-	st = pclose(p);
-	*rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	while (len && out[len - 1] == '\n')
-		out[--len] = '\0';
-	return out;
-}
+#define SH_OK FX_SH_OK
 
 static char *repo_init(const char *dir, const char *rel)
 {
@@ -141,7 +76,7 @@ static char *make_env(const char *dir, const char *rel)
 static enum scan_git_state git_truth(const char *env, char **toplevel)
 {
 	int rc;
-	char *top = capture(&rc, "git -C '%s' rev-parse --show-toplevel 2>/dev/null", env);
+	char *top = fx_capture(&rc, "git -C '%s' rev-parse --show-toplevel 2>/dev/null", env);
 	char *ls;
 
 	*toplevel = NULL;
@@ -150,14 +85,14 @@ static enum scan_git_state git_truth(const char *env, char **toplevel)
 		return SCAN_GIT_NO_REPO;
 	}
 	*toplevel = top;
-	ls = capture(&rc, "git -C '%s' ls-files -- .", env);
+	ls = fx_capture(&rc, "git -C '%s' ls-files -- .", env);
 	assert_int_equal(rc, 0);
 	if (ls[0]) {
 		free(ls);
 		return SCAN_GIT_TRACKED;
 	}
 	free(ls);
-	rc = sh("git -C '%s' check-ignore -q pyvenv.cfg", env);
+	rc = fx_sh("git -C '%s' check-ignore -q pyvenv.cfg", env);
 	assert_true(rc == 0 || rc == 1);
 	return rc == 0 ? SCAN_GIT_IGNORED : SCAN_GIT_NOT_IGNORED;
 }
@@ -606,7 +541,7 @@ static int boundary_checks(const char *dir)
 	if (mkdir(mnt, 0755) != 0)
 		return 1;
 	/* git itself must agree first. */
-	if (sh("git -C '%s' rev-parse --show-toplevel >/dev/null 2>&1", mnt) == 0)
+	if (fx_sh("git -C '%s' rev-parse --show-toplevel >/dev/null 2>&1", mnt) == 0)
 		return 2;
 	g = scan_git_new();
 	scan_git_lookup(g, mnt, &info);
@@ -615,7 +550,7 @@ static int boundary_checks(const char *dir)
 	scan_git_info_clear(&info);
 	scan_git_free(g);
 	setenv("GIT_DISCOVERY_ACROSS_FILESYSTEM", "true", 1);
-	if (rc == 0 && sh("git -C '%s' rev-parse --show-toplevel >/dev/null 2>&1", mnt) != 0)
+	if (rc == 0 && fx_sh("git -C '%s' rev-parse --show-toplevel >/dev/null 2>&1", mnt) != 0)
 		rc = 4;
 	g = scan_git_new();
 	scan_git_lookup(g, mnt, &info);

@@ -19,36 +19,8 @@
 #include <sys/wait.h>
 
 #include "helpers/fixture.h"
+#include "helpers/shell.h"
 #include "scan/git_config.h"
-
-/* stdout of a command, trailing newline removed; *rc its exit status. */
-static char *run(int *rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static char *run(int *rc, const char *fmt, ...)
-{
-	char cmd[8192], buf[4096];
-	size_t len = 0, n;
-	char *out = calloc(1, 1);
-	va_list ap;
-	FILE *p;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0) {
-		out = realloc(out, len + n + 1);
-		memcpy(out + len, buf, n);
-		len += n;
-		out[len] = '\0';
-	}
-	st = pclose(p);
-	*rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	if (len && out[len - 1] == '\n')
-		out[--len] = '\0';
-	return out;
-}
 
 struct config_case {
 	const char *text;
@@ -112,10 +84,10 @@ static void check_case(const char *dir, const char *home, const struct config_ca
 	fx_write(dir, "config", c->text, (size_t)-1);
 	file = fx_path(dir, "config");
 	scan_git_config_read(&cfg, file, home);
-	free(run(&rc_list, "HOME='%s' git config --file '%s' --list >/dev/null 2>&1", home, file));
-	want_x = run(&rc_x, "HOME='%s' git config --file '%s' --path --get core.excludesfile 2>/dev/null",
+	free(fx_capture(&rc_list, "HOME='%s' git config --file '%s' --list >/dev/null 2>&1", home, file));
+	want_x = fx_capture(&rc_x, "HOME='%s' git config --file '%s' --path --get core.excludesfile 2>/dev/null",
 		     home, file);
-	want_i = run(&rc_i, "HOME='%s' git config --file '%s' --bool --get core.ignorecase 2>/dev/null",
+	want_i = fx_capture(&rc_i, "HOME='%s' git config --file '%s' --bool --get core.ignorecase 2>/dev/null",
 		     home, file);
 	if (c->sure != !cfg.unsure)
 		fail_msg("case %zu: the reader is %s, the case says %s", i,

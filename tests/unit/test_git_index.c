@@ -20,75 +20,15 @@
 #include <unistd.h>
 
 #include "helpers/fixture.h"
+#include "helpers/shell.h"
 #include "scan/git_index.h"
 
-extern char **environ;
-
-/* git with a config of our own and no GIT_* variable from outside. */
 static void git_env(const char *dir)
 {
-	char *home = fx_path(dir, "home");
-
-	for (char **e = environ; *e;) {
-		if (strncmp(*e, "GIT_", 4) == 0) {
-			char *name = strndup(*e, strcspn(*e, "="));
-
-			unsetenv(name);
-			free(name);
-			e = environ;
-			continue;
-		}
-		e++;
-	}
-	unsetenv("XDG_CONFIG_HOME");
-	fx_write(dir, "home/.gitconfig",
-		 "[user]\n\tname = Test\n\temail = test@example.invalid\n"
-		 "[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n", (size_t)-1);
-	setenv("HOME", home, 1);
-	free(home);
+	fx_git_env(dir, "[advice]\n\tdetachedHead = false\n");
 }
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[16384];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-#define SH_OK(...) assert_int_equal(sh(__VA_ARGS__), 0)
-
-/* Whole stdout of a command (NUL bytes kept); *len its length. */
-static char *capture(size_t *len, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static char *capture(size_t *len, const char *fmt, ...)
-{
-	char cmd[16384], buf[4096];
-	char *out = calloc(1, 1);
-	size_t n;
-	va_list ap;
-	FILE *p;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	*len = 0;
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0) {
-		out = realloc(out, *len + n + 1);
-		memcpy(out + *len, buf, n);
-		*len += n;
-		out[*len] = '\0';
-	}
-	assert_int_equal(pclose(p), 0);
-	return out;
-}
+#define SH_OK FX_SH_OK
 
 static struct scan_index *read_ok(const char *repo)
 {
@@ -120,8 +60,10 @@ static void same_paths_as_git(const char *repo)
 {
 	struct scan_index *ix = read_ok(repo);
 	size_t len, i = 0;
-	char *out = capture(&len, "git -C '%s' ls-files -s -z", repo);
+	int rc;
+	char *out = fx_output(&rc, &len, "git -C '%s' ls-files -s -z", repo);
 
+	assert_int_equal(rc, 0);
 	for (char *p = out; p < out + len; p += strlen(p) + 1, i++) {
 		const char *path = strchr(p, '\t');
 
@@ -142,8 +84,11 @@ static void prefix_like_git(const char *repo, const char *dir)
 	struct scan_index *ix = read_ok(repo);
 	char prefix[8192];
 	size_t len;
-	char *out = capture(&len, "git -C '%s' --literal-pathspecs ls-files -z -- '%s/'", repo, dir);
+	int rc;
+	char *out = fx_output(&rc, &len, "git -C '%s' --literal-pathspecs ls-files -z -- '%s/'",
+			      repo, dir);
 
+	assert_int_equal(rc, 0);
 	snprintf(prefix, sizeof(prefix), "%s/", dir);
 	if (scan_index_has_prefix(ix, prefix, false) != (len > 0))
 		fail_msg("%s: scan_index says %s, git ls-files lists %zu bytes", dir,

@@ -19,77 +19,15 @@
 
 #include "actions/gitignore.h"
 #include "helpers/fixture.h"
+#include "helpers/shell.h"
 
-extern char **environ;
-
-/* HOME in the fixture with a .gitconfig, no GIT_* variable. */
 static void git_env(const char *dir)
 {
-	char *home = fx_path(dir, "home");
-	char **names = NULL;
-	size_t n = 0;
-
-	for (char **e = environ; *e; e++) {
-		if (strncmp(*e, "GIT_", 4) == 0) {
-			names = realloc(names, (n + 1) * sizeof(*names));
-			names[n++] = strndup(*e, strcspn(*e, "="));
-		}
-	}
-	for (size_t i = 0; i < n; i++) {
-		unsetenv(names[i]);
-		free(names[i]);
-	}
-	free(names);
-	unsetenv("XDG_CONFIG_HOME");
-	fx_write(dir, "home/.gitconfig",
-		 "[user]\n\tname = Test\n\temail = test@example.invalid\n"
-		 "[init]\n\tdefaultBranch = main\n", (size_t)-1);
-	setenv("HOME", home, 1);
-	free(home);
+	fx_git_env(dir, NULL);
 }
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-#define SH_OK(...) assert_int_equal(sh(__VA_ARGS__), 0)
-
-/* stdout of a command, trailing newlines removed. */
-static char *capture(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *capture(const char *fmt, ...)
-{
-	char cmd[8192], buf[4096];
-	size_t len = 0, n;
-	char *out = calloc(1, 1);
-	va_list ap;
-	FILE *p;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0) {
-		out = realloc(out, len + n + 1);
-		memcpy(out + len, buf, n);
-		len += n;
-		out[len] = '\0';
-	}
-	assert_int_equal(pclose(p), 0);
-	while (len && out[len - 1] == '\n')
-		out[--len] = '\0';
-	return out;
-}
+#define SH_OK FX_SH_OK
+#define capture fx_capture_ok
 
 /* The whole file ("" when absent). */
 static char *slurp(const char *dir, const char *rel)
@@ -135,7 +73,7 @@ static char *make_env(const char *dir, const char *rel)
 
 static bool git_ignores(const char *env)
 {
-	return sh("git -C '%s' check-ignore -q pyvenv.cfg 2>/dev/null", env) == 0;
+	return fx_sh("git -C '%s' check-ignore -q pyvenv.cfg 2>/dev/null", env) == 0;
 }
 
 /* Plans and applies; the plan must be as given. */
@@ -300,7 +238,7 @@ static void test_tracked(void **state)
 	assert_string_equal(ls, "");
 	free(ls);
 	/* The files stay, the neighbour named venv2 stays tracked. */
-	assert_int_equal(sh("test -f '%s/pyvenv.cfg' && test -f '%s/bin/activate'", env, env), 0);
+	assert_int_equal(fx_sh("test -f '%s/pyvenv.cfg' && test -f '%s/bin/activate'", env, env), 0);
 	ls = capture("git -C '%s' ls-files venv2 README | wc -l", repo);
 	assert_string_equal(ls, "4");
 	free(ls);

@@ -5,14 +5,21 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "helpers/fixture.h"
 
 #include "cli/json.h"
 #include "scan/sort.h"
 #include "util/human.h"
 #include "util/path.h"
+#include "util/readfile.h"
 #include "util/textwidth.h"
 
 static void quote_is(const char *in, const char *want)
@@ -160,12 +167,58 @@ static void test_paths(void **state)
 	free(s);
 }
 
+/* vs_read_fd: whole files, empty ones, the size cap, and what is not a
+ * regular file. */
+static void test_read_fd(void **state)
+{
+	char *d = fx_tmpdir(), *p, *buf;
+	size_t len;
+	int fd;
+
+	(void)state;
+	fx_write(d, "f", "hello\0world", 11);
+	fx_write(d, "empty", "", 0);
+	p = fx_path(d, "f");
+	fd = open(p, O_RDONLY);
+	assert_int_equal(vs_read_fd(fd, 11, &buf, &len), 0);
+	assert_int_equal(len, 11);
+	assert_memory_equal(buf, "hello\0world", 12); /* and the NUL after */
+	free(buf);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	assert_int_equal(vs_read_fd(fd, 10, &buf, &len), -1);
+	assert_int_equal(errno, EFBIG);
+	assert_null(buf);
+	close(fd);
+	free(p);
+	p = fx_path(d, "empty");
+	fd = open(p, O_RDONLY);
+	assert_int_equal(vs_read_fd(fd, 0, &buf, &len), 0);
+	assert_int_equal(len, 0);
+	assert_string_equal(buf, "");
+	free(buf);
+	close(fd);
+	free(p);
+	fd = open(d, O_RDONLY | O_DIRECTORY);
+	assert_int_equal(vs_read_fd(fd, 100, &buf, &len), -1);
+	assert_int_equal(errno, EINVAL);
+	close(fd);
+	p = fx_path(d, "fifo");
+	assert_int_equal(mkfifo(p, 0600), 0);
+	fd = open(p, O_RDONLY | O_NONBLOCK);
+	assert_int_equal(vs_read_fd(fd, 100, &buf, &len), -1);
+	assert_int_equal(errno, EINVAL);
+	close(fd);
+	free(p);
+	fx_rmtree(d);
+	free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_quote), cmocka_unit_test(test_sort),
 		cmocka_unit_test(test_textwidth),  cmocka_unit_test(test_human),
-		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_paths),      cmocka_unit_test(test_read_fd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
