@@ -3,8 +3,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "../util/ascii.h"
 #include "../util/xalloc.h"
 #include "packages.h"
 #include "pep440.h"
@@ -51,7 +51,7 @@ static const char *after_key(const char *word, const char *key)
 {
 	size_t n = strlen(key);
 
-	return strncasecmp(word, key, n) == 0 ? word + n : NULL;
+	return vs_ascii_ncasecmp(word, key, n) == 0 ? word + n : NULL;
 }
 
 /* Parses a version specifier list for the term `word`; errors name it. */
@@ -123,11 +123,11 @@ static int parse_py(struct term *t, const char *word, const char *rest, struct v
 
 static int parse_is(struct term *t, const char *word, const char *rest, struct vs_err *err)
 {
-	if (strcasecmp(rest, "broken") == 0)
+	if (vs_ascii_casecmp(rest, "broken") == 0)
 		t->kind = TERM_BROKEN;
-	else if (strcasecmp(rest, "stale") == 0)
+	else if (vs_ascii_casecmp(rest, "stale") == 0)
 		t->kind = TERM_STALE;
-	else if (strcasecmp(rest, "problem") == 0)
+	else if (vs_ascii_casecmp(rest, "problem") == 0)
 		t->kind = TERM_PROBLEM;
 	else
 		return vs_err_set(err, VS_EUSAGE,
@@ -216,7 +216,7 @@ static bool contains_icase(const char *hay, const char *needle)
 	if (!hay)
 		return false;
 	for (; *hay; hay++)
-		if (strncasecmp(hay, needle, n) == 0)
+		if (vs_ascii_ncasecmp(hay, needle, n) == 0)
 			return true;
 	return n == 0;
 }

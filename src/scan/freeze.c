@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "../util/ascii.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
 #include "pep440.h"
@@ -303,7 +303,7 @@ static char *pkg_resources_version(const struct scan_freeze_dist *d)
 {
 	char *name, *ver, *out = NULL;
 	size_t stem = stem_len(d->entry);
-	bool dist_info = strcasecmp(d->entry + stem, ".dist-info") == 0;
+	bool dist_info = vs_ascii_casecmp(d->entry + stem, ".dist-info") == 0;
 
 	egg_name(d->entry, &name, &ver);
 	free(name);

@@ -8,10 +8,10 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../util/ascii.h"
 #include "../util/path.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
@@ -127,7 +127,7 @@ static bool read_meta(struct scan_freeze_dist *d, enum scan_freeze_backend backe
 	size_t nf = 0, len;
 	bool lenient = false, read_one = false;
 	size_t stem = strlen(d->entry) >= 10 ? strlen(d->entry) - 10 : 0;
-	bool dist_info = strcasecmp(d->entry + stem, ".dist-info") == 0;
+	bool dist_info = vs_ascii_casecmp(d->entry + stem, ".dist-info") == 0;
 
 	d->meta = SCAN_META_MISSING;
 	if (backend == SCAN_FREEZE_IMPORTLIB) {
@@ -173,8 +173,8 @@ static bool meta_name_of(const char *name, bool *dist_info)
 {
 	size_t n = strlen(name);
 
-	*dist_info = n > 10 && strcasecmp(name + n - 10, ".dist-info") == 0;
-	return *dist_info || (n > 9 && strcasecmp(name + n - 9, ".egg-info") == 0);
+	*dist_info = n > 10 && vs_ascii_casecmp(name + n - 10, ".dist-info") == 0;
+	return *dist_info || (n > 9 && vs_ascii_casecmp(name + n - 9, ".egg-info") == 0);
 }
 
 /* What stat (symlinks followed) says: entry `e` of folder `l` is a folder. */

@@ -3,8 +3,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "../util/ascii.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
 #include "freeze.h"
@@ -73,7 +73,7 @@ static char *name_version(const struct scan_freeze_rules *r, const struct scan_f
  * get_src_requirement() adds unless the URL starts with "git:". */
 static void git_requirement(struct strbuf *sb, const struct scan_vcs_info *g, const char *name)
 {
-	if (strncasecmp(g->url, "git:", 4) != 0)
+	if (vs_ascii_ncasecmp(g->url, "git:", 4) != 0)
 		sb_adds(sb, "git+");
 	sb_addf(sb, "%s@%s#egg=", g->url, g->commit);
 	for (const char *p = name; *p; p++)

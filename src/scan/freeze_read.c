@@ -6,10 +6,10 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../util/ascii.h"
 #include "../util/path.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
@@ -231,7 +231,7 @@ static void dedupe(struct scan_freeze_list *out, struct scan_freeze_cands *c, st
 	for (size_t i = 0; i < c->n; i++) {
 		struct scan_freeze_cand *k = &c->v[i];
 		size_t len = strlen(k->d.entry);
-		bool dist_info = len > 10 && strcasecmp(k->d.entry + len - 10, ".dist-info") == 0;
+		bool dist_info = len > 10 && vs_ascii_casecmp(k->d.entry + len - 10, ".dist-info") == 0;
 		char *key;
 		bool dup = false;
 

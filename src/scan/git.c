@@ -18,13 +18,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "git_config.h"
 #include "git_ignore.h"
 #include "git_index.h"
+#include "../util/ascii.h"
 #include "../util/path.h"
 #include "../util/strmap.h"
 #include "../util/xalloc.h"
@@ -81,8 +81,8 @@ static bool env_true(const char *name)
 
 	if (!v)
 		return false;
-	if (strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0 ||
-	    strcasecmp(v, "on") == 0)
+	if (vs_ascii_casecmp(v, "true") == 0 || vs_ascii_casecmp(v, "yes") == 0 ||
+	    vs_ascii_casecmp(v, "on") == 0)
 		return true;
 	return strtol(v, NULL, 10) != 0;
 }

@@ -6,9 +6,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
+#include "../util/ascii.h"
 #include "../util/readfile.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
@@ -157,9 +157,9 @@ static int parse_bool(const char *v)
 		return 1;
 	if (!*v)
 		return 0;
-	if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcasecmp(v, "on"))
+	if (!vs_ascii_casecmp(v, "true") || !vs_ascii_casecmp(v, "yes") || !vs_ascii_casecmp(v, "on"))
 		return 1;
-	if (!strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcasecmp(v, "off"))
+	if (!vs_ascii_casecmp(v, "false") || !vs_ascii_casecmp(v, "no") || !vs_ascii_casecmp(v, "off"))
 		return 0;
 	errno = 0;
 	n = strtol(v, &end, 0);

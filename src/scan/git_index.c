@@ -16,10 +16,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../util/ascii.h"
 #include "../util/readfile.h"
 #include "../util/xalloc.h"
 
@@ -279,7 +279,7 @@ bool scan_index_has_prefix(const struct scan_index *ix, const char *prefix, bool
 
 	if (icase) {
 		for (size_t i = 0; i < ix->n; i++)
-			if (strncasecmp(name_at(ix, i), prefix, plen) == 0)
+			if (vs_ascii_ncasecmp(name_at(ix, i), prefix, plen) == 0)
 				return true;
 		return false;
 	}

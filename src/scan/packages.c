@@ -5,10 +5,10 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../util/ascii.h"
 #include "../util/path.h"
 #include "../util/xalloc.h"
 #include "record.h"
@@ -197,7 +197,7 @@ static bool field_is(const char *line, const char *colon, const char *field)
 {
 	size_t n = (size_t)(colon - line);
 
-	return n == strlen(field) && strncasecmp(line, field, n) == 0;
+	return n == strlen(field) && vs_ascii_ncasecmp(line, field, n) == 0;
 }
 
 void scan_metadata_parse(const char *buf, size_t len, char **name, char **version)
@@ -292,11 +292,11 @@ static const char *meta_suffix(const char *name, bool *dist)
 	size_t n = strlen(name);
 
 	/* importlib.metadata matches these endings in any case. */
-	if (n > 10 && strcasecmp(name + n - 10, ".dist-info") == 0) {
+	if (n > 10 && vs_ascii_casecmp(name + n - 10, ".dist-info") == 0) {
 		*dist = true;
 		return name + n - 10;
 	}
-	if (n > 9 && strcasecmp(name + n - 9, ".egg-info") == 0) {
+	if (n > 9 && vs_ascii_casecmp(name + n - 9, ".egg-info") == 0) {
 		*dist = false;
 		return name + n - 9;
 	}

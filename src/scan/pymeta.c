@@ -4,8 +4,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "../util/ascii.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
 
@@ -120,7 +120,7 @@ char *pymeta_header(const char *text, size_t len, const char *field)
 
 			if (c > 0) {
 				open = true;
-				want = c == flen && strncasecmp(line, field, flen) == 0;
+				want = c == flen && vs_ascii_ncasecmp(line, field, flen) == 0;
 				colon = i + c;
 				end = next;
 			}
@@ -150,7 +150,7 @@ char *pymeta_version_line(const char *text, size_t len)
 			s++;
 		while (e > s && is_strip_space(e[-1]))
 			e--;
-		if ((size_t)(e - s) >= 8 && strncasecmp(s, "version:", 8) == 0) {
+		if ((size_t)(e - s) >= 8 && vs_ascii_ncasecmp(s, "version:", 8) == 0) {
 			s += 8;
 			while (s < e && is_strip_space(*s))
 				s++;

@@ -5,10 +5,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../util/ascii.h"
 #include "../util/hex.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
@@ -294,7 +294,7 @@ const char *scan_cfg_get(const struct scan_cfg *cfg, const char *key)
 	if (!cfg)
 		return NULL;
 	for (i = cfg->n; i-- > 0;) {
-		if (strcasecmp(cfg->items[i].key, key) == 0)
+		if (vs_ascii_casecmp(cfg->items[i].key, key) == 0)
 			return cfg->items[i].value;
 	}
 	return NULL;
@@ -302,7 +302,7 @@ const char *scan_cfg_get(const struct scan_cfg *cfg, const char *key)
 
 bool scan_cfg_is_true(const char *value)
 {
-	return value && strcasecmp(value, "true") == 0;
+	return value && vs_ascii_casecmp(value, "true") == 0;
 }
 
 void scan_cfg_free(struct scan_cfg *cfg)

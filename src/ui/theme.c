@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "../util/ascii.h"
 #include "../util/path.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
@@ -38,25 +38,25 @@ static int parse_colour(const char *w, short *out)
 	char *end;
 	long n;
 
-	if (strcasecmp(w, "default") == 0 || strcmp(w, "-1") == 0) {
+	if (vs_ascii_casecmp(w, "default") == 0 || strcmp(w, "-1") == 0) {
 		*out = UI_COLOR_DEFAULT;
 		return 0;
 	}
 	for (int bright = 0; bright < 2; bright++) {
 		const char *name = w;
 
-		if (bright && strncasecmp(w, "bright-", 7) != 0 && strncasecmp(w, "bright", 6) != 0)
+		if (bright && vs_ascii_ncasecmp(w, "bright-", 7) != 0 && vs_ascii_ncasecmp(w, "bright", 6) != 0)
 			continue;
 		if (bright)
 			name = w[6] == '-' ? w + 7 : w + 6;
 		for (int i = 0; i < 8; i++) {
-			if (strcasecmp(name, colour_names[i]) == 0) {
+			if (vs_ascii_casecmp(name, colour_names[i]) == 0) {
 				*out = (short)(i + 8 * bright);
 				return 0;
 			}
 		}
 	}
-	if (strncasecmp(w, "color", 5) == 0)
+	if (vs_ascii_ncasecmp(w, "color", 5) == 0)
 		w += 5;
 	errno = 0;
 	n = strtol(w, &end, 10);
@@ -84,7 +84,7 @@ static int parse_attr(const char *w, unsigned *attrs)
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
-		if (strcasecmp(w, names[i].name) == 0) {
+		if (vs_ascii_casecmp(w, names[i].name) == 0) {
 			*attrs |= names[i].bit;
 			return 0;
 		}

@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,6 +199,49 @@ static void test_read_dist_info(void **state)
 	/* Written name kept as is (only trimmed); METADATA beats the folder. */
 	expect_pkg(&l, "Foo_Bar-1.0.dist-info", "Foo_Bar", "1.0.post1", "foo-bar", fx->dir);
 	scan_pkg_list_clear(&l);
+}
+
+/* In a Turkish locale strcasecmp does not fold "I" to "i": headers and
+ * folder suffixes must still match as Python's do (ASCII). The locale is
+ * built into the fixture with localedef; the test is skipped without it. */
+static void test_read_turkish_locale(void **state)
+{
+	struct fx_dir *fx = *state;
+	struct scan_pkg_list l = {0};
+	struct vs_err err = {0};
+	char *locales = fx_path(fx->dir, "locales"), *site = fx_path(fx->dir, "site");
+	char cmd[4200];
+
+	/* localedef exits non-zero on mere warnings: look at what it made. */
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p '%s' && { localedef -i tr_TR -f UTF-8 '%s/tr_TR.UTF-8' >/dev/null 2>&1; "
+		 "test -f '%s/tr_TR.UTF-8/LC_CTYPE'; }",
+		 locales, locales, locales);
+	if (system(cmd) != 0) {
+		free(locales);
+		free(site);
+		skip();
+	}
+	setenv("LOCPATH", locales, 1);
+	if (!setlocale(LC_ALL, "tr_TR.UTF-8")) {
+		unsetenv("LOCPATH");
+		free(locales);
+		free(site);
+		skip();
+	}
+	fx_write(fx->dir, "site/Izmir-1.0.DIST-INFO/METADATA",
+		 "METADATA-VERSION: 2.1\nNAME: Izmir\nVERSION: 1.0.post1\n\n", (size_t)-1);
+	fx_write(fx->dir, "site/Istanbul-2.0.EGG-INFO", "NAME: Istanbul\nVERSION: 2.0\n",
+		 (size_t)-1);
+	assert_int_equal(scan_packages_read(&l, site, &err), 0);
+	setlocale(LC_ALL, "C");
+	unsetenv("LOCPATH");
+	assert_int_equal(l.n, 2);
+	expect_pkg(&l, "Izmir-1.0.DIST-INFO", "Izmir", "1.0.post1", "izmir", site);
+	expect_pkg(&l, "Istanbul-2.0.EGG-INFO", "Istanbul", "2.0", "istanbul", site);
+	scan_pkg_list_clear(&l);
+	free(locales);
+	free(site);
 }
 
 static void test_read_fallbacks(void **state)
@@ -594,6 +638,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sites_symlinks_not_followed, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_sites_none, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_read_dist_info, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_turkish_locale, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_read_fallbacks, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_read_unreadable_metadata, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_read_egg_info, fx_setup_dir, fx_teardown_dir),
