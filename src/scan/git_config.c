@@ -50,11 +50,6 @@ static bool is_keychar(int c)
 	return is_alpha(c) || (c >= '0' && c <= '9') || c == '-';
 }
 
-static int lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
 /* After "[": the section name, lowercased, with ".subsection" for the
  * quoted form (kept as written). False on a header git rejects. */
 static bool read_section(struct parser *ps, struct strbuf *name)
@@ -71,7 +66,7 @@ static bool read_section(struct parser *ps, struct strbuf *name)
 			break;
 		if (!is_keychar(c) && c != '.')
 			return false;
-		sb_addc(name, (char)lower(c));
+		sb_addc(name, (char)vs_ascii_lower(c));
 	}
 	/* [section "subsection"] */
 	while (is_space(c)) {
@@ -245,12 +240,12 @@ void scan_git_config_parse(struct scan_git_config *cfg, const char *text, size_t
 		}
 		sb_reset(&key);
 		sb_reset(&value);
-		sb_addc(&key, (char)lower(c));
+		sb_addc(&key, (char)vs_ascii_lower(c));
 		for (;;) {
 			c = next_char(&ps);
 			if (ps.eof || !is_keychar(c))
 				break;
-			sb_addc(&key, (char)lower(c));
+			sb_addc(&key, (char)vs_ascii_lower(c));
 		}
 		while (c == ' ' || c == '\t')
 			c = next_char(&ps);
