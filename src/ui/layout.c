@@ -6,11 +6,13 @@
 #define NAME_MIN 8
 #define NAME_MAX 28
 #define PATH_MIN 12
+#define FLAGS_MIN 5 /* its title */
+#define FLAGS_MAX 30
 
 static const char *const titles[UI_COL_COUNT] = {"", "NAME", "PYTHON", "SIZE", "PKGS",
 						 "LINK", "GIT", "AGE", "FLAGS", "PATH"};
-/* Fixed widths; name and path are decided per screen. */
-static const int fixed[UI_COL_COUNT] = {1, 0, 7, 9, 4, 7, 11, 4, 13, 0};
+/* Fixed widths; name, flags and path are decided per screen. */
+static const int fixed[UI_COL_COUNT] = {1, 0, 7, 9, 4, 7, 11, 4, 0, 0};
 /* The order in which columns give way when the screen is narrow. */
 static const enum ui_col give_way[] = {UI_COL_PATH, UI_COL_LINK,  UI_COL_GIT, UI_COL_PKGS, UI_COL_AGE,
 				       UI_COL_PYTHON, UI_COL_FLAGS, UI_COL_SIZE};
@@ -33,8 +35,9 @@ static int used(const struct ui_layout *l)
 	return total;
 }
 
-void ui_layout_columns(struct ui_layout *out, int width, int name_want, int path_want, bool git)
+void ui_layout_columns(struct ui_layout *out, int width, const struct ui_col_wants *want)
 {
+	int name_want = want->name, path_want = want->path;
 	int x = 0, n = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -43,7 +46,9 @@ void ui_layout_columns(struct ui_layout *out, int width, int name_want, int path
 		out->w[c] = fixed[c];
 	}
 	out->right[UI_COL_SIZE] = out->right[UI_COL_PKGS] = out->right[UI_COL_AGE] = true;
-	out->shown[UI_COL_GIT] = git;
+	out->shown[UI_COL_GIT] = want->git;
+	out->shown[UI_COL_FLAGS] = want->flags > 0;
+	out->w[UI_COL_FLAGS] = clamp(want->flags, FLAGS_MIN, FLAGS_MAX);
 	out->w[UI_COL_NAME] = clamp(name_want, NAME_MIN, NAME_MAX);
 	out->w[UI_COL_PATH] = path_want > PATH_MIN ? path_want : PATH_MIN;
 
@@ -59,9 +64,9 @@ void ui_layout_columns(struct ui_layout *out, int width, int name_want, int path
 	/* Room to spare goes to the name (up to what it wants), then the path. */
 	if (used(out) < width && out->w[UI_COL_NAME] < clamp(name_want, NAME_MIN, NAME_MAX * 2)) {
 		int extra = width - used(out);
-		int want = clamp(name_want, NAME_MIN, NAME_MAX * 2) - out->w[UI_COL_NAME];
+		int more = clamp(name_want, NAME_MIN, NAME_MAX * 2) - out->w[UI_COL_NAME];
 
-		out->w[UI_COL_NAME] += extra < want ? extra : want;
+		out->w[UI_COL_NAME] += extra < more ? extra : more;
 	}
 	if (out->shown[UI_COL_PATH] && used(out) < width)
 		out->w[UI_COL_PATH] += width - used(out);

@@ -26,12 +26,19 @@ struct ui_layout {
 	bool right[UI_COL_COUNT]; /* right-aligned (numbers) */
 };
 
-/* Lays out columns in `width` screen columns. `name_want` and `path_want`
- * are the widths the longest name and path would like. The path gives way
- * first (it shrinks to 12, then goes), then link, packages, age, Python,
- * flags and size; the name shrinks to 8 columns but always stays. */
-/* `git` false leaves the GIT column out (no env is in a repository). */
-void ui_layout_columns(struct ui_layout *out, int width, int name_want, int path_want, bool git);
+/* What the rows on screen would like. */
+struct ui_col_wants {
+	int name, path; /* widths of the longest name and path */
+	int flags;      /* width of the longest FLAGS cell; 0: no env has a flag */
+	bool git;       /* some env is in a repository */
+};
+
+/* Lays out columns in `width` screen columns. The path gives way first (it
+ * shrinks to 12, then goes), then link, git, packages, age, Python, flags
+ * and size; the name shrinks to 8 columns but always stays. The GIT and
+ * FLAGS columns are left out when they would be empty on every row; FLAGS
+ * is as wide as its longest cell (5 to 30). */
+void ui_layout_columns(struct ui_layout *out, int width, const struct ui_col_wants *want);
 
 const char *ui_col_title(enum ui_col c);
 

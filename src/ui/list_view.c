@@ -157,30 +157,29 @@ static void draw_titles(const struct ui *ui, const struct ui_layout *l)
 }
 
 /* The widest name and path among the rows, for the layout. */
-static void wanted_widths(const struct ui *ui, int *name, int *path)
+/* What the rows on screen would like: widths, and whether the GIT column
+ * earns its room (some env is in a repository). */
+static void wanted_widths(const struct ui *ui, struct ui_col_wants *w)
 {
-	*name = 4;
-	*path = 4;
+	char flags[64];
+
+	memset(w, 0, sizeof(*w));
+	w->name = w->path = 4;
 	for (size_t i = 0; i < ui->model.n_rows; i++) {
 		const struct venv *v = ui->model.by_id[ui->model.rows[i]];
 		char *p = path_tilde(v->path, ui->home);
 		char *dn = ui_display_name(v);
-		int nw = (int)tw_width(dn), pw = (int)tw_width(p);
+		int nw = (int)tw_width(dn), pw = (int)tw_width(p), fw;
 
-		*name = nw > *name ? nw : *name;
-		*path = pw > *path ? pw : *path;
+		venv_flags(flags, sizeof(flags), v);
+		fw = (int)strlen(flags);
+		w->name = nw > w->name ? nw : w->name;
+		w->path = pw > w->path ? pw : w->path;
+		w->flags = fw > w->flags ? fw : w->flags;
+		w->git = w->git || v->git_state > SCAN_GIT_NO_REPO;
 		free(p);
 		free(dn);
 	}
-}
-
-/* The GIT column only earns its room when some env is in a repository. */
-static bool any_in_repo(const struct ui *ui)
-{
-	for (size_t i = 0; i < ui->model.n_rows; i++)
-		if (ui->model.by_id[ui->model.rows[i]]->git_state > SCAN_GIT_NO_REPO)
-			return true;
-	return false;
 }
 
 static void draw_empty(const struct ui *ui)
@@ -205,14 +204,15 @@ static void draw_empty(const struct ui *ui)
 static void list_draw(struct ui *ui)
 {
 	struct ui_layout l;
-	int name_w, path_w, h;
+	struct ui_col_wants want;
+	int h;
 
 	cur_ui = ui;
 	h = list_height();
 	ui_model_refresh(&ui->model);
 	ui_model_scroll(&ui->model, (size_t)h);
-	wanted_widths(ui, &name_w, &path_w);
-	ui_layout_columns(&l, COLS, name_w, path_w, any_in_repo(ui));
+	wanted_widths(ui, &want);
+	ui_layout_columns(&l, COLS, &want);
 	ui_draw_header(ui);
 	draw_titles(ui, &l);
 	for (int i = 0; i < h; i++) {

@@ -115,6 +115,15 @@ class View:
                 "python": lambda t: (release(t["python_version"]), t["path"]), "path": lambda t: t["path"]}
         return [t["name"] for t in sorted(self.t.values(), key=keys[key], reverse=reverse)]
 
+    def titles(self):
+        """The column titles the browser shows for these envs: FLAGS only
+        when some env has a flag (broken, stale, large, a problem, or git
+        would commit or tracks it). GIT is not in TITLES."""
+        def flagged(t):
+            return (t["broken"] or t["stale"] or t["size_bytes"] >= 1 << 30 or t.get("problems")
+                    or t.get("git") in ("not-ignored", "tracked"))
+        return tuple(x for x in TITLES if x != "FLAGS" or any(flagged(t) for t in self.t.values()))
+
     def summary(self):
         ts = list(self.t.values())
         stale = [t for t in ts if t["stale"]]

@@ -1,9 +1,12 @@
-/* Column layout: the path gives way first, nothing overflows the screen. */
+/* Column layout: the path gives way first, nothing overflows the screen,
+ * empty columns take no room. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include <stdbool.h>
 
 #include "ui/layout.h"
 
@@ -17,12 +20,19 @@ static int right_edge(const struct ui_layout *l)
 	return edge;
 }
 
+static void layout(struct ui_layout *l, int width, int name, int path, bool git, int flags)
+{
+	const struct ui_col_wants w = {.name = name, .path = path, .flags = flags, .git = git};
+
+	ui_layout_columns(l, width, &w);
+}
+
 static void test_wide_screen_shows_everything(void **state)
 {
 	struct ui_layout l;
 
 	(void)state;
-	ui_layout_columns(&l, 200, 12, 40, true);
+	layout(&l, 200, 12, 40, true, 11);
 	for (int c = 0; c < UI_COL_COUNT; c++)
 		assert_true(l.shown[c]);
 	assert_int_equal(right_edge(&l), 200); /* the path takes the rest */
@@ -37,10 +47,10 @@ static void test_path_gives_way_first(void **state)
 	struct ui_layout l;
 
 	(void)state;
-	ui_layout_columns(&l, 100, 12, 200, true); /* a long path on 100 columns */
+	layout(&l, 100, 12, 200, true, 13); /* a long path on 100 columns */
 	assert_true(l.shown[UI_COL_PATH]);
 	assert_int_equal(right_edge(&l), 100);
-	ui_layout_columns(&l, 90, 12, 200, true);
+	layout(&l, 90, 12, 200, true, 13);
 	assert_false(l.shown[UI_COL_PATH]);
 	assert_true(l.shown[UI_COL_LINK]);
 	assert_true(right_edge(&l) <= 90);
@@ -52,7 +62,7 @@ static void test_narrow_screens_never_overflow(void **state)
 	for (int w = 20; w <= 240; w++) {
 		struct ui_layout l;
 
-		ui_layout_columns(&l, w, 30, 60, true);
+		layout(&l, w, 30, 60, true, 30);
 		assert_true(l.shown[UI_COL_NAME]);
 		if (right_edge(&l) > w && w >= 30)
 			fail_msg("width %d: columns reach %d", w, right_edge(&l));
@@ -64,9 +74,31 @@ static void test_name_keeps_what_it_needs(void **state)
 	struct ui_layout l;
 
 	(void)state;
-	ui_layout_columns(&l, 120, 40, 10, true);
+	layout(&l, 120, 40, 10, true, 13);
 	assert_true(l.w[UI_COL_NAME] >= 28);
 	assert_int_equal(right_edge(&l), 120);
+}
+
+/* GIT and FLAGS only take room when some row has something to say there;
+ * FLAGS is as wide as its longest cell, within 5..30. */
+static void test_empty_columns_left_out(void **state)
+{
+	struct ui_layout with, without;
+
+	(void)state;
+	layout(&with, 100, 12, 200, true, 13);
+	layout(&without, 100, 12, 200, false, 0);
+	assert_false(without.shown[UI_COL_GIT]);
+	assert_false(without.shown[UI_COL_FLAGS]);
+	assert_true(without.shown[UI_COL_PATH]);
+	/* The room goes to the path: 11 + 13 columns and their two gaps. */
+	assert_int_equal(without.w[UI_COL_PATH], with.w[UI_COL_PATH] + 11 + 13 + 4);
+	layout(&with, 200, 12, 40, false, 2);
+	assert_int_equal(with.w[UI_COL_FLAGS], 5);
+	layout(&with, 200, 12, 40, false, 29);
+	assert_int_equal(with.w[UI_COL_FLAGS], 29);
+	layout(&with, 200, 12, 40, false, 50);
+	assert_int_equal(with.w[UI_COL_FLAGS], 30);
 }
 
 int main(void)
@@ -76,6 +108,7 @@ int main(void)
 		cmocka_unit_test(test_path_gives_way_first),
 		cmocka_unit_test(test_narrow_screens_never_overflow),
 		cmocka_unit_test(test_name_keeps_what_it_needs),
+		cmocka_unit_test(test_empty_columns_left_out),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
