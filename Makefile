@@ -122,6 +122,7 @@ fuzz: $(BUILD)/gen/themes.c
 	done
 
 bench: all
+	@VS_EXTRA_PKGS='gdu ncdu' scripts/deps.sh
 	@bench/run.sh
 
 # Regenerates screenshots/*.png from real runs (needs tmux, aha, chromium).
