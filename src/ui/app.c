@@ -263,6 +263,7 @@ static int react(struct ui *ui, int r)
 static void loop(struct ui *ui)
 {
 	int64_t last_draw = 0, key_at = 0;
+	size_t drawn_ids = 0; /* envs known at the last frame */
 	bool dirty = true;
 
 	while (!ui->quit) {
@@ -276,8 +277,12 @@ static void loop(struct ui *ui)
 		n += ui_scan_fds(ui, p + n);
 		n += ui_job_fds(ui, p + n);
 		n += ui_delete_fds(ui, p + n);
-		if (dirty && ui_now_ns() - last_draw >= FRAME_NS) {
+		/* The frame limit paces progress; the first envs found are shown
+		 * at once, not up to a frame later. */
+		if (dirty && (ui_now_ns() - last_draw >= FRAME_NS ||
+			      (drawn_ids == 0 && ui->model.n_ids > 0))) {
 			draw(ui);
+			drawn_ids = ui->model.n_ids;
 			last_draw = ui_now_ns();
 			dirty = false;
 			if (key_at) {
