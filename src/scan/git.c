@@ -1,14 +1,17 @@
 /* What git will do with an environment.
  *
  * Finding the repository: the folders from the env up to / are looked at
- * once per scan for a `.git` or a `HEAD`; with neither anywhere it is
- * no-repo and libgit2 is never started. Otherwise libgit2 finds and opens
- * the repository (git_repository_discover from the env's folder:
- * GIT_CEILING_DIRECTORIES, no filesystem crossing unless
- * GIT_DISCOVERY_ACROSS_FILESYSTEM says so), once per marker folder and
- * filesystem, and each git folder is opened once per scan and kept with its
- * work tree and config. Tracked comes from the index (git_index.c, libgit2
- * for the formats it leaves); ignored from git's own rules (git_ignore.c). */
+ * once per scan (a `.git`, a `HEAD`, the device); with neither anywhere it
+ * is no-repo and libgit2 is never started. A plain repository at the
+ * nearest such folder — a .git folder libgit2 would take, on the env's
+ * filesystem, owned by this user, with config the reader is sure of — is
+ * opened here (native_repo). Everything else goes to libgit2
+ * (git_repository_discover from the env's folder: GIT_CEILING_DIRECTORIES,
+ * no filesystem crossing unless GIT_DISCOVERY_ACROSS_FILESYSTEM says so),
+ * started on first need. Either way once per marker folder and filesystem;
+ * each git folder is kept with its work tree and config for the scan.
+ * Tracked comes from the index (git_index.c, libgit2 for the formats it
+ * leaves); ignored from git's own rules (git_ignore.c). */
 #include "git.h"
 
 #include <errno.h>
@@ -31,7 +34,7 @@
 
 /* One opened repository (or the failure to open one), by its git folder. */
 struct repo_entry {
-	char *gitdir;          /* what git_repository_discover named */
+	char *gitdir;          /* with a trailing slash, as git_repository_discover names it */
 	git_repository *repo; /* NULL when it could not be opened, or not by libgit2 */
 	char *workdir;         /* absolute, no trailing slash; NULL for bare or failed */
 	char *error;           /* why it could not be opened */
