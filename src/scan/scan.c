@@ -1,6 +1,7 @@
-/* The scan engine: a pool of worker threads pulling jobs (walk a folder,
- * read an env's packages and size it) and a FIFO of events for the single
- * consumer, who is woken through an eventfd. See scan.h for the contract. */
+/* The scan engine: a pool of worker threads pulling jobs (walk a folder;
+ * read an env's packages and size it, or size a part of an env: detail.c),
+ * one git thread, and a FIFO of events for the single consumer, who is
+ * woken through an eventfd. See scan.h for the contract. */
 #include "scan.h"
 
 #include <errno.h>
@@ -16,7 +17,6 @@
 
 #include "../util/path.h"
 #include "../util/xalloc.h"
-#include "inspect.h"
 #include "git.h"
 #include "places.h"
 #include "scan_internal.h"
@@ -106,7 +106,7 @@ bool scan_wants_work(struct scan *s)
 }
 
 /* Puts a walk or size-part job on the stack. */
-static void push_stacked(struct scan *s, struct job *j)
+void scan_push_stacked(struct scan *s, struct job *j)
 {
 	pthread_mutex_lock(&s->lock);
 	j->next = s->walks;
@@ -125,7 +125,7 @@ void scan_push_walk(struct scan *s, int fd, char *path, int depth, dev_t root_de
 	j->u.walk.path = path;
 	j->u.walk.depth = depth;
 	j->u.walk.root_dev = root_dev;
-	push_stacked(s, j);
+	scan_push_stacked(s, j);
 }
 
 void scan_push_detail(struct scan *s, char *path, size_t id, dev_t dev, ino_t ino)
@@ -165,130 +165,6 @@ bool scan_claim_env(struct scan *s, dev_t dev, ino_t ino)
 	return fresh;
 }
 
-/* One env's size, summed from the parts that workers walk: the worker
- * that sizes the env hands subfolders to idle workers (scan_size_split),
- * so one big env does not keep a single core busy while the other waits.
- * The part that finishes last sends SIZED. */
-struct size_acc {
-	struct scan *s;
-	size_t id;
-	pthread_mutex_t lock;
-	struct scan_size sum;
-	int pending; /* parts not finished, the env's own walk included */
-	bool failed;
-	struct scan_size_links *links;
-	struct scan_size_split split;
-	dev_t dev;
-};
-
-static bool take_part(void *ctx, int fd)
-{
-	struct size_acc *acc = ctx;
-	struct job *j;
-
-	if (!scan_wants_work(acc->s))
-		return false;
-	pthread_mutex_lock(&acc->lock);
-	acc->pending++;
-	pthread_mutex_unlock(&acc->lock);
-	j = xcalloc(1, sizeof(*j));
-	j->kind = JOB_SIZE_PART;
-	j->u.part.fd = fd;
-	j->u.part.acc = acc;
-	push_stacked(acc->s, j);
-	return true;
-}
-
-static struct size_acc *size_acc_new(struct scan *s, size_t id, dev_t dev)
-{
-	struct size_acc *acc = xcalloc(1, sizeof(*acc));
-
-	acc->s = s;
-	acc->id = id;
-	acc->dev = dev;
-	acc->pending = 1;
-	pthread_mutex_init(&acc->lock, NULL);
-	acc->links = scan_size_links_new();
-	acc->split.take = take_part;
-	acc->split.ctx = acc;
-	acc->split.links = acc->links;
-	return acc;
-}
-
-/* Adds a finished part (NULL: nothing counted); the last one reports. */
-static void part_done(struct size_acc *acc, const struct scan_size *part, bool failed)
-{
-	struct scan *s = acc->s;
-	struct scan_event *se;
-	bool last;
-
-	pthread_mutex_lock(&acc->lock);
-	if (part)
-		scan_size_add(&acc->sum, part);
-	acc->failed |= failed;
-	last = --acc->pending == 0;
-	pthread_mutex_unlock(&acc->lock);
-	if (!last)
-		return;
-	se = xcalloc(1, sizeof(*se));
-	se->type = SCAN_EV_SIZED;
-	se->id = acc->id;
-	/* A cancelled walk stops early: its partial sums are not a size. */
-	se->size_failed = acc->failed || atomic_load(&s->cancel);
-	if (!se->size_failed) {
-		se->size = acc->sum;
-		atomic_fetch_add(&s->bytes, se->size.size_bytes);
-	}
-	atomic_fetch_add(&s->sized, 1);
-	scan_emit(s, se);
-	scan_size_links_free(acc->links);
-	pthread_mutex_destroy(&acc->lock);
-	free(acc);
-}
-
-static void run_part(struct scan *s, struct part_job *pj)
-{
-	struct scan_size part;
-
-	scan_size_part(&part, pj->fd, pj->acc->dev, &s->cancel, &pj->acc->split);
-	part_done(pj->acc, &part, false);
-}
-
-/* Packages, then size, of one env. Reopened by path and checked against
- * the dev/ino seen by discovery, so a swapped folder is not measured. */
-static void run_detail(struct scan *s, struct detail_job *dj)
-{
-	struct scan_event *pe = xcalloc(1, sizeof(*pe));
-	int fd = open(dj->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	struct stat st;
-
-	if (fd >= 0 && (fstat(fd, &st) != 0 || st.st_dev != dj->dev || st.st_ino != dj->ino)) {
-		close(fd);
-		fd = -1;
-		errno = ESTALE;
-	}
-	pe->type = SCAN_EV_PACKAGES;
-	pe->id = dj->id;
-	if (fd < 0) {
-		pe->pkgs = xcalloc(1, sizeof(*pe->pkgs));
-		pe->pkgs->problem = xasprintf("the environment changed or vanished during the scan (%s)",
-					      strerror(errno));
-	} else {
-		pe->pkgs = scan_inspect_packages(fd, dj->path);
-	}
-	scan_emit(s, pe);
-	if (!s->no_size) {
-		struct size_acc *acc = size_acc_new(s, dj->id, dj->dev);
-		struct scan_size own;
-		bool failed = fd < 0 || scan_size_tree_split(&own, fd, &s->cancel, &acc->split) < 0;
-
-		part_done(acc, failed ? NULL : &own, failed);
-	}
-	if (fd >= 0)
-		close(fd);
-	free(dj->path);
-}
-
 static void drop_job(struct job *j)
 {
 	switch (j->kind) {
@@ -297,8 +173,7 @@ static void drop_job(struct job *j)
 		free(j->u.walk.path);
 		break;
 	case JOB_SIZE_PART:
-		close(j->u.part.fd);
-		part_done(j->u.part.acc, NULL, true);
+		scan_drop_part(&j->u.part);
 		break;
 	case JOB_DETAIL:
 		free(j->u.detail.path);
@@ -361,9 +236,9 @@ static void *worker(void *arg)
 		else if (j->kind == JOB_WALK)
 			scan_walk(s, &j->u.walk), free(j);
 		else if (j->kind == JOB_SIZE_PART)
-			run_part(s, &j->u.part), free(j);
+			scan_run_part(s, &j->u.part), free(j);
 		else
-			run_detail(s, &j->u.detail), free(j);
+			scan_run_detail(s, &j->u.detail), free(j);
 		finish_job(s);
 	}
 	/* Exactly one worker ends the walk: DONE now, or (with git) the git

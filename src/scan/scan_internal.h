@@ -119,6 +119,19 @@ void scan_push_detail(struct scan *s, char *path, size_t id, dev_t dev, ino_t in
 /* Queues the git lookup of env `id` (takes ownership of path). */
 void scan_push_git(struct scan *s, char *path, size_t id);
 
+/* Puts a walk or size-part job on the stack (takes the job). */
+void scan_push_stacked(struct scan *s, struct job *j);
+
+/* An env's details (detail.c): packages, then size, sending PACKAGES and,
+ * unless no_size, SIZED. The env is reopened by path and checked against
+ * the dev/ino discovery saw, so a swapped folder is not measured. Frees
+ * dj->path. */
+void scan_run_detail(struct scan *s, struct detail_job *dj);
+/* Sizes a part handed over by an env's size walk; scan_drop_part when the
+ * scan is cancelled instead (the env then reports a failed size). */
+void scan_run_part(struct scan *s, struct part_job *pj);
+void scan_drop_part(struct part_job *pj);
+
 /* The walker (discover.c): walks job->fd and below, closes the fd. */
 void scan_walk(struct scan *s, struct walk_job *job);
 
