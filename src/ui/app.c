@@ -14,6 +14,7 @@
 
 #include "../scan/places.h"
 #include "../util/path.h"
+#include "../util/trace.h"
 #include "../util/xalloc.h"
 #include "app.h"
 #include "colors.h"
@@ -105,30 +106,6 @@ int ui_dispatch(struct ui *ui, const struct ui_binding *table, int ch, bool *han
 	return UI_REACT_NONE;
 }
 
-/* ---- timing log (VENVSCOPE_TIMING_LOG) ---- */
-
-void ui_log_instant(const struct ui *ui, const char *what)
-{
-	const char *path = getenv("VENVSCOPE_TIMING_LOG");
-	FILE *f;
-
-	if (!path || !*path || !(f = fopen(path, "a")))
-		return;
-	fprintf(f, "%s %.1f\n", what, (double)(ui_now_ns() - ui->start_ns) / 1e6);
-	fclose(f);
-}
-
-static void log_delta(const char *what, int64_t ns)
-{
-	const char *path = getenv("VENVSCOPE_TIMING_LOG");
-	FILE *f;
-
-	if (!path || !*path || !(f = fopen(path, "a")))
-		return;
-	fprintf(f, "%s %.1f\n", what, (double)ns / 1e6);
-	fclose(f);
-}
-
 /* ---- screen ---- */
 
 static void draw_too_small(void)
@@ -158,10 +135,8 @@ static void draw(struct ui *ui)
 	}
 	wnoutrefresh(stdscr);
 	doupdate();
-	if (!ui->first_row_logged && ui->model.n_rows > 0 && ui->view == &ui_list_view) {
-		ui->first_row_logged = true;
-		ui_log_instant(ui, "first_row_ms");
-	}
+	if (ui->model.n_rows > 0 && ui->view == &ui_list_view)
+		vs_trace_mark_once("first_row_ms");
 }
 
 static int handle_key(struct ui *ui, int ch)
@@ -279,20 +254,20 @@ static void loop(struct ui *ui)
 		n += ui_delete_fds(ui, p + n);
 		/* The frame limit paces progress; the first envs found are shown
 		 * at once, not up to a frame later. */
-		if (dirty && (ui_now_ns() - last_draw >= FRAME_NS ||
+		if (dirty && (vs_now_ns() - last_draw >= FRAME_NS ||
 			      (drawn_ids == 0 && ui->model.n_ids > 0))) {
 			draw(ui);
 			drawn_ids = ui->model.n_ids;
-			last_draw = ui_now_ns();
+			last_draw = vs_now_ns();
 			dirty = false;
 			if (key_at) {
-				log_delta("key_to_frame_ms", last_draw - key_at);
+				vs_trace_value("key_to_frame_ms", last_draw - key_at);
 				key_at = 0;
 			}
 		}
 		/* While scanning, wake for the spinner and to flush a pending frame. */
 		poll(p, (nfds_t)n, dirty ? 10 : ui->scanning || ui->side || ui_job_running(ui) || ui_deleting(ui) ? 100 : -1);
-		woke = ui_now_ns();
+		woke = vs_now_ns();
 		if (read(sig_pipe[0], &sig, 1) == 1) {
 			/* The shell convention: 130 for Ctrl-C, 143 for SIGTERM. */
 			ui->quit = true;
@@ -316,9 +291,9 @@ static void loop(struct ui *ui)
 			dirty = true;
 		if (ui_delete_pump(ui))
 			dirty = true;
-		if ((ui->scanning || ui_job_running(ui)) && ui_now_ns() - last_draw >= 100000000LL) {
+		if ((ui->scanning || ui_job_running(ui)) && vs_now_ns() - last_draw >= 100000000LL) {
 			ui->spinner++;
-			ui->progress.elapsed = ui->scan ? (double)(ui_now_ns() - ui->start_ns) / 1e9
+			ui->progress.elapsed = ui->scan ? (double)vs_trace_elapsed_ns() / 1e9
 							: ui->progress.elapsed;
 			dirty = true;
 		}
@@ -404,7 +379,7 @@ int ui_run(const struct ui_options *opts)
 
 	memset(&ui, 0, sizeof(ui));
 	ui.opts = *opts;
-	ui.start_ns = ui_now_ns();
+	vs_trace_start();
 	ui.home = getenv("HOME");
 	if (load_theme(&ui, &mono, &err) < 0) {
 		fprintf(stderr, "venvscope: %s\n", err.msg);

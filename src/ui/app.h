@@ -121,8 +121,6 @@ struct ui {
 	unsigned spinner;
 	bool quit;
 	int exit_status; /* 128 + the signal that ended the browser, or 0 */
-	bool first_row_logged;
-	int64_t start_ns;
 	struct ui_theme *theme;
 	bool mono; /* NO_COLOR or no colours: attributes only */
 
@@ -238,14 +236,8 @@ bool ui_scan_drain(struct ui *ui);
 int ui_scan_fds(const struct ui *ui, struct pollfd *p);
 void ui_scan_free(struct ui *ui);
 
-/* Appends "what N.N" (milliseconds since start) to $VENVSCOPE_TIMING_LOG. */
-void ui_log_instant(const struct ui *ui, const char *what);
-
 /* The name a row shows: the env folder's name, with its parent's when the
  * name says nothing by itself (".venv" -> "webshop/.venv"). Caller frees. */
 char *ui_display_name(const struct venv *v);
-
-/* Milliseconds since start, for the timing log. */
-int64_t ui_now_ns(void);
 
 #endif

@@ -12,14 +12,6 @@
 #include "app.h"
 #include "colors.h"
 
-int64_t ui_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 void ui_put(int y, int x, int width, const char *s, attr_t attr, int cut_middle)
 {
 	struct strbuf sb = STRBUF_INIT;

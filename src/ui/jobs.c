@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../util/trace.h"
 #include "../util/xalloc.h"
 #include "app.h"
 #include "colors.h"
@@ -68,7 +69,7 @@ static void start_next(struct ui *ui)
 		J->failed = false;
 		J->result[0] = '\0';
 		J->shown = true;
-		J->started = ui_now_ns();
+		J->started = vs_now_ns();
 		act_job_spawn(J->job, &sp);
 		if (act_proc_start(&J->proc, &sp, &err) < 0) {
 			J->failed = true;
@@ -145,7 +146,7 @@ static void finish(struct ui *ui)
 
 	act_proc_done(J->proc, &status);
 	J->running = false;
-	J->ended = ui_now_ns();
+	J->ended = vs_now_ns();
 	secs = (double)(J->ended - J->started) / 1e9;
 	if (act_job_finish(J->job, status, act_proc_cancelled(J->proc), &err) < 0) {
 		J->failed = true;
@@ -233,7 +234,7 @@ void ui_job_draw_pane(const struct ui *ui, int top, int rows)
 
 	if (J->running)
 		snprintf(title, sizeof(title), " %s %s  %.1fs   Esc cancel", spin[ui->spinner % 4],
-			 J->job ? J->job->title : "", (double)(ui_now_ns() - J->started) / 1e9);
+			 J->job ? J->job->title : "", (double)(vs_now_ns() - J->started) / 1e9);
 	else
 		snprintf(title, sizeof(title), " %s   Esc close", J->job ? J->job->title : "");
 	ui_put(top, 0, COLS, title, ui_role_attr(UI_ROLE_TITLE) | A_REVERSE, 0);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "../scan/places.h"
+#include "../util/trace.h"
 #include "../util/xalloc.h"
 #include "app.h"
 
@@ -228,7 +229,7 @@ static void main_event(struct ui *ui, struct scan_event *ev)
 	case SCAN_EV_DONE:
 		ui->progress = ev->progress;
 		ui->scanning = false;
-		ui_log_instant(ui, "scan_done_ms");
+		vs_trace_mark("scan_done_ms");
 		break;
 	default:
 		ui_model_apply(&ui->model, ev);
@@ -237,11 +238,11 @@ static void main_event(struct ui *ui, struct scan_event *ev)
 
 bool ui_scan_drain(struct ui *ui)
 {
-	int64_t deadline = ui_now_ns() + EVENT_BUDGET_NS;
+	int64_t deadline = vs_now_ns() + EVENT_BUDGET_NS;
 	struct scan_event *ev;
 	bool any = false;
 
-	while (ui->scan && ui_now_ns() < deadline && (ev = scan_next(ui->scan))) {
+	while (ui->scan && vs_now_ns() < deadline && (ev = scan_next(ui->scan))) {
 		bool done = ev->type == SCAN_EV_DONE;
 
 		any = true;
