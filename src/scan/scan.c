@@ -1,7 +1,7 @@
 /* The scan engine: a pool of worker threads pulling jobs (walk a folder;
  * read an env's packages and size it, or size a part of an env: detail.c),
- * one git thread, and a FIFO of events for the single consumer, who is
- * woken through an eventfd. See scan.h for the contract. */
+ * one git thread. Their events go through the queue (queue.c) to the
+ * single consumer. See scan.h for the contract. */
 #include "scan.h"
 
 #include <errno.h>
@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -33,25 +32,7 @@ static int64_t now_ns(void)
 
 /* ---- events ---------------------------------------------------------- */
 
-void scan_emit(struct scan *s, struct scan_event *ev)
-{
-	struct ev_node *n = xmalloc(sizeof(*n));
-	uint64_t one = 1;
-
-	n->next = NULL;
-	n->ev = ev;
-	pthread_mutex_lock(&s->ev_lock);
-	if (s->ev_tail)
-		s->ev_tail->next = n;
-	else
-		s->ev_head = n;
-	s->ev_tail = n;
-	if (write(s->evfd, &one, sizeof(one)) < 0) {
-		/* The counter cannot overflow in practice; the cond wakes waiters anyway. */
-	}
-	pthread_cond_signal(&s->ev_cond);
-	pthread_mutex_unlock(&s->ev_lock);
-}
+void scan_emit(struct scan *s, struct scan_event *ev) { scan_queue_push(&s->queue, ev); }
 
 void scan_warn(struct scan *s, const char *fmt, ...)
 {
@@ -423,13 +404,10 @@ static void scan_destroy(struct scan *s)
 	free(s->home);
 	free(s->seen);
 	free(s->threads);
-	if (s->evfd >= 0)
-		close(s->evfd);
+	scan_queue_destroy(&s->queue);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->cond);
 	pthread_cond_destroy(&s->git_cond);
-	pthread_mutex_destroy(&s->ev_lock);
-	pthread_cond_destroy(&s->ev_cond);
 	free(s);
 }
 
@@ -444,9 +422,7 @@ struct scan *scan_start(const struct scan_request *req, struct vs_err *err)
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->cond, NULL);
 	pthread_cond_init(&s->git_cond, NULL);
-	pthread_mutex_init(&s->ev_lock, NULL);
-	pthread_cond_init(&s->ev_cond, NULL);
-	s->evfd = -1;
+	scan_queue_init(&s->queue);
 	s->n_roots = req->n_roots;
 	s->roots = xcalloc(req->n_roots ? req->n_roots : 1, sizeof(*s->roots));
 	s->excludes = copy_strv(req->excludes, req->n_excludes);
@@ -465,9 +441,7 @@ struct scan *scan_start(const struct scan_request *req, struct vs_err *err)
 	}
 	if (open_roots(s, req, fds, devs, err) < 0)
 		goto fail;
-	s->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (s->evfd < 0) {
-		vs_err_set(err, VS_EFAIL, "cannot create an eventfd: %s", strerror(errno));
+	if (scan_queue_open(&s->queue, err) < 0) {
 		for (size_t i = 0; i < req->n_roots; i++)
 			close(fds[i]);
 		goto fail;
@@ -494,53 +468,11 @@ fail:
 	return NULL;
 }
 
-int scan_fd(const struct scan *s) { return s->evfd; }
+int scan_fd(const struct scan *s) { return s->queue.evfd; }
 
-/* Pops the head; caller holds ev_lock. Keeps the eventfd readable exactly
- * while events are pending. */
-static struct scan_event *pop_locked(struct scan *s)
-{
-	struct ev_node *n = s->ev_head;
-	struct scan_event *ev;
-	uint64_t count;
+struct scan_event *scan_next(struct scan *s) { return scan_queue_pop(&s->queue, false); }
 
-	if (!n)
-		return NULL;
-	s->ev_head = n->next;
-	if (!s->ev_head) {
-		s->ev_tail = NULL;
-		if (read(s->evfd, &count, sizeof(count)) < 0) {
-			/* EAGAIN: already reset. */
-		}
-	}
-	ev = n->ev;
-	free(n);
-	if (ev->type == SCAN_EV_DONE)
-		s->done_taken = true;
-	return ev;
-}
-
-struct scan_event *scan_next(struct scan *s)
-{
-	struct scan_event *ev;
-
-	pthread_mutex_lock(&s->ev_lock);
-	ev = pop_locked(s);
-	pthread_mutex_unlock(&s->ev_lock);
-	return ev;
-}
-
-struct scan_event *scan_wait(struct scan *s)
-{
-	struct scan_event *ev;
-
-	pthread_mutex_lock(&s->ev_lock);
-	while (!s->ev_head && !s->done_taken)
-		pthread_cond_wait(&s->ev_cond, &s->ev_lock);
-	ev = pop_locked(s);
-	pthread_mutex_unlock(&s->ev_lock);
-	return ev;
-}
+struct scan_event *scan_wait(struct scan *s) { return scan_queue_pop(&s->queue, true); }
 
 void scan_cancel(struct scan *s) { atomic_store(&s->cancel, true); }
 
@@ -548,8 +480,6 @@ void scan_progress_now(const struct scan *s, struct scan_progress *out) { fill_p
 
 void scan_free(struct scan *s)
 {
-	struct ev_node *n;
-
 	if (!s)
 		return;
 	scan_cancel(s);
@@ -557,28 +487,7 @@ void scan_free(struct scan *s)
 		pthread_join(s->threads[i], NULL);
 	if (s->git_on)
 		pthread_join(s->git_thread, NULL); /* the workers closed its queue */
-	while ((n = s->ev_head) != NULL) {
-		s->ev_head = n->next;
-		scan_event_free(n->ev);
-		free(n);
-	}
 	scan_destroy(s);
-}
-
-void scan_event_free(struct scan_event *ev)
-{
-	if (!ev)
-		return;
-	venv_free(ev->venv);
-	scan_pkgs_result_free(ev->pkgs);
-	if (ev->git) {
-		free(ev->git->repo);
-		free(ev->git->rule);
-		free(ev->git->error);
-		free(ev->git);
-	}
-	free(ev->message);
-	free(ev);
 }
 
 static void apply_packages(struct venv *v, struct scan_pkgs_result *r, int stale_days, time_t now)

@@ -1,5 +1,6 @@
-/* Private to src/scan/scan.c and src/scan/discover.c: the engine's state,
- * shared by the worker threads. Nothing outside src/scan/ includes this. */
+/* Private to the scan engine (scan.c, queue.c, discover.c, detail.c): its
+ * state, shared by the worker threads. Nothing outside src/scan/ includes
+ * this. */
 #ifndef VS_SCAN_SCAN_INTERNAL_H
 #define VS_SCAN_SCAN_INTERNAL_H
 
@@ -49,10 +50,28 @@ struct env_key {
 	ino_t ino;
 };
 
-struct ev_node {
-	struct ev_node *next;
-	struct scan_event *ev;
+/* The events, FIFO (queue.c). The eventfd is readable exactly while the
+ * queue is not empty: both change under `lock`. */
+struct ev_node;
+struct scan_queue {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct ev_node *head, *tail;
+	int evfd;
+	bool done_taken; /* the consumer took DONE: a waiting pop returns NULL */
 };
+
+/* Call order: init (cannot fail), open (makes the eventfd), push from any
+ * thread, pop from the consumer, destroy (frees events never taken; fine
+ * after an init without open). */
+void scan_queue_init(struct scan_queue *q);
+int scan_queue_open(struct scan_queue *q, struct vs_err *err);
+/* Appends `ev` (takes it) and wakes the consumer. */
+void scan_queue_push(struct scan_queue *q, struct scan_event *ev);
+/* The oldest event, or NULL: none pending (wait false), or DONE was taken
+ * already (wait true blocks until an event comes otherwise). */
+struct scan_event *scan_queue_pop(struct scan_queue *q, bool wait);
+void scan_queue_destroy(struct scan_queue *q);
 
 struct scan {
 	/* The request, deep-copied. */
@@ -81,13 +100,8 @@ struct scan {
 	int n_threads;
 	atomic_bool cancel;
 
-	/* Events, FIFO. The eventfd is readable exactly while the queue is not
-	 * empty: both change under ev_lock. */
-	pthread_mutex_t ev_lock;
-	pthread_cond_t ev_cond;
-	struct ev_node *ev_head, *ev_tail;
-	int evfd;
-	bool done_queued, done_taken;
+	struct scan_queue queue;
+	bool done_queued; /* under `lock`: DONE was pushed */
 
 	/* Git: one thread owns every libgit2 object (scan_git is not shared). */
 	bool git_on;
