@@ -12,7 +12,8 @@
  * SCAN_EV_FOUND carries a `struct venv *` whose ownership moves to the caller
  * (set ev->venv = NULL to keep it, or scan_event_free frees it).
  * SCAN_EV_PACKAGES and SCAN_EV_SIZED refer to an env by `id`; merge them with
- * scan_venv_apply(), which moves their payload into the venv.
+ * scan_venv_apply(), which moves their payload into the venv (or merge a
+ * whole scan into a model keyed by path: scan_model_merge in model.h).
  * Events for one env always come in the order FOUND, PACKAGES, SIZED (SIZED
  * only without no_size); GIT (unless no_git) comes after FOUND, in any order
  * with the others. DONE is the last event. Workers never touch a venv
@@ -107,8 +108,10 @@ void scan_free(struct scan *s);
 
 void scan_event_free(struct scan_event *ev);
 
-/* Merges a PACKAGES or SIZED event into `v` (ids must match); moves the
- * payload out of the event. `stale_days` and `now` decide `stale`. */
+/* Merges a PACKAGES, SIZED or GIT event into `v` (ids must match); moves
+ * the payload out of the event. `stale_days` and `now` decide `stale`.
+ * Defined next to the model (model.c); scan_model_merge calls it for a
+ * whole set of envs. */
 void scan_venv_apply(struct venv *v, struct scan_event *ev, int stale_days, time_t now);
 
 #endif

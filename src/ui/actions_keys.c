@@ -54,7 +54,6 @@ static int submit_all(struct ui *ui, void *data)
 /* A broken env cannot be cleared or upgraded in place: re-create it. */
 static int recreate_choice(struct ui *ui, void *data)
 {
-	ui->root_for_create = NULL;
 	ui_switch(ui, &ui_create_view);
 	ui_create_prefill(ui, data);
 	return UI_REACT_REDRAW;
@@ -221,7 +220,7 @@ int ui_act_quit(struct ui *ui)
 	static const struct ui_choice choices[] = {{'y', "y quit and stop it", quit_choice}};
 	struct ui_dialog *d;
 
-	if (!ui_job_running(ui) && !ui_deleting(ui))
+	if (!ui_tasks_block_quit(ui))
 		return UI_REACT_QUIT;
 	d = ui_dialog_open(ui, "An action is still running", choices, 1, NULL, NULL);
 	ui_dialog_line(d, "Quitting stops it; a create stopped halfway leaves a folder behind.");

@@ -77,35 +77,6 @@ bool ui_terminal_usable(const char **why)
 	return true;
 }
 
-void ui_message(struct ui *ui, bool error, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(ui->message, sizeof(ui->message), fmt, ap);
-	va_end(ap);
-	ui->message_error = error;
-}
-
-void ui_switch(struct ui *ui, const struct ui_view *view)
-{
-	ui->view = view;
-	if (view->open)
-		view->open(ui);
-}
-
-int ui_dispatch(struct ui *ui, const struct ui_binding *table, int ch, bool *handled)
-{
-	for (const struct ui_binding *b = table; b->action; b++) {
-		if (b->key == ch) {
-			*handled = true;
-			return b->action(ui);
-		}
-	}
-	*handled = false;
-	return UI_REACT_NONE;
-}
-
 /* ---- screen ---- */
 
 static void draw_too_small(void)
@@ -122,7 +93,7 @@ static void draw_too_small(void)
 
 static void draw(struct ui *ui)
 {
-	curs_set(ui->editing ? 1 : 0);
+	curs_set(0); /* a view or the prompt shows it where text is typed */
 	if (COLS < MIN_COLS || LINES < MIN_LINES)
 		draw_too_small();
 	else
@@ -242,16 +213,14 @@ static void loop(struct ui *ui)
 	bool dirty = true;
 
 	while (!ui->quit) {
-		struct pollfd p[8];
+		struct pollfd p[2 + UI_N_TASKS * UI_TASK_MAX_FDS];
 		int n = 0, ch;
 		unsigned char sig;
 		int64_t woke;
 
 		p[n++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
 		p[n++] = (struct pollfd){.fd = sig_pipe[0], .events = POLLIN};
-		n += ui_scan_fds(ui, p + n);
-		n += ui_job_fds(ui, p + n);
-		n += ui_delete_fds(ui, p + n);
+		n += ui_tasks_fds(ui, p + n);
 		/* The frame limit paces progress; the first envs found are shown
 		 * at once, not up to a frame later. */
 		if (dirty && (vs_now_ns() - last_draw >= FRAME_NS ||
@@ -266,7 +235,7 @@ static void loop(struct ui *ui)
 			}
 		}
 		/* While scanning, wake for the spinner and to flush a pending frame. */
-		poll(p, (nfds_t)n, dirty ? 10 : ui->scanning || ui->side || ui_job_running(ui) || ui_deleting(ui) ? 100 : -1);
+		poll(p, (nfds_t)n, dirty ? 10 : ui_tasks_busy(ui) ? 100 : -1);
 		woke = vs_now_ns();
 		if (read(sig_pipe[0], &sig, 1) == 1) {
 			/* The shell convention: 130 for Ctrl-C, 143 for SIGTERM. */
@@ -285,16 +254,10 @@ static void loop(struct ui *ui)
 			if (ui->quit)
 				break;
 		}
-		if (ui_scan_drain(ui))
+		if (ui_tasks_pump(ui))
 			dirty = true;
-		if (ui_job_pump(ui))
-			dirty = true;
-		if (ui_delete_pump(ui))
-			dirty = true;
-		if ((ui->scanning || ui_job_running(ui)) && vs_now_ns() - last_draw >= 100000000LL) {
+		if (ui_tasks_busy(ui) && vs_now_ns() - last_draw >= 100000000LL) {
 			ui->spinner++;
-			ui->progress.elapsed = ui->scan ? (double)vs_trace_elapsed_ns() / 1e9
-							: ui->progress.elapsed;
 			dirty = true;
 		}
 	}
@@ -317,59 +280,6 @@ static char *roots_label(const struct ui_options *o, const char *home)
 	return sb_detach(&sb);
 }
 
-/* The theme asked for; NO_COLOR or a colourless terminal get `mono`. */
-static int load_theme(struct ui *ui, bool *mono, struct vs_err *err)
-{
-	const char *name = ui->opts.theme ? ui->opts.theme : "default";
-
-	*mono = ui_no_color_env();
-	if (ui_theme_load(&ui->theme, name, err) < 0)
-		return VS_EUSAGE;
-	if (*mono) {
-		ui_theme_free(ui->theme);
-		return ui_theme_load(&ui->theme, "mono", err);
-	}
-	return 0;
-}
-
-int ui_check_theme(const char *name, struct vs_err *err)
-{
-	struct ui_theme *t = NULL;
-	int rc = ui_theme_load(&t, name, err);
-
-	ui_theme_free(t);
-	return rc;
-}
-
-int ui_cycle_theme(struct ui *ui)
-{
-	const char *const *names = ui_theme_names();
-	struct ui_theme *next = NULL;
-	struct vs_err err = {0};
-	size_t i = 0, n = 0;
-
-	if (ui->mono) {
-		ui_message(ui, false, "colours are off (NO_COLOR or a colourless terminal)");
-		return UI_REACT_REDRAW;
-	}
-	while (names[n])
-		n++;
-	while (i < n && strcmp(names[i], ui->theme->name) != 0)
-		i++;
-	i = i < n ? (i + 1) % n : 0;
-	if (ui_theme_load(&next, names[i], &err) < 0) {
-		ui_message(ui, true, "%s", err.msg);
-		return UI_REACT_REDRAW;
-	}
-	ui_theme_free(ui->theme);
-	ui->theme = next;
-	ui_colors_apply(ui->theme, false);
-	bkgdset(' ' | ui_role_attr(UI_ROLE_DEFAULT));
-	clearok(curscr, TRUE);
-	ui_message(ui, false, "theme: %s", names[i]);
-	return UI_REACT_REDRAW;
-}
-
 int ui_run(const struct ui_options *opts)
 {
 	struct ui ui;
@@ -381,13 +291,14 @@ int ui_run(const struct ui_options *opts)
 	ui.opts = *opts;
 	vs_trace_start();
 	ui.home = getenv("HOME");
-	if (load_theme(&ui, &mono, &err) < 0) {
+	if (ui_theme_pick(&ui, &mono, &err) < 0) {
 		fprintf(stderr, "venvscope: %s\n", err.msg);
 		return 2;
 	}
 	ui_model_init(&ui.model, (enum scan_sort)opts->sort, opts->reverse, opts->stale_days);
 	if (ui_scan_start_full(&ui, &err) < 0) {
 		fprintf(stderr, "venvscope: %s\n", err.msg);
+		ui_tasks_free(&ui);
 		ui_model_free(&ui.model);
 		ui_theme_free(ui.theme);
 		return err.code == VS_EUSAGE ? 2 : 1;
@@ -409,14 +320,12 @@ int ui_run(const struct ui_options *opts)
 	loop(&ui);
 	restore_terminal();
 	uninstall_signals();
-	ui_delete_free(&ui);
-	ui_jobs_free(&ui);
+	ui_tasks_free(&ui);
 	ui_dialog_close(&ui);
 	ui_prompt_close(&ui);
-	ui_scan_free(&ui);
+	ui_views_free(&ui);
 	ui_model_free(&ui.model);
 	ui_theme_free(ui.theme);
-	sb_free(&ui.edit);
 	free(ui.roots_label);
 	return ui.exit_status ? ui.exit_status : rc;
 }

@@ -11,7 +11,9 @@
 #include "../actions/job.h"
 #include "../scan/scan.h"
 #include "../util/strbuf.h"
+#include "lineedit.h"
 #include "model.h"
+#include "task.h"
 #include "theme.h"
 #include "ui.h"
 
@@ -50,19 +52,26 @@ struct ui_dialog {
 /* A line of text asked for in the status line (a path, ...). */
 struct ui_prompt {
 	char *label;
-	struct strbuf text;
+	struct ui_lineedit edit;
 	int (*done)(struct ui *ui, const char *text, void *data);
 	void *data;
 	void (*free_data)(void *data);
 };
 
-/* A screen: the list, the details of one env, the help. */
+/* The screens. Each keeps its own state (tig's view_ops.private_size):
+ * ui_view_private gives it, zeroed on first use, kept until the browser
+ * ends (then `close` frees what it points to). */
+enum ui_view_id { UI_VIEW_LIST, UI_VIEW_DETAIL, UI_VIEW_HELP, UI_VIEW_CREATE, UI_VIEW_COUNT };
+
 struct ui_view {
 	const char *name;
+	enum ui_view_id id;
+	size_t private_size; /* 0: no state of its own */
 	void (*open)(struct ui *ui);
 	void (*draw)(struct ui *ui);
 	int (*key)(struct ui *ui, int ch);
 	int (*mouse)(struct ui *ui, const MEVENT *ev); /* may be NULL */
+	void (*close)(void *private);                  /* may be NULL */
 };
 
 /* One key binding: shown in the help screen from the same table that
@@ -82,64 +91,47 @@ extern const struct ui_view ui_help_view;
 extern const struct ui_binding ui_list_bindings[];
 extern const struct ui_binding ui_detail_bindings[];
 
+/* What every view shares. A view's own state is in view_private, a
+ * background task's behind its pointer here (task.h). */
 struct ui {
 	struct ui_options opts;
 	struct ui_model model;
 	const char *home;
 	char *roots_label; /* what is scanned, for the header */
 
-	struct scan *scan; /* the full scan, NULL when done */
-	struct scan *side; /* a scan of chosen envs (rescan, new envs), or NULL */
-	char **side_paths; /* what `side` was asked to look at */
-	size_t n_side_paths;
-	size_t *side_map;  /* side scan id -> model id */
-	size_t n_side_map;
-	char **side_queue; /* paths waiting for the next side scan */
-	size_t n_side_queue;
-	char *side_announce; /* r: the name to say "rescanned" about when done */
-	struct scan_progress progress;
-	bool scanning;
-
 	const struct ui_view *view;
-	const struct ui_view *back; /* where Esc from help goes */
+	void *view_private[UI_VIEW_COUNT]; /* ui_view_private */
 
-	/* The details view. */
-	size_t detail_id;
-	int detail_top;
-	bool detail_by_size;
-
-	int help_top;
-
-	/* Filter editing in the status line. */
-	bool editing;
-	struct strbuf edit;
-
-	char message[512];
+	char message[512]; /* the status line's message ("" none) */
 	bool message_error;
 
-	int rows, cols;
 	unsigned spinner;
 	bool quit;
 	int exit_status; /* 128 + the signal that ended the browser, or 0 */
 	struct ui_theme *theme;
 	bool mono; /* NO_COLOR or no colours: attributes only */
 
-	struct ui_dialog *dialog; /* a modal box, or NULL */
-	struct ui_prompt *prompt; /* a line being typed in the status line, or NULL */
-	struct ui_jobs *jobs;     /* running and queued actions (jobs.c) */
+	struct ui_dialog *dialog;   /* a modal box, or NULL */
+	struct ui_prompt *prompt;   /* a line being typed in the status line, or NULL */
+	struct ui_scans *scans;     /* the full and side scans (scans.c) */
+	struct ui_jobs *jobs;       /* running and queued actions (jobs.c) */
 	struct ui_deleter *deleter; /* a running delete (delete_key.c), or NULL */
-	const char *root_for_create; /* where `c` proposes ./.venv */
 };
+
+/* ---- shared by the views (view.c) ---- */
 
 /* Sets the status-line message (printf style); `error` picks the role. */
 void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Switches to the next built-in theme (T). */
-int ui_cycle_theme(struct ui *ui);
 
 /* Switches views (calls the new view's open). */
 void ui_switch(struct ui *ui, const struct ui_view *view);
+
+/* The view's own state (private_size bytes, zeroed on first use). */
+void *ui_view_private(struct ui *ui, const struct ui_view *view);
+/* Closes every view's state (the browser ends). */
+void ui_views_free(struct ui *ui);
 
 /* Dispatches `ch` through a binding table; UI_REACT_NONE if no binding. */
 int ui_dispatch(struct ui *ui, const struct ui_binding *table, int ch, bool *handled);
@@ -181,16 +173,7 @@ void ui_prompt_draw(const struct ui *ui);
 /* Runs the job now, or after the ones already queued; takes ownership.
  * `rescan` says whether its paths are looked at again when it ends. */
 void ui_job_submit(struct ui *ui, struct act_job *job);
-bool ui_job_running(const struct ui *ui);
-/* The log pane: rows it takes at the bottom of the list (0 = hidden). */
-int ui_job_pane_rows(const struct ui *ui);
-void ui_job_draw_pane(const struct ui *ui, int top, int rows);
-/* Esc on the list while the pane shows: offers to cancel, or closes it. */
-int ui_job_escape(struct ui *ui);
-int ui_job_fds(const struct ui *ui, struct pollfd *p);
-/* Reads output and ends finished jobs; true when the screen changed. */
-bool ui_job_pump(struct ui *ui);
-void ui_jobs_free(struct ui *ui);
+/* The log pane and the rest are the task ui_jobs_task (task.h). */
 
 /* The list's action keys (actions_keys.c). */
 int ui_act_create(struct ui *ui);
@@ -206,14 +189,7 @@ int ui_act_gitignore(struct ui *ui);
  * (borrowed pointers; *out is owned by the caller). */
 size_t ui_targets(struct ui *ui, struct venv ***out);
 
-/* A delete running on its own thread (delete_key.c). */
-bool ui_deleting(const struct ui *ui);
-int ui_delete_fds(const struct ui *ui, struct pollfd *p);
-bool ui_delete_pump(struct ui *ui);
-int ui_delete_escape(struct ui *ui);
-int ui_delete_rows(const struct ui *ui);
-void ui_delete_draw(const struct ui *ui, int top);
-void ui_delete_free(struct ui *ui);
+/* A delete running on its own thread is the task ui_delete_task (task.h). */
 
 extern const struct ui_view ui_create_view;
 /* Fills the create form to re-create the env at `path` (--clear). */
@@ -230,11 +206,22 @@ void ui_scan_restart_all(struct ui *ui);
 void ui_scan_paths(struct ui *ui, char *const *paths, size_t n);
 /* r: the selected env (or the one in the details view). */
 void ui_rescan_selected(struct ui *ui);
-/* Takes pending scan events for a bounded time; true when any came. */
-bool ui_scan_drain(struct ui *ui);
-/* Adds the scans' fds to a poll set; returns how many. */
-int ui_scan_fds(const struct ui *ui, struct pollfd *p);
-void ui_scan_free(struct ui *ui);
+/* The full scan's counters (live while it runs, the final ones after);
+ * true while it runs. The tasks are ui_scan_task and ui_side_task. */
+bool ui_scan_progress(const struct ui *ui, struct scan_progress *out);
+
+/* ---- the views' entry points ---- */
+
+/* The details of the env with this model id. */
+void ui_detail_show(struct ui *ui, size_t id);
+/* The env the details view shows, or NULL. */
+struct venv *ui_detail_env(struct ui *ui);
+/* The help, over the view showing now (Esc goes back to it). */
+void ui_help_show(struct ui *ui);
+/* T: the next built-in theme (colors.c). */
+int ui_cycle_theme(struct ui *ui);
+/* Loads the theme the options name, or mono with NO_COLOR (colors.c). */
+int ui_theme_pick(struct ui *ui, bool *mono, struct vs_err *err);
 
 /* The name a row shows: the env folder's name, with its parent's when the
  * name says nothing by itself (".venv" -> "webshop/.venv"). Caller frees. */

@@ -12,12 +12,14 @@
 #include "../util/xalloc.h"
 #include "app.h"
 #include "colors.h"
+#include "lineedit.h"
 
 enum field { F_PATHS, F_PYTHON, F_DEPS, F_SYSSITE, F_LINK, F_NOPIP, F_PROMPT, F_NOSCM, F_CLEAR,
 	     F_GO, F_COUNT };
 
+/* The view's own state: the form. */
 struct ui_form {
-	struct strbuf paths, prompt;
+	struct ui_lineedit paths, prompt;
 	struct act_python_list pys;
 	size_t py;
 	bool deps, syssite, nopip, noscm, clear;
@@ -26,17 +28,17 @@ struct ui_form {
 	char error[1100];
 };
 
-static struct ui_form *form;
+static struct ui_form *state(struct ui *ui) { return ui_view_private(ui, &ui_create_view); }
 
-static const struct act_python *chosen(void)
+static const struct act_python *chosen(const struct ui_form *form)
 {
 	return form->py < form->pys.n ? &form->pys.items[form->py] : NULL;
 }
 
 /* Fields the chosen Python can use. */
-static bool shown(enum field f)
+static bool shown(const struct ui_form *form, enum field f)
 {
-	const struct act_python *py = chosen();
+	const struct act_python *py = chosen(form);
 
 	if (f == F_DEPS)
 		return py && act_python_at_least(py, 3, 9);
@@ -45,19 +47,19 @@ static bool shown(enum field f)
 	return true;
 }
 
-static void form_free(void)
+/* Frees what the form holds; it is empty after. */
+static void form_reset(void *private)
 {
-	if (!form)
-		return;
-	sb_free(&form->paths);
-	sb_free(&form->prompt);
+	struct ui_form *form = private;
+
+	ui_lineedit_free(&form->paths);
+	ui_lineedit_free(&form->prompt);
 	act_python_list_free(&form->pys);
-	free(form);
-	form = NULL;
+	memset(form, 0, sizeof(*form));
 }
 
 /* The base interpreters of the envs found, so the picker offers them too. */
-static void find_pythons(struct ui *ui)
+static void find_pythons(struct ui *ui, struct ui_form *form)
 {
 	const char **extra = xcalloc(ui->model.n_ids + 1, sizeof(*extra));
 	struct act_python def = {0};
@@ -82,15 +84,14 @@ static void form_open(struct ui *ui)
 {
 	const char *root = ui->opts.n_roots ? ui->opts.roots[0] : ".";
 	char *abs = path_absolute(root);
+	struct ui_form *form = state(ui);
 
-	form_free();
-	form = xcalloc(1, sizeof(*form));
-	form->paths.buf = NULL;
-	sb_adds(&form->paths, abs ? abs : root);
-	sb_adds(&form->paths, "/.venv");
+	form_reset(form);
+	ui_lineedit_set(&form->paths, abs ? abs : root);
+	sb_adds(&form->paths.text, "/.venv");
 	free(abs);
 	form->deps = false;
-	find_pythons(ui);
+	find_pythons(ui, form);
 	if (form->pys.n == 0)
 		snprintf(form->error, sizeof(form->error),
 			 "No Python 3 with the venv module was found on this machine.");
@@ -98,11 +99,9 @@ static void form_open(struct ui *ui)
 
 void ui_create_prefill(struct ui *ui, const char *path)
 {
-	(void)ui;
-	if (!form)
-		return;
-	sb_reset(&form->paths);
-	sb_adds(&form->paths, path);
+	struct ui_form *form = state(ui);
+
+	ui_lineedit_set(&form->paths, path);
 	form->clear = true;
 	form->py = 0; /* the newest: the broken env's own base is gone */
 	snprintf(form->error, sizeof(form->error),
@@ -115,7 +114,8 @@ static const char *link_name(int l)
 }
 
 /* One line of the form: label and value, the focused one highlighted. */
-static void field_line(int y, int f, const char *label, const char *value)
+static void field_line(const struct ui_form *form, int y, int f, const char *label,
+		       const char *value)
 {
 	attr_t a = ui_role_attr(form->focus == f ? UI_ROLE_SELECTED : UI_ROLE_ROW);
 
@@ -126,7 +126,7 @@ static void field_line(int y, int f, const char *label, const char *value)
 
 static const char *checkbox(bool on) { return on ? "[x]" : "[ ]"; }
 
-static void draw_pythons(int y, int rows)
+static void draw_pythons(const struct ui_form *form, int y, int rows)
 {
 	ui_put(y, 2, COLS - 4, "Interpreters on this machine (Left/Right on Python picks):",
 	       ui_role_attr(UI_ROLE_TITLE), 0);
@@ -148,7 +148,8 @@ static void draw_pythons(int y, int rows)
 
 static void form_draw(struct ui *ui)
 {
-	const struct act_python *py = chosen();
+	const struct ui_form *form = state(ui);
+	const struct act_python *py = chosen(form);
 	char v[4400];
 	int y = 2;
 
@@ -156,30 +157,30 @@ static void form_draw(struct ui *ui)
 	for (int r = 1; r < LINES - 1; r++)
 		ui_fill_line(r, ui_role_attr(UI_ROLE_DEFAULT));
 	ui_put(1, 1, COLS - 2, "Create a virtual environment", ui_role_attr(UI_ROLE_TITLE), 0);
-	field_line(y++, F_PATHS, "Folder (several: a:b)", sb_str(&form->paths));
+	field_line(form, y++, F_PATHS, "Folder (several: a:b)", ui_lineedit_str(&form->paths));
 	snprintf(v, sizeof(v), "%s  %s", py ? py->version : "-", py ? py->path : "(none found)");
-	field_line(y++, F_PYTHON, "Python  < >", v);
-	if (shown(F_DEPS))
-		field_line(y++, F_DEPS, "Upgrade pip on creation", checkbox(form->deps));
-	field_line(y++, F_SYSSITE, "System site-packages", checkbox(form->syssite));
-	field_line(y++, F_LINK, "Interpreter  < >", link_name(form->link));
-	field_line(y++, F_NOPIP, "Without pip", checkbox(form->nopip));
-	field_line(y++, F_PROMPT, "Prompt ('.' = folder name)", sb_str(&form->prompt));
-	if (shown(F_NOSCM))
-		field_line(y++, F_NOSCM, "No .gitignore inside", checkbox(form->noscm));
-	field_line(y++, F_CLEAR, "Replace an existing env", checkbox(form->clear));
-	field_line(y++, F_GO, "", "[ Create ]");
+	field_line(form, y++, F_PYTHON, "Python  < >", v);
+	if (shown(form, F_DEPS))
+		field_line(form, y++, F_DEPS, "Upgrade pip on creation", checkbox(form->deps));
+	field_line(form, y++, F_SYSSITE, "System site-packages", checkbox(form->syssite));
+	field_line(form, y++, F_LINK, "Interpreter  < >", link_name(form->link));
+	field_line(form, y++, F_NOPIP, "Without pip", checkbox(form->nopip));
+	field_line(form, y++, F_PROMPT, "Prompt ('.' = folder name)", ui_lineedit_str(&form->prompt));
+	if (shown(form, F_NOSCM))
+		field_line(form, y++, F_NOSCM, "No .gitignore inside", checkbox(form->noscm));
+	field_line(form, y++, F_CLEAR, "Replace an existing env", checkbox(form->clear));
+	field_line(form, y++, F_GO, "", "[ Create ]");
 	y++;
 	if (form->error[0])
 		ui_put(y++, 2, COLS - 4, form->error, ui_role_attr(UI_ROLE_ERROR), 0);
 	if (LINES - 2 - y > 2)
-		draw_pythons(y + 1, LINES - 2 - y - 1);
+		draw_pythons(form, y + 1, LINES - 2 - y - 1);
 	ui_draw_status(ui, " Up/Down Tab move  Space toggle  Left/Right choose  Enter create  "
 			   "Esc cancel");
 	if (form->focus == F_PATHS || form->focus == F_PROMPT) {
-		int fy = 2 + (form->focus == F_PROMPT ? 4 + shown(F_DEPS) + 1 : 0);
-		const struct strbuf *sb = form->focus == F_PATHS ? &form->paths : &form->prompt;
-		int x = 33 + (int)tw_width(sb_str(sb));
+		int fy = 2 + (form->focus == F_PROMPT ? 4 + shown(form, F_DEPS) + 1 : 0);
+		const struct ui_lineedit *e = form->focus == F_PATHS ? &form->paths : &form->prompt;
+		int x = 33 + (int)tw_width(ui_lineedit_str(e));
 
 		move(fy, x < COLS - 1 ? x : COLS - 1);
 		curs_set(1);
@@ -207,14 +208,14 @@ static size_t split_paths(char ***out, const char *text)
 	return n;
 }
 
-static int submit(struct ui *ui)
+static int submit(struct ui *ui, struct ui_form *form)
 {
-	const struct act_python *py = chosen();
+	const struct act_python *py = chosen(form);
 	struct act_create_opts o = {0};
 	struct vs_err err = {0};
 	struct act_job *j = NULL;
 	char **paths;
-	size_t n = split_paths(&paths, sb_str(&form->paths));
+	size_t n = split_paths(&paths, ui_lineedit_str(&form->paths));
 	int rc;
 
 	o.python = py ? py->path : NULL;
@@ -223,9 +224,9 @@ static int submit(struct ui *ui)
 	o.system_site_packages = form->syssite;
 	o.link = (enum act_link)form->link;
 	o.without_pip = form->nopip;
-	o.prompt = form->prompt.len ? sb_str(&form->prompt) : NULL;
-	o.upgrade_deps = shown(F_DEPS) && form->deps;
-	o.without_scm_ignore_files = shown(F_NOSCM) && form->noscm;
+	o.prompt = form->prompt.text.len ? ui_lineedit_str(&form->prompt) : NULL;
+	o.upgrade_deps = shown(form, F_DEPS) && form->deps;
+	o.without_scm_ignore_files = shown(form, F_NOSCM) && form->noscm;
 	o.clear = form->clear;
 	rc = act_prepare_create(&j, &o, &err);
 	for (size_t i = 0; i < n; i++)
@@ -236,33 +237,19 @@ static int submit(struct ui *ui)
 		return UI_REACT_REDRAW;
 	}
 	ui_switch(ui, &ui_list_view);
-	form_free();
+	form_reset(form);
 	ui_job_submit(ui, j);
 	return UI_REACT_REDRAW;
 }
 
-static void move_focus(int d)
+static void move_focus(struct ui_form *form, int d)
 {
 	do
 		form->focus = (form->focus + d + F_COUNT) % F_COUNT;
-	while (!shown((enum field)form->focus));
+	while (!shown(form, (enum field)form->focus));
 }
 
-static void edit_text(struct strbuf *sb, int ch)
-{
-	if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
-		while (sb->len > 0 && (sb->buf[--sb->len] & 0xC0) == 0x80)
-			;
-		if (sb->buf)
-			sb->buf[sb->len] = '\0';
-	} else if (ch == 21) {
-		sb_reset(sb);
-	} else if (ch >= 32 && ch < 256 && ch != 127) {
-		sb_addc(sb, (char)ch);
-	}
-}
-
-static void toggle(int dir)
+static void toggle(struct ui_form *form, int dir)
 {
 	switch (form->focus) {
 	case F_PYTHON:
@@ -294,34 +281,35 @@ static void toggle(int dir)
 
 static int form_key(struct ui *ui, int ch)
 {
+	struct ui_form *form = state(ui);
 	bool text = form->focus == F_PATHS || form->focus == F_PROMPT;
 
 	switch (ch) {
 	case 27:
-		form_free();
+		form_reset(form);
 		ui_switch(ui, &ui_list_view);
 		ui_message(ui, false, "nothing created");
 		return UI_REACT_REDRAW;
 	case '\n':
 	case '\r':
 	case KEY_ENTER:
-		return submit(ui);
+		return submit(ui, form);
 	case KEY_UP:
 	case KEY_BTAB:
-		move_focus(-1);
+		move_focus(form, -1);
 		return UI_REACT_REDRAW;
 	case KEY_DOWN:
 	case '\t':
-		move_focus(1);
+		move_focus(form, 1);
 		return UI_REACT_REDRAW;
 	case KEY_LEFT:
 	case KEY_RIGHT:
 		if (!text)
-			toggle(ch == KEY_LEFT ? -1 : 1);
+			toggle(form, ch == KEY_LEFT ? -1 : 1);
 		return UI_REACT_REDRAW;
 	case ' ':
 		if (!text) {
-			toggle(1);
+			toggle(form, 1);
 			return UI_REACT_REDRAW;
 		}
 		break;
@@ -329,11 +317,20 @@ static int form_key(struct ui *ui, int ch)
 		break;
 	}
 	if (text) {
-		edit_text(form->focus == F_PATHS ? &form->paths : &form->prompt, ch);
+		/* Any other key is the text's (one that edits nothing changes nothing). */
+		ui_lineedit_key(form->focus == F_PATHS ? &form->paths : &form->prompt, ch);
 		form->error[0] = '\0';
 		return UI_REACT_REDRAW;
 	}
 	return UI_REACT_NONE;
 }
 
-const struct ui_view ui_create_view = {"create", form_open, form_draw, form_key, NULL};
+const struct ui_view ui_create_view = {
+	.name = "create",
+	.id = UI_VIEW_CREATE,
+	.private_size = sizeof(struct ui_form),
+	.open = form_open,
+	.draw = form_draw,
+	.key = form_key,
+	.close = form_reset,
+};

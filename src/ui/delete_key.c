@@ -284,9 +284,9 @@ int ui_act_delete(struct ui *ui)
 	return UI_REACT_REDRAW;
 }
 
-bool ui_deleting(const struct ui *ui) { return ui->deleter != NULL; }
+static bool ui_deleting(const struct ui *ui) { return ui->deleter != NULL; }
 
-int ui_delete_fds(const struct ui *ui, struct pollfd *p)
+static int ui_delete_fds(const struct ui *ui, struct pollfd *p)
 {
 	if (!ui->deleter)
 		return 0;
@@ -324,7 +324,7 @@ static void ask_user(struct ui *ui, struct ui_deleter *d)
 	ui_dialog_line(dlg, "%s", strerror(d->ask_errno));
 }
 
-bool ui_delete_pump(struct ui *ui)
+static bool ui_delete_pump(struct ui *ui)
 {
 	struct ui_deleter *d = ui->deleter;
 	char buf[64];
@@ -380,7 +380,7 @@ static int stop_choice(struct ui *ui, void *data)
 	return UI_REACT_REDRAW;
 }
 
-int ui_delete_escape(struct ui *ui)
+static int ui_delete_escape(struct ui *ui)
 {
 	static const struct ui_choice choices[] = {{'y', "y stop", stop_choice}};
 	struct ui_dialog *dlg;
@@ -393,7 +393,7 @@ int ui_delete_escape(struct ui *ui)
 	return UI_REACT_REDRAW;
 }
 
-int ui_delete_rows(const struct ui *ui) { return ui->deleter && LINES >= 12 ? 3 : 0; }
+static int ui_delete_rows(const struct ui *ui) { return ui->deleter && LINES >= 12 ? 3 : 0; }
 
 /* "[#####-----]" for done/all, `w` columns wide. */
 static void bar(char *out, size_t n, uint64_t done, uint64_t all, int w)
@@ -406,7 +406,7 @@ static void bar(char *out, size_t n, uint64_t done, uint64_t all, int w)
 		 w - fill, "--------------------------------------------------");
 }
 
-void ui_delete_draw(const struct ui *ui, int top)
+static void ui_delete_draw(const struct ui *ui, int top, int rows)
 {
 	struct ui_deleter *d = ui->deleter;
 	char line[1400], b1[128], b2[128], s1[32], s2[32], s3[32];
@@ -414,6 +414,7 @@ void ui_delete_draw(const struct ui *ui, int top)
 	size_t cur;
 	uint64_t size_cur, freed;
 
+	(void)rows; /* always 3 */
 	pthread_mutex_lock(&d->lock);
 	cur = d->cur;
 	freed = d->freed;
@@ -434,7 +435,7 @@ void ui_delete_draw(const struct ui *ui, int top)
 	ui_put(top + 2, 0, COLS, " Esc stops; the list stays usable", ui_role_attr(UI_ROLE_DIM), 0);
 }
 
-void ui_delete_free(struct ui *ui)
+static void ui_delete_free(struct ui *ui)
 {
 	struct ui_deleter *d = ui->deleter;
 
@@ -449,3 +450,15 @@ void ui_delete_free(struct ui *ui)
 	deleter_free(d);
 	ui->deleter = NULL;
 }
+
+const struct ui_task_ops ui_delete_task = {
+	.name = "delete",
+	.fds = ui_delete_fds,
+	.pump = ui_delete_pump,
+	.busy = ui_deleting,
+	.rows = ui_delete_rows,
+	.draw = ui_delete_draw,
+	.escape = ui_delete_escape,
+	.free = ui_delete_free,
+	.ask_before_quit = true,
+};

@@ -52,9 +52,26 @@ static void lines_free(struct lines *ls)
 	free(ls->v);
 }
 
-static struct venv *detail_env(const struct ui *ui)
+/* The view's own state. */
+struct detail_state {
+	size_t id;    /* the env shown (a model id) */
+	int top;      /* first line on screen */
+	bool by_size; /* packages by size, not by name */
+};
+
+static struct detail_state *state(struct ui *ui) { return ui_view_private(ui, &ui_detail_view); }
+
+struct venv *ui_detail_env(struct ui *ui)
 {
-	return ui->detail_id < ui->model.n_ids ? ui->model.by_id[ui->detail_id] : NULL;
+	size_t id = state(ui)->id;
+
+	return id < ui->model.n_ids ? ui->model.by_id[id] : NULL;
+}
+
+void ui_detail_show(struct ui *ui, size_t id)
+{
+	state(ui)->id = id;
+	ui_switch(ui, &ui_detail_view);
 }
 
 static const char *home_dir;
@@ -167,12 +184,12 @@ static void add_packages(struct lines *ls, const struct venv *v, bool by_size)
 	free(p);
 }
 
-static void build(struct lines *ls, const struct ui *ui, const struct venv *v)
+static void build(struct lines *ls, struct ui *ui, const struct venv *v)
 {
 	home_dir = ui->home;
 	add(ls, v->broken ? UI_ROLE_BROKEN : UI_ROLE_TITLE, NULL, "%s", tilde(v->path));
 	add_identity(ls, v);
-	add_state(ls, v, ui->model.now);
+	add_state(ls, v, ui->model.envs.now);
 	add(ls, UI_ROLE_ROW, NULL, "%s", "");
 	add(ls, UI_ROLE_TITLE, NULL, "pyvenv.cfg");
 	if (!v->cfg)
@@ -180,7 +197,7 @@ static void build(struct lines *ls, const struct ui *ui, const struct venv *v)
 	for (size_t i = 0; v->cfg && i < v->cfg->n; i++)
 		add(ls, UI_ROLE_ROW, NULL, "  %s = %s", v->cfg->items[i].key, v->cfg->items[i].value);
 	add(ls, UI_ROLE_ROW, NULL, "%s", "");
-	add_packages(ls, v, ui->detail_by_size);
+	add_packages(ls, v, state(ui)->by_size);
 }
 
 static int body_height(void) { return LINES - 2 > 0 ? LINES - 2 : 0; }
@@ -216,7 +233,8 @@ static size_t layout(struct row **out, const struct lines *ls)
 
 static void detail_draw(struct ui *ui)
 {
-	struct venv *v = detail_env(ui);
+	struct venv *v = ui_detail_env(ui);
+	struct detail_state *D = state(ui);
 	struct lines ls = {0};
 	struct row *rows;
 	size_t n;
@@ -230,12 +248,12 @@ static void detail_draw(struct ui *ui)
 	}
 	build(&ls, ui, v);
 	n = layout(&rows, &ls);
-	if (ui->detail_top > (int)n - h)
-		ui->detail_top = (int)n - h;
-	if (ui->detail_top < 0)
-		ui->detail_top = 0;
+	if (D->top > (int)n - h)
+		D->top = (int)n - h;
+	if (D->top < 0)
+		D->top = 0;
 	for (int i = 0; i < h; i++) {
-		size_t k = (size_t)(ui->detail_top + i);
+		size_t k = (size_t)(D->top + i);
 		int y = 1 + i;
 		char *piece;
 
@@ -260,9 +278,11 @@ static void detail_draw(struct ui *ui)
 
 static int scroll_by(struct ui *ui, int d)
 {
-	ui->detail_top += d;
-	if (ui->detail_top < 0)
-		ui->detail_top = 0;
+	struct detail_state *D = state(ui);
+
+	D->top += d;
+	if (D->top < 0)
+		D->top = 0;
 	return UI_REACT_REDRAW;
 }
 
@@ -270,7 +290,7 @@ static int act_up(struct ui *ui) { return scroll_by(ui, -1); }
 static int act_down(struct ui *ui) { return scroll_by(ui, 1); }
 static int act_pgup(struct ui *ui) { return scroll_by(ui, -(body_height() - 1)); }
 static int act_pgdn(struct ui *ui) { return scroll_by(ui, body_height() - 1); }
-static int act_home(struct ui *ui) { return ui->detail_top = 0, UI_REACT_REDRAW; }
+static int act_home(struct ui *ui) { return state(ui)->top = 0, UI_REACT_REDRAW; }
 static int act_end(struct ui *ui) { return scroll_by(ui, 1 << 20); }
 
 static int act_back(struct ui *ui)
@@ -281,7 +301,7 @@ static int act_back(struct ui *ui)
 
 static int act_sort(struct ui *ui)
 {
-	ui->detail_by_size = !ui->detail_by_size;
+	state(ui)->by_size = !state(ui)->by_size;
 	return UI_REACT_REDRAW;
 }
 
@@ -289,8 +309,7 @@ static int act_rescan(struct ui *ui) { return (void)ui, UI_REACT_RESCAN_ONE; }
 
 static int act_help(struct ui *ui)
 {
-	ui->back = ui->view;
-	ui_switch(ui, &ui_help_view);
+	ui_help_show(ui);
 	return UI_REACT_REDRAW;
 }
 
@@ -336,7 +355,14 @@ static int detail_mouse(struct ui *ui, const MEVENT *ev)
 	return UI_REACT_NONE;
 }
 
-static void detail_open(struct ui *ui) { ui->detail_top = 0; }
+static void detail_open(struct ui *ui) { state(ui)->top = 0; }
 
-const struct ui_view ui_detail_view = {"details", detail_open, detail_draw, detail_key,
-				       detail_mouse};
+const struct ui_view ui_detail_view = {
+	.name = "details",
+	.id = UI_VIEW_DETAIL,
+	.private_size = sizeof(struct detail_state),
+	.open = detail_open,
+	.draw = detail_draw,
+	.key = detail_key,
+	.mouse = detail_mouse,
+};

@@ -95,7 +95,7 @@ void ui_prompt_open(struct ui *ui, const char *label, const char *initial,
 
 	ui_prompt_close(ui);
 	p->label = xstrdup(label);
-	sb_adds(&p->text, initial ? initial : "");
+	ui_lineedit_set(&p->edit, initial);
 	p->done = done;
 	p->data = data;
 	p->free_data = free_data;
@@ -112,7 +112,7 @@ void ui_prompt_close(struct ui *ui)
 	if (p->free_data)
 		p->free_data(p->data);
 	free(p->label);
-	sb_free(&p->text);
+	ui_lineedit_free(&p->edit);
 	free(p);
 }
 
@@ -124,7 +124,7 @@ int ui_prompt_key(struct ui *ui, int ch)
 		ui_prompt_close(ui);
 		ui_message(ui, false, "cancelled");
 	} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
-		char *text = sb_detach(&p->text);
+		char *text = sb_detach(&p->edit.text);
 		void *data = p->data;
 		void (*free_data)(void *) = p->free_data;
 		int (*done)(struct ui *, const char *, void *) = p->done;
@@ -137,15 +137,8 @@ int ui_prompt_key(struct ui *ui, int ch)
 		    !(ui->prompt && ui->prompt->data == data))
 			free_data(data);
 		free(text);
-	} else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
-		while (p->text.len > 0 && (p->text.buf[--p->text.len] & 0xC0) == 0x80)
-			;
-		if (p->text.buf)
-			p->text.buf[p->text.len] = '\0';
-	} else if (ch == 21) {
-		sb_reset(&p->text);
-	} else if (ch >= 32 && ch < 256 && ch != 127) {
-		sb_addc(&p->text, (char)ch);
+	} else {
+		ui_lineedit_key(&p->edit, ch);
 	}
 	return UI_REACT_REDRAW;
 }
@@ -156,7 +149,7 @@ void ui_prompt_draw(const struct ui *ui)
 	struct strbuf sb = STRBUF_INIT;
 	int w;
 
-	sb_addf(&sb, "%s: %s", p->label, sb_str(&p->text));
+	sb_addf(&sb, "%s: %s", p->label, ui_lineedit_str(&p->edit));
 	w = (int)tw_width(sb_str(&sb));
 	ui_fill_line(LINES - 1, ui_role_attr(UI_ROLE_FILTER));
 	ui_put(LINES - 1, 0, COLS, sb_str(&sb), ui_role_attr(UI_ROLE_FILTER), 0);

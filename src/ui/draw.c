@@ -81,15 +81,11 @@ void ui_draw_header(struct ui *ui)
 	struct ui_summary s;
 	char size[32], stale[32], line[1400];
 	attr_t a = ui_role_attr(UI_ROLE_HEADER);
+	struct scan_progress p;
 
 	ui_model_summary(&ui->model, &s);
 	ui_fill_line(0, a);
-	if (ui->scanning) {
-		struct scan_progress p = ui->progress;
-
-		/* Live counters, not the last (rate-limited) progress event. */
-		if (ui->scan)
-			scan_progress_now(ui->scan, &p);
+	if (ui_scan_progress(ui, &p)) {
 		human_size(size, sizeof(size), p.bytes);
 		snprintf(line, sizeof(line),
 			 " venvscope  %s scanning  %llu entries · %llu envs · %s · %.1fs  in %s",
@@ -100,10 +96,10 @@ void ui_draw_header(struct ui *ui)
 
 		human_size(size, sizeof(size), s.bytes);
 		human_size(stale, sizeof(stale), s.stale_bytes);
-		if (ui->progress.elapsed < 1.0)
-			snprintf(took, sizeof(took), "%.0f ms", ui->progress.elapsed * 1000);
+		if (p.elapsed < 1.0)
+			snprintf(took, sizeof(took), "%.0f ms", p.elapsed * 1000);
 		else
-			snprintf(took, sizeof(took), "%.1f s", ui->progress.elapsed);
+			snprintf(took, sizeof(took), "%.1f s", p.elapsed);
 		/* The totals and the time first: the roots may be cut off. */
 		snprintf(line, sizeof(line),
 			 " venvscope  %zu environment%s · %s · %zu stale (%s) · %zu broken · "
@@ -124,22 +120,6 @@ void ui_draw_header(struct ui *ui)
 	ui_put(0, 0, COLS, line, a, 0);
 }
 
-/* "/text" while the filter is typed, with the parse error (if any) after. */
-static void draw_filter_prompt(struct ui *ui, int y)
-{
-	struct strbuf sb = STRBUF_INIT;
-	int w;
-
-	sb_addf(&sb, "/%s", sb_str(&ui->edit));
-	w = (int)tw_width(sb_str(&sb));
-	ui_put(y, 0, COLS, sb_str(&sb), ui_role_attr(UI_ROLE_FILTER), 0);
-	if (ui->message[0] && w + 3 < COLS)
-		ui_put(y, w + 3, COLS - w - 3, ui->message,
-		       ui_role_attr(ui->message_error ? UI_ROLE_ERROR : UI_ROLE_MESSAGE), 0);
-	move(y, w < COLS ? w : COLS - 1);
-	sb_free(&sb);
-}
-
 void ui_draw_status(struct ui *ui, const char *keys)
 {
 	int y = LINES - 1;
@@ -149,10 +129,6 @@ void ui_draw_status(struct ui *ui, const char *keys)
 	int rw;
 
 	ui_fill_line(y, a);
-	if (ui->editing) {
-		draw_filter_prompt(ui, y);
-		return;
-	}
 	ui_model_summary(&ui->model, &s);
 	if (s.marked) {
 		human_size(size, sizeof(size), s.marked_bytes);

@@ -30,6 +30,20 @@ struct help_line {
 	bool title;
 };
 
+/* The view's own state. */
+struct help_state {
+	int top;                    /* first line on screen */
+	const struct ui_view *back; /* where Esc goes */
+};
+
+static struct help_state *state(struct ui *ui) { return ui_view_private(ui, &ui_help_view); }
+
+void ui_help_show(struct ui *ui)
+{
+	state(ui)->back = ui->view;
+	ui_switch(ui, &ui_help_view);
+}
+
 static size_t collect(struct help_line *out, size_t max)
 {
 	size_t n = 0;
@@ -66,14 +80,15 @@ static void help_draw(struct ui *ui)
 	struct help_line lines[128];
 	size_t n = collect(lines, 128);
 	int h = LINES - 2;
+	struct help_state *H = state(ui);
 
 	ui_draw_header(ui);
-	if (ui->help_top > (int)n - h)
-		ui->help_top = (int)n - h;
-	if (ui->help_top < 0)
-		ui->help_top = 0;
+	if (H->top > (int)n - h)
+		H->top = (int)n - h;
+	if (H->top < 0)
+		H->top = 0;
 	for (int i = 0; i < h; i++) {
-		size_t k = (size_t)(ui->help_top + i);
+		size_t k = (size_t)(H->top + i);
 		int y = 1 + i;
 
 		ui_fill_line(y, ui_role_attr(UI_ROLE_DEFAULT));
@@ -93,21 +108,23 @@ static void help_draw(struct ui *ui)
 
 static int help_key(struct ui *ui, int ch)
 {
+	struct help_state *H = state(ui);
+
 	switch (ch) {
 	case KEY_UP:
 	case 'k':
-		ui->help_top--;
+		H->top--;
 		return UI_REACT_REDRAW;
 	case KEY_DOWN:
 	case 'j':
-		ui->help_top++;
+		H->top++;
 		return UI_REACT_REDRAW;
 	case KEY_PPAGE:
-		ui->help_top -= LINES - 3;
+		H->top -= LINES - 3;
 		return UI_REACT_REDRAW;
 	case KEY_NPAGE:
 	case ' ':
-		ui->help_top += LINES - 3;
+		H->top += LINES - 3;
 		return UI_REACT_REDRAW;
 	case 'q':
 		return UI_REACT_QUIT;
@@ -116,7 +133,7 @@ static int help_key(struct ui *ui, int ch)
 	case 'h':
 	case KEY_LEFT:
 		/* Back without reopening: the details keep their scroll. */
-		ui->view = ui->back ? ui->back : &ui_list_view;
+		ui->view = H->back ? H->back : &ui_list_view;
 		return UI_REACT_REDRAW;
 	default:
 		return UI_REACT_NONE;
@@ -128,11 +145,19 @@ static void help_open(struct ui *ui)
 {
 	struct help_line lines[128];
 	size_t n = collect(lines, 128);
+	struct help_state *H = state(ui);
 
-	ui->help_top = 0;
-	for (size_t i = 0; ui->back == &ui_detail_view && i < n; i++)
+	H->top = 0;
+	for (size_t i = 0; H->back == &ui_detail_view && i < n; i++)
 		if (lines[i].title && strcmp(lines[i].text, "In the details") == 0)
-			ui->help_top = (int)i;
+			H->top = (int)i;
 }
 
-const struct ui_view ui_help_view = {"help", help_open, help_draw, help_key, NULL};
+const struct ui_view ui_help_view = {
+	.name = "help",
+	.id = UI_VIEW_HELP,
+	.private_size = sizeof(struct help_state),
+	.open = help_open,
+	.draw = help_draw,
+	.key = help_key,
+};

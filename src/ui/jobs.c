@@ -92,9 +92,9 @@ void ui_job_submit(struct ui *ui, struct act_job *job)
 	start_next(ui);
 }
 
-bool ui_job_running(const struct ui *ui) { return ui->jobs && ui->jobs->running; }
+static bool job_running(const struct ui *ui) { return ui->jobs && ui->jobs->running; }
 
-int ui_job_pane_rows(const struct ui *ui)
+static int pane_rows(const struct ui *ui)
 {
 	int rows = LINES / 3;
 
@@ -165,7 +165,7 @@ static void finish(struct ui *ui)
 	start_next(ui);
 }
 
-bool ui_job_pump(struct ui *ui)
+static bool job_pump(struct ui *ui)
 {
 	struct ui_jobs *J = ui->jobs;
 	size_t before;
@@ -181,7 +181,7 @@ bool ui_job_pump(struct ui *ui)
 	return before != J->n + J->head;
 }
 
-int ui_job_fds(const struct ui *ui, struct pollfd *p)
+static int job_fds(const struct ui *ui, struct pollfd *p)
 {
 	int fds[2], n = 0;
 
@@ -204,7 +204,7 @@ static int cancel_choice(struct ui *ui, void *data)
 	return UI_REACT_REDRAW;
 }
 
-int ui_job_escape(struct ui *ui)
+static int job_escape(struct ui *ui)
 {
 	static const struct ui_choice choices[] = {{'y', "y cancel it", cancel_choice}};
 	struct ui_jobs *J = ui->jobs;
@@ -225,7 +225,7 @@ int ui_job_escape(struct ui *ui)
 	return UI_REACT_NONE;
 }
 
-void ui_job_draw_pane(const struct ui *ui, int top, int rows)
+static void draw_pane(const struct ui *ui, int top, int rows)
 {
 	static const char *const spin[] = {"|", "/", "-", "\\"};
 	const struct ui_jobs *J = ui->jobs;
@@ -251,7 +251,7 @@ void ui_job_draw_pane(const struct ui *ui, int top, int rows)
 	       0);
 }
 
-void ui_jobs_free(struct ui *ui)
+static void jobs_free(struct ui *ui)
 {
 	struct ui_jobs *J = ui->jobs;
 
@@ -266,3 +266,15 @@ void ui_jobs_free(struct ui *ui)
 	free(J);
 	ui->jobs = NULL;
 }
+
+const struct ui_task_ops ui_jobs_task = {
+	.name = "actions",
+	.fds = job_fds,
+	.pump = job_pump,
+	.busy = job_running,
+	.rows = pane_rows,
+	.draw = draw_pane,
+	.escape = job_escape,
+	.free = jobs_free,
+	.ask_before_quit = true,
+};

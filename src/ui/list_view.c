@@ -12,15 +12,23 @@
 #include "app.h"
 #include "colors.h"
 #include "layout.h"
+#include "lineedit.h"
 
 #define LIST_TOP 2 /* header, column titles */
 
-static const struct ui *cur_ui; /* for list_height: the pane takes rows */
+/* The list's own state: the filter being typed in the status line. */
+struct list_state {
+	bool editing;
+	struct ui_lineedit edit;
+};
+
+static struct list_state *state(struct ui *ui) { return ui_view_private(ui, &ui_list_view); }
+
+static const struct ui *cur_ui; /* for list_height: the panes take rows */
 
 static int list_height(void)
 {
-	int h = LINES - LIST_TOP - 1 -
-		(cur_ui ? ui_job_pane_rows(cur_ui) + ui_delete_rows(cur_ui) : 0);
+	int h = LINES - LIST_TOP - 1 - (cur_ui ? ui_tasks_rows(cur_ui) : 0);
 
 	return h > 0 ? h : 0;
 }
@@ -34,6 +42,13 @@ static bool utf8(void)
 
 /* ---- drawing ---- */
 
+static bool scanning(const struct ui *ui)
+{
+	struct scan_progress p;
+
+	return ui_scan_progress(ui, &p);
+}
+
 static void cell_texts(const struct ui *ui, const struct venv *v, char **cells)
 {
 	char buf[64];
@@ -44,7 +59,7 @@ static void cell_texts(const struct ui *ui, const struct venv *v, char **cells)
 	if (v->size_known)
 		human_size(buf, sizeof(buf), v->size.size_bytes);
 	else
-		snprintf(buf, sizeof(buf), "%s", ui->scanning ? "…" : "-");
+		snprintf(buf, sizeof(buf), "%s", scanning(ui) ? "…" : "-");
 	cells[UI_COL_SIZE] = xstrdup(buf);
 	if (v->packages_known)
 		snprintf(buf, sizeof(buf), "%zu", v->package_count);
@@ -54,7 +69,7 @@ static void cell_texts(const struct ui *ui, const struct venv *v, char **cells)
 	cells[UI_COL_LINK] = xstrdup(venv_link_name(v->link));
 	cells[UI_COL_GIT] = xstrdup(venv_git_word(v));
 	if (v->last_modified > 0)
-		human_age(buf, sizeof(buf), (int64_t)ui->model.now - v->last_modified);
+		human_age(buf, sizeof(buf), (int64_t)ui->model.envs.now - v->last_modified);
 	else
 		snprintf(buf, sizeof(buf), "-");
 	cells[UI_COL_AGE] = xstrdup(buf);
@@ -194,11 +209,29 @@ static void draw_empty(const struct ui *ui)
 			 ui->model.filter_text);
 	else if (s.envs > 0)
 		snprintf(msg, sizeof(msg), "No environment has a problem (! shows them all).");
-	else if (ui->scanning)
+	else if (scanning(ui))
 		snprintf(msg, sizeof(msg), "Looking for environments in %s ...", ui->roots_label);
 	else
 		snprintf(msg, sizeof(msg), "No virtual environment found in %s.", ui->roots_label);
 	ui_put(LIST_TOP + 1, 2, COLS - 4, msg, ui_role_attr(UI_ROLE_DIM), 0);
+}
+
+/* "/text" while the filter is typed, with the parse error (if any) after. */
+static void draw_filter_prompt(struct ui *ui, struct list_state *L)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int y = LINES - 1, w;
+
+	ui_fill_line(y, ui_role_attr(UI_ROLE_STATUS));
+	sb_addf(&sb, "/%s", ui_lineedit_str(&L->edit));
+	w = (int)tw_width(sb_str(&sb));
+	ui_put(y, 0, COLS, sb_str(&sb), ui_role_attr(UI_ROLE_FILTER), 0);
+	if (ui->message[0] && w + 3 < COLS)
+		ui_put(y, w + 3, COLS - w - 3, ui->message,
+		       ui_role_attr(ui->message_error ? UI_ROLE_ERROR : UI_ROLE_MESSAGE), 0);
+	move(y, w < COLS ? w : COLS - 1);
+	curs_set(1);
+	sb_free(&sb);
 }
 
 static void list_draw(struct ui *ui)
@@ -226,11 +259,11 @@ static void list_draw(struct ui *ui)
 	}
 	if (ui->model.n_rows == 0)
 		draw_empty(ui);
-	if (ui_job_pane_rows(ui))
-		ui_job_draw_pane(ui, LIST_TOP + h, ui_job_pane_rows(ui));
-	if (ui_delete_rows(ui))
-		ui_delete_draw(ui, LIST_TOP + h + ui_job_pane_rows(ui));
-	ui_draw_status(ui, ui->model.n_rows
+	ui_tasks_draw(ui, LIST_TOP + h);
+	if (state(ui)->editing)
+		draw_filter_prompt(ui, state(ui));
+	else
+		ui_draw_status(ui, ui->model.n_rows
 				   ? " Enter details  / filter  s sort  S reverse  ! problems  "
 				     "Space mark  ? help  q quit"
 				   : " / filter  ! problems  R rescan  ? help  q quit");
@@ -262,8 +295,7 @@ static int act_open(struct ui *ui)
 
 	if (!v)
 		return UI_REACT_NONE;
-	ui->detail_id = v->id;
-	ui_switch(ui, &ui_detail_view);
+	ui_detail_show(ui, v->id);
 	return UI_REACT_REDRAW;
 }
 
@@ -284,21 +316,16 @@ static int act_reverse(struct ui *ui)
 
 static int act_filter(struct ui *ui)
 {
-	ui->editing = true;
-	sb_reset(&ui->edit);
-	if (ui->model.filter_text)
-		sb_adds(&ui->edit, ui->model.filter_text);
+	state(ui)->editing = true;
+	ui_lineedit_set(&state(ui)->edit, ui->model.filter_text);
 	ui->message[0] = '\0';
 	return UI_REACT_REDRAW;
 }
 
 static int act_escape(struct ui *ui)
 {
-	int r = ui_delete_escape(ui);
-
-	if (r != UI_REACT_NONE)
-		return r;
-	r = ui_job_escape(ui);
+	/* A running delete or action answers first (its pane, lowest first). */
+	int r = ui_tasks_escape(ui);
 
 	if (r != UI_REACT_NONE)
 		return r;
@@ -342,8 +369,7 @@ static int act_rescan_all(struct ui *ui) { return (void)ui, UI_REACT_RESCAN_ALL;
 
 static int act_help(struct ui *ui)
 {
-	ui->back = ui->view;
-	ui_switch(ui, &ui_help_view);
+	ui_help_show(ui);
 	return UI_REACT_REDRAW;
 }
 
@@ -396,37 +422,26 @@ const struct ui_binding ui_list_bindings[] = {
 };
 
 /* Typing the filter: every change is applied at once. */
-static int edit_key(struct ui *ui, int ch)
+static int edit_key(struct ui *ui, struct list_state *L, int ch)
 {
 	struct vs_err err = {0};
 
 	if (ch == 27) {
-		ui->editing = false;
+		L->editing = false;
 		ui_model_set_filter(&ui->model, NULL, NULL);
 		ui->message[0] = '\0';
 		return UI_REACT_REDRAW;
 	}
 	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
-		ui->editing = false;
+		L->editing = false;
 		if (!ui->message_error)
 			ui->message[0] = '\0';
 		return UI_REACT_REDRAW;
 	}
-	if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
-		/* Drop one UTF-8 character. */
-		while (ui->edit.len > 0 && (ui->edit.buf[--ui->edit.len] & 0xC0) == 0x80)
-			;
-		if (ui->edit.buf)
-			ui->edit.buf[ui->edit.len] = '\0';
-	} else if (ch == 21) { /* Ctrl-U */
-		sb_reset(&ui->edit);
-	} else if (ch >= 32 && ch < 256 && ch != 127) {
-		sb_addc(&ui->edit, (char)ch);
-	} else {
+	if (!ui_lineedit_key(&L->edit, ch))
 		return UI_REACT_NONE;
-	}
 	ui->message[0] = '\0';
-	if (ui_model_set_filter(&ui->model, sb_str(&ui->edit), &err) < 0)
+	if (ui_model_set_filter(&ui->model, ui_lineedit_str(&L->edit), &err) < 0)
 		ui_message(ui, true, "%s", err.msg);
 	return UI_REACT_REDRAW;
 }
@@ -436,8 +451,8 @@ static int list_key(struct ui *ui, int ch)
 	bool handled;
 	int r;
 
-	if (ui->editing)
-		return edit_key(ui, ch);
+	if (state(ui)->editing)
+		return edit_key(ui, state(ui), ch);
 	r = ui_dispatch(ui, ui_list_bindings, ch, &handled);
 	return handled ? r : UI_REACT_NONE;
 }
@@ -460,6 +475,19 @@ static int list_mouse(struct ui *ui, const MEVENT *ev)
 	return UI_REACT_REDRAW;
 }
 
-static void list_open(struct ui *ui) { (void)ui; }
+static void list_close(void *private)
+{
+	struct list_state *L = private;
 
-const struct ui_view ui_list_view = {"list", list_open, list_draw, list_key, list_mouse};
+	ui_lineedit_free(&L->edit);
+}
+
+const struct ui_view ui_list_view = {
+	.name = "list",
+	.id = UI_VIEW_LIST,
+	.private_size = sizeof(struct list_state),
+	.draw = list_draw,
+	.key = list_key,
+	.mouse = list_mouse,
+	.close = list_close,
+};

@@ -11,26 +11,21 @@ void ui_model_init(struct ui_model *m, enum scan_sort sort, bool reverse, int st
 	memset(m, 0, sizeof(*m));
 	m->sort = sort;
 	m->reverse = reverse;
-	m->stale_days = stale_days;
-	m->now = time(NULL);
+	scan_model_init(&m->envs, stale_days, time(NULL));
 }
 
 void ui_model_clear(struct ui_model *m)
 {
-	for (size_t i = 0; i < m->n_ids; i++)
-		venv_free(m->by_id[i]);
-	memset(m->by_id, 0, m->n_ids * sizeof(*m->by_id));
-	memset(m->marked, 0, m->n_ids * sizeof(*m->marked));
-	m->n_ids = 0;
+	scan_model_clear(&m->envs);
+	memset(m->marked, 0, m->cap_marked * sizeof(*m->marked));
 	m->n_rows = m->cursor = m->top = 0;
-	m->now = time(NULL);
+	m->envs.now = time(NULL);
 	m->dirty = true;
 }
 
 void ui_model_free(struct ui_model *m)
 {
-	ui_model_clear(m);
-	free(m->by_id);
+	scan_model_free(&m->envs);
 	free(m->marked);
 	free(m->rows);
 	scan_filter_free(m->filter);
@@ -38,52 +33,16 @@ void ui_model_free(struct ui_model *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static void ensure_id(struct ui_model *m, size_t id)
+void ui_model_apply(struct ui_model *m, struct scan_feed *f, struct scan_event *ev)
 {
-	size_t cap = m->cap_ids;
+	size_t old = m->cap_marked;
 
-	if (id < m->n_ids)
+	if (scan_model_merge(&m->envs, f, ev) == SCAN_NO_SLOT)
 		return;
-	if (id >= m->cap_ids) {
-		m->by_id = xgrow(m->by_id, &cap, id + 1, sizeof(*m->by_id));
-		cap = m->cap_ids;
-		m->marked = xgrow(m->marked, &cap, id + 1, sizeof(*m->marked));
-		m->cap_ids = cap;
+	if (m->n_ids > m->cap_marked) {
+		m->marked = xgrow(m->marked, &m->cap_marked, m->n_ids, sizeof(*m->marked));
+		memset(m->marked + old, 0, (m->cap_marked - old) * sizeof(*m->marked));
 	}
-	memset(m->by_id + m->n_ids, 0, (id + 1 - m->n_ids) * sizeof(*m->by_id));
-	memset(m->marked + m->n_ids, 0, (id + 1 - m->n_ids) * sizeof(*m->marked));
-	m->n_ids = id + 1;
-}
-
-void ui_model_apply(struct ui_model *m, struct scan_event *ev)
-{
-	switch (ev->type) {
-	case SCAN_EV_FOUND:
-		ensure_id(m, ev->venv->id);
-		venv_free(m->by_id[ev->venv->id]);
-		m->by_id[ev->venv->id] = ev->venv;
-		ev->venv = NULL;
-		m->dirty = true;
-		break;
-	case SCAN_EV_PACKAGES:
-	case SCAN_EV_SIZED:
-	case SCAN_EV_GIT:
-		if (ev->id < m->n_ids && m->by_id[ev->id]) {
-			scan_venv_apply(m->by_id[ev->id], ev, m->stale_days, m->now);
-			m->dirty = true;
-		}
-		break;
-	default:
-		break;
-	}
-}
-
-void ui_model_replace(struct ui_model *m, size_t id, struct venv *v)
-{
-	ensure_id(m, id);
-	venv_free(m->by_id[id]);
-	v->id = id;
-	m->by_id[id] = v;
 	m->dirty = true;
 }
 
@@ -91,8 +50,7 @@ void ui_model_remove(struct ui_model *m, size_t id)
 {
 	if (id >= m->n_ids || !m->by_id[id])
 		return;
-	venv_free(m->by_id[id]);
-	m->by_id[id] = NULL;
+	scan_model_remove(&m->envs, id);
 	m->marked[id] = false;
 	m->dirty = true;
 }

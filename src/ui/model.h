@@ -2,8 +2,10 @@
  * reported, which of them are shown (filter, problems-only) in what order
  * (sort), the cursor, the scroll position and the marks. No curses here.
  *
- * The model owns its venvs. Rows are ids into `by_id`; the cursor stays on
- * the same environment when rows are re-sorted or re-filtered. */
+ * The envs are a scan model (src/scan/model.h): keyed by path, merged
+ * from any number of scans, each env in a slot that is its id here. Rows
+ * are ids into `by_id`; the cursor stays on the same environment when rows
+ * are re-sorted or re-filtered, and a rescanned env keeps its row and mark. */
 #ifndef VS_UI_MODEL_H
 #define VS_UI_MODEL_H
 
@@ -12,6 +14,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "../scan/model.h"
 #include "../scan/scan.h"
 #include "../scan/sort.h"
 #include "../util/err.h"
@@ -19,9 +22,17 @@
 struct scan_filter;
 
 struct ui_model {
-	struct venv **by_id; /* owned; NULL where an id has not arrived yet */
-	bool *marked;        /* by id */
-	size_t n_ids, cap_ids;
+	/* The envs. Views read `by_id[id]` (NULL where gone) for id < n_ids:
+	 * the first members of `envs`, named here for them. */
+	union {
+		struct scan_model envs;
+		struct {
+			struct venv **by_id;
+			size_t n_ids;
+		};
+	};
+	bool *marked; /* by id */
+	size_t cap_marked;
 
 	size_t *rows; /* ids shown, in display order */
 	size_t n_rows, cap_rows;
@@ -34,8 +45,6 @@ struct ui_model {
 	struct scan_filter *filter; /* NULL: no filter */
 	char *filter_text;          /* the text of the filter in force, or NULL */
 
-	int stale_days;
-	time_t now;
 	bool dirty; /* rows must be recomputed (ui_model_refresh) */
 };
 
@@ -50,13 +59,10 @@ void ui_model_free(struct ui_model *m);
 /* Drops every environment and mark (a full rescan starts). */
 void ui_model_clear(struct ui_model *m);
 
-/* Takes a scan event: FOUND (ownership of the venv moves to the model),
- * PACKAGES and SIZED. Other events are ignored. */
-void ui_model_apply(struct ui_model *m, struct scan_event *ev);
-
-/* Puts `v` in place of the env with id `id` (a rescan of one env); `v->id`
- * is set to `id`. Takes ownership. */
-void ui_model_replace(struct ui_model *m, size_t id, struct venv *v);
+/* Takes an event of the scan `f` reads (scan_model_merge): FOUND (the
+ * venv moves to the model, in place of an env with the same path),
+ * PACKAGES, SIZED and GIT. Other events are ignored. */
+void ui_model_apply(struct ui_model *m, struct scan_feed *f, struct scan_event *ev);
 
 /* Drops the env with this id (it is no longer an environment). */
 void ui_model_remove(struct ui_model *m, size_t id);

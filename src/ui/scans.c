@@ -1,16 +1,42 @@
 /* The browser's scans: the full scan of the roots, and side scans of chosen
  * environment folders (a rescan, envs an action made or changed), merged
- * into the model as their events arrive. */
+ * into the model as their events arrive. Both are background tasks
+ * (task.h); their state is private to this file. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../scan/places.h"
 #include "../util/trace.h"
+#include "../util/vec.h"
 #include "../util/xalloc.h"
 #include "app.h"
+#include "task.h"
 
 #define EVENT_BUDGET_NS 15000000LL /* events handled per turn before keys get a look */
+
+struct ui_scans {
+	struct scan *scan;          /* the full scan, NULL when done */
+	struct scan_feed feed;      /* its ids -> model ids */
+	struct scan_progress progress;
+	bool scanning;              /* the full scan has not said DONE */
+
+	struct scan *side;          /* a scan of chosen envs (rescan, new envs), or NULL */
+	struct scan_feed side_feed; /* its ids -> model ids */
+	struct vs_vec side_paths;   /* what `side` was asked to look at (owned) */
+	struct vs_vec queue;        /* paths waiting for the next side scan (owned) */
+	char *announce;             /* r: the name to say "rescanned" about when done */
+};
+
+static struct ui_scans *scans(struct ui *ui)
+{
+	if (!ui->scans) {
+		ui->scans = xcalloc(1, sizeof(*ui->scans));
+		vs_vec_init_strs(&ui->scans->side_paths);
+		vs_vec_init_strs(&ui->scans->queue);
+	}
+	return ui->scans;
+}
 
 static struct scan *start_scan(struct ui *ui, char *const *roots, size_t n_roots, int depth,
 			       struct vs_err *err)
@@ -33,48 +59,68 @@ static struct scan *start_scan(struct ui *ui, char *const *roots, size_t n_roots
 
 int ui_scan_start_full(struct ui *ui, struct vs_err *err)
 {
+	struct ui_scans *S = scans(ui);
 	char **defaults = NULL;
 	size_t n_defaults = 0;
 
 	if (ui->opts.n_roots == 0)
 		n_defaults = scan_default_roots(&defaults, ui->home);
-	ui->scan = start_scan(ui, ui->opts.n_roots ? ui->opts.roots : defaults,
-			      ui->opts.n_roots ? ui->opts.n_roots : n_defaults, ui->opts.depth, err);
-	scan_free_strv(defaults, n_defaults);
-	ui->scanning = ui->scan != NULL;
-	memset(&ui->progress, 0, sizeof(ui->progress));
-	return ui->scan ? 0 : err->code;
+	S->scan = start_scan(ui, ui->opts.n_roots ? ui->opts.roots : defaults,
+			     ui->opts.n_roots ? ui->opts.n_roots : n_defaults, ui->opts.depth, err);
+	vs_strv_free(defaults, n_defaults);
+	S->scanning = S->scan != NULL;
+	memset(&S->progress, 0, sizeof(S->progress));
+	return S->scan ? 0 : err->code;
 }
 
-static void drop_side(struct ui *ui)
+bool ui_scan_progress(const struct ui *ui, struct scan_progress *out)
 {
-	scan_free(ui->side);
-	ui->side = NULL;
-	scan_free_strv(ui->side_paths, ui->n_side_paths);
-	ui->side_paths = NULL;
-	ui->n_side_paths = 0;
-	free(ui->side_map);
-	ui->side_map = NULL;
-	ui->n_side_map = 0;
+	const struct ui_scans *S = ui->scans;
+
+	memset(out, 0, sizeof(*out));
+	if (!S)
+		return false;
+	*out = S->progress;
+	/* Live counters, not the last (rate-limited) progress event. */
+	if (S->scanning && S->scan)
+		scan_progress_now(S->scan, out);
+	return S->scanning;
 }
 
-void ui_scan_free(struct ui *ui)
+static void drop_side(struct ui_scans *S)
 {
-	scan_free(ui->scan);
-	ui->scan = NULL;
-	drop_side(ui);
-	scan_free_strv(ui->side_queue, ui->n_side_queue);
-	ui->side_queue = NULL;
-	ui->n_side_queue = 0;
-	free(ui->side_announce);
-	ui->side_announce = NULL;
+	scan_free(S->side);
+	S->side = NULL;
+	scan_feed_free(&S->side_feed);
+	vs_vec_clear(&S->side_paths);
+}
+
+static void drop_full(struct ui_scans *S)
+{
+	scan_free(S->scan);
+	S->scan = NULL;
+	scan_feed_free(&S->feed);
+}
+
+static void scans_free(struct ui *ui)
+{
+	struct ui_scans *S = ui->scans;
+
+	if (!S)
+		return;
+	drop_full(S);
+	drop_side(S);
+	vs_vec_clear(&S->queue);
+	free(S->announce);
+	free(S);
+	ui->scans = NULL;
 }
 
 void ui_scan_restart_all(struct ui *ui)
 {
 	struct vs_err err = {0};
 
-	ui_scan_free(ui);
+	scans_free(ui);
 	ui_model_clear(&ui->model);
 	if (ui_scan_start_full(ui, &err) < 0)
 		ui_message(ui, true, "cannot rescan: %s", err.msg);
@@ -83,197 +129,186 @@ void ui_scan_restart_all(struct ui *ui)
 	ui_switch(ui, &ui_list_view);
 }
 
+/* The rows of asked-for paths that are not envs any more go. */
+static void drop_gone(struct ui *ui, struct ui_scans *S)
+{
+	for (size_t i = 0; i < S->side_paths.n; i++) {
+		const char *path = S->side_paths.v[i];
+		size_t id = scan_model_find(&ui->model.envs, path);
+
+		if (id != SCAN_NO_SLOT && !scan_feed_saw(&S->side_feed, id)) {
+			ui_message(ui, true, "%s is no longer an environment", path);
+			ui_model_remove(&ui->model, id);
+		}
+	}
+}
+
 /* Starts the next side scan from the queue, when none runs. Paths that are
  * gone are scanned too: their DONE says so, and their rows go. */
 static void next_side(struct ui *ui)
 {
+	struct ui_scans *S = scans(ui);
 	struct vs_err err = {0};
-	char **live;
-	size_t n = 0;
+	struct vs_vec live = {0};
 
-	if (ui->side || ui->n_side_queue == 0)
+	if (S->side || S->queue.n == 0)
 		return;
-	ui->side_paths = ui->side_queue;
-	ui->n_side_paths = ui->n_side_queue;
-	ui->side_queue = NULL;
-	ui->n_side_queue = 0;
+	/* The queue becomes what this scan looks at (side_paths is empty). */
+	live = S->side_paths;
+	S->side_paths = S->queue;
+	S->queue = live;
+	vs_vec_init(&live, NULL);
 	/* scan_start refuses a missing root: only existing folders are scanned. */
-	live = xcalloc(ui->n_side_paths + 1, sizeof(*live));
-	for (size_t i = 0; i < ui->n_side_paths; i++)
-		if (access(ui->side_paths[i], F_OK) == 0)
-			live[n++] = ui->side_paths[i];
-	if (n)
-		ui->side = start_scan(ui, live, n, 0, &err);
-	free(live);
-	if (!ui->side) {
+	for (size_t i = 0; i < S->side_paths.n; i++)
+		if (access(S->side_paths.v[i], F_OK) == 0)
+			vs_vec_push(&live, S->side_paths.v[i]);
+	if (live.n)
+		S->side = start_scan(ui, (char *const *)live.v, live.n, 0, &err);
+	vs_vec_clear(&live);
+	if (!S->side) {
 		/* Nothing to look at: every path is gone. */
-		for (size_t i = 0; i < ui->n_side_paths; i++)
-			for (size_t id = 0; id < ui->model.n_ids; id++)
-				if (ui->model.by_id[id] &&
-				    strcmp(ui->model.by_id[id]->path, ui->side_paths[i]) == 0) {
-					ui_message(ui, true, "%s is no longer an environment",
-						   ui->side_paths[i]);
-					ui_model_remove(&ui->model, id);
-				}
-		drop_side(ui);
-		next_side(ui);
+		drop_gone(ui, S);
+		drop_side(S);
 	}
 }
 
 void ui_scan_paths(struct ui *ui, char *const *paths, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		ui->side_queue = xrealloc(ui->side_queue, (ui->n_side_queue + 1) * sizeof(char *));
-		ui->side_queue[ui->n_side_queue++] = xstrdup(paths[i]);
-	}
+	struct ui_scans *S = scans(ui);
+
+	for (size_t i = 0; i < n; i++)
+		vs_vec_push_str(&S->queue, paths[i]);
 	next_side(ui);
 }
 
 void ui_rescan_selected(struct ui *ui)
 {
-	struct venv *v = ui->view == &ui_detail_view && ui->detail_id < ui->model.n_ids
-				 ? ui->model.by_id[ui->detail_id]
-				 : ui_model_selected(&ui->model);
+	struct venv *v = ui->view == &ui_detail_view ? ui_detail_env(ui)
+						       : ui_model_selected(&ui->model);
+	struct ui_scans *S = scans(ui);
 	char *paths[1];
 
 	if (!v)
 		return;
 	/* Said first: the scan may drop the row (and free v) at once. */
 	ui_message(ui, false, "rescanning %s ...", v->name);
-	free(ui->side_announce);
-	ui->side_announce = xstrdup(v->name);
+	free(S->announce);
+	S->announce = xstrdup(v->name);
 	paths[0] = v->path;
 	ui_scan_paths(ui, paths, 1);
 }
 
-static size_t model_id_of_path(const struct ui *ui, const char *path)
-{
-	for (size_t id = 0; id < ui->model.n_ids; id++)
-		if (ui->model.by_id[id] && strcmp(ui->model.by_id[id]->path, path) == 0)
-			return id;
-	return (size_t)-1;
-}
-
-static void side_found(struct ui *ui, struct scan_event *ev)
-{
-	size_t id = model_id_of_path(ui, ev->venv->path);
-
-	if (id == (size_t)-1)
-		id = ui->model.n_ids; /* a new env: a new row */
-	if (ev->id >= ui->n_side_map) {
-		ui->side_map = xrealloc(ui->side_map, (ev->id + 1) * sizeof(*ui->side_map));
-		for (size_t k = ui->n_side_map; k <= ev->id; k++)
-			ui->side_map[k] = (size_t)-1;
-		ui->n_side_map = ev->id + 1;
-	}
-	ui->side_map[ev->id] = id;
-	ui_model_replace(&ui->model, id, ev->venv);
-	ev->venv = NULL;
-}
-
-/* Rows for asked-for paths that the side scan did not find go away. */
-static void side_done(struct ui *ui)
-{
-	if (ui->side_announce) {
-		ui_message(ui, false, "rescanned %s", ui->side_announce);
-		free(ui->side_announce);
-		ui->side_announce = NULL;
-	}
-	for (size_t i = 0; i < ui->n_side_paths; i++) {
-		size_t id = model_id_of_path(ui, ui->side_paths[i]);
-		bool seen = false;
-
-		for (size_t k = 0; k < ui->n_side_map && !seen; k++)
-			seen = ui->side_map[k] == id;
-		if (id != (size_t)-1 && !seen) {
-			ui_message(ui, true, "%s is no longer an environment", ui->side_paths[i]);
-			ui_model_remove(&ui->model, id);
-		}
-	}
-}
-
-static void side_event(struct ui *ui, struct scan_event *ev)
+static void side_event(struct ui *ui, struct ui_scans *S, struct scan_event *ev)
 {
 	switch (ev->type) {
-	case SCAN_EV_FOUND:
-		side_found(ui, ev);
-		break;
-	case SCAN_EV_PACKAGES:
-	case SCAN_EV_SIZED:
-	case SCAN_EV_GIT:
-		if (ev->id < ui->n_side_map && ui->side_map[ev->id] != (size_t)-1) {
-			ev->id = ui->side_map[ev->id];
-			ui_model_apply(&ui->model, ev);
-		}
-		break;
 	case SCAN_EV_WARNING:
 		ui_message(ui, true, "%s", ev->message);
 		break;
 	case SCAN_EV_DONE:
-		side_done(ui);
+		if (S->announce) {
+			ui_message(ui, false, "rescanned %s", S->announce);
+			free(S->announce);
+			S->announce = NULL;
+		}
+		drop_gone(ui, S);
 		break;
 	default:
-		break;
+		/* A FOUND replaces the row with the same path. */
+		ui_model_apply(&ui->model, &S->side_feed, ev);
 	}
 }
 
-static void main_event(struct ui *ui, struct scan_event *ev)
+static void main_event(struct ui *ui, struct ui_scans *S, struct scan_event *ev)
 {
 	switch (ev->type) {
 	case SCAN_EV_WARNING:
 		ui_message(ui, false, "warning: %s", ev->message);
 		break;
 	case SCAN_EV_PROGRESS:
-		ui->progress = ev->progress;
+		S->progress = ev->progress;
 		break;
 	case SCAN_EV_DONE:
-		ui->progress = ev->progress;
-		ui->scanning = false;
+		S->progress = ev->progress;
+		S->scanning = false;
 		vs_trace_mark("scan_done_ms");
 		break;
 	default:
-		ui_model_apply(&ui->model, ev);
+		ui_model_apply(&ui->model, &S->feed, ev);
 	}
 }
 
-bool ui_scan_drain(struct ui *ui)
+/* ---- the two tasks ---- */
+
+static bool full_pump(struct ui *ui)
 {
+	struct ui_scans *S = ui->scans;
 	int64_t deadline = vs_now_ns() + EVENT_BUDGET_NS;
 	struct scan_event *ev;
 	bool any = false;
 
-	while (ui->scan && vs_now_ns() < deadline && (ev = scan_next(ui->scan))) {
+	while (S && S->scan && vs_now_ns() < deadline && (ev = scan_next(S->scan))) {
 		bool done = ev->type == SCAN_EV_DONE;
 
 		any = true;
-		main_event(ui, ev);
+		main_event(ui, S, ev);
 		scan_event_free(ev);
-		if (done) {
-			scan_free(ui->scan);
-			ui->scan = NULL;
-		}
+		if (done)
+			drop_full(S);
 	}
-	while (ui->side && (ev = scan_next(ui->side))) {
+	return any;
+}
+
+static bool side_pump(struct ui *ui)
+{
+	struct ui_scans *S = ui->scans;
+	struct scan_event *ev;
+	bool any = false;
+
+	while (S && S->side && (ev = scan_next(S->side))) {
 		bool done = ev->type == SCAN_EV_DONE;
 
 		any = true;
-		side_event(ui, ev);
+		side_event(ui, S, ev);
 		scan_event_free(ev);
 		if (done) {
-			drop_side(ui);
+			drop_side(S);
 			next_side(ui);
 		}
 	}
 	return any;
 }
 
-int ui_scan_fds(const struct ui *ui, struct pollfd *p)
+static int full_fds(const struct ui *ui, struct pollfd *p)
 {
-	int n = 0;
-
-	if (ui->scan)
-		p[n++] = (struct pollfd){.fd = scan_fd(ui->scan), .events = POLLIN};
-	if (ui->side)
-		p[n++] = (struct pollfd){.fd = scan_fd(ui->side), .events = POLLIN};
-	return n;
+	if (!ui->scans || !ui->scans->scan)
+		return 0;
+	p[0] = (struct pollfd){.fd = scan_fd(ui->scans->scan), .events = POLLIN};
+	return 1;
 }
+
+static int side_fds(const struct ui *ui, struct pollfd *p)
+{
+	if (!ui->scans || !ui->scans->side)
+		return 0;
+	p[0] = (struct pollfd){.fd = scan_fd(ui->scans->side), .events = POLLIN};
+	return 1;
+}
+
+static bool full_busy(const struct ui *ui) { return ui->scans && ui->scans->scanning; }
+static bool side_busy(const struct ui *ui) { return ui->scans && ui->scans->side; }
+
+const struct ui_task_ops ui_scan_task = {
+	.name = "scan",
+	.fds = full_fds,
+	.pump = full_pump,
+	.busy = full_busy,
+	.free = scans_free,
+};
+
+/* Frees nothing itself: the full scan's free owns the shared state. */
+const struct ui_task_ops ui_side_task = {
+	.name = "side scans",
+	.fds = side_fds,
+	.pump = side_pump,
+	.busy = side_busy,
+};

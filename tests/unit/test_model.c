@@ -12,7 +12,10 @@
 #include "ui/model.h"
 #include "util/xalloc.h"
 
-static void found(struct ui_model *m, size_t id, const char *path, uint64_t size, bool broken)
+static struct scan_feed feed; /* the scan the envs come from */
+
+static void found_in(struct ui_model *m, struct scan_feed *f, size_t id, const char *path,
+		     uint64_t size, bool broken)
 {
 	struct scan_event ev = {.type = SCAN_EV_FOUND, .id = id};
 	struct venv *v = xcalloc(1, sizeof(*v));
@@ -23,13 +26,18 @@ static void found(struct ui_model *m, size_t id, const char *path, uint64_t size
 	v->python_version = xstrdup("3.11.7");
 	v->broken = broken;
 	ev.venv = v;
-	ui_model_apply(m, &ev);
+	ui_model_apply(m, f, &ev);
 	{
 		struct scan_event se = {.type = SCAN_EV_SIZED, .id = id};
 
 		se.size.size_bytes = size;
-		ui_model_apply(m, &se);
+		ui_model_apply(m, f, &se);
 	}
+}
+
+static void found(struct ui_model *m, size_t id, const char *path, uint64_t size, bool broken)
+{
+	found_in(m, &feed, id, path, size, broken);
 }
 
 static const char *row_name(const struct ui_model *m, size_t row)
@@ -71,6 +79,7 @@ static void test_rows_sort_and_cursor(void **state)
 	ui_model_move(&m, -100);
 	assert_int_equal(m.cursor, 0);
 	ui_model_free(&m);
+	scan_feed_free(&feed);
 }
 
 static void test_filter_problems_and_marks(void **state)
@@ -113,6 +122,7 @@ static void test_filter_problems_and_marks(void **state)
 	ui_model_summary(&m, &s);
 	assert_int_equal(s.marked, 0);
 	ui_model_free(&m);
+	scan_feed_free(&feed);
 }
 
 static void test_scroll_keeps_cursor_visible(void **state)
@@ -137,6 +147,48 @@ static void test_scroll_keeps_cursor_visible(void **state)
 	ui_model_scroll(&m, 10);
 	assert_int_equal(m.top, 40);
 	ui_model_free(&m);
+	scan_feed_free(&feed);
+}
+
+/* A second scan's env with a known path replaces that row (same id, mark
+ * kept); its later events reach it through that scan's own ids. */
+static void test_rescan_replaces_by_path(void **state)
+{
+	struct ui_model m;
+	struct scan_feed side = {0};
+	struct ui_summary s;
+	size_t id;
+
+	(void)state;
+	ui_model_init(&m, SCAN_SORT_PATH, false, 90);
+	found(&m, 0, "/p/a", 100, false);
+	found(&m, 1, "/p/b", 200, false);
+	ui_model_refresh(&m);
+	ui_model_move_to(&m, 1);
+	ui_model_toggle_mark(&m); /* /p/b */
+	id = scan_model_find(&m.envs, "/p/b");
+	assert_int_equal(id, 1);
+	found_in(&m, &side, 0, "/p/b", 999, true); /* the side scan's id 0 */
+	ui_model_refresh(&m);
+	assert_int_equal(m.n_rows, 2);
+	assert_int_equal(scan_model_find(&m.envs, "/p/b"), id);
+	assert_true(m.by_id[id]->broken);
+	assert_int_equal(m.by_id[id]->size.size_bytes, 999);
+	assert_int_equal(m.by_id[0]->size.size_bytes, 100); /* the other env untouched */
+	assert_true(scan_feed_saw(&side, id));
+	assert_false(scan_feed_saw(&side, 0));
+	ui_model_summary(&m, &s);
+	assert_int_equal(s.marked, 1);
+	found_in(&m, &side, 1, "/p/c", 5, false); /* a new path: a new row */
+	ui_model_refresh(&m);
+	assert_int_equal(m.n_rows, 3);
+	ui_model_remove(&m, id);
+	ui_model_refresh(&m);
+	assert_int_equal(m.n_rows, 2);
+	assert_int_equal(scan_model_find(&m.envs, "/p/b"), SCAN_NO_SLOT);
+	scan_feed_free(&side);
+	ui_model_free(&m);
+	scan_feed_free(&feed);
 }
 
 int main(void)
@@ -145,6 +197,7 @@ int main(void)
 		cmocka_unit_test(test_rows_sort_and_cursor),
 		cmocka_unit_test(test_filter_problems_and_marks),
 		cmocka_unit_test(test_scroll_keeps_cursor_visible),
+		cmocka_unit_test(test_rescan_replaces_by_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,59 @@
+/* Private to src/ui/: background work the browser's loop serves beside
+ * the keys — the full scan, side scans, actions (jobs.c) and a delete
+ * (delete_key.c). Each kind is one ops table; the loop, the list's panes
+ * and Esc go through the list `ui_tasks`, so a new kind of work is added
+ * in one place. Every op may be NULL; each finds its own state from `ui`. */
+#ifndef VS_UI_TASK_H
+#define VS_UI_TASK_H
+
+#include <poll.h>
+#include <stdbool.h>
+
+struct ui;
+
+#define UI_TASK_MAX_FDS 2 /* fds one task may add to the poll set */
+
+struct ui_task_ops {
+	const char *name;
+	/* Adds the fds to wake for (at most UI_TASK_MAX_FDS); returns how many. */
+	int (*fds)(const struct ui *ui, struct pollfd *p);
+	/* Takes what is pending; true when the screen changed. */
+	bool (*pump)(struct ui *ui);
+	/* True while it works: the loop then wakes for the spinner. */
+	bool (*busy)(const struct ui *ui);
+	/* Rows of its pane under the list (0: none shown), and drawing it. */
+	int (*rows)(const struct ui *ui);
+	void (*draw)(const struct ui *ui, int top, int rows);
+	/* Esc on the list: asks or closes, or UI_REACT_NONE when it has nothing
+	 * to say. */
+	int (*escape)(struct ui *ui);
+	/* Stops the work and frees its state (quitting). */
+	void (*free)(struct ui *ui);
+	/* Quitting while busy asks first (it changes disk). */
+	bool ask_before_quit;
+};
+
+extern const struct ui_task_ops ui_scan_task;   /* scans.c: the full scan */
+extern const struct ui_task_ops ui_side_task;   /* scans.c: side scans */
+extern const struct ui_task_ops ui_jobs_task;   /* jobs.c */
+extern const struct ui_task_ops ui_delete_task; /* delete_key.c */
+
+/* Every task, in the order the loop pumps them and their panes stack. */
+extern const struct ui_task_ops *const ui_tasks[];
+#define UI_N_TASKS 4
+
+/* Over the list: */
+int ui_tasks_fds(const struct ui *ui, struct pollfd *p); /* up to UI_N_TASKS * MAX_FDS */
+bool ui_tasks_pump(struct ui *ui);
+bool ui_tasks_busy(const struct ui *ui);
+/* True when a busy task asks before quitting. */
+bool ui_tasks_block_quit(const struct ui *ui);
+/* Rows all panes take, and drawing them from `top` down. */
+int ui_tasks_rows(const struct ui *ui);
+void ui_tasks_draw(const struct ui *ui, int top);
+/* Esc goes to the lowest pane first: the first task with an answer. */
+int ui_tasks_escape(struct ui *ui);
+/* Frees every task, the last in the list first. */
+void ui_tasks_free(struct ui *ui);
+
+#endif
