@@ -25,29 +25,21 @@ size_t ui_targets(struct ui *ui, struct venv ***out)
 	return n;
 }
 
-/* The prepared jobs a confirmation will submit. */
-struct pending {
-	struct act_job **jobs;
-	size_t n;
-};
+/* The prepared jobs a confirmation will submit (a vector that owns them). */
+static void job_free(void *job) { act_job_free(job); }
 
 static void pending_free(void *data)
 {
-	struct pending *p = data;
-
-	for (size_t i = 0; i < p->n; i++)
-		act_job_free(p->jobs[i]);
-	free(p->jobs);
-	free(p);
+	vs_vec_clear(data);
+	free(data);
 }
 
 static int submit_all(struct ui *ui, void *data)
 {
-	struct pending *p = data;
+	struct vs_vec *p = data;
 
-	for (size_t i = 0; i < p->n; i++)
-		ui_job_submit(ui, p->jobs[i]);
-	p->n = 0; /* handed over */
+	while (p->n)
+		ui_job_submit(ui, vs_vec_take(p, 0)); /* handed over */
 	return UI_REACT_REDRAW;
 }
 
@@ -76,23 +68,24 @@ static void explain_refusal(struct ui *ui, const struct venv *v, const char *msg
 }
 
 /* Prepares one job per target; the first refusal is explained instead. */
-static struct pending *prepare(struct ui *ui, struct venv **t, size_t n, int kind)
+static struct vs_vec *prepare(struct ui *ui, struct venv **t, size_t n, int kind)
 {
-	struct pending *p = xcalloc(1, sizeof(*p));
+	struct vs_vec *p = xcalloc(1, sizeof(*p));
 
-	p->jobs = xcalloc(n + 1, sizeof(*p->jobs));
+	vs_vec_init(p, job_free);
 	for (size_t i = 0; i < n; i++) {
 		struct vs_err err = {0};
-		int rc = kind == ACT_CLEAR ? act_prepare_clear(&p->jobs[p->n], t[i], &err)
-					   : act_prepare_upgrade(&p->jobs[p->n], t[i],
-								 kind == ACT_UPGRADE_DEPS, &err);
+		struct act_job *j = NULL;
+		int rc = kind == ACT_CLEAR ? act_prepare_clear(&j, t[i], &err)
+					   : act_prepare_upgrade(&j, t[i], kind == ACT_UPGRADE_DEPS,
+								 &err);
 
 		if (rc < 0) {
 			explain_refusal(ui, t[i], err.msg);
 			pending_free(p);
 			return NULL;
 		}
-		p->n++;
+		vs_vec_push(p, j);
 	}
 	return p;
 }
@@ -116,7 +109,7 @@ int ui_act_clear(struct ui *ui)
 	static const struct ui_choice choices[] = {{'y', "y clear", submit_all}};
 	struct venv **t;
 	size_t n = ui_targets(ui, &t);
-	struct pending *p = n ? prepare(ui, t, n, ACT_CLEAR) : NULL;
+	struct vs_vec *p = n ? prepare(ui, t, n, ACT_CLEAR) : NULL;
 
 	if (p) {
 		struct ui_dialog *d = ui_dialog_open(ui, n == 1 ? "Clear this environment?"
@@ -137,7 +130,7 @@ static int upgrade_kind(struct ui *ui, int kind)
 {
 	struct venv **t;
 	size_t n = ui_targets(ui, &t);
-	struct pending *p = n ? prepare(ui, t, n, kind) : NULL;
+	struct vs_vec *p = n ? prepare(ui, t, n, kind) : NULL;
 
 	if (p)
 		submit_all(ui, p), pending_free(p);

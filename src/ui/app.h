@@ -11,6 +11,7 @@
 #include "../actions/job.h"
 #include "../scan/scan.h"
 #include "../util/strbuf.h"
+#include "../util/vec.h"
 #include "lineedit.h"
 #include "model.h"
 #include "task.h"
@@ -40,8 +41,7 @@ struct ui_choice {
  * Esc always closes it (after the choice with key 27, if any). */
 struct ui_dialog {
 	char *title;
-	char **text; /* not "lines": term.h defines that name */
-	size_t n_text;
+	struct vs_vec text; /* owned strings; not "lines": term.h defines that name */
 	struct ui_choice choices[6];
 	size_t n_choices;
 	void *data;

@@ -61,16 +61,15 @@ static void form_reset(void *private)
 /* The base interpreters of the envs found, so the picker offers them too. */
 static void find_pythons(struct ui *ui, struct ui_form *form)
 {
-	const char **extra = xcalloc(ui->model.n_ids + 1, sizeof(*extra));
+	struct vs_vec extra = {0}; /* borrowed */
 	struct act_python def = {0};
 	struct vs_err err = {0};
-	size_t n = 0;
 
 	for (size_t i = 0; i < ui->model.n_ids; i++)
 		if (ui->model.by_id[i] && ui->model.by_id[i]->base_exists)
-			extra[n++] = ui->model.by_id[i]->base_python;
-	act_find_pythons(&form->pys, ui->home, extra, n);
-	free(extra);
+			vs_vec_push(&extra, ui->model.by_id[i]->base_python);
+	act_find_pythons(&form->pys, ui->home, (const char *const *)extra.v, extra.n);
+	vs_vec_clear(&extra);
 	/* The default: the version `python3` runs here, as on the command line. */
 	if (act_probe_python(&def, "python3", &err) == 0) {
 		for (size_t i = form->pys.n; i-- > 0;)
@@ -190,22 +189,18 @@ static void form_draw(struct ui *ui)
 }
 
 /* Splits "a:b" into folders (':' cannot be in a venv path anyway). */
-static size_t split_paths(char ***out, const char *text)
+static void split_paths(struct vs_vec *out, const char *text)
 {
 	char *copy = xstrdup(text), *save = NULL;
-	size_t n = 0;
 
-	*out = NULL;
+	vs_vec_init_strs(out);
 	for (char *t = strtok_r(copy, ":", &save); t; t = strtok_r(NULL, ":", &save)) {
 		while (*t == ' ')
 			t++;
-		if (!*t)
-			continue;
-		*out = xrealloc(*out, (n + 1) * sizeof(**out));
-		(*out)[n++] = xstrdup(t);
+		if (*t)
+			vs_vec_push_str(out, t);
 	}
 	free(copy);
-	return n;
 }
 
 static int submit(struct ui *ui, struct ui_form *form)
@@ -214,13 +209,13 @@ static int submit(struct ui *ui, struct ui_form *form)
 	struct act_create_opts o = {0};
 	struct vs_err err = {0};
 	struct act_job *j = NULL;
-	char **paths;
-	size_t n = split_paths(&paths, ui_lineedit_str(&form->paths));
+	struct vs_vec paths;
 	int rc;
 
+	split_paths(&paths, ui_lineedit_str(&form->paths));
 	o.python = py ? py->path : NULL;
-	o.targets = (const char *const *)paths;
-	o.n_targets = n;
+	o.targets = (const char *const *)paths.v;
+	o.n_targets = paths.n;
 	o.system_site_packages = form->syssite;
 	o.link = (enum act_link)form->link;
 	o.without_pip = form->nopip;
@@ -229,9 +224,7 @@ static int submit(struct ui *ui, struct ui_form *form)
 	o.without_scm_ignore_files = shown(form, F_NOSCM) && form->noscm;
 	o.clear = form->clear;
 	rc = act_prepare_create(&j, &o, &err);
-	for (size_t i = 0; i < n; i++)
-		free(paths[i]);
-	free(paths);
+	vs_vec_clear(&paths);
 	if (rc < 0) {
 		snprintf(form->error, sizeof(form->error), "%s", err.msg);
 		return UI_REACT_REDRAW;

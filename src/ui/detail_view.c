@@ -21,9 +21,18 @@ struct line {
 	char *text;
 };
 
+static void line_free(void *p)
+{
+	struct line *l = p;
+
+	free(l->label);
+	free(l->text);
+	free(l);
+}
+
+/* The lines of the view: a vector of struct line, owned. */
 struct lines {
-	struct line *v;
-	size_t n, cap;
+	struct vs_vec v;
 };
 
 static void add(struct lines *ls, enum ui_role role, const char *label, const char *fmt, ...)
@@ -32,10 +41,9 @@ static void add(struct lines *ls, enum ui_role role, const char *label, const ch
 static void add(struct lines *ls, enum ui_role role, const char *label, const char *fmt, ...)
 {
 	va_list ap;
-	struct line *l;
+	struct line *l = xcalloc(1, sizeof(*l));
 
-	ls->v = xgrow(ls->v, &ls->cap, ls->n + 1, sizeof(*ls->v));
-	l = &ls->v[ls->n++];
+	vs_vec_push(&ls->v, l);
 	l->role = role;
 	l->label = label ? xstrdup(label) : NULL;
 	va_start(ap, fmt);
@@ -43,14 +51,7 @@ static void add(struct lines *ls, enum ui_role role, const char *label, const ch
 	va_end(ap);
 }
 
-static void lines_free(struct lines *ls)
-{
-	for (size_t i = 0; i < ls->n; i++) {
-		free(ls->v[i].label);
-		free(ls->v[i].text);
-	}
-	free(ls->v);
-}
+static void lines_free(struct lines *ls) { vs_vec_clear(&ls->v); }
 
 /* The view's own state. */
 struct detail_state {
@@ -215,8 +216,8 @@ static size_t layout(struct row **out, const struct lines *ls)
 	size_t n = 0, cap = 0;
 
 	*out = NULL;
-	for (size_t i = 0; i < ls->n; i++) {
-		const struct line *l = &ls->v[i];
+	for (size_t i = 0; i < ls->v.n; i++) {
+		const struct line *l = ls->v.v[i];
 		int w = l->label ? COLS - 2 - LABEL_W : COLS - 1;
 		size_t off = 0, len = strlen(l->text);
 
@@ -246,6 +247,7 @@ static void detail_draw(struct ui *ui)
 		ui->view->draw(ui);
 		return;
 	}
+	vs_vec_init(&ls.v, line_free);
 	build(&ls, ui, v);
 	n = layout(&rows, &ls);
 	if (D->top > (int)n - h)

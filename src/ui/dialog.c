@@ -16,6 +16,7 @@ struct ui_dialog *ui_dialog_open(struct ui *ui, const char *title, const struct 
 
 	ui_dialog_close(ui);
 	d->title = xstrdup(title);
+	vs_vec_init_strs(&d->text);
 	if (n_choices > sizeof(d->choices) / sizeof(*d->choices))
 		n_choices = sizeof(d->choices) / sizeof(*d->choices);
 	memcpy(d->choices, choices, n_choices * sizeof(*choices));
@@ -30,9 +31,8 @@ void ui_dialog_line(struct ui_dialog *d, const char *fmt, ...)
 {
 	va_list ap;
 
-	d->text = xrealloc(d->text, (d->n_text + 1) * sizeof(*d->text));
 	va_start(ap, fmt);
-	d->text[d->n_text++] = xvasprintf(fmt, ap);
+	vs_vec_push(&d->text, xvasprintf(fmt, ap));
 	va_end(ap);
 }
 
@@ -41,9 +41,7 @@ static void dialog_free(struct ui_dialog *d, bool keep_data)
 	if (!d)
 		return;
 	free(d->title);
-	for (size_t i = 0; i < d->n_text; i++)
-		free(d->text[i]);
-	free(d->text);
+	vs_vec_clear(&d->text);
 	if (!keep_data && d->free_data)
 		d->free_data(d->data);
 	free(d);
@@ -166,8 +164,8 @@ void ui_dialog_draw(const struct ui *ui)
 	int w = (int)tw_width(d->title) + 6, h, x, y;
 	struct strbuf keys = STRBUF_INIT;
 
-	for (size_t i = 0; i < d->n_text; i++) {
-		int lw = (int)tw_width(d->text[i]) + 4;
+	for (size_t i = 0; i < d->text.n; i++) {
+		int lw = (int)tw_width(d->text.v[i]) + 4;
 
 		w = lw > w ? lw : w;
 	}
@@ -177,7 +175,7 @@ void ui_dialog_draw(const struct ui *ui)
 	if ((int)tw_width(sb_str(&keys)) + 4 > w)
 		w = (int)tw_width(sb_str(&keys)) + 4;
 	w = w > COLS - 2 ? COLS - 2 : w;
-	h = (int)d->n_text + 4;
+	h = (int)d->text.n + 4;
 	h = h > LINES - 2 ? LINES - 2 : h;
 	x = (COLS - w) / 2;
 	y = (LINES - h) / 2;
@@ -186,8 +184,8 @@ void ui_dialog_draw(const struct ui *ui)
 		mvhline(y + r, x, ' ', w);
 	}
 	ui_put(y, x + 1, w - 2, d->title, box | A_BOLD, 0);
-	for (int r = 0; r < h - 4 && (size_t)r < d->n_text; r++)
-		ui_put(y + 2 + r, x + 2, w - 4, d->text[r], body, 1);
+	for (int r = 0; r < h - 4 && (size_t)r < d->text.n; r++)
+		ui_put(y + 2 + r, x + 2, w - 4, d->text.v[r], body, 1);
 	ui_put(y + h - 1, x + 1, w - 2, sb_str(&keys), box, 0);
 	attrset(A_NORMAL);
 	sb_free(&keys);

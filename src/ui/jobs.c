@@ -23,14 +23,17 @@ struct ui_jobs {
 	int64_t started, ended;
 	bool running, shown, failed;
 	char result[2400];
-	struct act_job **queue;
-	size_t n_queue;
+	struct vs_vec queue; /* jobs waiting (owned) */
 };
+
+static void job_free(void *job) { act_job_free(job); }
 
 static struct ui_jobs *jobs(struct ui *ui)
 {
-	if (!ui->jobs)
+	if (!ui->jobs) {
 		ui->jobs = xcalloc(1, sizeof(*ui->jobs));
+		vs_vec_init(&ui->jobs->queue, job_free);
+	}
 	return ui->jobs;
 }
 
@@ -61,10 +64,9 @@ static void start_next(struct ui *ui)
 	struct act_spawn sp;
 	struct vs_err err = {0};
 
-	while (!J->running && J->n_queue) {
+	while (!J->running && J->queue.n) {
 		act_job_free(J->job);
-		J->job = J->queue[0];
-		memmove(J->queue, J->queue + 1, --J->n_queue * sizeof(*J->queue));
+		J->job = vs_vec_take(&J->queue, 0);
 		clear_lines(J);
 		J->failed = false;
 		J->result[0] = '\0';
@@ -87,8 +89,7 @@ void ui_job_submit(struct ui *ui, struct act_job *job)
 {
 	struct ui_jobs *J = jobs(ui);
 
-	J->queue = xrealloc(J->queue, (J->n_queue + 1) * sizeof(*J->queue));
-	J->queue[J->n_queue++] = job;
+	vs_vec_push(&J->queue, job);
 	start_next(ui);
 }
 
@@ -259,9 +260,7 @@ static void jobs_free(struct ui *ui)
 		return;
 	act_proc_free(J->proc); /* kills and reaps a child still running */
 	act_job_free(J->job);
-	for (size_t i = 0; i < J->n_queue; i++)
-		act_job_free(J->queue[i]);
-	free(J->queue);
+	vs_vec_clear(&J->queue);
 	clear_lines(J);
 	free(J);
 	ui->jobs = NULL;
