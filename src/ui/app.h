@@ -124,7 +124,6 @@ struct ui {
 void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-
 /* Switches views (calls the new view's open). */
 void ui_switch(struct ui *ui, const struct ui_view *view);
 
@@ -173,10 +172,9 @@ void ui_prompt_draw(const struct ui *ui);
 /* Runs the job now, or after the ones already queued; takes ownership.
  * `rescan` says whether its paths are looked at again when it ends. */
 void ui_job_submit(struct ui *ui, struct act_job *job);
-/* The log pane and the rest are the task ui_jobs_task (task.h). */
+/* The log pane, Esc and the rest: the task ui_jobs_task (task.h). */
 
 /* The list's action keys (actions_keys.c). */
-int ui_act_create(struct ui *ui);
 int ui_act_clear(struct ui *ui);
 int ui_act_upgrade(struct ui *ui);
 int ui_act_activate(struct ui *ui);
@@ -218,9 +216,9 @@ void ui_detail_show(struct ui *ui, size_t id);
 struct venv *ui_detail_env(struct ui *ui);
 /* The help, over the view showing now (Esc goes back to it). */
 void ui_help_show(struct ui *ui);
-/* T: the next built-in theme (colors.c). */
+/* T: the next built-in theme (theme_key.c). */
 int ui_cycle_theme(struct ui *ui);
-/* Loads the theme the options name, or mono with NO_COLOR (colors.c). */
+/* Loads the theme the options name, or mono with NO_COLOR (theme_key.c). */
 int ui_theme_pick(struct ui *ui, bool *mono, struct vs_err *err);
 
 /* The name a row shows: the env folder's name, with its parent's when the
