@@ -15,20 +15,13 @@
 #include <unistd.h>
 
 #include "../util/path.h"
+#include "../util/trace.h"
 #include "../util/xalloc.h"
 #include "git.h"
 #include "places.h"
 #include "scan_internal.h"
 
 #define PROGRESS_INTERVAL_NS 100000000LL /* at most ten progress events a second */
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 /* ---- events ---------------------------------------------------------- */
 
@@ -55,12 +48,12 @@ static void fill_progress(const struct scan *s, struct scan_progress *p)
 	p->sized = atomic_load(&s->sized);
 	p->bytes = atomic_load(&s->bytes);
 	p->warnings = atomic_load(&s->warnings);
-	p->elapsed = (double)(now_ns() - s->start_ns) / 1e9;
+	p->elapsed = (double)(vs_now_ns() - s->start_ns) / 1e9;
 }
 
 void scan_maybe_progress(struct scan *s)
 {
-	int64_t t = now_ns();
+	int64_t t = vs_now_ns();
 	int_fast64_t last = atomic_load(&s->last_progress_ns);
 	struct scan_event *ev;
 
@@ -432,7 +425,7 @@ struct scan *scan_start(const struct scan_request *req, struct vs_err *err)
 	s->no_size = req->no_size;
 	s->git_on = !req->no_git;
 	s->home = home && *home ? xstrdup(home) : NULL;
-	s->start_ns = now_ns();
+	s->start_ns = vs_now_ns();
 	atomic_store(&s->last_progress_ns, s->start_ns);
 
 	if (req->n_roots == 0) {

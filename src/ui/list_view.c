@@ -24,11 +24,10 @@ struct list_state {
 
 static struct list_state *state(struct ui *ui) { return ui_view_private(ui, &ui_list_view); }
 
-static const struct ui *cur_ui; /* for list_height: the panes take rows */
-
-static int list_height(void)
+/* Rows for envs: the screen less the header, titles, status and panes. */
+static int list_height(const struct ui *ui)
 {
-	int h = LINES - LIST_TOP - 1 - (cur_ui ? ui_tasks_rows(cur_ui) : 0);
+	int h = LINES - LIST_TOP - 1 - ui_tasks_rows(ui);
 
 	return h > 0 ? h : 0;
 }
@@ -240,8 +239,7 @@ static void list_draw(struct ui *ui)
 	struct ui_col_wants want;
 	int h;
 
-	cur_ui = ui;
-	h = list_height();
+	h = list_height(ui);
 	ui_model_refresh(&ui->model);
 	ui_model_scroll(&ui->model, (size_t)h);
 	wanted_widths(ui, &want);
@@ -275,12 +273,12 @@ static int act_up(struct ui *ui) { return ui_model_move(&ui->model, -1), UI_REAC
 static int act_down(struct ui *ui) { return ui_model_move(&ui->model, 1), UI_REACT_REDRAW; }
 static int act_pgup(struct ui *ui)
 {
-	return ui_model_move(&ui->model, -(long)(list_height() > 1 ? list_height() - 1 : 1)),
+	return ui_model_move(&ui->model, -(long)(list_height(ui) > 1 ? list_height(ui) - 1 : 1)),
 	       UI_REACT_REDRAW;
 }
 static int act_pgdn(struct ui *ui)
 {
-	return ui_model_move(&ui->model, list_height() > 1 ? list_height() - 1 : 1),
+	return ui_model_move(&ui->model, list_height(ui) > 1 ? list_height(ui) - 1 : 1),
 	       UI_REACT_REDRAW;
 }
 static int act_home(struct ui *ui) { return ui_model_move_to(&ui->model, 0), UI_REACT_REDRAW; }
@@ -467,7 +465,7 @@ static int list_mouse(struct ui *ui, const MEVENT *ev)
 	if (ev->bstate & BUTTON5_PRESSED)
 		return ui_model_move(&ui->model, 3), UI_REACT_REDRAW;
 #endif
-	if (row < 0 || row >= list_height() || ui->model.top + (size_t)row >= ui->model.n_rows)
+	if (row < 0 || row >= list_height(ui) || ui->model.top + (size_t)row >= ui->model.n_rows)
 		return UI_REACT_NONE;
 	ui_model_move_to(&ui->model, ui->model.top + (size_t)row);
 	if (ev->bstate & BUTTON1_DOUBLE_CLICKED)
