@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../actions/open.h"
 #include "../util/human.h"
 #include "../util/strbuf.h"
 #include "../util/textwidth.h"
@@ -178,7 +179,8 @@ int cli_show(int argc, char **argv)
 {
 	struct vs_err err = {0};
 	struct cli_opts o;
-	struct cli_result r = {0};
+	struct act_open_opts oo = cli_open_opts();
+	struct venv *v = NULL;
 	int rc;
 
 	if (cli_parse_opts(&o, argc, argv, 0, &err) < 0 || (!o.help && o.n_roots != 1)) {
@@ -193,20 +195,24 @@ int cli_show(int argc, char **argv)
 		cli_opts_free(&o);
 		return CLI_EXIT_OK;
 	}
-	rc = cli_collect_env(&r, &o, &err);
+	oo.no_size = o.no_size;
+	oo.no_git = o.no_git;
+	oo.stale_days = o.stale_days;
+	oo.threads = o.threads;
+	oo.now = time(NULL);
+	rc = act_open_env(&v, o.roots[0], &oo, &err);
 	if (rc < 0) {
 		fprintf(stderr, "venvscope show: %s\n", err.msg);
-		cli_result_free(&r);
 		cli_opts_free(&o);
 		return cli_exit_code(rc);
 	}
 	if (o.json) {
-		rc = cli_print_json(cli_json_venv(r.venvs[0], 1));
+		rc = cli_print_json(cli_json_venv(v, 1));
 	} else {
-		print_human(r.venvs[0], r.now);
+		print_human(v, oo.now);
 		rc = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 	}
-	cli_result_free(&r);
+	venv_free(v);
 	cli_opts_free(&o);
 	return rc;
 }
