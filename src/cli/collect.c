@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../scan/places.h"
 #include "../scan/scan.h"
 #include "../util/xalloc.h"
 
@@ -67,33 +66,18 @@ static void consume(struct scan *s, struct by_id *t, struct cli_result *out, int
 
 int cli_collect(struct cli_result *out, const struct cli_opts *o, struct vs_err *err)
 {
-	struct scan_request req = {0};
+	struct scan_request req = o->req;
 	struct by_id t = {0};
-	char **defaults = NULL;
-	size_t n_defaults = 0;
 	struct scan *s;
 
 	memset(out, 0, sizeof(*out));
 	out->now = time(NULL);
-	if (o->n_roots == 0)
-		n_defaults = scan_default_roots(&defaults, cli_home());
-	req.roots = (const char *const *)(o->n_roots ? o->roots : defaults);
-	req.n_roots = o->n_roots ? o->n_roots : n_defaults;
-	req.excludes = (const char *const *)o->excludes;
-	req.n_excludes = o->n_excludes;
-	req.max_depth = o->depth;
-	req.one_file_system = o->one_file_system;
-	req.no_size = o->no_size;
-	req.no_git = o->no_git;
-	req.stale_days = o->stale_days;
-	req.threads = o->threads;
 	req.now = out->now;
 	req.home = cli_home();
 	s = scan_start(&req, err);
-	scan_free_strv(defaults, n_defaults);
 	if (!s)
 		return err->code ? err->code : VS_EFAIL;
-	consume(s, &t, out, o->stale_days);
+	consume(s, &t, out, req.stale_days);
 	scan_free(s);
 
 	out->venvs = xcalloc(t.n + 1, sizeof(*out->venvs));

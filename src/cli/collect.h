@@ -18,8 +18,8 @@ struct cli_result {
 	time_t now; /* the reference time used for `stale` */
 };
 
-/* Scans the roots in `o` (or, when none, "." and every central place that
- * exists) to the end. Returns 0, or a negative code with `err` set (a bad
+/* Runs the scan request in `o` to the end (its roots are the defaults
+ * when the user gave none: cli_parse_opts with CLI_OPT_DEFAULT_ROOTS). Returns 0, or a negative code with `err` set (a bad
  * root is VS_EUSAGE). */
 int cli_collect(struct cli_result *out, const struct cli_opts *o, struct vs_err *err);
 /* The options of act_open_env for a command on one ENV: everything a scan

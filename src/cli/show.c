@@ -29,7 +29,7 @@ static const char show_usage[] =
 	"\n"
 	"  --json            one JSON object (the keys of `list --json` plus git_rule, config, packages)\n"
 	"  --no-size         do not measure the size\n"
-	"  --stale-days N    untouched for more than N days is stale (default 90)\n"
+	"  --stale-days N    untouched for more than N days is stale (default " CLI_STALE_DAYS_DEFAULT_TEXT ")\n"
 	"  -h, --help        this text\n"
 	"\n"
 	"Exit status: 0 ok, 1 something failed, 2 ENV is not a virtual environment.\n";
@@ -183,7 +183,7 @@ int cli_show(int argc, char **argv)
 	struct venv *v = NULL;
 	int rc;
 
-	if (cli_parse_opts(&o, argc, argv, 0, &err) < 0 || (!o.help && o.n_roots != 1)) {
+	if (cli_parse_opts(&o, argc, argv, 0, &err) < 0 || (!o.help && o.req.n_roots != 1)) {
 		if (!err.msg[0])
 			snprintf(err.msg, sizeof(err.msg), "give exactly one ENV (see --help)");
 		fprintf(stderr, "venvscope show: %s\n", err.msg);
@@ -195,12 +195,12 @@ int cli_show(int argc, char **argv)
 		cli_opts_free(&o);
 		return CLI_EXIT_OK;
 	}
-	oo.no_size = o.no_size;
-	oo.no_git = o.no_git;
-	oo.stale_days = o.stale_days;
-	oo.threads = o.threads;
+	oo.no_size = o.req.no_size;
+	oo.no_git = o.req.no_git;
+	oo.stale_days = o.req.stale_days;
+	oo.threads = o.req.threads;
 	oo.now = time(NULL);
-	rc = act_open_env(&v, o.roots[0], &oo, &err);
+	rc = act_open_env(&v, o.req.roots[0], &oo, &err);
 	if (rc < 0) {
 		fprintf(stderr, "venvscope show: %s\n", err.msg);
 		cli_opts_free(&o);
