@@ -13,6 +13,7 @@
 #include "../actions/open.h"
 #include "../actions/remove.h"
 #include "../util/human.h"
+#include "../util/vec.h"
 #include "../util/xalloc.h"
 #include "app.h"
 #include "colors.h"
@@ -147,14 +148,9 @@ static void *worker(void *arg)
 
 static void deleter_free(struct ui_deleter *d)
 {
-	for (size_t i = 0; i < d->n; i++) {
-		free(d->paths[i]);
-		free(d->names[i]);
-		free(d->msgs[i]);
-	}
-	free(d->paths);
-	free(d->names);
-	free(d->msgs);
+	vs_strv_free(d->paths, d->n);
+	vs_strv_free(d->names, d->n);
+	vs_strv_free(d->msgs, d->n);
 	free(d->ids);
 	free(d->devs);
 	free(d->inos);
