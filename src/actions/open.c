@@ -45,8 +45,8 @@ static int open_checked(const char *env, struct vs_err *err)
 }
 
 /* CONFIG and PACKAGES: the inspection steps of a scan, on this thread. */
-static int open_here(struct venv **out, int fd, const char *env, const struct act_open_opts *o,
-		     struct vs_err *err)
+static int open_here(struct venv **out, int fd, const char *env, enum act_open_what what,
+		     const struct scan_request *req, struct vs_err *err)
 {
 	char *abs = path_absolute(env);
 	struct venv *v;
@@ -54,12 +54,12 @@ static int open_here(struct venv **out, int fd, const char *env, const struct ac
 	if (!abs)
 		return vs_err_set(err, VS_EFAIL, "%s: cannot tell its absolute path: %s", env,
 				  strerror(errno));
-	v = scan_inspect_env(fd, abs, o->home ? o->home : act_home());
-	if (o->what == ACT_OPEN_PACKAGES) {
+	v = scan_inspect_env(fd, abs, req->home);
+	if (what == ACT_OPEN_PACKAGES) {
 		struct scan_event ev = {.type = SCAN_EV_PACKAGES, .id = v->id};
 
 		ev.pkgs = scan_inspect_packages(fd, abs);
-		scan_venv_apply(v, &ev, o->stale_days, o->now);
+		scan_venv_apply(v, &ev, req->stale_days, req->now);
 		scan_pkgs_result_free(ev.pkgs);
 	}
 	free(abs);
@@ -68,20 +68,20 @@ static int open_here(struct venv **out, int fd, const char *env, const struct ac
 }
 
 /* FULL: a scan of the one folder, drained to the end. */
-static int open_scan(struct venv **out, const char *env, const struct act_open_opts *o,
-		     struct vs_err *err)
+static int open_scan(struct venv **out, const char *env, struct scan_request req,
+		     const struct act_open_opts *o, struct vs_err *err)
 {
 	const char *roots[1] = {env};
-	struct scan_request req = {
-		.roots = roots, .n_roots = 1, .max_depth = 0, .no_size = o->no_size,
-		.no_git = o->no_git, .stale_days = o->stale_days, .threads = o->threads,
-		.now = o->now ? o->now : time(NULL), .home = o->home ? o->home : act_home(),
-	};
 	struct scan_event *ev;
 	struct venv *v = NULL;
-	struct scan *s = scan_start(&req, err);
+	struct scan *s;
 
-	if (!s)
+	req.roots = roots;
+	req.n_roots = 1;
+	req.max_depth = 0;
+	req.excludes = NULL;
+	req.n_excludes = 0;
+	if (!(s = scan_start(&req, err)))
 		return err->code ? err->code : VS_EFAIL;
 	while ((ev = scan_wait(s)) != NULL) {
 		if (ev->type == SCAN_EV_FOUND && !v) {
@@ -90,7 +90,7 @@ static int open_scan(struct venv **out, const char *env, const struct act_open_o
 		} else if (ev->type == SCAN_EV_WARNING && o->on_warning) {
 			o->on_warning(o->ctx, ev->message);
 		} else if (v) {
-			scan_venv_apply(v, ev, o->stale_days, req.now);
+			scan_venv_apply(v, ev, req.stale_days, req.now);
 		}
 		scan_event_free(ev);
 	}
@@ -104,16 +104,23 @@ static int open_scan(struct venv **out, const char *env, const struct act_open_o
 int act_open_env(struct venv **out, const char *path, const struct act_open_opts *o,
 		 struct vs_err *err)
 {
+	struct scan_request req = {.stale_days = SCAN_STALE_DAYS_DEFAULT};
 	int fd, rc;
 
 	*out = NULL;
+	if (o->scan)
+		req = *o->scan;
+	if (!req.now)
+		req.now = time(NULL);
+	if (!req.home)
+		req.home = act_home();
 	if ((fd = open_checked(path, err)) < 0)
 		return fd;
 	if (o->what == ACT_OPEN_FULL) {
 		close(fd);
-		return open_scan(out, path, o, err);
+		return open_scan(out, path, req, o, err);
 	}
-	rc = open_here(out, fd, path, o, err);
+	rc = open_here(out, fd, path, o->what, &req, err);
 	close(fd);
 	return rc;
 }

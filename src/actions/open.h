@@ -5,8 +5,8 @@
 #define VS_ACTIONS_OPEN_H
 
 #include <stdbool.h>
-#include <time.h>
 
+#include "../scan/scan.h"
 #include "../scan/venv.h"
 #include "../util/err.h"
 
@@ -19,11 +19,11 @@ enum act_open_what {
 
 struct act_open_opts {
 	enum act_open_what what;
-	bool no_size, no_git; /* ACT_OPEN_FULL only */
-	int threads;          /* ACT_OPEN_FULL: the scan's workers; 0 = one per core */
-	int stale_days;       /* untouched for more than this is stale */
-	time_t now;           /* reference time for `stale`; 0 = time(NULL) */
-	const char *home;     /* the user's home folder; NULL = $HOME */
+	/* The scan's settings: stale_days, now and home for every depth;
+	 * no_size, no_git and threads for ACT_OPEN_FULL. Its roots, depth and
+	 * excludes are not used. NULL: the defaults (SCAN_STALE_DAYS_DEFAULT,
+	 * sizes and git, now, $HOME). */
+	const struct scan_request *scan;
 	/* ACT_OPEN_FULL: something could not be read (the scan goes on); may
 	 * be NULL. */
 	void (*on_warning)(void *ctx, const char *message);

@@ -90,8 +90,7 @@ int cli_collect(struct cli_result *out, const struct cli_opts *o, struct vs_err 
 
 struct act_open_opts cli_open_opts(void)
 {
-	return (struct act_open_opts){.what = ACT_OPEN_FULL, .stale_days = SCAN_STALE_DAYS_DEFAULT,
-				      .on_warning = cli_warn};
+	return (struct act_open_opts){.what = ACT_OPEN_FULL, .on_warning = cli_warn};
 }
 
 void cli_result_free(struct cli_result *r)

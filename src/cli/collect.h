@@ -23,7 +23,7 @@ struct cli_result {
  * root is VS_EUSAGE). */
 int cli_collect(struct cli_result *out, const struct cli_opts *o, struct vs_err *err);
 /* The options of act_open_env for a command on one ENV: everything a scan
- * learns, the default stale days, warnings to stderr as cli_warn says. */
+ * learns with the default settings, warnings to stderr as cli_warn says. */
 struct act_open_opts cli_open_opts(void);
 /* Prints "venvscope: warning: MESSAGE" to stderr (an on_warning hook). */
 void cli_warn(void *ctx, const char *message);

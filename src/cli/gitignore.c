@@ -78,6 +78,7 @@ static void print_plan(const struct act_gitignore_plan *p, const char *env)
 int cli_gitignore(int argc, char **argv)
 {
 	struct act_gitignore_plan p = {0};
+	struct scan_request req = {.stale_days = SCAN_STALE_DAYS_DEFAULT, .no_size = true};
 	struct act_open_opts o = cli_open_opts();
 	struct venv *v = NULL;
 	struct vs_err err = {0};
@@ -99,7 +100,7 @@ int cli_gitignore(int argc, char **argv)
 		return usage_error("give exactly one ENV");
 
 	/* Only environments: the same check as the other commands on one env. */
-	o.no_size = true;
+	o.scan = &req;
 	if ((rc = act_open_env(&v, argv[optind], &o, &err)) < 0) {
 		fprintf(stderr, "venvscope gitignore: %s\n", err.msg);
 		return cli_exit_code(rc);

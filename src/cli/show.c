@@ -195,11 +195,8 @@ int cli_show(int argc, char **argv)
 		cli_opts_free(&o);
 		return CLI_EXIT_OK;
 	}
-	oo.no_size = o.req.no_size;
-	oo.no_git = o.req.no_git;
-	oo.stale_days = o.req.stale_days;
-	oo.threads = o.req.threads;
-	oo.now = time(NULL);
+	o.req.now = time(NULL);
+	oo.scan = &o.req;
 	rc = act_open_env(&v, o.req.roots[0], &oo, &err);
 	if (rc < 0) {
 		fprintf(stderr, "venvscope show: %s\n", err.msg);
@@ -209,7 +206,7 @@ int cli_show(int argc, char **argv)
 	if (o.json) {
 		rc = cli_print_json(cli_json_venv(v, 1));
 	} else {
-		print_human(v, oo.now);
+		print_human(v, o.req.now);
 		rc = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 	}
 	venv_free(v);

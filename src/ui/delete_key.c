@@ -87,8 +87,8 @@ static void progress(void *ctx, const struct act_delete_progress *p)
 /* The env as it is now, checked to be the one the scan saw. */
 static struct venv *fresh(struct ui_deleter *d, size_t i, struct vs_err *err)
 {
-	struct act_open_opts o = {.what = ACT_OPEN_PACKAGES, .stale_days = d->stale_days,
-				  .home = d->home};
+	struct scan_request req = {.stale_days = d->stale_days, .home = d->home};
+	struct act_open_opts o = {.what = ACT_OPEN_PACKAGES, .scan = &req};
 	struct venv *v = NULL;
 	struct stat st;
 

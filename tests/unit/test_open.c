@@ -23,7 +23,8 @@ static void make_env(const char *d)
 static void test_refusals(void **state)
 {
 	char *d = fx_tmpdir(), *p;
-	struct act_open_opts o = {.what = ACT_OPEN_FULL, .no_git = true};
+	struct scan_request req = {.no_git = true};
+	struct act_open_opts o = {.what = ACT_OPEN_FULL, .scan = &req};
 	struct vs_err err = {0};
 	struct venv *v = (struct venv *)1;
 
@@ -51,7 +52,8 @@ static void test_refusals(void **state)
 static void test_depths(void **state)
 {
 	char *d = fx_tmpdir(), *env = fx_path(d, "env"), cwd[4096];
-	struct act_open_opts o = {.what = ACT_OPEN_CONFIG, .stale_days = 90, .no_git = true};
+	struct scan_request req = {.stale_days = 90, .no_git = true};
+	struct act_open_opts o = {.what = ACT_OPEN_CONFIG, .scan = &req};
 	struct vs_err err = {0};
 	struct venv *v = NULL;
 
