@@ -45,7 +45,7 @@ static const char usage[] =
 	"  -x, --one-file-system  stay on each ROOT's filesystem\n"
 	"  --no-size            do not measure sizes\n"
 	"  --no-git             do not ask git whether envs are ignored\n"
-	"  --stale-days N       untouched for more than N days is stale (default 90)\n"
+	"  --stale-days N       untouched for more than N days is stale (default " CLI_STALE_DAYS_DEFAULT_TEXT ")\n"
 	"  --theme NAME|PATH    default, light, mono, high-contrast, or a theme file\n"
 	"  -h, --help           this text\n"
 	"  --version            print the version\n"
@@ -74,7 +74,8 @@ static int browse(int argc, char **argv)
 	int rc;
 
 	argv[0] = "venvscope";
-	if (cli_parse_opts(&o, argc, argv, CLI_OPT_SORT | CLI_OPT_THEME, &err) < 0) {
+	if (cli_parse_opts(&o, argc, argv, CLI_OPT_SORT | CLI_OPT_THEME | CLI_OPT_DEFAULT_ROOTS,
+			   &err) < 0) {
 		fprintf(stderr, "venvscope: %s\n", err.msg);
 		cli_opts_free(&o);
 		return CLI_EXIT_USAGE;
@@ -96,15 +97,10 @@ static int browse(int argc, char **argv)
 		fprintf(stderr, "venvscope: %s; printing the list instead of the browser\n", why);
 		rc = cli_list_run(&o);
 	} else {
-		struct ui_options u = {
-			.roots = o.roots, .n_roots = o.n_roots, .excludes = o.excludes,
-			.n_excludes = o.n_excludes, .depth = o.depth,
-			.one_file_system = o.one_file_system, .no_size = o.no_size, .no_git = o.no_git,
-			.stale_days = o.stale_days, .threads = o.threads, .sort = o.sort,
-			.reverse = o.reverse, .theme = o.theme,
-		};
+		struct ui_settings set = {.sort = o.sort, .reverse = o.reverse, .theme = o.theme,
+					  .default_roots = o.default_roots};
 
-		rc = ui_run(&u);
+		rc = ui_run(&o.req, &set);
 	}
 	cli_opts_free(&o);
 	return rc;

@@ -252,66 +252,104 @@ static void remove_dir(struct walk *w, int fd)
 	closedir(d);
 }
 
-int act_delete(const struct venv *v, const char *home, const struct act_delete_hooks *hooks,
-	       struct act_delete_result *res, struct vs_err *err)
+/* Opens `name` in `pfd` as a folder without following a link, checked to
+ * be what fstatat saw and (expect) the folder the caller knows. Returns the
+ * fd, -1 when fstatat failed (errno), -2 when it is not that folder. */
+static int open_root(int pfd, const char *name, const struct stat *expect)
 {
-	struct walk w = {.hooks = hooks, .res = res};
-	char *parent = path_dirname(v->path);
-	const char *name = path_basename(v->path);
 	struct stat seen, st;
-	int pfd = -1, fd = -1, rc;
+	int fd;
+
+	if (fstatat(pfd, name, &seen, AT_SYMLINK_NOFOLLOW) != 0)
+		return -1;
+	fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -2;
+	if (fstat(fd, &st) != 0 || st.st_dev != seen.st_dev || st.st_ino != seen.st_ino ||
+	    (expect && (st.st_dev != expect->st_dev || st.st_ino != expect->st_ino))) {
+		close(fd);
+		return -2;
+	}
+	return fd;
+}
+
+/* Empties the folder open as `fd` (closing it), then removes its
+ * pyvenv.cfg (cfg_last) and the folder itself. */
+static void remove_root(struct walk *w, int pfd, const char *name, int fd)
+{
+	struct act_delete_result *res = w->res;
+	int keep = dup(fd); /* remove_dir closes its fd; keep one for pyvenv.cfg */
+
+	remove_dir(w, fd);
+	if (!w->stop && res->left == 0) {
+		if (w->root_fd >= 0 && keep >= 0 && unlinkat(keep, "pyvenv.cfg", 0) != 0 &&
+		    errno != ENOENT)
+			failed(w, "pyvenv.cfg", errno);
+		else if (unlinkat(pfd, name, AT_REMOVEDIR) == 0)
+			res->removed = true;
+		else
+			failed(w, "", errno);
+	} else if (w->root_fd >= 0 && keep >= 0 &&
+		   faccessat(keep, "pyvenv.cfg", F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+		res->left++; /* kept on purpose: what is left can be deleted again */
+	}
+	if (keep >= 0)
+		close(keep);
+}
+
+int act_delete_tree(const char *path, const struct stat *expect, bool cfg_last,
+		    const struct act_delete_hooks *hooks, struct act_delete_result *res,
+		    struct vs_err *err)
+{
+	struct walk w = {.hooks = hooks, .res = res, .root_fd = -1};
+	char *parent = path_dirname(path);
+	const char *name = path_basename(path);
+	struct stat st;
+	int pfd, fd = -1, rc;
 
 	memset(res, 0, sizeof(*res));
-	if ((rc = act_delete_check(v, home, err)) < 0)
-		goto done;
 	pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (pfd < 0 || fstatat(pfd, name, &seen, AT_SYMLINK_NOFOLLOW) != 0) {
-		rc = vs_err_set(err, VS_EFAIL, "%s: %s", v->path, strerror(errno));
+	if (pfd < 0 || (fd = open_root(pfd, name, expect)) == -1) {
+		rc = vs_err_set(err, VS_EFAIL, "%s: %s", path, strerror(errno));
 		goto done;
 	}
-	fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) != 0 || st.st_dev != seen.st_dev || st.st_ino != seen.st_ino ||
-	    (v->dev && (st.st_dev != v->dev || st.st_ino != v->ino))) {
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		if (fd >= 0)
+			close(fd);
 		rc = vs_err_set(err, VS_EUSAGE, "%s: changed while it was being opened; nothing was "
 						"deleted",
-				v->path);
+				path);
 		goto done;
 	}
 	w.dev = st.st_dev;
 	w.mnt_id = mount_id(fd);
-	w.root_fd = fd;
-	sb_adds(&w.path, v->path);
-	{
-		/* remove_dir closes its fd; keep one for pyvenv.cfg. */
-		int keep = dup(fd);
-
-		remove_dir(&w, fd);
-		fd = keep;
-	}
-	if (!w.stop && res->left == 0) {
-		if (fd >= 0 && unlinkat(fd, "pyvenv.cfg", 0) != 0 && errno != ENOENT)
-			failed(&w, "pyvenv.cfg", errno);
-		else if (unlinkat(pfd, name, AT_REMOVEDIR) == 0)
-			res->removed = true;
-		else
-			failed(&w, "", errno);
-	} else if (fd >= 0 && faccessat(fd, "pyvenv.cfg", F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
-		res->left++; /* kept on purpose: what is left can be deleted again */
-	}
+	w.root_fd = cfg_last ? fd : -1;
+	sb_adds(&w.path, path);
+	remove_root(&w, pfd, name, fd);
 	progress(&w, true);
 	if (res->removed)
 		rc = 0;
 	else
-		rc = vs_err_set(err, VS_EFAIL, "%s: %s; %llu entr%s left (%s)", v->path,
+		rc = vs_err_set(err, VS_EFAIL, "%s: %s; %llu entr%s left (%s)", path,
 				res->aborted ? "stopped" : "not everything could be removed",
 				(unsigned long long)res->left, res->left == 1 ? "y" : "ies",
 				res->first_error[0] ? res->first_error : "stopped before the end");
 done:
-	if (fd >= 0)
-		close(fd);
 	if (pfd >= 0)
 		close(pfd);
 	sb_free(&w.path);
 	free(parent);
 	return rc;
+}
+
+int act_delete(const struct venv *v, const char *home, const struct act_delete_hooks *hooks,
+	       struct act_delete_result *res, struct vs_err *err)
+{
+	struct stat expect = {.st_dev = v->dev, .st_ino = v->ino};
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if ((rc = act_delete_check(v, home, err)) < 0)
+		return rc;
+	return act_delete_tree(v->path, v->dev ? &expect : NULL, true, hooks, res, err);
 }

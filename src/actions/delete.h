@@ -6,7 +6,8 @@
  * scan, "/", the home folder or a folder containing it, a mount point, a git
  * repository's root or a folder holding .git.
  *
- * act_delete() then removes the tree relative to open directory fds:
+ * act_delete() then removes the tree with act_delete_tree(), the one
+ * walker that removes anything in venvscope, relative to open directory fds:
  * every folder is opened with O_NOFOLLOW and checked (fstat) to be the one
  * fstatat saw a moment before; a symlink is unlinked as a link, never
  * followed, even when a folder is swapped for a link while the delete runs;
@@ -18,6 +19,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "../scan/venv.h"
 #include "../util/err.h"
@@ -57,5 +59,17 @@ int act_delete_check(const struct venv *v, const char *home, struct vs_err *err)
  * says what), VS_EUSAGE when it was refused. */
 int act_delete(const struct venv *v, const char *home, const struct act_delete_hooks *hooks,
 	       struct act_delete_result *res, struct vs_err *err);
+
+/* The walker alone, with no env checks (act_delete checks first; a failed
+ * create's leftovers are removed with it too): removes the folder `path`
+ * and everything in it as described above. `expect` (may be NULL): the
+ * folder must still be this st_dev/st_ino. `cfg_last`: the folder's own
+ * pyvenv.cfg goes last, and stays when anything else stays. Returns 0 when
+ * the folder is gone, VS_EFAIL when something stayed (res says what; err
+ * names the path, the count left and the first failure), VS_EUSAGE when
+ * the folder changed before it could be opened. */
+int act_delete_tree(const char *path, const struct stat *expect, bool cfg_last,
+		    const struct act_delete_hooks *hooks, struct act_delete_result *res,
+		    struct vs_err *err);
 
 #endif

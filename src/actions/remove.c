@@ -1,97 +1,49 @@
-/* Removing a folder tree safely: relative to open directory fds, never
- * following a symlink (a link is removed as a link), never leaving the
- * folder's filesystem. Used for what a failed create left behind. */
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
+#include "remove.h"
+
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <time.h>
 
-#include "../util/path.h"
-#include "../util/xalloc.h"
 #include "job.h"
+#include "record.h"
+#include "trash.h"
 
-/* Empties the folder open as `fd` (on device `dev`); closes fd. Returns
- * the first errno met, or 0. */
-static int empty_dir(int fd, dev_t dev, int depth)
+int act_remove(struct act_remove_result *out, const struct venv *v, bool trash, const char *home,
+	       const struct act_delete_hooks *hooks, struct vs_err *err)
 {
-	DIR *d = fdopendir(fd);
-	struct dirent *de;
-	int first = 0;
+	struct vs_err why = {0};
+	int rc;
 
-	if (!d) {
-		close(fd);
-		return errno;
-	}
-	while ((de = readdir(d)) != NULL) {
-		const char *n = de->d_name;
-		struct stat st;
-
-		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
-			continue;
-		if (fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-			first = first ? first : errno;
-			continue;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			int cfd;
-
-			if (st.st_dev != dev || depth > 256) {
-				first = first ? first : EXDEV;
-				continue;
-			}
-			cfd = openat(dirfd(d), n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (cfd < 0) {
-				first = first ? first : errno;
-				continue;
-			}
-			{
-				int e = empty_dir(cfd, dev, depth + 1);
-
-				first = first ? first : e;
-			}
-			if (unlinkat(dirfd(d), n, AT_REMOVEDIR) != 0)
-				first = first ? first : errno;
-		} else if (unlinkat(dirfd(d), n, 0) != 0) {
-			first = first ? first : errno;
-		}
-	}
-	closedir(d);
-	return first;
+	memset(out, 0, sizeof(*out));
+	if ((rc = act_delete_check(v, home, err)) < 0)
+		return rc;
+	/* The reason goes through its own buffer: formatting err from err.msg
+	 * once showed the prefix twice and never the reason. */
+	if (act_record_write(&out->record, v, time(NULL), &why) < 0)
+		return vs_err_set(err, VS_EFAIL, "%s: not deleted, its recipe could not be kept: %s",
+				  v->path, why.msg);
+	if (trash)
+		return act_trash(&out->trashed, v, home, err);
+	return act_delete(v, home, hooks, &out->del, err);
 }
 
+void act_remove_result_clear(struct act_remove_result *r)
+{
+	free(r->record);
+	free(r->trashed);
+	r->record = r->trashed = NULL;
+}
+
+/* What a failed create left: the walker without env checks, no questions. */
 int act_remove_partial(const char *path, struct vs_err *err)
 {
-	char *parent = path_dirname(path);
-	const char *name = path_basename(path);
-	int pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int fd = -1, e = 0;
-	struct stat st;
+	struct act_delete_result res;
+	struct vs_err why = {0};
 
-	if (pfd < 0) {
-		e = errno;
-		goto done;
-	}
-	fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		e = errno;
-		goto done;
-	}
-	e = empty_dir(fd, st.st_dev, 0);
-	fd = -1;
-	if (e == 0 && unlinkat(pfd, name, AT_REMOVEDIR) != 0)
-		e = errno;
-done:
-	if (fd >= 0)
-		close(fd);
-	if (pfd >= 0)
-		close(pfd);
-	free(parent);
-	if (e)
+	if (act_delete_tree(path, NULL, false, NULL, &res, &why) == 0)
+		return 0;
+	if (res.first_error[0])
 		return vs_err_set(err, VS_EFAIL, "%s: could not remove all of it: %s", path,
-				  strerror(e));
-	return 0;
+				  res.first_error);
+	return vs_err_set(err, VS_EFAIL, "%s", why.msg);
 }

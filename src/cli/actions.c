@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../actions/job.h"
+#include "../actions/open.h"
 #include "../actions/pythons.h"
 #include "../actions/shell.h"
 #include "../util/human.h"
@@ -217,18 +218,12 @@ static int parse_env_cmd(int argc, char **argv, const char *cmd, const char *usa
 	return 0;
 }
 
-static int load_env(struct cli_result *r, char *path, const char *cmd)
+static int load_env(struct venv **v, char *path, const char *cmd)
 {
-	struct cli_opts o;
+	struct act_open_opts o = cli_open_opts();
 	struct vs_err err = {0};
-	char *roots[1] = {path};
-	int rc;
+	int rc = act_open_env(v, path, &o, &err);
 
-	memset(&o, 0, sizeof(o));
-	o.roots = roots;
-	o.n_roots = 1;
-	o.stale_days = 90;
-	rc = cli_collect_env(r, &o, &err);
 	if (rc < 0)
 		fprintf(stderr, "venvscope %s: %s\n", cmd, err.msg);
 	return rc;
@@ -236,7 +231,7 @@ static int load_env(struct cli_result *r, char *path, const char *cmd)
 
 int cli_clear(int argc, char **argv)
 {
-	struct cli_result r = {0};
+	struct venv *v = NULL;
 	struct vs_err err = {0};
 	struct act_job *j = NULL;
 	bool yes = false;
@@ -245,22 +240,22 @@ int cli_clear(int argc, char **argv)
 
 	if (rc)
 		return rc > 0 ? CLI_EXIT_OK : rc;
-	if ((rc = load_env(&r, env, "clear")) < 0)
+	if ((rc = load_env(&v, env, "clear")) < 0)
 		return cli_exit_code(rc);
-	if ((rc = act_prepare_clear(&j, r.venvs[0], &err)) < 0) {
+	if ((rc = act_prepare_clear(&j, v, &err)) < 0) {
 		fprintf(stderr, "venvscope clear: %s\n", err.msg);
-		cli_result_free(&r);
+		venv_free(v);
 		return cli_exit_code(rc);
 	}
-	if (r.venvs[0]->size_known)
-		human_size(size, sizeof(size), r.venvs[0]->size.size_bytes);
+	if (v->size_known)
+		human_size(size, sizeof(size), v->size.size_bytes);
 	if (!yes) {
 		char q[4400];
 
 		snprintf(q, sizeof(q),
 			 "Clear %s (%s, %zu packages)? Its packages will be removed; keep a list "
 			 "first with `python -m pip freeze > requirements.txt`.",
-			 r.venvs[0]->path, size, r.venvs[0]->package_count);
+			 v->path, size, v->package_count);
 		if (!isatty(STDIN_FILENO)) {
 			fprintf(stderr, "venvscope clear: not clearing %s without --yes (no terminal to "
 					"ask on)\n", env);
@@ -276,13 +271,13 @@ int cli_clear(int argc, char **argv)
 	rc = run_job("clear", j, false);
 done:
 	act_job_free(j);
-	cli_result_free(&r);
+	venv_free(v);
 	return rc;
 }
 
 int cli_upgrade(int argc, char **argv)
 {
-	struct cli_result r = {0};
+	struct venv *v = NULL;
 	struct vs_err err = {0};
 	struct act_job *j = NULL;
 	bool deps = false;
@@ -291,22 +286,22 @@ int cli_upgrade(int argc, char **argv)
 
 	if (rc)
 		return rc > 0 ? CLI_EXIT_OK : rc;
-	if ((rc = load_env(&r, env, "upgrade")) < 0)
+	if ((rc = load_env(&v, env, "upgrade")) < 0)
 		return cli_exit_code(rc);
-	if ((rc = act_prepare_upgrade(&j, r.venvs[0], deps, &err)) < 0) {
+	if ((rc = act_prepare_upgrade(&j, v, deps, &err)) < 0) {
 		fprintf(stderr, "venvscope upgrade: %s\n", err.msg);
-		cli_result_free(&r);
+		venv_free(v);
 		return cli_exit_code(rc);
 	}
 	rc = run_job("upgrade", j, false);
 	act_job_free(j);
-	cli_result_free(&r);
+	venv_free(v);
 	return rc;
 }
 
 int cli_shell(int argc, char **argv)
 {
-	struct cli_result r = {0};
+	struct venv *v = NULL;
 	struct vs_err err = {0};
 	bool unused = false;
 	char *env = NULL;
@@ -314,10 +309,10 @@ int cli_shell(int argc, char **argv)
 
 	if (rc)
 		return rc > 0 ? CLI_EXIT_OK : rc;
-	if ((rc = load_env(&r, env, "shell")) < 0)
+	if ((rc = load_env(&v, env, "shell")) < 0)
 		return cli_exit_code(rc);
-	rc = act_shell(r.venvs[0], &status, &err);
-	cli_result_free(&r);
+	rc = act_shell(v, &status, &err);
+	venv_free(v);
 	if (rc < 0) {
 		fprintf(stderr, "venvscope shell: %s\n", err.msg);
 		return cli_exit_code(rc);

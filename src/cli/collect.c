@@ -8,15 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../scan/places.h"
 #include "../scan/scan.h"
 #include "../util/xalloc.h"
 
-const char *cli_home(void)
-{
-	const char *h = getenv("HOME");
+const char *cli_home(void) { return act_home(); }
 
-	return h && *h ? h : NULL;
+void cli_warn(void *ctx, const char *message)
+{
+	(void)ctx;
+	fprintf(stderr, "venvscope: warning: %s\n", message);
 }
 
 /* The venvs indexed by id while the scan runs (ids are dense from 0, but
@@ -54,7 +54,7 @@ static void consume(struct scan *s, struct by_id *t, struct cli_result *out, int
 			break;
 		case SCAN_EV_WARNING:
 			out->warnings++;
-			fprintf(stderr, "venvscope: warning: %s\n", ev->message);
+			cli_warn(NULL, ev->message);
 			break;
 		case SCAN_EV_PROGRESS:
 		case SCAN_EV_DONE:
@@ -66,33 +66,18 @@ static void consume(struct scan *s, struct by_id *t, struct cli_result *out, int
 
 int cli_collect(struct cli_result *out, const struct cli_opts *o, struct vs_err *err)
 {
-	struct scan_request req = {0};
+	struct scan_request req = o->req;
 	struct by_id t = {0};
-	char **defaults = NULL;
-	size_t n_defaults = 0;
 	struct scan *s;
 
 	memset(out, 0, sizeof(*out));
 	out->now = time(NULL);
-	if (o->n_roots == 0)
-		n_defaults = scan_default_roots(&defaults, cli_home());
-	req.roots = (const char *const *)(o->n_roots ? o->roots : defaults);
-	req.n_roots = o->n_roots ? o->n_roots : n_defaults;
-	req.excludes = (const char *const *)o->excludes;
-	req.n_excludes = o->n_excludes;
-	req.max_depth = o->depth;
-	req.one_file_system = o->one_file_system;
-	req.no_size = o->no_size;
-	req.no_git = o->no_git;
-	req.stale_days = o->stale_days;
-	req.threads = o->threads;
 	req.now = out->now;
 	req.home = cli_home();
 	s = scan_start(&req, err);
-	scan_free_strv(defaults, n_defaults);
 	if (!s)
 		return err->code ? err->code : VS_EFAIL;
-	consume(s, &t, out, o->stale_days);
+	consume(s, &t, out, req.stale_days);
 	scan_free(s);
 
 	out->venvs = xcalloc(t.n + 1, sizeof(*out->venvs));
@@ -103,42 +88,9 @@ int cli_collect(struct cli_result *out, const struct cli_opts *o, struct vs_err 
 	return 0;
 }
 
-/* ENV must be a folder holding a regular pyvenv.cfg. */
-static int check_env(const char *env, struct vs_err *err)
+struct act_open_opts cli_open_opts(void)
 {
-	struct stat st;
-	int fd;
-
-	if (stat(env, &st) != 0)
-		return vs_err_set(err, VS_EUSAGE, "%s: %s", env,
-				  errno == ENOENT ? "no such folder" : strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return vs_err_set(err, VS_EUSAGE, "%s: not a folder", env);
-	fd = open(env, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return vs_err_set(err, VS_EUSAGE, "%s: cannot open folder: %s", env, strerror(errno));
-	if (fstatat(fd, "pyvenv.cfg", &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return vs_err_set(err, VS_EUSAGE,
-				  "%s: not a virtual environment (it holds no pyvenv.cfg file)", env);
-	}
-	close(fd);
-	return 0;
-}
-
-int cli_collect_env(struct cli_result *out, struct cli_opts *o, struct vs_err *err)
-{
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	o->depth = 0;
-	rc = check_env(o->roots[0], err);
-	if (rc == 0)
-		rc = cli_collect(out, o, err);
-	if (rc == 0 && out->n != 1)
-		rc = vs_err_set(err, VS_EFAIL, "%s: the environment vanished while it was read",
-				o->roots[0]);
-	return rc;
+	return (struct act_open_opts){.what = ACT_OPEN_FULL, .on_warning = cli_warn};
 }
 
 void cli_result_free(struct cli_result *r)

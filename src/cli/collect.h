@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "../actions/open.h"
 #include "../scan/venv.h"
 #include "options.h"
 
@@ -17,14 +18,15 @@ struct cli_result {
 	time_t now; /* the reference time used for `stale` */
 };
 
-/* Scans the roots in `o` (or, when none, "." and every central place that
- * exists) to the end. Returns 0, or a negative code with `err` set (a bad
+/* Runs the scan request in `o` to the end (its roots are the defaults
+ * when the user gave none: cli_parse_opts with CLI_OPT_DEFAULT_ROOTS). Returns 0, or a negative code with `err` set (a bad
  * root is VS_EUSAGE). */
 int cli_collect(struct cli_result *out, const struct cli_opts *o, struct vs_err *err);
-/* Reads the one environment o->roots[0] (depth 0): VS_EUSAGE with a
- * sentence when it is not a folder holding a regular pyvenv.cfg. On success
- * out->n == 1. */
-int cli_collect_env(struct cli_result *out, struct cli_opts *o, struct vs_err *err);
+/* The options of act_open_env for a command on one ENV: everything a scan
+ * learns with the default settings, warnings to stderr as cli_warn says. */
+struct act_open_opts cli_open_opts(void);
+/* Prints "venvscope: warning: MESSAGE" to stderr (an on_warning hook). */
+void cli_warn(void *ctx, const char *message);
 void cli_result_free(struct cli_result *r);
 
 /* The user's home folder ($HOME), or NULL. */

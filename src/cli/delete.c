@@ -11,8 +11,9 @@
 
 #include "../actions/delete.h"
 #include "../actions/job.h"
+#include "../actions/open.h"
 #include "../actions/record.h"
-#include "../actions/trash.h"
+#include "../actions/remove.h"
 #include "../util/human.h"
 #include "../util/path.h"
 #include "../util/xalloc.h"
@@ -91,37 +92,26 @@ static void on_progress(void *ctx, const struct act_delete_progress *p)
 	fflush(stderr);
 }
 
-/* Loads every ENV; bad ones are named and counted. */
+/* Loads every ENV; bad ones (not an env, or refused) are named and
+ * counted before anything is asked. */
 static size_t load_all(struct cli_result *all, char **paths, size_t n, int *bad)
 {
+	struct act_open_opts o = cli_open_opts();
 	size_t k = 0;
 
 	all->venvs = xcalloc(n + 1, sizeof(*all->venvs));
 	for (size_t i = 0; i < n; i++) {
-		struct cli_result r = {0};
-		struct cli_opts o;
 		struct vs_err err = {0};
-		char *roots[1] = {paths[i]};
+		struct venv *v = NULL;
 
-		memset(&o, 0, sizeof(o));
-		o.roots = roots;
-		o.n_roots = 1;
-		o.stale_days = 90;
-		if (cli_collect_env(&r, &o, &err) < 0) {
+		if (act_open_env(&v, paths[i], &o, &err) < 0 ||
+		    act_delete_check(v, cli_home(), &err) < 0) {
 			fprintf(stderr, "venvscope delete: %s\n", err.msg);
 			(*bad)++;
-			cli_result_free(&r);
+			venv_free(v);
 			continue;
 		}
-		if (act_delete_check(r.venvs[0], cli_home(), &err) < 0) {
-			fprintf(stderr, "venvscope delete: %s\n", err.msg);
-			(*bad)++;
-			cli_result_free(&r);
-			continue;
-		}
-		all->venvs[k++] = r.venvs[0];
-		free(r.venvs);
-		all->now = r.now;
+		all->venvs[k++] = v;
 	}
 	all->n = k;
 	return k;
@@ -162,32 +152,21 @@ static int delete_one(const struct venv *v, const struct del_opts *o, uint64_t *
 {
 	struct act_delete_hooks hooks = {.on_error = on_error, .on_progress = on_progress,
 					 .ctx = (void *)v->name};
-	struct act_delete_result res;
+	struct act_remove_result res;
 	struct vs_err err = {0};
-	char *record = NULL, *trashed = NULL;
-	int rc;
+	int rc = act_remove(&res, v, o->trash, cli_home(), &hooks, &err);
 
-	if (act_record_write(&record, v, time(NULL), &err) < 0) {
-		fprintf(stderr, "venvscope delete: %s: not deleted, its recipe could not be kept: %s\n",
-			v->path, err.msg);
-		return VS_EFAIL;
-	}
-	if (o->trash)
-		rc = act_trash(&trashed, v, cli_home(), &err);
-	else
-		rc = act_delete(v, cli_home(), &hooks, &res, &err);
-	if (isatty(STDERR_FILENO) && !o->trash)
+	if (isatty(STDERR_FILENO) && !o->trash && res.record)
 		fputc('\n', stderr);
 	if (rc < 0) {
 		fprintf(stderr, "venvscope delete: %s\n", err.msg);
 	} else {
 		*freed += v->size_known ? v->size.size_bytes : 0;
-		printf("%s %s (recipe: %s)\n", o->trash ? "trashed" : "deleted", v->path, record);
-		if (trashed)
-			printf("  now at %s\n", trashed);
+		printf("%s %s (recipe: %s)\n", o->trash ? "trashed" : "deleted", v->path, res.record);
+		if (res.trashed)
+			printf("  now at %s\n", res.trashed);
 	}
-	free(record);
-	free(trashed);
+	act_remove_result_clear(&res);
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../actions/open.h"
 #include "../actions/write_atomic.h"
 #include "../scan/freeze_read.h"
 #include "../scan/inspect.h"
@@ -100,45 +101,6 @@ static int parse(struct freeze_args *a, int argc, char **argv, struct vs_err *er
 	return 0;
 }
 
-/* ENV must be a folder holding a regular pyvenv.cfg; returns its model. */
-static struct venv *open_env(const char *env, struct vs_err *err)
-{
-	struct stat st;
-	struct venv *v;
-	char *abs;
-	int fd = open(env, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0) {
-		/* stat tells why (asked only now: most opens succeed). */
-		int e = errno;
-
-		if (stat(env, &st) != 0)
-			vs_err_set(err, VS_EUSAGE, "%s: %s", env,
-				   errno == ENOENT ? "no such folder" : strerror(errno));
-		else if (!S_ISDIR(st.st_mode))
-			vs_err_set(err, VS_EUSAGE, "%s: not a folder", env);
-		else
-			vs_err_set(err, VS_EUSAGE, "%s: cannot open folder: %s", env, strerror(e));
-		return NULL;
-	}
-	if (fstatat(fd, "pyvenv.cfg", &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		vs_err_set(err, VS_EUSAGE, "%s: not a virtual environment (it holds no pyvenv.cfg file)",
-			   env);
-		return NULL;
-	}
-	abs = path_absolute(env);
-	if (!abs) {
-		close(fd);
-		vs_err_set(err, VS_EFAIL, "%s: cannot tell its absolute path: %s", env, strerror(errno));
-		return NULL;
-	}
-	v = scan_inspect_env(fd, abs, cli_home());
-	close(fd);
-	free(abs);
-	return v;
-}
-
 static size_t count_lines(const char *s, size_t len)
 {
 	size_t n = 0;
@@ -194,8 +156,8 @@ int cli_freeze(int argc, char **argv)
 		fputs(freeze_usage, stdout);
 		return CLI_EXIT_OK;
 	}
-	v = open_env(a.env, &err);
-	if (!v) {
+	rc = act_open_env(&v, a.env, &(struct act_open_opts){.what = ACT_OPEN_CONFIG}, &err);
+	if (rc < 0) {
 		fprintf(stderr, "venvscope freeze: %s\n", err.msg);
 		return cli_exit_code(err.code ? err.code : VS_EUSAGE);
 	}

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "../actions/gitignore.h"
+#include "../actions/open.h"
 #include "cli.h"
 #include "collect.h"
 
@@ -77,11 +78,11 @@ static void print_plan(const struct act_gitignore_plan *p, const char *env)
 int cli_gitignore(int argc, char **argv)
 {
 	struct act_gitignore_plan p = {0};
-	struct cli_result r = {0};
+	struct scan_request req = {.stale_days = SCAN_STALE_DAYS_DEFAULT, .no_size = true};
+	struct act_open_opts o = cli_open_opts();
+	struct venv *v = NULL;
 	struct vs_err err = {0};
-	struct cli_opts o;
 	bool yes = false, inner = false;
-	char *roots[1];
 	const char *env;
 	int c, rc;
 
@@ -99,17 +100,12 @@ int cli_gitignore(int argc, char **argv)
 		return usage_error("give exactly one ENV");
 
 	/* Only environments: the same check as the other commands on one env. */
-	memset(&o, 0, sizeof(o));
-	roots[0] = argv[optind];
-	o.roots = roots;
-	o.n_roots = 1;
-	o.no_size = true;
-	o.stale_days = 90;
-	if ((rc = cli_collect_env(&r, &o, &err)) < 0) {
+	o.scan = &req;
+	if ((rc = act_open_env(&v, argv[optind], &o, &err)) < 0) {
 		fprintf(stderr, "venvscope gitignore: %s\n", err.msg);
 		return cli_exit_code(rc);
 	}
-	env = r.venvs[0]->path;
+	env = v->path;
 	if ((rc = act_gitignore_plan(&p, env, inner, &err)) < 0) {
 		fprintf(stderr, "venvscope gitignore: %s\n", err.msg);
 		rc = cli_exit_code(rc);
@@ -144,6 +140,6 @@ int cli_gitignore(int argc, char **argv)
 	rc = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 done:
 	act_gitignore_plan_clear(&p);
-	cli_result_free(&r);
+	venv_free(v);
 	return rc;
 }

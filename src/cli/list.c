@@ -29,7 +29,7 @@ static const char list_usage[] =
 	"  -x, --one-file-system  stay on each ROOT's filesystem\n"
 	"  --no-size            do not measure sizes (faster)\n"
 	"  --no-git             do not ask git whether envs are ignored or tracked\n"
-	"  --stale-days N       untouched for more than N days is stale (default 90)\n"
+	"  --stale-days N       untouched for more than N days is stale (default " CLI_STALE_DAYS_DEFAULT_TEXT ")\n"
 	"  --threads N          worker threads (default: one per core)\n"
 	"  -h, --help           this text\n"
 	"\n"
@@ -76,7 +76,7 @@ int cli_list(int argc, char **argv)
 	struct cli_opts o;
 	int rc;
 
-	if (cli_parse_opts(&o, argc, argv, CLI_OPT_SORT, &err) < 0) {
+	if (cli_parse_opts(&o, argc, argv, CLI_OPT_SORT | CLI_OPT_DEFAULT_ROOTS, &err) < 0) {
 		fprintf(stderr, "venvscope list: %s\n", err.msg);
 		cli_opts_free(&o);
 		return CLI_EXIT_USAGE;

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../actions/open.h"
+#include "../scan/places.h"
 #include "../scan/sort.h"
 #include "../util/xalloc.h"
 
@@ -41,12 +43,6 @@ static int parse_int(const char *s, int min, int *out)
 	return 0;
 }
 
-static void push(char ***v, size_t *n, char *s)
-{
-	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
-	(*v)[(*n)++] = s;
-}
-
 static int handle(struct cli_opts *o, int c, unsigned flags, struct vs_err *err)
 {
 	bool with_sort = flags & CLI_OPT_SORT;
@@ -56,31 +52,31 @@ static int handle(struct cli_opts *o, int c, unsigned flags, struct vs_err *err)
 		o->json = true;
 		return 0;
 	case 'x':
-		o->one_file_system = true;
+		o->req.one_file_system = true;
 		return 0;
 	case 'h':
 		o->help = true;
 		return 0;
 	case OPT_NO_SIZE:
-		o->no_size = true;
+		o->req.no_size = true;
 		return 0;
 	case OPT_NO_GIT:
-		o->no_git = true;
+		o->req.no_git = true;
 		return 0;
 	case OPT_EXCLUDE:
-		push(&o->excludes, &o->n_excludes, optarg);
+		vs_vec_push(&o->excludes, optarg);
 		return 0;
 	case OPT_DEPTH:
-		if (parse_int(optarg, 0, &o->depth) == 0)
+		if (parse_int(optarg, 0, &o->req.max_depth) == 0)
 			return 0;
 		return vs_err_set(err, VS_EUSAGE, "--depth wants a number of levels (0 or more), not '%s'",
 				  optarg);
 	case OPT_STALE_DAYS:
-		if (parse_int(optarg, 0, &o->stale_days) == 0)
+		if (parse_int(optarg, 0, &o->req.stale_days) == 0)
 			return 0;
 		return vs_err_set(err, VS_EUSAGE, "--stale-days wants a number of days, not '%s'", optarg);
 	case OPT_THREADS:
-		if (parse_int(optarg, 1, &o->threads) == 0)
+		if (parse_int(optarg, 1, &o->req.threads) == 0)
 			return 0;
 		return vs_err_set(err, VS_EUSAGE, "--threads wants a number above 0, not '%s'", optarg);
 	case OPT_SORT:
@@ -113,8 +109,8 @@ int cli_parse_opts(struct cli_opts *o, int argc, char **argv, unsigned flags, st
 	int c, idx;
 
 	memset(o, 0, sizeof(*o));
-	o->depth = -1;
-	o->stale_days = 90;
+	o->req.max_depth = -1;
+	o->req.stale_days = SCAN_STALE_DAYS_DEFAULT;
 	o->sort = SCAN_SORT_PATH;
 	optind = 1;
 	opterr = 0;
@@ -133,13 +129,29 @@ int cli_parse_opts(struct cli_opts *o, int argc, char **argv, unsigned flags, st
 		}
 	}
 	for (int i = optind; i < argc; i++)
-		push(&o->roots, &o->n_roots, argv[i]);
+		vs_vec_push(&o->roots, argv[i]);
+	if (o->roots.n == 0 && (flags & CLI_OPT_DEFAULT_ROOTS)) {
+		/* Worked out here only: every front end gets them in the request. */
+		char **defaults = NULL;
+		size_t n = scan_default_roots(&defaults, act_home());
+
+		vs_vec_init_strs(&o->roots);
+		for (size_t i = 0; i < n; i++)
+			vs_vec_push(&o->roots, defaults[i]);
+		free(defaults);
+		o->default_roots = true;
+	}
+	o->req.roots = (const char *const *)o->roots.v;
+	o->req.n_roots = o->roots.n;
+	o->req.excludes = (const char *const *)o->excludes.v;
+	o->req.n_excludes = o->excludes.n;
 	return 0;
 }
 
 void cli_opts_free(struct cli_opts *o)
 {
-	free(o->roots);
-	free(o->excludes);
-	o->roots = o->excludes = NULL;
+	vs_vec_clear(&o->roots);
+	vs_vec_clear(&o->excludes);
+	o->req.roots = o->req.excludes = NULL;
+	o->req.n_roots = o->req.n_excludes = 0;
 }

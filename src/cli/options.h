@@ -1,23 +1,30 @@
-/* Command-line options shared by the subcommands that scan. */
+/* Command-line options shared by the subcommands that scan, and by the
+ * browser: they become the one scan request (scan.h) that main hands to the
+ * chosen front end, plus the few options of the front ends themselves. */
 #ifndef VS_CLI_OPTIONS_H
 #define VS_CLI_OPTIONS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../scan/scan.h"
 #include "../util/err.h"
+#include "../util/vec.h"
+
+/* The default stale days as text, for the help pages. */
+#define CLI_STR_(x) #x
+#define CLI_STR(x) CLI_STR_(x)
+#define CLI_STALE_DAYS_DEFAULT_TEXT CLI_STR(SCAN_STALE_DAYS_DEFAULT)
 
 struct cli_opts {
-	char **roots; /* borrowed from argv; NULL-free array of n_roots */
-	size_t n_roots;
-	char **excludes; /* borrowed from argv */
-	size_t n_excludes;
-	int depth; /* -1 = unlimited */
-	bool one_file_system;
-	bool no_size;
-	bool no_git;
-	int stale_days;
-	int threads; /* 0 = one per core */
+	/* What to scan. req.roots and req.excludes point into the vectors
+	 * below; stale_days is SCAN_STALE_DAYS_DEFAULT unless given; now and
+	 * home are left 0 / NULL (the scan's defaults). */
+	struct scan_request req;
+	struct vs_vec roots;    /* the ROOTs as given (borrowed from argv), or the defaults (owned) */
+	struct vs_vec excludes; /* --exclude globs (borrowed from argv) */
+	bool default_roots;     /* no ROOT given: roots are "." and the central places */
+	/* The front ends' own options. */
 	bool json;
 	int sort; /* enum scan_sort */
 	bool sort_given;
@@ -26,13 +33,14 @@ struct cli_opts {
 	const char *theme; /* --theme (the browser only) */
 };
 
-/* Which options a command takes besides the scan options. */
-enum { CLI_OPT_SORT = 1 << 0, CLI_OPT_THEME = 1 << 1 };
+/* Which options a command takes besides the scan options, and whether no
+ * ROOT means the default roots (list and the browser). */
+enum { CLI_OPT_SORT = 1 << 0, CLI_OPT_THEME = 1 << 1, CLI_OPT_DEFAULT_ROOTS = 1 << 2 };
 
 /* Parses argv[1..] of subcommand `cmd` (argv[0] is the subcommand name).
  * `flags` (CLI_OPT_*) says which extra options are accepted. Returns 0, or
- * VS_EUSAGE with a sentence in err. The arrays in `o` are owned by `o`
- * (cli_opts_free). */
+ * VS_EUSAGE with a sentence in err. `o` is always to be freed with
+ * cli_opts_free. */
 int cli_parse_opts(struct cli_opts *o, int argc, char **argv, unsigned flags, struct vs_err *err);
 void cli_opts_free(struct cli_opts *o);
 

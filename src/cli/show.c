@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../actions/open.h"
 #include "../util/human.h"
 #include "../util/strbuf.h"
 #include "../util/textwidth.h"
@@ -28,7 +29,7 @@ static const char show_usage[] =
 	"\n"
 	"  --json            one JSON object (the keys of `list --json` plus git_rule, config, packages)\n"
 	"  --no-size         do not measure the size\n"
-	"  --stale-days N    untouched for more than N days is stale (default 90)\n"
+	"  --stale-days N    untouched for more than N days is stale (default " CLI_STALE_DAYS_DEFAULT_TEXT ")\n"
 	"  -h, --help        this text\n"
 	"\n"
 	"Exit status: 0 ok, 1 something failed, 2 ENV is not a virtual environment.\n";
@@ -178,10 +179,11 @@ int cli_show(int argc, char **argv)
 {
 	struct vs_err err = {0};
 	struct cli_opts o;
-	struct cli_result r = {0};
+	struct act_open_opts oo = cli_open_opts();
+	struct venv *v = NULL;
 	int rc;
 
-	if (cli_parse_opts(&o, argc, argv, 0, &err) < 0 || (!o.help && o.n_roots != 1)) {
+	if (cli_parse_opts(&o, argc, argv, 0, &err) < 0 || (!o.help && o.req.n_roots != 1)) {
 		if (!err.msg[0])
 			snprintf(err.msg, sizeof(err.msg), "give exactly one ENV (see --help)");
 		fprintf(stderr, "venvscope show: %s\n", err.msg);
@@ -193,20 +195,21 @@ int cli_show(int argc, char **argv)
 		cli_opts_free(&o);
 		return CLI_EXIT_OK;
 	}
-	rc = cli_collect_env(&r, &o, &err);
+	o.req.now = time(NULL);
+	oo.scan = &o.req;
+	rc = act_open_env(&v, o.req.roots[0], &oo, &err);
 	if (rc < 0) {
 		fprintf(stderr, "venvscope show: %s\n", err.msg);
-		cli_result_free(&r);
 		cli_opts_free(&o);
 		return cli_exit_code(rc);
 	}
 	if (o.json) {
-		rc = cli_print_json(cli_json_venv(r.venvs[0], 1));
+		rc = cli_print_json(cli_json_venv(v, 1));
 	} else {
-		print_human(r.venvs[0], r.now);
+		print_human(v, o.req.now);
 		rc = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 	}
-	cli_result_free(&r);
+	venv_free(v);
 	cli_opts_free(&o);
 	return rc;
 }

@@ -30,6 +30,10 @@
 #include "inspect.h"
 #include "venv.h"
 
+/* An env untouched for more than this many days is stale, unless the user
+ * says otherwise (--stale-days): the one place this default is written. */
+#define SCAN_STALE_DAYS_DEFAULT 90
+
 struct scan_request {
 	const char *const *roots; /* paths as the user gave them; at least one */
 	size_t n_roots;

@@ -267,7 +267,7 @@ static char *roots_label(const struct ui_options *o, const char *home)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	if (o->n_roots == 0)
+	if (o->default_roots)
 		return xstrdup(". and the usual places");
 	for (size_t i = 0; i < o->n_roots; i++) {
 		char *abs = path_absolute(o->roots[i]);
@@ -280,15 +280,28 @@ static char *roots_label(const struct ui_options *o, const char *home)
 	return sb_detach(&sb);
 }
 
-int ui_run(const struct ui_options *opts)
+/* The views' copy of main's request and the browser's settings. */
+static struct ui_options options(const struct scan_request *r, const struct ui_settings *set)
+{
+	return (struct ui_options){
+		.roots = (char **)r->roots, .n_roots = r->n_roots, .excludes = (char **)r->excludes,
+		.n_excludes = r->n_excludes, .depth = r->max_depth,
+		.one_file_system = r->one_file_system, .no_size = r->no_size, .no_git = r->no_git,
+		.stale_days = r->stale_days, .threads = r->threads, .sort = set->sort,
+		.reverse = set->reverse, .theme = set->theme, .default_roots = set->default_roots,
+	};
+}
+
+int ui_run(const struct scan_request *req, const struct ui_settings *set)
 {
 	struct ui ui;
+	struct ui_options *opts = &ui.opts;
 	struct vs_err err = {0};
 	bool mono;
 	int rc = 0;
 
 	memset(&ui, 0, sizeof(ui));
-	ui.opts = *opts;
+	ui.opts = options(req, set);
 	vs_trace_start();
 	ui.home = getenv("HOME");
 	if (ui_theme_pick(&ui, &mono, &err) < 0) {

@@ -7,14 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "../actions/delete.h"
-#include "../actions/record.h"
-#include "../actions/trash.h"
-#include "../scan/inspect.h"
+#include "../actions/open.h"
+#include "../actions/remove.h"
 #include "../util/human.h"
+#include "../util/vec.h"
 #include "../util/xalloc.h"
 #include "app.h"
 #include "colors.h"
@@ -45,6 +44,7 @@ struct ui_deleter {
 	bool finished;  /* the worker is done; join it */
 	int wake[2];    /* worker -> UI */
 	char *home;
+	int stale_days;
 };
 
 static void poke(struct ui_deleter *d)
@@ -87,20 +87,17 @@ static void progress(void *ctx, const struct act_delete_progress *p)
 /* The env as it is now, checked to be the one the scan saw. */
 static struct venv *fresh(struct ui_deleter *d, size_t i, struct vs_err *err)
 {
-	int fd = open(d->paths[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	struct scan_event ev = {.type = SCAN_EV_PACKAGES};
-	struct venv *v;
+	struct scan_request req = {.stale_days = d->stale_days, .home = d->home};
+	struct act_open_opts o = {.what = ACT_OPEN_PACKAGES, .scan = &req};
+	struct venv *v = NULL;
+	struct stat st;
 
-	if (fd < 0) {
+	/* A link put in its place is not followed. */
+	if (lstat(d->paths[i], &st) != 0 || !S_ISDIR(st.st_mode) ||
+	    act_open_env(&v, d->paths[i], &o, err) < 0) {
 		vs_err_set(err, VS_EUSAGE, "%s: cannot open it any more", d->paths[i]);
 		return NULL;
 	}
-	v = scan_inspect_env(fd, d->paths[i], d->home);
-	ev.pkgs = scan_inspect_packages(fd, d->paths[i]);
-	close(fd);
-	ev.id = v->id;
-	scan_venv_apply(v, &ev, 90, 0);
-	scan_pkgs_result_free(ev.pkgs);
 	if (v->dev != d->devs[i] || v->ino != d->inos[i]) {
 		vs_err_set(err, VS_EUSAGE, "%s: replaced since the scan; not deleted", d->paths[i]);
 		venv_free(v);
@@ -118,8 +115,7 @@ static void *worker(void *arg)
 
 	for (size_t i = 0; i < d->n && !atomic_load(&d->cancel); i++) {
 		struct vs_err err = {0};
-		struct act_delete_result res;
-		char *record = NULL, *trashed = NULL;
+		struct act_remove_result res = {0};
 		struct venv *v;
 		int rc = -1;
 
@@ -131,22 +127,16 @@ static void *worker(void *arg)
 		atomic_store(&d->bytes, 0);
 		poke(d);
 		v = fresh(d, i, &err);
-		if (v && act_record_write(&record, v, time(NULL), &err) < 0)
-			vs_err_set(&err, VS_EFAIL, "%s: not deleted, its recipe could not be kept: %.900s",
-				   d->paths[i], err.msg);
-		else if (v && d->trash)
-			rc = act_trash(&trashed, v, d->home, &err);
-		else if (v)
-			rc = act_delete(v, d->home, &hooks, &res, &err);
+		if (v)
+			rc = act_remove(&res, v, d->trash, d->home, &hooks, &err);
 		pthread_mutex_lock(&d->lock);
 		d->state[i] = rc == 0 ? ST_DONE : ST_FAIL;
-		d->msgs[i] = rc == 0 ? xstrdup(record ? record : "") : xstrdup(err.msg);
+		d->msgs[i] = rc == 0 ? xstrdup(res.record ? res.record : "") : xstrdup(err.msg);
 		if (rc == 0)
 			d->freed += d->sizes[i];
 		pthread_mutex_unlock(&d->lock);
 		venv_free(v);
-		free(record);
-		free(trashed);
+		act_remove_result_clear(&res);
 		poke(d);
 	}
 	pthread_mutex_lock(&d->lock);
@@ -158,14 +148,9 @@ static void *worker(void *arg)
 
 static void deleter_free(struct ui_deleter *d)
 {
-	for (size_t i = 0; i < d->n; i++) {
-		free(d->paths[i]);
-		free(d->names[i]);
-		free(d->msgs[i]);
-	}
-	free(d->paths);
-	free(d->names);
-	free(d->msgs);
+	vs_strv_free(d->paths, d->n);
+	vs_strv_free(d->names, d->n);
+	vs_strv_free(d->msgs, d->n);
 	free(d->ids);
 	free(d->devs);
 	free(d->inos);
@@ -194,6 +179,7 @@ static struct ui_deleter *deleter_new(struct ui *ui, bool trash)
 	d->sizes = xcalloc(cap, sizeof(*d->sizes));
 	d->state = xcalloc(cap, sizeof(*d->state));
 	d->home = ui->home ? xstrdup(ui->home) : NULL;
+	d->stale_days = ui->opts.stale_days;
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_cond_init(&d->cond, NULL);
 	if (pipe2(d->wake, O_NONBLOCK | O_CLOEXEC) != 0)

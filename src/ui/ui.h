@@ -5,8 +5,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The browser's own options; what to scan comes in main's scan request. */
+struct ui_settings {
+	int sort; /* enum scan_sort */
+	bool reverse;
+	const char *theme;  /* NULL: "default" */
+	bool default_roots; /* the request's roots are "." and the central places */
+};
+
+/* The views' copy of the request and the settings (ui->opts), made once
+ * by ui_run; the views read it, nothing writes it. */
 struct ui_options {
-	char **roots; /* as given; none: "." and the central places */
+	char **roots; /* the request's (never none) */
 	size_t n_roots;
 	char **excludes;
 	size_t n_excludes;
@@ -19,6 +29,7 @@ struct ui_options {
 	int sort; /* enum scan_sort */
 	bool reverse;
 	const char *theme; /* NULL: "default" */
+	bool default_roots;
 };
 
 /* Whether a full-screen UI can run here: stdin and stdout are terminals and
@@ -31,9 +42,11 @@ bool ui_terminal_usable(const char **why);
 struct vs_err;
 int ui_check_theme(const char *name_or_path, struct vs_err *err);
 
-/* Runs the browser until the user quits. Returns the exit code (0, or 2 for
- * a bad theme or root, with the reason on stderr after the screen is
- * restored). Every exit path restores the terminal. */
-int ui_run(const struct ui_options *opts);
+/* Runs the browser on the scan request `req` (borrowed until it returns)
+ * until the user quits. Returns the exit code (0, or 2 for a bad theme or
+ * root, with the reason on stderr after the screen is restored). Every
+ * exit path restores the terminal. */
+struct scan_request;
+int ui_run(const struct scan_request *req, const struct ui_settings *set);
 
 #endif

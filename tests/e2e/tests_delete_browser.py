@@ -237,10 +237,65 @@ def t_errors(ctx):
     return session(title, run)
 
 
+def t_record_error(ctx):
+    """The recipe cannot be kept (the records folder is immutable): the env
+    is not deleted, and the status line says why once - the env, the prefix
+    once, the record folder's path and the system's reason."""
+    title = "delete browser: errors: the recipe cannot be kept"
+
+    def run(st):
+        base, _, root, paths, sizes = make_root(ctx, "b-recerr", [("kilo", 10)])
+        snap = snapshot(paths["kilo"])
+        with Tty(ctx.runner, [root], width=320, height=20, tag="d-recerr") as t:
+            recdir = os.path.join(t.home, ".local", "state", "venvscope", "deleted")
+            os.makedirs(recdir)
+            if subprocess.run(["chattr", "+i", recdir], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL).returncode:
+                st.g.skip(title, "chattr +i does not work here")
+                return
+            try:
+                start(t)
+                st.at("the scan")
+                wait_rows(t, ["kilo"], "the scan")
+                st.at("d opens the dialog")
+                t.keys("d")
+                want = "Delete 1 environment, %s?" % human_size(sizes["kilo"])
+                t.wait_for(re.escape(want), what="the dialog titled %r" % want)
+                st.at("y: the delete fails")
+                prefix = "not deleted, its recipe could not be kept"
+                t.keys("y")
+                scr = t.wait_for(lambda s: prefix in s.last and "Esc stops" not in s.text and s,
+                                 timeout=20, what="the status line %r" % prefix)
+                line = scr.last
+                d = []
+                if line.count(prefix) != 1:
+                    d.append("the prefix %r appears %d times" % (prefix, line.count(prefix)))
+                if line.count(paths["kilo"] + ":") != 1:
+                    d.append("the env's path %s does not start the message once" % paths["kilo"])
+                if line.count("Operation not permitted") != 1:
+                    d.append("the reason 'Operation not permitted' does not appear once")
+                if (recdir + "/") not in line:
+                    d.append("the record folder (under %s) is not named" % recdir)
+                if scr.names() != ["kilo"]:
+                    d.append("rows %s, expected kilo's to stay" % scr.names())
+                st.check("the status line names the env, says %r once, then the record folder's "
+                         "path and 'Operation not permitted'; the row stays" % prefix,
+                         d + (["status line: %r" % line] if d else []))
+            finally:
+                subprocess.run(["chattr", "-i", recdir], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+        d = snap_diff(paths["kilo"], snap, snapshot(paths["kilo"]))
+        if os.listdir(recdir):
+            d.append("records left behind: %s" % os.listdir(recdir))
+        st.check("on disk: the env is untouched, no record is left", d)
+    return session(title, run)
+
+
 def tests(ctx):
     return [("delete browser d y", lambda: t_delete_flow(ctx, False)),
             ("delete browser d t", lambda: t_delete_flow(ctx, True)),
-            ("delete browser errors", lambda: t_errors(ctx))]
+            ("delete browser errors", lambda: t_errors(ctx)),
+            ("delete browser record error", lambda: t_record_error(ctx))]
 
 
 __all__ = ["tests"]

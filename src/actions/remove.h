@@ -1,0 +1,36 @@
+/* Removing an environment, the one workflow both front ends call: check it
+ * (act_delete_check), keep its recipe (act_record_write), then move it to
+ * the trash (act_trash) or delete it (act_delete) with progress. The front
+ * end only asks the user (before, and through the hooks while deleting)
+ * and shows the result.
+ *
+ * Also here: removing what a failed create left behind, with the same
+ * walker (act_delete_tree). */
+#ifndef VS_ACTIONS_REMOVE_H
+#define VS_ACTIONS_REMOVE_H
+
+#include <stdbool.h>
+
+#include "../scan/venv.h"
+#include "../util/err.h"
+#include "delete.h"
+
+struct act_remove_result {
+	char *record;  /* the record folder kept (owned), or NULL */
+	char *trashed; /* trash: where the env is now (owned), or NULL */
+	struct act_delete_result del; /* delete: what went and what stayed */
+};
+
+/* Removes `v`: refuses (VS_EUSAGE, nothing touched) what act_delete_check
+ * refuses; fails (VS_EFAIL, nothing touched) when the recipe cannot be
+ * kept, with "PATH: not deleted, its recipe could not be kept: REASON" in
+ * err; then trashes (`trash`) or deletes it. `hooks` (may be NULL) get the
+ * delete's progress and its error questions (skip / skip all / abort), on
+ * the calling thread; a trash is one rename and reports nothing. `home`
+ * may be NULL. Returns 0 when the env is gone; *out is filled either way
+ * (act_remove_result_clear). */
+int act_remove(struct act_remove_result *out, const struct venv *v, bool trash, const char *home,
+	       const struct act_delete_hooks *hooks, struct vs_err *err);
+void act_remove_result_clear(struct act_remove_result *r);
+
+#endif
