@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "actions/runner.h"
+#include "util/proc.h"
 #include "helpers/fixture.h"
 
 struct lines {
@@ -21,7 +21,7 @@ struct lines {
 	int n;
 };
 
-static void collect(void *ctx, enum act_stream s, const char *line)
+static void collect(void *ctx, enum vs_proc_stream s, const char *line)
 {
 	struct lines *l = ctx;
 
@@ -43,13 +43,13 @@ static void test_argv_is_not_a_shell(void **state)
 {
 	const char *weird = "a b 'c' \"d\" $(touch /tmp/vs-runner-pwned) ; rm -rf x\nnext";
 	const char *argv[] = {"printf", "%s\\n", weird, NULL};
-	struct act_spawn sp = {.argv = argv};
+	struct vs_proc_spawn sp = {.argv = argv};
 	struct lines l = {0};
 	struct vs_err err = {0};
 	int status = -1;
 
 	(void)state;
-	assert_int_equal(act_run(&sp, collect, &l, &status, &err), 0);
+	assert_int_equal(vs_proc_run(&sp, collect, &l, &status, &err), 0);
 	assert_int_equal(status, 0);
 	assert_int_equal(l.n, 2);
 	assert_string_equal(l.text[0], "a b 'c' \"d\" $(touch /tmp/vs-runner-pwned) ; rm -rf x");
@@ -67,7 +67,7 @@ static void test_streams_status_env_cwd(void **state)
 			      NULL};
 	const char *set[] = {"VS_X=given", NULL};
 	const char *unset[] = {"VS_Y", NULL};
-	struct act_spawn sp = {.argv = argv, .set = set, .unset = unset, .cwd = d};
+	struct vs_proc_spawn sp = {.argv = argv, .set = set, .unset = unset, .cwd = d};
 	struct lines l = {0};
 	struct vs_err err = {0};
 	int status = -1, outs = 0;
@@ -75,21 +75,21 @@ static void test_streams_status_env_cwd(void **state)
 
 	(void)state;
 	setenv("VS_Y", "inherited", 1);
-	assert_int_equal(act_run(&sp, collect, &l, &status, &err), 0);
+	assert_int_equal(vs_proc_run(&sp, collect, &l, &status, &err), 0);
 	unsetenv("VS_Y");
 	assert_int_equal(status, 3);
 	for (int i = 0; i < l.n; i++) {
-		if (l.stream[i] == ACT_STDOUT)
+		if (l.stream[i] == VS_PROC_STDOUT)
 			outs++;
 		if (strcmp(l.text[i], "no newlineX=given Y=unset") == 0)
-			assert_int_equal(l.stream[i], ACT_STDOUT);
+			assert_int_equal(l.stream[i], VS_PROC_STDOUT);
 	}
 	assert_int_equal(outs, 2);
 	{
 		bool saw_err = false, saw_pwd = false;
 
 		for (int i = 0; i < l.n; i++) {
-			saw_err |= strcmp(l.text[i], "err") == 0 && l.stream[i] == ACT_STDERR;
+			saw_err |= strcmp(l.text[i], "err") == 0 && l.stream[i] == VS_PROC_STDERR;
 			saw_pwd |= strcmp(l.text[i], real) == 0;
 		}
 		assert_true(saw_err);
@@ -104,12 +104,12 @@ static void test_streams_status_env_cwd(void **state)
 static void test_missing_program(void **state)
 {
 	const char *argv[] = {"/nonexistent/python3.99", "-m", "venv", NULL};
-	struct act_spawn sp = {.argv = argv};
+	struct vs_proc_spawn sp = {.argv = argv};
 	struct vs_err err = {0};
 	int status;
 
 	(void)state;
-	assert_int_equal(act_run(&sp, NULL, NULL, &status, &err), VS_EFAIL);
+	assert_int_equal(vs_proc_run(&sp, NULL, NULL, &status, &err), VS_EFAIL);
 	assert_non_null(strstr(err.msg, "/nonexistent/python3.99"));
 	assert_no_children();
 }
@@ -118,35 +118,35 @@ static void test_cancel_escalates(void **state)
 {
 	/* The shell ignores SIGTERM; its sleeping child is in the same group. */
 	const char *argv[] = {"sh", "-c", "trap '' TERM; echo started; sleep 30; echo never", NULL};
-	struct act_spawn sp = {.argv = argv};
-	struct act_proc *p;
+	struct vs_proc_spawn sp = {.argv = argv};
+	struct vs_proc *p;
 	struct lines l = {0};
 	struct vs_err err = {0};
 	int status = -1;
 
 	(void)state;
-	assert_int_equal(act_proc_start(&p, &sp, &err), 0);
+	assert_int_equal(vs_proc_start(&p, &sp, &err), 0);
 	while (l.n == 0)
-		act_proc_pump(p, collect, &l), usleep(10000);
-	act_proc_cancel(p, 200);
-	assert_true(act_proc_cancelled(p));
-	assert_int_equal(act_proc_wait(p, collect, &l, &status), 0);
+		vs_proc_pump(p, collect, &l), usleep(10000);
+	vs_proc_cancel(p, 200);
+	assert_true(vs_proc_cancelled(p));
+	assert_int_equal(vs_proc_wait(p, collect, &l, &status), 0);
 	assert_int_equal(status, 128 + 9);
 	assert_int_equal(l.n, 1);
-	act_proc_free(p);
+	vs_proc_free(p);
 	assert_no_children();
 }
 
 static void test_free_kills_a_running_child(void **state)
 {
 	const char *argv[] = {"sleep", "30", NULL};
-	struct act_spawn sp = {.argv = argv};
-	struct act_proc *p;
+	struct vs_proc_spawn sp = {.argv = argv};
+	struct vs_proc *p;
 	struct vs_err err = {0};
 
 	(void)state;
-	assert_int_equal(act_proc_start(&p, &sp, &err), 0);
-	act_proc_free(p);
+	assert_int_equal(vs_proc_start(&p, &sp, &err), 0);
+	vs_proc_free(p);
 	assert_no_children();
 }
 
