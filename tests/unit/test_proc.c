@@ -1,15 +1,18 @@
-/* The child-process runner: argv passed as is, lines streamed, exit codes,
- * cancel with escalation, no zombies. */
+/* The one process runner (src/util/proc.h): argv passed as is, lines
+ * streamed, exit codes and signals, cancel with escalation, captured output
+ * with a cap and a timeout, PIP_* removed, the terminal mode, no zombies. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/proc.h"
@@ -150,6 +153,259 @@ static void test_free_kills_a_running_child(void **state)
 	assert_no_children();
 }
 
+/* ---- captured (what src/scan/child.c did) ---- */
+
+static void test_capture_bytes_and_exit_code(void **state)
+{
+	const char *argv[] = {"sh", "-c", "printf 'a\\000b\\nc'; printf 'oops' >&2; exit 5", NULL};
+	struct vs_proc_spawn sp = {.argv = argv, .flags = VS_PROC_SAME_PGROUP};
+	struct vs_proc_output r;
+	struct vs_err err = {0};
+
+	(void)state;
+	assert_int_equal(vs_proc_capture(&r, &sp, 1024, 10000, &err), 0);
+	assert_int_equal(r.exit_code, 5);
+	assert_int_equal(r.signal, 0);
+	assert_int_equal(r.out_len, 5);
+	assert_memory_equal(r.out, "a\0b\nc", 5);
+	assert_int_equal(r.out[5], '\0');
+	assert_int_equal(r.err_len, 4);
+	assert_string_equal(r.err, "oops");
+	vs_proc_output_clear(&r);
+	assert_null(r.out);
+	vs_proc_output_clear(NULL);
+	assert_no_children();
+}
+
+static void test_capture_cap(void **state)
+{
+	/* Far more than a pipe holds: the rest is read and dropped, so the
+	 * child is not left blocked on a full pipe. */
+	const char *argv[] = {"sh", "-c", "head -c 1000000 /dev/zero; head -c 300000 /dev/zero >&2",
+			      NULL};
+	struct vs_proc_spawn sp = {.argv = argv};
+	struct vs_proc_output r;
+	struct vs_err err = {0};
+
+	(void)state;
+	assert_int_equal(vs_proc_capture(&r, &sp, 1000, 20000, &err), 0);
+	assert_int_equal(r.exit_code, 0);
+	assert_int_equal(r.out_len, 1000);
+	assert_int_equal(r.err_len, 1000);
+	vs_proc_output_clear(&r);
+	assert_no_children();
+}
+
+static long long ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void test_capture_timeout_kills(void **state)
+{
+	/* The sleep is a grandchild holding the pipes: the whole group goes. */
+	const char *argv[] = {"sh", "-c", "echo started; sleep 30; echo never", NULL};
+	struct vs_proc_spawn sp = {.argv = argv};
+	struct vs_proc_output r;
+	struct vs_err err = {0};
+	long long t0 = ms_now();
+
+	(void)state;
+	assert_int_equal(vs_proc_capture(&r, &sp, 1024, 300, &err), VS_EFAIL);
+	assert_true(ms_now() - t0 < 5000);
+	assert_non_null(strstr(err.msg, "did not finish"));
+	assert_null(r.out);
+	assert_null(r.err);
+	assert_no_children();
+}
+
+static void test_capture_timeout_same_pgroup(void **state)
+{
+	const char *argv[] = {"sleep", "30", NULL};
+	struct vs_proc_spawn sp = {.argv = argv, .flags = VS_PROC_SAME_PGROUP};
+	struct vs_proc_output r;
+	struct vs_err err = {0};
+	long long t0 = ms_now();
+
+	(void)state;
+	assert_int_equal(vs_proc_capture(&r, &sp, 1024, 200, &err), VS_EFAIL);
+	assert_true(ms_now() - t0 < 5000);
+	assert_non_null(strstr(err.msg, "sleep"));
+	assert_no_children();
+}
+
+static void test_capture_pip_vars_removed(void **state)
+{
+	const char *argv[] = {"env", NULL};
+	const char *unset[] = {"PIP_*", "VS_GONE", NULL};
+	const char *set[] = {"VS_SET=1", NULL};
+	struct vs_proc_spawn sp = {.argv = argv, .unset = unset, .set = set, .cwd = "/"};
+	struct vs_proc_output r;
+	struct vs_err err = {0};
+
+	(void)state;
+	setenv("PIP_INDEX_URL", "http://example.invalid/", 1);
+	setenv("PIP_NO_CACHE_DIR", "1", 1);
+	setenv("PIPX_HOME", "/nowhere", 1);
+	setenv("VS_GONE", "x", 1);
+	setenv("VS_GONE2", "kept", 1);
+	assert_int_equal(vs_proc_capture(&r, &sp, 1 << 20, 10000, &err), 0);
+	unsetenv("PIP_INDEX_URL");
+	unsetenv("PIP_NO_CACHE_DIR");
+	unsetenv("PIPX_HOME");
+	unsetenv("VS_GONE");
+	unsetenv("VS_GONE2");
+	assert_int_equal(r.exit_code, 0);
+	assert_null(strstr(r.out, "PIP_"));
+	assert_null(strstr(r.out, "VS_GONE="));
+	assert_non_null(strstr(r.out, "PIPX_HOME=/nowhere\n"));
+	assert_non_null(strstr(r.out, "VS_GONE2=kept\n"));
+	assert_non_null(strstr(r.out, "VS_SET=1\n"));
+	vs_proc_output_clear(&r);
+	assert_no_children();
+}
+
+static void test_signal_reported(void **state)
+{
+	const char *argv[] = {"sh", "-c", "kill -TERM $$; sleep 5", NULL};
+	struct vs_proc_spawn sp = {.argv = argv};
+	struct vs_proc_output r;
+	struct vs_err err = {0};
+	int status = -1;
+
+	(void)state;
+	assert_int_equal(vs_proc_capture(&r, &sp, 1024, 10000, &err), 0);
+	assert_int_equal(r.exit_code, -1);
+	assert_int_equal(r.signal, SIGTERM);
+	vs_proc_output_clear(&r);
+	assert_int_equal(vs_proc_run(&sp, NULL, NULL, &status, &err), 0);
+	assert_int_equal(status, 128 + SIGTERM);
+	assert_no_children();
+}
+
+static void test_capture_missing_program(void **state)
+{
+	const char *argv[] = {"/nonexistent/python3.99", "-c", "pass", NULL};
+	struct vs_proc_spawn sp = {.argv = argv};
+	struct vs_proc_output r;
+	struct vs_err err = {0};
+
+	(void)state;
+	assert_int_equal(vs_proc_capture(&r, &sp, 1024, 1000, &err), VS_EFAIL);
+	assert_non_null(strstr(err.msg, "/nonexistent/python3.99"));
+	assert_no_children();
+}
+
+/* ---- process groups ---- */
+
+/* The process group of the `sh` the child runs, from /proc. */
+static long child_pgid(unsigned flags, long *child_pid)
+{
+	const char *argv[] = {"sh", "-c", "echo $$; cut -d' ' -f5 /proc/$$/stat", NULL};
+	struct vs_proc_spawn sp = {.argv = argv, .flags = flags};
+	struct vs_proc_output r;
+	struct vs_err err = {0};
+	long pgid = -1;
+
+	assert_int_equal(vs_proc_capture(&r, &sp, 1024, 10000, &err), 0);
+	assert_int_equal(sscanf(r.out, "%ld %ld", child_pid, &pgid), 2);
+	vs_proc_output_clear(&r);
+	return pgid;
+}
+
+static void test_process_group(void **state)
+{
+	long pid = 0, pgid;
+
+	(void)state;
+	pgid = child_pgid(0, &pid);
+	assert_int_equal(pgid, pid); /* its own group */
+	pgid = child_pgid(VS_PROC_SAME_PGROUP, &pid);
+	assert_int_equal(pgid, (long)getpgrp());
+	assert_no_children();
+}
+
+/* ---- on the terminal (what src/actions/shell.c needs) ---- */
+
+/* Runs sp with `input` on our stdin and our stdout caught; returns the
+ * status, the output in out. */
+static int run_fg_with(const struct vs_proc_spawn *sp, const char *input, char *out, size_t cap)
+{
+	int in[2], o[2], saved_in = dup(0), saved_out = dup(1), status = -1;
+	struct vs_err err = {0};
+	ssize_t n;
+
+	assert_int_equal(pipe(in), 0);
+	assert_int_equal(pipe(o), 0);
+	assert_true(write(in[1], input, strlen(input)) == (ssize_t)strlen(input));
+	close(in[1]);
+	fflush(stdout);
+	dup2(in[0], 0);
+	dup2(o[1], 1);
+	close(in[0]);
+	close(o[1]);
+	assert_int_equal(vs_proc_run_fg(sp, &status, &err), 0);
+	dup2(saved_in, 0);
+	dup2(saved_out, 1);
+	close(saved_in);
+	close(saved_out);
+	n = read(o[0], out, cap - 1);
+	out[n > 0 ? n : 0] = '\0';
+	close(o[0]);
+	return status;
+}
+
+static void test_run_fg_inherits_terminal(void **state)
+{
+	char set_pgid[64], out[256];
+	const char *argv[] = {"sh", "-c",
+			      "read x; echo \"got $x\"; "
+			      "test \"$(cut -d' ' -f5 /proc/$$/stat)\" = \"$VS_PGID\" || exit 9; "
+			      "kill -INT $PPID; exit 4",
+			      NULL};
+	const char *set[] = {set_pgid, NULL};
+	struct vs_proc_spawn sp = {.argv = argv, .set = set};
+	struct sigaction before, after;
+
+	(void)state;
+	snprintf(set_pgid, sizeof(set_pgid), "VS_PGID=%ld", (long)getpgrp());
+	sigaction(SIGINT, NULL, &before);
+	/* SIGINT sent to us while it runs is ignored: we are still here. */
+	assert_int_equal(run_fg_with(&sp, "hello\n", out, sizeof(out)), 4);
+	assert_string_equal(out, "got hello\n");
+	sigaction(SIGINT, NULL, &after);
+	assert_true(before.sa_handler == after.sa_handler);
+	assert_no_children();
+}
+
+static void test_run_fg_child_gets_sigint(void **state)
+{
+	/* Ignored here, at its default in the child. */
+	const char *argv[] = {"sh", "-c", "kill -INT $$; sleep 5", NULL};
+	struct vs_proc_spawn sp = {.argv = argv};
+	char out[16];
+
+	(void)state;
+	assert_int_equal(run_fg_with(&sp, "", out, sizeof(out)), 128 + SIGINT);
+	assert_no_children();
+}
+
+static void test_run_fg_missing_program(void **state)
+{
+	const char *argv[] = {"/nonexistent/zsh", "-i", NULL};
+	struct vs_proc_spawn sp = {.argv = argv};
+	struct vs_err err = {0};
+	int status = -1;
+
+	(void)state;
+	assert_int_equal(vs_proc_run_fg(&sp, &status, &err), VS_EFAIL);
+	assert_non_null(strstr(err.msg, "/nonexistent/zsh"));
+	assert_no_children();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -158,6 +414,17 @@ int main(void)
 		cmocka_unit_test(test_missing_program),
 		cmocka_unit_test(test_cancel_escalates),
 		cmocka_unit_test(test_free_kills_a_running_child),
+		cmocka_unit_test(test_capture_bytes_and_exit_code),
+		cmocka_unit_test(test_capture_cap),
+		cmocka_unit_test(test_capture_timeout_kills),
+		cmocka_unit_test(test_capture_timeout_same_pgroup),
+		cmocka_unit_test(test_capture_pip_vars_removed),
+		cmocka_unit_test(test_signal_reported),
+		cmocka_unit_test(test_capture_missing_program),
+		cmocka_unit_test(test_process_group),
+		cmocka_unit_test(test_run_fg_inherits_terminal),
+		cmocka_unit_test(test_run_fg_child_gets_sigint),
+		cmocka_unit_test(test_run_fg_missing_program),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
