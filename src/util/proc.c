@@ -383,6 +383,36 @@ static bool pump_until(struct vs_proc *p, int64_t deadline)
 	return true;
 }
 
+/* Reaps a child that closed its output (true), unless it is still there at
+ * the deadline (false). Looks at once, then at growing intervals. */
+static bool reap_until(struct vs_proc *p, int64_t deadline)
+{
+	long ns = 1000000;
+
+	if (deadline <= 0) {
+		reap(p);
+		return true;
+	}
+	while (!p->exited) {
+		int ws;
+		pid_t r = waitpid(p->pid, &ws, WNOHANG);
+
+		if (r == p->pid) {
+			reaped(p, ws);
+		} else if (r < 0 && errno != EINTR) {
+			reaped(p, 255 << 8);
+		} else if (now_ms() >= deadline) {
+			return false;
+		} else if (r == 0) {
+			struct timespec ts = {0, ns};
+
+			nanosleep(&ts, NULL);
+			ns = ns < 20000000 ? ns * 2 : ns;
+		}
+	}
+	return true;
+}
+
 static char *keep(struct strbuf *b, size_t *len)
 {
 	*len = b->len;
@@ -393,12 +423,14 @@ int vs_proc_capture(struct vs_proc_output *out, const struct vs_proc_spawn *sp, 
 		    int timeout_ms, struct vs_err *err)
 {
 	struct vs_proc *p;
+	int64_t deadline;
 	bool done;
 
 	memset(out, 0, sizeof(*out));
 	if (start(&p, sp, true, max_bytes, err) < 0)
 		return VS_EFAIL;
-	done = pump_until(p, timeout_ms > 0 ? now_ms() + timeout_ms : 0);
+	deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+	done = pump_until(p, deadline) && reap_until(p, deadline);
 	if (!done)
 		signal_child(p, SIGKILL);
 	reap(p);

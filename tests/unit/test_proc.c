@@ -222,6 +222,22 @@ static void test_capture_timeout_kills(void **state)
 	assert_no_children();
 }
 
+static void test_capture_timeout_after_output_closed(void **state)
+{
+	/* It closes stdout and stderr and goes on: the timeout still holds. */
+	const char *argv[] = {"sh", "-c", "exec >/dev/null 2>&1; sleep 30", NULL};
+	struct vs_proc_spawn sp = {.argv = argv};
+	struct vs_proc_output r;
+	struct vs_err err = {0};
+	long long t0 = ms_now();
+
+	(void)state;
+	assert_int_equal(vs_proc_capture(&r, &sp, 1024, 300, &err), VS_EFAIL);
+	assert_true(ms_now() - t0 < 5000);
+	assert_non_null(strstr(err.msg, "did not finish"));
+	assert_no_children();
+}
+
 static void test_capture_timeout_same_pgroup(void **state)
 {
 	const char *argv[] = {"sleep", "30", NULL};
@@ -417,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_capture_bytes_and_exit_code),
 		cmocka_unit_test(test_capture_cap),
 		cmocka_unit_test(test_capture_timeout_kills),
+		cmocka_unit_test(test_capture_timeout_after_output_closed),
 		cmocka_unit_test(test_capture_timeout_same_pgroup),
 		cmocka_unit_test(test_capture_pip_vars_removed),
 		cmocka_unit_test(test_signal_reported),
