@@ -17,7 +17,7 @@
 
 static const char *const child_unset[] = {"PYTHONHOME", NULL};
 
-void act_job_output(struct act_job *j, enum act_stream s, const char *line)
+void act_job_output(struct act_job *j, enum vs_proc_stream s, const char *line)
 {
 	(void)s;
 	if (j->output.len > OUTPUT_KEEP) {
@@ -32,7 +32,7 @@ void act_job_output(struct act_job *j, enum act_stream s, const char *line)
 	sb_addc(&j->output, '\n');
 }
 
-void act_job_spawn(const struct act_job *j, struct act_spawn *out)
+void act_job_spawn(const struct act_job *j, struct vs_proc_spawn *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->argv = (const char *const *)j->argv;
@@ -41,11 +41,11 @@ void act_job_spawn(const struct act_job *j, struct act_spawn *out)
 
 struct echo_ctx {
 	struct act_job *job;
-	act_line_fn echo;
+	vs_proc_line_fn echo;
 	void *ctx;
 };
 
-static void tee_line(void *ctx, enum act_stream s, const char *line)
+static void tee_line(void *ctx, enum vs_proc_stream s, const char *line)
 {
 	struct echo_ctx *e = ctx;
 
@@ -54,14 +54,14 @@ static void tee_line(void *ctx, enum act_stream s, const char *line)
 		e->echo(e->ctx, s, line);
 }
 
-int act_job_run(struct act_job *j, act_line_fn echo, void *ctx, struct vs_err *err)
+int act_job_run(struct act_job *j, vs_proc_line_fn echo, void *ctx, struct vs_err *err)
 {
 	struct echo_ctx e = {j, echo, ctx};
-	struct act_spawn sp;
+	struct vs_proc_spawn sp;
 	int status = -1;
 
 	act_job_spawn(j, &sp);
-	if (act_run(&sp, tee_line, &e, &status, err) < 0)
+	if (vs_proc_run(&sp, tee_line, &e, &status, err) < 0)
 		return VS_EFAIL;
 	return act_job_finish(j, status, false, err);
 }

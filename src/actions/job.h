@@ -1,6 +1,6 @@
 /* Actions that run `python -m venv` or pip: create, clear, upgrade and
  * upgrade-deps. Each is prepared (checked, argv built), run (by the CLI with
- * act_job_run, or by the browser through act_proc_* so its output streams
+ * act_job_run, or by the browser through vs_proc_* so its output streams
  * into a log pane), then finished: act_job_finish reads the exit status and
  * the output and says what happened in words.
  *
@@ -14,9 +14,9 @@
 
 #include "../scan/venv.h"
 #include "../util/err.h"
+#include "../util/proc.h"
 #include "../util/strbuf.h"
 #include "pythons.h"
-#include "runner.h"
 
 enum act_kind { ACT_CREATE, ACT_CLEAR, ACT_UPGRADE, ACT_UPGRADE_DEPS, ACT_INSTALL };
 
@@ -71,7 +71,7 @@ int act_prepare_install(struct act_job **out, const char *env, const char *requi
 			struct vs_err *err);
 
 /* Keeps a line of output (use as the runner's callback, or call from one). */
-void act_job_output(struct act_job *j, enum act_stream s, const char *line);
+void act_job_output(struct act_job *j, enum vs_proc_stream s, const char *line);
 
 /* Interprets the end of a run: 0 with j->summary on success; else a
  * negative code with advice in err (ensurepip missing: which package to
@@ -80,10 +80,10 @@ void act_job_output(struct act_job *j, enum act_stream s, const char *line);
 int act_job_finish(struct act_job *j, int status, bool cancelled, struct vs_err *err);
 
 /* For the CLI: start, stream lines to `echo` (may be NULL), wait, finish. */
-int act_job_run(struct act_job *j, act_line_fn echo, void *ctx, struct vs_err *err);
+int act_job_run(struct act_job *j, vs_proc_line_fn echo, void *ctx, struct vs_err *err);
 
 /* The spawn description for the browser's own loop. Valid while j lives. */
-void act_job_spawn(const struct act_job *j, struct act_spawn *out);
+void act_job_spawn(const struct act_job *j, struct vs_proc_spawn *out);
 
 void act_job_free(struct act_job *j);
 

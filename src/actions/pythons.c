@@ -9,9 +9,9 @@
 
 #include "../scan/sort.h"
 #include "../util/path.h"
+#include "../util/proc.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
-#include "runner.h"
 
 /* One line: "3.11.7 1 1" = version, venv importable, ensurepip importable.
  * Python 2 fails on importlib.util and is left out, as it has no venv. */
@@ -24,15 +24,15 @@ static const char probe_code[] =
 static const char *const probe_unset[] = {"PYTHONHOME", "PYTHONPATH", "VIRTUAL_ENV", NULL};
 
 struct probe {
-	struct act_proc *proc;
+	struct vs_proc *proc;
 	struct strbuf out;
 };
 
-static void collect(void *ctx, enum act_stream s, const char *line)
+static void collect(void *ctx, enum vs_proc_stream s, const char *line)
 {
 	struct probe *p = ctx;
 
-	if (s == ACT_STDOUT && p->out.len == 0)
+	if (s == VS_PROC_STDOUT && p->out.len == 0)
 		sb_adds(&p->out, line);
 }
 
@@ -51,9 +51,9 @@ static int parse_probe(struct act_python *py, const char *line)
 static int start_probe(struct probe *p, const char *path, struct vs_err *err)
 {
 	const char *argv[] = {path, "-I", "-c", probe_code, NULL};
-	struct act_spawn sp = {.argv = argv, .unset = probe_unset};
+	struct vs_proc_spawn sp = {.argv = argv, .unset = probe_unset};
 
-	return act_proc_start(&p->proc, &sp, err);
+	return vs_proc_start(&p->proc, &sp, err);
 }
 
 int act_probe_python(struct act_python *out, const char *path, struct vs_err *err)
@@ -66,8 +66,8 @@ int act_probe_python(struct act_python *out, const char *path, struct vs_err *er
 		err->code = VS_EUSAGE; /* the message (path and reason) is already there */
 		return VS_EUSAGE;
 	}
-	act_proc_wait(p.proc, collect, &p, &status);
-	act_proc_free(p.proc);
+	vs_proc_wait(p.proc, collect, &p, &status);
+	vs_proc_free(p.proc);
 	if (status != 0 || parse_probe(out, sb_str(&p.out)) < 0) {
 		sb_free(&p.out);
 		return vs_err_set(err, VS_EUSAGE, "%s: not a Python 3 interpreter (it did not answer "
@@ -249,8 +249,8 @@ void act_find_pythons(struct act_python_list *out, const char *home, const char 
 
 		if (!p[i].proc)
 			continue;
-		act_proc_wait(p[i].proc, collect, &p[i], &status);
-		act_proc_free(p[i].proc);
+		vs_proc_wait(p[i].proc, collect, &p[i], &status);
+		vs_proc_free(p[i].proc);
 		if (status == 0 && parse_probe(py, sb_str(&p[i].out)) == 0 && py->has_venv) {
 			py->path = xstrdup(c.v[i]);
 			py->real = realpath(c.v[i], NULL);

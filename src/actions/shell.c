@@ -2,16 +2,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../util/path.h"
+#include "../util/proc.h"
 #include "../util/strbuf.h"
+#include "../util/vec.h"
 #include "../util/xalloc.h"
 
 /* 'it'\''s' for POSIX shells. */
@@ -65,12 +65,24 @@ static char *rc_text(const char *user_rc, const char *activate)
 }
 
 struct shell_plan {
-	char *argv[6];
-	char *env_set[8];
-	size_t n_env;
+	struct vs_vec argv; /* owned strings */
+	struct vs_vec set;  /* owned "NAME=value" for the shell's environment */
 	char *tmpdir;
 	char *rcfile;
 };
+
+/* What `source bin/activate` sets (PYTHONHOME goes: see act_shell). */
+static void activated_env(struct shell_plan *p, const struct venv *v)
+{
+	const char *path = getenv("PATH");
+	char *bin = path_join(v->path, "bin");
+
+	vs_vec_push(&p->set, xasprintf("VIRTUAL_ENV=%s", v->path));
+	vs_vec_push(&p->set,
+		    xasprintf("PATH=%s%s%s", bin, path && *path ? ":" : "", path ? path : ""));
+	vs_vec_push(&p->set, xasprintf("VIRTUAL_ENV_PROMPT=%s", v->prompt ? v->prompt : v->name));
+	free(bin);
+}
 
 static int plan(struct shell_plan *p, const struct venv *v, const char *shell, struct vs_err *err)
 {
@@ -87,34 +99,35 @@ static int plan(struct shell_plan *p, const struct venv *v, const char *shell, s
 		free(activate);
 		return vs_err_set(err, VS_EFAIL, "cannot make a temporary folder: %s", strerror(errno));
 	}
-	p->argv[0] = xstrdup(shell);
+	activated_env(p, v);
+	vs_vec_push_str(&p->argv, shell);
 	if (strcmp(name, "bash") == 0) {
 		p->rcfile = path_join(p->tmpdir, "bashrc");
 		text = rc_text(".bashrc", activate);
-		p->argv[1] = xstrdup("--rcfile");
-		p->argv[2] = xstrdup(p->rcfile);
-		p->argv[3] = xstrdup("-i");
+		vs_vec_push_str(&p->argv, "--rcfile");
+		vs_vec_push_str(&p->argv, p->rcfile);
+		vs_vec_push_str(&p->argv, "-i");
 	} else if (strcmp(name, "zsh") == 0) {
 		p->rcfile = path_join(p->tmpdir, ".zshrc");
 		text = rc_text(".zshrc", activate);
-		p->env_set[p->n_env++] = xasprintf("ZDOTDIR=%s", p->tmpdir);
-		p->argv[1] = xstrdup("-i");
+		vs_vec_push(&p->set, xasprintf("ZDOTDIR=%s", p->tmpdir));
+		vs_vec_push_str(&p->argv, "-i");
 	} else if (strcmp(name, "fish") == 0) {
 		char *fa = path_join(v->path, "bin/activate.fish");
 
 		sb_adds(&sb, "source ");
 		fish_quote(&sb, fa);
 		free(fa);
-		p->argv[1] = xstrdup("-i");
-		p->argv[2] = xstrdup("-C");
-		p->argv[3] = sb_detach(&sb);
+		vs_vec_push_str(&p->argv, "-i");
+		vs_vec_push_str(&p->argv, "-C");
+		vs_vec_push(&p->argv, sb_detach(&sb));
 	} else {
 		/* POSIX sh reads $ENV when interactive. */
 		p->rcfile = path_join(p->tmpdir, "shrc");
 		text = rc_text(NULL, activate);
 		/* activate (sourced from $ENV) adds the env's prompt to PS1 itself. */
-		p->env_set[p->n_env++] = xasprintf("ENV=%s", p->rcfile);
-		p->argv[1] = xstrdup("-i");
+		vs_vec_push(&p->set, xasprintf("ENV=%s", p->rcfile));
+		vs_vec_push_str(&p->argv, "-i");
 	}
 	if (text && write_file(p->rcfile, text) < 0)
 		rc = vs_err_set(err, VS_EFAIL, "%s: cannot write: %s", p->rcfile, strerror(errno));
@@ -129,32 +142,10 @@ static void plan_free(struct shell_plan *p)
 		unlink(p->rcfile);
 	if (p->tmpdir)
 		rmdir(p->tmpdir);
-	for (size_t i = 0; i < 6; i++)
-		free(p->argv[i]);
-	for (size_t i = 0; i < p->n_env; i++)
-		free(p->env_set[i]);
+	vs_vec_clear(&p->argv);
+	vs_vec_clear(&p->set);
 	free(p->rcfile);
 	free(p->tmpdir);
-}
-
-/* In the child: the activated environment, then the shell. */
-static _Noreturn void exec_shell(const struct shell_plan *p, const struct venv *v)
-{
-	const char *path = getenv("PATH");
-	char *bin = path_join(v->path, "bin");
-	char *newpath = xasprintf("%s%s%s", bin, path && *path ? ":" : "", path ? path : "");
-
-	setenv("VIRTUAL_ENV", v->path, 1);
-	setenv("PATH", newpath, 1);
-	setenv("VIRTUAL_ENV_PROMPT", v->prompt ? v->prompt : v->name, 1);
-	unsetenv("PYTHONHOME");
-	for (size_t i = 0; i < p->n_env; i++)
-		putenv(p->env_set[i]);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGQUIT, SIG_DFL);
-	execv(p->argv[0], p->argv);
-	fprintf(stderr, "venvscope: %s: cannot start the shell: %s\n", p->argv[0], strerror(errno));
-	_exit(127);
 }
 
 static int refuse(const struct venv *v, struct vs_err *err)
@@ -184,35 +175,27 @@ static int refuse(const struct venv *v, struct vs_err *err)
 
 int act_shell(const struct venv *v, int *status, struct vs_err *err)
 {
+	static const char *const unset[] = {"PYTHONHOME", NULL};
 	const char *shell = getenv("SHELL");
 	struct shell_plan p = {0};
-	struct sigaction ign = {0}, old_int, old_quit;
-	pid_t pid;
-	int ws = 0, rc;
+	int rc;
 
 	if ((rc = refuse(v, err)) < 0)
 		return rc;
 	if (!shell || *shell != '/' || access(shell, X_OK) != 0)
 		shell = "/bin/sh";
-	if ((rc = plan(&p, v, shell, err)) < 0) {
-		plan_free(&p);
-		return rc;
+	vs_vec_init_strs(&p.argv);
+	vs_vec_init_strs(&p.set);
+	if ((rc = plan(&p, v, shell, err)) == 0) {
+		struct vs_proc_spawn sp = {
+			.argv = (const char *const *)vs_vec_terminate(&p.argv),
+			.unset = unset,
+			.set = (const char *const *)vs_vec_terminate(&p.set),
+		};
+
+		/* On the terminal, in our process group, Ctrl-C its own. */
+		rc = vs_proc_run_fg(&sp, status, err);
 	}
-	/* Like system(): the shell owns Ctrl-C while it runs. */
-	ign.sa_handler = SIG_IGN;
-	sigaction(SIGINT, &ign, &old_int);
-	sigaction(SIGQUIT, &ign, &old_quit);
-	pid = fork();
-	if (pid == 0)
-		exec_shell(&p, v);
-	if (pid < 0)
-		rc = vs_err_set(err, VS_EFAIL, "cannot start a shell: %s", strerror(errno));
-	while (pid > 0 && waitpid(pid, &ws, 0) < 0 && errno == EINTR)
-		;
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGQUIT, &old_quit, NULL);
 	plan_free(&p);
-	if (rc == 0 && status)
-		*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
 	return rc;
 }

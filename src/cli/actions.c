@@ -65,7 +65,7 @@ static const char pythons_usage[] =
 	"/usr/bin/python3.*, /usr/local/bin/python3.*, ~/.pyenv/versions/*),\n"
 	"newest first, with their versions and whether they can make a venv with pip.\n";
 
-static void echo_line(void *ctx, enum act_stream s, const char *line)
+static void echo_line(void *ctx, enum vs_proc_stream s, const char *line)
 {
 	(void)ctx;
 	(void)s;

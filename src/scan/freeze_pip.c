@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include "../util/path.h"
+#include "../util/proc.h"
 #include "../util/xalloc.h"
-#include "child.h"
 #include "freeze_read.h"
 
 #define FILE_MAX_BYTES (64 * 1024 * 1024)
@@ -20,7 +20,7 @@ int scan_freeze_pip(char **out, size_t *len, const struct venv *v, const struct 
 		    struct scan_msgs *warn, struct vs_err *err)
 {
 	const char *argv[8];
-	struct scan_child_result r;
+	struct vs_proc_output r;
 	size_t n = 0;
 
 	*out = NULL;
@@ -39,7 +39,12 @@ int scan_freeze_pip(char **out, size_t *len, const struct venv *v, const struct 
 	if (o->exclude_editable)
 		argv[n++] = "--exclude-editable";
 	argv[n] = NULL;
-	if (scan_child_run(&r, argv, "/", 256 * 1024 * 1024, 600000, err) < 0)
+	if (vs_proc_capture(&r,
+			    &(struct vs_proc_spawn){.argv = argv,
+						    .unset = (const char *const[]){"PIP_*", NULL},
+						    .cwd = "/",
+						    .flags = VS_PROC_SAME_PGROUP},
+			    256 * 1024 * 1024, 600000, err) < 0)
 		return VS_EFAIL;
 	for (size_t i = 0; i < r.err_len;) {
 		size_t e = i;
@@ -53,7 +58,7 @@ int scan_freeze_pip(char **out, size_t *len, const struct venv *v, const struct 
 	if (r.exit_code != 0) {
 		int code = r.exit_code;
 
-		scan_child_result_clear(&r);
+		vs_proc_output_clear(&r);
 		if (code < 0)
 			return vs_err_set(err, VS_EFAIL, "%s -m pip freeze was killed", v->interpreter);
 		return vs_err_set(err, VS_EFAIL, "%s -m pip freeze failed (exit status %d)",
@@ -62,7 +67,7 @@ int scan_freeze_pip(char **out, size_t *len, const struct venv *v, const struct 
 	*out = r.out;
 	*len = r.out_len;
 	r.out = NULL;
-	scan_child_result_clear(&r);
+	vs_proc_output_clear(&r);
 	return 0;
 }
 

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "../util/path.h"
+#include "../util/proc.h"
 #include "../util/xalloc.h"
-#include "child.h"
 #include "listing.h"
 #include "packages.h"
 #include "places.h"
@@ -244,7 +244,7 @@ static size_t n_cache, cap_cache;
 static char *ask_python(const struct venv *v, size_t *len, struct vs_err *why)
 {
 	const char *argv[] = {v->interpreter, "-E", "-B", "-c", query, NULL};
-	struct scan_child_result r;
+	struct vs_proc_output r;
 	char *answer = NULL;
 
 	pthread_mutex_lock(&cache_lock);
@@ -260,17 +260,22 @@ static char *ask_python(const struct venv *v, size_t *len, struct vs_err *why)
 		return answer;
 	if (!v->interpreter)
 		return vs_err_set(why, VS_EFAIL, "it has no interpreter"), NULL;
-	if (scan_child_run(&r, argv, "/", 16 * 1024 * 1024, 60000, why) < 0)
+	if (vs_proc_capture(&r,
+			    &(struct vs_proc_spawn){.argv = argv,
+						    .unset = (const char *const[]){"PIP_*", NULL},
+						    .cwd = "/",
+						    .flags = VS_PROC_SAME_PGROUP},
+			    16 * 1024 * 1024, 60000, why) < 0)
 		return NULL;
 	if (r.exit_code != 0) {
 		vs_err_set(why, VS_EFAIL, "%s exited with status %d", v->interpreter, r.exit_code);
-		scan_child_result_clear(&r);
+		vs_proc_output_clear(&r);
 		return NULL;
 	}
 	answer = r.out;
 	*len = r.out_len;
 	r.out = NULL;
-	scan_child_result_clear(&r);
+	vs_proc_output_clear(&r);
 	pthread_mutex_lock(&cache_lock);
 	cache = xgrow(cache, &cap_cache, n_cache + 1, sizeof(*cache));
 	cache[n_cache].env = xstrdup(v->path);

@@ -17,7 +17,7 @@
 
 struct ui_jobs {
 	struct act_job *job; /* the running or last finished job */
-	struct act_proc *proc;
+	struct vs_proc *proc;
 	char *lines[KEEP_LINES]; /* a ring of its last output lines */
 	size_t n, head;
 	int64_t started, ended;
@@ -46,7 +46,7 @@ static void clear_lines(struct ui_jobs *J)
 	J->n = J->head = 0;
 }
 
-static void keep_line(void *ctx, enum act_stream s, const char *line)
+static void keep_line(void *ctx, enum vs_proc_stream s, const char *line)
 {
 	struct ui_jobs *J = ctx;
 
@@ -61,7 +61,7 @@ static void keep_line(void *ctx, enum act_stream s, const char *line)
 static void start_next(struct ui *ui)
 {
 	struct ui_jobs *J = jobs(ui);
-	struct act_spawn sp;
+	struct vs_proc_spawn sp;
 	struct vs_err err = {0};
 
 	while (!J->running && J->queue.n) {
@@ -73,7 +73,7 @@ static void start_next(struct ui *ui)
 		J->shown = true;
 		J->started = vs_now_ns();
 		act_job_spawn(J->job, &sp);
-		if (act_proc_start(&J->proc, &sp, &err) < 0) {
+		if (vs_proc_start(&J->proc, &sp, &err) < 0) {
 			J->failed = true;
 			J->ended = J->started;
 			snprintf(J->result, sizeof(J->result), "%s", err.msg);
@@ -81,7 +81,7 @@ static void start_next(struct ui *ui)
 			continue;
 		}
 		J->running = true;
-		keep_line(J, ACT_STDOUT, J->job->title);
+		keep_line(J, VS_PROC_STDOUT, J->job->title);
 	}
 }
 
@@ -145,11 +145,11 @@ static void finish(struct ui *ui)
 	int status = -1;
 	double secs;
 
-	act_proc_done(J->proc, &status);
+	vs_proc_done(J->proc, &status);
 	J->running = false;
 	J->ended = vs_now_ns();
 	secs = (double)(J->ended - J->started) / 1e9;
-	if (act_job_finish(J->job, status, act_proc_cancelled(J->proc), &err) < 0) {
+	if (act_job_finish(J->job, status, vs_proc_cancelled(J->proc), &err) < 0) {
 		J->failed = true;
 		snprintf(J->result, sizeof(J->result), "%s failed after %.1fs: %s", J->job->title, secs,
 			 err.msg);
@@ -159,7 +159,7 @@ static void finish(struct ui *ui)
 		snprintf(J->result, sizeof(J->result), "%s (%.1fs)", J->job->summary, secs);
 		ui_message(ui, false, "%s", J->job->summary);
 	}
-	act_proc_free(J->proc);
+	vs_proc_free(J->proc);
 	J->proc = NULL;
 	/* Whatever happened, the rows show the envs as they are now. */
 	ui_scan_paths(ui, J->job->paths, J->job->n_paths);
@@ -174,8 +174,8 @@ static bool job_pump(struct ui *ui)
 	if (!J || !J->running)
 		return false;
 	before = J->n + J->head;
-	act_proc_pump(J->proc, keep_line, J);
-	if (act_proc_done(J->proc, NULL)) {
+	vs_proc_pump(J->proc, keep_line, J);
+	if (vs_proc_done(J->proc, NULL)) {
 		finish(ui);
 		return true;
 	}
@@ -188,7 +188,7 @@ static int job_fds(const struct ui *ui, struct pollfd *p)
 
 	if (!ui->jobs || !ui->jobs->running)
 		return 0;
-	act_proc_fds(ui->jobs->proc, fds);
+	vs_proc_fds(ui->jobs->proc, fds);
 	for (int i = 0; i < 2; i++)
 		if (fds[i] >= 0)
 			p[n++] = (struct pollfd){.fd = fds[i], .events = POLLIN};
@@ -199,7 +199,7 @@ static int cancel_choice(struct ui *ui, void *data)
 {
 	(void)data;
 	if (ui->jobs && ui->jobs->running) {
-		act_proc_cancel(ui->jobs->proc, CANCEL_GRACE_MS);
+		vs_proc_cancel(ui->jobs->proc, CANCEL_GRACE_MS);
 		ui_message(ui, false, "cancelling %s ...", ui->jobs->job->title);
 	}
 	return UI_REACT_REDRAW;
@@ -258,7 +258,7 @@ static void jobs_free(struct ui *ui)
 
 	if (!J)
 		return;
-	act_proc_free(J->proc); /* kills and reaps a child still running */
+	vs_proc_free(J->proc); /* kills and reaps a child still running */
 	act_job_free(J->job);
 	vs_vec_clear(&J->queue);
 	clear_lines(J);
