@@ -263,11 +263,11 @@ static void loop(struct ui *ui)
 	}
 }
 
-static char *roots_label(const struct ui_options *o, const char *home)
+static char *roots_label(const struct scan_request *o, bool default_roots, const char *home)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	if (o->default_roots)
+	if (default_roots)
 		return xstrdup(". and the usual places");
 	for (size_t i = 0; i < o->n_roots; i++) {
 		char *abs = path_absolute(o->roots[i]);
@@ -280,35 +280,22 @@ static char *roots_label(const struct ui_options *o, const char *home)
 	return sb_detach(&sb);
 }
 
-/* The views' copy of main's request and the browser's settings. */
-static struct ui_options options(const struct scan_request *r, const struct ui_settings *set)
-{
-	return (struct ui_options){
-		.roots = (char **)r->roots, .n_roots = r->n_roots, .excludes = (char **)r->excludes,
-		.n_excludes = r->n_excludes, .depth = r->max_depth,
-		.one_file_system = r->one_file_system, .no_size = r->no_size, .no_git = r->no_git,
-		.stale_days = r->stale_days, .threads = r->threads, .sort = set->sort,
-		.reverse = set->reverse, .theme = set->theme, .default_roots = set->default_roots,
-	};
-}
-
 int ui_run(const struct scan_request *req, const struct ui_settings *set)
 {
 	struct ui ui;
-	struct ui_options *opts = &ui.opts;
 	struct vs_err err = {0};
 	bool mono;
 	int rc = 0;
 
 	memset(&ui, 0, sizeof(ui));
-	ui.opts = options(req, set);
+	ui.opts = (struct ui_options){.req = req, .set = *set};
 	vs_trace_start();
 	ui.home = getenv("HOME");
 	if (ui_theme_pick(&ui, &mono, &err) < 0) {
 		fprintf(stderr, "venvscope: %s\n", err.msg);
 		return 2;
 	}
-	ui_model_init(&ui.model, (enum scan_sort)opts->sort, opts->reverse, opts->stale_days);
+	ui_model_init(&ui.model, (enum scan_sort)set->sort, set->reverse, req->stale_days);
 	if (ui_scan_start_full(&ui, &err) < 0) {
 		fprintf(stderr, "venvscope: %s\n", err.msg);
 		ui_tasks_free(&ui);
@@ -316,7 +303,7 @@ int ui_run(const struct scan_request *req, const struct ui_settings *set)
 		ui_theme_free(ui.theme);
 		return err.code == VS_EUSAGE ? 2 : 1;
 	}
-	ui.roots_label = roots_label(opts, ui.home);
+	ui.roots_label = roots_label(req, set->default_roots, ui.home);
 	install_signals();
 	setup_curses(&ui, ui.theme, mono);
 	ui.mono = mono || !has_colors();

@@ -81,7 +81,7 @@ static void find_pythons(struct ui *ui, struct ui_form *form)
 
 static void form_open(struct ui *ui)
 {
-	const char *root = ui->opts.n_roots ? ui->opts.roots[0] : ".";
+	const char *root = ui->opts.req->n_roots ? ui->opts.req->roots[0] : ".";
 	char *abs = path_absolute(root);
 	struct ui_form *form = state(ui);
 

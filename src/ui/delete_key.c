@@ -179,7 +179,7 @@ static struct ui_deleter *deleter_new(struct ui *ui, bool trash)
 	d->sizes = xcalloc(cap, sizeof(*d->sizes));
 	d->state = xcalloc(cap, sizeof(*d->state));
 	d->home = ui->home ? xstrdup(ui->home) : NULL;
-	d->stale_days = ui->opts.stale_days;
+	d->stale_days = ui->opts.req->stale_days;
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_cond_init(&d->cond, NULL);
 	if (pipe2(d->wake, O_NONBLOCK | O_CLOEXEC) != 0)
@@ -260,7 +260,7 @@ int ui_act_delete(struct ui *ui)
 	ui_dialog_line(dlg, "%s", "");
 	if (recent)
 		ui_dialog_line(dlg, "%zu of them %s not stale (touched in the last %d days).", recent,
-			       recent == 1 ? "is" : "are", ui->opts.stale_days);
+			       recent == 1 ? "is" : "are", ui->opts.req->stale_days);
 	if (norec)
 		ui_dialog_line(dlg, "%zu of them %s no requirements file in %s project.", norec,
 			       norec == 1 ? "has" : "have", norec == 1 ? "its" : "their");

@@ -38,21 +38,15 @@ static struct ui_scans *scans(struct ui *ui)
 	return ui->scans;
 }
 
-static struct scan *start_scan(struct ui *ui, char *const *roots, size_t n_roots, int depth,
+/* A scan with the request's settings over `roots` to `depth`. */
+static struct scan *start_scan(struct ui *ui, const char *const *roots, size_t n_roots, int depth,
 			       struct vs_err *err)
 {
-	struct scan_request req = {0};
+	struct scan_request req = *ui->opts.req;
 
-	req.roots = (const char *const *)roots;
+	req.roots = roots;
 	req.n_roots = n_roots;
-	req.excludes = (const char *const *)ui->opts.excludes;
-	req.n_excludes = ui->opts.n_excludes;
 	req.max_depth = depth;
-	req.one_file_system = ui->opts.one_file_system;
-	req.no_size = ui->opts.no_size;
-	req.no_git = ui->opts.no_git;
-	req.stale_days = ui->opts.stale_days;
-	req.threads = ui->opts.threads;
 	req.home = ui->home;
 	return scan_start(&req, err);
 }
@@ -60,14 +54,9 @@ static struct scan *start_scan(struct ui *ui, char *const *roots, size_t n_roots
 int ui_scan_start_full(struct ui *ui, struct vs_err *err)
 {
 	struct ui_scans *S = scans(ui);
-	char **defaults = NULL;
-	size_t n_defaults = 0;
+	const struct scan_request *r = ui->opts.req;
 
-	if (ui->opts.n_roots == 0)
-		n_defaults = scan_default_roots(&defaults, ui->home);
-	S->scan = start_scan(ui, ui->opts.n_roots ? ui->opts.roots : defaults,
-			     ui->opts.n_roots ? ui->opts.n_roots : n_defaults, ui->opts.depth, err);
-	vs_strv_free(defaults, n_defaults);
+	S->scan = start_scan(ui, r->roots, r->n_roots, r->max_depth, err);
 	S->scanning = S->scan != NULL;
 	memset(&S->progress, 0, sizeof(S->progress));
 	return S->scan ? 0 : err->code;
@@ -163,7 +152,7 @@ static void next_side(struct ui *ui)
 		if (access(S->side_paths.v[i], F_OK) == 0)
 			vs_vec_push(&live, S->side_paths.v[i]);
 	if (live.n)
-		S->side = start_scan(ui, (char *const *)live.v, live.n, 0, &err);
+		S->side = start_scan(ui, (const char *const *)live.v, live.n, 0, &err);
 	vs_vec_clear(&live);
 	if (!S->side) {
 		/* Nothing to look at: every path is gone. */

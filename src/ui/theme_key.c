@@ -9,7 +9,7 @@
 /* The theme asked for; NO_COLOR or a colourless terminal get `mono`. */
 int ui_theme_pick(struct ui *ui, bool *mono, struct vs_err *err)
 {
-	const char *name = ui->opts.theme ? ui->opts.theme : "default";
+	const char *name = ui->opts.set.theme ? ui->opts.set.theme : "default";
 
 	*mono = ui_no_color_env();
 	if (ui_theme_load(&ui->theme, name, err) < 0)

@@ -13,23 +13,12 @@ struct ui_settings {
 	bool default_roots; /* the request's roots are "." and the central places */
 };
 
-/* The views' copy of the request and the settings (ui->opts), made once
- * by ui_run; the views read it, nothing writes it. */
+/* What the views read (ui->opts), set once by ui_run: main's scan request
+ * (borrowed until ui_run returns) and the browser's own settings. */
+struct scan_request;
 struct ui_options {
-	char **roots; /* the request's (never none) */
-	size_t n_roots;
-	char **excludes;
-	size_t n_excludes;
-	int depth;
-	bool one_file_system;
-	bool no_size;
-	bool no_git;
-	int stale_days;
-	int threads;
-	int sort; /* enum scan_sort */
-	bool reverse;
-	const char *theme; /* NULL: "default" */
-	bool default_roots;
+	const struct scan_request *req;
+	struct ui_settings set;
 };
 
 /* Whether a full-screen UI can run here: stdin and stdout are terminals and
@@ -46,7 +35,6 @@ int ui_check_theme(const char *name_or_path, struct vs_err *err);
  * until the user quits. Returns the exit code (0, or 2 for a bad theme or
  * root, with the reason on stderr after the screen is restored). Every
  * exit path restores the terminal. */
-struct scan_request;
 int ui_run(const struct scan_request *req, const struct ui_settings *set);
 
 #endif
