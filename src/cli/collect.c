@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../scan/model.h"
 #include "../scan/scan.h"
 #include "../util/xalloc.h"
 
@@ -19,55 +20,28 @@ void cli_warn(void *ctx, const char *message)
 	fprintf(stderr, "venvscope: warning: %s\n", message);
 }
 
-/* The venvs indexed by id while the scan runs (ids are dense from 0, but
- * FOUND events of two workers may arrive out of order). */
-struct by_id {
-	struct venv **v;
-	size_t n, cap;
-};
-
-static void put(struct by_id *t, struct venv *v)
+/* Takes the scan's events into the model, the same merge the browser uses;
+ * warnings go to stderr as they come. */
+static void consume(struct scan *s, struct scan_model *m, struct cli_result *out)
 {
-	if (v->id >= t->n) {
-		t->v = xgrow(t->v, &t->cap, v->id + 1, sizeof(*t->v));
-		memset(t->v + t->n, 0, (v->id + 1 - t->n) * sizeof(*t->v));
-		t->n = v->id + 1;
-	}
-	t->v[v->id] = v;
-}
-
-static void consume(struct scan *s, struct by_id *t, struct cli_result *out, int stale_days)
-{
+	struct scan_feed feed = {0};
 	struct scan_event *ev;
 
 	while ((ev = scan_wait(s)) != NULL) {
-		switch (ev->type) {
-		case SCAN_EV_FOUND:
-			put(t, ev->venv);
-			ev->venv = NULL;
-			break;
-		case SCAN_EV_PACKAGES:
-		case SCAN_EV_SIZED:
-		case SCAN_EV_GIT:
-			if (ev->id < t->n)
-				scan_venv_apply(t->v[ev->id], ev, stale_days, out->now);
-			break;
-		case SCAN_EV_WARNING:
+		if (ev->type == SCAN_EV_WARNING) {
 			out->warnings++;
 			cli_warn(NULL, ev->message);
-			break;
-		case SCAN_EV_PROGRESS:
-		case SCAN_EV_DONE:
-			break;
 		}
+		scan_model_merge(m, &feed, ev);
 		scan_event_free(ev);
 	}
+	scan_feed_free(&feed);
 }
 
 int cli_collect(struct cli_result *out, const struct cli_opts *o, struct vs_err *err)
 {
 	struct scan_request req = o->req;
-	struct by_id t = {0};
+	struct scan_model m;
 	struct scan *s;
 
 	memset(out, 0, sizeof(*out));
@@ -77,14 +51,18 @@ int cli_collect(struct cli_result *out, const struct cli_opts *o, struct vs_err 
 	s = scan_start(&req, err);
 	if (!s)
 		return err->code ? err->code : VS_EFAIL;
-	consume(s, &t, out, req.stale_days);
+	scan_model_init(&m, req.stale_days, out->now);
+	consume(s, &m, out);
 	scan_free(s);
 
-	out->venvs = xcalloc(t.n + 1, sizeof(*out->venvs));
-	for (size_t i = 0; i < t.n; i++)
-		if (t.v[i])
-			out->venvs[out->n++] = t.v[i];
-	free(t.v);
+	/* The envs leave the model in slot order, which is the scan's id order. */
+	out->venvs = xcalloc(m.n_ids + 1, sizeof(*out->venvs));
+	for (size_t i = 0; i < m.n_ids; i++)
+		if (m.by_id[i]) {
+			out->venvs[out->n++] = m.by_id[i];
+			m.by_id[i] = NULL;
+		}
+	scan_model_free(&m);
 	return 0;
 }
 
