@@ -29,18 +29,11 @@
 
 /* ---- git in a clean environment ---- */
 
-/* Each case runs twice: plain repositories opened by scan_git itself, then
- * everything through libgit2. */
-static bool force_libgit2;
-
 /* HOME in the fixture with a .gitconfig, no GIT_* variable. */
 static void git_env(const char *dir)
 {
 	fx_git_env(dir, "[core]\n\texcludesFile = ~/global-ignore\n"
 			"[advice]\n\tdetachedHead = false\n");
-	/* A no-op for git that makes scan_git leave every repository to libgit2. */
-	if (force_libgit2)
-		setenv("GIT_CONFIG_COUNT", "0", 1);
 }
 
 /* Runs a command that must succeed. */
@@ -151,6 +144,8 @@ static void test_no_repo(void **state)
 	missing = fx_path(fx->dir, "gone");
 	g = scan_git_new();
 	expect(g, env, SCAN_GIT_NO_REPO, "");
+	/* No .git nor HEAD above the env: libgit2 is not even started. */
+	assert_false(scan_git_started_libgit2(g));
 	/* A folder that does not exist is unknown, with a reason. */
 	scan_git_lookup(g, missing, &info);
 	assert_int_equal(info.state, SCAN_GIT_UNKNOWN);
@@ -407,8 +402,7 @@ static void test_tracked(void **state)
 	/* Staged but never committed counts too. */
 	SH_OK("cd '%s' && git add part2/pyvenv.cfg", repo);
 	expect(g, near, SCAN_GIT_TRACKED, NULL);
-	/* A plain repository and a readable index: no libgit2 needed. */
-	assert_int_equal(scan_git_started_libgit2(g), force_libgit2);
+	assert_true(scan_git_started_libgit2(g));
 	scan_git_free(g);
 	free(env);
 	free(env2);
@@ -611,9 +605,7 @@ static void test_names_and_symlinks(void **state)
 	free(repo);
 }
 
-/* One scan_git sees changes made between lookups. */
-/* Indexes the fast reader leaves to libgit2 (split index) and the formats
- * it reads itself (3 and 4) give git's answer. */
+/* Every index format git writes (2, 3, 4, split) gives git's answer. */
 static void test_index_formats(void **state)
 {
 	struct fx_dir *fx = *state;
@@ -645,8 +637,8 @@ static void test_index_formats(void **state)
 	free(repo);
 }
 
-/* Config that only libgit2 follows here (includes, bare) and config the
- * reader takes (ignorecase, a global excludes file) agree with git. */
+/* Config from an include, core.ignorecase and a bare repository agree
+ * with git. */
 static void test_config_sources(void **state)
 {
 	struct fx_dir *fx = *state;
@@ -667,7 +659,6 @@ static void test_config_sources(void **state)
 	g = scan_git_new();
 	expect(g, env, SCAN_GIT_IGNORED, NULL);  /* from the included excludes file */
 	expect(g, env2, SCAN_GIT_NOT_IGNORED, NULL);
-	assert_true(scan_git_started_libgit2(g)); /* an include: libgit2's */
 	scan_git_free(g);
 	/* ignorecase from the repository's own config. */
 	SH_OK("git -C '%s' config --unset include.path && git -C '%s' config core.ignorecase true",
@@ -691,6 +682,7 @@ static void test_config_sources(void **state)
 	free(repo2);
 }
 
+/* One scan_git sees changes made between lookups. */
 static void test_changes_seen(void **state)
 {
 	struct fx_dir *fx = *state;
@@ -713,13 +705,6 @@ static void test_changes_seen(void **state)
 	free(repo);
 }
 
-static int with_libgit2(void **state)
-{
-	(void)state;
-	force_libgit2 = true;
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -739,8 +724,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_config_sources, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_changes_seen, fx_setup_dir, fx_teardown_dir),
 	};
-	int failed = cmocka_run_group_tests_name("scan_git", tests, NULL, NULL);
-
-	return failed + cmocka_run_group_tests_name("scan_git, all through libgit2", tests,
-						    with_libgit2, NULL);
+	return cmocka_run_group_tests_name("scan_git", tests, NULL, NULL);
 }

@@ -1,0 +1,181 @@
+/* Files git reads, checked before they are read (see git_files.h). */
+#include "git_files.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../util/ascii.h"
+#include "../util/path.h"
+#include "../util/readfile.h"
+#include "../util/strbuf.h"
+#include "../util/xalloc.h"
+
+static char *too_big(const char *shown, size_t max)
+{
+	return xasprintf("%s is larger than %zu MiB", shown, max >> 20);
+}
+
+char *scan_git_file_problem(const char *path, const char *shown, size_t max)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return NULL;
+	if (!S_ISREG(st.st_mode))
+		return xasprintf("%s is not a regular file", shown);
+	if ((unsigned long long)st.st_size > max)
+		return too_big(shown, max);
+	return NULL;
+}
+
+int scan_git_read_file(const char *path, const char *shown, bool nofollow, size_t max, char **out,
+		       size_t *len, char **problem)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | (nofollow ? O_NOFOLLOW : 0));
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	*problem = NULL;
+	if (fd < 0)
+		return 1;
+	rc = vs_read_fd(fd, max, out, len);
+	if (rc != 0 && errno == EINVAL)
+		*problem = xasprintf("%s is not a regular file", shown);
+	else if (rc != 0 && errno == EFBIG)
+		*problem = too_big(shown, max);
+	close(fd);
+	if (rc == 0)
+		return 0;
+	return *problem ? -1 : 1;
+}
+
+/* ---- include.path and includeIf.*.path ---- */
+
+static bool is_key_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+/* A value as git writes it: quotes removed, backslash escapes undone, up to
+ * a comment or the end of the line. */
+static char *unquote_value(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool quoted = false;
+
+	for (; *s && *s != '\n'; s++) {
+		if (*s == '"') {
+			quoted = !quoted;
+		} else if (*s == '\\' && s[1] && s[1] != '\n') {
+			s++;
+			sb_addc(&sb, *s == 't' ? '\t' : *s == 'n' ? '\n' : *s == 'b' ? '\b' : *s);
+		} else if (!quoted && (*s == '#' || *s == ';')) {
+			break;
+		} else {
+			sb_addc(&sb, *s);
+		}
+	}
+	while (sb.len && (sb.buf[sb.len - 1] == ' ' || sb.buf[sb.len - 1] == '\t' ||
+			  sb.buf[sb.len - 1] == '\r'))
+		sb.buf[--sb.len] = '\0';
+	return sb_detach(&sb);
+}
+
+/* `value` as libgit2 resolves an include path: "~/" is HOME, a relative
+ * path is relative to the including file's folder. */
+static char *include_target(const char *value, const char *from, const char *home)
+{
+	char *dir, *out;
+
+	if (strncmp(value, "~/", 2) == 0)
+		return home ? path_join(home, value + 2) : NULL;
+	if (value[0] == '/')
+		return xstrdup(value);
+	dir = path_dirname(from);
+	out = path_join(dir, value);
+	free(dir);
+	return out;
+}
+
+static char *config_check(const char *path, const char *shown, const char *home, int depth);
+
+/* The `path` key on the line at `p` (after any section header), when the
+ * section is an include one: its target checked. */
+static char *line_include(const char *p, const char *from, const char *home, int depth)
+{
+	const char *k = p;
+	char *value, *target, *problem = NULL;
+
+	while (is_key_char(*p))
+		p++;
+	if (p - k != 4 || vs_ascii_ncasecmp(k, "path", 4) != 0)
+		return NULL;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p != '=')
+		return NULL;
+	p++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	value = unquote_value(p);
+	target = value[0] ? include_target(value, from, home) : NULL;
+	if (target)
+		problem = config_check(target, target, home, depth + 1);
+	free(target);
+	free(value);
+	return problem;
+}
+
+/* Every include a config text may hold, checked. */
+static char *includes_check(const char *text, const char *from, const char *home, int depth)
+{
+	bool in_include = false;
+	char *problem = NULL;
+
+	for (const char *p = text; p && *p && !problem; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '[') {
+			const char *name = ++p;
+
+			while (*p && *p != ']' && *p != ' ' && *p != '"' && *p != '.' && *p != '\n')
+				p++;
+			in_include = (p - name == 7 || p - name == 9) &&
+				     vs_ascii_ncasecmp(name, "includeif", (size_t)(p - name)) == 0;
+			while (*p && *p != ']' && *p != '\n')
+				p++;
+			if (*p != ']')
+				continue;
+			p++;
+			while (*p == ' ' || *p == '\t')
+				p++;
+		}
+		if (in_include)
+			problem = line_include(p, from, home, depth);
+	}
+	return problem;
+}
+
+static char *config_check(const char *path, const char *shown, const char *home, int depth)
+{
+	char *text = NULL, *problem = NULL;
+	size_t len;
+
+	if (depth > 10)
+		return NULL; /* libgit2 stops there too, with an error */
+	if (scan_git_read_file(path, shown, false, SCAN_GIT_TEXT_MAX, &text, &len, &problem) == 0)
+		problem = includes_check(text, path, home, depth);
+	free(text);
+	return problem;
+}
+
+char *scan_git_config_problem(const char *path, const char *shown, const char *home)
+{
+	return config_check(path, shown, home, 0);
+}
