@@ -705,6 +705,115 @@ static void test_changes_seen(void **state)
 	free(repo);
 }
 
+/* A lookup that must not read a bad file: unknown, with `why` in the
+ * error, quickly (git itself would hang on a FIFO: it is not asked). */
+static void expect_problem(const char *env, const char *why)
+{
+	struct scan_git *g = scan_git_new();
+	struct scan_git_info info;
+
+	alarm(30); /* a hang fails the test instead of stopping the suite */
+	scan_git_lookup(g, env, &info);
+	alarm(0);
+	if (info.state != SCAN_GIT_UNKNOWN)
+		fail_msg("%s: %s, expected unknown (%s)", env, scan_git_state_name(info.state), why);
+	if (!info.error || !strstr(info.error, why))
+		fail_msg("%s: error \"%s\", expected \"%s\"", env, info.error ? info.error : "", why);
+	scan_git_info_clear(&info);
+	scan_git_free(g);
+}
+
+/* Puts a FIFO, a link to /dev/zero or a 1 GiB sparse file at `rel`. */
+static void plant(const char *dir, const char *rel, int kind)
+{
+	char *p = fx_path(dir, rel);
+
+	unlink(p);
+	if (kind == 0)
+		assert_int_equal(mkfifo(p, 0644), 0);
+	else if (kind == 1)
+		assert_int_equal(symlink("/dev/zero", p), 0);
+	else
+		SH_OK("truncate -s 1G '%s'", p);
+	free(p);
+}
+
+static void unplant(const char *dir, const char *rel)
+{
+	char *p = fx_path(dir, rel);
+
+	assert_int_equal(unlink(p), 0);
+	free(p);
+}
+
+/* Every file git reads that is a FIFO, a device or huge: the env's git
+ * state is unknown with the file and the reason named; nothing hangs and
+ * nothing is read whole. */
+static void test_unsafe_files(void **state)
+{
+	static const char *const kinds[] = {"is not a regular file", "is not a regular file",
+					    "is larger than 16 MiB"};
+	struct fx_dir *fx = *state;
+	char *repo, *env, *sub, *cfg;
+	struct scan_git *g;
+
+	git_env(fx->dir);
+	repo = repo_init(fx->dir, "repo");
+	env = make_env(fx->dir, "repo/venv");
+	sub = make_env(fx->dir, "repo/sub/venv");
+	commit_all(repo, "start");
+	for (int k = 0; k < 3; k++) {
+		plant(fx->dir, "repo/.git/info/exclude", k);
+		expect_problem(env, kinds[k]);
+		expect_problem(env, ".git/info/exclude");
+		unplant(fx->dir, "repo/.git/info/exclude");
+		if (k != 1) { /* a link is not followed: see below */
+			plant(fx->dir, "repo/sub/.gitignore", k);
+			expect_problem(sub, "sub/.gitignore");
+			unplant(fx->dir, "repo/sub/.gitignore");
+		}
+		plant(fx->dir, "home/global-ignore", k);
+		expect_problem(env, "global-ignore");
+		unplant(fx->dir, "home/global-ignore");
+	}
+	/* A .gitignore that is a link is not read at all, as git does. */
+	plant(fx->dir, "repo/.gitignore", 1);
+	g = scan_git_new();
+	expect(g, env, SCAN_GIT_TRACKED, NULL);
+	scan_git_free(g);
+	/* Files libgit2 would read: checked before it is asked. */
+	plant(fx->dir, "repo/.git/index", 0);
+	expect_problem(env, ".git/index is not a regular file");
+	SH_OK("cd '%s' && rm .git/index && git reset -q", repo);
+	cfg = fx_path(fx->dir, "home/.gitconfig");
+	SH_OK("cp '%s' '%s.keep' && cp '%s/.git/config' '%s/config.keep'", cfg, cfg, repo, fx->dir);
+	for (int k = 0; k < 3; k++) {
+		plant(fx->dir, "home/.gitconfig", k);
+		expect_problem(env, ".gitconfig");
+		SH_OK("rm '%s' && cp '%s.keep' '%s'", cfg, cfg, cfg);
+		plant(fx->dir, "included", k);
+		SH_OK("printf '[include]\\n\\tpath = ../../included\\n' >> '%s/.git/config'", repo);
+		expect_problem(env, "included");
+		SH_OK("cp '%s/config.keep' '%s/.git/config'", fx->dir, repo);
+	}
+	/* A section and its key on one line, a quoted value, "~/". */
+	{
+		char *path = fx_path(repo, ".git/config");
+		FILE *f = fopen(path, "a");
+
+		assert_non_null(f);
+		fputs("[includeIf \"gitdir:/\"]path = \"~/inc\" ; comment\n", f);
+		fclose(f);
+		free(path);
+	}
+	plant(fx->dir, "home/inc", 0);
+	expect_problem(env, "/inc is not a regular file");
+	free(cfg);
+	free(env);
+	free(sub);
+	free(repo);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -723,6 +832,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_index_formats, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_config_sources, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_changes_seen, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_unsafe_files, fx_setup_dir, fx_teardown_dir),
 	};
 	return cmocka_run_group_tests_name("scan_git", tests, NULL, NULL);
 }
