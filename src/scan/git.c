@@ -27,7 +27,6 @@
 #include "git_ignore.h"
 #include "../util/ascii.h"
 #include "../util/path.h"
-#include "../util/readfile.h"
 #include "../util/strmap.h"
 #include "../util/vec.h"
 #include "../util/xalloc.h"
@@ -259,115 +258,6 @@ static void read_config(struct repo_entry *e)
 		e->excludes_file = default_excludes();
 }
 
-/* `file` in the folder `dir` (with or without a trailing slash). */
-static char *in_dir(const char *dir, const char *file)
-{
-	size_t n = strlen(dir);
-
-	return xasprintf("%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", file);
-}
-
-/* A file checked by git_files.h, named in a problem by its full path. */
-static char *check(const char *dir, const char *file, size_t max)
-{
-	char *path = in_dir(dir, file), *problem = scan_git_file_problem(path, path, max);
-
-	free(path);
-	return problem;
-}
-
-/* libgit2 reads a `commondir` or a `.git` link file only when it is a
- * regular file: then its size is what matters. */
-static char *size_problem(const char *dir, const char *file)
-{
-	char *path = in_dir(dir, file), *problem = NULL;
-	struct stat st;
-
-	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-		problem = scan_git_file_problem(path, path, SCAN_GIT_TEXT_MAX);
-	free(path);
-	return problem;
-}
-
-/* The files discovery may read from `dir` (absolute) up to /: in each
- * folder a `commondir`, a `.git` link file, or `commondir` in a .git
- * folder. (The `commondir` of the folder a `.git` link names is not
- * looked at: that would mean reading the link here.) */
-static char *discovery_problem(const char *dir)
-{
-	char *path = xstrdup(dir), *problem = NULL;
-
-	for (;;) {
-		char *dotgit = in_dir(path, ".git"), *slash;
-
-		if (!problem)
-			problem = size_problem(path, "commondir");
-		if (!problem)
-			problem = size_problem(path, ".git");
-		if (!problem)
-			problem = size_problem(dotgit, "commondir");
-		free(dotgit);
-		if (problem || strcmp(path, "/") == 0)
-			break;
-		slash = strrchr(path, '/');
-		slash[slash == path ? 1 : 0] = '\0';
-	}
-	free(path);
-	return problem;
-}
-
-/* The common git folder of `gitdir`: what its `commondir` file names, or
- * `gitdir` itself. The file was checked before; read it bounded anyway. */
-static char *common_dir(const char *gitdir)
-{
-	char *path = in_dir(gitdir, "commondir"), *text = NULL, *problem = NULL, *out;
-	size_t len;
-
-	if (scan_git_read_file(path, path, false, SCAN_GIT_TEXT_MAX, &text, &len, &problem) != 0 ||
-	    !len) {
-		free(path);
-		free(text);
-		free(problem);
-		return xstrdup(gitdir);
-	}
-	free(path);
-	text[strcspn(text, "\r\n")] = '\0';
-	out = text[0] == '/' ? xstrdup(text) : in_dir(gitdir, text);
-	free(text);
-	return out;
-}
-
-/* The files libgit2 reads to open the repository at `gitdir`: the
- * worktree's link back, the config files (the repository's, its worktree's,
- * the global, XDG and system ones, with their includes), and HEAD, which
- * an includeIf "onbranch:" reads. */
-static char *open_problem(const char *gitdir)
-{
-	const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
-	char *common = common_dir(gitdir), *files[5], *problem;
-	size_t n = 0;
-
-	problem = check(gitdir, "gitdir", SCAN_GIT_TEXT_MAX);
-	if (!problem)
-		problem = check(gitdir, "HEAD", SCAN_GIT_TEXT_MAX);
-	files[n++] = in_dir(common, "config");
-	files[n++] = in_dir(gitdir, "config.worktree");
-	files[n++] = xstrdup("/etc/gitconfig");
-	if (xdg && *xdg)
-		files[n++] = xasprintf("%s/git/config", xdg);
-	else if (home)
-		files[n++] = xasprintf("%s/.config/git/config", home);
-	if (home)
-		files[n++] = xasprintf("%s/.gitconfig", home);
-	for (size_t i = 0; i < n; i++) {
-		if (!problem)
-			problem = scan_git_config_problem(files[i], files[i], home);
-		free(files[i]);
-	}
-	free(common);
-	return problem;
-}
-
 static void start_libgit2(struct scan_git *g)
 {
 	if (!g->inited) {
@@ -385,7 +275,7 @@ static void open_entry(struct scan_git *g, struct repo_entry *e, const char *dir
 	size_t n;
 	int rc;
 
-	if ((e->error = open_problem(e->gitdir)) != NULL)
+	if ((e->error = scan_git_open_problem(e->gitdir)) != NULL)
 		return;
 	rc = git_repository_open_ext(&e->repo, dir, g->across_fs ? GIT_REPOSITORY_OPEN_CROSS_FS : 0,
 				     g->ceiling);
@@ -416,7 +306,7 @@ static struct repo_entry *repo_for(struct scan_git *g, const char *dir, char **e
 	struct repo_entry *e;
 	int rc;
 
-	if ((*error = discovery_problem(dir)) != NULL)
+	if ((*error = scan_git_discovery_problem(dir)) != NULL)
 		return NULL;
 	start_libgit2(g);
 	rc = git_repository_discover(&buf, dir, g->across_fs, g->ceiling);

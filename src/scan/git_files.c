@@ -55,6 +55,109 @@ int scan_git_read_file(const char *path, const char *shown, bool nofollow, size_
 	return *problem ? -1 : 1;
 }
 
+/* ---- A repository's files ---- */
+
+/* `file` in the folder `dir` (with or without a trailing slash). */
+static char *in_dir(const char *dir, const char *file)
+{
+	size_t n = strlen(dir);
+
+	return xasprintf("%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", file);
+}
+
+/* A file checked by git_files.h, named in a problem by its full path. */
+static char *check(const char *dir, const char *file, size_t max)
+{
+	char *path = in_dir(dir, file), *problem = scan_git_file_problem(path, path, max);
+
+	free(path);
+	return problem;
+}
+
+/* libgit2 reads a `commondir` or a `.git` link file only when it is a
+ * regular file: then its size is what matters. */
+static char *size_problem(const char *dir, const char *file)
+{
+	char *path = in_dir(dir, file), *problem = NULL;
+	struct stat st;
+
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		problem = scan_git_file_problem(path, path, SCAN_GIT_TEXT_MAX);
+	free(path);
+	return problem;
+}
+
+char *scan_git_discovery_problem(const char *dir)
+{
+	char *path = xstrdup(dir), *problem = NULL;
+
+	for (;;) {
+		char *dotgit = in_dir(path, ".git"), *slash;
+
+		if (!problem)
+			problem = size_problem(path, "commondir");
+		if (!problem)
+			problem = size_problem(path, ".git");
+		if (!problem)
+			problem = size_problem(dotgit, "commondir");
+		free(dotgit);
+		if (problem || strcmp(path, "/") == 0)
+			break;
+		slash = strrchr(path, '/');
+		slash[slash == path ? 1 : 0] = '\0';
+	}
+	free(path);
+	return problem;
+}
+
+/* The common git folder of `gitdir`: what its `commondir` file names, or
+ * `gitdir` itself. The file was checked before; read it bounded anyway. */
+static char *common_dir(const char *gitdir)
+{
+	char *path = in_dir(gitdir, "commondir"), *text = NULL, *problem = NULL, *out;
+	size_t len;
+
+	if (scan_git_read_file(path, path, false, SCAN_GIT_TEXT_MAX, &text, &len, &problem) != 0 ||
+	    !len) {
+		free(path);
+		free(text);
+		free(problem);
+		return xstrdup(gitdir);
+	}
+	free(path);
+	text[strcspn(text, "\r\n")] = '\0';
+	out = text[0] == '/' ? xstrdup(text) : in_dir(gitdir, text);
+	free(text);
+	return out;
+}
+
+char *scan_git_open_problem(const char *gitdir)
+{
+	const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
+	char *common = common_dir(gitdir), *files[5], *problem;
+	size_t n = 0;
+
+	problem = check(gitdir, "gitdir", SCAN_GIT_TEXT_MAX);
+	if (!problem)
+		problem = check(gitdir, "HEAD", SCAN_GIT_TEXT_MAX);
+	files[n++] = in_dir(common, "config");
+	files[n++] = in_dir(gitdir, "config.worktree");
+	files[n++] = xstrdup("/etc/gitconfig");
+	if (xdg && *xdg)
+		files[n++] = xasprintf("%s/git/config", xdg);
+	else if (home)
+		files[n++] = xasprintf("%s/.config/git/config", home);
+	if (home)
+		files[n++] = xasprintf("%s/.gitconfig", home);
+	for (size_t i = 0; i < n; i++) {
+		if (!problem)
+			problem = scan_git_config_problem(files[i], files[i], home);
+		free(files[i]);
+	}
+	free(common);
+	return problem;
+}
+
 /* ---- include.path and includeIf.*.path ---- */
 
 static bool is_key_char(char c)

@@ -42,4 +42,17 @@ int scan_git_read_file(const char *path, const char *shown, bool nofollow, size_
  * really included costs a stat. NULL when all pass, else the problem. */
 char *scan_git_config_problem(const char *path, const char *shown, const char *home);
 
+/* The files git_repository_discover may read from `dir` (absolute) up to
+ * /: a `commondir` or a `.git` link file (it reads only regular ones, so
+ * their size is checked), `commondir` in a .git folder. Not the
+ * `commondir` of the folder a `.git` link names. NULL or the problem. */
+char *scan_git_discovery_problem(const char *dir);
+
+/* The files git_repository_open_ext reads for the git folder `gitdir`
+ * (as discovery names it): its `gitdir` and `HEAD` (an includeIf
+ * "onbranch:" reads HEAD), the repository's config and config.worktree,
+ * /etc/gitconfig, the XDG and the global config, with their includes.
+ * NULL or the problem. */
+char *scan_git_open_problem(const char *gitdir);
+
 #endif
