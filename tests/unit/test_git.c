@@ -637,6 +637,29 @@ static void test_index_formats(void **state)
 	free(repo);
 }
 
+/* A merge conflict leaves only stages 1-3 of the env's file in the index:
+ * still tracked, as git ls-files says. */
+static void test_conflict_stages(void **state)
+{
+	struct fx_dir *fx = *state;
+	struct scan_git *g;
+	char *repo, *env;
+
+	git_env(fx->dir);
+	repo = repo_init(fx->dir, "repo");
+	env = make_env(fx->dir, "repo/venv");
+	SH_OK("cd '%s' && git add venv/pyvenv.cfg && git commit -q -m base && "
+	      "git checkout -q -b other && echo a >> venv/pyvenv.cfg && git commit -q -am a && "
+	      "git checkout -q main && echo b >> venv/pyvenv.cfg && git commit -q -am b && "
+	      "(git merge -q other >/dev/null 2>&1; true) && git ls-files -u | grep -q pyvenv.cfg",
+	      repo);
+	g = scan_git_new();
+	expect(g, env, SCAN_GIT_TRACKED, NULL);
+	scan_git_free(g);
+	free(env);
+	free(repo);
+}
+
 /* Config from an include, core.ignorecase and a bare repository agree
  * with git. */
 static void test_config_sources(void **state)
@@ -707,7 +730,7 @@ static void test_changes_seen(void **state)
 
 /* A lookup that must not read a bad file: unknown, with `why` in the
  * error (git itself would hang on a FIFO: it is not asked). A hang ends
- * the test binary with the fixture's alarm. */
+ * the test binary with git_setup's alarm. */
 static void expect_problem(const char *env, const char *why)
 {
 	struct scan_git *g = scan_git_new();
@@ -756,7 +779,6 @@ static void test_unsafe_files(void **state)
 	char *repo, *env, *sub, *cfg;
 	struct scan_git *g;
 
-	alarm(120); /* many git commands: more than the fixture's 20 s on a busy machine */
 	git_env(fx->dir);
 	repo = repo_init(fx->dir, "repo");
 	env = make_env(fx->dir, "repo/venv");
@@ -814,25 +836,36 @@ static void test_unsafe_files(void **state)
 	free(repo);
 }
 
+/* fx_setup_dir with more time: each case runs dozens of git commands,
+ * which take more than the fixture's 20 s on a busy machine. */
+static int git_setup(void **state)
+{
+	int rc = fx_setup_dir(state);
+
+	alarm(180);
+	return rc;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_no_repo, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_ignore_sources, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_negations, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_pattern_sweep, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_inner_gitignore, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_tracked, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_nested_repo, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_submodule_and_worktree, fx_setup_dir,
+		cmocka_unit_test_setup_teardown(test_no_repo, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_ignore_sources, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_negations, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_pattern_sweep, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_inner_gitignore, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_tracked, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_nested_repo, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_submodule_and_worktree, git_setup,
 						fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_ceiling, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_filesystem_boundary, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_names_and_symlinks, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_index_formats, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_config_sources, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_changes_seen, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_unsafe_files, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_ceiling, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_filesystem_boundary, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_names_and_symlinks, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_index_formats, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_conflict_stages, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_config_sources, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_changes_seen, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_unsafe_files, git_setup, fx_teardown_dir),
 	};
 	return cmocka_run_group_tests_name("scan_git", tests, NULL, NULL);
 }
