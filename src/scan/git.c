@@ -297,9 +297,10 @@ static void open_entry(struct scan_git *g, struct repo_entry *e, const char *dir
 	read_config(e);
 }
 
-/* The repository discovery finds from `dir`, opened
- * once: NULL with *error NULL when there is none, NULL with *error when it
- * cannot be looked for, else an entry (which may hold its own error). */
+/* The repository discovery finds from `dir`, opened once: NULL with
+ * *error NULL when there is none, NULL with *error when it cannot be
+ * looked for (or a file on the way is unsafe), else an entry (which may
+ * hold its own error). */
 static struct repo_entry *repo_for(struct scan_git *g, const char *dir, char **error)
 {
 	git_buf buf = {0};
