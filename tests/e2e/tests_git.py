@@ -380,37 +380,52 @@ def t_fix_tty(ctx):
 # ------------------------------------------------------------ bounded reads
 
 def run_measured(ctx, args, home, timeout=30):
-    """Runs venvscope like ctx.runner.run, and also returns its own peak RSS
-    (KiB, from wait4: only this child) and wall seconds; None on timeout."""
+    """Runs venvscope like ctx.runner.run; returns (stdout or None on
+    timeout, peak RSS in KiB, wall seconds, stderr). The peak is venvscope's
+    own: GNU time's %M when /usr/bin/time exists (its child is forked from a
+    small process), else the most VmHWM seen in /proc while it runs. (The
+    rusage of a child forked from this Python would start from Python's
+    own size.)"""
     env = clean_environ({"HOME": home, "XDG_CONFIG_HOME": os.path.join(home, ".config"),
                          "XDG_DATA_HOME": os.path.join(home, ".local/share"),
                          "XDG_CACHE_HOME": os.path.join(home, ".cache"),
                          "XDG_STATE_HOME": os.path.join(home, ".local/state")})
     env = {k: v for k, v in env.items() if not k.startswith("GIT_")}
+    rss_file = os.path.join(home, "peak-rss")
+    prefix = ["/usr/bin/time", "-f", "%M", "-o", rss_file] if os.access("/usr/bin/time", os.X_OK) else []
     t0 = time.monotonic()
-    p = subprocess.Popen([ctx.runner.binary] + args, cwd=home, env=env, stdin=subprocess.DEVNULL,
+    p = subprocess.Popen(prefix + [ctx.runner.binary] + args, cwd=home, env=env, stdin=subprocess.DEVNULL,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out, err = [], []
+    out, err, hwm = [], [], 0
     readers = [threading.Thread(target=lambda f=f, b=b: b.append(f.read()))
                for f, b in ((p.stdout, out), (p.stderr, err))]
     for r in readers:
         r.start()
-    while True:
-        pid, status, ru = os.wait4(p.pid, os.WNOHANG)
-        if pid:
-            break
+    timed_out = False
+    while p.poll() is None:
         if time.monotonic() - t0 > timeout:
             p.kill()
-            pid, status, ru = os.wait4(p.pid, 0)
-            for r in readers:
-                r.join()
-            return None, ru.ru_maxrss, time.monotonic() - t0, err[0] if err else b""
-        time.sleep(0.02)
+            timed_out = True
+            p.wait()
+            break
+        try:
+            with open("/proc/%d/status" % p.pid) as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        hwm = max(hwm, int(line.split()[1]))
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.005)
     secs = time.monotonic() - t0
-    p.returncode = os.waitstatus_to_exitcode(status)
     for r in readers:
         r.join()
-    return out[0], ru.ru_maxrss, secs, err[0]
+    if prefix and not timed_out:
+        try:
+            with open(rss_file) as f:
+                hwm = int(f.read().split()[-1])
+        except (OSError, ValueError, IndexError):
+            pass
+    return (None if timed_out else out[0]), hwm, secs, err[0] if err else b""
 
 
 def t_bounded(ctx):
