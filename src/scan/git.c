@@ -1,17 +1,16 @@
-/* What git will do with an environment.
+/* What git will do with an environment, through libgit2.
  *
  * Finding the repository: the folders from the env up to / are looked at
  * once per scan (a `.git`, a `HEAD`, the device); with neither anywhere it
- * is no-repo and libgit2 is never started. A plain repository at the
- * nearest such folder — a .git folder libgit2 would take, on the env's
- * filesystem, owned by this user, with config the reader is sure of — is
- * opened here (native_repo). Everything else goes to libgit2
+ * is no-repo and libgit2 is never started (its start loads the system's CA
+ * certificates: tens of ms). Else libgit2 finds it
  * (git_repository_discover from the env's folder: GIT_CEILING_DIRECTORIES,
- * no filesystem crossing unless GIT_DISCOVERY_ACROSS_FILESYSTEM says so),
- * started on first need. Either way once per marker folder and filesystem;
- * each git folder is kept with its work tree and config for the scan.
- * Tracked comes from the index (git_index.c, libgit2 for the formats it
- * leaves); ignored from git's own rules (git_ignore.c). */
+ * no filesystem crossing unless GIT_DISCOVERY_ACROSS_FILESYSTEM says so)
+ * and opens it, once per marker folder and filesystem; each repository is
+ * kept with its work tree and config for the scan. Before libgit2 reads a
+ * file, git_files.h checks it is absent or a regular file of sane size.
+ * Tracked comes from libgit2's index; ignored from git's own rules
+ * (git_ignore.c). */
 #include "git.h"
 
 #include <errno.h>
@@ -24,36 +23,31 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "git_config.h"
+#include "git_files.h"
 #include "git_ignore.h"
-#include "git_index.h"
 #include "../util/ascii.h"
 #include "../util/path.h"
 #include "../util/strmap.h"
+#include "../util/vec.h"
 #include "../util/xalloc.h"
 
 /* One opened repository (or the failure to open one), by its git folder. */
 struct repo_entry {
 	char *gitdir;          /* with a trailing slash, as git_repository_discover names it */
-	git_repository *repo; /* NULL when it could not be opened, or not by libgit2 */
+	git_repository *repo; /* NULL when it could not be opened */
 	char *workdir;         /* absolute, no trailing slash; NULL for bare or failed */
 	char *error;           /* why it could not be opened */
 	char *exclude;         /* $GIT_COMMON_DIR/info/exclude */
 	char *excludes_file;   /* core.excludesFile or git's default, or NULL */
 	char *index_path;      /* $GIT_DIR/index */
-	struct scan_index *index; /* its paths as last read, or NULL */
 	bool icase;            /* core.ignorecase */
 };
 
 struct scan_git {
-	struct repo_entry *items;
-	size_t n, cap;
-	char *ceiling; /* GIT_CEILING_DIRECTORIES, read once */
+	struct vs_vec repos; /* struct repo_entry *, owned */
+	char *ceiling;       /* GIT_CEILING_DIRECTORIES, read once */
 	bool across_fs;
-	bool inited;   /* git_libgit2_init was called (on the first repository) */
-	bool native;   /* plain repositories may be opened here (see native_repo) */
-	bool global_read;
-	struct scan_git_config global; /* system, XDG and global config, read once */
+	bool inited;          /* git_libgit2_init was called (on the first repository) */
 	struct strmap *dirs;  /* folder -> struct dir_info: what it holds */
 	struct strmap *found; /* "MARKER\nDEV" -> struct found: what discovery found */
 };
@@ -64,10 +58,9 @@ struct dir_info {
 	bool marker; /* holds a .git or a HEAD, or could not be looked at */
 };
 
-/* What git_repository_discover found from below a marker folder. */
+/* What discovery found from below a marker folder. */
 struct found {
-	bool none;
-	size_t item; /* index in scan_git.items */
+	struct repo_entry *repo; /* NULL: no repository */
 };
 
 static char *git_message(const char *what)
@@ -90,29 +83,21 @@ static bool env_true(const char *name)
 	return strtol(v, NULL, 10) != 0;
 }
 
-/* Whether this process may open plain repositories without libgit2: no
- * variable says where git's config, git folder, work tree or index are
- * (git reads them; the reader here does not, and libgit2 decides as it
- * always did), and HOME says where the global config is. Other GIT_*
- * variables (GIT_SSL_CAINFO, GIT_AUTHOR_NAME...) change nothing here. */
-static bool native_allowed(void)
+static void repo_entry_free(void *p)
 {
-	static const char *const moves[] = {"GIT_DIR=", "GIT_WORK_TREE=", "GIT_COMMON_DIR=",
-					    "GIT_INDEX_FILE=", "GIT_OBJECT_DIRECTORY=",
-					    "GIT_NAMESPACE="};
-	extern char **environ;
-	const char *home = getenv("HOME");
+	struct repo_entry *e = p;
 
-	if (!home || !*home)
-		return false;
-	for (char **e = environ; *e; e++) {
-		if (strncmp(*e, "GIT_CONFIG", 10) == 0)
-			return false;
-		for (size_t i = 0; i < sizeof(moves) / sizeof(*moves); i++)
-			if (strncmp(*e, moves[i], strlen(moves[i])) == 0)
-				return false;
-	}
-	return true;
+	if (!e)
+		return;
+	if (e->repo)
+		git_repository_free(e->repo);
+	free(e->gitdir);
+	free(e->workdir);
+	free(e->error);
+	free(e->exclude);
+	free(e->excludes_file);
+	free(e->index_path);
+	free(e);
 }
 
 struct scan_git *scan_git_new(void)
@@ -120,10 +105,10 @@ struct scan_git *scan_git_new(void)
 	struct scan_git *g = xcalloc(1, sizeof(*g));
 	const char *ceiling = getenv("GIT_CEILING_DIRECTORIES");
 
+	vs_vec_init(&g->repos, repo_entry_free);
 	g->ceiling = ceiling ? xstrdup(ceiling) : NULL;
 	g->dirs = strmap_new();
 	g->found = strmap_new();
-	g->native = native_allowed();
 	g->across_fs = env_true("GIT_DISCOVERY_ACROSS_FILESYSTEM");
 	return g;
 }
@@ -139,20 +124,8 @@ void scan_git_free(struct scan_git *g)
 {
 	if (!g)
 		return;
-	for (size_t i = 0; i < g->n; i++) {
-		if (g->items[i].repo)
-			git_repository_free(g->items[i].repo);
-		free(g->items[i].gitdir);
-		free(g->items[i].workdir);
-		free(g->items[i].error);
-		free(g->items[i].exclude);
-		free(g->items[i].excludes_file);
-		free(g->items[i].index_path);
-		scan_index_free(g->items[i].index);
-	}
-	free(g->items);
+	vs_vec_clear(&g->repos);
 	free(g->ceiling);
-	scan_git_config_clear(&g->global);
 	strmap_each(g->dirs, free_value, NULL);
 	strmap_free(g->dirs);
 	strmap_each(g->found, free_value, NULL);
@@ -162,7 +135,35 @@ void scan_git_free(struct scan_git *g)
 	free(g);
 }
 
-/* ---- Finding the repository ---- */
+bool scan_git_started_libgit2(const struct scan_git *g)
+{
+	return g->inited;
+}
+
+void scan_git_info_clear(struct scan_git_info *info)
+{
+	if (!info)
+		return;
+	free(info->repo);
+	free(info->rule);
+	free(info->error);
+	info->repo = info->rule = info->error = NULL;
+	info->state = SCAN_GIT_UNKNOWN;
+}
+
+const char *scan_git_state_name(enum scan_git_state s)
+{
+	switch (s) {
+	case SCAN_GIT_NO_REPO: return "no-repo";
+	case SCAN_GIT_IGNORED: return "ignored";
+	case SCAN_GIT_NOT_IGNORED: return "not-ignored";
+	case SCAN_GIT_TRACKED: return "tracked";
+	case SCAN_GIT_UNKNOWN: break;
+	}
+	return NULL;
+}
+
+/* ---- Is there a repository at all (without libgit2) ---- */
 
 static const struct dir_info *dir_info(struct scan_git *g, const char *dir)
 {
@@ -191,16 +192,10 @@ static const struct dir_info *dir_info(struct scan_git *g, const char *dir)
 	return d;
 }
 
-static dev_t dev_of(struct scan_git *g, const char *dir)
-{
-	return dir_info(g, dir)->dev;
-}
-
 /* The nearest folder from `dir` (absolute, no symlinks) up to / that holds
  * a `.git` (a work tree's) or a `HEAD` (a git folder's own: a bare
  * repository, or a folder inside .git), or NULL: then git finds no
- * repository and libgit2 is not even started (its start, TLS certificates
- * included, costs more than a hundred lookups). *same_dev: every folder
+ * repository and libgit2 is not even started. *same_dev: every folder
  * from `dir` up to it is on `dir`'s filesystem. Each folder is looked at
  * once per scan. */
 static char *nearest_marker(struct scan_git *g, const char *dir, bool *same_dev)
@@ -231,33 +226,7 @@ static char *nearest_marker(struct scan_git *g, const char *dir, bool *same_dev)
 	return NULL;
 }
 
-bool scan_git_started_libgit2(const struct scan_git *g)
-{
-	return g->inited;
-}
-
-void scan_git_info_clear(struct scan_git_info *info)
-{
-	if (!info)
-		return;
-	free(info->repo);
-	free(info->rule);
-	free(info->error);
-	info->repo = info->rule = info->error = NULL;
-	info->state = SCAN_GIT_UNKNOWN;
-}
-
-const char *scan_git_state_name(enum scan_git_state s)
-{
-	switch (s) {
-	case SCAN_GIT_NO_REPO: return "no-repo";
-	case SCAN_GIT_IGNORED: return "ignored";
-	case SCAN_GIT_NOT_IGNORED: return "not-ignored";
-	case SCAN_GIT_TRACKED: return "tracked";
-	case SCAN_GIT_UNKNOWN: break;
-	}
-	return NULL;
-}
+/* ---- Opening it with libgit2 ---- */
 
 /* git's excludes file when core.excludesFile is not set, or NULL. */
 static char *default_excludes(void)
@@ -289,52 +258,25 @@ static void read_config(struct repo_entry *e)
 		e->excludes_file = default_excludes();
 }
 
-static struct repo_entry *add_entry(struct scan_git *g, const char *gitdir)
-{
-	struct repo_entry *e;
-
-	g->items = xgrow(g->items, &g->cap, g->n + 1, sizeof(*g->items));
-	e = &g->items[g->n++];
-	memset(e, 0, sizeof(*e));
-	e->gitdir = xstrdup(gitdir);
-	return e;
-}
-
 static void start_libgit2(struct scan_git *g)
 {
 	if (!g->inited) {
+		/* No supported way in libgit2 1.5 skips the CA certificates here
+		 * (mbedTLS loads them in git_libgit2_init, unconditionally):
+		 * the marker walk above keeps this off envs outside repositories. */
 		git_libgit2_init();
 		g->inited = true;
 	}
 }
 
-/* The repository whose git folder discovery finds from `dir`, opened once.
- * NULL with *none when there is none. */
-static struct repo_entry *repo_for(struct scan_git *g, const char *dir, bool *none, char **error)
+/* Opens the repository at `e->gitdir`, found from `dir`, filling `e`. */
+static void open_entry(struct scan_git *g, struct repo_entry *e, const char *dir)
 {
-	git_buf buf = {0};
-	struct repo_entry *e;
+	size_t n;
 	int rc;
 
-	*none = false;
-	start_libgit2(g);
-	rc = git_repository_discover(&buf, dir, g->across_fs, g->ceiling);
-	if (rc == GIT_ENOTFOUND) {
-		*none = true;
-		return NULL;
-	}
-	if (rc < 0) {
-		*error = git_message("cannot look for a git repository");
-		return NULL;
-	}
-	for (size_t i = 0; i < g->n; i++) {
-		if (strcmp(g->items[i].gitdir, buf.ptr) == 0) {
-			git_buf_dispose(&buf);
-			return &g->items[i];
-		}
-	}
-	e = add_entry(g, buf.ptr);
-	git_buf_dispose(&buf);
+	if ((e->error = scan_git_open_problem(e->gitdir)) != NULL)
+		return;
 	rc = git_repository_open_ext(&e->repo, dir, g->across_fs ? GIT_REPOSITORY_OPEN_CROSS_FS : 0,
 				     g->ceiling);
 	if (rc == GIT_EOWNER) {
@@ -343,144 +285,155 @@ static struct repo_entry *repo_for(struct scan_git *g, const char *dir, bool *no
 	} else if (rc < 0) {
 		e->error = git_message("cannot open the git repository");
 		e->repo = NULL;
-	} else if (git_repository_workdir(e->repo)) {
-		size_t n;
-
-		e->workdir = xstrdup(git_repository_workdir(e->repo));
-		n = strlen(e->workdir);
-		while (n > 1 && e->workdir[n - 1] == '/')
-			e->workdir[--n] = '\0';
-		e->exclude = xasprintf("%sinfo/exclude", git_repository_commondir(e->repo));
-		e->index_path = xasprintf("%sindex", git_repository_path(e->repo));
-		read_config(e);
 	}
+	if (rc < 0 || !git_repository_workdir(e->repo))
+		return;
+	e->workdir = xstrdup(git_repository_workdir(e->repo));
+	n = strlen(e->workdir);
+	while (n > 1 && e->workdir[n - 1] == '/')
+		e->workdir[--n] = '\0';
+	e->exclude = xasprintf("%sinfo/exclude", git_repository_commondir(e->repo));
+	e->index_path = xasprintf("%sindex", git_repository_path(e->repo));
+	read_config(e);
+}
+
+/* The repository discovery finds from `dir`, opened once: NULL with
+ * *error NULL when there is none, NULL with *error when it cannot be
+ * looked for (or a file on the way is unsafe), else an entry (which may
+ * hold its own error). */
+static struct repo_entry *repo_for(struct scan_git *g, const char *dir, char **error)
+{
+	git_buf buf = {0};
+	struct repo_entry *e;
+	int rc;
+
+	if ((*error = scan_git_discovery_problem(dir)) != NULL)
+		return NULL;
+	start_libgit2(g);
+	rc = git_repository_discover(&buf, dir, g->across_fs, g->ceiling);
+	if (rc == GIT_ENOTFOUND)
+		return NULL;
+	if (rc < 0) {
+		*error = git_message("cannot look for a git repository");
+		return NULL;
+	}
+	for (size_t i = 0; i < g->repos.n; i++) {
+		e = g->repos.v[i];
+		if (strcmp(e->gitdir, buf.ptr) == 0) {
+			git_buf_dispose(&buf);
+			return e;
+		}
+	}
+	e = xcalloc(1, sizeof(*e));
+	e->gitdir = xstrdup(buf.ptr);
+	git_buf_dispose(&buf);
+	vs_vec_push(&g->repos, e);
+	open_entry(g, e, dir);
+	return e;
+}
+
+/* The repository of the env at `real` (physical), through the cache of
+ * what was found below each marker; as repo_for. */
+static struct repo_entry *find_repo(struct scan_git *g, const char *real, char **error)
+{
+	char *marker, *key;
+	const struct found *cached;
+	struct repo_entry *e;
+	bool same_dev, shared;
+
+	*error = NULL;
+	if (!(marker = nearest_marker(g, real, &same_dev)))
+		return NULL;
+	/* Folders without a marker are ones discovery goes through: from any
+	 * env below the same marker, on one filesystem all the way, it ends
+	 * the same. Ceilings could stop it in between: then ask each time. */
+	shared = same_dev && !(g->ceiling && *g->ceiling);
+	key = xasprintf("%s\n%ju", marker, (uintmax_t)dir_info(g, real)->dev);
+	cached = shared ? strmap_get(g->found, key) : NULL;
+	if (cached) {
+		e = cached->repo;
+	} else {
+		e = repo_for(g, real, error);
+		if (shared && !*error) {
+			struct found *f = xcalloc(1, sizeof(*f));
+
+			f->repo = e;
+			free(strmap_put(g->found, key, f));
+		}
+	}
+	free(marker);
+	free(key);
 	return e;
 }
 
 /* ---- The lookup ---- */
 
-static bool is_kind(const char *dir, const char *name, mode_t kind)
-{
-	char *p = xasprintf("%s/%s", dir, name);
-	struct stat st;
-	bool ok = stat(p, &st) == 0 && (st.st_mode & S_IFMT) == kind;
-
-	free(p);
-	return ok;
-}
-
-/* The repository whose work tree is `top` (the nearest marker folder above
- * an env, on filesystem `dev`), opened without libgit2 when it is a plain
- * one: `top/.git` a folder on the same filesystem that libgit2 would take
- * for a git folder (HEAD, objects/, refs/, no commondir), `top` and its
- * .git owned by this user (no safe.directory question), and config files
- * the reader is sure of (no include, no core.worktree or core.bare, format
- * 0). Anything else returns NULL and is left to libgit2. */
-static struct repo_entry *native_repo(struct scan_git *g, const char *top, dev_t dev)
-{
-	const char *base = strcmp(top, "/") == 0 ? "" : top;
-	char *gitdir = xasprintf("%s/.git", base), *key = NULL, *path;
-	struct scan_git_config cfg;
-	struct repo_entry *e = NULL;
-	struct stat st, tst;
-
-	if (lstat(gitdir, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_dev != dev ||
-	    st.st_uid != geteuid() || lstat(top, &tst) != 0 || tst.st_uid != geteuid() ||
-	    !is_kind(gitdir, "HEAD", S_IFREG) || !is_kind(gitdir, "objects", S_IFDIR) ||
-	    !is_kind(gitdir, "refs", S_IFDIR))
-		goto done;
-	path = xasprintf("%s/commondir", gitdir);
-	if (lstat(path, &st) == 0 || errno != ENOENT) {
-		free(path);
-		goto done;
-	}
-	free(path);
-	key = xasprintf("%s/", gitdir);
-	for (size_t i = 0; i < g->n; i++)
-		if (strcmp(g->items[i].gitdir, key) == 0) {
-			e = &g->items[i];
-			goto done;
-		}
-	if (!g->global_read) {
-		const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
-
-		g->global_read = true;
-		scan_git_config_read(&g->global, "/etc/gitconfig", home);
-		path = xdg && *xdg ? xasprintf("%s/git/config", xdg)
-				   : xasprintf("%s/.config/git/config", home);
-		scan_git_config_read(&g->global, path, home);
-		free(path);
-		path = xasprintf("%s/.gitconfig", home);
-		scan_git_config_read(&g->global, path, home);
-		free(path);
-	}
-	if (g->global.unsure)
-		goto done;
-	scan_git_config_copy(&cfg, &g->global);
-	path = xasprintf("%s/config", gitdir);
-	scan_git_config_read(&cfg, path, getenv("HOME"));
-	free(path);
-	if (!cfg.unsure) {
-		e = add_entry(g, key);
-		e->workdir = xstrdup(top);
-		e->exclude = xasprintf("%s/info/exclude", gitdir);
-		e->index_path = xasprintf("%s/index", gitdir);
-		e->excludes_file = cfg.excludes_file ? xstrdup(cfg.excludes_file) : default_excludes();
-		e->icase = cfg.icase;
-	}
-	scan_git_config_clear(&cfg);
-done:
-	free(gitdir);
-	free(key);
-	return e;
-}
-
-/* Whether the index holds a path below `rel` ("" = anything): 1, 0, or a
- * libgit2 error. The index is read here (and again only when the file
- * changes); libgit2 reads the ones this reader leaves to it. */
-static int env_tracked(struct scan_git *g, struct repo_entry *e, const char *rel)
+/* Whether the index holds a path below `rel` ("" = anything): 1, 0, or -1
+ * with *error. libgit2 reads the index again only when it changed. */
+static int env_tracked(struct repo_entry *e, const char *rel, char **error)
 {
 	git_index *idx = NULL;
-	char *prefix = rel[0] ? xasprintf("%s/", rel) : xstrdup("");
+	char *prefix;
 	size_t pos;
 	int rc;
 
-	if (e->index && scan_index_stale(e->index, e->index_path)) {
-		scan_index_free(e->index);
-		e->index = NULL;
-	}
-	if (e->index || scan_index_read(&e->index, e->index_path) == SCAN_INDEX_OK) {
-		rc = scan_index_has_prefix(e->index, prefix, e->icase);
-		free(prefix);
-		return rc;
-	}
-	/* Opened without libgit2, the repository is opened with it now. */
-	if (!e->repo) {
-		start_libgit2(g);
-		if ((rc = git_repository_open(&e->repo, e->gitdir)) < 0) {
-			e->repo = NULL;
-			free(prefix);
-			return rc;
-		}
-	}
+	if ((*error = scan_git_file_problem(e->index_path, e->index_path, SCAN_GIT_INDEX_MAX)))
+		return -1;
+	prefix = rel[0] ? xasprintf("%s/", rel) : xstrdup("");
 	if ((rc = git_repository_index(&idx, e->repo)) == 0 && (rc = git_index_read(idx, 0)) == 0) {
 		rc = git_index_find_prefix(&pos, idx, prefix);
 		rc = rc == 0 ? 1 : rc == GIT_ENOTFOUND ? 0 : rc;
+	}
+	if (rc < 0) {
+		*error = git_message("cannot read the index");
+		rc = -1;
 	}
 	git_index_free(idx);
 	free(prefix);
 	return rc;
 }
 
+/* The state of the env at `real` in the work tree of `e`. */
+static void fill_state(struct repo_entry *e, const char *real, struct scan_git_info *out)
+{
+	const char *rel;
+	int tracked, ignored;
+
+	if (!path_has_prefix(real, e->workdir)) {
+		out->state = SCAN_GIT_NO_REPO; /* e.g. a work tree configured elsewhere */
+		return;
+	}
+	rel = real + strlen(e->workdir);
+	while (*rel == '/')
+		rel++;
+	/* Inside the git folder is not in the work tree. */
+	if (strncmp(rel, ".git", 4) == 0 && (rel[4] == '/' || !rel[4])) {
+		out->state = SCAN_GIT_NO_REPO;
+		return;
+	}
+	out->repo = xstrdup(e->workdir);
+	if ((tracked = env_tracked(e, rel, &out->error)) < 0)
+		return;
+	{
+		const struct scan_git_excludes ex = {.workdir = e->workdir,
+						     .exclude = e->exclude,
+						     .excludes_file = e->excludes_file,
+						     .icase = e->icase};
+
+		ignored = scan_git_ignored(&ex, rel, &out->rule, &out->error);
+	}
+	if (ignored < 0) {
+		free(out->rule);
+		out->rule = NULL;
+		return;
+	}
+	out->state = tracked ? SCAN_GIT_TRACKED : ignored ? SCAN_GIT_IGNORED : SCAN_GIT_NOT_IGNORED;
+}
+
 void scan_git_lookup(struct scan_git *g, const char *env_path, struct scan_git_info *out)
 {
 	struct repo_entry *e;
-	char *real = NULL, *error = NULL, *marker = NULL, *key = NULL;
-	const struct found *cached;
-	const char *rel;
-	bool none, ign, same_dev, shared;
-	dev_t dev;
-	int rc;
+	char *real, *error = NULL;
 
 	memset(out, 0, sizeof(*out));
 	out->state = SCAN_GIT_UNKNOWN;
@@ -489,73 +442,14 @@ void scan_git_lookup(struct scan_git *g, const char *env_path, struct scan_git_i
 		out->error = xasprintf("cannot resolve %s: %s", env_path, strerror(errno));
 		return;
 	}
-	marker = nearest_marker(g, real, &same_dev);
-	if (!marker) {
-		out->state = SCAN_GIT_NO_REPO;
-		goto done;
-	}
-	/* Folders without a marker are ones discovery goes through: from any
-	 * env below the same marker, on one filesystem all the way, it ends
-	 * the same. Ceilings could stop it in between: then ask each time. */
-	dev = dev_of(g, real);
-	shared = same_dev && !(g->ceiling && *g->ceiling);
-	key = xasprintf("%s\n%ju", marker, (uintmax_t)dev);
-	cached = shared ? strmap_get(g->found, key) : NULL;
-	if (cached) {
-		none = cached->none;
-		e = none ? NULL : &g->items[cached->item];
-	} else {
-		none = false;
-		e = shared && g->native ? native_repo(g, marker, dev) : NULL;
-		if (!e)
-			e = repo_for(g, real, &none, &error);
-		if (shared && (none || e)) {
-			struct found *f = xcalloc(1, sizeof(*f));
-
-			f->none = none;
-			f->item = e ? (size_t)(e - g->items) : 0;
-			free(strmap_put(g->found, key, f));
-		}
-	}
-	if (none || (e && !e->error && !e->workdir)) {
+	e = find_repo(g, real, &error);
+	if (error)
+		out->error = error;
+	else if (!e || (!e->error && !e->workdir))
 		out->state = SCAN_GIT_NO_REPO; /* none, or bare */
-		goto done;
-	}
-	if (!e || e->error) {
-		out->error = error ? error : xstrdup(e->error);
-		error = NULL;
-		goto done;
-	}
-	if (!path_has_prefix(real, e->workdir)) {
-		out->state = SCAN_GIT_NO_REPO; /* e.g. a work tree configured elsewhere */
-		goto done;
-	}
-	rel = real + strlen(e->workdir);
-	while (*rel == '/')
-		rel++;
-	/* Inside the git folder is not in the work tree. */
-	if (strncmp(rel, ".git", 4) == 0 && (rel[4] == '/' || !rel[4])) {
-		out->state = SCAN_GIT_NO_REPO;
-		goto done;
-	}
-	out->repo = xstrdup(e->workdir);
-	rc = env_tracked(g, e, rel);
-	if (rc < 0) {
-		out->error = git_message("cannot read the index");
-		goto done;
-	}
-	{
-		const struct scan_git_excludes ex = {.workdir = e->workdir,
-						     .exclude = e->exclude,
-						     .excludes_file = e->excludes_file,
-						     .icase = e->icase};
-
-		ign = scan_git_ignored(&ex, rel, &out->rule);
-	}
-	out->state = rc == 1 ? SCAN_GIT_TRACKED : ign ? SCAN_GIT_IGNORED : SCAN_GIT_NOT_IGNORED;
-done:
-	free(error);
+	else if (e->error)
+		out->error = xstrdup(e->error);
+	else
+		fill_state(e, real, out);
 	free(real);
-	free(marker);
-	free(key);
 }

@@ -1,12 +1,17 @@
 /* What git will do with an environment, through libgit2 (no git process).
  *
- * One `struct scan_git` per scan: it opens each repository once and keeps
- * it; it must only ever be used from one thread (libgit2 objects are not
- * shared between threads). The scan engine runs it on a single git worker.
- * libgit2 is started only when some env has a `.git` or `HEAD` in a folder
- * above it. Changes to ignore files and to the index are seen by the next
- * lookup; a repository created above an env that was found outside any is
- * seen by the next `struct scan_git` (the next scan).
+ * One `struct scan_git` per scan: it opens each repository once, with
+ * libgit2, and keeps it; it must only ever be used from one thread (libgit2
+ * objects are not shared between threads). The scan engine runs it on a
+ * single git worker. libgit2 is loaded and started only when some env has
+ * a `.git` or `HEAD` in a folder above it (git2_lazy.c, git.c). Before
+ * libgit2 or git_ignore.c reads a file (link file, commondir, config files
+ * and their includes, the index, info/exclude, the excludes file,
+ * .gitignore files), it is checked to be absent or a regular file of sane
+ * size (git_files.h); otherwise the env's state is unknown and `error`
+ * names the file and the reason. Changes to ignore files and to the index
+ * are seen by the next lookup; a repository created above an env that was
+ * found outside any is seen by the next `struct scan_git` (the next scan).
  *
  * The truth is `git check-ignore -q <env>/pyvenv.cfg` (a file inside the
  * env, not the folder: Python 3.13, virtualenv and uv write a `.gitignore`
@@ -35,7 +40,8 @@ struct scan_git_info {
 	char *rule;   /* where the rule that ignores it is, e.g. ".gitignore:3: /.venv/"
 			 (file relative to the repo root, or an absolute path for a global
 			 excludes file), when known; else NULL */
-	char *error;  /* why the state is unknown, or NULL */
+	char *error;  /* why the state is unknown, or NULL (the scan adds it to the env's
+			 problems as "git: <error>") */
 };
 
 struct scan_git;

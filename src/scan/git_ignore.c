@@ -12,14 +12,14 @@
  * Patterns: fnmatch per path component, "**" across components. */
 #include "git_ignore.h"
 
-#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "git_files.h"
 #include "../util/path.h"
+#include "../util/vec.h"
 #include "../util/xalloc.h"
 
 struct ign_rule {
@@ -30,11 +30,31 @@ struct ign_rule {
 };
 
 struct ign_file {
-	char *shown; /* its name in `rule` */
-	char *base;  /* the folder it applies to, relative to the work tree ("" = all) */
-	struct ign_rule *rules;
-	size_t n, cap;
+	char *shown;         /* its name in `rule` */
+	char *base;          /* the folder it applies to, relative to the work tree ("" = all) */
+	struct vs_vec rules; /* struct ign_rule *, owned */
 };
+
+static void ign_rule_free(void *p)
+{
+	struct ign_rule *r = p;
+
+	free(r->pattern);
+	free(r->text);
+	free(r);
+}
+
+static void ign_file_free(void *p)
+{
+	struct ign_file *f = p;
+
+	if (!f)
+		return;
+	vs_vec_clear(&f->rules);
+	free(f->shown);
+	free(f->base);
+	free(f);
+}
 
 /* git's trim_trailing_spaces: spaces go unless escaped with a backslash. */
 static void trim_trailing_spaces(char *s)
@@ -87,52 +107,46 @@ static void add_rule(struct ign_file *f, char *line, int no)
 		return;
 	}
 	r.pattern = xstrdup(p);
-	f->rules = xgrow(f->rules, &f->cap, f->n + 1, sizeof(*f->rules));
-	f->rules[f->n++] = r;
+	{
+		struct ign_rule *copy = xmalloc(sizeof(*copy));
+
+		*copy = r;
+		vs_vec_push(&f->rules, copy);
+	}
 }
 
-/* Reads `path` (a missing or unreadable file has no rules). In-tree
- * .gitignore files are never read through a symlink, as git does. */
-static void ign_file_load(struct ign_file *f, const char *path, char *shown, const char *base,
-			  bool nofollow)
+/* The rules of `path` (none when it is missing or unreadable), or NULL
+ * with *problem when it is not a regular file of sane size (git_files.h).
+ * In-tree .gitignore files are never read through a symlink, as git does.
+ * Takes `shown`. */
+static struct ign_file *ign_file_load(const char *path, char *shown, const char *base,
+				      bool nofollow, char **problem)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (nofollow ? O_NOFOLLOW : 0));
-	FILE *in = fd >= 0 ? fdopen(fd, "r") : NULL;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	struct ign_file *f;
+	char *text = NULL, *line, *end;
+	size_t len = 0;
 	int no = 0;
 
-	memset(f, 0, sizeof(*f));
+	if (scan_git_read_file(path, shown, nofollow, SCAN_GIT_TEXT_MAX, &text, &len, problem) < 0) {
+		free(shown);
+		return NULL;
+	}
+	f = xcalloc(1, sizeof(*f));
+	vs_vec_init(&f->rules, ign_rule_free);
 	f->shown = shown;
 	f->base = xstrdup(base);
-	if (!in) {
-		if (fd >= 0)
-			close(fd);
-		return;
+	/* Line by line over the whole buffer, as git's add_patterns_from_buffer. */
+	for (line = text; text && line < text + len; line = end + 1) {
+		end = memchr(line, '\n', (size_t)(text + len - line));
+		if (!end)
+			end = text + len;
+		*end = '\0';
+		if (++no == 1 && strncmp(line, "\xef\xbb\xbf", 3) == 0)
+			line += 3;
+		add_rule(f, line, no);
 	}
-	while ((len = getline(&line, &cap, in)) >= 0) {
-		char *s = line;
-
-		if (len && line[len - 1] == '\n')
-			line[len - 1] = '\0';
-		if (++no == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
-			s += 3;
-		add_rule(f, s, no);
-	}
-	free(line);
-	fclose(in);
-}
-
-static void ign_file_free(struct ign_file *f)
-{
-	for (size_t i = 0; i < f->n; i++) {
-		free(f->rules[i].pattern);
-		free(f->rules[i].text);
-	}
-	free(f->rules);
-	free(f->shown);
-	free(f->base);
+	free(text);
+	return f;
 }
 
 /* One path component against one pattern component. */
@@ -185,8 +199,8 @@ static const struct ign_rule *ign_file_match(const struct ign_file *f, const cha
 			return NULL;
 		sub = rel + bn + 1;
 	}
-	for (size_t i = f->n; i-- > 0;) {
-		const struct ign_rule *r = &f->rules[i];
+	for (size_t i = f->rules.n; i-- > 0;) {
+		const struct ign_rule *r = f->rules.v[i];
 
 		if (r->dir_only && !is_dir)
 			continue;
@@ -197,58 +211,80 @@ static const struct ign_rule *ign_file_match(const struct ign_file *f, const cha
 	return NULL;
 }
 
-bool scan_git_ignored(const struct scan_git_excludes *e, const char *rel, char **rule)
+/* The files that apply everywhere: info/exclude, then the excludes file. */
+static int load_global(struct vs_vec *out, const struct scan_git_excludes *e, char **problem)
+{
+	const char *shown = path_has_prefix(e->exclude, e->workdir)
+				    ? e->exclude + strlen(e->workdir) + 1 : e->exclude;
+	struct ign_file *f = ign_file_load(e->exclude, xstrdup(shown), "", false, problem);
+
+	if (!f)
+		return -1;
+	vs_vec_push(out, f);
+	if (e->excludes_file) {
+		f = ign_file_load(e->excludes_file, xstrdup(e->excludes_file), "", false, problem);
+		if (!f)
+			return -1;
+		vs_vec_push(out, f);
+	}
+	return 0;
+}
+
+/* The .gitignore of `dir` (relative to the work tree, "" for its top)
+ * pushed onto `stack`; -1 with *problem when it cannot be read safely. */
+static int push_gitignore(struct vs_vec *stack, const struct scan_git_excludes *e, const char *dir,
+			  char **problem)
+{
+	char *file = dir[0] ? xasprintf("%s/%s/.gitignore", e->workdir, dir)
+			    : xasprintf("%s/.gitignore", e->workdir);
+	char *shown = dir[0] ? xasprintf("%s/.gitignore", dir) : xstrdup(".gitignore");
+	struct ign_file *f = ign_file_load(file, shown, dir, true, problem);
+
+	free(file);
+	if (!f)
+		return -1;
+	vs_vec_push(stack, f);
+	return 0;
+}
+
+int scan_git_ignored(const struct scan_git_excludes *e, const char *rel, char **rule,
+		     char **problem)
 {
 	char *path = rel[0] ? xasprintf("%s/pyvenv.cfg", rel) : xstrdup("pyvenv.cfg");
-	struct ign_file *stack = NULL, global[2];
-	size_t n = 0, cap = 0;
-	bool ignored = false;
+	struct vs_vec stack, global;
+	int rc = 0;
 
-	ign_file_load(&global[0], e->exclude,
-		      xstrdup(path_has_prefix(e->exclude, e->workdir)
-				      ? e->exclude + strlen(e->workdir) + 1 : e->exclude),
-		      "", false);
-	ign_file_load(&global[1], e->excludes_file ? e->excludes_file : "",
-		      xstrdup(e->excludes_file ? e->excludes_file : ""), "", false);
-	stack = xgrow(stack, &cap, 1, sizeof(*stack));
-	{
-		char *file = xasprintf("%s/.gitignore", e->workdir);
-
-		ign_file_load(&stack[n++], file, xstrdup(".gitignore"), "", true);
-		free(file);
-	}
-	for (char *p = path;; p++) {
+	*rule = *problem = NULL;
+	vs_vec_init(&stack, ign_file_free);
+	vs_vec_init(&global, ign_file_free);
+	if (load_global(&global, e, problem) < 0 || push_gitignore(&stack, e, "", problem) < 0)
+		rc = -1;
+	for (char *p = path; rc == 0; p++) {
 		const struct ign_file *from = NULL;
 		const struct ign_rule *r = NULL;
 		bool is_dir = *p == '/';
-		char *file;
 
 		if (*p && !is_dir)
 			continue;
 		*p = '\0';
-		for (size_t i = n; !r && i-- > 0;)
-			r = ign_file_match(from = &stack[i], path, is_dir, e->icase);
-		for (size_t i = 0; !r && i < 2; i++)
-			r = ign_file_match(from = &global[i], path, is_dir, e->icase);
+		for (size_t i = stack.n; !r && i-- > 0;)
+			r = ign_file_match(from = stack.v[i], path, is_dir, e->icase);
+		for (size_t i = 0; !r && i < global.n; i++)
+			r = ign_file_match(from = global.v[i], path, is_dir, e->icase);
 		if (r && !r->negative) {
 			*rule = xasprintf("%s:%d: %s", from->shown, r->line, r->text);
-			ignored = true;
+			rc = 1;
 			break;
 		}
 		if (!is_dir)
 			break;
 		/* Going down: this folder's .gitignore applies below it. */
-		stack = xgrow(stack, &cap, n + 1, sizeof(*stack));
-		file = xasprintf("%s/%s/.gitignore", e->workdir, path);
-		ign_file_load(&stack[n++], file, xasprintf("%s/.gitignore", path), path, true);
-		free(file);
+		if (push_gitignore(&stack, e, path, problem) < 0)
+			rc = -1;
 		*p = '/';
 	}
-	for (size_t i = 0; i < n; i++)
-		ign_file_free(&stack[i]);
-	ign_file_free(&global[0]);
-	ign_file_free(&global[1]);
-	free(stack);
+	vs_vec_clear(&stack);
+	vs_vec_clear(&global);
 	free(path);
-	return ignored;
+	return rc;
 }

@@ -13,10 +13,14 @@ struct scan_git_excludes {
 };
 
 /* `git check-ignore -q <rel>/pyvenv.cfg` (`rel`: the env's folder relative
- * to the work tree, "" for its top): true when ignored, with *rule (the
+ * to the work tree, "" for its top): 1 when ignored, with *rule (the
  * caller's to free) naming the file, line and pattern, e.g.
- * ".gitignore:3: /.venv/". Ignore files are read at each call, so changes
- * are seen; a missing or unreadable one has no rules. */
-bool scan_git_ignored(const struct scan_git_excludes *e, const char *rel, char **rule);
+ * ".gitignore:3: /.venv/"; 0 when not. Ignore files are read at each call
+ * (so changes are seen) through git_files.h: a missing or unreadable one
+ * has no rules; one that is not a regular file of sane size (a FIFO, a
+ * device, a huge file) gives -1 with *problem (the caller's to free),
+ * e.g. ".git/info/exclude is not a regular file". */
+int scan_git_ignored(const struct scan_git_excludes *e, const char *rel, char **rule,
+		     char **problem);
 
 #endif

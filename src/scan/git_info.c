@@ -10,6 +10,7 @@
 #include "../util/path.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
+#include "git_files.h"
 #include "pypath.h"
 
 static bool is_space(char c)
@@ -250,6 +251,8 @@ static void describe(struct scan_vcs_info *out, git_repository *repo, const char
 void scan_git_editable(struct scan_vcs_info *out, const char *location, struct scan_msgs *warn)
 {
 	git_repository *repo = NULL;
+	git_buf gitdir = {0};
+	char *problem;
 	struct stat st;
 
 	memset(out, 0, sizeof(*out));
@@ -257,7 +260,15 @@ void scan_git_editable(struct scan_vcs_info *out, const char *location, struct s
 	if (stat(location, &st) != 0 || !S_ISDIR(st.st_mode))
 		return;
 	git_libgit2_init();
-	if (git_repository_open_ext(&repo, location, 0, NULL) == 0) {
+	/* The files libgit2 would read, checked first (git_files.h). */
+	problem = scan_git_discovery_problem(location);
+	if (!problem && git_repository_discover(&gitdir, location, 0, NULL) == 0)
+		problem = scan_git_open_problem(gitdir.ptr);
+	git_buf_dispose(&gitdir);
+	if (problem) {
+		scan_msgs_add(warn, "git: %s", problem);
+		free(problem);
+	} else if (git_repository_open_ext(&repo, location, 0, NULL) == 0) {
 		if (!git_repository_is_bare(repo) && !inside_git_dir(repo, location))
 			describe(out, repo, location, warn);
 		git_repository_free(repo);

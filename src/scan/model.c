@@ -159,5 +159,7 @@ void scan_venv_apply(struct venv *v, struct scan_event *ev, int stale_days, time
 		v->git_repo = ev->git->repo;
 		v->git_rule = ev->git->rule;
 		ev->git->repo = ev->git->rule = NULL;
+		if (ev->git->error)
+			venv_add_problem(v, "git: %s", ev->git->error);
 	}
 }

@@ -20,6 +20,8 @@ import os
 import re
 import shutil
 import subprocess
+import threading
+import time
 
 from harness import Group, clean_environ
 from tty import ScreenError, Tty
@@ -375,9 +377,114 @@ def t_fix_tty(ctx):
     return g
 
 
+# ------------------------------------------------------------ bounded reads
+
+def run_measured(ctx, args, home, timeout=30):
+    """Runs venvscope like ctx.runner.run; returns (stdout or None on
+    timeout, peak RSS in KiB, wall seconds, stderr). The peak is venvscope's
+    own: GNU time's %M when /usr/bin/time exists (its child is forked from a
+    small process), else the most VmHWM seen in /proc while it runs. (The
+    rusage of a child forked from this Python would start from Python's
+    own size.)"""
+    env = clean_environ({"HOME": home, "XDG_CONFIG_HOME": os.path.join(home, ".config"),
+                         "XDG_DATA_HOME": os.path.join(home, ".local/share"),
+                         "XDG_CACHE_HOME": os.path.join(home, ".cache"),
+                         "XDG_STATE_HOME": os.path.join(home, ".local/state")})
+    env = {k: v for k, v in env.items() if not k.startswith("GIT_")}
+    rss_file = os.path.join(home, "peak-rss")
+    prefix = ["/usr/bin/time", "-f", "%M", "-o", rss_file] if os.access("/usr/bin/time", os.X_OK) else []
+    t0 = time.monotonic()
+    p = subprocess.Popen(prefix + [ctx.runner.binary] + args, cwd=home, env=env, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err, hwm = [], [], 0
+    readers = [threading.Thread(target=lambda f=f, b=b: b.append(f.read()))
+               for f, b in ((p.stdout, out), (p.stderr, err))]
+    for r in readers:
+        r.start()
+    timed_out = False
+    while p.poll() is None:
+        if time.monotonic() - t0 > timeout:
+            p.kill()
+            timed_out = True
+            p.wait()
+            break
+        try:
+            with open("/proc/%d/status" % p.pid) as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        hwm = max(hwm, int(line.split()[1]))
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.005)
+    secs = time.monotonic() - t0
+    for r in readers:
+        r.join()
+    if prefix and not timed_out:
+        try:
+            with open(rss_file) as f:
+                hwm = int(f.read().split()[-1])
+        except (OSError, ValueError, IndexError):
+            pass
+    return (None if timed_out else out[0]), hwm, secs, err[0] if err else b""
+
+
+def t_bounded(ctx):
+    """.git/info/exclude as a link to /dev/zero, a FIFO or a 1 GiB sparse
+    file: `list --json` ends in seconds under 100 MB and flags the file."""
+    g = Group()
+    base = workdir(ctx, "bounded")
+    home = git_home(base)
+    kinds = (("a link to /dev/zero", "is not a regular file"), ("a FIFO", "is not a regular file"),
+             ("a 1 GiB sparse file", "is larger than"))
+    for i, (kind, why) in enumerate(kinds):
+        title = "git: .git/info/exclude is %s: list --json" % kind
+        try:
+            repo = os.path.join(base, "repo%d" % i)
+            os.makedirs(repo)
+            git(home, repo, "init", "-q")
+            env = venv(ctx, os.path.join(repo, "venv"), home)
+            ex = os.path.join(repo, ".git", "info", "exclude")
+            os.unlink(ex)
+            if i == 0:
+                os.symlink("/dev/zero", ex)
+            elif i == 1:
+                os.mkfifo(ex)
+            else:
+                with open(ex, "wb") as f:
+                    f.truncate(1 << 30)
+        except Exception as e:
+            g.fail(title + " (setup)", [str(e)])
+            continue
+        out, rss, secs, err = run_measured(ctx, ["list", "--json", "--no-size", repo], home)
+        d = []
+        if out is None:
+            g.fail(title, ["did not finish in 30 s (killed); peak RSS %d KiB" % rss])
+            continue
+        if secs > 10:
+            d.append("took %.1f s" % secs)
+        if rss > 100 * 1024:
+            d.append("peak RSS %d KiB (over 100 MB)" % rss)
+        try:
+            rows = [r for r in json.loads(out.decode()) if r.get("path") == env]
+        except ValueError as e:
+            rows = []
+            d.append("stdout is not JSON (%s): %r %r" % (e, out[:200], err[:200]))
+        if len(rows) != 1:
+            d.append("no row for %s" % env)
+        else:
+            want = "git: .git/info/exclude %s" % why
+            if rows[0].get("git") is not None:
+                d.append("git is %s, expected null (unknown)" % json.dumps(rows[0].get("git")))
+            if not any(want in p for p in rows[0].get("problems") or []):
+                d.append("problems %s do not say %r" % (json.dumps(rows[0].get("problems")), want))
+        print("e2e: note: %s: %.2f s, peak RSS %.1f MB" % (title, secs, rss / 1024.0))
+        g.check("%s ends in seconds under 100 MB and flags the file" % title, d)
+    return g
+
+
 def tests(ctx):
     return [("git states", lambda: t_states(ctx)), ("git fix", lambda: t_fix(ctx)),
-            ("git fix tty", lambda: t_fix_tty(ctx))]
+            ("git fix tty", lambda: t_fix_tty(ctx)), ("git bounded reads", lambda: t_bounded(ctx))]
 
 
 __all__ = ["tests"]

@@ -29,18 +29,11 @@
 
 /* ---- git in a clean environment ---- */
 
-/* Each case runs twice: plain repositories opened by scan_git itself, then
- * everything through libgit2. */
-static bool force_libgit2;
-
 /* HOME in the fixture with a .gitconfig, no GIT_* variable. */
 static void git_env(const char *dir)
 {
 	fx_git_env(dir, "[core]\n\texcludesFile = ~/global-ignore\n"
 			"[advice]\n\tdetachedHead = false\n");
-	/* A no-op for git that makes scan_git leave every repository to libgit2. */
-	if (force_libgit2)
-		setenv("GIT_CONFIG_COUNT", "0", 1);
 }
 
 /* Runs a command that must succeed. */
@@ -151,6 +144,8 @@ static void test_no_repo(void **state)
 	missing = fx_path(fx->dir, "gone");
 	g = scan_git_new();
 	expect(g, env, SCAN_GIT_NO_REPO, "");
+	/* No .git nor HEAD above the env: libgit2 is not even started. */
+	assert_false(scan_git_started_libgit2(g));
 	/* A folder that does not exist is unknown, with a reason. */
 	scan_git_lookup(g, missing, &info);
 	assert_int_equal(info.state, SCAN_GIT_UNKNOWN);
@@ -407,8 +402,7 @@ static void test_tracked(void **state)
 	/* Staged but never committed counts too. */
 	SH_OK("cd '%s' && git add part2/pyvenv.cfg", repo);
 	expect(g, near, SCAN_GIT_TRACKED, NULL);
-	/* A plain repository and a readable index: no libgit2 needed. */
-	assert_int_equal(scan_git_started_libgit2(g), force_libgit2);
+	assert_true(scan_git_started_libgit2(g));
 	scan_git_free(g);
 	free(env);
 	free(env2);
@@ -611,9 +605,7 @@ static void test_names_and_symlinks(void **state)
 	free(repo);
 }
 
-/* One scan_git sees changes made between lookups. */
-/* Indexes the fast reader leaves to libgit2 (split index) and the formats
- * it reads itself (3 and 4) give git's answer. */
+/* Every index format git writes (2, 3, 4, split) gives git's answer. */
 static void test_index_formats(void **state)
 {
 	struct fx_dir *fx = *state;
@@ -645,8 +637,31 @@ static void test_index_formats(void **state)
 	free(repo);
 }
 
-/* Config that only libgit2 follows here (includes, bare) and config the
- * reader takes (ignorecase, a global excludes file) agree with git. */
+/* A merge conflict leaves only stages 1-3 of the env's file in the index:
+ * still tracked, as git ls-files says. */
+static void test_conflict_stages(void **state)
+{
+	struct fx_dir *fx = *state;
+	struct scan_git *g;
+	char *repo, *env;
+
+	git_env(fx->dir);
+	repo = repo_init(fx->dir, "repo");
+	env = make_env(fx->dir, "repo/venv");
+	SH_OK("cd '%s' && git add venv/pyvenv.cfg && git commit -q -m base && "
+	      "git checkout -q -b other && echo a >> venv/pyvenv.cfg && git commit -q -am a && "
+	      "git checkout -q main && echo b >> venv/pyvenv.cfg && git commit -q -am b && "
+	      "(git merge -q other >/dev/null 2>&1; true) && git ls-files -u | grep -q pyvenv.cfg",
+	      repo);
+	g = scan_git_new();
+	expect(g, env, SCAN_GIT_TRACKED, NULL);
+	scan_git_free(g);
+	free(env);
+	free(repo);
+}
+
+/* Config from an include, core.ignorecase and a bare repository agree
+ * with git. */
 static void test_config_sources(void **state)
 {
 	struct fx_dir *fx = *state;
@@ -667,7 +682,6 @@ static void test_config_sources(void **state)
 	g = scan_git_new();
 	expect(g, env, SCAN_GIT_IGNORED, NULL);  /* from the included excludes file */
 	expect(g, env2, SCAN_GIT_NOT_IGNORED, NULL);
-	assert_true(scan_git_started_libgit2(g)); /* an include: libgit2's */
 	scan_git_free(g);
 	/* ignorecase from the repository's own config. */
 	SH_OK("git -C '%s' config --unset include.path && git -C '%s' config core.ignorecase true",
@@ -691,6 +705,7 @@ static void test_config_sources(void **state)
 	free(repo2);
 }
 
+/* One scan_git sees changes made between lookups. */
 static void test_changes_seen(void **state)
 {
 	struct fx_dir *fx = *state;
@@ -713,34 +728,144 @@ static void test_changes_seen(void **state)
 	free(repo);
 }
 
-static int with_libgit2(void **state)
+/* A lookup that must not read a bad file: unknown, with `why` in the
+ * error (git itself would hang on a FIFO: it is not asked). A hang ends
+ * the test binary with git_setup's alarm. */
+static void expect_problem(const char *env, const char *why)
 {
-	(void)state;
-	force_libgit2 = true;
-	return 0;
+	struct scan_git *g = scan_git_new();
+	struct scan_git_info info;
+
+	scan_git_lookup(g, env, &info);
+	if (info.state != SCAN_GIT_UNKNOWN)
+		fail_msg("%s: %s, expected unknown (%s)", env, scan_git_state_name(info.state), why);
+	if (!info.error || !strstr(info.error, why))
+		fail_msg("%s: error \"%s\", expected \"%s\"", env, info.error ? info.error : "", why);
+	scan_git_info_clear(&info);
+	scan_git_free(g);
+}
+
+/* Puts a FIFO, a link to /dev/zero or a 1 GiB sparse file at `rel`. */
+static void plant(const char *dir, const char *rel, int kind)
+{
+	char *p = fx_path(dir, rel);
+
+	unlink(p);
+	if (kind == 0)
+		assert_int_equal(mkfifo(p, 0644), 0);
+	else if (kind == 1)
+		assert_int_equal(symlink("/dev/zero", p), 0);
+	else
+		SH_OK("truncate -s 1G '%s'", p);
+	free(p);
+}
+
+static void unplant(const char *dir, const char *rel)
+{
+	char *p = fx_path(dir, rel);
+
+	assert_int_equal(unlink(p), 0);
+	free(p);
+}
+
+/* Every file git reads that is a FIFO, a device or huge: the env's git
+ * state is unknown with the file and the reason named; nothing hangs and
+ * nothing is read whole. */
+static void test_unsafe_files(void **state)
+{
+	static const char *const kinds[] = {"is not a regular file", "is not a regular file",
+					    "is larger than 16 MiB"};
+	struct fx_dir *fx = *state;
+	char *repo, *env, *sub, *cfg;
+	struct scan_git *g;
+
+	git_env(fx->dir);
+	repo = repo_init(fx->dir, "repo");
+	env = make_env(fx->dir, "repo/venv");
+	sub = make_env(fx->dir, "repo/sub/venv");
+	commit_all(repo, "start");
+	for (int k = 0; k < 3; k++) {
+		plant(fx->dir, "repo/.git/info/exclude", k);
+		expect_problem(env, kinds[k]);
+		expect_problem(env, ".git/info/exclude");
+		unplant(fx->dir, "repo/.git/info/exclude");
+		if (k != 1) { /* a link is not followed: see below */
+			plant(fx->dir, "repo/sub/.gitignore", k);
+			expect_problem(sub, "sub/.gitignore");
+			unplant(fx->dir, "repo/sub/.gitignore");
+		}
+		plant(fx->dir, "home/global-ignore", k);
+		expect_problem(env, "global-ignore");
+		unplant(fx->dir, "home/global-ignore");
+	}
+	/* A .gitignore that is a link is not read at all, as git does. */
+	plant(fx->dir, "repo/.gitignore", 1);
+	g = scan_git_new();
+	expect(g, env, SCAN_GIT_TRACKED, NULL);
+	scan_git_free(g);
+	/* Files libgit2 would read: checked before it is asked. */
+	plant(fx->dir, "repo/.git/index", 0);
+	expect_problem(env, ".git/index is not a regular file");
+	SH_OK("cd '%s' && rm .git/index && git reset -q", repo);
+	cfg = fx_path(fx->dir, "home/.gitconfig");
+	SH_OK("cp '%s' '%s.keep' && cp '%s/.git/config' '%s/config.keep'", cfg, cfg, repo, fx->dir);
+	for (int k = 0; k < 3; k++) {
+		plant(fx->dir, "home/.gitconfig", k);
+		expect_problem(env, ".gitconfig");
+		SH_OK("rm '%s' && cp '%s.keep' '%s'", cfg, cfg, cfg);
+		plant(fx->dir, "included", k);
+		SH_OK("printf '[include]\\n\\tpath = ../../included\\n' >> '%s/.git/config'", repo);
+		expect_problem(env, "included");
+		SH_OK("cp '%s/config.keep' '%s/.git/config'", fx->dir, repo);
+	}
+	/* A section and its key on one line, a quoted value, "~/". */
+	{
+		char *path = fx_path(repo, ".git/config");
+		FILE *f = fopen(path, "a");
+
+		assert_non_null(f);
+		fputs("[includeIf \"gitdir:/\"]path = \"~/inc\" ; comment\n", f);
+		fclose(f);
+		free(path);
+	}
+	plant(fx->dir, "home/inc", 0);
+	expect_problem(env, "/inc is not a regular file");
+	free(cfg);
+	free(env);
+	free(sub);
+	free(repo);
+}
+
+/* fx_setup_dir with more time: each case runs dozens of git commands,
+ * which take more than the fixture's 20 s on a busy machine. */
+static int git_setup(void **state)
+{
+	int rc = fx_setup_dir(state);
+
+	alarm(180);
+	return rc;
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_no_repo, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_ignore_sources, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_negations, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_pattern_sweep, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_inner_gitignore, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_tracked, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_nested_repo, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_submodule_and_worktree, fx_setup_dir,
+		cmocka_unit_test_setup_teardown(test_no_repo, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_ignore_sources, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_negations, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_pattern_sweep, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_inner_gitignore, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_tracked, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_nested_repo, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_submodule_and_worktree, git_setup,
 						fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_ceiling, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_filesystem_boundary, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_names_and_symlinks, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_index_formats, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_config_sources, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_changes_seen, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_ceiling, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_filesystem_boundary, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_names_and_symlinks, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_index_formats, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_conflict_stages, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_config_sources, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_changes_seen, git_setup, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_unsafe_files, git_setup, fx_teardown_dir),
 	};
-	int failed = cmocka_run_group_tests_name("scan_git", tests, NULL, NULL);
-
-	return failed + cmocka_run_group_tests_name("scan_git, all through libgit2", tests,
-						    with_libgit2, NULL);
+	return cmocka_run_group_tests_name("scan_git", tests, NULL, NULL);
 }

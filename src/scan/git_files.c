@@ -1,0 +1,284 @@
+/* Files git reads, checked before they are read (see git_files.h). */
+#include "git_files.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../util/ascii.h"
+#include "../util/path.h"
+#include "../util/readfile.h"
+#include "../util/strbuf.h"
+#include "../util/xalloc.h"
+
+static char *too_big(const char *shown, size_t max)
+{
+	return xasprintf("%s is larger than %zu MiB", shown, max >> 20);
+}
+
+char *scan_git_file_problem(const char *path, const char *shown, size_t max)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return NULL;
+	if (!S_ISREG(st.st_mode))
+		return xasprintf("%s is not a regular file", shown);
+	if ((unsigned long long)st.st_size > max)
+		return too_big(shown, max);
+	return NULL;
+}
+
+int scan_git_read_file(const char *path, const char *shown, bool nofollow, size_t max, char **out,
+		       size_t *len, char **problem)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | (nofollow ? O_NOFOLLOW : 0));
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	*problem = NULL;
+	if (fd < 0)
+		return 1;
+	rc = vs_read_fd(fd, max, out, len);
+	if (rc != 0 && errno == EINVAL)
+		*problem = xasprintf("%s is not a regular file", shown);
+	else if (rc != 0 && errno == EFBIG)
+		*problem = too_big(shown, max);
+	close(fd);
+	if (rc == 0)
+		return 0;
+	return *problem ? -1 : 1;
+}
+
+/* ---- A repository's files ---- */
+
+/* `file` in the folder `dir` (with or without a trailing slash). */
+static char *in_dir(const char *dir, const char *file)
+{
+	size_t n = strlen(dir);
+
+	return xasprintf("%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", file);
+}
+
+/* A file checked by git_files.h, named in a problem by its full path. */
+static char *check(const char *dir, const char *file, size_t max)
+{
+	char *path = in_dir(dir, file), *problem = scan_git_file_problem(path, path, max);
+
+	free(path);
+	return problem;
+}
+
+/* libgit2 reads a `commondir` or a `.git` link file only when it is a
+ * regular file: then its size is what matters. */
+static char *size_problem(const char *dir, const char *file)
+{
+	char *path = in_dir(dir, file), *problem = NULL;
+	struct stat st;
+
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		problem = scan_git_file_problem(path, path, SCAN_GIT_TEXT_MAX);
+	free(path);
+	return problem;
+}
+
+char *scan_git_discovery_problem(const char *dir)
+{
+	char *path = xstrdup(dir), *problem = NULL;
+
+	for (;;) {
+		char *dotgit = in_dir(path, ".git"), *slash;
+
+		if (!problem)
+			problem = size_problem(path, "commondir");
+		if (!problem)
+			problem = size_problem(path, ".git");
+		if (!problem)
+			problem = size_problem(dotgit, "commondir");
+		free(dotgit);
+		if (problem || strcmp(path, "/") == 0)
+			break;
+		slash = strrchr(path, '/');
+		slash[slash == path ? 1 : 0] = '\0';
+	}
+	free(path);
+	return problem;
+}
+
+/* The common git folder of `gitdir`: what its `commondir` file names, or
+ * `gitdir` itself. The file was checked before; read it bounded anyway. */
+static char *common_dir(const char *gitdir)
+{
+	char *path = in_dir(gitdir, "commondir"), *text = NULL, *problem = NULL, *out;
+	size_t len;
+
+	if (scan_git_read_file(path, path, false, SCAN_GIT_TEXT_MAX, &text, &len, &problem) != 0 ||
+	    !len) {
+		free(path);
+		free(text);
+		free(problem);
+		return xstrdup(gitdir);
+	}
+	free(path);
+	text[strcspn(text, "\r\n")] = '\0';
+	out = text[0] == '/' ? xstrdup(text) : in_dir(gitdir, text);
+	free(text);
+	return out;
+}
+
+char *scan_git_open_problem(const char *gitdir)
+{
+	const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
+	char *common = common_dir(gitdir), *files[5], *problem;
+	size_t n = 0;
+
+	problem = check(gitdir, "gitdir", SCAN_GIT_TEXT_MAX);
+	if (!problem)
+		problem = check(gitdir, "HEAD", SCAN_GIT_TEXT_MAX);
+	files[n++] = in_dir(common, "config");
+	files[n++] = in_dir(gitdir, "config.worktree");
+	files[n++] = xstrdup("/etc/gitconfig");
+	if (xdg && *xdg)
+		files[n++] = xasprintf("%s/git/config", xdg);
+	else if (home)
+		files[n++] = xasprintf("%s/.config/git/config", home);
+	if (home)
+		files[n++] = xasprintf("%s/.gitconfig", home);
+	for (size_t i = 0; i < n; i++) {
+		if (!problem)
+			problem = scan_git_config_problem(files[i], files[i], home);
+		free(files[i]);
+	}
+	free(common);
+	return problem;
+}
+
+/* ---- include.path and includeIf.*.path ---- */
+
+static bool is_key_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+/* A value as git writes it: quotes removed, backslash escapes undone, up to
+ * a comment or the end of the line. */
+static char *unquote_value(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool quoted = false;
+
+	for (; *s && *s != '\n'; s++) {
+		if (*s == '"') {
+			quoted = !quoted;
+		} else if (*s == '\\' && s[1] && s[1] != '\n') {
+			s++;
+			sb_addc(&sb, *s == 't' ? '\t' : *s == 'n' ? '\n' : *s == 'b' ? '\b' : *s);
+		} else if (!quoted && (*s == '#' || *s == ';')) {
+			break;
+		} else {
+			sb_addc(&sb, *s);
+		}
+	}
+	while (sb.len && (sb.buf[sb.len - 1] == ' ' || sb.buf[sb.len - 1] == '\t' ||
+			  sb.buf[sb.len - 1] == '\r'))
+		sb.buf[--sb.len] = '\0';
+	return sb_detach(&sb);
+}
+
+/* `value` as libgit2 resolves an include path: "~/" is HOME, a relative
+ * path is relative to the including file's folder. */
+static char *include_target(const char *value, const char *from, const char *home)
+{
+	char *dir, *out;
+
+	if (strncmp(value, "~/", 2) == 0)
+		return home ? path_join(home, value + 2) : NULL;
+	if (value[0] == '/')
+		return xstrdup(value);
+	dir = path_dirname(from);
+	out = path_join(dir, value);
+	free(dir);
+	return out;
+}
+
+static char *config_check(const char *path, const char *shown, const char *home, int depth);
+
+/* The `path` key on the line at `p` (after any section header), when the
+ * section is an include one: its target checked. */
+static char *line_include(const char *p, const char *from, const char *home, int depth)
+{
+	const char *k = p;
+	char *value, *target, *problem = NULL;
+
+	while (is_key_char(*p))
+		p++;
+	if (p - k != 4 || vs_ascii_ncasecmp(k, "path", 4) != 0)
+		return NULL;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p != '=')
+		return NULL;
+	p++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	value = unquote_value(p);
+	target = value[0] ? include_target(value, from, home) : NULL;
+	if (target)
+		problem = config_check(target, target, home, depth + 1);
+	free(target);
+	free(value);
+	return problem;
+}
+
+/* Every include a config text may hold, checked. */
+static char *includes_check(const char *text, const char *from, const char *home, int depth)
+{
+	bool in_include = false;
+	char *problem = NULL;
+
+	for (const char *p = text; p && *p && !problem; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '[') {
+			const char *name = ++p;
+
+			while (*p && *p != ']' && *p != ' ' && *p != '"' && *p != '.' && *p != '\n')
+				p++;
+			in_include = (p - name == 7 || p - name == 9) &&
+				     vs_ascii_ncasecmp(name, "includeif", (size_t)(p - name)) == 0;
+			while (*p && *p != ']' && *p != '\n')
+				p++;
+			if (*p != ']')
+				continue;
+			p++;
+			while (*p == ' ' || *p == '\t')
+				p++;
+		}
+		if (in_include)
+			problem = line_include(p, from, home, depth);
+	}
+	return problem;
+}
+
+static char *config_check(const char *path, const char *shown, const char *home, int depth)
+{
+	char *text = NULL, *problem = NULL;
+	size_t len;
+
+	if (depth > 10)
+		return NULL; /* libgit2 stops there too, with an error */
+	if (scan_git_read_file(path, shown, false, SCAN_GIT_TEXT_MAX, &text, &len, &problem) == 0)
+		problem = includes_check(text, path, home, depth);
+	free(text);
+	return problem;
+}
+
+char *scan_git_config_problem(const char *path, const char *shown, const char *home)
+{
+	return config_check(path, shown, home, 0);
+}
