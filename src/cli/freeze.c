@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "../actions/write_atomic.h"
-#include "../scan/freeze_read.h"
+#include "../pip/pip.h"
 #include "../scan/inspect.h"
 #include "../util/path.h"
 #include "../util/xalloc.h"

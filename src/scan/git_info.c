@@ -10,7 +10,7 @@
 #include "../util/path.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
-#include "pypath.h"
+#include "../pip/pip.h"
 
 static bool is_space(char c)
 {

@@ -9,7 +9,8 @@
 
 #include "../util/path.h"
 #include "../util/xalloc.h"
-#include "child.h"
+#include "../scan/child.h"
+#include "../scan/venv.h"
 #include "freeze_read.h"
 
 #define FILE_MAX_BYTES (64 * 1024 * 1024)

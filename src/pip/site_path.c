@@ -12,10 +12,11 @@
 
 #include "../util/path.h"
 #include "../util/xalloc.h"
-#include "child.h"
+#include "../scan/child.h"
+#include "../scan/venv.h"
 #include "listing.h"
 #include "packages.h"
-#include "places.h"
+#include "../scan/places.h"
 #include "pypath.h"
 
 #define PTH_MAX_BYTES (4 * 1024 * 1024)

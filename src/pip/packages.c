@@ -11,7 +11,7 @@
 #include "../util/ascii.h"
 #include "../util/path.h"
 #include "../util/xalloc.h"
-#include "record.h"
+#include "dist_record.h"
 
 /* Metadata is read up to here; real headers are a few KiB, the rest of a
  * big METADATA is the long description, which we never need. */

@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #include "freeze.h"
-#include "venv.h"
+struct venv;
 
 struct scan_listing;
 

@@ -1,4 +1,4 @@
-#include "record.h"
+#include "dist_record.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
