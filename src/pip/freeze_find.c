@@ -13,76 +13,12 @@
 
 #include "../util/ascii.h"
 #include "../util/path.h"
+#include "../util/readfile.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
 #include "listing.h"
 #include "pymeta.h"
 #include "pypath.h"
-
-#define META_MAX_BYTES (64 * 1024 * 1024)
-
-enum scan_freeze_read_res scan_freeze_read_whole(int dirfd, const char *path, char **buf,
-						 size_t *len)
-{
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	struct stat st;
-	size_t got = 0, cap = 0;
-	char *b = NULL;
-
-	*buf = NULL;
-	*len = 0;
-	if (fd < 0)
-		return SCAN_FREEZE_READ_NONE;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return SCAN_FREEZE_READ_NONE;
-	}
-	if (st.st_size > 0 && st.st_size < META_MAX_BYTES) {
-		/* One byte more than fstat's size: a file that did not change
-		 * comes back whole and short, so no read is needed to see its
-		 * end. Anything else (it grew, a short read) goes on below. */
-		ssize_t r;
-
-		b = xgrow(b, &cap, (size_t)st.st_size + 2, 1);
-		do
-			r = read(fd, b, (size_t)st.st_size + 1);
-		while (r < 0 && errno == EINTR);
-		if (r < 0) {
-			free(b);
-			close(fd);
-			return SCAN_FREEZE_READ_ERROR;
-		}
-		got = (size_t)r;
-		if (r == st.st_size)
-			goto done;
-	}
-	for (;;) {
-		ssize_t r;
-
-		if (got >= META_MAX_BYTES)
-			break;
-		b = xgrow(b, &cap, got + 65536 + 1, 1);
-		r = read(fd, b + got, 65536);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(b);
-			close(fd);
-			return SCAN_FREEZE_READ_ERROR;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-done:
-	close(fd);
-	if (!b)
-		b = xmalloc(1);
-	b[got] = '\0';
-	*buf = b;
-	*len = got;
-	return SCAN_FREEZE_READ_OK;
-}
 
 static void parse_meta(struct scan_freeze_dist *d, const char *text, size_t len)
 {
@@ -147,7 +83,7 @@ static bool read_meta(struct scan_freeze_dist *d, enum scan_freeze_backend backe
 		lenient = true;
 	}
 	for (size_t i = 0; i < nf && d->meta == SCAN_META_MISSING; i++) {
-		if (scan_freeze_read_whole(dirfd, files[i], &buf, &len) != SCAN_FREEZE_READ_OK)
+		if (vs_read_at(dirfd, files[i], 0, VS_READ_MAX_META, &buf, &len, NULL) < 0)
 			continue;
 		read_one = true;
 		if (!py_utf8_valid(buf, len)) {
@@ -317,7 +253,7 @@ static void scan_links(struct scan_freeze_cands *c, const struct scan_listing *l
 
 		if (n <= 9 || strcmp(name + n - 9, ".egg-link") != 0)
 			continue;
-		if (scan_freeze_read_whole(l->fd, name, &text, &len) == SCAN_FREEZE_READ_OK) {
+		if (vs_read_at(l->fd, name, 0, VS_READ_MAX_META, &text, &len, NULL) == 0) {
 			target = first_line(text, len);
 			free(text);
 		}

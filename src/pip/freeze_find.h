@@ -17,14 +17,6 @@
 
 struct scan_listing;
 
-enum scan_freeze_read_res { SCAN_FREEZE_READ_OK, SCAN_FREEZE_READ_NONE, SCAN_FREEZE_READ_ERROR };
-
-/* Reads the whole regular file `path` (relative to folder `dirfd`; symlinks
- * followed, as Python does; at most 64 MiB): *buf owned, NUL-terminated.
- * NONE: missing or not a regular file; ERROR: a read failed. */
-enum scan_freeze_read_res scan_freeze_read_whole(int dirfd, const char *path, char **buf,
-						 size_t *len);
-
 /* One metadata entry before deduplication. */
 struct scan_freeze_cand {
 	struct scan_freeze_dist d; /* location, entry, is_dir, meta fields */

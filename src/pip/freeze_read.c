@@ -11,6 +11,7 @@
 
 #include "../util/ascii.h"
 #include "../util/path.h"
+#include "../util/readfile.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
 #include "freeze_find.h"
@@ -48,8 +49,8 @@ static bool pip_hides_pkg_resources(const struct scan_freeze_cand *pip)
 	size_t len;
 	bool hides = false;
 
-	if (scan_freeze_read_whole(pip->dirfd, "pip/_internal/commands/freeze.py", &text, &len) ==
-	    SCAN_FREEZE_READ_OK) {
+	if (vs_read_at(pip->dirfd, "pip/_internal/commands/freeze.py", 0, VS_READ_MAX_META, &text,
+		       &len, NULL) == 0) {
 		hides = memmem(text, len, "\"pkg-resources\"", 15) != NULL;
 		free(text);
 	}
@@ -65,14 +66,14 @@ static void read_direct_url(struct scan_freeze_dist *d, int dirfd, const char *c
 	char *rel, *buf;
 	size_t len;
 	struct vs_err e = {0};
-	enum scan_freeze_read_res res;
+	int res;
 
 	if (!d->is_dir)
 		return;
 	rel = path_join(d->entry, "direct_url.json");
-	res = scan_freeze_read_whole(dirfd, rel, &buf, &len);
+	res = vs_read_at(dirfd, rel, 0, VS_READ_MAX_META, &buf, &len, NULL);
 	free(rel);
-	if (res != SCAN_FREEZE_READ_OK)
+	if (res < 0)
 		return;
 	if (!py_utf8_valid(buf, len)) {
 		d->problem = xstrdup("its direct_url.json is not valid UTF-8");

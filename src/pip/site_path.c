@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../util/path.h"
+#include "../util/readfile.h"
 #include "../util/xalloc.h"
 #include "../scan/child.h"
 #include "../scan/venv.h"
@@ -19,7 +20,6 @@
 #include "../scan/places.h"
 #include "pypath.h"
 
-#define PTH_MAX_BYTES (4 * 1024 * 1024)
 
 void scan_path_add(struct scan_path_list *l, const char *dir)
 {
@@ -63,38 +63,13 @@ static int by_strcmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The whole of a small regular file `name` in folder `dirfd`, or NULL. */
-static char *slurp(int dirfd, const char *name, size_t *len)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	struct stat st;
-	char *buf;
-	ssize_t r;
-	size_t got = 0;
-
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > PTH_MAX_BYTES) {
-		close(fd);
-		return NULL;
-	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size && (r = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
-		got += (size_t)r;
-	close(fd);
-	buf[got] = '\0';
-	*len = got;
-	return buf;
-}
-
 /* site.addpackage(): one .pth file of `sitedir` (open as `dirfd`). */
 static void add_pth(struct scan_path_list *l, const char *sitedir, int dirfd, const char *name)
 {
 	char *text;
 	size_t len = 0, i = 0;
 
-	text = slurp(dirfd, name, &len);
-	if (!text)
+	if (vs_read_at(dirfd, name, 0, VS_READ_MAX_META, &text, &len, NULL) < 0)
 		return;
 	/* Python 3.13 reads .pth files as utf-8-sig. */
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
