@@ -3,7 +3,6 @@
 #include "site_path.h"
 
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,35 +204,17 @@ static const char query[] =
 	"u = site.getusersitepackages() or ''\n"
 	"sys.stdout.buffer.write(b'\\0'.join(os.fsencode(p) for p in [u] + sys.path[1:]))\n";
 
-struct cached {
-	char *env;
-	char *answer;
-	size_t len;
-};
-
-static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct cached *cache;
-static size_t n_cache, cap_cache;
-
-/* The NUL-separated answer of the env's python, from the cache or by
- * running it; NULL when it cannot run (reason in `why`). */
+/* The NUL-separated answer of the env's python, asked now; NULL when it
+ * cannot run (reason in `why`). Nothing is kept between calls: the answer
+ * depends on the interpreter, pyvenv.cfg and every .pth file on the way,
+ * any of which an upgrade or an install in the browser changes, and a
+ * freeze asks once. */
 static char *ask_python(const struct venv *v, size_t *len, struct vs_err *why)
 {
 	const char *argv[] = {v->interpreter, "-E", "-B", "-c", query, NULL};
 	struct scan_child_result r;
-	char *answer = NULL;
+	char *answer;
 
-	pthread_mutex_lock(&cache_lock);
-	for (size_t i = 0; i < n_cache && !answer; i++) {
-		if (strcmp(cache[i].env, v->path) == 0) {
-			answer = xmalloc(cache[i].len + 1);
-			memcpy(answer, cache[i].answer, cache[i].len + 1);
-			*len = cache[i].len;
-		}
-	}
-	pthread_mutex_unlock(&cache_lock);
-	if (answer)
-		return answer;
 	if (!v->interpreter)
 		return vs_err_set(why, VS_EFAIL, "it has no interpreter"), NULL;
 	if (scan_child_run(&r, argv, "/", 16 * 1024 * 1024, 60000, why) < 0)
@@ -247,14 +228,6 @@ static char *ask_python(const struct venv *v, size_t *len, struct vs_err *why)
 	*len = r.out_len;
 	r.out = NULL;
 	scan_child_result_clear(&r);
-	pthread_mutex_lock(&cache_lock);
-	cache = xgrow(cache, &cap_cache, n_cache + 1, sizeof(*cache));
-	cache[n_cache].env = xstrdup(v->path);
-	cache[n_cache].answer = xmalloc(*len + 1);
-	memcpy(cache[n_cache].answer, answer, *len + 1);
-	cache[n_cache].len = *len;
-	n_cache++;
-	pthread_mutex_unlock(&cache_lock);
 	return answer;
 }
 
