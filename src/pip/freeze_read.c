@@ -13,6 +13,7 @@
 #include "../util/path.h"
 #include "../util/readfile.h"
 #include "../util/strbuf.h"
+#include "../util/version.h"
 #include "../util/xalloc.h"
 #include "freeze_find.h"
 #include "../scan/git_info.h"
@@ -240,8 +241,8 @@ static void dedupe(struct scan_freeze_list *out, struct scan_freeze_cands *c, st
 		/* The pkg_resources of pip >= 23.2 (setuptools 68) wants a dist-info
 		 * folder; pip 23.0's (setuptools 44) also took a file. */
 		if (x->rules->backend == SCAN_FREEZE_PKG_RESOURCES && dist_info && !k->d.is_dir &&
-		    (x->rules->pip_major == 0 || x->rules->pip_major > 23 ||
-		     (x->rules->pip_major == 23 && x->rules->pip_minor >= 2))) {
+		    (x->rules->pip_major == 0 ||
+		     vs_version_at_least(x->rules->pip_major, x->rules->pip_minor, 23, 2))) {
 			scan_freeze_dist_clear(&k->d);
 			continue;
 		}
