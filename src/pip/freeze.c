@@ -9,6 +9,7 @@
 
 #include "../util/ascii.h"
 #include "../util/strbuf.h"
+#include "../util/vec.h"
 #include "../util/version.h"
 #include "../util/xalloc.h"
 #include "pep440.h"
@@ -32,9 +33,7 @@ void scan_msgs_clear(struct scan_msgs *m)
 {
 	if (!m)
 		return;
-	for (size_t i = 0; i < m->n; i++)
-		free(m->v[i]);
-	free(m->v);
+	vs_strv_free(m->v, m->n);
 	memset(m, 0, sizeof(*m));
 }
 

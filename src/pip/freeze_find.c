@@ -15,6 +15,7 @@
 #include "../util/path.h"
 #include "../util/readfile.h"
 #include "../util/strbuf.h"
+#include "../util/vec.h"
 #include "../util/xalloc.h"
 #include "listing.h"
 #include "pymeta.h"
@@ -203,22 +204,20 @@ static int by_entry_name(const void *a, const void *b)
 static void scan_folder(struct scan_freeze_cands *c, const struct scan_listing *l, const char *dir,
 			const char *installed, bool via_link, enum scan_freeze_backend backend)
 {
-	const struct scan_listing_entry **ents = NULL;
-	size_t n = 0, cap = 0;
+	struct vs_vec ents = {0}; /* borrowed from the listing */
 
 	for (size_t i = 0; i < l->n; i++) {
 		bool dist_info;
 
 		if (!meta_name_of(l->v[i].name, &dist_info))
 			continue;
-		ents = xgrow(ents, &cap, n + 1, sizeof(*ents));
-		ents[n++] = &l->v[i];
+		vs_vec_push(&ents, (void *)&l->v[i]);
 	}
-	if (backend == SCAN_FREEZE_PKG_RESOURCES && n)
-		qsort(ents, n, sizeof(*ents), by_entry_name);
-	for (size_t i = 0; i < n; i++)
-		add_cand(c, l, ents[i], dir, installed, via_link, backend);
-	free(ents);
+	if (backend == SCAN_FREEZE_PKG_RESOURCES && ents.n)
+		qsort(ents.v, ents.n, sizeof(*ents.v), by_entry_name);
+	for (size_t i = 0; i < ents.n; i++)
+		add_cand(c, l, ents.v[i], dir, installed, via_link, backend);
+	vs_vec_clear(&ents);
 }
 
 /* The first line of text that is not blank once stripped, or NULL. */
@@ -262,8 +261,7 @@ static void scan_links(struct scan_freeze_cands *c, const struct scan_listing *l
 		where = target[0] == '/' ? xstrdup(target) : path_join(dir, target);
 		wl = scan_listing_read(where);
 		if (wl) {
-			c->lists = xgrow(c->lists, &c->cap_lists, c->n_lists + 1, sizeof(*c->lists));
-			c->lists[c->n_lists++] = wl;
+			vs_vec_push(&c->lists, wl);
 			scan_folder(c, wl, where, dir, true, SCAN_FREEZE_IMPORTLIB);
 		}
 		free(where);
@@ -293,8 +291,8 @@ void scan_freeze_cands_clear(struct scan_freeze_cands *c)
 		free(c->v[i].installed);
 	}
 	free(c->v);
-	for (size_t i = 0; i < c->n_lists; i++)
-		scan_listing_free(c->lists[i]);
-	free(c->lists);
+	for (size_t i = 0; i < c->lists.n; i++)
+		scan_listing_free(c->lists.v[i]);
+	vs_vec_clear(&c->lists);
 	memset(c, 0, sizeof(*c));
 }

@@ -1,6 +1,6 @@
-/* Private to src/scan/freeze_read.c and freeze_find.c: the distributions
- * pip's finder sees, before deduplication, and the file reader both files
- * use. Nothing outside src/scan/ includes this.
+/* Private to src/pip/freeze_read.c and freeze_find.c: the distributions
+ * pip's finder sees, before deduplication (files are read with
+ * util/readfile.h). Nothing outside src/pip/ includes this.
  *
  * Call order: scan_freeze_collect() once (it lists each folder of `paths`
  * once, keeping the listing in the path list), use the candidates (their
@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../util/vec.h"
 #include "freeze.h"
 #include "site_path.h"
 
@@ -28,8 +29,7 @@ struct scan_freeze_cand {
 struct scan_freeze_cands {
 	struct scan_freeze_cand *v;
 	size_t n, cap;
-	struct scan_listing **lists; /* owned: the folders .egg-link files name */
-	size_t n_lists, cap_lists;
+	struct vs_vec lists; /* struct scan_listing *: the folders .egg-link files name (owned) */
 };
 
 /* Every metadata entry pip's finder sees on `paths`, in its order: the

@@ -13,6 +13,7 @@
 #include "../util/path.h"
 #include "../util/readfile.h"
 #include "../util/strbuf.h"
+#include "../util/vec.h"
 #include "../util/version.h"
 #include "../util/xalloc.h"
 #include "freeze_find.h"
@@ -266,9 +267,7 @@ static void dedupe(struct scan_freeze_list *out, struct scan_freeze_cands *c, st
 		out->v[out->n++] = k->d;
 		memset(&k->d, 0, sizeof(k->d));
 	}
-	for (size_t j = 0; j < n_seen; j++)
-		free(seen[j]);
-	free(seen);
+	vs_strv_free(seen, n_seen);
 }
 
 void scan_freeze_read(struct scan_freeze_list *out, struct scan_freeze_rules *rules,

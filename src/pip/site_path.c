@@ -11,6 +11,7 @@
 
 #include "../util/path.h"
 #include "../util/readfile.h"
+#include "../util/vec.h"
 #include "../util/xalloc.h"
 #include "../scan/child.h"
 #include "../scan/venv.h"
@@ -108,8 +109,8 @@ static void add_pth(struct scan_path_list *l, const char *sitedir, int dirfd, co
 void scan_path_add_site(struct scan_path_list *l, const char *sitedir)
 {
 	struct scan_listing *dir;
-	const char **names = NULL;
-	size_t n = 0, cap = 0, at;
+	struct vs_vec names = {0}; /* borrowed from the listing */
+	size_t at;
 
 	scan_path_add(l, sitedir);
 	dir = scan_listing_read(sitedir);
@@ -121,14 +122,13 @@ void scan_path_add_site(struct scan_path_list *l, const char *sitedir)
 
 		if (name[0] == '.' || len < 4 || strcmp(name + len - 4, ".pth") != 0)
 			continue;
-		names = xgrow(names, &cap, n + 1, sizeof(*names));
-		names[n++] = name;
+		vs_vec_push(&names, (void *)name);
 	}
-	if (n)
-		qsort(names, n, sizeof(*names), by_strcmp);
-	for (size_t i = 0; i < n; i++)
-		add_pth(l, sitedir, dir->fd, names[i]);
-	free(names);
+	if (names.n)
+		qsort(names.v, names.n, sizeof(*names.v), by_strcmp);
+	for (size_t i = 0; i < names.n; i++)
+		add_pth(l, sitedir, dir->fd, names.v[i]);
+	vs_vec_clear(&names);
 	/* Kept for the freeze reader, which looks into the same folder, when
 	 * the list names it as written here (it does unless sitedir is not
 	 * normalised). Found again: the .pth files may have added folders. */
@@ -176,7 +176,7 @@ static void local_paths(struct scan_path_list *out, const struct venv *v)
 				out->site_packages = xstrdup(dirs[i]);
 			scan_path_add_site(out, dirs[i]);
 		}
-		scan_free_strv(dirs, n);
+		vs_strv_free(dirs, n);
 		return;
 	}
 	xy = xasprintf("%s%d.%d", pypy ? "pypy" : "python", major, minor);
