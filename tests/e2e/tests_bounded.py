@@ -78,6 +78,18 @@ def build(ctx):
         return _built
 
 
+def _vm_hwm(pid):
+    """VmHWM of a running process in KiB (0 once it has exited)."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def run_measured(ctx, args, timeout=30):
     """Runs the binary in a sandbox (fresh HOME, cwd, no PIP_*) and returns
     (rc or None on timeout, stdout, stderr, seconds, peak RSS in KiB)."""
@@ -93,12 +105,15 @@ def run_measured(ctx, args, timeout=30):
     with open(outp, "wb") as o, open(errp, "wb") as e:
         p = subprocess.Popen([ctx.runner.binary] + list(args), cwd=cwd, env=env,
                              stdin=subprocess.DEVNULL, stdout=o, stderr=e)
-    rc, rss = None, 0
+    rc, rss, hwm = None, 0, 0
     while True:
-        # wait4 gives this child's own peak RSS (other tests run in parallel).
+        # The peak RSS of this process's own memory since its exec (VmHWM),
+        # sampled; wait4's ru_maxrss would also count the Python that forked
+        # it, so it is only the fallback for a run too quick to sample.
+        hwm = max(hwm, _vm_hwm(p.pid))
         pid, status, ru = os.wait4(p.pid, os.WNOHANG)
         if pid:
-            rc, rss = os.waitstatus_to_exitcode(status), ru.ru_maxrss
+            rc, rss = os.waitstatus_to_exitcode(status), hwm or ru.ru_maxrss
             p.returncode = rc
             break
         if time.monotonic() - t0 > timeout:
@@ -106,7 +121,7 @@ def run_measured(ctx, args, timeout=30):
             os.wait4(p.pid, 0)
             p.returncode = -9
             break
-        time.sleep(0.02)
+        time.sleep(0.005)
     secs = time.monotonic() - t0
     with open(outp, "rb") as o, open(errp, "rb") as e:
         return rc, o.read(), e.read().decode("utf-8", "replace"), secs, rss
