@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../scan/sort.h"
+#include "../util/version.h"
 #include "../util/path.h"
 #include "../util/proc.h"
 #include "../util/strbuf.h"
@@ -194,7 +194,7 @@ static void gather(struct cands *c, const char *home, const char *const *extra, 
 static int newest_first(const void *a, const void *b)
 {
 	const struct act_python *x = a, *y = b;
-	int c = scan_version_cmp(y->version, x->version);
+	int c = vs_version_cmp(y->version, x->version);
 
 	return c ? c : strcmp(x->path, y->path);
 }

@@ -14,7 +14,7 @@
 
 #include <cJSON.h>
 
-#include "../scan/freeze_read.h"
+#include "../pip/pip.h"
 #include "../scan/inspect.h"
 #include "../scan/size.h"
 #include "../util/json_quote.h"

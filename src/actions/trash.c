@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../util/path.h"
+#include "../util/percent.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
 #include "delete.h"
@@ -33,22 +34,7 @@ struct trash {
 
 char *act_trash_encode_path(const char *path)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	struct strbuf sb = STRBUF_INIT;
-
-	for (const unsigned char *s = (const unsigned char *)path; *s; s++) {
-		unsigned c = *s;
-
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    strchr("-._~/", (int)c)) {
-			sb_addc(&sb, (char)c);
-		} else {
-			sb_addc(&sb, '%');
-			sb_addc(&sb, hex[c >> 4]);
-			sb_addc(&sb, hex[c & 15]);
-		}
-	}
-	return sb_detach(&sb);
+	return vs_percent_encode(path, "/");
 }
 
 static void trash_clear(struct trash *t)

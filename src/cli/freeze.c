@@ -11,7 +11,7 @@
 
 #include "../actions/open.h"
 #include "../actions/write_atomic.h"
-#include "../scan/freeze_read.h"
+#include "../pip/pip.h"
 #include "../scan/inspect.h"
 #include "../util/path.h"
 #include "../util/xalloc.h"

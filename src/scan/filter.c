@@ -6,8 +6,7 @@
 
 #include "../util/ascii.h"
 #include "../util/xalloc.h"
-#include "packages.h"
-#include "pep440.h"
+#include "../pip/pip.h"
 
 enum term_kind {
 	TERM_TEXT,      /* substring of name or path */

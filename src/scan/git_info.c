@@ -10,8 +10,8 @@
 #include "../util/path.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
+#include "../pip/pip.h"
 #include "git_files.h"
-#include "pypath.h"
 
 static bool is_space(char c)
 {

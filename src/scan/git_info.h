@@ -5,7 +5,7 @@
 #ifndef VS_SCAN_GIT_INFO_H
 #define VS_SCAN_GIT_INFO_H
 
-#include "freeze.h"
+#include "../pip/pip.h"
 
 /* Fills `out` for the absolute, normalised folder `location`:
  * - SCAN_VCS_NONE: not in a git work tree (missing folder, no repository,

@@ -383,6 +383,8 @@ struct scan_pkgs_result *scan_inspect_packages(int envfd, const char *path)
 		if (scan_packages_read(&r->packages, r->site_packages[i], &err) < 0 && !r->problem)
 			r->problem = xasprintf("site-packages cannot be read: %s", err.msg);
 	}
+	if (!r->problem && r->packages.problem)
+		r->problem = xstrdup(r->packages.problem);
 	if (r->n_site_packages == 0)
 		r->problem = xstrdup("no site-packages folder found");
 	return r;

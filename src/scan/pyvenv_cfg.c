@@ -10,6 +10,7 @@
 
 #include "../util/ascii.h"
 #include "../util/hex.h"
+#include "../util/readfile.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
 
@@ -183,103 +184,22 @@ struct scan_cfg *scan_cfg_parse(const char *buf, size_t len)
 
 const char *scan_cfg_type_reason(mode_t mode)
 {
-	if (S_ISDIR(mode))
-		return "is a directory";
-	if (S_ISFIFO(mode))
-		return "is a FIFO, not a file";
-	if (S_ISLNK(mode))
-		return "is a symbolic link";
-	if (S_ISSOCK(mode))
-		return "is a socket, not a file";
-	if (S_ISCHR(mode) || S_ISBLK(mode))
-		return "is a device, not a file";
-	return "is not a regular file";
-}
-
-static int fail_errno(struct vs_err *err, const char *name, int e)
-{
-	switch (e) {
-	case ENOENT:
-		return vs_err_set(err, VS_EFAIL, "%s: does not exist", name);
-	case ELOOP:
-		/* O_NOFOLLOW refuses a symlink at the last component with ELOOP. */
-		return vs_err_set(err, VS_EFAIL, "%s: is a symbolic link", name);
-	case EACCES:
-	case EPERM:
-		return vs_err_set(err, VS_EFAIL, "%s: permission denied", name);
-	case ENXIO:
-		return vs_err_set(err, VS_EFAIL, "%s: is a socket, not a file", name);
-	default:
-		return vs_err_set(err, VS_EFAIL, "%s: cannot be read: %s", name, strerror(e));
-	}
-}
-
-/* Reads up to `max` bytes into buf; sets *more when the file holds more. */
-static int read_capped(int fd, char *buf, size_t max, size_t *len, bool *more)
-{
-	size_t got = 0;
-	char extra;
-
-	*more = false;
-	while (got < max) {
-		ssize_t r = read(fd, buf + got, max - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	*len = got;
-	if (got == max) {
-		ssize_t r;
-
-		do
-			r = read(fd, &extra, 1);
-		while (r < 0 && errno == EINTR);
-		*more = r > 0;
-	}
-	return 0;
+	return vs_file_type_reason(mode);
 }
 
 int scan_cfg_read_at(struct scan_cfg **out, int dirfd, const char *name, struct vs_err *err)
 {
-	struct stat st;
 	char *buf;
 	size_t len = 0;
-	bool more = false;
-	int fd, rc;
+	bool more;
 
 	*out = NULL;
-	/* Look before opening, so a FIFO or a device is never even opened. */
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-		return fail_errno(err, name, errno);
-	if (!S_ISREG(st.st_mode))
-		return vs_err_set(err, VS_EFAIL, "%s: %s", name, scan_cfg_type_reason(st.st_mode));
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return fail_errno(err, name, errno);
-	/* It may have been swapped between the look and the open. */
-	if (fstat(fd, &st) != 0) {
-		rc = fail_errno(err, name, errno);
-		close(fd);
-		return rc;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return vs_err_set(err, VS_EFAIL, "%s: %s", name, scan_cfg_type_reason(st.st_mode));
-	}
-	buf = xmalloc(SCAN_CFG_MAX_BYTES);
-	rc = read_capped(fd, buf, SCAN_CFG_MAX_BYTES, &len, &more);
-	close(fd);
-	if (rc < 0) {
-		rc = fail_errno(err, name, -rc);
-		free(buf);
-		return rc;
-	}
-	*out = parse(buf, len, more);
+	/* Never a symlink, a FIFO or a device; never more than the file cap. */
+	if (vs_read_at(dirfd, name, VS_READ_NOFOLLOW, SCAN_CFG_FILE_MAX, &buf, &len, err) < 0)
+		return VS_EFAIL;
+	/* Only the start is parsed; a longer file is flagged as truncated. */
+	more = len > SCAN_CFG_MAX_BYTES;
+	*out = parse(buf, more ? SCAN_CFG_MAX_BYTES : len, more);
 	(*out)->truncated = more;
 	free(buf);
 	return 0;

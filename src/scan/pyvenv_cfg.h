@@ -14,8 +14,10 @@
 
 #include "../util/err.h"
 
-/* The file is read up to this many bytes; longer files are flagged. */
+/* The file is parsed up to this many bytes; longer files are flagged. */
 #define SCAN_CFG_MAX_BYTES (64 * 1024)
+/* A file larger than this is not read at all (refused, with a reason). */
+#define SCAN_CFG_FILE_MAX (1024 * 1024)
 
 struct scan_cfg_entry {
 	char *key;   /* as written, trimmed (compare with strcasecmp) */
@@ -36,11 +38,13 @@ struct scan_cfg *scan_cfg_parse(const char *buf, size_t len);
 
 /* Reads `name` (normally "pyvenv.cfg") relative to the directory fd `dirfd`,
  * without following a symlink at the last component, without blocking on a
- * FIFO, refusing anything that is not a regular file, reading at most
- * SCAN_CFG_MAX_BYTES (setting `truncated` when there was more; the line cut
- * by the limit is dropped).
+ * FIFO, refusing anything that is not a regular file or is larger than
+ * SCAN_CFG_FILE_MAX (util/readfile.h), parsing at most SCAN_CFG_MAX_BYTES
+ * (setting `truncated` when there was more; the line cut by the limit is
+ * dropped).
  * Returns 0 and *out, or a negative code with a sentence in `err` that says
- * what is wrong with the file ("is a directory", "is a FIFO", ...). */
+ * what is wrong with the file ("pyvenv.cfg: is a directory", "...: is a
+ * FIFO, not a file", "...: is larger than 1 MiB, not read"). */
 int scan_cfg_read_at(struct scan_cfg **out, int dirfd, const char *name, struct vs_err *err);
 
 /* Last value of `key` (compared case-insensitively), or NULL. */

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/version.h"
+
 static const char *const sort_names[] = {"path", "size", "name", "age", "python"};
 
 int scan_sort_parse(const char *s)
@@ -14,29 +16,6 @@ int scan_sort_parse(const char *s)
 }
 
 const char *scan_sort_name(enum scan_sort key) { return sort_names[key]; }
-
-int scan_version_cmp(const char *a, const char *b)
-{
-	while (*a || *b) {
-		char *ea, *eb;
-		unsigned long na = strtoul(a, &ea, 10);
-		unsigned long nb = strtoul(b, &eb, 10);
-
-		if (ea == a || eb == b) /* not a number here: compare the rest as text */
-			return strcmp(a, b);
-		if (na != nb)
-			return na < nb ? -1 : 1;
-		a = ea;
-		b = eb;
-		if (*a == '.')
-			a++;
-		if (*b == '.')
-			b++;
-		if (!*a || !*b)
-			return (*a != 0) - (*b != 0);
-	}
-	return 0;
-}
 
 /* Negative when x sorts before y in the natural direction of `key`; unknown
  * values go last in both directions (handled by the caller). */
@@ -54,7 +33,7 @@ static int natural(const struct venv *x, const struct venv *y, enum scan_sort ke
 			return x->last_modified < y->last_modified ? -1 : 1;
 		return 0;
 	case SCAN_SORT_PYTHON:
-		return scan_version_cmp(x->python_version, y->python_version);
+		return vs_version_cmp(x->python_version, y->python_version);
 	case SCAN_SORT_PATH:
 		break;
 	}

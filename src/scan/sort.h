@@ -8,7 +8,7 @@
 #include "venv.h"
 
 /* Natural directions: size largest first, age oldest first, name and path
- * A to Z, python oldest version first. Ties are broken by path. Unknown
+ * A to Z, python oldest version first (vs_version_cmp, util/version.h). Ties are broken by path. Unknown
  * values (no size yet, no version) sort last. */
 enum scan_sort { SCAN_SORT_PATH, SCAN_SORT_SIZE, SCAN_SORT_NAME, SCAN_SORT_AGE, SCAN_SORT_PYTHON };
 
@@ -18,8 +18,5 @@ const char *scan_sort_name(enum scan_sort key);
 
 /* Sorts the array of pointers in place (stable for equal keys and paths). */
 void scan_sort_venvs(struct venv **v, size_t n, enum scan_sort key, bool reverse);
-
-/* Compares dotted version strings numerically ("3.9.18" < "3.10.1"). */
-int scan_version_cmp(const char *a, const char *b);
 
 #endif

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "packages.h"
+#include "../pip/pip.h"
 #include "pyvenv_cfg.h"
 #include "git.h"
 #include "size.h"

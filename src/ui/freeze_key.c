@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "../actions/write_atomic.h"
-#include "../scan/freeze_read.h"
+#include "../pip/pip.h"
 #include "../util/path.h"
 #include "../util/xalloc.h"
 #include "app.h"

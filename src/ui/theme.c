@@ -3,12 +3,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../util/ascii.h"
 #include "../util/path.h"
+#include "../util/readfile.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
 #include "themes_builtin.h"
@@ -174,25 +176,15 @@ int ui_theme_parse(struct ui_theme **out, const char *text, const char *origin,
 
 static char *read_text_file(const char *path, struct vs_err *err)
 {
-	FILE *f = fopen(path, "r");
-	struct strbuf sb = STRBUF_INIT;
-	char buf[4096];
-	size_t n;
+	char *text;
+	size_t len;
 
-	if (!f) {
-		vs_err_set(err, VS_EUSAGE, "%s: %s", path, strerror(errno));
+	if (vs_read_at(AT_FDCWD, path, 0, VS_READ_MAX_SMALL, &text, &len, err) < 0) {
+		if (err)
+			err->code = VS_EUSAGE;
 		return NULL;
 	}
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && sb.len < 1024 * 1024)
-		sb_add(&sb, buf, n);
-	if (ferror(f)) {
-		vs_err_set(err, VS_EUSAGE, "%s: %s", path, strerror(errno));
-		fclose(f);
-		sb_free(&sb);
-		return NULL;
-	}
-	fclose(f);
-	return sb_detach(&sb);
+	return text;
 }
 
 /* A theme file may set only some roles: the rest come from the default

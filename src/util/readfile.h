@@ -1,8 +1,50 @@
-/* Reading a whole small file. */
+/* Reading files, bounded: the one way venvscope reads a file it did not
+ * write (pyvenv.cfg, METADATA, RECORD, .pth files, theme files ...).
+ *
+ * A file is read only when it is a regular file no larger than a cap the
+ * caller gives; a FIFO, a device (/dev/zero), a socket or a folder is
+ * refused before it is even opened, and opening never blocks
+ * (O_NONBLOCK | O_NOCTTY), so a planted file can neither hang the caller
+ * nor exhaust its memory. The refusal comes back as errno and, when asked,
+ * as a sentence "PATH: REASON" in a struct vs_err.
+ *
+ * errno after a refusal: ENOENT, ENOTDIR, EACCES, ... as the system said;
+ * ELOOP: a symbolic link while VS_READ_NOFOLLOW was asked; EISDIR: a
+ * folder; EINVAL: another kind of non-regular file; EFBIG: above the cap.
+ * Thread-safe; no global state. */
 #ifndef VS_UTIL_READFILE_H
 #define VS_UTIL_READFILE_H
 
 #include <stddef.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+/* Flags for vs_open_at / vs_read_at. */
+enum {
+	VS_READ_NOFOLLOW = 1, /* refuse a symbolic link at the last component (ELOOP) */
+};
+
+/* Caps for the formats venvscope reads (bytes). */
+#define VS_READ_MAX_SMALL (1024 * 1024)      /* pyvenv.cfg, theme files */
+#define VS_READ_MAX_META (16 * 1024 * 1024)  /* METADATA, RECORD, .pth, direct_url.json */
+#define VS_READ_MAX_LARGE (64 * 1024 * 1024) /* a requirements file compared with freeze */
+
+/* Opens `path` (relative to the folder fd `dirfd`, or AT_FDCWD) for
+ * reading when it is a regular file of at most `max` bytes. Returns the fd
+ * (O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY; the caller closes it), or
+ * VS_EFAIL with errno set (see above) and `err` (may be NULL) set to
+ * "PATH: REASON", PATH as given. `size` (may be NULL) gets the size
+ * fstat saw. */
+int vs_open_at(int dirfd, const char *path, int flags, size_t max, off_t *size,
+	       struct vs_err *err);
+
+/* vs_open_at(), then the whole file into a new buffer with a NUL after the
+ * data (*out, the caller's to free; *len without the NUL). A file that
+ * grows past `max` while it is read is refused (EFBIG). Returns 0, or
+ * VS_EFAIL with errno and `err` as vs_open_at() (*out NULL). */
+int vs_read_at(int dirfd, const char *path, int flags, size_t max, char **out, size_t *len,
+	       struct vs_err *err);
 
 /* Reads the regular file open as `fd` to its end into a new buffer with a
  * NUL after the data (*out, the caller's to free; *len without the NUL).
@@ -10,5 +52,9 @@
  * EFBIG when it holds more than `max` bytes, or what fstat or read said.
  * The fd stays open. */
 int vs_read_fd(int fd, size_t max, char **out, size_t *len);
+
+/* Why a file of this type is not read: "is a directory", "is a FIFO, not
+ * a file", "is a device, not a file", ... (a static string). */
+const char *vs_file_type_reason(mode_t mode);
 
 #endif

@@ -32,6 +32,7 @@ import fixtures_more  # noqa: E402
 import pythons  # noqa: E402
 import tests_actions  # noqa: E402
 import tests_actions_browser  # noqa: E402
+import tests_bounded  # noqa: E402
 import tests_browser  # noqa: E402
 import tests_delete  # noqa: E402
 import tests_edge  # noqa: E402
@@ -202,6 +203,7 @@ def test(args, results, binary, runner, fx, t0):
     jobs += tests_edge.tests(ctx) + tests_actions.tests(ctx) + tests_actions_browser.tests(ctx)
     jobs += tests_freeze.tests(ctx)
     jobs += tests_git.tests(ctx)
+    jobs += tests_bounded.tests(ctx)
     dl = tests_delete.tests(ctx)  # its first job (three pip envs) is long: started first
     jobs = dl[:1] + jobs + dl[1:]
     run_pool(jobs, max(2, args.j), results, filt=args.k)

@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scan/direct_url.h"
-#include "scan/freeze.h"
+#include "pip/direct_url.h"
+#include "pip/freeze.h"
 #include "scan/git_info.h"
-#include "scan/pymeta.h"
-#include "scan/pypath.h"
+#include "pip/pymeta.h"
+#include "pip/pypath.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

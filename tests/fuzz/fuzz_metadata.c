@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scan/packages.h"
+#include "pip/packages.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "scan/filter.h"
-#include "scan/pep440.h"
+#include "pip/pep440.h"
 #include "util/xalloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -23,7 +23,7 @@
 
 #include "actions/record.h"
 #include "helpers/fixture.h"
-#include "scan/freeze_read.h"
+#include "pip/pip.h"
 #include "scan/inspect.h"
 #include "util/json_quote.h"
 #include "util/xalloc.h"

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scan/freeze.h"
+#include "pip/freeze.h"
 #include "util/xalloc.h"
 
 #define N_OF(a) (sizeof(a) / sizeof(*(a)))

@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scan/direct_url.h"
+#include "pip/direct_url.h"
 #include "scan/git_info.h"
-#include "scan/pymeta.h"
-#include "scan/pypath.h"
+#include "pip/pymeta.h"
+#include "pip/pypath.h"
 
 static void check_str(char *got, const char *want)
 {

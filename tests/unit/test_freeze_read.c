@@ -18,10 +18,10 @@
 #include <unistd.h>
 
 #include "helpers/fixture.h"
-#include "scan/freeze_read.h"
+#include "pip/freeze_read.h"
 #include "scan/git_info.h"
 #include "scan/inspect.h"
-#include "scan/site_path.h"
+#include "pip/site_path.h"
 
 #define SITE "env/lib/python3.12/site-packages"
 

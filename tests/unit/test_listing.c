@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "helpers/fixture.h"
-#include "scan/listing.h"
+#include "pip/listing.h"
 
 static const struct scan_listing_entry *entry(const struct scan_listing *l, const char *name)
 {

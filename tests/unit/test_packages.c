@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "helpers/fixture.h"
-#include "scan/packages.h"
+#include "pip/packages.h"
 
 
 static void free_strv(char **v, size_t n)

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "scan/pep440.h"
+#include "pip/pep440.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 

@@ -1,14 +1,11 @@
-#include "record.h"
+#include "dist_record.h"
 
-#include <fcntl.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "../util/readfile.h"
 #include "../util/xalloc.h"
-
-#define RECORD_MAX_BYTES (16 * 1024 * 1024)
 
 /* The number in line[0..n) after the last comma, or -1. */
 static int64_t last_field(const char *line, size_t n)
@@ -50,27 +47,21 @@ uint64_t scan_record_sum(const char *buf, size_t len)
 	return total;
 }
 
-int scan_record_size(int sitefd, const char *dist_info, uint64_t *out)
+int scan_record_size(int sitefd, const char *dist_info, uint64_t *out, struct vs_err *err)
 {
 	char *rel = xasprintf("%s/RECORD", dist_info);
-	int fd = openat(sitefd, rel, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	struct stat st;
 	char *buf;
-	size_t len = 0;
-	ssize_t n;
+	size_t len;
+	int rc = vs_read_at(sitefd, rel, VS_READ_NOFOLLOW, VS_READ_MAX_META, &buf, &len, err);
 
-	free(rel);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > RECORD_MAX_BYTES) {
-		close(fd);
-		return -1;
+	if (rc < 0) {
+		int e = errno;
+
+		free(rel);
+		errno = e;
+		return VS_EFAIL;
 	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	while (len < (size_t)st.st_size &&
-	       (n = read(fd, buf + len, (size_t)st.st_size - len)) > 0)
-		len += (size_t)n;
-	close(fd);
+	free(rel);
 	*out = scan_record_sum(buf, len);
 	free(buf);
 	return 0;

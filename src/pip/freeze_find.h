@@ -1,6 +1,6 @@
-/* Private to src/scan/freeze_read.c and freeze_find.c: the distributions
- * pip's finder sees, before deduplication, and the file reader both files
- * use. Nothing outside src/scan/ includes this.
+/* Private to src/pip/freeze_read.c and freeze_find.c: the distributions
+ * pip's finder sees, before deduplication (files are read with
+ * util/readfile.h). Nothing outside src/pip/ includes this.
  *
  * Call order: scan_freeze_collect() once (it lists each folder of `paths`
  * once, keeping the listing in the path list), use the candidates (their
@@ -12,18 +12,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../util/vec.h"
 #include "freeze.h"
 #include "site_path.h"
 
 struct scan_listing;
-
-enum scan_freeze_read_res { SCAN_FREEZE_READ_OK, SCAN_FREEZE_READ_NONE, SCAN_FREEZE_READ_ERROR };
-
-/* Reads the whole regular file `path` (relative to folder `dirfd`; symlinks
- * followed, as Python does; at most 64 MiB): *buf owned, NUL-terminated.
- * NONE: missing or not a regular file; ERROR: a read failed. */
-enum scan_freeze_read_res scan_freeze_read_whole(int dirfd, const char *path, char **buf,
-						 size_t *len);
 
 /* One metadata entry before deduplication. */
 struct scan_freeze_cand {
@@ -36,8 +29,7 @@ struct scan_freeze_cand {
 struct scan_freeze_cands {
 	struct scan_freeze_cand *v;
 	size_t n, cap;
-	struct scan_listing **lists; /* owned: the folders .egg-link files name */
-	size_t n_lists, cap_lists;
+	struct vs_vec lists; /* struct scan_listing *: the folders .egg-link files name (owned) */
 };
 
 /* Every metadata entry pip's finder sees on `paths`, in its order: the

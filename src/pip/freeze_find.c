@@ -13,76 +13,13 @@
 
 #include "../util/ascii.h"
 #include "../util/path.h"
+#include "../util/readfile.h"
 #include "../util/strbuf.h"
+#include "../util/vec.h"
 #include "../util/xalloc.h"
 #include "listing.h"
 #include "pymeta.h"
 #include "pypath.h"
-
-#define META_MAX_BYTES (64 * 1024 * 1024)
-
-enum scan_freeze_read_res scan_freeze_read_whole(int dirfd, const char *path, char **buf,
-						 size_t *len)
-{
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	struct stat st;
-	size_t got = 0, cap = 0;
-	char *b = NULL;
-
-	*buf = NULL;
-	*len = 0;
-	if (fd < 0)
-		return SCAN_FREEZE_READ_NONE;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return SCAN_FREEZE_READ_NONE;
-	}
-	if (st.st_size > 0 && st.st_size < META_MAX_BYTES) {
-		/* One byte more than fstat's size: a file that did not change
-		 * comes back whole and short, so no read is needed to see its
-		 * end. Anything else (it grew, a short read) goes on below. */
-		ssize_t r;
-
-		b = xgrow(b, &cap, (size_t)st.st_size + 2, 1);
-		do
-			r = read(fd, b, (size_t)st.st_size + 1);
-		while (r < 0 && errno == EINTR);
-		if (r < 0) {
-			free(b);
-			close(fd);
-			return SCAN_FREEZE_READ_ERROR;
-		}
-		got = (size_t)r;
-		if (r == st.st_size)
-			goto done;
-	}
-	for (;;) {
-		ssize_t r;
-
-		if (got >= META_MAX_BYTES)
-			break;
-		b = xgrow(b, &cap, got + 65536 + 1, 1);
-		r = read(fd, b + got, 65536);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(b);
-			close(fd);
-			return SCAN_FREEZE_READ_ERROR;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-done:
-	close(fd);
-	if (!b)
-		b = xmalloc(1);
-	b[got] = '\0';
-	*buf = b;
-	*len = got;
-	return SCAN_FREEZE_READ_OK;
-}
 
 static void parse_meta(struct scan_freeze_dist *d, const char *text, size_t len)
 {
@@ -147,7 +84,7 @@ static bool read_meta(struct scan_freeze_dist *d, enum scan_freeze_backend backe
 		lenient = true;
 	}
 	for (size_t i = 0; i < nf && d->meta == SCAN_META_MISSING; i++) {
-		if (scan_freeze_read_whole(dirfd, files[i], &buf, &len) != SCAN_FREEZE_READ_OK)
+		if (vs_read_at(dirfd, files[i], 0, VS_READ_MAX_META, &buf, &len, NULL) < 0)
 			continue;
 		read_one = true;
 		if (!py_utf8_valid(buf, len)) {
@@ -267,22 +204,20 @@ static int by_entry_name(const void *a, const void *b)
 static void scan_folder(struct scan_freeze_cands *c, const struct scan_listing *l, const char *dir,
 			const char *installed, bool via_link, enum scan_freeze_backend backend)
 {
-	const struct scan_listing_entry **ents = NULL;
-	size_t n = 0, cap = 0;
+	struct vs_vec ents = {0}; /* borrowed from the listing */
 
 	for (size_t i = 0; i < l->n; i++) {
 		bool dist_info;
 
 		if (!meta_name_of(l->v[i].name, &dist_info))
 			continue;
-		ents = xgrow(ents, &cap, n + 1, sizeof(*ents));
-		ents[n++] = &l->v[i];
+		vs_vec_push(&ents, (void *)&l->v[i]);
 	}
-	if (backend == SCAN_FREEZE_PKG_RESOURCES && n)
-		qsort(ents, n, sizeof(*ents), by_entry_name);
-	for (size_t i = 0; i < n; i++)
-		add_cand(c, l, ents[i], dir, installed, via_link, backend);
-	free(ents);
+	if (backend == SCAN_FREEZE_PKG_RESOURCES && ents.n)
+		qsort(ents.v, ents.n, sizeof(*ents.v), by_entry_name);
+	for (size_t i = 0; i < ents.n; i++)
+		add_cand(c, l, ents.v[i], dir, installed, via_link, backend);
+	vs_vec_clear(&ents);
 }
 
 /* The first line of text that is not blank once stripped, or NULL. */
@@ -317,7 +252,7 @@ static void scan_links(struct scan_freeze_cands *c, const struct scan_listing *l
 
 		if (n <= 9 || strcmp(name + n - 9, ".egg-link") != 0)
 			continue;
-		if (scan_freeze_read_whole(l->fd, name, &text, &len) == SCAN_FREEZE_READ_OK) {
+		if (vs_read_at(l->fd, name, 0, VS_READ_MAX_META, &text, &len, NULL) == 0) {
 			target = first_line(text, len);
 			free(text);
 		}
@@ -326,8 +261,7 @@ static void scan_links(struct scan_freeze_cands *c, const struct scan_listing *l
 		where = target[0] == '/' ? xstrdup(target) : path_join(dir, target);
 		wl = scan_listing_read(where);
 		if (wl) {
-			c->lists = xgrow(c->lists, &c->cap_lists, c->n_lists + 1, sizeof(*c->lists));
-			c->lists[c->n_lists++] = wl;
+			vs_vec_push(&c->lists, wl);
 			scan_folder(c, wl, where, dir, true, SCAN_FREEZE_IMPORTLIB);
 		}
 		free(where);
@@ -357,8 +291,8 @@ void scan_freeze_cands_clear(struct scan_freeze_cands *c)
 		free(c->v[i].installed);
 	}
 	free(c->v);
-	for (size_t i = 0; i < c->n_lists; i++)
-		scan_listing_free(c->lists[i]);
-	free(c->lists);
+	for (size_t i = 0; i < c->lists.n; i++)
+		scan_listing_free(c->lists.v[i]);
+	vs_vec_clear(&c->lists);
 	memset(c, 0, sizeof(*c));
 }

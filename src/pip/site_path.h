@@ -2,7 +2,9 @@
  * as pip freeze looks at them: the env's site-packages, the folders its
  * .pth files add, and - when include-system-site-packages is true - the
  * user site and the base interpreter's site folders. Read-only; for a
- * system-site env the env's own python is asked once (cached). */
+ * system-site env the env's own python is asked, once per call of
+ * scan_freeze_paths() (nothing is cached between calls, so an upgrade or
+ * an install is seen by the next freeze). */
 #ifndef VS_SCAN_SITE_PATH_H
 #define VS_SCAN_SITE_PATH_H
 
@@ -10,7 +12,7 @@
 #include <stddef.h>
 
 #include "freeze.h"
-#include "venv.h"
+struct venv;
 
 struct scan_listing;
 
@@ -46,8 +48,8 @@ size_t scan_path_find(const struct scan_path_list *l, const char *dir);
 
 /* The folders for env `v`. Without system site packages (or when its
  * python cannot run - said in `warn`) they are computed from the disk;
- * with them, the env's python is run once (`-E -B -c`, no PIP_*, cwd "/")
- * and its sys.path is used, minus the current folder. */
+ * with them, the env's python is run at each call (`-E -B -c`, no PIP_*,
+ * cwd "/") and its sys.path is used, minus the current folder. */
 void scan_freeze_paths(struct scan_path_list *out, const struct venv *v, struct scan_msgs *warn);
 
 void scan_path_list_clear(struct scan_path_list *l);

@@ -9,6 +9,8 @@
 
 #include "../util/ascii.h"
 #include "../util/strbuf.h"
+#include "../util/vec.h"
+#include "../util/version.h"
 #include "../util/xalloc.h"
 #include "pep440.h"
 #include "pypath.h"
@@ -31,28 +33,18 @@ void scan_msgs_clear(struct scan_msgs *m)
 {
 	if (!m)
 		return;
-	for (size_t i = 0; i < m->n; i++)
-		free(m->v[i]);
-	free(m->v);
+	vs_strv_free(m->v, m->n);
 	memset(m, 0, sizeof(*m));
 }
 
 /* ---- rules ---- */
 
-/* "3.11.7" -> 3, 11; anything unreadable -> 0, 0. */
-static void major_minor(const char *v, int *major, int *minor)
-{
-	*major = *minor = 0;
-	if (v && sscanf(v, "%d.%d", major, minor) != 2)
-		*major = *minor = 0;
-}
-
 void scan_freeze_rules_init(struct scan_freeze_rules *r, const char *python_version,
 			    const char *pip_version)
 {
 	memset(r, 0, sizeof(*r));
-	major_minor(python_version, &r->py_major, &r->py_minor);
-	major_minor(pip_version, &r->pip_major, &r->pip_minor);
+	vs_version_major_minor(python_version, &r->py_major, &r->py_minor);
+	vs_version_major_minor(pip_version, &r->pip_major, &r->pip_minor);
 	/* pip's metadata/__init__.py: importlib.metadata from Python 3.11 on. */
 	r->backend = (r->py_major == 0 || r->py_major > 3 || (r->py_major == 3 && r->py_minor >= 11))
 			     ? SCAN_FREEZE_IMPORTLIB
@@ -62,16 +54,12 @@ void scan_freeze_rules_init(struct scan_freeze_rules *r, const char *python_vers
 /* pip at least major.minor (no pip: the newest). */
 static bool pip_at_least(const struct scan_freeze_rules *r, int major, int minor)
 {
-	if (r->pip_major == 0)
-		return true;
-	return r->pip_major > major || (r->pip_major == major && r->pip_minor >= minor);
+	return r->pip_major == 0 || vs_version_at_least(r->pip_major, r->pip_minor, major, minor);
 }
 
 static bool py_at_least(const struct scan_freeze_rules *r, int major, int minor)
 {
-	if (r->py_major == 0)
-		return true;
-	return r->py_major > major || (r->py_major == major && r->py_minor >= minor);
+	return r->py_major == 0 || vs_version_at_least(r->py_major, r->py_minor, major, minor);
 }
 
 void scan_freeze_dist_clear(struct scan_freeze_dist *d)

@@ -10,8 +10,9 @@
 
 #include "../util/ascii.h"
 #include "../util/path.h"
+#include "../util/readfile.h"
 #include "../util/xalloc.h"
-#include "record.h"
+#include "dist_record.h"
 
 /* Metadata is read up to here; real headers are a few KiB, the rest of a
  * big METADATA is the long description, which we never need. */
@@ -245,23 +246,17 @@ static bool headers_done(const char *buf, size_t len, size_t *pos)
 }
 
 /* Reads the headers of the regular file `rel` below dirfd (symlinks
- * followed, as importlib.metadata does; a FIFO never opened). */
-static int read_headers(int dirfd, const char *rel, char **out, size_t *len)
+ * followed, as importlib.metadata does; a FIFO or a device never opened;
+ * a file over VS_READ_MAX_META refused, `err` saying so). Only the start
+ * is read: the headers end at the first empty line. */
+static int read_headers(int dirfd, const char *rel, char **out, size_t *len, struct vs_err *err)
 {
-	struct stat st;
 	size_t got = 0, cap = 0, pos = 0;
 	char *buf = NULL;
-	int fd;
+	int fd = vs_open_at(dirfd, rel, 0, VS_READ_MAX_META, NULL, err);
 
-	if (fstatat(dirfd, rel, &st, 0) != 0 || !S_ISREG(st.st_mode))
-		return -1;
-	fd = openat(dirfd, rel, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -1;
-	}
+		return VS_EFAIL;
 	while (got < META_MAX_BYTES && !headers_done(buf, got, &pos)) {
 		ssize_t r;
 
@@ -271,9 +266,11 @@ static int read_headers(int dirfd, const char *rel, char **out, size_t *len)
 			continue;
 		if (r <= 0) {
 			if (r < 0) {
+				vs_err_set(err, VS_EFAIL, "%s: cannot be read: %s", rel,
+					   strerror(errno));
 				free(buf);
 				close(fd);
-				return -1;
+				return VS_EFAIL;
 			}
 			break;
 		}
@@ -382,11 +379,22 @@ static void add_package(struct scan_pkg_list *list, const char *site_path, const
 	p->meta_dir = xstrdup(entry);
 }
 
+/* Keeps the first refusal of a metadata file of `site_path` (`e`, its path
+ * relative to the folder; errno says why) as the list's problem. A missing
+ * file is none, nor a RECORD symlink (RECORD is never followed). */
+static void note_refusal(struct scan_pkg_list *list, const char *site_path, const struct vs_err *e)
+{
+	if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP || list->problem)
+		return;
+	list->problem = xasprintf("%s/%s", site_path, e->msg);
+}
+
 /* One *.dist-info / *.egg-info entry of the site folder `sitefd`. */
 static void read_entry(struct scan_pkg_list *list, int sitefd, const char *site_path,
 		       const char *entry, bool dist)
 {
 	char *name = NULL, *version = NULL, *dname, *dversion, *buf = NULL, *rel;
+	struct vs_err e = {0};
 	struct stat st;
 	size_t len = 0;
 
@@ -399,8 +407,10 @@ static void read_entry(struct scan_pkg_list *list, int sitefd, const char *site_
 		rel = xstrdup(entry);
 	else
 		return;
-	if (read_headers(sitefd, rel, &buf, &len) == 0)
+	if (read_headers(sitefd, rel, &buf, &len, &e) == 0)
 		scan_metadata_parse(buf, len, &name, &version);
+	else
+		note_refusal(list, site_path, &e);
 	free(buf);
 	free(rel);
 	scan_metadata_split_dirname(entry, &dname, &dversion);
@@ -425,7 +435,9 @@ static void read_entry(struct scan_pkg_list *list, int sitefd, const char *site_
 	if (dist && S_ISDIR(st.st_mode)) {
 		struct scan_package *p = &list->items[list->n - 1];
 
-		p->size_known = scan_record_size(sitefd, entry, &p->size) == 0;
+		p->size_known = scan_record_size(sitefd, entry, &p->size, &e) == 0;
+		if (!p->size_known)
+			note_refusal(list, site_path, &e);
 	}
 }
 
@@ -507,6 +519,8 @@ void scan_pkg_list_clear(struct scan_pkg_list *list)
 		free(p->meta_dir);
 	}
 	free(list->items);
+	free(list->problem);
+	list->problem = NULL;
 	list->items = NULL;
 	list->n = 0;
 	list->cap = 0;

@@ -3,7 +3,6 @@
 #include "site_path.h"
 
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,13 +11,15 @@
 
 #include "../util/path.h"
 #include "../util/proc.h"
+#include "../util/readfile.h"
+#include "../util/vec.h"
 #include "../util/xalloc.h"
+#include "../scan/venv.h"
 #include "listing.h"
 #include "packages.h"
-#include "places.h"
+#include "../scan/places.h"
 #include "pypath.h"
 
-#define PTH_MAX_BYTES (4 * 1024 * 1024)
 
 void scan_path_add(struct scan_path_list *l, const char *dir)
 {
@@ -62,38 +63,13 @@ static int by_strcmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The whole of a small regular file `name` in folder `dirfd`, or NULL. */
-static char *slurp(int dirfd, const char *name, size_t *len)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	struct stat st;
-	char *buf;
-	ssize_t r;
-	size_t got = 0;
-
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > PTH_MAX_BYTES) {
-		close(fd);
-		return NULL;
-	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size && (r = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
-		got += (size_t)r;
-	close(fd);
-	buf[got] = '\0';
-	*len = got;
-	return buf;
-}
-
 /* site.addpackage(): one .pth file of `sitedir` (open as `dirfd`). */
 static void add_pth(struct scan_path_list *l, const char *sitedir, int dirfd, const char *name)
 {
 	char *text;
 	size_t len = 0, i = 0;
 
-	text = slurp(dirfd, name, &len);
-	if (!text)
+	if (vs_read_at(dirfd, name, 0, VS_READ_MAX_META, &text, &len, NULL) < 0)
 		return;
 	/* Python 3.13 reads .pth files as utf-8-sig. */
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
@@ -133,8 +109,8 @@ static void add_pth(struct scan_path_list *l, const char *sitedir, int dirfd, co
 void scan_path_add_site(struct scan_path_list *l, const char *sitedir)
 {
 	struct scan_listing *dir;
-	const char **names = NULL;
-	size_t n = 0, cap = 0, at;
+	struct vs_vec names = {0}; /* borrowed from the listing */
+	size_t at;
 
 	scan_path_add(l, sitedir);
 	dir = scan_listing_read(sitedir);
@@ -146,14 +122,13 @@ void scan_path_add_site(struct scan_path_list *l, const char *sitedir)
 
 		if (name[0] == '.' || len < 4 || strcmp(name + len - 4, ".pth") != 0)
 			continue;
-		names = xgrow(names, &cap, n + 1, sizeof(*names));
-		names[n++] = name;
+		vs_vec_push(&names, (void *)name);
 	}
-	if (n)
-		qsort(names, n, sizeof(*names), by_strcmp);
-	for (size_t i = 0; i < n; i++)
-		add_pth(l, sitedir, dir->fd, names[i]);
-	free(names);
+	if (names.n)
+		qsort(names.v, names.n, sizeof(*names.v), by_strcmp);
+	for (size_t i = 0; i < names.n; i++)
+		add_pth(l, sitedir, dir->fd, names.v[i]);
+	vs_vec_clear(&names);
 	/* Kept for the freeze reader, which looks into the same folder, when
 	 * the list names it as written here (it does unless sitedir is not
 	 * normalised). Found again: the .pth files may have added folders. */
@@ -201,7 +176,7 @@ static void local_paths(struct scan_path_list *out, const struct venv *v)
 				out->site_packages = xstrdup(dirs[i]);
 			scan_path_add_site(out, dirs[i]);
 		}
-		scan_free_strv(dirs, n);
+		vs_strv_free(dirs, n);
 		return;
 	}
 	xy = xasprintf("%s%d.%d", pypy ? "pypy" : "python", major, minor);
@@ -229,35 +204,17 @@ static const char query[] =
 	"u = site.getusersitepackages() or ''\n"
 	"sys.stdout.buffer.write(b'\\0'.join(os.fsencode(p) for p in [u] + sys.path[1:]))\n";
 
-struct cached {
-	char *env;
-	char *answer;
-	size_t len;
-};
-
-static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct cached *cache;
-static size_t n_cache, cap_cache;
-
-/* The NUL-separated answer of the env's python, from the cache or by
- * running it; NULL when it cannot run (reason in `why`). */
+/* The NUL-separated answer of the env's python, asked now; NULL when it
+ * cannot run (reason in `why`). Nothing is kept between calls: the answer
+ * depends on the interpreter, pyvenv.cfg and every .pth file on the way,
+ * any of which an upgrade or an install in the browser changes, and a
+ * freeze asks once. */
 static char *ask_python(const struct venv *v, size_t *len, struct vs_err *why)
 {
 	const char *argv[] = {v->interpreter, "-E", "-B", "-c", query, NULL};
 	struct vs_proc_output r;
-	char *answer = NULL;
+	char *answer;
 
-	pthread_mutex_lock(&cache_lock);
-	for (size_t i = 0; i < n_cache && !answer; i++) {
-		if (strcmp(cache[i].env, v->path) == 0) {
-			answer = xmalloc(cache[i].len + 1);
-			memcpy(answer, cache[i].answer, cache[i].len + 1);
-			*len = cache[i].len;
-		}
-	}
-	pthread_mutex_unlock(&cache_lock);
-	if (answer)
-		return answer;
 	if (!v->interpreter)
 		return vs_err_set(why, VS_EFAIL, "it has no interpreter"), NULL;
 	if (vs_proc_capture(&r,
@@ -276,14 +233,6 @@ static char *ask_python(const struct venv *v, size_t *len, struct vs_err *why)
 	*len = r.out_len;
 	r.out = NULL;
 	vs_proc_output_clear(&r);
-	pthread_mutex_lock(&cache_lock);
-	cache = xgrow(cache, &cap_cache, n_cache + 1, sizeof(*cache));
-	cache[n_cache].env = xstrdup(v->path);
-	cache[n_cache].answer = xmalloc(*len + 1);
-	memcpy(cache[n_cache].answer, answer, *len + 1);
-	cache[n_cache].len = *len;
-	n_cache++;
-	pthread_mutex_unlock(&cache_lock);
 	return answer;
 }
 

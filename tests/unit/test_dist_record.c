@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "helpers/fixture.h"
-#include "scan/packages.h"
-#include "scan/record.h"
+#include "pip/packages.h"
+#include "pip/dist_record.h"
 
 static void test_sum(void **state)
 {

@@ -6,6 +6,7 @@
 
 #include "../util/ascii.h"
 #include "../util/strbuf.h"
+#include "../util/vec.h"
 #include "../util/xalloc.h"
 #include "freeze.h"
 #include "pypath.h"
@@ -228,12 +229,8 @@ char *scan_freeze_format(size_t *len, const struct scan_freeze_dist *dists, size
 
 /* ---- diff ---- */
 
-struct lines {
-	char **v;
-	size_t n, cap;
-};
-
-static void split_lines(struct lines *l, const char *s, size_t len)
+/* The lines of s[0..len) ("\n" or "\r\n" endings) into `l` (owns strings). */
+static void split_lines(struct vs_vec *l, const char *s, size_t len)
 {
 	size_t i = 0;
 
@@ -242,15 +239,14 @@ static void split_lines(struct lines *l, const char *s, size_t len)
 
 		while (e < len && s[e] != '\n')
 			e++;
-		l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
-		l->v[l->n++] = xstrndup(s + i, (e > i && s[e - 1] == '\r') ? e - i - 1 : e - i);
+		vs_vec_push(l, xstrndup(s + i, (e > i && s[e - 1] == '\r') ? e - i - 1 : e - i));
 		i = e + 1;
 	}
 }
 
 /* Pairs equal lines of `a` and `b` (each used once); the rest of `a` goes
- * to *only_a and the rest of `b` to *only_b. */
-static void pair_lines(struct lines *a, struct lines *b, char ***only_a, size_t *na, char ***only_b,
+ * to *only_a and the rest of `b` to *only_b (taken out of a and b). */
+static void pair_lines(struct vs_vec *a, struct vs_vec *b, char ***only_a, size_t *na, char ***only_b,
 		       size_t *nb)
 {
 	bool *used_a = xcalloc(a->n + 1, sizeof(*used_a)), *used_b = xcalloc(b->n + 1, sizeof(*used_b));
@@ -278,35 +274,26 @@ static void pair_lines(struct lines *a, struct lines *b, char ***only_a, size_t 
 	free(used_b);
 }
 
-static void lines_free(struct lines *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-}
-
 void scan_freeze_diff_lines(struct scan_freeze_diff *out, const char *old, size_t old_len,
 			    const char *new_text, size_t new_len)
 {
-	struct lines a = {NULL, 0, 0}, b = {NULL, 0, 0};
+	struct vs_vec a, b;
 
+	vs_vec_init_strs(&a);
+	vs_vec_init_strs(&b);
 	memset(out, 0, sizeof(*out));
 	split_lines(&a, old ? old : "", old ? old_len : 0);
 	split_lines(&b, new_text ? new_text : "", new_text ? new_len : 0);
 	pair_lines(&a, &b, &out->removed, &out->n_removed, &out->added, &out->n_added);
-	lines_free(&a);
-	lines_free(&b);
+	vs_vec_clear(&a);
+	vs_vec_clear(&b);
 }
 
 void scan_freeze_diff_clear(struct scan_freeze_diff *d)
 {
 	if (!d)
 		return;
-	for (size_t i = 0; i < d->n_added; i++)
-		free(d->added[i]);
-	for (size_t i = 0; i < d->n_removed; i++)
-		free(d->removed[i]);
-	free(d->added);
-	free(d->removed);
+	vs_strv_free(d->added, d->n_added);
+	vs_strv_free(d->removed, d->n_removed);
 	memset(d, 0, sizeof(*d));
 }

@@ -21,7 +21,7 @@
 
 #include "../util/err.h"
 #include "freeze.h"
-#include "venv.h"
+struct venv;
 
 struct scan_freeze_list {
 	struct scan_freeze_dist *v; /* owned, in pip's order, one per dedupe key */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/percent.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
 
@@ -303,23 +304,7 @@ size_t py_rstrip_len(const char *s, size_t n)
 
 char *py_url_quote(const char *s)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	struct strbuf sb = STRBUF_INIT;
-
-	sb_adds(&sb, "");
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		unsigned char c = *p;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '_' || c == '.' || c == '-' || c == '~' || c == '/') {
-			sb_addc(&sb, (char)c);
-		} else {
-			sb_addc(&sb, '%');
-			sb_addc(&sb, hex[c >> 4]);
-			sb_addc(&sb, hex[c & 15]);
-		}
-	}
-	return sb_detach(&sb);
+	return vs_percent_encode(s, "/");
 }
 
 bool py_is_word_byte(unsigned char c)

@@ -7,14 +7,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../util/err.h"
+
 /* Sum of the size column of RECORD in buf[0..len]: the last field of each
  * line, when it is a number (RECORD's own line and .pyc entries have none).
  * CSV quoting of the path is handled because the size is the last field. */
 uint64_t scan_record_sum(const char *buf, size_t len);
 
-/* Reads dist_info/RECORD relative to the directory fd `sitefd` (at most
- * 16 MiB, regular file only, never blocking) and sums it.
- * Returns 0 and *out, or -1 when there is no readable RECORD. */
-int scan_record_size(int sitefd, const char *dist_info, uint64_t *out);
+/* Reads dist_info/RECORD relative to the directory fd `sitefd` (a regular
+ * file, not a symlink, at most VS_READ_MAX_META, never blocking;
+ * util/readfile.h) and sums it. Returns 0 and *out, or VS_EFAIL when there
+ * is no readable RECORD: errno ENOENT when there is none, else `err` (may
+ * be NULL) says "DIST_INFO/RECORD: REASON". */
+int scan_record_size(int sitefd, const char *dist_info, uint64_t *out, struct vs_err *err);
 
 #endif

@@ -11,10 +11,14 @@
 
 #include "../util/ascii.h"
 #include "../util/path.h"
+#include "../util/readfile.h"
 #include "../util/strbuf.h"
+#include "../util/vec.h"
+#include "../util/version.h"
 #include "../util/xalloc.h"
 #include "freeze_find.h"
-#include "git_info.h"
+#include "../scan/git_info.h"
+#include "../scan/venv.h"
 #include "listing.h"
 #include "pypath.h"
 #include "site_path.h"
@@ -47,8 +51,8 @@ static bool pip_hides_pkg_resources(const struct scan_freeze_cand *pip)
 	size_t len;
 	bool hides = false;
 
-	if (scan_freeze_read_whole(pip->dirfd, "pip/_internal/commands/freeze.py", &text, &len) ==
-	    SCAN_FREEZE_READ_OK) {
+	if (vs_read_at(pip->dirfd, "pip/_internal/commands/freeze.py", 0, VS_READ_MAX_META, &text,
+		       &len, NULL) == 0) {
 		hides = memmem(text, len, "\"pkg-resources\"", 15) != NULL;
 		free(text);
 	}
@@ -64,14 +68,14 @@ static void read_direct_url(struct scan_freeze_dist *d, int dirfd, const char *c
 	char *rel, *buf;
 	size_t len;
 	struct vs_err e = {0};
-	enum scan_freeze_read_res res;
+	int res;
 
 	if (!d->is_dir)
 		return;
 	rel = path_join(d->entry, "direct_url.json");
-	res = scan_freeze_read_whole(dirfd, rel, &buf, &len);
+	res = vs_read_at(dirfd, rel, 0, VS_READ_MAX_META, &buf, &len, NULL);
 	free(rel);
-	if (res != SCAN_FREEZE_READ_OK)
+	if (res < 0)
 		return;
 	if (!py_utf8_valid(buf, len)) {
 		d->problem = xstrdup("its direct_url.json is not valid UTF-8");
@@ -238,8 +242,8 @@ static void dedupe(struct scan_freeze_list *out, struct scan_freeze_cands *c, st
 		/* The pkg_resources of pip >= 23.2 (setuptools 68) wants a dist-info
 		 * folder; pip 23.0's (setuptools 44) also took a file. */
 		if (x->rules->backend == SCAN_FREEZE_PKG_RESOURCES && dist_info && !k->d.is_dir &&
-		    (x->rules->pip_major == 0 || x->rules->pip_major > 23 ||
-		     (x->rules->pip_major == 23 && x->rules->pip_minor >= 2))) {
+		    (x->rules->pip_major == 0 ||
+		     vs_version_at_least(x->rules->pip_major, x->rules->pip_minor, 23, 2))) {
 			scan_freeze_dist_clear(&k->d);
 			continue;
 		}
@@ -263,9 +267,7 @@ static void dedupe(struct scan_freeze_list *out, struct scan_freeze_cands *c, st
 		out->v[out->n++] = k->d;
 		memset(&k->d, 0, sizeof(k->d));
 	}
-	for (size_t j = 0; j < n_seen; j++)
-		free(seen[j]);
-	free(seen);
+	vs_strv_free(seen, n_seen);
 }
 
 void scan_freeze_read(struct scan_freeze_list *out, struct scan_freeze_rules *rules,

@@ -23,6 +23,7 @@ struct scan_pkg_list {
 	struct scan_package *items; /* owned */
 	size_t n;
 	size_t cap;
+	char *problem; /* the first metadata file refused: "PATH: REASON" (owned), or NULL */
 };
 
 /* The site-packages folders of the env at absolute path `env_path` (dirfd
@@ -37,9 +38,13 @@ size_t scan_site_dirs(char ***out, int envfd, const char *env_path);
  * to `list` (directory order). Unreadable metadata still gives an entry,
  * named from the folder; an entry with no name from either is skipped.
  * Entry names match ".dist-info" / ".egg-info" in any case, and a symlinked
- * entry is followed (as importlib.metadata does). Returns 0, or a negative
- * code with `err` set ("<site_path>: <reason>") when the folder itself
- * cannot be read. */
+ * entry is followed (as importlib.metadata does). A METADATA, PKG-INFO or
+ * RECORD that is there but refused (a FIFO, a device, larger than
+ * VS_READ_MAX_META, unreadable; util/readfile.h) is never waited for: the
+ * entry is kept and the first such file is named in list->problem
+ * ("<site_path>/<entry>/METADATA: <reason>"; a missing or symlinked RECORD
+ * is no problem, as before). Returns 0, or a negative code with `err` set
+ * ("<site_path>: <reason>") when the folder itself cannot be read. */
 int scan_packages_read(struct scan_pkg_list *list, const char *site_path, struct vs_err *err);
 
 /* Parses RFC 822-style headers (METADATA, PKG-INFO) in buf[0..len): returns

@@ -1,4 +1,4 @@
-/* Private to src/scan/pep440.c and src/scan/pep440_spec.c: the parsed
+/* Private to src/pip/pep440.c and src/pip/pep440_spec.c: the parsed
  * form of a version and the helpers both halves share. */
 #ifndef VS_SCAN_PEP440_INTERNAL_H
 #define VS_SCAN_PEP440_INTERNAL_H

@@ -9,10 +9,10 @@
 
 #include "../util/path.h"
 #include "../util/proc.h"
+#include "../util/readfile.h"
 #include "../util/xalloc.h"
+#include "../scan/venv.h"
 #include "freeze_read.h"
-
-#define FILE_MAX_BYTES (64 * 1024 * 1024)
 
 /* ---- pip itself ---- */
 
@@ -78,64 +78,24 @@ char *scan_freeze_default_output(const struct venv *v)
 	return v->project ? path_join(v->project, "requirements.txt") : NULL;
 }
 
-/* The whole of the regular file `path` (at most FILE_MAX_BYTES). */
-static int read_all(char **out, size_t *len, const char *path, struct vs_err *err)
-{
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	size_t got = 0, cap = 0;
-	char *b = NULL;
-
-	if (fd < 0)
-		return vs_err_set(err, VS_EFAIL, "%s cannot be read: %s", path, strerror(errno));
-	for (;;) {
-		ssize_t r;
-
-		b = xgrow(b, &cap, got + 65536 + 1, 1);
-		if (got >= FILE_MAX_BYTES)
-			break;
-		r = read(fd, b + got, 65536);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-
-			free(b);
-			close(fd);
-			return vs_err_set(err, VS_EFAIL, "%s cannot be read: %s", path, strerror(e));
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	b[got] = '\0';
-	*out = b;
-	*len = got;
-	return 0;
-}
-
 int scan_freeze_read_file(char **out, size_t *len, const char *path, struct vs_err *err)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	struct stat st;
-	int rc;
+	struct vs_err e = {0};
 
 	*out = NULL;
 	*len = 0;
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		if (errno == ELOOP)
-			return vs_err_set(err, VS_EFAIL, "%s is a symbolic link", path);
-		return vs_err_set(err, VS_EFAIL, "%s: %s", path, strerror(errno));
-	}
-	rc = fstat(fd, &st);
-	close(fd);
-	if (rc != 0)
-		return vs_err_set(err, VS_EFAIL, "%s: %s", path, strerror(errno));
-	if (S_ISDIR(st.st_mode))
+	if (vs_read_at(AT_FDCWD, path, VS_READ_NOFOLLOW, VS_READ_MAX_LARGE, out, len, &e) == 0)
+		return 0;
+	switch (errno) {
+	case ENOENT:
+		return 0;
+	case ELOOP:
+		return vs_err_set(err, VS_EFAIL, "%s is a symbolic link", path);
+	case EISDIR:
 		return vs_err_set(err, VS_EFAIL, "%s is a folder, not a file", path);
-	if (!S_ISREG(st.st_mode))
+	case EINVAL:
 		return vs_err_set(err, VS_EFAIL, "%s is not a regular file", path);
-	return read_all(out, len, path, err);
+	default:
+		return vs_err_set(err, VS_EFAIL, "%.1000s", e.msg);
+	}
 }

@@ -1,0 +1,148 @@
+/* util/readfile: the one bounded reader, on real files in a temp folder:
+ * whole files, the cap, and everything that is not a regular file (a FIFO,
+ * /dev/zero through a symlink, a folder, a 1 GiB sparse file) refused at
+ * once with a reason, never blocking, never reading the size of the file. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "helpers/fixture.h"
+
+#include "util/readfile.h"
+
+/* vs_read_at refuses `rel` with errno `e` and the message `msg`. */
+static void refused(struct fx_dir *f, const char *rel, int flags, size_t max, int e, const char *msg)
+{
+	struct vs_err err = {0};
+	char *buf = (char *)1;
+	size_t len = 7;
+
+	errno = 0;
+	assert_int_equal(vs_read_at(f->fd, rel, flags, max, &buf, &len, &err), VS_EFAIL);
+	assert_int_equal(errno, e);
+	assert_null(buf);
+	assert_int_equal(len, 0);
+	assert_string_equal(err.msg, msg);
+	assert_int_equal(err.code, VS_EFAIL);
+}
+
+static void test_whole_file(void **state)
+{
+	struct fx_dir *f = *state;
+	struct vs_err err = {0};
+	char *buf;
+	size_t len;
+
+	fx_write(f->dir, "a", "hello\0world", 11);
+	assert_int_equal(vs_read_at(f->fd, "a", 0, 11, &buf, &len, &err), 0);
+	assert_int_equal(len, 11);
+	assert_memory_equal(buf, "hello\0world", 12); /* and the NUL after */
+	free(buf);
+	/* Through a symlink unless VS_READ_NOFOLLOW; NULL err is fine. */
+	fx_symlink("a", f->dir, "link");
+	assert_int_equal(vs_read_at(f->fd, "link", 0, 100, &buf, &len, NULL), 0);
+	assert_int_equal(len, 11);
+	free(buf);
+	refused(f, "link", VS_READ_NOFOLLOW, 100, ELOOP, "link: is a symbolic link");
+	/* Empty, and AT_FDCWD with an absolute path. */
+	fx_write(f->dir, "empty", "", 0);
+	assert_int_equal(vs_read_at(f->fd, "empty", 0, 0, &buf, &len, &err), 0);
+	assert_int_equal(len, 0);
+	assert_string_equal(buf, "");
+	free(buf);
+	{
+		char *p = fx_path(f->dir, "a");
+
+		assert_int_equal(vs_read_at(AT_FDCWD, p, VS_READ_NOFOLLOW, 11, &buf, &len, &err), 0);
+		assert_int_equal(len, 11);
+		free(buf);
+		free(p);
+	}
+}
+
+static void test_cap(void **state)
+{
+	struct fx_dir *f = *state;
+
+	fx_write(f->dir, "a", "hello\0world", 11);
+	refused(f, "a", 0, 10, EFBIG, "a: is larger than 10 bytes, not read");
+	refused(f, "missing", 0, 10, ENOENT, "missing: does not exist");
+}
+
+static void test_not_regular(void **state)
+{
+	struct fx_dir *f = *state;
+	char *p;
+
+	p = fx_path(f->dir, "fifo");
+	assert_int_equal(mkfifo(p, 0600), 0);
+	free(p);
+	/* A FIFO with no writer: refused at once, not waited on. */
+	refused(f, "fifo", 0, 100, EINVAL, "fifo: is a FIFO, not a file");
+	fx_symlink("/dev/zero", f->dir, "zero");
+	refused(f, "zero", 0, 1 << 20, EINVAL, "zero: is a device, not a file");
+	refused(f, "zero", VS_READ_NOFOLLOW, 1 << 20, ELOOP, "zero: is a symbolic link");
+	fx_mkdirs(f->dir, "dir");
+	refused(f, "dir", 0, 100, EISDIR, "dir: is a directory");
+	fx_symlink("/nonexistent/x", f->dir, "dangling");
+	refused(f, "dangling", 0, 100, ENOENT, "dangling: does not exist");
+	fx_write(f->dir, "file", "x", 1);
+	refused(f, "file/sub", 0, 100, ENOTDIR, "file/sub: cannot be read: Not a directory");
+}
+
+static void test_sparse(void **state)
+{
+	struct fx_dir *f = *state;
+	int fd = openat(f->fd, "big", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)1 << 30), 0);
+	close(fd);
+	refused(f, "big", 0, 16 << 20, EFBIG, "big: is larger than 16 MiB, not read");
+	/* vs_open_at says the same, and gives the size of what it opens. */
+	{
+		struct vs_err err = {0};
+		off_t size = -1;
+
+		assert_int_equal(vs_open_at(f->fd, "big", 0, 16 << 20, &size, &err), VS_EFAIL);
+		assert_int_equal(errno, EFBIG);
+		fd = vs_open_at(f->fd, "big", 0, (size_t)1 << 30, &size, &err);
+		assert_true(fd >= 0);
+		assert_int_equal(size, (off_t)1 << 30);
+		assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
+		assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+		close(fd);
+	}
+}
+
+static void test_type_reason(void **state)
+{
+	(void)state;
+	assert_string_equal(vs_file_type_reason(S_IFDIR), "is a directory");
+	assert_string_equal(vs_file_type_reason(S_IFIFO), "is a FIFO, not a file");
+	assert_string_equal(vs_file_type_reason(S_IFLNK), "is a symbolic link");
+	assert_string_equal(vs_file_type_reason(S_IFSOCK), "is a socket, not a file");
+	assert_string_equal(vs_file_type_reason(S_IFCHR), "is a device, not a file");
+	assert_string_equal(vs_file_type_reason(S_IFBLK), "is a device, not a file");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_whole_file, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_cap, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_not_regular, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_sparse, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test(test_type_reason),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
