@@ -79,6 +79,9 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the temp folder (printed) for --reuse")
     ap.add_argument("--reuse", metavar="DIR", help="reuse the environments a --keep run left in DIR "
                     "(for quick re-runs while working on the binary; DIR is kept)")
+    ap.add_argument("--only", metavar="TEXT", action="append",
+                    help="run only the test jobs whose name contains TEXT (repeatable; fixtures are "
+                    "still built unless --reuse)")
     ap.add_argument("-j", type=int, default=max(4, (os.cpu_count() or 2) * 2), help="parallel jobs")
     args = ap.parse_args()
 
@@ -204,6 +207,8 @@ def test(args, results, binary, runner, fx, t0):
     jobs += tests_git.tests(ctx)
     dl = tests_delete.tests(ctx)  # its first job (three pip envs) is long: started first
     jobs = dl[:1] + jobs + dl[1:]
+    if args.only:
+        jobs = [j for j in jobs if any(o in j[0] for o in args.only)]
     run_pool(jobs, max(2, args.j), results, filt=args.k)
     if tests_browser.DURATIONS:
         d = sorted(tests_browser.DURATIONS, key=lambda x: -x[1])
