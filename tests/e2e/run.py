@@ -39,6 +39,7 @@ import tests_freeze  # noqa: E402
 import tests_git  # noqa: E402
 import tests_main  # noqa: E402
 import tests_opts  # noqa: E402
+import tests_signals  # noqa: E402
 import truth  # noqa: E402
 from harness import Group, Results, Runner  # noqa: E402
 
@@ -143,7 +144,7 @@ def build(args, results, base, runner, t0):
     fx = fixtures.Fixtures(base, pys, fast)
     jobs = []
     for name, fn in (fx.tasks() + fixtures_more.tasks(fx, runner) + tests_browser.fixture_tasks(fx)
-                     + tests_freeze.fixture_tasks(fx, runner)):
+                     + tests_freeze.fixture_tasks(fx, runner) + tests_signals.fixture_tasks(fx)):
         def job(name=name, fn=fn):
             g = Group()
             t = time.time()
@@ -205,6 +206,7 @@ def test(args, results, binary, runner, fx, t0):
     jobs += tests_edge.tests(ctx) + tests_actions.tests(ctx) + tests_actions_browser.tests(ctx)
     jobs += tests_freeze.tests(ctx)
     jobs += tests_git.tests(ctx)
+    jobs += tests_signals.tests(ctx)
     dl = tests_delete.tests(ctx)  # its first job (three pip envs) is long: started first
     jobs = dl[:1] + jobs + dl[1:]
     if args.only:
