@@ -434,6 +434,15 @@ int ui_run(const struct ui_options *opts)
 	loop(&ui);
 	restore_terminal();
 	uninstall_signals();
+	if (ui.exit_status) {
+		/* Ended by a signal: stop the deleter and any child, then go at
+		 * once. Joining the scan could wait on a worker blocked in a read
+		 * (a hung filesystem) and keep the process alive. */
+		ui_delete_free(&ui);
+		ui_jobs_free(&ui);
+		fflush(NULL);
+		_exit(ui.exit_status);
+	}
 	ui_delete_free(&ui);
 	ui_jobs_free(&ui);
 	ui_dialog_close(&ui);
