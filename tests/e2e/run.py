@@ -83,6 +83,11 @@ def main():
     ap.add_argument("--only", metavar="TEXT", action="append",
                     help="run only the test jobs whose name contains TEXT (repeatable; fixtures are "
                     "still built unless --reuse)")
+    ap.add_argument("--no-browser", action="store_true",
+                    default=os.environ.get("E2E_NO_BROWSER") == "1",
+                    help="leave out the browser sessions in tmux (every job named '... browser ...'); "
+                    "the command-line tests only, as the sanitizer pass of CI runs them "
+                    "(also E2E_NO_BROWSER=1)")
     ap.add_argument("-j", type=int, default=max(4, (os.cpu_count() or 2) * 2), help="parallel jobs")
     args = ap.parse_args()
 
@@ -143,7 +148,8 @@ def build(args, results, base, runner, t0):
     print("e2e: pythons: %s; cheap envs with %s" % (", ".join(map(repr, pys)), fast.label))
     fx = fixtures.Fixtures(base, pys, fast)
     jobs = []
-    for name, fn in (fx.tasks() + fixtures_more.tasks(fx, runner) + tests_browser.fixture_tasks(fx)
+    browser_fx = [] if args.no_browser else tests_browser.fixture_tasks(fx)
+    for name, fn in (fx.tasks() + fixtures_more.tasks(fx, runner) + browser_fx
                      + tests_freeze.fixture_tasks(fx, runner) + tests_signals.fixture_tasks(fx)):
         def job(name=name, fn=fn):
             g = Group()
@@ -211,6 +217,11 @@ def test(args, results, binary, runner, fx, t0):
     jobs = dl[:1] + jobs + dl[1:]
     if args.only:
         jobs = [j for j in jobs if any(o in j[0] for o in args.only)]
+    if args.no_browser:
+        left = [j[0] for j in jobs if "browser" in j[0].split()]
+        jobs = [j for j in jobs if "browser" not in j[0].split()]
+        results.emit([("skip", "the %d browser sessions" % len(left), "--no-browser (E2E_NO_BROWSER=1): "
+                       "the command-line tests only")])
     run_pool(jobs, max(2, args.j), results, filt=args.k)
     if tests_browser.DURATIONS:
         d = sorted(tests_browser.DURATIONS, key=lambda x: -x[1])
