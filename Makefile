@@ -156,8 +156,12 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/venvscope $(DESTDIR)$(MANDIR)/man1/venvscope.1
 	rm -rf $(DESTDIR)$(DATADIR)
 
+# Every C file of ours, headers too: src/, the unit tests and their helpers,
+# the fuzz targets (not build/, which is generated). Style: .clang-format.
+FORMAT_FILES := $(sort $(wildcard src/*.[ch] src/*/*.[ch] tests/unit/*.[ch] \
+	tests/unit/helpers/*.[ch] tests/fuzz/*.[ch]))
 format:
-	clang-format -i $(SRC) $(wildcard src/*/*.h) $(UNIT_SRC)
+	clang-format -i $(FORMAT_FILES)
 
 clean:
 	rm -rf build venvscope
