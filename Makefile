@@ -46,7 +46,7 @@ HELPER_SRC := $(sort $(wildcard tests/unit/helpers/*.c))
 HELPER_OBJ := $(HELPER_SRC:%.c=$(BUILD)/%.o)
 
 .SECONDARY:
-.PHONY: all deps run test test-build check asan fuzz bench screenshots install uninstall clean format
+.PHONY: all deps run test test-build check asan asan-build asan-ci fuzz bench screenshots install uninstall clean format
 
 all: venvscope
 
@@ -102,12 +102,28 @@ test: deps
 check: test
 
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-asan: deps
+# Leaks are reported (detect_leaks=1); tests/lsan.supp names the only ones
+# let through, which are third-party libraries' own.
+ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1 \
+	VENVSCOPE=build/asan/venvscope UNIT_DIR=build/asan/tests/unit
+
+asan-build:
 	@$(MAKE) --no-print-directory BUILD=build/asan OPT='-O1 -g' \
 		EXTRA_CFLAGS='-Werror $(ASAN_FLAGS)' EXTRA_LDFLAGS='$(ASAN_FLAGS)' \
 		build/asan/venvscope $(UNIT_BIN:$(BUILD)/%=build/asan/%)
-	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-		VENVSCOPE=build/asan/venvscope UNIT_DIR=build/asan/tests/unit tests/run.sh
+
+# Every test under ASan+UBSan.
+asan: deps
+	@$(MAKE) --no-print-directory asan-build
+	@$(ASAN_ENV) tests/run.sh
+
+# CI's sanitizer pass: the unit tests and the command-line e2e tests, without
+# the browser sessions in tmux (make test runs those), so it stays quick.
+asan-ci: deps
+	@$(MAKE) --no-print-directory asan-build
+	@$(ASAN_ENV) E2E_NO_BROWSER=1 tests/run.sh
 
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 fuzz: $(BUILD)/gen/themes.c
@@ -140,8 +156,12 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/venvscope $(DESTDIR)$(MANDIR)/man1/venvscope.1
 	rm -rf $(DESTDIR)$(DATADIR)
 
+# Every C file of ours, headers too: src/, the unit tests and their helpers,
+# the fuzz targets (not build/, which is generated). Style: .clang-format.
+FORMAT_FILES := $(sort $(wildcard src/*.[ch] src/*/*.[ch] tests/unit/*.[ch] \
+	tests/unit/helpers/*.[ch] tests/fuzz/*.[ch]))
 format:
-	clang-format -i $(SRC) $(wildcard src/*/*.h) $(UNIT_SRC)
+	clang-format -i $(FORMAT_FILES)
 
 clean:
 	rm -rf build venvscope

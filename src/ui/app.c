@@ -320,6 +320,14 @@ int ui_run(const struct scan_request *req, const struct ui_settings *set)
 	loop(&ui);
 	restore_terminal();
 	uninstall_signals();
+	if (ui.exit_status) {
+		/* Ended by a signal: stop the work that changes disk (the deleter,
+		 * a job's child), then go at once. Joining the scan could wait on
+		 * a worker blocked in a read and keep the process alive. */
+		ui_tasks_free_changing(&ui);
+		fflush(NULL);
+		_exit(ui.exit_status);
+	}
 	ui_tasks_free(&ui);
 	ui_dialog_close(&ui);
 	ui_prompt_close(&ui);

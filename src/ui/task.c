@@ -81,3 +81,10 @@ void ui_tasks_free(struct ui *ui)
 		if (ui_tasks[i]->free)
 			ui_tasks[i]->free(ui);
 }
+
+void ui_tasks_free_changing(struct ui *ui)
+{
+	for (int i = UI_N_TASKS; i-- > 0;)
+		if (ui_tasks[i]->ask_before_quit && ui_tasks[i]->free)
+			ui_tasks[i]->free(ui);
+}

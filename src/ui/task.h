@@ -55,5 +55,8 @@ void ui_tasks_draw(const struct ui *ui, int top);
 int ui_tasks_escape(struct ui *ui);
 /* Frees every task, the last in the list first. */
 void ui_tasks_free(struct ui *ui);
+/* Frees only the tasks that change disk (ask_before_quit), for a browser
+ * ended by a signal that leaves without joining the scans. */
+void ui_tasks_free_changing(struct ui *ui);
 
 #endif

@@ -40,6 +40,7 @@ import tests_freeze  # noqa: E402
 import tests_git  # noqa: E402
 import tests_main  # noqa: E402
 import tests_opts  # noqa: E402
+import tests_signals  # noqa: E402
 import truth  # noqa: E402
 from harness import Group, Results, Runner  # noqa: E402
 
@@ -80,6 +81,14 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the temp folder (printed) for --reuse")
     ap.add_argument("--reuse", metavar="DIR", help="reuse the environments a --keep run left in DIR "
                     "(for quick re-runs while working on the binary; DIR is kept)")
+    ap.add_argument("--only", metavar="TEXT", action="append",
+                    help="run only the test jobs whose name contains TEXT (repeatable; fixtures are "
+                    "still built unless --reuse)")
+    ap.add_argument("--no-browser", action="store_true",
+                    default=os.environ.get("E2E_NO_BROWSER") == "1",
+                    help="leave out the browser sessions in tmux (every job named '... browser ...'); "
+                    "the command-line tests only, as the sanitizer pass of CI runs them "
+                    "(also E2E_NO_BROWSER=1)")
     ap.add_argument("-j", type=int, default=max(4, (os.cpu_count() or 2) * 2), help="parallel jobs")
     args = ap.parse_args()
 
@@ -140,8 +149,9 @@ def build(args, results, base, runner, t0):
     print("e2e: pythons: %s; cheap envs with %s" % (", ".join(map(repr, pys)), fast.label))
     fx = fixtures.Fixtures(base, pys, fast)
     jobs = []
-    for name, fn in (fx.tasks() + fixtures_more.tasks(fx, runner) + tests_browser.fixture_tasks(fx)
-                     + tests_freeze.fixture_tasks(fx, runner)):
+    browser_fx = [] if args.no_browser else tests_browser.fixture_tasks(fx)
+    for name, fn in (fx.tasks() + fixtures_more.tasks(fx, runner) + browser_fx
+                     + tests_freeze.fixture_tasks(fx, runner) + tests_signals.fixture_tasks(fx)):
         def job(name=name, fn=fn):
             g = Group()
             t = time.time()
@@ -204,8 +214,16 @@ def test(args, results, binary, runner, fx, t0):
     jobs += tests_freeze.tests(ctx)
     jobs += tests_git.tests(ctx)
     jobs += tests_bounded.tests(ctx)
+    jobs += tests_signals.tests(ctx)
     dl = tests_delete.tests(ctx)  # its first job (three pip envs) is long: started first
     jobs = dl[:1] + jobs + dl[1:]
+    if args.only:
+        jobs = [j for j in jobs if any(o in j[0] for o in args.only)]
+    if args.no_browser:
+        left = [j[0] for j in jobs if "browser" in j[0].split()]
+        jobs = [j for j in jobs if "browser" not in j[0].split()]
+        results.emit([("skip", "the %d browser sessions" % len(left), "--no-browser (E2E_NO_BROWSER=1): "
+                       "the command-line tests only")])
     run_pool(jobs, max(2, args.j), results, filt=args.k)
     if tests_browser.DURATIONS:
         d = sorted(tests_browser.DURATIONS, key=lambda x: -x[1])

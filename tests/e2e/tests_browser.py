@@ -14,7 +14,8 @@ import re
 import time
 
 from browser_kit import (DURATIONS, View, human_age, human_size, main_roots, order_diff,
-                         session, set_filter, settle, shown_diff, start, status_has, vcmp)
+                         session, set_filter, settle, shown_diff, start, status_has, vcmp,
+                         release)
 from tty import ScreenError, Tty
 
 # ------------------------------------------------------------------ rows
@@ -101,17 +102,40 @@ def t_rows(ctx):
 
 # ---------------------------------------------------------------- filter
 
+def pip_bounds(view):
+    """The bounds of the pkg:pip cases, from the pip versions the envs
+    really have (ensurepip bundles pip 23.0.1 in Debian 12's python3.11,
+    23.2.1 or 24.x in newer Pythons): (below, at_least, lowest major), so
+    that pkg:pip<below and pkg:PIP>=at_least each match some envs. Pips of
+    two majors: both the newest major ("24"), which splits them; one major,
+    several versions: both the newest version; a single version V: below is
+    the next major (every env with pip, none without) and at_least is V
+    itself (>= holds at equality)."""
+    vs = sorted({t["pip_version"] for t in view.t.values() if t["pip_version"]}, key=release)
+    if not vs:
+        raise LookupError("no env with pip under %s: the fixture does not test pkg:" % view.roots)
+    majors = sorted({release(v)[0] for v in vs})
+    if len(majors) > 1:
+        return str(majors[-1]), str(majors[-1]), majors[0]
+    if len(vs) > 1:
+        return vs[-1], vs[-1], majors[0]
+    return str(majors[0] + 1), vs[0], majors[0]
+
+
 def t_filter(ctx):
     def run(st):
         roots = main_roots(ctx)
         view = View(ctx, roots)
-        pip = lambda t, op: t["pip_version"] is not None and op(vcmp(t["pip_version"], "24"))
+        below, at_least, lo = pip_bounds(view)
+        pip = lambda t, op, v: t["pip_version"] is not None and op(vcmp(t["pip_version"], v))
         cases = [
             ("NOPIP", lambda t: "nopip" in t["path"].lower(), "text (any case)"),
-            ("pkg:pip<24", lambda t: pip(t, lambda c: c < 0), "package version below"),
-            ("pkg:pip>=23,<24", lambda t: pip(t, lambda c: c < 0) and vcmp(t["pip_version"], "23") >= 0,
+            ("pkg:pip<%s" % below, lambda t: pip(t, lambda c: c < 0, below), "package version below"),
+            ("pkg:pip>=%d,<%d" % (lo, lo + 1),
+             lambda t: pip(t, lambda c: c >= 0, str(lo)) and pip(t, lambda c: c < 0, str(lo + 1)),
              "version range"),
-            ("pkg:PIP>=24", lambda t: pip(t, lambda c: c >= 0), "package name in another case"),
+            ("pkg:PIP>=%s" % at_least, lambda t: pip(t, lambda c: c >= 0, at_least),
+             "package name in another case"),
             ("!pkg:pip", lambda t: t["pip_version"] is None, "negated package"),
             ("py:3.11 !copies", lambda t: (t["python_version"] or "").startswith("3.11.")
              and "copies" not in t["path"], "python and a negated text"),

@@ -6,20 +6,41 @@ import os
 import re
 import subprocess
 
-from browser_kit import (View, done, human_size, order_diff, sel_name, session, set_filter, start,
+from browser_kit import (done, human_size, order_diff, sel_name, session, set_filter, start,
                          status_has, wait_rows)
 from tty import ScreenError, Tty
 
 
+class Rows:
+    """A tree of its own for the keys and the mouse: n copies (cp -a) of one
+    --without-pip env, each padded to its own size so the size order is not
+    the name order. One Python is enough, so the test does not depend on how
+    many the machine has. Every fifth name ends in -pickrow (a filter picks
+    those), the others in -restrow; the truth is du -sb of each copy.
+    .order is the browser's size order (largest first, then the path);
+    .size and .path by name."""
+
+    def __init__(self, ctx, tag, n):
+        src = os.path.join(ctx.fx.tree, "real", ctx.fx.fast.label + "-nopip")
+        self.root = os.path.join(os.path.dirname(ctx.runner.make_home(tag)), "root")
+        os.makedirs(self.root)
+        self.size, self.path = {}, {}
+        for i in range(n):
+            name = "keys-%02d-%s" % (i, "pickrow" if i % 5 == 0 else "restrow")
+            p = os.path.join(self.root, name)
+            subprocess.run(["cp", "-a", src, p], check=True)
+            with open(os.path.join(p, "pad.bin"), "wb") as f:
+                f.write(b"\1" * (1000 * ((i * 7) % n + 1)))
+            self.size[name], self.path[name] = du_b(p), p
+        self.order = sorted(self.size, key=lambda x: (-self.size[x], self.path[x]))
+
+
 def t_marks(ctx):
     def run(st):
-        root = os.path.join(ctx.fx.tree, "real")
-        view = View(ctx, [root])
-        order = view.order("size")
         H = 16  # a short screen, so a modest tree still pages twice
         h = H - 3  # list rows: the screen less header, titles, status
-        if len(order) < 2 * h + 2:
-            raise LookupError("tree/real has %d envs, too few to page" % len(order))
+        tree = Rows(ctx, "b-marks-tree", 2 * h + 4)
+        root, order = tree.root, tree.order
         with Tty(ctx.runner, [root], width=100, height=H, tag="b-marks") as t:
             start(t)
             # Home and End as xterm sends them (TERM=xterm-256color); what
@@ -38,7 +59,7 @@ def t_marks(ctx):
                 rows = scr.names()
                 st.check("%s: row %d (%s) selected and on screen" % (key, idx, order[idx]),
                          [] if len(rows) == h else ["%d rows on a %d-line screen, expected %d" % (len(rows), H, h)])
-            sizes = [view.t[n]["size_bytes"] for n in order]
+            sizes = [tree.size[n] for n in order]
             st.at("Space marks")
             t.keys("Space")
             scr = t.wait_for(status_has("1 marked · %s" % human_size(sizes[0])), styled=True,
@@ -67,28 +88,28 @@ def t_marks(ctx):
             # arrive as ESC [1~ and ESC [4~, whatever TERM says; with a
             # filter in force, which they must leave alone.
             st.at("filter for Home/End")
-            nopip = [n for n in order if "nopip" in n]
-            set_filter(t, "nopip", first=True)
-            wait_rows(t, nopip, "/nopip")
-            for key, idx, away in (("End", len(nopip) - 1, "g"), ("Home", 0, "G")):
+            picked = [n for n in order if n.endswith("-pickrow")]
+            set_filter(t, "pickrow", first=True)
+            wait_rows(t, picked, "/pickrow")
+            for key, idx, away in (("End", len(picked) - 1, "g"), ("Home", 0, "G")):
                 st.at("%s as tmux sends it" % key)
                 t.keys(away)
-                t.wait_for(lambda s: sel_name(s) == nopip[len(nopip) - 1 - idx] and s, styled=True,
+                t.wait_for(lambda s: sel_name(s) == picked[len(picked) - 1 - idx] and s, styled=True,
                            what="%s: the other end of the list selected" % away)
                 t.keys(key)
                 name = "%s as tmux sends it (%r) moves to the %s filtered row, the filter stays" % (
                     key, TMUX_KEYS[key], "last" if idx else "first")
                 try:
-                    t.wait_for(lambda s: sel_name(s) == nopip[idx] and s.names() == nopip and s, styled=True,
+                    t.wait_for(lambda s: sel_name(s) == picked[idx] and s.names() == picked and s, styled=True,
                                timeout=3, what="%s (sent by tmux as %r): %s selected, rows %s" % (
-                                   key, TMUX_KEYS[key], nopip[idx], nopip))
+                                   key, TMUX_KEYS[key], picked[idx], picked))
                     st.check(name, [])
                 except ScreenError as e:
                     st.check(name, [str(e)])
                     t.keys("/", "C-u")  # put the filter back for the next key
-                    t.type("nopip")
+                    t.type("pickrow")
                     t.keys("Enter")
-                    wait_rows(t, nopip, "/nopip again")
+                    wait_rows(t, picked, "/pickrow again")
     return session("browser keys and marks", run)
 
 
@@ -150,9 +171,8 @@ def mouse(t, y, x, button=0, clicks=1):
 
 def t_mouse(ctx):
     def run(st):
-        root = os.path.join(ctx.fx.tree, "real")
-        view = View(ctx, [root])
-        order = view.order("size")
+        rows = Rows(ctx, "b-mouse-tree", 10)
+        root, order = rows.root, rows.order
         with Tty(ctx.runner, [root], width=100, height=20, tag="b-mouse") as t:
             start(t)
             for what, args, idx in (("a click on the 4th row selects it", (5, 10), 3),
@@ -167,8 +187,8 @@ def t_mouse(ctx):
             mouse(t, 3, 10, clicks=2)
             scr = t.wait_for(r"^  kind\s", what="the details after a double-click on the 2nd row")
             st.check("a double-click on the 2nd row opens its details",
-                     [] if view.t[order[1]]["path"] in scr.line(1) else
-                     ["details of %r, expected %s" % (scr.line(1), view.t[order[1]]["path"])])
+                     [] if rows.path[order[1]] in scr.line(1) else
+                     ["details of %r, expected %s" % (scr.line(1), rows.path[order[1]])])
     return session("browser mouse", run)
 
 

@@ -99,6 +99,20 @@ def t_record(ctx):
     env = os.path.join(base, "projects", "rec-env")
     opts = ["--copies", "--system-site-packages", "--prompt", "rec prompt"]
     make_venv(py, env, pyhome, *opts)
+    # With --system-site-packages pip freeze also lists what the base
+    # Python's own site-packages hold: on Debian, python3-* packages from
+    # /usr/lib/python3/dist-packages, whose requirements (PyGObject needs
+    # pycairo) pip cannot meet from the local wheels, so recreate could
+    # not bring them back. Such a Python makes the env without the option.
+    seen = freeze(env, pyhome)
+    if seen:
+        g.skip("delete: recreate keeps --system-site-packages",
+               "the base Python %s has packages of its own (pip freeze lists %d, e.g. %s) that pip could not "
+               "reinstall from local wheels; the env is made without the option"
+               % (py.exe, len(seen.splitlines()), seen.splitlines()[0]))
+        shutil.rmtree(env)
+        opts.remove("--system-site-packages")
+        make_venv(py, env, pyhome, *opts)
     must(sh([os.path.join(env, "bin", "python"), "-m", "pip", "install", "--no-index", "--find-links", wheels,
              "VsDel_Beta", "vsdel.gamma"], pyhome), "pip install from local wheels")
     frozen = freeze(env, pyhome)
