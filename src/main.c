@@ -45,7 +45,8 @@ static const char usage[] =
 	"  -x, --one-file-system  stay on each ROOT's filesystem\n"
 	"  --no-size            do not measure sizes\n"
 	"  --no-git             do not ask git whether envs are ignored\n"
-	"  --stale-days N       untouched for more than N days is stale (default " CLI_STALE_DAYS_DEFAULT_TEXT ")\n"
+	"  --stale-days N       untouched for more than N days is stale (default " CLI_STALE_DAYS_DEFAULT_TEXT
+	")\n"
 	"  --theme NAME|PATH    default, light, mono, high-contrast, or a theme file\n"
 	"  -h, --help           this text\n"
 	"  --version            print the version\n"
@@ -58,12 +59,12 @@ static const struct {
 	int (*run)(int argc, char **argv);
 	bool c_locale; /* runs in the "C" locale: its output must not depend on the user's */
 } commands[] = {
-	{"list", cli_list, false},         {"show", cli_show, false},
-	{"create", cli_create, false},     {"clear", cli_clear, false},
-	{"upgrade", cli_upgrade, false},   {"shell", cli_shell, false},
-	{"pythons", cli_pythons, false},   {"delete", cli_delete, false},
-	{"deleted", cli_deleted, false},   {"recreate", cli_recreate, false},
-	{"freeze", cli_freeze, true},      {"gitignore", cli_gitignore, false},
+	{"list", cli_list, false},       {"show", cli_show, false},
+	{"create", cli_create, false},   {"clear", cli_clear, false},
+	{"upgrade", cli_upgrade, false}, {"shell", cli_shell, false},
+	{"pythons", cli_pythons, false}, {"delete", cli_delete, false},
+	{"deleted", cli_deleted, false}, {"recreate", cli_recreate, false},
+	{"freeze", cli_freeze, true},    {"gitignore", cli_gitignore, false},
 };
 
 static int browse(int argc, char **argv)
@@ -97,7 +98,9 @@ static int browse(int argc, char **argv)
 		fprintf(stderr, "venvscope: %s; printing the list instead of the browser\n", why);
 		rc = cli_list_run(&o);
 	} else {
-		struct ui_settings set = {.sort = o.sort, .reverse = o.reverse, .theme = o.theme,
+		struct ui_settings set = {.sort = o.sort,
+					  .reverse = o.reverse,
+					  .theme = o.theme,
 					  .default_roots = o.default_roots};
 
 		rc = ui_run(&o.req, &set);

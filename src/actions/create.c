@@ -159,7 +159,8 @@ int act_prepare_create(struct act_job **out, const struct act_create_opts *o, st
 	for (size_t i = 0; i < o->n_targets; i++) {
 		j->paths[i] = path_absolute(o->targets[i]);
 		j->n_paths++;
-		if (!j->paths[i] || (rc = check_target(j->paths[i], o->clear, &j->existed[i], err)) < 0) {
+		if (!j->paths[i] ||
+		    (rc = check_target(j->paths[i], o->clear, &j->existed[i], err)) < 0) {
 			if (!j->paths[i])
 				rc = vs_err_set(err, VS_EFAIL, "%s: cannot read the current folder",
 						o->targets[i]);

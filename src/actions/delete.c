@@ -19,10 +19,10 @@
 struct walk {
 	const struct act_delete_hooks *hooks;
 	struct act_delete_result *res;
-	dev_t dev;           /* the env's filesystem */
-	uint64_t mnt_id;     /* and its mount (a bind mount keeps st_dev); 0 unknown */
-	int root_fd;         /* the env folder: pyvenv.cfg there goes last */
-	struct strbuf path;  /* for messages only */
+	dev_t dev;          /* the env's filesystem */
+	uint64_t mnt_id;    /* and its mount (a bind mount keeps st_dev); 0 unknown */
+	int root_fd;        /* the env folder: pyvenv.cfg there goes last */
+	struct strbuf path; /* for messages only */
 	bool skip_all;
 	bool stop;
 	unsigned tick;
@@ -84,36 +84,42 @@ int act_delete_check(const struct venv *v, const char *home, struct vs_err *err)
 	bool ok;
 
 	if (!p || p[0] != '/' || strcmp(p, "/") == 0)
-		return vs_err_set(err, VS_EUSAGE, "%s: refusing to delete the root folder", p ? p : "?");
+		return vs_err_set(err, VS_EUSAGE, "%s: refusing to delete the root folder",
+				  p ? p : "?");
 	if (home && *home && (strcmp(p, home) == 0 || path_has_prefix(home, p) || holds(p, home)))
-		return vs_err_set(err, VS_EUSAGE, "%s: refusing to delete a folder that holds your home "
-						  "folder",
+		return vs_err_set(err, VS_EUSAGE,
+				  "%s: refusing to delete a folder that holds your home "
+				  "folder",
 				  p);
 	if (lstat(p, &st) != 0)
 		return vs_err_set(err, VS_EUSAGE, "%s: %s", p, strerror(errno));
 	if (S_ISLNK(st.st_mode))
-		return vs_err_set(err, VS_EUSAGE, "%s: is a symbolic link, not an environment folder "
-						  "(only the link's target could be deleted; refusing)",
+		return vs_err_set(err, VS_EUSAGE,
+				  "%s: is a symbolic link, not an environment folder "
+				  "(only the link's target could be deleted; refusing)",
 				  p);
 	if (!S_ISDIR(st.st_mode))
 		return vs_err_set(err, VS_EUSAGE, "%s: not a folder", p);
 	if (v->dev && (st.st_dev != v->dev || st.st_ino != v->ino))
-		return vs_err_set(err, VS_EUSAGE, "%s: is no longer the folder that was scanned (it was "
-						  "replaced); scan again before deleting",
+		return vs_err_set(err, VS_EUSAGE,
+				  "%s: is no longer the folder that was scanned (it was "
+				  "replaced); scan again before deleting",
 				  p);
 	sub = path_join(p, "pyvenv.cfg");
 	ok = lstat(sub, &st) == 0 && S_ISREG(st.st_mode);
 	free(sub);
 	if (!ok)
-		return vs_err_set(err, VS_EUSAGE, "%s: not a virtual environment (no regular pyvenv.cfg "
-						  "file in it)",
+		return vs_err_set(err, VS_EUSAGE,
+				  "%s: not a virtual environment (no regular pyvenv.cfg "
+				  "file in it)",
 				  p);
 	sub = path_join(p, ".git");
 	ok = lstat(sub, &st) != 0;
 	free(sub);
 	if (!ok)
-		return vs_err_set(err, VS_EUSAGE, "%s: holds .git (a repository root); refusing to "
-						  "delete it",
+		return vs_err_set(err, VS_EUSAGE,
+				  "%s: holds .git (a repository root); refusing to "
+				  "delete it",
 				  p);
 	if (lstat(p, &st) == 0 && is_mount_point(p, &st))
 		return vs_err_set(err, VS_EUSAGE, "%s: is a mount point; refusing to delete it", p);
@@ -316,8 +322,9 @@ int act_delete_tree(const char *path, const struct stat *expect, bool cfg_last,
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		if (fd >= 0)
 			close(fd);
-		rc = vs_err_set(err, VS_EUSAGE, "%s: changed while it was being opened; nothing was "
-						"deleted",
+		rc = vs_err_set(err, VS_EUSAGE,
+				"%s: changed while it was being opened; nothing was "
+				"deleted",
 				path);
 		goto done;
 	}

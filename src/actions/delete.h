@@ -44,9 +44,9 @@ struct act_delete_hooks {
 
 struct act_delete_result {
 	struct act_delete_progress done;
-	uint64_t left;   /* entries that could not be removed */
-	bool removed;    /* the env folder itself is gone */
-	bool aborted;    /* stopped by the user (abort or cancel) */
+	uint64_t left;          /* entries that could not be removed */
+	bool removed;           /* the env folder itself is gone */
+	bool aborted;           /* stopped by the user (abort or cancel) */
 	char first_error[1024]; /* the first path that stayed and why, or "" */
 };
 

@@ -124,8 +124,9 @@ int act_gitignore_plan(struct act_gitignore_plan *out, const char *env_path, boo
 				"%s is not inside a git work tree: there is nothing to ignore", abs);
 		goto done;
 	case SCAN_GIT_IGNORED:
-		rc = vs_err_set(err, VS_EUSAGE, "git already ignores %s (%s) and tracks none of its files",
-				abs, info.rule ? info.rule : "an ignore rule");
+		rc = vs_err_set(err, VS_EUSAGE,
+				"git already ignores %s (%s) and tracks none of its files", abs,
+				info.rule ? info.rule : "an ignore rule");
 		goto done;
 	case SCAN_GIT_NOT_IGNORED:
 	case SCAN_GIT_TRACKED:
@@ -154,11 +155,13 @@ int act_gitignore_plan(struct act_gitignore_plan *out, const char *env_path, boo
 	} else if (!rel[0]) {
 		rc = vs_err_set(err, VS_EUSAGE,
 				"%s is the top folder of its repository; only a .gitignore inside it "
-				"(--inner) can ignore it", abs);
+				"(--inner) can ignore it",
+				abs);
 	} else if (!(out->line = ignore_line(rel))) {
 		rc = vs_err_set(err, VS_EUSAGE,
 				"%s has a newline in its path, which a .gitignore line cannot hold; "
-				"use a .gitignore inside it (--inner)", abs);
+				"use a .gitignore inside it (--inner)",
+				abs);
 	} else {
 		out->file = path_join(info.repo, ".gitignore");
 	}
@@ -283,8 +286,7 @@ static int check_ignored(const struct act_gitignore_plan *plan, const char *env_
 	return rc;
 }
 
-int act_gitignore_apply(const struct act_gitignore_plan *plan, const char *env_path,
-			struct vs_err *err)
+int act_gitignore_apply(const struct act_gitignore_plan *plan, const char *env_path, struct vs_err *err)
 {
 	char *rel = NULL;
 	int rc = VS_OK;

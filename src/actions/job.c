@@ -74,10 +74,16 @@ static bool said(const struct act_job *j, const char *words)
 static bool network_trouble(const struct act_job *j)
 {
 	static const char *const signs[] = {
-		"Failed to establish a new connection", "Temporary failure in name resolution",
-		"NewConnectionError", "Network is unreachable", "Could not fetch URL",
-		"No matching distribution found", "Could not find a version that satisfies",
-		"Retrying (Retry(", "ConnectTimeoutError", "ProxyError",
+		"Failed to establish a new connection",
+		"Temporary failure in name resolution",
+		"NewConnectionError",
+		"Network is unreachable",
+		"Could not fetch URL",
+		"No matching distribution found",
+		"Could not find a version that satisfies",
+		"Retrying (Retry(",
+		"ConnectTimeoutError",
+		"ProxyError",
 	};
 
 	for (size_t i = 0; i < sizeof(signs) / sizeof(*signs); i++)
@@ -138,13 +144,16 @@ static void explain_venv_failure(const struct act_job *j, int status, struct vs_
 	else if (said(j, "No space left on device"))
 		vs_err_set(err, VS_EFAIL, "the disk is full: %s", tail);
 	else if (network_trouble(j) && j->kind == ACT_INSTALL)
-		vs_err_set(err, VS_EFAIL, "pip could not install the requirements: the package index "
-					  "could not be reached (no network?) or has no such versions. "
-					  "Later: %s -m pip install -r %s",
+		vs_err_set(err, VS_EFAIL,
+			   "pip could not install the requirements: the package index "
+			   "could not be reached (no network?) or has no such versions. "
+			   "Later: %s -m pip install -r %s",
 			   j->argv[0], j->argv[j->n_argv_req]);
 	else if (network_trouble(j))
-		vs_err_set(err, VS_EFAIL, "the package index could not be reached (no network?), so "
-					  "pip could not be upgraded: %s", tail);
+		vs_err_set(err, VS_EFAIL,
+			   "the package index could not be reached (no network?), so "
+			   "pip could not be upgraded: %s",
+			   tail);
 	else
 		vs_err_set(err, VS_EFAIL, "%s exited with status %d: %s", j->argv[0], status,
 			   *tail ? tail : "(no output)");
@@ -197,8 +206,10 @@ static char *pip_version(const char *env)
 	r = scan_inspect_packages(fd, env);
 	close(fd);
 	for (size_t i = 0; i < r->packages.n && !v; i++)
-		if (r->packages.items[i].canonical && strcmp(r->packages.items[i].canonical, "pip") == 0)
-			v = r->packages.items[i].version ? xstrdup(r->packages.items[i].version) : NULL;
+		if (r->packages.items[i].canonical &&
+		    strcmp(r->packages.items[i].canonical, "pip") == 0)
+			v = r->packages.items[i].version ? xstrdup(r->packages.items[i].version)
+							 : NULL;
 	scan_pkgs_result_free(r);
 	return v;
 }
@@ -223,11 +234,10 @@ static int finish_ok(struct act_job *j)
 					     "could not be reached (no network?)"
 					   : "";
 
-		j->summary = j->n_paths == 1
-				     ? xasprintf("created %s with Python %s%s", j->paths[0],
-						 j->python.version, warn)
-				     : xasprintf("created %zu environments with Python %s%s", j->n_paths,
-						 j->python.version, warn);
+		j->summary = j->n_paths == 1 ? xasprintf("created %s with Python %s%s", j->paths[0],
+							 j->python.version, warn)
+					     : xasprintf("created %zu environments with Python %s%s",
+							 j->n_paths, j->python.version, warn);
 		break;
 	}
 	case ACT_CLEAR:
@@ -237,10 +247,12 @@ static int finish_ok(struct act_job *j)
 	case ACT_UPGRADE:
 		now = cfg_version(j->paths[0]);
 		if (now && j->before && strcmp(now, j->before) != 0)
-			j->summary = xasprintf("upgraded %s: Python %s -> %s", j->paths[0], j->before, now);
+			j->summary = xasprintf("upgraded %s: Python %s -> %s", j->paths[0], j->before,
+					       now);
 		else
 			j->summary = xasprintf("%s already uses Python %s; its links and scripts were "
-					       "refreshed", j->paths[0], now ? now : "?");
+					       "refreshed",
+					       j->paths[0], now ? now : "?");
 		break;
 	case ACT_INSTALL:
 		j->summary = xasprintf("installed the requirements into %s", j->paths[0]);
@@ -248,7 +260,8 @@ static int finish_ok(struct act_job *j)
 	case ACT_UPGRADE_DEPS:
 		now = pip_version(j->paths[0]);
 		if (now && j->before && strcmp(now, j->before) != 0)
-			j->summary = xasprintf("upgraded pip in %s: %s -> %s", j->paths[0], j->before, now);
+			j->summary = xasprintf("upgraded pip in %s: %s -> %s", j->paths[0], j->before,
+					       now);
 		else
 			j->summary = xasprintf("pip %s in %s is already the newest the index offers",
 					       now ? now : "?", j->paths[0]);
@@ -263,8 +276,10 @@ int act_job_finish(struct act_job *j, int status, bool cancelled, struct vs_err 
 	if (cancelled || status == 128 + 15 || status == 128 + 9) {
 		if (j->kind == ACT_CREATE)
 			note_partial(j);
-		return vs_err_set(err, VS_EFAIL, "cancelled%s", j->n_partial ? "; it left a partial "
-									       "folder behind" : "");
+		return vs_err_set(err, VS_EFAIL, "cancelled%s",
+				  j->n_partial ? "; it left a partial "
+						 "folder behind"
+					       : "");
 	}
 	if (status != 0) {
 		if (j->kind == ACT_CREATE)

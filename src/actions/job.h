@@ -23,31 +23,31 @@ enum act_kind { ACT_CREATE, ACT_CLEAR, ACT_UPGRADE, ACT_UPGRADE_DEPS, ACT_INSTAL
 enum act_link { ACT_LINK_DEFAULT, ACT_LINK_SYMLINKS, ACT_LINK_COPIES };
 
 struct act_create_opts {
-	const char *python;        /* interpreter path; NULL: python3 on PATH */
+	const char *python;         /* interpreter path; NULL: python3 on PATH */
 	const char *const *targets; /* one or more folders */
 	size_t n_targets;
 	bool system_site_packages;
 	enum act_link link;
 	bool without_pip;
-	const char *prompt;  /* NULL: venv's default; "." = the current folder's name (3.9+) */
-	bool upgrade_deps;   /* 3.9+ */
+	const char *prompt; /* NULL: venv's default; "." = the current folder's name (3.9+) */
+	bool upgrade_deps;  /* 3.9+ */
 	bool without_scm_ignore_files; /* 3.13+ */
-	bool clear;          /* replace an existing environment */
+	bool clear;                    /* replace an existing environment */
 };
 
 struct act_job {
 	enum act_kind kind;
-	char *title;   /* "create /x/.venv", for a log pane */
-	char **argv;   /* owned, NULL-terminated */
-	char **paths;  /* the env folder(s) it works on (absolute) */
+	char *title;  /* "create /x/.venv", for a log pane */
+	char **argv;  /* owned, NULL-terminated */
+	char **paths; /* the env folder(s) it works on (absolute) */
 	size_t n_paths;
-	bool *existed; /* create: whether each path existed before */
+	bool *existed;            /* create: whether each path existed before */
 	struct act_python python; /* the interpreter that runs it */
-	char *before;  /* upgrade: Python version before; deps: pip version before */
-	struct strbuf output; /* everything the child printed (the last 256 KiB) */
-	char *summary; /* after finish: one sentence of what happened */
-	size_t n_argv_req; /* install: the index of the requirements file in argv */
-	char **partial; /* after a failed create: folders it left behind */
+	char *before;             /* upgrade: Python version before; deps: pip version before */
+	struct strbuf output;     /* everything the child printed (the last 256 KiB) */
+	char *summary;            /* after finish: one sentence of what happened */
+	size_t n_argv_req;        /* install: the index of the requirements file in argv */
+	char **partial;           /* after a failed create: folders it left behind */
 	size_t n_partial;
 };
 

@@ -82,8 +82,8 @@ static struct act_job *new_job(enum act_kind kind, const struct venv *v)
 	return j;
 }
 
-static int start(struct act_job **out, enum act_kind kind, const struct venv *v,
-		 const char *what, struct vs_err *err)
+static int start(struct act_job **out, enum act_kind kind, const struct venv *v, const char *what,
+		 struct vs_err *err)
 {
 	const char *base = base_of(v);
 	struct act_job *j;
@@ -196,8 +196,9 @@ static int upgrade_deps_argv(struct act_job *j, const struct venv *v, struct vs_
 
 	if (!v->has_pip) {
 		free(py);
-		return vs_err_set(err, VS_EUSAGE, "%s has no pip (it was made --without-pip): nothing "
-						  "to upgrade",
+		return vs_err_set(err, VS_EUSAGE,
+				  "%s has no pip (it was made --without-pip): nothing "
+				  "to upgrade",
 				  v->path);
 	}
 	act_argv_add(j, &n, py);

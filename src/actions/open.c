@@ -101,8 +101,7 @@ static int open_scan(struct venv **out, const char *env, struct scan_request req
 	return 0;
 }
 
-int act_open_env(struct venv **out, const char *path, const struct act_open_opts *o,
-		 struct vs_err *err)
+int act_open_env(struct venv **out, const char *path, const struct act_open_opts *o, struct vs_err *err)
 {
 	struct scan_request req = {.stale_days = SCAN_STALE_DAYS_DEFAULT};
 	int fd, rc;

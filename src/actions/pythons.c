@@ -70,8 +70,10 @@ int act_probe_python(struct act_python *out, const char *path, struct vs_err *er
 	vs_proc_free(p.proc);
 	if (status != 0 || parse_probe(out, sb_str(&p.out)) < 0) {
 		sb_free(&p.out);
-		return vs_err_set(err, VS_EUSAGE, "%s: not a Python 3 interpreter (it did not answer "
-						  "the version probe)", path);
+		return vs_err_set(err, VS_EUSAGE,
+				  "%s: not a Python 3 interpreter (it did not answer "
+				  "the version probe)",
+				  path);
 	}
 	sb_free(&p.out);
 	out->path = xstrdup(path);

@@ -95,7 +95,8 @@ static void count_packages(const struct venv *v, size_t *count, bool *has_pip)
 	close(fd);
 	*count = r->packages.n;
 	for (size_t i = 0; i < r->packages.n; i++)
-		if (r->packages.items[i].canonical && strcmp(r->packages.items[i].canonical, "pip") == 0)
+		if (r->packages.items[i].canonical &&
+		    strcmp(r->packages.items[i].canonical, "pip") == 0)
 			*has_pip = true;
 	scan_pkgs_result_free(r);
 }
@@ -241,8 +242,9 @@ int act_record_write(char **out_dir, const struct venv *v, time_t when, struct v
 
 	*out_dir = NULL;
 	if (!root) {
-		vs_err_set(err, VS_EFAIL, "cannot keep a deletion record: neither XDG_STATE_HOME nor "
-					  "HOME is set");
+		vs_err_set(err, VS_EFAIL,
+			   "cannot keep a deletion record: neither XDG_STATE_HOME nor "
+			   "HOME is set");
 		goto done;
 	}
 	if (recipe_make(&r, v, when, err) != 0)
@@ -407,8 +409,9 @@ int act_record_find(struct act_record *out, const char *what, struct vs_err *err
 
 	memset(out, 0, sizeof(*out));
 	if (!what || !*what)
-		return vs_err_set(err, VS_EUSAGE, "no record named: give a record folder, its name, or "
-						  "the path the environment had");
+		return vs_err_set(err, VS_EUSAGE,
+				  "no record named: give a record folder, its name, or "
+				  "the path the environment had");
 	rc = load_record(out, what);
 	if (rc != 0 && !strchr(what, '/') && strcmp(what, ".") != 0 && strcmp(what, "..") != 0 &&
 	    (root = act_records_dir()) != NULL) {
@@ -421,9 +424,10 @@ int act_record_find(struct act_record *out, const char *what, struct vs_err *err
 	if (rc != 0)
 		rc = find_by_env_path(out, what);
 	if (rc != 0)
-		return vs_err_set(err, VS_EUSAGE, "%s: no deletion record found (neither a record "
-						  "folder, a record's name, nor the path of a deleted "
-						  "environment; `venvscope deleted` lists them)",
+		return vs_err_set(err, VS_EUSAGE,
+				  "%s: no deletion record found (neither a record "
+				  "folder, a record's name, nor the path of a deleted "
+				  "environment; `venvscope deleted` lists them)",
 				  what);
 	return 0;
 }

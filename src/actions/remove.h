@@ -16,8 +16,8 @@
 #include "delete.h"
 
 struct act_remove_result {
-	char *record;  /* the record folder kept (owned), or NULL */
-	char *trashed; /* trash: where the env is now (owned), or NULL */
+	char *record;                 /* the record folder kept (owned), or NULL */
+	char *trashed;                /* trash: where the env is now (owned), or NULL */
 	struct act_delete_result del; /* delete: what went and what stayed */
 };
 

@@ -78,8 +78,7 @@ static void activated_env(struct shell_plan *p, const struct venv *v)
 	char *bin = path_join(v->path, "bin");
 
 	vs_vec_push(&p->set, xasprintf("VIRTUAL_ENV=%s", v->path));
-	vs_vec_push(&p->set,
-		    xasprintf("PATH=%s%s%s", bin, path && *path ? ":" : "", path ? path : ""));
+	vs_vec_push(&p->set, xasprintf("PATH=%s%s%s", bin, path && *path ? ":" : "", path ? path : ""));
 	vs_vec_push(&p->set, xasprintf("VIRTUAL_ENV_PROMPT=%s", v->prompt ? v->prompt : v->name));
 	free(bin);
 }

@@ -27,8 +27,8 @@
 
 /* The trash chosen for one env. */
 struct trash {
-	char *dir;      /* the trash folder (for messages and the result) */
-	char *topdir;   /* mount point, for a relative Path=; NULL: absolute */
+	char *dir;       /* the trash folder (for messages and the result) */
+	char *topdir;    /* mount point, for a relative Path=; NULL: absolute */
 	int files, info; /* open on dir/files and dir/info */
 };
 
@@ -108,7 +108,6 @@ static char *mount_point(const char *real, dev_t dev)
 	return top;
 }
 
-
 /* Opens (making it 0700 when missing) the folder `name` in `dfd`, which
  * must be a real folder and, when `own` is set, ours. -1 with errno. */
 static int open_dir_at(int dfd, const char *name, bool own)
@@ -150,7 +149,8 @@ static int topdir_trash(struct trash *t, const char *topdir, struct vs_err *err)
 			fd = open_dir_at(shared, uid, true);
 			close(shared);
 			if (fd >= 0)
-				t->dir = xasprintf("%s/.Trash/%s", strcmp(topdir, "/") ? topdir : "", uid);
+				t->dir = xasprintf("%s/.Trash/%s", strcmp(topdir, "/") ? topdir : "",
+						   uid);
 		}
 	}
 	if (fd < 0) {
@@ -161,9 +161,10 @@ static int topdir_trash(struct trash *t, const char *topdir, struct vs_err *err)
 	e = errno;
 	close(top);
 	if (fd < 0)
-		return vs_err_set(err, VS_EFAIL, "cannot use a trash on the environment's filesystem "
-						  "(%s/%s: %s); it is not moved to a trash on another "
-						  "filesystem - delete it instead",
+		return vs_err_set(err, VS_EFAIL,
+				  "cannot use a trash on the environment's filesystem "
+				  "(%s/%s: %s); it is not moved to a trash on another "
+				  "filesystem - delete it instead",
 				  strcmp(topdir, "/") ? topdir : "", alt, strerror(e));
 	t->topdir = xstrdup(topdir);
 	return fd;
@@ -178,8 +179,7 @@ static int home_trash(struct trash *t, const char *path, struct vs_err *err)
 		t->dir = xstrdup(path);
 		return fd;
 	}
-	return vs_err_set(err, VS_EFAIL, "%s: cannot use the trash: %s", path,
-			  strerror(e ? e : errno));
+	return vs_err_set(err, VS_EFAIL, "%s: cannot use the trash: %s", path, strerror(e ? e : errno));
 }
 
 /* Picks and opens the trash for an env on `dev` whose real folder is
@@ -209,8 +209,9 @@ static int trash_open(struct trash *t, const char *real, dev_t dev, const char *
 	else if ((t->info = open_dir_at(fd, "info", false)) < 0)
 		rc = vs_err_set(err, VS_EFAIL, "%s/info: %s", t->dir, strerror(errno));
 	else if (fstat(t->files, &st) != 0 || st.st_dev != dev)
-		rc = vs_err_set(err, VS_EFAIL, "%s/files is on another filesystem than the "
-					       "environment; it is not copied there - delete it instead",
+		rc = vs_err_set(err, VS_EFAIL,
+				"%s/files is on another filesystem than the "
+				"environment; it is not copied there - delete it instead",
 				t->dir);
 	close(fd);
 	return rc;
@@ -312,11 +313,12 @@ static int place(char **out, const struct trash *t, int parent, const char *name
 		}
 		if (e != EEXIST && e != ENOTEMPTY) {
 			if (moving)
-				vs_err_set(err, VS_EFAIL, "cannot move it into %s/files/%s: %s", t->dir,
-					   tname, e == EXDEV ? "that is another filesystem" : strerror(e));
+				vs_err_set(err, VS_EFAIL, "cannot move it into %s/files/%s: %s",
+					   t->dir, tname,
+					   e == EXDEV ? "that is another filesystem" : strerror(e));
 			else
-				vs_err_set(err, VS_EFAIL, "%s/info/%s: cannot write it: %s", t->dir, info,
-					   strerror(e));
+				vs_err_set(err, VS_EFAIL, "%s/info/%s: cannot write it: %s", t->dir,
+					   info, strerror(e));
 		}
 		free(tname);
 		free(info);
@@ -329,8 +331,7 @@ static int place(char **out, const struct trash *t, int parent, const char *name
 
 /* The env's parent, opened by its real path, still holding the folder that
  * was checked. Fills *real (the env's real path) and *st. */
-static int open_parent(int *pfd, char **real, struct stat *st, const struct venv *v,
-		       struct vs_err *err)
+static int open_parent(int *pfd, char **real, struct stat *st, const struct venv *v, struct vs_err *err)
 {
 	char *parent = path_dirname(v->path);
 	char *rparent = realpath(parent, NULL);
@@ -344,8 +345,9 @@ static int open_parent(int *pfd, char **real, struct stat *st, const struct venv
 		   fstatat(*pfd, path_basename(v->path), st, AT_SYMLINK_NOFOLLOW) != 0 ||
 		   !S_ISDIR(st->st_mode) || st->st_dev != seen.st_dev || st->st_ino != seen.st_ino ||
 		   (v->dev && (st->st_dev != v->dev || st->st_ino != v->ino))) {
-		rc = vs_err_set(err, VS_EUSAGE, "%s: is no longer the folder that was scanned; scan "
-						"again before moving it to the trash",
+		rc = vs_err_set(err, VS_EUSAGE,
+				"%s: is no longer the folder that was scanned; scan "
+				"again before moving it to the trash",
 				v->path);
 	} else {
 		*real = path_join(rparent, path_basename(v->path));

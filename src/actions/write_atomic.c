@@ -57,7 +57,8 @@ static int check_target(int dfd, const char *name, const char *path, struct stat
 		target[n > 0 ? n : 0] = '\0';
 		return vs_err_set(err, VS_EFAIL,
 				  "%s is a symbolic link (to %s); not replacing it - give the real "
-				  "file's path instead", path, n > 0 ? target : "?");
+				  "file's path instead",
+				  path, n > 0 ? target : "?");
 	}
 	if (S_ISDIR(st->st_mode))
 		return vs_err_set(err, VS_EFAIL, "%s is a folder, not a file; nothing written", path);
@@ -147,8 +148,7 @@ bool act_file_holds(const char *path, const void *data, size_t len)
 	return same && off == len;
 }
 
-int act_write_atomic(const char *path, const void *data, size_t len, unsigned flags,
-		     struct vs_err *err)
+int act_write_atomic(const char *path, const void *data, size_t len, unsigned flags, struct vs_err *err)
 {
 	char *dir = path_dirname(path), tmp[512];
 	const char *base = path_basename(path);

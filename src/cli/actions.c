@@ -108,7 +108,8 @@ static void offer_cleanup(const struct act_job *j, bool yes)
 			else
 				fprintf(stderr, "venvscope create: removed %s\n", j->partial[i]);
 		} else {
-			fprintf(stderr, "venvscope create: left a partial folder at %s\n", j->partial[i]);
+			fprintf(stderr, "venvscope create: left a partial folder at %s\n",
+				j->partial[i]);
 		}
 	}
 }
@@ -130,8 +131,19 @@ static int run_job(const char *cmd, struct act_job *j, bool yes)
 	return CLI_EXIT_OK;
 }
 
-enum { O_PYTHON = 256, O_SYSSITE, O_SYMLINKS, O_COPIES, O_NOPIP, O_PROMPT, O_UPDEPS, O_NOSCM,
-       O_CLEAR, O_DEPS, O_JSON };
+enum {
+	O_PYTHON = 256,
+	O_SYSSITE,
+	O_SYMLINKS,
+	O_COPIES,
+	O_NOPIP,
+	O_PROMPT,
+	O_UPDEPS,
+	O_NOSCM,
+	O_CLEAR,
+	O_DEPS,
+	O_JSON
+};
 
 static const struct option create_opts[] = {
 	{"python", required_argument, NULL, O_PYTHON},
@@ -160,18 +172,41 @@ int cli_create(int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "yh", create_opts, NULL)) != -1) {
 		switch (c) {
-		case O_PYTHON: o.python = optarg; break;
-		case O_SYSSITE: o.system_site_packages = true; break;
-		case O_SYMLINKS: o.link = ACT_LINK_SYMLINKS; break;
-		case O_COPIES: o.link = ACT_LINK_COPIES; break;
-		case O_NOPIP: o.without_pip = true; break;
-		case O_PROMPT: o.prompt = optarg; break;
-		case O_UPDEPS: o.upgrade_deps = true; break;
-		case O_NOSCM: o.without_scm_ignore_files = true; break;
-		case O_CLEAR: o.clear = true; break;
-		case 'y': yes = true; break;
-		case 'h': fputs(create_usage, stdout); return CLI_EXIT_OK;
-		default: return usage_error("create", "unknown option or missing value");
+		case O_PYTHON:
+			o.python = optarg;
+			break;
+		case O_SYSSITE:
+			o.system_site_packages = true;
+			break;
+		case O_SYMLINKS:
+			o.link = ACT_LINK_SYMLINKS;
+			break;
+		case O_COPIES:
+			o.link = ACT_LINK_COPIES;
+			break;
+		case O_NOPIP:
+			o.without_pip = true;
+			break;
+		case O_PROMPT:
+			o.prompt = optarg;
+			break;
+		case O_UPDEPS:
+			o.upgrade_deps = true;
+			break;
+		case O_NOSCM:
+			o.without_scm_ignore_files = true;
+			break;
+		case O_CLEAR:
+			o.clear = true;
+			break;
+		case 'y':
+			yes = true;
+			break;
+		case 'h':
+			fputs(create_usage, stdout);
+			return CLI_EXIT_OK;
+		default:
+			return usage_error("create", "unknown option or missing value");
 		}
 	}
 	if (optind >= argc)
@@ -257,8 +292,10 @@ int cli_clear(int argc, char **argv)
 			 "first with `python -m pip freeze > requirements.txt`.",
 			 v->path, size, v->package_count);
 		if (!isatty(STDIN_FILENO)) {
-			fprintf(stderr, "venvscope clear: not clearing %s without --yes (no terminal to "
-					"ask on)\n", env);
+			fprintf(stderr,
+				"venvscope clear: not clearing %s without --yes (no terminal to "
+				"ask on)\n",
+				env);
 			rc = CLI_EXIT_USAGE;
 			goto done;
 		}

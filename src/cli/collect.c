@@ -12,7 +12,10 @@
 #include "../scan/scan.h"
 #include "../util/xalloc.h"
 
-const char *cli_home(void) { return act_home(); }
+const char *cli_home(void)
+{
+	return act_home();
+}
 
 void cli_warn(void *ctx, const char *message)
 {

@@ -19,8 +19,8 @@ struct cli_result {
 };
 
 /* Runs the scan request in `o` to the end (its roots are the defaults
- * when the user gave none: cli_parse_opts with CLI_OPT_DEFAULT_ROOTS). Returns 0, or a negative code with `err` set (a bad
- * root is VS_EUSAGE). */
+ * when the user gave none: cli_parse_opts with CLI_OPT_DEFAULT_ROOTS). Returns 0, or a negative code
+ * with `err` set (a bad root is VS_EUSAGE). */
 int cli_collect(struct cli_result *out, const struct cli_opts *o, struct vs_err *err);
 /* The options of act_open_env for a command on one ENV: everything a scan
  * learns with the default settings, warnings to stderr as cli_warn says. */

@@ -36,10 +36,9 @@ static const char delete_usage[] =
 	"\n"
 	"Exit status: 0 only when every ENV was removed.\n";
 
-static const char deleted_usage[] =
-	"usage: venvscope deleted [--json]\n"
-	"\n"
-	"Lists the recipes of deleted environments, newest first.\n";
+static const char deleted_usage[] = "usage: venvscope deleted [--json]\n"
+				    "\n"
+				    "Lists the recipes of deleted environments, newest first.\n";
 
 static const char recreate_usage[] =
 	"usage: venvscope recreate [--python PATH] RECORD\n"
@@ -150,7 +149,8 @@ static bool confirm(const struct cli_result *all, const struct del_opts *o)
 
 static int delete_one(const struct venv *v, const struct del_opts *o, uint64_t *freed)
 {
-	struct act_delete_hooks hooks = {.on_error = on_error, .on_progress = on_progress,
+	struct act_delete_hooks hooks = {.on_error = on_error,
+					 .on_progress = on_progress,
 					 .ctx = (void *)v->name};
 	struct act_remove_result res;
 	struct vs_err err = {0};
@@ -173,8 +173,10 @@ static int delete_one(const struct venv *v, const struct del_opts *o, uint64_t *
 int cli_delete(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"yes", no_argument, NULL, 'y'}, {"dry-run", no_argument, NULL, 'n'},
-		{"trash", no_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+		{"yes", no_argument, NULL, 'y'},
+		{"dry-run", no_argument, NULL, 'n'},
+		{"trash", no_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct del_opts o = {0};
@@ -210,7 +212,8 @@ int cli_delete(int argc, char **argv)
 		human_size(size, sizeof(size), total_size(&all));
 		printf("would free %s in %zu environment%s\n", size, all.n, all.n == 1 ? "" : "s");
 	} else if (all.n && !o.yes && !isatty(STDIN_FILENO)) {
-		fprintf(stderr, "venvscope delete: not deleting without --yes (no terminal to ask on)\n");
+		fprintf(stderr,
+			"venvscope delete: not deleting without --yes (no terminal to ask on)\n");
 		bad++;
 	} else if (all.n && !o.yes && !confirm(&all, &o)) {
 		fprintf(stderr, "venvscope delete: nothing deleted\n");
@@ -254,7 +257,8 @@ int cli_deleted(int argc, char **argv)
 			cJSON_AddItemToObject(o, "path", cli_json_string(r[i].path));
 			cJSON_AddItemToObject(o, "name", cli_json_string(r[i].name));
 			cJSON_AddItemToObject(o, "deleted", cli_json_string(r[i].deleted));
-			cJSON_AddItemToObject(o, "python_version", cli_json_string(r[i].python_version));
+			cJSON_AddItemToObject(o, "python_version",
+					      cli_json_string(r[i].python_version));
 			cJSON_AddItemToObject(o, "base_python", cli_json_string(r[i].base_python));
 			cJSON_AddNumberToObject(o, "size_bytes", (double)r[i].size_bytes);
 			cJSON_AddNumberToObject(o, "package_count", (double)r[i].package_count);
@@ -294,7 +298,8 @@ static int run_quiet(struct act_job *j, const char *what)
 int cli_recreate(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"python", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'},
+		{"python", required_argument, NULL, 'p'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct act_record rec = {0};
@@ -322,8 +327,9 @@ int cli_recreate(int argc, char **argv)
 	if (!python && rec.base_python && access(rec.base_python, X_OK) == 0)
 		python = rec.base_python;
 	if (!python) {
-		fprintf(stderr, "venvscope recreate: its Python (%s) is gone; pick another with --python "
-				"(venvscope pythons lists them)\n",
+		fprintf(stderr,
+			"venvscope recreate: its Python (%s) is gone; pick another with --python "
+			"(venvscope pythons lists them)\n",
 			rec.base_python ? rec.base_python : "unknown");
 		act_record_clear(&rec);
 		return CLI_EXIT_USAGE;

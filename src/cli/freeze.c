@@ -89,7 +89,8 @@ static int parse(struct freeze_args *a, int argc, char **argv, struct vs_err *er
 			a->help = true;
 			break;
 		default:
-			return vs_err_set(err, VS_EUSAGE, "%s: unknown option or missing value (see --help)",
+			return vs_err_set(err, VS_EUSAGE,
+					  "%s: unknown option or missing value (see --help)",
 					  argv[optind - 1]);
 		}
 	}

@@ -90,10 +90,17 @@ int cli_gitignore(int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "yh", gitignore_opts, NULL)) != -1) {
 		switch (c) {
-		case 'y': yes = true; break;
-		case O_INNER: inner = true; break;
-		case 'h': fputs(gitignore_usage, stdout); return CLI_EXIT_OK;
-		default: return usage_error("unknown option");
+		case 'y':
+			yes = true;
+			break;
+		case O_INNER:
+			inner = true;
+			break;
+		case 'h':
+			fputs(gitignore_usage, stdout);
+			return CLI_EXIT_OK;
+		default:
+			return usage_error("unknown option");
 		}
 	}
 	if (optind != argc - 1)

@@ -91,14 +91,16 @@ cJSON *cli_json_venv(const struct venv *v, int details)
 	cJSON_AddItemToObject(o, "has_pip",
 			      v->packages_known ? cJSON_CreateBool(v->has_pip) : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "pip_version", cli_json_string(v->pip_version));
-	cJSON_AddItemToObject(o, "size_bytes", sized ? json_u64(v->size.size_bytes) : cJSON_CreateNull());
-	cJSON_AddItemToObject(o, "disk_bytes", sized ? json_u64(v->size.disk_bytes) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "size_bytes",
+			      sized ? json_u64(v->size.size_bytes) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "disk_bytes",
+			      sized ? json_u64(v->size.disk_bytes) : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "files", sized ? json_u64(v->size.files) : cJSON_CreateNull());
-	cJSON_AddItemToObject(o, "last_modified", v->last_modified > 0
-							   ? json_u64((uint64_t)v->last_modified)
-							   : cJSON_CreateNull());
-	cJSON_AddItemToObject(o, "stale", v->packages_known ? cJSON_CreateBool(v->stale)
-							     : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "last_modified",
+			      v->last_modified > 0 ? json_u64((uint64_t)v->last_modified)
+						   : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "stale",
+			      v->packages_known ? cJSON_CreateBool(v->stale) : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "project", cli_json_string(v->project));
 	cJSON_AddItemToObject(o, "git", cli_json_string(scan_git_state_name(v->git_state)));
 	cJSON_AddItemToObject(o, "git_repo", cli_json_string(v->git_repo));

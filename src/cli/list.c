@@ -29,7 +29,8 @@ static const char list_usage[] =
 	"  -x, --one-file-system  stay on each ROOT's filesystem\n"
 	"  --no-size            do not measure sizes (faster)\n"
 	"  --no-git             do not ask git whether envs are ignored or tracked\n"
-	"  --stale-days N       untouched for more than N days is stale (default " CLI_STALE_DAYS_DEFAULT_TEXT ")\n"
+	"  --stale-days N       untouched for more than N days is stale (default " CLI_STALE_DAYS_DEFAULT_TEXT
+	")\n"
 	"  --threads N          worker threads (default: one per core)\n"
 	"  -h, --help           this text\n"
 	"\n"

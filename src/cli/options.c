@@ -11,8 +11,17 @@
 #include "../scan/sort.h"
 #include "../util/xalloc.h"
 
-enum { OPT_NO_SIZE = 256, OPT_STALE_DAYS, OPT_THREADS, OPT_SORT, OPT_REVERSE, OPT_EXCLUDE,
-       OPT_DEPTH, OPT_THEME, OPT_NO_GIT };
+enum {
+	OPT_NO_SIZE = 256,
+	OPT_STALE_DAYS,
+	OPT_THREADS,
+	OPT_SORT,
+	OPT_REVERSE,
+	OPT_EXCLUDE,
+	OPT_DEPTH,
+	OPT_THEME,
+	OPT_NO_GIT
+};
 
 static const struct option long_opts[] = {
 	{"json", no_argument, NULL, 'j'},
@@ -69,12 +78,13 @@ static int handle(struct cli_opts *o, int c, unsigned flags, struct vs_err *err)
 	case OPT_DEPTH:
 		if (parse_int(optarg, 0, &o->req.max_depth) == 0)
 			return 0;
-		return vs_err_set(err, VS_EUSAGE, "--depth wants a number of levels (0 or more), not '%s'",
-				  optarg);
+		return vs_err_set(err, VS_EUSAGE,
+				  "--depth wants a number of levels (0 or more), not '%s'", optarg);
 	case OPT_STALE_DAYS:
 		if (parse_int(optarg, 0, &o->req.stale_days) == 0)
 			return 0;
-		return vs_err_set(err, VS_EUSAGE, "--stale-days wants a number of days, not '%s'", optarg);
+		return vs_err_set(err, VS_EUSAGE, "--stale-days wants a number of days, not '%s'",
+				  optarg);
 	case OPT_THREADS:
 		if (parse_int(optarg, 1, &o->req.threads) == 0)
 			return 0;
@@ -87,7 +97,8 @@ static int handle(struct cli_opts *o, int c, unsigned flags, struct vs_err *err)
 		if (!with_sort)
 			break;
 		return vs_err_set(err, VS_EUSAGE,
-				  "--sort wants one of size, name, age, python, path; not '%s'", optarg);
+				  "--sort wants one of size, name, age, python, path; not '%s'",
+				  optarg);
 	case OPT_THEME:
 		if (!(flags & CLI_OPT_THEME))
 			break;
@@ -118,8 +129,9 @@ int cli_parse_opts(struct cli_opts *o, int argc, char **argv, unsigned flags, st
 		if (c == '?') {
 			const char *bad = argv[optind - 1];
 
-			return vs_err_set(err, VS_EUSAGE, "%s: unknown option or missing value (see %s --help)",
-					  bad, argv[0]);
+			return vs_err_set(err, VS_EUSAGE,
+					  "%s: unknown option or missing value (see %s --help)", bad,
+					  argv[0]);
 		}
 		if (handle(o, c, flags, err) < 0) {
 			if (strcmp(err->msg, "unknown option (see --help)") == 0)

@@ -29,7 +29,8 @@ static const char show_usage[] =
 	"\n"
 	"  --json            one JSON object (the keys of `list --json` plus git_rule, config, packages)\n"
 	"  --no-size         do not measure the size\n"
-	"  --stale-days N    untouched for more than N days is stale (default " CLI_STALE_DAYS_DEFAULT_TEXT ")\n"
+	"  --stale-days N    untouched for more than N days is stale (default " CLI_STALE_DAYS_DEFAULT_TEXT
+	")\n"
 	"  -h, --help        this text\n"
 	"\n"
 	"Exit status: 0 ok, 1 something failed, 2 ENV is not a virtual environment.\n";
@@ -76,13 +77,17 @@ static void print_identity(const struct venv *v)
 	field("base python", sb_str(&sb));
 	field("home", v->home);
 	field("system site", v->system_site_packages == VENV_UNKNOWN ? NULL
-			     : v->system_site_packages == VENV_YES ? "yes" : "no");
+			     : v->system_site_packages == VENV_YES   ? "yes"
+								     : "no");
 	field("prompt", v->prompt);
 	field("project", v->project);
 	sb_reset(&sb);
 	switch (v->git_state) {
-	case SCAN_GIT_UNKNOWN: break;
-	case SCAN_GIT_NO_REPO: sb_adds(&sb, "not in a git repository"); break;
+	case SCAN_GIT_UNKNOWN:
+		break;
+	case SCAN_GIT_NO_REPO:
+		sb_adds(&sb, "not in a git repository");
+		break;
 	default:
 		sb_addf(&sb, "%s in %s", scan_git_state_name(v->git_state),
 			v->git_repo ? v->git_repo : "?");

@@ -11,8 +11,8 @@
 
 enum { COL_NAME, COL_PY, COL_SIZE, COL_PKGS, COL_LINK, COL_GIT, COL_AGE, COL_FLAGS, COL_PATH, N_COLS };
 
-static const char *const headers[N_COLS] = {"NAME", "PYTHON", "SIZE", "PKGS", "LINK",
-					    "GIT", "AGE", "FLAGS", "PATH"};
+static const char *const headers[N_COLS] = {"NAME", "PYTHON", "SIZE",  "PKGS", "LINK",
+					    "GIT",  "AGE",    "FLAGS", "PATH"};
 /* Numbers read best right-aligned. */
 static const int right[N_COLS] = {0, 0, 1, 1, 0, 0, 1, 0, 0};
 

@@ -16,9 +16,7 @@ static const cJSON *member(const cJSON *obj, const char *key)
 {
 	const cJSON *found = NULL, *it;
 
-	cJSON_ArrayForEach(it, obj)
-		if (it->string && strcmp(it->string, key) == 0)
-			found = it;
+	cJSON_ArrayForEach(it, obj) if (it->string && strcmp(it->string, key) == 0) found = it;
 	return found;
 }
 
@@ -37,8 +35,8 @@ static int get_str(const cJSON *obj, const char *key, const char **out, const ch
 	return 0;
 }
 
-static int get_required_str(const cJSON *obj, const char *key, const char **out,
-			    const char *where, struct vs_err *err)
+static int get_required_str(const cJSON *obj, const char *key, const char **out, const char *where,
+			    struct vs_err *err)
 {
 	if (get_str(obj, key, out, where, err) < 0)
 		return VS_EUSAGE;
@@ -110,8 +108,9 @@ static int parse_doc(struct scan_direct_url *d, const cJSON *doc, struct vs_err 
 	if (!cJSON_IsObject(doc))
 		return vs_err_set(err, VS_EUSAGE, "not a JSON object");
 	if (get_required_str(doc, "url", &url, "", err) < 0 ||
-	    get_str(doc, "subdirectory", &sub, "", err) < 0 || get_obj(doc, "archive_info", &ai, err) < 0 ||
-	    get_obj(doc, "dir_info", &di, err) < 0 || get_obj(doc, "vcs_info", &vi, err) < 0)
+	    get_str(doc, "subdirectory", &sub, "", err) < 0 ||
+	    get_obj(doc, "archive_info", &ai, err) < 0 || get_obj(doc, "dir_info", &di, err) < 0 ||
+	    get_obj(doc, "vcs_info", &vi, err) < 0)
 		return VS_EUSAGE;
 	n = (ai != NULL) + (di != NULL) + (vi != NULL);
 	if (n == 0)
@@ -126,8 +125,7 @@ static int parse_doc(struct scan_direct_url *d, const cJSON *doc, struct vs_err 
 	return 0;
 }
 
-int scan_direct_url_parse(struct scan_direct_url *out, const char *json, size_t len,
-			  struct vs_err *err)
+int scan_direct_url_parse(struct scan_direct_url *out, const char *json, size_t len, struct vs_err *err)
 {
 	cJSON *doc;
 	int rc;
@@ -199,7 +197,8 @@ char *scan_file_url_to_path(const char *url)
 	if (p[0] == '/' && p[1] == '/') {
 		const char *host = p + 2, *hend = host + strcspn(host, "/?#");
 
-		if (hend != host && !((size_t)(hend - host) == 9 && strncmp(host, "localhost", 9) == 0)) {
+		if (hend != host &&
+		    !((size_t)(hend - host) == 9 && strncmp(host, "localhost", 9) == 0)) {
 			sb_free(&clean);
 			return NULL;
 		}

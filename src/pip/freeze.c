@@ -210,8 +210,7 @@ static char *pkg_resources_project(const char *entry)
 	return safe;
 }
 
-char *scan_freeze_canonical(const struct scan_freeze_rules *r, const char *entry,
-			    const char *meta_name)
+char *scan_freeze_canonical(const struct scan_freeze_rules *r, const char *entry, const char *meta_name)
 {
 	char *name, *out;
 

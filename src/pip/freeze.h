@@ -80,9 +80,9 @@ struct scan_vcs_info {
 };
 
 struct scan_freeze_dist {
-	char *location;     /* absolute folder the entry was found in */
-	char *entry;        /* the *.dist-info / *.egg-info name in `location` */
-	bool is_dir;        /* `entry` is a folder (an egg-info may be a file) */
+	char *location; /* absolute folder the entry was found in */
+	char *entry;    /* the *.dist-info / *.egg-info name in `location` */
+	bool is_dir;    /* `entry` is a folder (an egg-info may be a file) */
 	enum scan_meta_state meta;
 	char *meta_name;    /* the Name header exactly as Python returns it, or NULL */
 	char *meta_version; /* the Version header likewise, or NULL */

@@ -112,8 +112,10 @@ static bool editable_text(struct strbuf *sb, const struct scan_freeze_rules *r,
 			display, d->vcs.url ? d->vcs.url : "");
 		break;
 	default:
-		scan_msgs_add(warn, "%s: git cannot name the commit checked out (HEAD); "
-			      "pip says it could not determine the repository location", loc);
+		scan_msgs_add(warn,
+			      "%s: git cannot name the commit checked out (HEAD); "
+			      "pip says it could not determine the repository location",
+			      loc);
 		sb_adds(sb, "## !! Could not determine repository location\n");
 		break;
 	}
@@ -159,7 +161,8 @@ static bool keep(const struct scan_freeze_rules *r, const struct scan_freeze_dis
 	bool ok = true;
 
 	if (!canonical) {
-		scan_msgs_add(warn, "%s/%s: no project name in the entry name nor in its metadata; skipped",
+		scan_msgs_add(warn,
+			      "%s/%s: no project name in the entry name nor in its metadata; skipped",
 			      d->location, d->entry);
 		return false;
 	}
@@ -199,8 +202,10 @@ char *scan_freeze_format(size_t *len, const struct scan_freeze_dist *dists, size
 		name = scan_freeze_raw_name(r, d);
 		text = name ? frozen_text(r, d, name, warn) : NULL;
 		if (!text) {
-			scan_msgs_add(warn, "%s/%s: no version in its name nor in its metadata; left out "
-				      "(pip stops with an error here)", d->location, d->entry);
+			scan_msgs_add(warn,
+				      "%s/%s: no version in its name nor in its metadata; left out "
+				      "(pip stops with an error here)",
+				      d->location, d->entry);
 		} else if (o->exclude_editable && d->editable) {
 			free(text);
 		} else {
@@ -249,7 +254,8 @@ static void split_lines(struct vs_vec *l, const char *s, size_t len)
 static void pair_lines(struct vs_vec *a, struct vs_vec *b, char ***only_a, size_t *na, char ***only_b,
 		       size_t *nb)
 {
-	bool *used_a = xcalloc(a->n + 1, sizeof(*used_a)), *used_b = xcalloc(b->n + 1, sizeof(*used_b));
+	bool *used_a = xcalloc(a->n + 1, sizeof(*used_a)),
+	     *used_b = xcalloc(b->n + 1, sizeof(*used_b));
 
 	for (size_t i = 0; i < a->n; i++)
 		for (size_t j = 0; j < b->n; j++)

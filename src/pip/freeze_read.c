@@ -83,8 +83,10 @@ static void read_direct_url(struct scan_freeze_dist *d, int dirfd, const char *c
 		d->du_state = SCAN_DU_OK;
 	} else {
 		d->du_state = SCAN_DU_BAD;
-		scan_msgs_add(warn, "error parsing direct_url.json for %s (%s/%s/direct_url.json): %s; "
-			      "ignored", canonical, d->location, d->entry, e.msg);
+		scan_msgs_add(warn,
+			      "error parsing direct_url.json for %s (%s/%s/direct_url.json): %s; "
+			      "ignored",
+			      canonical, d->location, d->entry, e.msg);
 	}
 	free(buf);
 }
@@ -198,7 +200,8 @@ static void finish_dist(struct env_ctx *x, struct scan_freeze_cand *c)
 		d->editable_location = scan_file_url_to_path(d->du.url);
 		if (!d->editable_location)
 			d->problem = xasprintf("its direct_url.json names %s, which is not a local "
-					       "file: URL, for an editable install", d->du.url);
+					       "file: URL, for an editable install",
+					       d->du.url);
 	} else if (link) {
 		d->editable = true;
 		d->editable_location = py_abspath(d->location, "/");
@@ -235,7 +238,8 @@ static void dedupe(struct scan_freeze_list *out, struct scan_freeze_cands *c, st
 	for (size_t i = 0; i < c->n; i++) {
 		struct scan_freeze_cand *k = &c->v[i];
 		size_t len = strlen(k->d.entry);
-		bool dist_info = len > 10 && vs_ascii_casecmp(k->d.entry + len - 10, ".dist-info") == 0;
+		bool dist_info = len > 10 &&
+				 vs_ascii_casecmp(k->d.entry + len - 10, ".dist-info") == 0;
 		char *key;
 		bool dup = false;
 
@@ -284,7 +288,8 @@ void scan_freeze_read(struct scan_freeze_list *out, struct scan_freeze_rules *ru
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
 	if (!v->home)
-		scan_msgs_add(warn, "%s: pyvenv.cfg %s, so Python does not run as this environment "
+		scan_msgs_add(warn,
+			      "%s: pyvenv.cfg %s, so Python does not run as this environment "
 			      "(its pip would list the base Python's packages); listing the env's own folders",
 			      v->path, v->cfg ? "has no home key" : "cannot be read");
 	scan_freeze_rules_init(&prelim, v->python_version, NULL);

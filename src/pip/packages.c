@@ -147,7 +147,10 @@ size_t scan_site_dirs(char ***out, int envfd, const char *env_path)
 
 /* ---- metadata headers ---- */
 
-static bool is_hspace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+static bool is_hspace(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 static char *trim_dup(const char *s, size_t n)
 {
@@ -463,8 +466,7 @@ int scan_packages_read(struct scan_pkg_list *list, const char *site_path, struct
 		de = readdir(d);
 		if (!de) {
 			if (errno)
-				rc = vs_err_set(err, VS_EFAIL, "%s: %s", site_path,
-						dir_reason(errno));
+				rc = vs_err_set(err, VS_EFAIL, "%s: %s", site_path, dir_reason(errno));
 			break;
 		}
 		if (meta_suffix(de->d_name, &dist))

@@ -57,11 +57,15 @@ const char *pep440_trim(const char *s, size_t n, size_t *len)
 	return s;
 }
 
+static bool is_sep(char c)
+{
+	return c == '-' || c == '_' || c == '.';
+}
 
-static bool is_sep(char c) { return c == '-' || c == '_' || c == '.'; }
-
-static bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z'); }
-
+static bool is_alnum(char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'z');
+}
 
 /* Reads one or more digits at *p. */
 static bool take_num(const char **p, struct num *out)
@@ -112,7 +116,7 @@ static void parse_pre(const char **p, struct scan_pep440 *v)
 		const char *word;
 		enum pre_kind kind;
 	} words[] = {
-		{"alpha", PRE_A},     {"a", PRE_A},   {"beta", PRE_B}, {"b", PRE_B},
+		{"alpha", PRE_A},    {"a", PRE_A},    {"beta", PRE_B}, {"b", PRE_B},
 		{"preview", PRE_RC}, {"pre", PRE_RC}, {"c", PRE_RC},   {"rc", PRE_RC},
 	};
 
@@ -216,7 +220,10 @@ static bool parse_buf(struct scan_pep440 *v)
 	return *p == '\0';
 }
 
-static void add_num(struct strbuf *sb, struct num n) { sb_add(sb, n.d, n.n); }
+static void add_num(struct strbuf *sb, struct num n)
+{
+	sb_add(sb, n.d, n.n);
+}
 
 /* str(Version): epoch only when not 0, every release number, then
  * a/b/rc, .postN, .devN and +local with '.' between its segments. */
@@ -254,7 +261,10 @@ static char *format(const struct scan_pep440 *v, size_t *pub_len)
 	return sb_detach(&sb);
 }
 
-static bool num_is_zero(struct num n) { return n.n == 1 && n.d[0] == '0'; }
+static bool num_is_zero(struct num n)
+{
+	return n.n == 1 && n.d[0] == '0';
+}
 
 /* Parses the n bytes at text; NULL when they are not a version. */
 struct scan_pep440 *pep440_parse_n(const char *text, size_t n)
@@ -304,18 +314,30 @@ bool scan_pep440_valid(const char *text)
 	return v != NULL;
 }
 
-const char *scan_pep440_str(const struct scan_pep440 *v) { return v->norm; }
+const char *scan_pep440_str(const struct scan_pep440 *v)
+{
+	return v->norm;
+}
 
 bool scan_pep440_is_prerelease(const struct scan_pep440 *v)
 {
 	return v->pre != PRE_NONE || v->has_dev;
 }
 
-bool scan_pep440_is_postrelease(const struct scan_pep440 *v) { return v->has_post; }
+bool scan_pep440_is_postrelease(const struct scan_pep440 *v)
+{
+	return v->has_post;
+}
 
-bool scan_pep440_is_devrelease(const struct scan_pep440 *v) { return v->has_dev; }
+bool scan_pep440_is_devrelease(const struct scan_pep440 *v)
+{
+	return v->has_dev;
+}
 
-bool scan_pep440_has_local(const struct scan_pep440 *v) { return v->n_local > 0; }
+bool scan_pep440_has_local(const struct scan_pep440 *v)
+{
+	return v->n_local > 0;
+}
 
 static int num_cmp(struct num a, struct num b)
 {
@@ -327,7 +349,10 @@ static int num_cmp(struct num a, struct num b)
 	return (c > 0) - (c < 0);
 }
 
-static int size_cmp(size_t a, size_t b) { return (a > b) - (a < b); }
+static int size_cmp(size_t a, size_t b)
+{
+	return (a > b) - (a < b);
+}
 
 /* Epoch and release only (base_version), trailing zeros ignored. */
 int pep440_base_cmp(const struct scan_pep440 *a, const struct scan_pep440 *b)

@@ -43,9 +43,15 @@ struct scan_pep440 {
 /* The number zero, for absent parts. */
 extern const struct num pep440_num_zero;
 
-static inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static inline bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
 
-static inline char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; }
+static inline char lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
 
 /* Length of the white-space character at s (Python's str.isspace()), or 0. */
 size_t pep440_space_len(const char *s);

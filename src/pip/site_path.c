@@ -20,7 +20,6 @@
 #include "../scan/places.h"
 #include "pypath.h"
 
-
 void scan_path_add(struct scan_path_list *l, const char *dir)
 {
 	char *p = py_abspath(dir, "/");
@@ -158,8 +157,8 @@ static void local_paths(struct scan_path_list *out, const struct venv *v)
 	if (ver && sscanf(ver, "%d.%d", &major, &minor) == 2) {
 		/* pyvenv.cfg may name another X.Y than the env's lib/pythonX.Y (an
 		 * edited file): then the folders on disk are what Python uses. */
-		xy = xasprintf("%s/lib/%s%d.%d/site-packages", v->path, pypy ? "pypy" : "python", major,
-			       minor);
+		xy = xasprintf("%s/lib/%s%d.%d/site-packages", v->path, pypy ? "pypy" : "python",
+			       major, minor);
 		if (!is_dir(xy))
 			major = 0;
 		free(xy);
@@ -249,8 +248,10 @@ void scan_freeze_paths(struct scan_path_list *out, const struct venv *v, struct 
 	}
 	answer = ask_python(v, &len, &why);
 	if (!answer) {
-		scan_msgs_add(warn, "%s: include-system-site-packages is true but its python cannot run "
-			      "(%s); only the environment's own folders were read", v->path, why.msg);
+		scan_msgs_add(warn,
+			      "%s: include-system-site-packages is true but its python cannot run "
+			      "(%s); only the environment's own folders were read",
+			      v->path, why.msg);
 		local_paths(out, v);
 		return;
 	}

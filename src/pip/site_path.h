@@ -17,7 +17,7 @@ struct venv;
 struct scan_listing;
 
 struct scan_path_list {
-	char **v; /* owned absolute paths, in sys.path order, no duplicates */
+	char **v;                    /* owned absolute paths, in sys.path order, no duplicates */
 	struct scan_listing **lists; /* lists[i]: v[i] as listed (owned), NULL until listed */
 	size_t n, cap;
 	/* The folders that make up the user's site ~/.local/lib/pythonX.Y/site-packages

@@ -115,8 +115,9 @@ void scan_run_detail(struct scan *s, struct detail_job *dj)
 	pe->id = dj->id;
 	if (fd < 0) {
 		pe->pkgs = xcalloc(1, sizeof(*pe->pkgs));
-		pe->pkgs->problem = xasprintf("the environment changed or vanished during the scan (%s)",
-					      strerror(errno));
+		pe->pkgs->problem =
+			xasprintf("the environment changed or vanished during the scan (%s)",
+				  strerror(errno));
 	} else {
 		pe->pkgs = scan_inspect_packages(fd, dj->path);
 	}

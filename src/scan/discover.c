@@ -91,8 +91,8 @@ static void set_child_path(struct strbuf *path, size_t base_len, const char *nam
 static void walk_dir(struct scan *s, int fd, struct strbuf *path, int depth, dev_t root_dev);
 
 /* Opens one entry of `d` as a folder and walks it (here or on another worker). */
-static void visit_child(struct scan *s, DIR *d, const char *name, struct strbuf *path,
-			int depth, dev_t root_dev)
+static void visit_child(struct scan *s, DIR *d, const char *name, struct strbuf *path, int depth,
+			dev_t root_dev)
 {
 	int cfd = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;

@@ -31,9 +31,15 @@ struct scan_filter {
 	bool needs_packages;
 };
 
-static bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+static bool is_space(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
 
 /* Characters of a distribution name (PEP 508 allows no others). */
 static bool is_name_char(char c)
@@ -43,7 +49,10 @@ static bool is_name_char(char c)
 }
 
 /* First character of a version comparison. */
-static bool is_op_char(char c) { return c && strchr("<>=!~", c) != NULL; }
+static bool is_op_char(char c)
+{
+	return c && strchr("<>=!~", c) != NULL;
+}
 
 /* Case-insensitive "key:" at the start of word; returns what follows. */
 static const char *after_key(const char *word, const char *key)
@@ -205,7 +214,10 @@ void scan_filter_free(struct scan_filter *f)
 	free(f);
 }
 
-bool scan_filter_needs_packages(const struct scan_filter *f) { return f->needs_packages; }
+bool scan_filter_needs_packages(const struct scan_filter *f)
+{
+	return f->needs_packages;
+}
 
 /* ASCII case-insensitive substring test; NULL haystacks hold nothing. */
 static bool contains_icase(const char *hay, const char *needle)
@@ -239,8 +251,7 @@ static bool python_is(const char *version, const char *want)
 {
 	size_t n = strlen(want);
 
-	return version && strncmp(version, want, n) == 0 &&
-	       (version[n] == '\0' || version[n] == '.');
+	return version && strncmp(version, want, n) == 0 && (version[n] == '\0' || version[n] == '.');
 }
 
 static bool term_match(const struct term *t, const struct venv *v)
@@ -253,8 +264,7 @@ static bool term_match(const struct term *t, const struct venv *v)
 	case TERM_PY_PREFIX:
 		return python_is(v->python_version, t->text);
 	case TERM_PY_SPEC:
-		return v->python_version &&
-		       scan_pep440_spec_contains_str(t->spec, v->python_version);
+		return v->python_version && scan_pep440_spec_contains_str(t->spec, v->python_version);
 	case TERM_BROKEN:
 		return v->broken;
 	case TERM_STALE:

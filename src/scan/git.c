@@ -33,14 +33,14 @@
 
 /* One opened repository (or the failure to open one), by its git folder. */
 struct repo_entry {
-	char *gitdir;          /* with a trailing slash, as git_repository_discover names it */
+	char *gitdir;         /* with a trailing slash, as git_repository_discover names it */
 	git_repository *repo; /* NULL when it could not be opened */
-	char *workdir;         /* absolute, no trailing slash; NULL for bare or failed */
-	char *error;           /* why it could not be opened */
-	char *exclude;         /* $GIT_COMMON_DIR/info/exclude */
-	char *excludes_file;   /* core.excludesFile or git's default, or NULL */
-	char *index_path;      /* $GIT_DIR/index */
-	bool icase;            /* core.ignorecase */
+	char *workdir;        /* absolute, no trailing slash; NULL for bare or failed */
+	char *error;          /* why it could not be opened */
+	char *exclude;        /* $GIT_COMMON_DIR/info/exclude */
+	char *excludes_file;  /* core.excludesFile or git's default, or NULL */
+	char *index_path;     /* $GIT_DIR/index */
+	bool icase;           /* core.ignorecase */
 };
 
 struct scan_git {
@@ -154,11 +154,16 @@ void scan_git_info_clear(struct scan_git_info *info)
 const char *scan_git_state_name(enum scan_git_state s)
 {
 	switch (s) {
-	case SCAN_GIT_NO_REPO: return "no-repo";
-	case SCAN_GIT_IGNORED: return "ignored";
-	case SCAN_GIT_NOT_IGNORED: return "not-ignored";
-	case SCAN_GIT_TRACKED: return "tracked";
-	case SCAN_GIT_UNKNOWN: break;
+	case SCAN_GIT_NO_REPO:
+		return "no-repo";
+	case SCAN_GIT_IGNORED:
+		return "ignored";
+	case SCAN_GIT_NOT_IGNORED:
+		return "not-ignored";
+	case SCAN_GIT_TRACKED:
+		return "tracked";
+	case SCAN_GIT_UNKNOWN:
+		break;
 	}
 	return NULL;
 }
@@ -281,7 +286,8 @@ static void open_entry(struct scan_git *g, struct repo_entry *e, const char *dir
 				     g->ceiling);
 	if (rc == GIT_EOWNER) {
 		e->error = xasprintf("git refuses the repository at %s: it is owned by someone else "
-				     "(see git's safe.directory)", e->gitdir);
+				     "(see git's safe.directory)",
+				     e->gitdir);
 	} else if (rc < 0) {
 		e->error = git_message("cannot open the git repository");
 		e->repo = NULL;

@@ -36,12 +36,12 @@ enum scan_git_state {
 
 struct scan_git_info {
 	enum scan_git_state state;
-	char *repo;   /* the work tree root (absolute), or NULL */
-	char *rule;   /* where the rule that ignores it is, e.g. ".gitignore:3: /.venv/"
-			 (file relative to the repo root, or an absolute path for a global
-			 excludes file), when known; else NULL */
-	char *error;  /* why the state is unknown, or NULL (the scan adds it to the env's
-			 problems as "git: <error>") */
+	char *repo;  /* the work tree root (absolute), or NULL */
+	char *rule;  /* where the rule that ignores it is, e.g. ".gitignore:3: /.venv/"
+			(file relative to the repo root, or an absolute path for a global
+			excludes file), when known; else NULL */
+	char *error; /* why the state is unknown, or NULL (the scan adds it to the env's
+			problems as "git: <error>") */
 };
 
 struct scan_git;

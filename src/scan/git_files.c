@@ -184,8 +184,8 @@ static char *unquote_value(const char *s)
 			sb_addc(&sb, *s);
 		}
 	}
-	while (sb.len && (sb.buf[sb.len - 1] == ' ' || sb.buf[sb.len - 1] == '\t' ||
-			  sb.buf[sb.len - 1] == '\r'))
+	while (sb.len &&
+	       (sb.buf[sb.len - 1] == ' ' || sb.buf[sb.len - 1] == '\t' || sb.buf[sb.len - 1] == '\r'))
 		sb.buf[--sb.len] = '\0';
 	return sb_detach(&sb);
 }

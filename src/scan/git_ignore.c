@@ -119,8 +119,8 @@ static void add_rule(struct ign_file *f, char *line, int no)
  * with *problem when it is not a regular file of sane size (git_files.h).
  * In-tree .gitignore files are never read through a symlink, as git does.
  * Takes `shown`. */
-static struct ign_file *ign_file_load(const char *path, char *shown, const char *base,
-				      bool nofollow, char **problem)
+static struct ign_file *ign_file_load(const char *path, char *shown, const char *base, bool nofollow,
+				      char **problem)
 {
 	struct ign_file *f;
 	char *text = NULL, *line, *end;
@@ -215,7 +215,8 @@ static const struct ign_rule *ign_file_match(const struct ign_file *f, const cha
 static int load_global(struct vs_vec *out, const struct scan_git_excludes *e, char **problem)
 {
 	const char *shown = path_has_prefix(e->exclude, e->workdir)
-				    ? e->exclude + strlen(e->workdir) + 1 : e->exclude;
+				    ? e->exclude + strlen(e->workdir) + 1
+				    : e->exclude;
 	struct ign_file *f = ign_file_load(e->exclude, xstrdup(shown), "", false, problem);
 
 	if (!f)
@@ -247,8 +248,7 @@ static int push_gitignore(struct vs_vec *stack, const struct scan_git_excludes *
 	return 0;
 }
 
-int scan_git_ignored(const struct scan_git_excludes *e, const char *rel, char **rule,
-		     char **problem)
+int scan_git_ignored(const struct scan_git_excludes *e, const char *rel, char **rule, char **problem)
 {
 	char *path = rel[0] ? xasprintf("%s/pyvenv.cfg", rel) : xstrdup("pyvenv.cfg");
 	struct vs_vec stack, global;

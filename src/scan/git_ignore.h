@@ -20,7 +20,6 @@ struct scan_git_excludes {
  * has no rules; one that is not a regular file of sane size (a FIFO, a
  * device, a huge file) gives -1 with *problem (the caller's to free),
  * e.g. ".git/info/exclude is not a regular file". */
-int scan_git_ignored(const struct scan_git_excludes *e, const char *rel, char **rule,
-		     char **problem);
+int scan_git_ignored(const struct scan_git_excludes *e, const char *rel, char **rule, char **problem);
 
 #endif

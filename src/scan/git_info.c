@@ -127,8 +127,9 @@ static char *configured_remote(git_repository *repo)
 			    strcmp(e->name + len - 4, ".url") != 0)
 				continue;
 			v = xgrow(v, &cap, n + 1, sizeof(*v));
-			v[n] = (struct remote_entry){xstrdup(e->name), xstrdup(e->value ? e->value : ""),
-						     (int)e->level, n};
+			v[n] = (struct remote_entry){xstrdup(e->name),
+						     xstrdup(e->value ? e->value : ""), (int)e->level,
+						     n};
 			n++;
 		}
 		git_config_iterator_free(it);
@@ -173,8 +174,10 @@ static char *project_subdir(const char *location, const char *repo_root, struct 
 		char *up;
 
 		if (strcmp(dir, "/") == 0) {
-			scan_msgs_add(warn, "could not find a Python project for directory %s "
-				      "(tried all parent directories)", location);
+			scan_msgs_add(warn,
+				      "could not find a Python project for directory %s "
+				      "(tried all parent directories)",
+				      location);
 			free(dir);
 			return NULL;
 		}

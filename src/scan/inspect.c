@@ -305,8 +305,8 @@ static char *read_first_line(int dirfd, const char *name)
 
 static bool is_project_marker(const char *n)
 {
-	static const char *const markers[] = {"pyproject.toml", "setup.py", "setup.cfg",
-					      "Pipfile", ".git"};
+	static const char *const markers[] = {"pyproject.toml", "setup.py", "setup.cfg", "Pipfile",
+					      ".git"};
 
 	for (size_t i = 0; i < sizeof(markers) / sizeof(*markers); i++)
 		if (strcmp(n, markers[i]) == 0)

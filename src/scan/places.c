@@ -64,8 +64,7 @@ static char *join_norm(const char *base, const char *rel)
 /* An XDG base folder: the variable when it holds an absolute path (the XDG
  * spec says relative values are to be ignored), else home/`fallback`.
  * Returns a pointer into the environment or a string owned by *keep. */
-static const char *xdg_base(const char *var, const char *home, const char *fallback,
-			    char **keep)
+static const char *xdg_base(const char *var, const char *home, const char *fallback, char **keep)
 {
 	const char *v = env_value(var);
 
@@ -250,8 +249,7 @@ static bool in_pyenv_envs(const char *path, const char *root)
 		/* Past "versions/": "<v>/envs/<name>..." */
 		rest = path + strlen(versions) + 1;
 		slash = strchr(rest, '/');
-		ok = slash && slash > rest && strncmp(slash, "/envs/", 6) == 0 &&
-		     slash[6] != '\0';
+		ok = slash && slash > rest && strncmp(slash, "/envs/", 6) == 0 && slash[6] != '\0';
 	}
 	free(versions);
 	return ok;
@@ -295,8 +293,7 @@ const char *scan_manager_for(const char *path, const char *home)
 	for (i = 0; i < PLACE_COUNT && !found; i++) {
 		if (!place_manager[i])
 			continue;
-		if (i == PLACE_PYENV ? in_pyenv_envs(norm, places[i])
-				     : strictly_below(norm, places[i]))
+		if (i == PLACE_PYENV ? in_pyenv_envs(norm, places[i]) : strictly_below(norm, places[i]))
 			found = place_manager[i];
 	}
 	free_places(places);

@@ -291,17 +291,28 @@ static void add_utf8(struct strbuf *sb, uint32_t cp)
 static char simple_escape(char c)
 {
 	switch (c) {
-	case '\\': return '\\';
-	case '\'': return '\'';
-	case '"': return '"';
-	case 'n': return '\n';
-	case 't': return '\t';
-	case 'r': return '\r';
-	case 'a': return '\a';
-	case 'b': return '\b';
-	case 'f': return '\f';
-	case 'v': return '\v';
-	default: return 0;
+	case '\\':
+		return '\\';
+	case '\'':
+		return '\'';
+	case '"':
+		return '"';
+	case 'n':
+		return '\n';
+	case 't':
+		return '\t';
+	case 'r':
+		return '\r';
+	case 'a':
+		return '\a';
+	case 'b':
+		return '\b';
+	case 'f':
+		return '\f';
+	case 'v':
+		return '\v';
+	default:
+		return 0;
 	}
 }
 

@@ -25,7 +25,10 @@
 
 /* ---- events ---------------------------------------------------------- */
 
-void scan_emit(struct scan *s, struct scan_event *ev) { scan_queue_push(&s->queue, ev); }
+void scan_emit(struct scan *s, struct scan_event *ev)
+{
+	scan_queue_push(&s->queue, ev);
+}
 
 void scan_warn(struct scan *s, const char *fmt, ...)
 {
@@ -377,8 +380,8 @@ static void queue_roots(struct scan *s, int *fds, dev_t *devs)
 			for (size_t k = 0; k < i && !dup; k++) {
 				struct stat sk;
 
-				dup = fds[k] >= 0 && fstat(fds[k], &sk) == 0 && sk.st_dev == st.st_dev &&
-				      sk.st_ino == st.st_ino;
+				dup = fds[k] >= 0 && fstat(fds[k], &sk) == 0 &&
+				      sk.st_dev == st.st_dev && sk.st_ino == st.st_ino;
 			}
 		}
 		if (dup) {
@@ -461,15 +464,30 @@ fail:
 	return NULL;
 }
 
-int scan_fd(const struct scan *s) { return s->queue.evfd; }
+int scan_fd(const struct scan *s)
+{
+	return s->queue.evfd;
+}
 
-struct scan_event *scan_next(struct scan *s) { return scan_queue_pop(&s->queue, false); }
+struct scan_event *scan_next(struct scan *s)
+{
+	return scan_queue_pop(&s->queue, false);
+}
 
-struct scan_event *scan_wait(struct scan *s) { return scan_queue_pop(&s->queue, true); }
+struct scan_event *scan_wait(struct scan *s)
+{
+	return scan_queue_pop(&s->queue, true);
+}
 
-void scan_cancel(struct scan *s) { atomic_store(&s->cancel, true); }
+void scan_cancel(struct scan *s)
+{
+	atomic_store(&s->cancel, true);
+}
 
-void scan_progress_now(const struct scan *s, struct scan_progress *out) { fill_progress(s, out); }
+void scan_progress_now(const struct scan *s, struct scan_progress *out)
+{
+	fill_progress(s, out);
+}
 
 void scan_free(struct scan *s)
 {

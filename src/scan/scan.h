@@ -37,8 +37,9 @@
 struct scan_request {
 	const char *const *roots; /* paths as the user gave them; at least one */
 	size_t n_roots;
-	int max_depth;            /* levels below a root to look; -1 = unlimited */
-	const char *const *excludes; /* fnmatch globs, matched against the entry name and its full path */
+	int max_depth; /* levels below a root to look; -1 = unlimited */
+	const char *const
+		*excludes; /* fnmatch globs, matched against the entry name and its full path */
 	size_t n_excludes;
 	bool one_file_system; /* do not cross into other filesystems */
 	bool no_size;         /* skip sizing */
@@ -60,15 +61,14 @@ enum scan_event_type {
 };
 
 struct scan_progress {
-	uint64_t entries;   /* directory entries walked by discovery */
-	uint64_t dirs;      /* directories opened by discovery */
-	uint64_t envs;      /* environments found */
-	uint64_t sized;     /* environments sized */
-	uint64_t bytes;     /* apparent bytes of the environments sized so far */
-	uint64_t warnings;  /* warnings emitted */
-	double elapsed;     /* seconds since scan_start */
+	uint64_t entries;  /* directory entries walked by discovery */
+	uint64_t dirs;     /* directories opened by discovery */
+	uint64_t envs;     /* environments found */
+	uint64_t sized;    /* environments sized */
+	uint64_t bytes;    /* apparent bytes of the environments sized so far */
+	uint64_t warnings; /* warnings emitted */
+	double elapsed;    /* seconds since scan_start */
 };
-
 
 struct scan_event {
 	enum scan_event_type type;

@@ -91,8 +91,8 @@ struct scan {
 	struct job *walks;
 	size_t n_walks;
 	struct job *details, *details_tail;
-	int active;  /* workers running a job */
-	int idle;    /* workers waiting for a job */
+	int active; /* workers running a job */
+	int idle;   /* workers waiting for a job */
 	bool finished;
 	struct env_key *seen; /* envs already reported (a root inside another root) */
 	size_t n_seen, cap_seen;
@@ -106,9 +106,9 @@ struct scan {
 	/* Git: one thread owns every libgit2 object (scan_git is not shared). */
 	bool git_on;
 	pthread_t git_thread;
-	pthread_cond_t git_cond; /* with `lock` */
+	pthread_cond_t git_cond;         /* with `lock` */
 	struct job *git_jobs, *git_tail; /* detail jobs reused: path + id */
-	bool git_closing;               /* the workers are done: drain and end */
+	bool git_closing;                /* the workers are done: drain and end */
 
 	/* Progress. */
 	atomic_uint_fast64_t entries, dirs, envs, sized, bytes, warnings;

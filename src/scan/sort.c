@@ -15,7 +15,10 @@ int scan_sort_parse(const char *s)
 	return -1;
 }
 
-const char *scan_sort_name(enum scan_sort key) { return sort_names[key]; }
+const char *scan_sort_name(enum scan_sort key)
+{
+	return sort_names[key];
+}
 
 /* Negative when x sorts before y in the natural direction of `key`; unknown
  * values go last in both directions (handled by the caller). */

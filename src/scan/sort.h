@@ -8,8 +8,8 @@
 #include "venv.h"
 
 /* Natural directions: size largest first, age oldest first, name and path
- * A to Z, python oldest version first (vs_version_cmp, util/version.h). Ties are broken by path. Unknown
- * values (no size yet, no version) sort last. */
+ * A to Z, python oldest version first (vs_version_cmp, util/version.h). Ties are broken by path.
+ * Unknown values (no size yet, no version) sort last. */
 enum scan_sort { SCAN_SORT_PATH, SCAN_SORT_SIZE, SCAN_SORT_NAME, SCAN_SORT_AGE, SCAN_SORT_PYTHON };
 
 /* Parses "size", "name", "age", "python", "path"; -1 when unknown. */

@@ -65,7 +65,8 @@ bool venv_project_has_recipe(const struct venv *v)
 		return false;
 	while (!found && (de = readdir(d)) != NULL)
 		found = strncmp(de->d_name, "requirements", 12) == 0 ||
-			strcmp(de->d_name, "pyproject.toml") == 0 || strcmp(de->d_name, "Pipfile") == 0;
+			strcmp(de->d_name, "pyproject.toml") == 0 ||
+			strcmp(de->d_name, "Pipfile") == 0;
 	closedir(d);
 	return found;
 }

@@ -39,11 +39,11 @@ struct venv {
 	char *home;           /* `home` key, or NULL */
 	char *interpreter;    /* path of bin/python (or fallback) inside the env, or NULL */
 	enum venv_link link;
-	char *link_target;  /* readlink() of the interpreter when a symlink */
-	char *base_python;  /* resolved base interpreter, or NULL when unknowable */
-	bool base_exists;   /* base_python is an existing file */
-	bool broken;        /* interpreter chain does not resolve, or home missing */
-	char **problems;    /* sentences for people; owned */
+	char *link_target; /* readlink() of the interpreter when a symlink */
+	char *base_python; /* resolved base interpreter, or NULL when unknowable */
+	bool base_exists;  /* base_python is an existing file */
+	bool broken;       /* interpreter chain does not resolve, or home missing */
+	char **problems;   /* sentences for people; owned */
 	size_t n_problems;
 	enum venv_tri system_site_packages;
 	char *prompt;  /* as the shell shows it (repr quotes removed), or NULL */

@@ -26,7 +26,10 @@ size_t ui_targets(struct ui *ui, struct venv ***out)
 }
 
 /* The prepared jobs a confirmation will submit (a vector that owns them). */
-static void job_free(void *job) { act_job_free(job); }
+static void job_free(void *job)
+{
+	act_job_free(job);
+}
 
 static void pending_free(void *data)
 {
@@ -76,9 +79,9 @@ static struct vs_vec *prepare(struct ui *ui, struct venv **t, size_t n, int kind
 	for (size_t i = 0; i < n; i++) {
 		struct vs_err err = {0};
 		struct act_job *j = NULL;
-		int rc = kind == ACT_CLEAR ? act_prepare_clear(&j, t[i], &err)
-					   : act_prepare_upgrade(&j, t[i], kind == ACT_UPGRADE_DEPS,
-								 &err);
+		int rc = kind == ACT_CLEAR
+				 ? act_prepare_clear(&j, t[i], &err)
+				 : act_prepare_upgrade(&j, t[i], kind == ACT_UPGRADE_DEPS, &err);
 
 		if (rc < 0) {
 			explain_refusal(ui, t[i], err.msg);
@@ -97,8 +100,8 @@ static void list_targets(struct ui_dialog *d, struct venv **t, size_t n)
 
 		if (t[i]->size_known)
 			human_size(size, sizeof(size), t[i]->size.size_bytes);
-		ui_dialog_line(d, "%-20s %9s  %3zu packages  %s", t[i]->name, size, t[i]->package_count,
-			       t[i]->path);
+		ui_dialog_line(d, "%-20s %9s  %3zu packages  %s", t[i]->name, size,
+			       t[i]->package_count, t[i]->path);
 	}
 	if (n > 8)
 		ui_dialog_line(d, "... and %zu more", n - 8);
@@ -112,8 +115,9 @@ int ui_act_clear(struct ui *ui)
 	struct vs_vec *p = n ? prepare(ui, t, n, ACT_CLEAR) : NULL;
 
 	if (p) {
-		struct ui_dialog *d = ui_dialog_open(ui, n == 1 ? "Clear this environment?"
-							      : "Clear these environments?",
+		struct ui_dialog *d = ui_dialog_open(ui,
+						     n == 1 ? "Clear this environment?"
+							    : "Clear these environments?",
 						     choices, 1, p, pending_free);
 
 		list_targets(d, t, n);

@@ -21,7 +21,7 @@
 
 #define MIN_COLS 30
 #define MIN_LINES 6
-#define FRAME_NS 33000000LL        /* redraws for scan progress at most ~30 a second */
+#define FRAME_NS 33000000LL /* redraws for scan progress at most ~30 a second */
 
 static int sig_pipe[2] = {-1, -1};
 static bool curses_on;
@@ -85,8 +85,7 @@ static void draw_too_small(void)
 
 	erase();
 	snprintf(size, sizeof(size), "%dx%d, needs %dx%d", COLS, LINES, MIN_COLS, MIN_LINES);
-	ui_put(LINES / 2 - (LINES > 1), 0, COLS, "Terminal too small", ui_role_attr(UI_ROLE_ERROR),
-	       0);
+	ui_put(LINES / 2 - (LINES > 1), 0, COLS, "Terminal too small", ui_role_attr(UI_ROLE_ERROR), 0);
 	if (LINES > 1)
 		ui_put(LINES / 2, 0, COLS, size, ui_role_attr(UI_ROLE_DEFAULT), 0);
 }
@@ -223,8 +222,8 @@ static void loop(struct ui *ui)
 		n += ui_tasks_fds(ui, p + n);
 		/* The frame limit paces progress; the first envs found are shown
 		 * at once, not up to a frame later. */
-		if (dirty && (vs_now_ns() - last_draw >= FRAME_NS ||
-			      (drawn_ids == 0 && ui->model.n_ids > 0))) {
+		if (dirty &&
+		    (vs_now_ns() - last_draw >= FRAME_NS || (drawn_ids == 0 && ui->model.n_ids > 0))) {
 			draw(ui);
 			drawn_ids = ui->model.n_ids;
 			last_draw = vs_now_ns();
@@ -241,6 +240,14 @@ static void loop(struct ui *ui)
 			/* The shell convention: 130 for Ctrl-C, 143 for SIGTERM. */
 			ui->quit = true;
 			ui->exit_status = 128 + sig;
+			break;
+		}
+		/* The terminal went away (its emulator closed without a SIGHUP
+		 * reaching us): stdin only says "hung up" from now on, and
+		 * polling it again would spin. Leave as SIGHUP would. */
+		if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			ui->quit = true;
+			ui->exit_status = 128 + SIGHUP;
 			break;
 		}
 		while ((ch = getch()) != ERR) {

@@ -121,8 +121,7 @@ struct ui {
 /* ---- shared by the views (view.c) ---- */
 
 /* Sets the status-line message (printf style); `error` picks the role. */
-void ui_message(struct ui *ui, bool error, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void ui_message(struct ui *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Switches views (calls the new view's open). */
 void ui_switch(struct ui *ui, const struct ui_view *view);

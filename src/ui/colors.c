@@ -76,4 +76,7 @@ void ui_colors_apply(const struct ui_theme *t, bool mono)
 	}
 }
 
-attr_t ui_role_attr(enum ui_role role) { return role_attrs[role]; }
+attr_t ui_role_attr(enum ui_role role)
+{
+	return role_attrs[role];
+}

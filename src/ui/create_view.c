@@ -14,8 +14,19 @@
 #include "colors.h"
 #include "lineedit.h"
 
-enum field { F_PATHS, F_PYTHON, F_DEPS, F_SYSSITE, F_LINK, F_NOPIP, F_PROMPT, F_NOSCM, F_CLEAR,
-	     F_GO, F_COUNT };
+enum field {
+	F_PATHS,
+	F_PYTHON,
+	F_DEPS,
+	F_SYSSITE,
+	F_LINK,
+	F_NOPIP,
+	F_PROMPT,
+	F_NOSCM,
+	F_CLEAR,
+	F_GO,
+	F_COUNT
+};
 
 /* The view's own state: the form. */
 struct ui_form {
@@ -28,7 +39,10 @@ struct ui_form {
 	char error[1100];
 };
 
-static struct ui_form *state(struct ui *ui) { return ui_view_private(ui, &ui_create_view); }
+static struct ui_form *state(struct ui *ui)
+{
+	return ui_view_private(ui, &ui_create_view);
+}
 
 static const struct act_python *chosen(const struct ui_form *form)
 {
@@ -113,8 +127,7 @@ static const char *link_name(int l)
 }
 
 /* One line of the form: label and value, the focused one highlighted. */
-static void field_line(const struct ui_form *form, int y, int f, const char *label,
-		       const char *value)
+static void field_line(const struct ui_form *form, int y, int f, const char *label, const char *value)
 {
 	attr_t a = ui_role_attr(form->focus == f ? UI_ROLE_SELECTED : UI_ROLE_ROW);
 
@@ -123,7 +136,10 @@ static void field_line(const struct ui_form *form, int y, int f, const char *lab
 	ui_put(y, 33, COLS - 34, value, a, 0);
 }
 
-static const char *checkbox(bool on) { return on ? "[x]" : "[ ]"; }
+static const char *checkbox(bool on)
+{
+	return on ? "[x]" : "[ ]";
+}
 
 static void draw_pythons(const struct ui_form *form, int y, int rows)
 {

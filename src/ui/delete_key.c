@@ -32,17 +32,17 @@ struct ui_deleter {
 	dev_t *devs;
 	ino_t *inos;
 	uint64_t *sizes;
-	int *state;     /* ST_* per env */
-	char **msgs;    /* per env: the record folder, or why it failed */
+	int *state;  /* ST_* per env */
+	char **msgs; /* per env: the record folder, or why it failed */
 	uint64_t total, freed;
 	atomic_uint_fast64_t files, bytes; /* of the env being deleted */
 	atomic_bool cancel;
-	bool asking;    /* the worker waits for `answer` */
+	bool asking; /* the worker waits for `answer` */
 	char ask_path[4096];
 	int ask_errno;
-	int answer;     /* enum act_delete_choice, -1 while unanswered */
-	bool finished;  /* the worker is done; join it */
-	int wake[2];    /* worker -> UI */
+	int answer;    /* enum act_delete_choice, -1 while unanswered */
+	bool finished; /* the worker is done; join it */
+	int wake[2];   /* worker -> UI */
 	char *home;
 	int stale_days;
 };
@@ -217,8 +217,14 @@ static int start(struct ui *ui, bool trash)
 	return UI_REACT_REDRAW;
 }
 
-static int choose_delete(struct ui *ui, void *data) { return (void)data, start(ui, false); }
-static int choose_trash(struct ui *ui, void *data) { return (void)data, start(ui, true); }
+static int choose_delete(struct ui *ui, void *data)
+{
+	return (void)data, start(ui, false);
+}
+static int choose_trash(struct ui *ui, void *data)
+{
+	return (void)data, start(ui, true);
+}
 
 int ui_act_delete(struct ui *ui)
 {
@@ -270,7 +276,10 @@ int ui_act_delete(struct ui *ui)
 	return UI_REACT_REDRAW;
 }
 
-static bool ui_deleting(const struct ui *ui) { return ui->deleter != NULL; }
+static bool ui_deleting(const struct ui *ui)
+{
+	return ui->deleter != NULL;
+}
 
 static int ui_delete_fds(const struct ui *ui, struct pollfd *p)
 {
@@ -293,9 +302,18 @@ static int answer(struct ui *ui, int a)
 	return UI_REACT_REDRAW;
 }
 
-static int ans_skip(struct ui *ui, void *data) { return (void)data, answer(ui, ACT_DEL_SKIP); }
-static int ans_skip_all(struct ui *ui, void *data) { return (void)data, answer(ui, ACT_DEL_SKIP_ALL); }
-static int ans_abort(struct ui *ui, void *data) { return (void)data, answer(ui, ACT_DEL_ABORT); }
+static int ans_skip(struct ui *ui, void *data)
+{
+	return (void)data, answer(ui, ACT_DEL_SKIP);
+}
+static int ans_skip_all(struct ui *ui, void *data)
+{
+	return (void)data, answer(ui, ACT_DEL_SKIP_ALL);
+}
+static int ans_abort(struct ui *ui, void *data)
+{
+	return (void)data, answer(ui, ACT_DEL_ABORT);
+}
 
 static void ask_user(struct ui *ui, struct ui_deleter *d)
 {
@@ -324,8 +342,8 @@ static bool ui_delete_pump(struct ui *ui)
 	for (size_t i = 0; i < d->n; i++) {
 		if (d->state[i] == ST_DONE) {
 			ui_model_remove(&ui->model, d->ids[i]);
-			ui_message(ui, false, "%s %s; its recipe: %s", d->trash ? "trashed" : "deleted",
-				   d->names[i], d->msgs[i]);
+			ui_message(ui, false, "%s %s; its recipe: %s",
+				   d->trash ? "trashed" : "deleted", d->names[i], d->msgs[i]);
 			d->state[i] = ST_SEEN;
 		} else if (d->state[i] == ST_FAIL) {
 			ui_message(ui, true, "%s", d->msgs[i]);
@@ -343,8 +361,9 @@ static bool ui_delete_pump(struct ui *ui)
 		pthread_join(d->th, NULL);
 		human_size(size, sizeof(size), d->freed);
 		if (!ui->message_error)
-			ui_message(ui, false, "%s: %s freed%s", d->trash ? "moved to the trash" : "deleted",
-				   size, atomic_load(&d->cancel) ? " (stopped)" : "");
+			ui_message(ui, false, "%s: %s freed%s",
+				   d->trash ? "moved to the trash" : "deleted", size,
+				   atomic_load(&d->cancel) ? " (stopped)" : "");
 		deleter_free(d);
 		ui->deleter = NULL;
 	}
@@ -379,7 +398,10 @@ static int ui_delete_escape(struct ui *ui)
 	return UI_REACT_REDRAW;
 }
 
-static int ui_delete_rows(const struct ui *ui) { return ui->deleter && LINES >= 12 ? 3 : 0; }
+static int ui_delete_rows(const struct ui *ui)
+{
+	return ui->deleter && LINES >= 12 ? 3 : 0;
+}
 
 /* "[#####-----]" for done/all, `w` columns wide. */
 static void bar(char *out, size_t n, uint64_t done, uint64_t all, int w)

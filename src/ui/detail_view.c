@@ -51,7 +51,10 @@ static void add(struct lines *ls, enum ui_role role, const char *label, const ch
 	va_end(ap);
 }
 
-static void lines_free(struct lines *ls) { vs_vec_clear(&ls->v); }
+static void lines_free(struct lines *ls)
+{
+	vs_vec_clear(&ls->v);
+}
 
 /* The view's own state. */
 struct detail_state {
@@ -60,7 +63,10 @@ struct detail_state {
 	bool by_size; /* packages by size, not by name */
 };
 
-static struct detail_state *state(struct ui *ui) { return ui_view_private(ui, &ui_detail_view); }
+static struct detail_state *state(struct ui *ui)
+{
+	return ui_view_private(ui, &ui_detail_view);
+}
 
 struct venv *ui_detail_env(struct ui *ui)
 {
@@ -105,14 +111,15 @@ static void add_identity(struct lines *ls, const struct venv *v)
 	add(ls, UI_ROLE_ROW, "home", "%s", v->home ? tilde(v->home) : "-");
 	add(ls, UI_ROLE_ROW, "system site", "%s",
 	    v->system_site_packages == VENV_UNKNOWN ? "-"
-	    : v->system_site_packages == VENV_YES  ? "yes"
-						   : "no");
+	    : v->system_site_packages == VENV_YES   ? "yes"
+						    : "no");
 	add(ls, UI_ROLE_ROW, "prompt", "%s", v->prompt ? v->prompt : "-");
 	add(ls, UI_ROLE_ROW, "project", "%s", v->project ? tilde(v->project) : "-");
 	if (v->git_state != SCAN_GIT_UNKNOWN)
-		add(ls, v->git_state == SCAN_GIT_TRACKED       ? UI_ROLE_GIT_BAD
-			: v->git_state == SCAN_GIT_NOT_IGNORED ? UI_ROLE_GIT_WARN
-							       : UI_ROLE_ROW,
+		add(ls,
+		    v->git_state == SCAN_GIT_TRACKED       ? UI_ROLE_GIT_BAD
+		    : v->git_state == SCAN_GIT_NOT_IGNORED ? UI_ROLE_GIT_WARN
+							   : UI_ROLE_ROW,
 		    "git", "%s%s%s%s%s",
 		    v->git_state == SCAN_GIT_NO_REPO ? "not in a repository" : venv_git_word(v),
 		    v->git_repo ? " in " : "", v->git_repo ? tilde(v->git_repo) : "",
@@ -201,7 +208,10 @@ static void build(struct lines *ls, struct ui *ui, const struct venv *v)
 	add_packages(ls, v, state(ui)->by_size);
 }
 
-static int body_height(void) { return LINES - 2 > 0 ? LINES - 2 : 0; }
+static int body_height(void)
+{
+	return LINES - 2 > 0 ? LINES - 2 : 0;
+}
 
 /* One screen row of the body: a piece of a line (wrapped to the width). */
 struct row {
@@ -265,7 +275,8 @@ static void detail_draw(struct ui *ui)
 		piece = xstrndup(rows[k].line->text + rows[k].off, rows[k].len);
 		if (rows[k].line->label) {
 			if (rows[k].first)
-				ui_put(y, 2, LABEL_W, rows[k].line->label, ui_role_attr(UI_ROLE_TITLE), 0);
+				ui_put(y, 2, LABEL_W, rows[k].line->label, ui_role_attr(UI_ROLE_TITLE),
+				       0);
 			ui_put(y, 2 + LABEL_W, COLS - 2 - LABEL_W, piece,
 			       ui_role_attr(rows[k].line->role), 0);
 		} else {
@@ -288,12 +299,30 @@ static int scroll_by(struct ui *ui, int d)
 	return UI_REACT_REDRAW;
 }
 
-static int act_up(struct ui *ui) { return scroll_by(ui, -1); }
-static int act_down(struct ui *ui) { return scroll_by(ui, 1); }
-static int act_pgup(struct ui *ui) { return scroll_by(ui, -(body_height() - 1)); }
-static int act_pgdn(struct ui *ui) { return scroll_by(ui, body_height() - 1); }
-static int act_home(struct ui *ui) { return state(ui)->top = 0, UI_REACT_REDRAW; }
-static int act_end(struct ui *ui) { return scroll_by(ui, 1 << 20); }
+static int act_up(struct ui *ui)
+{
+	return scroll_by(ui, -1);
+}
+static int act_down(struct ui *ui)
+{
+	return scroll_by(ui, 1);
+}
+static int act_pgup(struct ui *ui)
+{
+	return scroll_by(ui, -(body_height() - 1));
+}
+static int act_pgdn(struct ui *ui)
+{
+	return scroll_by(ui, body_height() - 1);
+}
+static int act_home(struct ui *ui)
+{
+	return state(ui)->top = 0, UI_REACT_REDRAW;
+}
+static int act_end(struct ui *ui)
+{
+	return scroll_by(ui, 1 << 20);
+}
 
 static int act_back(struct ui *ui)
 {
@@ -307,7 +336,10 @@ static int act_sort(struct ui *ui)
 	return UI_REACT_REDRAW;
 }
 
-static int act_rescan(struct ui *ui) { return (void)ui, UI_REACT_RESCAN_ONE; }
+static int act_rescan(struct ui *ui)
+{
+	return (void)ui, UI_REACT_RESCAN_ONE;
+}
 
 static int act_help(struct ui *ui)
 {
@@ -315,7 +347,10 @@ static int act_help(struct ui *ui)
 	return UI_REACT_REDRAW;
 }
 
-static int act_quit(struct ui *ui) { return ui_act_quit(ui); }
+static int act_quit(struct ui *ui)
+{
+	return ui_act_quit(ui);
+}
 
 const struct ui_binding ui_detail_bindings[] = {
 	{KEY_UP, "↑ k", "scroll up", act_up},
@@ -357,7 +392,10 @@ static int detail_mouse(struct ui *ui, const MEVENT *ev)
 	return UI_REACT_NONE;
 }
 
-static void detail_open(struct ui *ui) { state(ui)->top = 0; }
+static void detail_open(struct ui *ui)
+{
+	state(ui)->top = 0;
+}
 
 const struct ui_view ui_detail_view = {
 	.name = "details",

@@ -61,7 +61,8 @@ int ui_dialog_key(struct ui *ui, int ch)
 	if (ch == KEY_RESIZE)
 		return UI_REACT_REDRAW;
 	for (size_t i = 0; i < d->n_choices; i++) {
-		if (d->choices[i].key == ch || (ch >= 'A' && ch <= 'Z' && d->choices[i].key == ch + 32)) {
+		if (d->choices[i].key == ch ||
+		    (ch >= 'A' && ch <= 'Z' && d->choices[i].key == ch + 32)) {
 			struct ui_choice c = d->choices[i];
 			void *data = d->data;
 			void (*free_data)(void *) = d->free_data;

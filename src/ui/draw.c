@@ -50,8 +50,8 @@ void ui_fill_line(int y, attr_t attr)
 
 char *ui_display_name(const struct venv *v)
 {
-	static const char *const generic[] = {".venv", "venv", "env", ".env", "virtualenv",
-					      ".virtualenv", "virtualenvs", ".direnv"};
+	static const char *const generic[] = {".venv",      "venv",        "env",         ".env",
+					      "virtualenv", ".virtualenv", "virtualenvs", ".direnv"};
 	const char *slash;
 
 	for (size_t i = 0; i < sizeof(generic) / sizeof(*generic); i++) {

@@ -18,7 +18,7 @@ struct freeze_run {
 	int written, same, skipped, failed;
 	char *text; /* the current env's freeze */
 	size_t len;
-	char *out;  /* where it goes */
+	char *out; /* where it goes */
 	char last[1200];
 };
 
@@ -131,8 +131,8 @@ static void step(struct ui *ui, struct freeze_run *r)
 			char *guess = path_dirname(v->path);
 			char *initial = path_join(guess, "requirements.txt");
 
-			ui_prompt_open(ui, "no project folder: write the freeze to", initial, path_given, r,
-				       run_free);
+			ui_prompt_open(ui, "no project folder: write the freeze to", initial,
+				       path_given, r, run_free);
 			free(guess);
 			free(initial);
 			return;
@@ -158,8 +158,9 @@ static void step(struct ui *ui, struct freeze_run *r)
 	if (r->n == 1 || r->written + r->same + r->skipped + r->failed == 1)
 		ui_message(ui, r->failed > 0, "%s", r->last);
 	else
-		ui_message(ui, r->failed > 0, "freeze: %d written, %d up to date, %d kept, %d failed%s%s",
-			   r->written, r->same, r->skipped, r->failed, r->failed ? ": " : "",
+		ui_message(ui, r->failed > 0,
+			   "freeze: %d written, %d up to date, %d kept, %d failed%s%s", r->written,
+			   r->same, r->skipped, r->failed, r->failed ? ": " : "",
 			   r->failed ? r->last : "");
 	/* Run-to-completion: nothing pending, so the caller frees it. */
 }

@@ -22,8 +22,9 @@ static int apply(struct ui *ui, const char *env, bool inner)
 		ui_message(ui, false, "its files left the index (still on disk): commit to finish");
 	} else {
 		ui_message(ui, false, "added %s to %s%s", plan.line, plan.file,
-			   plan.untrack ? "; its files left the index (still on disk): commit to finish"
-					: "");
+			   plan.untrack
+				   ? "; its files left the index (still on disk): commit to finish"
+				   : "");
 	}
 	act_gitignore_plan_clear(&plan);
 	paths[0] = (char *)env;
@@ -31,8 +32,14 @@ static int apply(struct ui *ui, const char *env, bool inner)
 	return UI_REACT_REDRAW;
 }
 
-static int choose_root(struct ui *ui, void *data) { return apply(ui, data, false); }
-static int choose_inner(struct ui *ui, void *data) { return apply(ui, data, true); }
+static int choose_root(struct ui *ui, void *data)
+{
+	return apply(ui, data, false);
+}
+static int choose_inner(struct ui *ui, void *data)
+{
+	return apply(ui, data, true);
+}
 
 int ui_act_gitignore(struct ui *ui)
 {
@@ -51,13 +58,17 @@ int ui_act_gitignore(struct ui *ui)
 		ui_message(ui, true, "%s", err.msg);
 		return UI_REACT_REDRAW;
 	}
-	d = ui_dialog_open(ui, plan.untrack ? "Git tracks this environment" : "Make git ignore this environment",
+	d = ui_dialog_open(ui,
+			   plan.untrack ? "Git tracks this environment"
+					: "Make git ignore this environment",
 			   choices, plan.untrack ? 1 : 2, xstrdup(v->path), free);
 	if (plan.untrack) {
 		d->error = true;
-		ui_dialog_line(d, "%zu of its files are in the index of %s.", plan.n_tracked, plan.repo);
+		ui_dialog_line(d, "%zu of its files are in the index of %s.", plan.n_tracked,
+			       plan.repo);
 		ui_dialog_line(d, "An ignore rule alone does not stop git tracking them: they will be");
-		ui_dialog_line(d, "removed from the index (git rm -r --cached; the files stay on disk),");
+		ui_dialog_line(d,
+			       "removed from the index (git rm -r --cached; the files stay on disk),");
 		ui_dialog_line(d, "then this line is added. A commit is still needed afterwards.");
 	}
 	if (plan.line) {

@@ -36,7 +36,10 @@ struct help_state {
 	const struct ui_view *back; /* where Esc goes */
 };
 
-static struct help_state *state(struct ui *ui) { return ui_view_private(ui, &ui_help_view); }
+static struct help_state *state(struct ui *ui)
+{
+	return ui_view_private(ui, &ui_help_view);
+}
 
 void ui_help_show(struct ui *ui)
 {
@@ -50,8 +53,7 @@ static size_t collect(struct help_line *out, size_t max)
 	struct {
 		const char *title;
 		const struct ui_binding *table;
-	} sections[] = {{"In the list", ui_list_bindings},
-			{"In the details", ui_detail_bindings}};
+	} sections[] = {{"In the list", ui_list_bindings}, {"In the details", ui_detail_bindings}};
 
 	for (size_t s = 0; s < 2; s++) {
 		if (n < max)

@@ -26,7 +26,10 @@ struct ui_jobs {
 	struct vs_vec queue; /* jobs waiting (owned) */
 };
 
-static void job_free(void *job) { act_job_free(job); }
+static void job_free(void *job)
+{
+	act_job_free(job);
+}
 
 static struct ui_jobs *jobs(struct ui *ui)
 {
@@ -93,7 +96,10 @@ void ui_job_submit(struct ui *ui, struct act_job *job)
 	start_next(ui);
 }
 
-static bool job_running(const struct ui *ui) { return ui->jobs && ui->jobs->running; }
+static bool job_running(const struct ui *ui)
+{
+	return ui->jobs && ui->jobs->running;
+}
 
 static int pane_rows(const struct ui *ui)
 {
@@ -151,8 +157,8 @@ static void finish(struct ui *ui)
 	secs = (double)(J->ended - J->started) / 1e9;
 	if (act_job_finish(J->job, status, vs_proc_cancelled(J->proc), &err) < 0) {
 		J->failed = true;
-		snprintf(J->result, sizeof(J->result), "%s failed after %.1fs: %s", J->job->title, secs,
-			 err.msg);
+		snprintf(J->result, sizeof(J->result), "%s failed after %.1fs: %s", J->job->title,
+			 secs, err.msg);
 		ui_message(ui, true, "%s", err.msg);
 		offer_partial(ui, J->job);
 	} else {
@@ -248,7 +254,9 @@ static void draw_pane(const struct ui *ui, int top, int rows)
 		ui_put(top + 1 + i, 0, COLS, line, ui_role_attr(UI_ROLE_DIM), 0);
 	}
 	ui_put(top + rows - 1, 0, COLS, J->running ? "running ..." : J->result,
-	       ui_role_attr(J->running ? UI_ROLE_MESSAGE : J->failed ? UI_ROLE_ERROR : UI_ROLE_MESSAGE),
+	       ui_role_attr(J->running  ? UI_ROLE_MESSAGE
+			    : J->failed ? UI_ROLE_ERROR
+					: UI_ROLE_MESSAGE),
 	       0);
 }
 

@@ -9,17 +9,23 @@
 #define FLAGS_MIN 5 /* its title */
 #define FLAGS_MAX 30
 
-static const char *const titles[UI_COL_COUNT] = {"", "NAME", "PYTHON", "SIZE", "PKGS",
-						 "LINK", "GIT", "AGE", "FLAGS", "PATH"};
+static const char *const titles[UI_COL_COUNT] = {"",     "NAME", "PYTHON", "SIZE",  "PKGS",
+						 "LINK", "GIT",  "AGE",    "FLAGS", "PATH"};
 /* Fixed widths; name, flags and path are decided per screen. */
 static const int fixed[UI_COL_COUNT] = {1, 0, 7, 9, 4, 7, 11, 4, 0, 0};
 /* The order in which columns give way when the screen is narrow. */
-static const enum ui_col give_way[] = {UI_COL_PATH, UI_COL_LINK,  UI_COL_GIT, UI_COL_PKGS, UI_COL_AGE,
-				       UI_COL_PYTHON, UI_COL_FLAGS, UI_COL_SIZE};
+static const enum ui_col give_way[] = {UI_COL_PATH, UI_COL_LINK,   UI_COL_GIT,   UI_COL_PKGS,
+				       UI_COL_AGE,  UI_COL_PYTHON, UI_COL_FLAGS, UI_COL_SIZE};
 
-const char *ui_col_title(enum ui_col c) { return titles[c]; }
+const char *ui_col_title(enum ui_col c)
+{
+	return titles[c];
+}
 
-static int clamp(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
+static int clamp(int v, int lo, int hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
 
 /* Width used by the shown columns, gaps included (mark takes one gap). */
 static int used(const struct ui_layout *l)

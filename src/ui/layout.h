@@ -21,8 +21,8 @@ enum ui_col {
 
 struct ui_layout {
 	bool shown[UI_COL_COUNT];
-	int x[UI_COL_COUNT]; /* start column */
-	int w[UI_COL_COUNT]; /* width */
+	int x[UI_COL_COUNT];      /* start column */
+	int w[UI_COL_COUNT];      /* width */
 	bool right[UI_COL_COUNT]; /* right-aligned (numbers) */
 };
 

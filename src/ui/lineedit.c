@@ -8,7 +8,10 @@ void ui_lineedit_set(struct ui_lineedit *e, const char *text)
 	sb_adds(&e->text, text ? text : "");
 }
 
-const char *ui_lineedit_str(const struct ui_lineedit *e) { return sb_str(&e->text); }
+const char *ui_lineedit_str(const struct ui_lineedit *e)
+{
+	return sb_str(&e->text);
+}
 
 bool ui_lineedit_key(struct ui_lineedit *e, int ch)
 {
@@ -29,4 +32,7 @@ bool ui_lineedit_key(struct ui_lineedit *e, int ch)
 	return true;
 }
 
-void ui_lineedit_free(struct ui_lineedit *e) { sb_free(&e->text); }
+void ui_lineedit_free(struct ui_lineedit *e)
+{
+	sb_free(&e->text);
+}

@@ -22,7 +22,10 @@ struct list_state {
 	struct ui_lineedit edit;
 };
 
-static struct list_state *state(struct ui *ui) { return ui_view_private(ui, &ui_list_view); }
+static struct list_state *state(struct ui *ui)
+{
+	return ui_view_private(ui, &ui_list_view);
+}
 
 /* Rows for envs: the screen less the header, titles, status and panes. */
 static int list_height(const struct ui *ui)
@@ -112,8 +115,9 @@ static void draw_row(const struct ui *ui, const struct ui_layout *l, int y, cons
 	attr_t sel = ui_role_attr(UI_ROLE_SELECTED);
 
 	cell_texts(ui, v, cells);
-	ui_fill_line(y, selected ? sel : ui_role_attr(ui->model.marked[v->id] ? UI_ROLE_MARKED
-									     : UI_ROLE_ROW));
+	ui_fill_line(y,
+		     selected ? sel
+			      : ui_role_attr(ui->model.marked[v->id] ? UI_ROLE_MARKED : UI_ROLE_ROW));
 	for (int c = 0; c < UI_COL_COUNT; c++) {
 		/* The flags keep their colour under the cursor: a broken row must
 		 * still look broken when selected. */
@@ -161,8 +165,9 @@ static void draw_titles(const struct ui *ui, const struct ui_layout *l)
 		if (!l->shown[c])
 			continue;
 		snprintf(t, sizeof(t), "%s%s", ui_col_title(c),
-			 c != (int)sc ? "" : ui->model.reverse ? (utf8() ? "↑" : "^")
-							       : (utf8() ? "↓" : "v"));
+			 c != (int)sc        ? ""
+			 : ui->model.reverse ? (utf8() ? "↑" : "^")
+					     : (utf8() ? "↓" : "v"));
 		if (l->right[c])
 			ui_put_right(1, l->x[c], l->w[c], t, a);
 		else
@@ -203,8 +208,7 @@ static void draw_empty(const struct ui *ui)
 
 	ui_model_summary(&ui->model, &s);
 	if (s.envs > 0 && ui->model.filter_text)
-		snprintf(msg, sizeof(msg),
-			 "No environment matches the filter '%s' (Esc clears it).",
+		snprintf(msg, sizeof(msg), "No environment matches the filter '%s' (Esc clears it).",
 			 ui->model.filter_text);
 	else if (s.envs > 0)
 		snprintf(msg, sizeof(msg), "No environment has a problem (! shows them all).");
@@ -262,15 +266,21 @@ static void list_draw(struct ui *ui)
 		draw_filter_prompt(ui, state(ui));
 	else
 		ui_draw_status(ui, ui->model.n_rows
-				   ? " Enter details  / filter  s sort  S reverse  ! problems  "
-				     "Space mark  ? help  q quit"
-				   : " / filter  ! problems  R rescan  ? help  q quit");
+					   ? " Enter details  / filter  s sort  S reverse  ! problems  "
+					     "Space mark  ? help  q quit"
+					   : " / filter  ! problems  R rescan  ? help  q quit");
 }
 
 /* ---- keys ---- */
 
-static int act_up(struct ui *ui) { return ui_model_move(&ui->model, -1), UI_REACT_REDRAW; }
-static int act_down(struct ui *ui) { return ui_model_move(&ui->model, 1), UI_REACT_REDRAW; }
+static int act_up(struct ui *ui)
+{
+	return ui_model_move(&ui->model, -1), UI_REACT_REDRAW;
+}
+static int act_down(struct ui *ui)
+{
+	return ui_model_move(&ui->model, 1), UI_REACT_REDRAW;
+}
 static int act_pgup(struct ui *ui)
 {
 	return ui_model_move(&ui->model, -(long)(list_height(ui) > 1 ? list_height(ui) - 1 : 1)),
@@ -281,7 +291,10 @@ static int act_pgdn(struct ui *ui)
 	return ui_model_move(&ui->model, list_height(ui) > 1 ? list_height(ui) - 1 : 1),
 	       UI_REACT_REDRAW;
 }
-static int act_home(struct ui *ui) { return ui_model_move_to(&ui->model, 0), UI_REACT_REDRAW; }
+static int act_home(struct ui *ui)
+{
+	return ui_model_move_to(&ui->model, 0), UI_REACT_REDRAW;
+}
 static int act_end(struct ui *ui)
 {
 	return ui_model_move_to(&ui->model, ui->model.n_rows), UI_REACT_REDRAW;
@@ -339,8 +352,9 @@ static int act_escape(struct ui *ui)
 static int act_problems(struct ui *ui)
 {
 	ui_model_toggle_problems(&ui->model);
-	ui_message(ui, false, "%s", ui->model.problems_only ? "showing only environments with problems"
-							    : "showing every environment");
+	ui_message(ui, false, "%s",
+		   ui->model.problems_only ? "showing only environments with problems"
+					   : "showing every environment");
 	return UI_REACT_REDRAW;
 }
 
@@ -363,7 +377,10 @@ static int act_rescan_one(struct ui *ui)
 {
 	return ui_model_selected(&ui->model) ? UI_REACT_RESCAN_ONE : UI_REACT_NONE;
 }
-static int act_rescan_all(struct ui *ui) { return (void)ui, UI_REACT_RESCAN_ALL; }
+static int act_rescan_all(struct ui *ui)
+{
+	return (void)ui, UI_REACT_RESCAN_ALL;
+}
 
 static int act_help(struct ui *ui)
 {
@@ -371,9 +388,15 @@ static int act_help(struct ui *ui)
 	return UI_REACT_REDRAW;
 }
 
-static int act_quit(struct ui *ui) { return ui_act_quit(ui); }
+static int act_quit(struct ui *ui)
+{
+	return ui_act_quit(ui);
+}
 
-static int act_theme(struct ui *ui) { return ui_cycle_theme(ui); }
+static int act_theme(struct ui *ui)
+{
+	return ui_cycle_theme(ui);
+}
 
 static int act_create(struct ui *ui)
 {

@@ -16,10 +16,10 @@
 #define EVENT_BUDGET_NS 15000000LL /* events handled per turn before keys get a look */
 
 struct ui_scans {
-	struct scan *scan;          /* the full scan, NULL when done */
-	struct scan_feed feed;      /* its ids -> model ids */
+	struct scan *scan;     /* the full scan, NULL when done */
+	struct scan_feed feed; /* its ids -> model ids */
 	struct scan_progress progress;
-	bool scanning;              /* the full scan has not said DONE */
+	bool scanning; /* the full scan has not said DONE */
 
 	struct scan *side;          /* a scan of chosen envs (rescan, new envs), or NULL */
 	struct scan_feed side_feed; /* its ids -> model ids */
@@ -173,7 +173,7 @@ void ui_scan_paths(struct ui *ui, char *const *paths, size_t n)
 void ui_rescan_selected(struct ui *ui)
 {
 	struct venv *v = ui->view == &ui_detail_view ? ui_detail_env(ui)
-						       : ui_model_selected(&ui->model);
+						     : ui_model_selected(&ui->model);
 	struct ui_scans *S = scans(ui);
 	char *paths[1];
 
@@ -283,8 +283,14 @@ static int side_fds(const struct ui *ui, struct pollfd *p)
 	return 1;
 }
 
-static bool full_busy(const struct ui *ui) { return ui->scans && ui->scans->scanning; }
-static bool side_busy(const struct ui *ui) { return ui->scans && ui->scans->side; }
+static bool full_busy(const struct ui *ui)
+{
+	return ui->scans && ui->scans->scanning;
+}
+static bool side_busy(const struct ui *ui)
+{
+	return ui->scans && ui->scans->side;
+}
 
 const struct ui_task_ops ui_scan_task = {
 	.name = "scan",

@@ -21,7 +21,10 @@ static const char *const role_names[] = {
 #undef UI_ROLE_NAME
 };
 
-const char *ui_role_name(enum ui_role role) { return role_names[role]; }
+const char *ui_role_name(enum ui_role role)
+{
+	return role_names[role];
+}
 
 int ui_role_parse(const char *name)
 {
@@ -47,7 +50,8 @@ static int parse_colour(const char *w, short *out)
 	for (int bright = 0; bright < 2; bright++) {
 		const char *name = w;
 
-		if (bright && vs_ascii_ncasecmp(w, "bright-", 7) != 0 && vs_ascii_ncasecmp(w, "bright", 6) != 0)
+		if (bright && vs_ascii_ncasecmp(w, "bright-", 7) != 0 &&
+		    vs_ascii_ncasecmp(w, "bright", 6) != 0)
 			continue;
 		if (bright)
 			name = w[6] == '-' ? w + 7 : w + 6;
@@ -122,11 +126,13 @@ static int parse_line(struct ui_theme *t, char *line, const char *origin, int li
 	if (n == 0)
 		return 0;
 	if (strcmp(w[0], "color") != 0)
-		return vs_err_set(err, VS_EUSAGE, "%s:%d: unknown command '%s' (lines read: color <role> <fg> <bg> [attr...])",
+		return vs_err_set(err, VS_EUSAGE,
+				  "%s:%d: unknown command '%s' (lines read: color <role> <fg> <bg> [attr...])",
 				  origin, lineno, w[0]);
 	if (n < 4)
-		return vs_err_set(err, VS_EUSAGE, "%s:%d: 'color' wants a role, a foreground and a background",
-				  origin, lineno);
+		return vs_err_set(err, VS_EUSAGE,
+				  "%s:%d: 'color' wants a role, a foreground and a background", origin,
+				  lineno);
 	if (n > 15)
 		return vs_err_set(err, VS_EUSAGE, "%s:%d: too many words", origin, lineno);
 	role = ui_role_parse(w[1]);
@@ -144,8 +150,7 @@ static int parse_line(struct ui_theme *t, char *line, const char *origin, int li
 	return 0;
 }
 
-int ui_theme_parse(struct ui_theme **out, const char *text, const char *origin,
-		   struct vs_err *err)
+int ui_theme_parse(struct ui_theme **out, const char *text, const char *origin, struct vs_err *err)
 {
 	struct ui_theme *t = xcalloc(1, sizeof(*t));
 	char *copy = xstrdup(text);
@@ -215,7 +220,10 @@ static int load_file(struct ui_theme **out, const char *path, struct vs_err *err
 	return rc;
 }
 
-const char *const *ui_theme_names(void) { return ui_builtin_theme_names; }
+const char *const *ui_theme_names(void)
+{
+	return ui_builtin_theme_names;
+}
 
 int ui_theme_load(struct ui_theme **out, const char *name, struct vs_err *err)
 {

@@ -17,34 +17,34 @@
 #include "../util/err.h"
 
 /* X(ENUM_NAME, "file-name", "what it colours") */
-#define UI_ROLES(X)                                                        \
-	X(DEFAULT, "default", "everything not named below")                \
+#define UI_ROLES(X)                                                            \
+	X(DEFAULT, "default", "everything not named below")                    \
 	X(HEADER, "header", "the top line: what is scanned, progress, totals") \
-	X(PROGRESS, "progress", "the progress bar")                        \
-	X(COLUMNS, "columns", "the column titles")                         \
-	X(ROW, "row", "an ordinary environment row")                       \
-	X(SELECTED, "selected", "the row under the cursor")                \
-	X(MARKED, "marked", "rows marked with Space")                      \
-	X(SIZE_LARGE, "size-large", "sizes of oversized environments")      \
-	X(BROKEN, "broken", "broken environments")                         \
-	X(STALE, "stale", "stale environments")                            \
-	X(PROBLEM, "problem", "other problems")                            \
-	X(DIM, "dim", "secondary text: paths, unknown values")             \
-	X(GIT_OK, "git-ok", "ignored by git")                              \
-	X(GIT_WARN, "git-warn", "not ignored by git")                      \
-	X(GIT_BAD, "git-bad", "tracked by git")                            \
-	X(TITLE, "title", "section titles in details and help")            \
-	X(KEY, "key", "key names in the status line and help")             \
-	X(STATUS, "status", "the status line")                             \
-	X(MESSAGE, "message", "messages in the status line")               \
-	X(ERROR, "error", "error messages")                                \
+	X(PROGRESS, "progress", "the progress bar")                            \
+	X(COLUMNS, "columns", "the column titles")                             \
+	X(ROW, "row", "an ordinary environment row")                           \
+	X(SELECTED, "selected", "the row under the cursor")                    \
+	X(MARKED, "marked", "rows marked with Space")                          \
+	X(SIZE_LARGE, "size-large", "sizes of oversized environments")         \
+	X(BROKEN, "broken", "broken environments")                             \
+	X(STALE, "stale", "stale environments")                                \
+	X(PROBLEM, "problem", "other problems")                                \
+	X(DIM, "dim", "secondary text: paths, unknown values")                 \
+	X(GIT_OK, "git-ok", "ignored by git")                                  \
+	X(GIT_WARN, "git-warn", "not ignored by git")                          \
+	X(GIT_BAD, "git-bad", "tracked by git")                                \
+	X(TITLE, "title", "section titles in details and help")                \
+	X(KEY, "key", "key names in the status line and help")                 \
+	X(STATUS, "status", "the status line")                                 \
+	X(MESSAGE, "message", "messages in the status line")                   \
+	X(ERROR, "error", "error messages")                                    \
 	X(FILTER, "filter", "the filter prompt")
 
 enum ui_role {
 #define UI_ROLE_ENUM(e, name, doc) UI_ROLE_##e,
 	UI_ROLES(UI_ROLE_ENUM)
 #undef UI_ROLE_ENUM
-	UI_ROLE_COUNT
+		UI_ROLE_COUNT
 };
 
 enum {
@@ -60,9 +60,9 @@ enum {
 #define UI_COLOR_DEFAULT (-1)
 
 struct ui_style {
-	short fg, bg; /* 0-255, or UI_COLOR_DEFAULT */
+	short fg, bg;   /* 0-255, or UI_COLOR_DEFAULT */
 	unsigned attrs; /* UI_ATTR_* */
-	bool set;     /* given by the theme (else inherits DEFAULT) */
+	bool set;       /* given by the theme (else inherits DEFAULT) */
 };
 
 struct ui_theme {
@@ -76,8 +76,7 @@ int ui_role_parse(const char *name);
 
 /* Parses theme text; `origin` names the file in messages ("themes/light:7:
  * unknown colour 'purpel'"). Returns 0 and *out, or VS_EUSAGE. */
-int ui_theme_parse(struct ui_theme **out, const char *text, const char *origin,
-		   struct vs_err *err);
+int ui_theme_parse(struct ui_theme **out, const char *text, const char *origin, struct vs_err *err);
 
 /* Loads a theme by PATH (when it contains a '/') or by NAME: the file NAME
  * in $VENVSCOPE_THEMES when set, else the copy of themes/NAME built into the

@@ -17,7 +17,6 @@ struct vs_err {
 };
 
 /* Sets the message (printf style) and returns `code`. `e` may be NULL. */
-int vs_err_set(struct vs_err *e, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int vs_err_set(struct vs_err *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -65,7 +65,8 @@ static void child_env(struct vs_vec *env, const struct vs_proc_spawn *sp)
 {
 	vs_vec_init(env, NULL);
 	for (size_t i = 0; environ && environ[i]; i++)
-		if (!names_entry(environ[i], sp->unset, true) && !names_entry(environ[i], sp->set, false))
+		if (!names_entry(environ[i], sp->unset, true) &&
+		    !names_entry(environ[i], sp->set, false))
 			vs_vec_push(env, environ[i]);
 	for (size_t i = 0; sp->set && sp->set[i]; i++)
 		vs_vec_push(env, (void *)sp->set[i]);
@@ -103,8 +104,7 @@ static int spawn(pid_t *pid, const struct vs_proc_spawn *sp, const int *out, con
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setflags(&attr, (own_group ? POSIX_SPAWN_SETPGROUP : 0) |
 						POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-	rc = posix_spawnp(pid, sp->argv[0], &fa, &attr, (char *const *)sp->argv,
-			  (char *const *)env.v);
+	rc = posix_spawnp(pid, sp->argv[0], &fa, &attr, (char *const *)sp->argv, (char *const *)env.v);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	vs_vec_clear(&env);
@@ -161,8 +161,7 @@ void vs_proc_fds(const struct vs_proc *p, int fds[2])
 
 /* ---- output ---- */
 
-static void emit_lines(struct strbuf *b, enum vs_proc_stream s, vs_proc_line_fn cb, void *ctx,
-		       bool eof)
+static void emit_lines(struct strbuf *b, enum vs_proc_stream s, vs_proc_line_fn cb, void *ctx, bool eof)
 {
 	size_t start_at = 0;
 
@@ -190,8 +189,7 @@ static void emit_lines(struct strbuf *b, enum vs_proc_stream s, vs_proc_line_fn 
 }
 
 /* A chunk read from stream i: kept (up to the cap) or cut into lines. */
-static void take(struct vs_proc *p, int i, const char *chunk, size_t n, vs_proc_line_fn cb,
-		 void *ctx)
+static void take(struct vs_proc *p, int i, const char *chunk, size_t n, vs_proc_line_fn cb, void *ctx)
 {
 	enum vs_proc_stream s = i ? VS_PROC_STDERR : VS_PROC_STDOUT;
 
@@ -286,7 +284,10 @@ void vs_proc_tick(struct vs_proc *p)
 	}
 }
 
-bool vs_proc_cancelled(const struct vs_proc *p) { return p->cancelled; }
+bool vs_proc_cancelled(const struct vs_proc *p)
+{
+	return p->cancelled;
+}
 
 /* Polls the open streams for at most `ms` (< 0: until something comes). */
 static void poll_streams(const struct vs_proc *p, int ms)

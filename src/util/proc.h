@@ -97,7 +97,7 @@ struct vs_proc_output {
 	int signal;    /* the signal that ended it, or 0 */
 	char *out;     /* stdout (owned, NUL-terminated; at most `max_bytes`) */
 	size_t out_len;
-	char *err;     /* stderr likewise */
+	char *err; /* stderr likewise */
 	size_t err_len;
 };
 

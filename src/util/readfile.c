@@ -78,8 +78,7 @@ static int check_stat(const struct stat *st, size_t max, const char *path, struc
 	return VS_EFAIL;
 }
 
-int vs_open_at(int dirfd, const char *path, int flags, size_t max, off_t *size,
-	       struct vs_err *err)
+int vs_open_at(int dirfd, const char *path, int flags, size_t max, off_t *size, struct vs_err *err)
 {
 	bool nofollow = flags & VS_READ_NOFOLLOW;
 	struct stat st;

@@ -36,8 +36,7 @@ enum {
  * VS_EFAIL with errno set (see above) and `err` (may be NULL) set to
  * "PATH: REASON", PATH as given. `size` (may be NULL) gets the size
  * fstat saw. */
-int vs_open_at(int dirfd, const char *path, int flags, size_t max, off_t *size,
-	       struct vs_err *err);
+int vs_open_at(int dirfd, const char *path, int flags, size_t max, off_t *size, struct vs_err *err);
 
 /* vs_open_at(), then the whole file into a new buffer with a NUL after the
  * data (*out, the caller's to free; *len without the NUL). A file that

@@ -20,9 +20,15 @@ void sb_add(struct strbuf *sb, const char *s, size_t n)
 	sb->buf[sb->len] = '\0';
 }
 
-void sb_adds(struct strbuf *sb, const char *s) { sb_add(sb, s, strlen(s)); }
+void sb_adds(struct strbuf *sb, const char *s)
+{
+	sb_add(sb, s, strlen(s));
+}
 
-void sb_addc(struct strbuf *sb, char c) { sb_add(sb, &c, 1); }
+void sb_addc(struct strbuf *sb, char c)
+{
+	sb_add(sb, &c, 1);
+}
 
 void sb_addf(struct strbuf *sb, const char *fmt, ...)
 {
@@ -50,7 +56,10 @@ char *sb_detach(struct strbuf *sb)
 	return s;
 }
 
-const char *sb_str(const struct strbuf *sb) { return sb->buf ? sb->buf : ""; }
+const char *sb_str(const struct strbuf *sb)
+{
+	return sb->buf ? sb->buf : "";
+}
 
 void sb_reset(struct strbuf *sb)
 {

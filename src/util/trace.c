@@ -16,7 +16,10 @@ int64_t vs_now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-int64_t vs_trace_elapsed_ns(void) { return vs_now_ns() - start_ns; }
+int64_t vs_trace_elapsed_ns(void)
+{
+	return vs_now_ns() - start_ns;
+}
 
 void vs_trace_start(void)
 {

@@ -12,7 +12,10 @@ void vs_vec_init(struct vs_vec *vec, void (*free_item)(void *))
 	vec->free_item = free_item;
 }
 
-void vs_vec_init_strs(struct vs_vec *vec) { vs_vec_init(vec, free); }
+void vs_vec_init_strs(struct vs_vec *vec)
+{
+	vs_vec_init(vec, free);
+}
 
 void vs_vec_push(struct vs_vec *vec, void *item)
 {
@@ -21,7 +24,10 @@ void vs_vec_push(struct vs_vec *vec, void *item)
 	vec->v[vec->n++] = item;
 }
 
-void vs_vec_push_str(struct vs_vec *vec, const char *s) { vs_vec_push(vec, xstrdup(s)); }
+void vs_vec_push_str(struct vs_vec *vec, const char *s)
+{
+	vs_vec_push(vec, xstrdup(s));
+}
 
 void **vs_vec_terminate(struct vs_vec *vec)
 {

@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 struct vs_vec {
-	void **v;                  /* the items, v[0..n) */
+	void **v; /* the items, v[0..n) */
 	size_t n, cap;
 	void (*free_item)(void *); /* non-NULL: the vector owns its items */
 };

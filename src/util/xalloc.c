@@ -7,7 +7,10 @@
 
 static void (*fatal_hook)(void);
 
-void vs_set_fatal_hook(void (*hook)(void)) { fatal_hook = hook; }
+void vs_set_fatal_hook(void (*hook)(void))
+{
+	fatal_hook = hook;
+}
 
 _Noreturn void vs_die(const char *fmt, ...)
 {
@@ -30,14 +33,20 @@ static void *check(void *p, size_t n)
 	return p;
 }
 
-void *xmalloc(size_t n) { return check(malloc(n ? n : 1), n); }
+void *xmalloc(size_t n)
+{
+	return check(malloc(n ? n : 1), n);
+}
 
 void *xcalloc(size_t count, size_t size)
 {
 	return check(calloc(count ? count : 1, size ? size : 1), count * size);
 }
 
-void *xrealloc(void *p, size_t n) { return check(realloc(p, n ? n : 1), n); }
+void *xrealloc(void *p, size_t n)
+{
+	return check(realloc(p, n ? n : 1), n);
+}
 
 void *xgrow(void *p, size_t *cap, size_t need, size_t size)
 {
@@ -54,7 +63,10 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t size)
 	return p;
 }
 
-char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
 
 char *xstrndup(const char *s, size_t n)
 {

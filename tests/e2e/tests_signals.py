@@ -223,9 +223,72 @@ def t_list(ctx, signame):
     return g
 
 
+# --------------------------------------------------------------- hang-up
+
+def t_hangup(ctx):
+    """The terminal goes away with no SIGHUP to us: the browser runs on a pty
+    that is not its controlling terminal (its own session), and the pty's
+    master is closed once the list is drawn. stdin then only reports a
+    hang-up; the browser must leave (status 129), not poll it forever."""
+    import fcntl
+    import select
+    import struct
+    import termios
+
+    g = Group()
+    name = "signals: browser whose terminal closes without a SIGHUP"
+    home = ctx.runner.make_home("sig-hup")
+    work = os.path.dirname(home)
+    root = os.path.join(work, "tree")
+    os.makedirs(os.path.join(root, "one"))
+    with open(os.path.join(root, "one", "pyvenv.cfg"), "w") as f:
+        f.write("home = /nonexistent/bin\nversion = 3.11.2\n")
+    env = clean_environ({"HOME": home, "XDG_DATA_HOME": os.path.join(home, ".local/share"),
+                         "XDG_CACHE_HOME": os.path.join(home, ".cache"),
+                         "XDG_STATE_HOME": os.path.join(home, ".local/state"),
+                         "XDG_CONFIG_HOME": os.path.join(home, ".config"), "TERM": "xterm-256color"})
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    # start_new_session: the pty (already open) does not become our
+    # controlling terminal, so closing the master sends no SIGHUP.
+    p = subprocess.Popen([ctx.runner.binary, root], cwd=work, env=env, stdin=slave, stdout=slave,
+                         stderr=slave, start_new_session=True)
+    os.close(slave)
+    seen, d = b"", []
+    try:
+        end = time.time() + 30
+        while b"1 environment" not in seen and time.time() < end and p.poll() is None:
+            try:
+                if select.select([master], [], [], 0.2)[0]:
+                    seen += os.read(master, 65536)
+            except OSError:
+                break
+        if b"1 environment" not in seen:
+            d.append("the list was never drawn (%d bytes seen)" % len(seen))
+        os.close(master)
+        master = -1
+        t0 = time.time()
+        while p.poll() is None and time.time() - t0 < 5:
+            time.sleep(0.02)
+        if p.poll() is None:
+            d.append("still running 5 s after its terminal closed")
+        elif p.returncode != 129:
+            d.append("exit status %s, expected 129 (as for SIGHUP)" % p.returncode)
+        secs = time.time() - t0
+    finally:
+        if master >= 0:
+            os.close(master)
+        if p.poll() is None:
+            p.kill()
+        p.wait()
+    g.check("%s: it leaves with status 129 (%.2fs after the close)" % (name, secs), d)
+    return g
+
+
 def tests(ctx):
     return ([("signals browser " + s, lambda s=s: t_browser(ctx, s)) for s in SIGNALS] +
-            [("signals list " + s, lambda s=s: t_list(ctx, s)) for s in SIGNALS])
+            [("signals list " + s, lambda s=s: t_list(ctx, s)) for s in SIGNALS] +
+            [("signals browser hang-up", lambda: t_hangup(ctx))])
 
 
 __all__ = ["tests", "fixture_tasks"]

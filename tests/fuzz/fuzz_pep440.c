@@ -15,7 +15,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int sign(int x) { return (x > 0) - (x < 0); }
+static int sign(int x)
+{
+	return (x > 0) - (x < 0);
+}
 
 static bool spec_holds(const char *op, const struct scan_pep440 *v)
 {
@@ -74,7 +77,8 @@ static void check_spec_and_filter(const char *text, const char *a, const struct 
 {
 	struct scan_pep440_spec *s = NULL;
 	struct scan_filter *f = NULL;
-	struct scan_package pkg = {.name = (char *)"pkg", .version = (char *)a,
+	struct scan_package pkg = {.name = (char *)"pkg",
+				   .version = (char *)a,
 				   .canonical = (char *)"pkg"};
 	struct venv v;
 

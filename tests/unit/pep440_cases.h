@@ -6,8 +6,8 @@
 
 struct pep440_vcase {
 	const char *in;
-	const char *norm; /* str(Version(in)), NULL when invalid */
-	int rank;         /* sorted position; equal versions share one */
+	const char *norm;  /* str(Version(in)), NULL when invalid */
+	int rank;          /* sorted position; equal versions share one */
 	const char *flags; /* is_prerelease, is_postrelease, is_devrelease, local */
 };
 
@@ -213,7 +213,7 @@ static const struct pep440_vcase pep440_versions[] = {
 struct pep440_scase {
 	const char *spec;
 	const char *contains; /* per valid version: SpecifierSet(spec)
-	                      * .contains(v, prereleases=True); NULL when invalid */
+			       * .contains(v, prereleases=True); NULL when invalid */
 };
 
 static const struct pep440_scase pep440_specs[] = {
@@ -530,13 +530,13 @@ SPECS = [
 def c_str(s):
     out = []
     for b in s.encode("utf-8"):
-        c = chr(b)
-        if c in '"\\':
-            out.append("\\" + c)
-        elif 32 <= b < 127 and c != "?":
-            out.append(c)
-        else:
-            out.append("\\%03o" % b)
+	c = chr(b)
+	if c in '"\\':
+	    out.append("\\" + c)
+	elif 32 <= b < 127 and c != "?":
+	    out.append(c)
+	else:
+	    out.append("\\%03o" % b)
     return '"' + "".join(out) + '"'
 
 END = "*" + "/"  # this program is pasted into a C comment
@@ -547,41 +547,32 @@ def main():
     rows = []
     valid = []
     for s in VERSIONS:
-        try:
-            valid.append((s, Version(s)))
-        except InvalidVersion:
-            rows.append((s, None))
+	try:
+	    valid.append((s, Version(s)))
+	except InvalidVersion:
+	    rows.append((s, None))
     # Rank: position in sorted order, equal versions share a rank.
     ordered = sorted(v for _, v in valid)
     rank = {}
     r = 0
     for i, v in enumerate(ordered):
-        if i and ordered[i - 1] < v:
-            r += 1
-        rank.setdefault(str(v), r)
-    print(O + " Expected results for test_pep440.c, generated from pip %s's vendored" % pip.__version__)
-    print(" * packaging %s by the program in the comment at the end of this file." % packaging.__version__)
-    print(" * Do not edit by hand: to regenerate, save that program (the lines")
-    print(" * between \"The generator:\" and the end of the comment) as gen.py and run")
-    print(" * `python3 gen.py > tests/unit/pep440_cases.h` with pip 24.2. " + END)
-    print()
-    print("struct pep440_vcase {")
-    print("\tconst char *in;")
-    print("\tconst char *norm; " + O + " str(Version(in)), NULL when invalid " + END)
-    print("\tint rank;         " + O + " sorted position; equal versions share one " + END)
-    print("\tconst char *flags; " + O + " is_prerelease, is_postrelease, is_devrelease, local " + END)
-    print("};")
-    print()
-    print(O + " Valid versions first, in the order the specifier rows index them. " + END)
-    print("static const struct pep440_vcase pep440_versions[] = {")
-    for s, v in valid:
-        flags = "%d%d%d%d" % (v.is_prerelease, v.is_postrelease, v.is_devrelease, v.local is not None)
-        print("\t{%s, %s, %d, \"%s\"}," % (c_str(s), c_str(str(v)), rank[str(v)], flags))
-    for s, _ in rows:
-        print("\t{%s, NULL, -1, NULL}," % c_str(s))
-    print("};")
-    print()
-    print("#define PEP440_N_VALID %d" % len(valid))
+	if i and ordered[i - 1] < v:
+	    r += 1
+	rank.setdefault(str(v), r)
+    print(O + " Expected results for test_pep440.c, generated from pip %s's vendored" %
+pip.__version__) print(" * packaging %s by the program in the comment at the end of this file." %
+packaging.__version__) print(" * Do not edit by hand: to regenerate, save that program (the lines")
+print("
+* between \"The generator:\" and the end of the comment) as gen.py and run") print(" * `python3 gen.py
+> tests/unit/pep440_cases.h` with pip 24.2. " + END) print() print("struct pep440_vcase {")
+print("\tconst char *in;") print("\tconst char *norm; " + O + " str(Version(in)), NULL when invalid " +
+END) print("\tint rank;         " + O + " sorted position; equal versions share one " + END)
+print("\tconst char *flags; " + O + " is_prerelease, is_postrelease, is_devrelease, local " + END)
+print("};") print() print(O + " Valid versions first, in the order the specifier rows index them. " +
+END) print("static const struct pep440_vcase pep440_versions[] = {") for s, v in valid: flags =
+"%d%d%d%d" % (v.is_prerelease, v.is_postrelease, v.is_devrelease, v.local is not None) print("\t{%s,
+%s, %d, \"%s\"}," % (c_str(s), c_str(str(v)), rank[str(v)], flags)) for s, _ in rows: print("\t{%s,
+NULL, -1, NULL}," % c_str(s)) print("};") print() print("#define PEP440_N_VALID %d" % len(valid))
     print()
     print("struct pep440_scase {")
     print("\tconst char *spec;")
@@ -591,13 +582,13 @@ def main():
     print()
     print("static const struct pep440_scase pep440_specs[] = {")
     for sp in SPECS:
-        try:
-            ss = SpecifierSet(sp)
-        except InvalidSpecifier:
-            print("\t{%s, NULL}," % c_str(sp))
-            continue
-        bits = "".join("1" if ss.contains(v, prereleases=True) else "0" for _, v in valid)
-        print("\t{%s,\n\t \"%s\"}," % (c_str(sp), bits))
+	try:
+	    ss = SpecifierSet(sp)
+	except InvalidSpecifier:
+	    print("\t{%s, NULL}," % c_str(sp))
+	    continue
+	bits = "".join("1" if ss.contains(v, prereleases=True) else "0" for _, v in valid)
+	print("\t{%s,\n\t \"%s\"}," % (c_str(sp), bits))
     print("};")
     print()
     src = open(__file__).read()

@@ -38,7 +38,8 @@ static void make_env(const char *dir, const char *rel, const char *outside)
 	snprintf(buf, sizeof(buf), "%s/pyvenv.cfg", rel);
 	fx_write(dir, buf, "home = /usr/bin\nversion = 3.11.2\n", (size_t)-1);
 	for (int i = 0; i < 50; i++) {
-		snprintf(buf, sizeof(buf), "%s/lib/python3.11/site-packages/pkg%d/mod%d.py", rel, i % 5, i);
+		snprintf(buf, sizeof(buf), "%s/lib/python3.11/site-packages/pkg%d/mod%d.py", rel,
+			 i % 5, i);
 		fx_write(dir, buf, "x = 1\n", (size_t)-1);
 	}
 	snprintf(buf, sizeof(buf), "%s/lib/python3.11/site-packages/to_outside", rel);
@@ -104,8 +105,8 @@ static void test_only_the_env_goes(void **state)
 }
 
 struct swapper {
-	char *inside;  /* a folder in the env that gets swapped */
-	char *target;  /* where the link points (outside) */
+	char *inside; /* a folder in the env that gets swapped */
+	char *target; /* where the link points (outside) */
 	atomic_bool stop;
 };
 

@@ -291,8 +291,15 @@ static void test_non_utf8_path(void **state)
 static void test_json_bytes(void **state)
 {
 	static const char *const cases[] = {
-		"plain", "caf\xc3\xa9", "\xff\xfe", "a\x01" "80b", "\x01\x01", "\\udc80 literal",
-		"mix \xe9\x01\xc3\xa9\"\n\t", "",
+		"plain",
+		"caf\xc3\xa9",
+		"\xff\xfe",
+		"a\x01"
+		"80b",
+		"\x01\x01",
+		"\\udc80 literal",
+		"mix \xe9\x01\xc3\xa9\"\n\t",
+		"",
 	};
 	struct strbuf sb = STRBUF_INIT;
 
@@ -388,8 +395,7 @@ static int expect_failure(struct venv *v)
 /* As nobody (or, when not root, as ourselves under a read-only folder). */
 static int unwritable_body(struct venv *v)
 {
-	if (geteuid() == 0 &&
-	    (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0))
+	if (geteuid() == 0 && (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0))
 		return 90;
 	return expect_failure(v);
 }

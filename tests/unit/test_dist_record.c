@@ -33,8 +33,7 @@ static void test_package_size_from_record(void **state)
 
 	fx_write(fx->dir, "six-1.16.0.dist-info/METADATA", "Name: six\nVersion: 1.16.0\n\n",
 		 (size_t)-1);
-	fx_write(fx->dir, "six-1.16.0.dist-info/RECORD", "six.py,sha256=a,34549\nx,,\n",
-		 (size_t)-1);
+	fx_write(fx->dir, "six-1.16.0.dist-info/RECORD", "six.py,sha256=a,34549\nx,,\n", (size_t)-1);
 	fx_write(fx->dir, "norecord-1.0.dist-info/METADATA", "Name: norecord\n\n", (size_t)-1);
 	assert_int_equal(scan_packages_read(&list, fx->dir, &err), 0);
 	assert_int_equal(list.n, 2);

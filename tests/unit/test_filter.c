@@ -24,8 +24,8 @@ struct env {
 	struct scan_package pkgs[8];
 };
 
-static void env_init(struct env *e, const char *path, const char *py,
-		     const struct pkg_spec *pkgs, size_t n)
+static void env_init(struct env *e, const char *path, const char *py, const struct pkg_spec *pkgs,
+		     size_t n)
 {
 	memset(e, 0, sizeof(*e));
 	e->v.path = (char *)path;
@@ -81,13 +81,13 @@ static struct env req[6];
 
 static int setup_requests(void **state)
 {
-	static const struct pkg_spec old[] = {
-		{"requests", "2.28.1", "requests"}, {"pip", "23.0.1", "pip"}};
-	static const struct pkg_spec current[] = {
-		{"requests", "2.31.0", "requests"}, {"pip", "24.2", "pip"}};
+	static const struct pkg_spec old[] = {{"requests", "2.28.1", "requests"},
+					      {"pip", "23.0.1", "pip"}};
+	static const struct pkg_spec current[] = {{"requests", "2.31.0", "requests"},
+						  {"pip", "24.2", "pip"}};
 	static const struct pkg_spec rc[] = {{"requests", "2.31.0rc1", "requests"}};
-	static const struct pkg_spec post[] = {
-		{"Requests", "2.30.0.post1", "requests"}, {"urllib3", "2.0.7", "urllib3"}};
+	static const struct pkg_spec post[] = {{"Requests", "2.30.0.post1", "requests"},
+					       {"urllib3", "2.0.7", "urllib3"}};
 	static const struct pkg_spec none[] = {{"pip", "24.2", "pip"}};
 	static const struct pkg_spec odd[] = {{"requests", "not a version", "requests"}};
 
@@ -165,8 +165,8 @@ static void test_combined_terms(void **state)
  * satisfy the whole specifier list. */
 static void test_one_distribution_must_fit_all(void **state)
 {
-	static const struct pkg_spec two[] = {
-		{"Django", "3.2.25", "django"}, {"django", "4.2.11", "django"}};
+	static const struct pkg_spec two[] = {{"Django", "3.2.25", "django"},
+					      {"django", "4.2.11", "django"}};
 	struct env e;
 
 	(void)state;
@@ -180,10 +180,8 @@ static void test_one_distribution_must_fit_all(void **state)
 static void test_prereleases(void **state)
 {
 	static const struct pkg_spec pk[] = {
-		{"Django", "5.0rc1", "django"},
-		{"numpy", "2.0.0b1", "numpy"},
-		{"flask", "3.0.0.dev0", "flask"},
-		{"attrs", "23.1.0.post1", "attrs"},
+		{"Django", "5.0rc1", "django"},    {"numpy", "2.0.0b1", "numpy"},
+		{"flask", "3.0.0.dev0", "flask"},  {"attrs", "23.1.0.post1", "attrs"},
 		{"mylib", "1.0+local.7", "mylib"},
 	};
 	struct env e;

@@ -328,12 +328,11 @@ static void test_direct_urls(void **state)
 	d[2].du.subdirectory = xstrdup("x/y");
 	set_du(&d[3], SCAN_DIRECT_DIR, "file:///src/d");
 	d[4].du_state = SCAN_DU_BAD; /* malformed: a plain line */
-	check_str(format(d, N_OF(d), &r, o, NULL),
-		  "a @ git+https://h/r.git@abc123#subdirectory=sub\n"
-		  "b @ file:///w/b-1.0-py3-none-any.whl#sha256=ff\n"
-		  "c @ https://h/c.tgz#md5=00&subdirectory=x/y\n"
-		  "d @ file:///src/d\n"
-		  "e==1.0\n");
+	check_str(format(d, N_OF(d), &r, o, NULL), "a @ git+https://h/r.git@abc123#subdirectory=sub\n"
+						   "b @ file:///w/b-1.0-py3-none-any.whl#sha256=ff\n"
+						   "c @ https://h/c.tgz#md5=00&subdirectory=x/y\n"
+						   "d @ file:///src/d\n"
+						   "e==1.0\n");
 	clear_all(d, N_OF(d));
 }
 

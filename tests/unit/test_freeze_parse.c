@@ -96,18 +96,22 @@ static void test_direct_url_valid(void **state)
 
 	(void)state;
 	assert_int_equal(parse(&d, "{\"url\": \"https://h/r.git\", \"vcs_info\": {\"vcs\": \"git\", "
-				   "\"commit_id\": \"abc\", \"requested_revision\": \"main\"}}"), 0);
+				   "\"commit_id\": \"abc\", \"requested_revision\": \"main\"}}"),
+			 0);
 	assert_int_equal(d.kind, SCAN_DIRECT_VCS);
 	req = scan_direct_url_requirement(&d, "Pkg");
 	check_str(req, "Pkg @ git+https://h/r.git@abc");
 	scan_direct_url_clear(&d);
 
-	assert_int_equal(parse(&d, "{\"url\": \"file:///w/a.whl\", \"archive_info\": {\"hash\": "
-				   "\"sha256=ff\", \"hashes\": {\"sha256\": \"ff\"}}, \"subdirectory\": \"s\"}"), 0);
+	assert_int_equal(parse(&d,
+			       "{\"url\": \"file:///w/a.whl\", \"archive_info\": {\"hash\": "
+			       "\"sha256=ff\", \"hashes\": {\"sha256\": \"ff\"}}, \"subdirectory\": \"s\"}"),
+			 0);
 	check_str(scan_direct_url_requirement(&d, "a"), "a @ file:///w/a.whl#sha256=ff&subdirectory=s");
 	scan_direct_url_clear(&d);
 
-	assert_int_equal(parse(&d, "{\"url\": \"file:///src/x\", \"dir_info\": {\"editable\": true}}"), 0);
+	assert_int_equal(parse(&d, "{\"url\": \"file:///src/x\", \"dir_info\": {\"editable\": true}}"),
+			 0);
 	assert_int_equal(d.kind, SCAN_DIRECT_DIR);
 	assert_true(d.editable);
 	scan_direct_url_clear(&d);
@@ -168,7 +172,8 @@ static void test_git_remotes(void **state)
 	(void)state;
 	check_str(scan_git_remote_to_pip_url("https://h/r.git"), "https://h/r.git");
 	check_str(scan_git_remote_to_pip_url("  ssh://git@h/r.git \n"), "ssh://git@h/r.git");
-	check_str(scan_git_remote_to_pip_url("git@github.com:org/repo.git"), "ssh://git@github.com/org/repo.git");
+	check_str(scan_git_remote_to_pip_url("git@github.com:org/repo.git"),
+		  "ssh://git@github.com/org/repo.git");
 	check_str(scan_git_remote_to_pip_url("host:path"), "ssh://host/path");
 	check_str(scan_git_remote_to_pip_url("/"), "file:///");
 	check_str(scan_git_remote_to_pip_url("/tmp//./"), "file:///tmp");
@@ -226,9 +231,9 @@ static void test_pypath(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_headers),       cmocka_unit_test(test_version_line),
+		cmocka_unit_test(test_headers),          cmocka_unit_test(test_version_line),
 		cmocka_unit_test(test_direct_url_valid), cmocka_unit_test(test_direct_url_invalid),
-		cmocka_unit_test(test_file_urls),     cmocka_unit_test(test_git_remotes),
+		cmocka_unit_test(test_file_urls),        cmocka_unit_test(test_git_remotes),
 		cmocka_unit_test(test_pypath),
 	};
 

@@ -47,7 +47,8 @@ static void make_repo(const char *dir, const char *rel, const char *origin, bool
 	assert_int_equal(git_repository_config(&cfg, repo), 0);
 	if (upstream)
 		assert_int_equal(git_config_set_string(cfg, "remote.upstream.url",
-						       "https://example.invalid/u.git"), 0);
+						       "https://example.invalid/u.git"),
+				 0);
 	if (origin)
 		assert_int_equal(git_config_set_string(cfg, "remote.origin.url", origin), 0);
 	git_config_free(cfg);
@@ -64,7 +65,8 @@ static void make_repo(const char *dir, const char *rel, const char *origin, bool
 		assert_int_equal(git_index_write_tree(&tree_id, idx), 0);
 		assert_int_equal(git_tree_lookup(&tree, repo, &tree_id), 0);
 		assert_int_equal(git_signature_new(&sig, "t", "t@example.invalid", 0, 0), 0);
-		assert_int_equal(git_commit_create_v(&commit_id, repo, "HEAD", sig, sig, NULL, "init", tree, 0),
+		assert_int_equal(git_commit_create_v(&commit_id, repo, "HEAD", sig, sig, NULL, "init",
+						     tree, 0),
 				 0);
 		git_signature_free(sig);
 		git_tree_free(tree);
@@ -167,7 +169,8 @@ static void test_pth_paths(void **state)
 	fx_mkdirs(fx->dir, "site");
 	fx_mkdirs(fx->dir, "a");
 	fx_mkdirs(fx->dir, "site/rel");
-	fx_write(fx->dir, "site/b.pth", "# comment\n\nimport sys; sys.x = 1\n../a\n/nonexistent\n", (size_t)-1);
+	fx_write(fx->dir, "site/b.pth", "# comment\n\nimport sys; sys.x = 1\n../a\n/nonexistent\n",
+		 (size_t)-1);
 	fx_write(fx->dir, "site/a.pth", "rel   \r\n../a\n", (size_t)-1);
 	fx_write(fx->dir, "site/.hidden.pth", "/\n", (size_t)-1);
 	fx_write(fx->dir, "site/c.pth.txt", "/\n", (size_t)-1);
@@ -214,7 +217,8 @@ static void test_env(void **state)
 	struct fx_dir *fx = *state;
 	struct scan_msgs warn = {0};
 	struct venv *v;
-	char text[4096], *out, *proj = fx_path(fx->dir, "proj"), *outside = fx_path(fx->dir, "outside");
+	char text[4096], *out, *proj = fx_path(fx->dir, "proj"),
+			       *outside = fx_path(fx->dir, "outside");
 	char *repo = fx_path(fx->dir, "edrepo");
 
 	fx_write(fx->dir, "env/pyvenv.cfg",
@@ -229,8 +233,8 @@ static void test_env(void **state)
 	fx_write(fx->dir, SITE "/extra.pth", text, (size_t)-1);
 	/* A legacy editable: egg-link plus easy-install.pth. */
 	fx_write(fx->dir, "proj/setup.py", "", (size_t)-1);
-	fx_write(fx->dir, "proj/Legacy.egg-info/PKG-INFO", "Metadata-Version: 1.1\nName: Legacy\nVersion: 0.1\n",
-		 (size_t)-1);
+	fx_write(fx->dir, "proj/Legacy.egg-info/PKG-INFO",
+		 "Metadata-Version: 1.1\nName: Legacy\nVersion: 0.1\n", (size_t)-1);
 	snprintf(text, sizeof(text), "%s\n.", proj);
 	fx_write(fx->dir, SITE "/Legacy.egg-link", text, (size_t)-1);
 	snprintf(text, sizeof(text), "%s\n", proj);
@@ -239,7 +243,8 @@ static void test_env(void **state)
 	make_repo(fx->dir, "edrepo", NULL, false, true);
 	fx_write(fx->dir, "edrepo/pyproject.toml", "", (size_t)-1);
 	dist(fx->dir, SITE "/ed-1.0.dist-info", "ed", "1.0");
-	snprintf(text, sizeof(text), "{\"url\": \"file://%s\", \"dir_info\": {\"editable\": true}}", repo);
+	snprintf(text, sizeof(text), "{\"url\": \"file://%s\", \"dir_info\": {\"editable\": true}}",
+		 repo);
 	fx_write(fx->dir, SITE "/ed-1.0.dist-info/direct_url.json", text, (size_t)-1);
 	/* A malformed direct_url.json: a warning and a plain line. */
 	dist(fx->dir, SITE "/baddu-2.0.dist-info", "baddu", "2.0");
@@ -278,7 +283,8 @@ static void test_env(void **state)
 		 (size_t)-1);
 	fx_mkdirs(fx->dir, "env/lib/python3.11");
 	{
-		char *from = fx_path(fx->dir, SITE), *to = fx_path(fx->dir, "env/lib/python3.11/site-packages");
+		char *from = fx_path(fx->dir, SITE),
+		     *to = fx_path(fx->dir, "env/lib/python3.11/site-packages");
 
 		assert_int_equal(rename(from, to), 0);
 		free(from);
@@ -396,7 +402,8 @@ static void test_read_file(void **state)
 {
 	struct fx_dir *fx = *state;
 	struct vs_err err = {0};
-	char *p = fx_path(fx->dir, "r.txt"), *d = fx_path(fx->dir, "d"), *l = fx_path(fx->dir, "l.txt");
+	char *p = fx_path(fx->dir, "r.txt"), *d = fx_path(fx->dir, "d"),
+	     *l = fx_path(fx->dir, "l.txt");
 	char *out;
 	size_t len;
 

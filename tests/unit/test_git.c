@@ -103,8 +103,9 @@ static void expect(struct scan_git *g, const char *env, enum scan_git_state want
 			 scan_git_state_name(truth), env, scan_git_state_name(want));
 	scan_git_lookup(g, env, &info);
 	if (info.state != truth)
-		fail_msg("%s: scan_git says %s (%s), git says %s", env, scan_git_state_name(info.state),
-			 info.error ? info.error : "", scan_git_state_name(truth));
+		fail_msg("%s: scan_git says %s (%s), git says %s", env,
+			 scan_git_state_name(info.state), info.error ? info.error : "",
+			 scan_git_state_name(truth));
 	if (top)
 		assert_string_equal(info.repo, top);
 	else
@@ -210,8 +211,9 @@ static void test_negations(void **state)
 {
 	struct fx_dir *fx = *state;
 	const char *names[] = {
-		"venv-keep", "venv-x", "deps/env", "deps/other", "excluded/env", "all/env",
-		"glob/a/envs/one", "glob/envs/two", "crlf-env", "trail-env", "esc/#env", "esc/!env",
+		"venv-keep",    "venv-x",    "deps/env",        "deps/other",
+		"excluded/env", "all/env",   "glob/a/envs/one", "glob/envs/two",
+		"crlf-env",     "trail-env", "esc/#env",        "esc/!env",
 	};
 	size_t n = sizeof(names) / sizeof(*names);
 	struct scan_git *g;
@@ -280,10 +282,11 @@ static void test_pattern_sweep(void **state)
 {
 	struct fx_dir *fx = *state;
 	const char *names[] = {
-		"venv", "sub/venv", "sub/deeper/venv", "other/venv", "link/venv", "bom/env",
-		"space/env ", "space/env", "Case/VENV", "a/b/c/env", "a/b/env", "a/env", "x/build/env",
-		"build/x/env", "lib/env", "lib/sub/env", "q/env?", "q/envX", "tab/env",
-		"deep/er/still/env", "deep/env",
+		"venv",        "sub/venv",   "sub/deeper/venv", "other/venv",  "link/venv",
+		"bom/env",     "space/env ", "space/env",       "Case/VENV",   "a/b/c/env",
+		"a/b/env",     "a/env",      "x/build/env",     "build/x/env", "lib/env",
+		"lib/sub/env", "q/env?",     "q/envX",          "tab/env",     "deep/er/still/env",
+		"deep/env",
 	};
 	struct scan_git *g;
 	char *repo, *env;
@@ -304,7 +307,10 @@ static void test_pattern_sweep(void **state)
 	/* git does not read a .gitignore that is a symlink. */
 	fx_write(fx->dir, "ignore-all", "*\n", (size_t)-1);
 	fx_symlink("../../ignore-all", fx->dir, "repo/link/.gitignore");
-	fx_write(fx->dir, "repo/bom/.gitignore", "\xef\xbb\xbf" "env\n", (size_t)-1);
+	fx_write(fx->dir, "repo/bom/.gitignore",
+		 "\xef\xbb\xbf"
+		 "env\n",
+		 (size_t)-1);
 	fx_write(fx->dir, "repo/space/.gitignore", "env\\ \n", (size_t)-1);
 	fx_write(fx->dir, "repo/Case/.gitignore", "venv/\n", (size_t)-1);
 	fx_write(fx->dir, "repo/q/.gitignore", "env\\?\n", (size_t)-1);
@@ -680,7 +686,7 @@ static void test_config_sources(void **state)
 	      extra, fx->dir, repo, fx->dir);
 	fx_write(fx->dir, "repo/.gitignore", "other/\n", (size_t)-1);
 	g = scan_git_new();
-	expect(g, env, SCAN_GIT_IGNORED, NULL);  /* from the included excludes file */
+	expect(g, env, SCAN_GIT_IGNORED, NULL); /* from the included excludes file */
 	expect(g, env2, SCAN_GIT_NOT_IGNORED, NULL);
 	scan_git_free(g);
 	/* ignorecase from the repository's own config. */

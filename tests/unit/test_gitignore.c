@@ -324,7 +324,8 @@ static void test_refusals(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_add_line_keeps_file, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_add_line_keeps_file, fx_setup_dir,
+						fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_new_file_and_names, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_inner, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_tracked, fx_setup_dir, fx_teardown_dir),

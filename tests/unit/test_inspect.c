@@ -221,7 +221,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_base_removed_is_broken, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_virtualenv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_uv_and_lib_version, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_missing_interpreter_and_empty_cfg, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_interpreter_and_empty_cfg, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_packages_step, setup, teardown),
 	};
 

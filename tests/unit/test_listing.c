@@ -174,7 +174,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lacks, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_not_a_folder, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_many, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_exact_where_it_can_be, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_exact_where_it_can_be, fx_setup_dir,
+						fx_teardown_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,7 +17,6 @@
 #include "helpers/fixture.h"
 #include "pip/packages.h"
 
-
 static void free_strv(char **v, size_t n)
 {
 	size_t i;
@@ -231,8 +230,7 @@ static void test_read_turkish_locale(void **state)
 	}
 	fx_write(fx->dir, "site/Izmir-1.0.DIST-INFO/METADATA",
 		 "METADATA-VERSION: 2.1\nNAME: Izmir\nVERSION: 1.0.post1\n\n", (size_t)-1);
-	fx_write(fx->dir, "site/Istanbul-2.0.EGG-INFO", "NAME: Istanbul\nVERSION: 2.0\n",
-		 (size_t)-1);
+	fx_write(fx->dir, "site/Istanbul-2.0.EGG-INFO", "NAME: Istanbul\nVERSION: 2.0\n", (size_t)-1);
 	assert_int_equal(scan_packages_read(&l, site, &err), 0);
 	setlocale(LC_ALL, "C");
 	unsetenv("LOCPATH");
@@ -299,7 +297,8 @@ static void test_read_egg_info(void **state)
 	/* setup.py develop / old setuptools: a folder with PKG-INFO inside. */
 	fx_write(fx->dir, "My.Pkg-0.3.egg-info/PKG-INFO",
 		 "Metadata-Version: 1.0\nName: My.Pkg\nVersion: 0.3\nSummary: x\n"
-		 "Description: long\n        Name: continued\n\n", (size_t)-1);
+		 "Description: long\n        Name: continued\n\n",
+		 (size_t)-1);
 	fx_write(fx->dir, "My.Pkg-0.3.egg-info/top_level.txt", "my_pkg\n", (size_t)-1);
 	/* distutils: a plain file holding the headers. */
 	fx_write(fx->dir, "argparse-1.2.1-py2.7.egg-info",
@@ -631,20 +630,28 @@ static void test_newest_mtime(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_sites_venv_with_lib64_symlink, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_sites_venv_with_lib64_symlink, fx_setup_dir,
+						fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_sites_real_lib64, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_sites_pypy, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_sites_windows_layout, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_sites_symlinks_not_followed, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_sites_windows_layout, fx_setup_dir,
+						fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_sites_symlinks_not_followed, fx_setup_dir,
+						fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_sites_none, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_read_dist_info, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_read_turkish_locale, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_turkish_locale, fx_setup_dir,
+						fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_read_fallbacks, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_read_unreadable_metadata, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_unreadable_metadata, fx_setup_dir,
+						fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_read_egg_info, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_read_ignores_others, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_read_directory_order_and_append, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_read_missing_folder, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_ignores_others, fx_setup_dir,
+						fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_directory_order_and_append, fx_setup_dir,
+						fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_missing_folder, fx_setup_dir,
+						fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_read_big_metadata, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_real_venv, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test(test_metadata_parse),

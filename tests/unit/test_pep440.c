@@ -21,7 +21,10 @@
 
 #define N_OF(a) (sizeof(a) / sizeof(*(a)))
 
-static int sign(int x) { return (x > 0) - (x < 0); }
+static int sign(int x)
+{
+	return (x > 0) - (x < 0);
+}
 
 static struct scan_pep440 *must_parse(const char *s)
 {
@@ -89,8 +92,8 @@ static void test_normalise_examples(void **state)
 
 static void test_invalid_versions_say_why(void **state)
 {
-	static const char *const bad[] = {"", "1.0.x", "1.0+", "latest", "1.0a1a2", "1..0",
-					  "1.0-", "1!", "v", "1.0+abc."};
+	static const char *const bad[] = {"",     "1.0.x", "1.0+", "latest", "1.0a1a2",
+					  "1..0", "1.0-",  "1!",   "v",      "1.0+abc."};
 	struct vs_err err = {0};
 	struct scan_pep440 *v = (void *)1;
 
@@ -112,12 +115,35 @@ static void test_invalid_versions_say_why(void **state)
 static void test_order_chain(void **state)
 {
 	static const char *const chain[] = {
-		"1.0.dev456", "1.0a1", "1.0a2.dev456", "1.0a12.dev456", "1.0a12",
-		"1.0b1.dev456", "1.0b2", "1.0b2.post345.dev456", "1.0b2.post345",
-		"1.0rc1.dev456", "1.0rc1", "1.0", "1.0+abc", "1.0+abc.5", "1.0+abc.7",
-		"1.0+abc.10", "1.0+5", "1.0+10", "1.0.post456.dev34", "1.0.post456", "1.0.15",
-		"1.1.dev1", "1.1", "2.0", "20230101120000", "18446744073709551615",
-		"18446744073709551616", "99999999999999999999999999", "1!0.1",
+		"1.0.dev456",
+		"1.0a1",
+		"1.0a2.dev456",
+		"1.0a12.dev456",
+		"1.0a12",
+		"1.0b1.dev456",
+		"1.0b2",
+		"1.0b2.post345.dev456",
+		"1.0b2.post345",
+		"1.0rc1.dev456",
+		"1.0rc1",
+		"1.0",
+		"1.0+abc",
+		"1.0+abc.5",
+		"1.0+abc.7",
+		"1.0+abc.10",
+		"1.0+5",
+		"1.0+10",
+		"1.0.post456.dev34",
+		"1.0.post456",
+		"1.0.15",
+		"1.1.dev1",
+		"1.1",
+		"2.0",
+		"20230101120000",
+		"18446744073709551615",
+		"18446744073709551616",
+		"99999999999999999999999999",
+		"1!0.1",
 	};
 
 	(void)state;
@@ -166,7 +192,7 @@ static void test_specifier_examples(void **state)
 		bool want;
 	} cases[] = {
 		{"<2.31", "2.30.0", true},
-		{"<2.31", "2.31.0rc1", false},  /* a pre-release of the bound itself */
+		{"<2.31", "2.31.0rc1", false}, /* a pre-release of the bound itself */
 		{"<2.31", "2.31.0.dev0", false},
 		{"<2.31", "2.31.0", false},
 		{"<2.31", "2.30.0.post1", true},
@@ -220,9 +246,9 @@ static void test_specifier_examples(void **state)
 
 static void test_specifier_errors(void **state)
 {
-	static const char *const bad[] = {"<<4",      "1.0",     "=1.0",   "=>1.0", "~=1",
-					  "<1.0+x",   ">=1.0.*", "==1.0a1.*", "==",  "<=abc",
-					  "===a b",   "~1.0",    ">=1,<<2"};
+	static const char *const bad[] = {"<<4",    "1.0",     "=1.0",      "=>1.0", "~=1",
+					  "<1.0+x", ">=1.0.*", "==1.0a1.*", "==",    "<=abc",
+					  "===a b", "~1.0",    ">=1,<<2"};
 	struct scan_pep440_spec *s = (void *)1;
 	struct vs_err err = {0};
 
@@ -337,17 +363,29 @@ static unsigned rnd(unsigned n)
 	return (unsigned)(rng_state % n);
 }
 
-static const char *pick(const char *const *v, size_t n) { return v[rnd((unsigned)n)]; }
+static const char *pick(const char *const *v, size_t n)
+{
+	return v[rnd((unsigned)n)];
+}
 
 #define PICK(a) pick(a, N_OF(a))
 
 /* A string from the version grammar, sometimes damaged, one line of text. */
 static char *random_version(void)
 {
-	static const char *const nums[] = {"0", "1", "2", "00", "01", "10", "9", "007",
-					   "99999999999999999999999", "18446744073709551616"};
+	static const char *const nums[] = {"0",
+					   "1",
+					   "2",
+					   "00",
+					   "01",
+					   "10",
+					   "9",
+					   "007",
+					   "99999999999999999999999",
+					   "18446744073709551616"};
 	static const char *const seps[] = {"", "", "", ".", "-", "_"};
-	static const char *const pres[] = {"a", "b", "c", "rc", "alpha", "beta", "pre", "preview", "RC"};
+	static const char *const pres[] = {"a",    "b",   "c",       "rc", "alpha",
+					   "beta", "pre", "preview", "RC"};
 	static const char *const posts[] = {"post", "rev", "r", "POST"};
 	static const char *const locals[] = {"abc", "1", "01", "ubuntu", "Z9", "0"};
 	static const char *const damage[] = {"-", ".", "_", "+", "!", "x", "*", "a", "1", " "};
@@ -521,13 +559,15 @@ static void test_live_against_pip(void **state)
 		ours = our_answer(kind, a, b);
 		skipped += strcmp(got, "skip") == 0;
 		if (strcmp(got, "skip") != 0 && strcmp(got, ours) != 0 && bad++ < 10)
-			print_error("%s \"%s\" \"%s\": pip says %s, we say %s\n", kind, a, b, got, ours);
+			print_error("%s \"%s\" \"%s\": pip says %s, we say %s\n", kind, a, b, got,
+				    ours);
 		free(ours);
 		free(lines[i]);
 	}
 	fclose(f);
 	if (skipped)
-		print_message("%zu specifier cases skipped: that packaging is older than 22\n", skipped);
+		print_message("%zu specifier cases skipped: that packaging is older than 22\n",
+			      skipped);
 	free(got);
 	unlink(script);
 	unlink(input);

@@ -16,8 +16,7 @@
 /* Every variable places.c reads; saved before each test, cleared, and put
  * back after it, so the machine's own settings never leak in. */
 static const char *const vars[] = {
-	"WORKON_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME",
-	"PIPX_HOME",   "PYENV_ROOT",    "UV_TOOL_DIR",
+	"WORKON_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "PIPX_HOME", "PYENV_ROOT", "UV_TOOL_DIR",
 };
 #define NVARS (sizeof(vars) / sizeof(vars[0]))
 
@@ -206,9 +205,17 @@ static void test_xdg_dirs(void **state)
 	setenv("XDG_CACHE_HOME", cache, 1);
 	{
 		const char *want[] = {
-			"venvs", ".venvs", ".virtualenvs", w[0], w[1], w[2], w[3],
-			".pyenv/versions/3.9.18/envs", ".pyenv/versions/3.10.2/envs",
-			".pyenv/versions/3.12.1/envs", w[4],
+			"venvs",
+			".venvs",
+			".virtualenvs",
+			w[0],
+			w[1],
+			w[2],
+			w[3],
+			".pyenv/versions/3.9.18/envs",
+			".pyenv/versions/3.10.2/envs",
+			".pyenv/versions/3.12.1/envs",
+			w[4],
 		};
 
 		assert_places(f, want, sizeof(want) / sizeof(want[0]));
@@ -239,9 +246,15 @@ static void test_tool_roots(void **state)
 	setenv("UV_TOOL_DIR", uv, 1);
 	{
 		const char *want[] = {
-			"venvs", ".venvs", ".virtualenvs", ".local/share/virtualenvs",
-			".cache/pypoetry/virtualenvs", pipx_venvs,
-			".local/share/hatch/env/virtual", pe_envs, uv,
+			"venvs",
+			".venvs",
+			".virtualenvs",
+			".local/share/virtualenvs",
+			".cache/pypoetry/virtualenvs",
+			pipx_venvs,
+			".local/share/hatch/env/virtual",
+			pe_envs,
+			uv,
 		};
 
 		assert_places(f, want, sizeof(want) / sizeof(want[0]));
@@ -253,8 +266,12 @@ static void test_tool_roots(void **state)
 	setenv("UV_TOOL_DIR", "uvt", 1);
 	{
 		static const char *const want[] = {
-			"venvs", ".venvs", ".virtualenvs", ".local/share/virtualenvs",
-			".cache/pypoetry/virtualenvs", ".local/share/hatch/env/virtual",
+			"venvs",
+			".venvs",
+			".virtualenvs",
+			".local/share/virtualenvs",
+			".cache/pypoetry/virtualenvs",
+			".local/share/hatch/env/virtual",
 		};
 
 		assert_places(f, want, sizeof(want) / sizeof(want[0]));
@@ -386,18 +403,10 @@ static void test_free_strv_null(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_null_home),
-		T(test_nothing_exists),
-		T(test_all_defaults_in_order),
-		T(test_files_and_links),
-		T(test_workon_home),
-		T(test_xdg_dirs),
-		T(test_tool_roots),
-		T(test_no_duplicates),
-		T(test_manager_defaults),
-		T(test_manager_tox_nox),
-		T(test_manager_env_vars),
-		T(test_free_strv_null),
+		T(test_null_home),       T(test_nothing_exists),   T(test_all_defaults_in_order),
+		T(test_files_and_links), T(test_workon_home),      T(test_xdg_dirs),
+		T(test_tool_roots),      T(test_no_duplicates),    T(test_manager_defaults),
+		T(test_manager_tox_nox), T(test_manager_env_vars), T(test_free_strv_null),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

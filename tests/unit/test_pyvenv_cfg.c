@@ -30,7 +30,10 @@ static struct scan_cfg *parse_exact(const char *data, size_t len)
 	return cfg;
 }
 
-static struct scan_cfg *parse_str(const char *s) { return parse_exact(s, strlen(s)); }
+static struct scan_cfg *parse_str(const char *s)
+{
+	return parse_exact(s, strlen(s));
+}
 
 static void assert_entry(const struct scan_cfg *cfg, size_t i, const char *key, const char *value)
 {
@@ -88,8 +91,13 @@ static void test_virtualenv(void **state)
 {
 	(void)state;
 	static const char *const keys[] = {
-		"home", "implementation", "version_info", "virtualenv",
-		"include-system-site-packages", "base-prefix", "base-exec-prefix",
+		"home",
+		"implementation",
+		"version_info",
+		"virtualenv",
+		"include-system-site-packages",
+		"base-prefix",
+		"base-exec-prefix",
 		"base-executable",
 	};
 	struct scan_cfg *cfg = parse_str("home = /usr/bin\n"
@@ -116,14 +124,15 @@ static void test_virtualenv(void **state)
 static void test_uv(void **state)
 {
 	(void)state;
-	struct scan_cfg *cfg = parse_str("home = /home/me/.local/share/uv/python/cpython-3.12.4-linux-x86_64-gnu/bin\n"
-					 "implementation = CPython\n"
-					 "uv = 0.4.18\n"
-					 "version_info = 3.12.4\n"
-					 "include-system-site-packages = false\n"
-					 "relocatable = false\n"
-					 "seed = false\n"
-					 "prompt = my project\n");
+	struct scan_cfg *cfg = parse_str(
+		"home = /home/me/.local/share/uv/python/cpython-3.12.4-linux-x86_64-gnu/bin\n"
+		"implementation = CPython\n"
+		"uv = 0.4.18\n"
+		"version_info = 3.12.4\n"
+		"include-system-site-packages = false\n"
+		"relocatable = false\n"
+		"seed = false\n"
+		"prompt = my project\n");
 	char *prompt;
 
 	assert_int_equal(cfg->n, 8);
@@ -236,7 +245,8 @@ static void test_binary(void **state)
 	static const char data[] = "home = /usr/bin\n"
 				   "ver\0sion = 3.11\n"
 				   "version = 3.10.2\n"
-				   "\x7f" "ELF\x02\x01\x01";
+				   "\x7f"
+				   "ELF\x02\x01\x01";
 	struct scan_cfg *cfg = parse_exact(data, sizeof(data) - 1);
 
 	assert_true(cfg->binary);
@@ -279,7 +289,6 @@ static void test_long_line(void **state)
 }
 
 /* ---- reading files ---- */
-
 
 static void test_read_regular(void **state)
 {
@@ -544,12 +553,16 @@ int main(void)
 		cmocka_unit_test(test_binary),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test_setup_teardown(test_read_regular, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_read_fifo_does_not_block, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_fifo_does_not_block, fx_setup_dir,
+						fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_read_directory, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_read_dangling_symlink, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_read_symlink_to_file, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_dangling_symlink, fx_setup_dir,
+						fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_symlink_to_file, fx_setup_dir,
+						fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_read_missing, fx_setup_dir, fx_teardown_dir),
-		cmocka_unit_test_setup_teardown(test_read_permission_denied, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_read_permission_denied, fx_setup_dir,
+						fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_read_truncated, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_read_real_venv, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test(test_unquote_prompt),

@@ -48,9 +48,14 @@ static void run(struct found *f, const char *root, int depth, const char *exclud
 {
 	const char *roots[] = {root};
 	const char *excl[] = {exclude};
-	struct scan_request req = {.roots = roots, .n_roots = 1, .max_depth = depth,
-				   .excludes = excl, .n_excludes = exclude ? 1 : 0,
-				   .no_size = no_size, .stale_days = 90, .threads = 2};
+	struct scan_request req = {.roots = roots,
+				   .n_roots = 1,
+				   .max_depth = depth,
+				   .excludes = excl,
+				   .n_excludes = exclude ? 1 : 0,
+				   .no_size = no_size,
+				   .stale_days = 90,
+				   .threads = 2};
 	struct vs_err err = {0};
 	struct scan *s = scan_start(&req, &err);
 	int stage[64] = {0};

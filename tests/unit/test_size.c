@@ -25,8 +25,8 @@
 
 /* What du and find say about a tree. */
 struct ref {
-	uint64_t size; /* du -sb */
-	uint64_t disk; /* du -s --block-size=1 */
+	uint64_t size;  /* du -sb */
+	uint64_t disk;  /* du -s --block-size=1 */
 	uint64_t files; /* find ! -type d | wc -l */
 };
 

@@ -478,7 +478,8 @@ static void test_other_filesystem(void **state)
 
 		snprintf(mnt, sizeof(mnt), "%s/mnt", fx->dir);
 		snprintf(ro, sizeof(ro), "%s/ro", fx->dir);
-		if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+		if (unshare(CLONE_NEWNS) != 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
 		    mount("tmpfs", mnt, "tmpfs", 0, "size=4m") != 0 ||
 		    mount("tmpfs", ro, "tmpfs", 0, "size=4m") != 0)
 			_exit(90);

@@ -42,7 +42,7 @@ static void test_json_quote(void **state)
 	quote_is("\xc3", "\"\\udcc3\"");                       /* truncated sequence */
 	quote_is("\xc0\xaf", "\"\\udcc0\\udcaf\"");            /* overlong */
 	quote_is("\xed\xa0\x80", "\"\\udced\\udca0\\udc80\""); /* encoded surrogate */
-	quote_is("\xf0\x9f\x90\x8d", "\"\xf0\x9f\x90\x8d\""); /* 4-byte */
+	quote_is("\xf0\x9f\x90\x8d", "\"\xf0\x9f\x90\x8d\"");  /* 4-byte */
 }
 
 static struct venv *mk(const char *path, uint64_t size, int64_t mtime, const char *ver)
@@ -107,7 +107,9 @@ static void test_textwidth(void **state)
 	assert_int_equal(tw_width("a\nb"), 3); /* newline shown as '?' */
 	fit_is("abc", 5, TW_CUT_END, "abc  ");
 	fit_is("abcdefgh", 5, TW_CUT_END, "abcd\xe2\x80\xa6");
-	fit_is("/home/me/projects/x", 9, TW_CUT_MIDDLE, "/hom\xe2\x80\xa6" "ts/x");
+	fit_is("/home/me/projects/x", 9, TW_CUT_MIDDLE,
+	       "/hom\xe2\x80\xa6"
+	       "ts/x");
 	fit_is("bad\xffname", 20, TW_CUT_END, "bad?name            ");
 }
 

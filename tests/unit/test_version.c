@@ -8,7 +8,10 @@
 
 #include "util/version.h"
 
-static int sign(int c) { return (c > 0) - (c < 0); }
+static int sign(int c)
+{
+	return (c > 0) - (c < 0);
+}
 
 static void test_cmp(void **state)
 {

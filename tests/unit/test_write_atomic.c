@@ -187,8 +187,7 @@ static int readonly_body(const char *dir)
 
 	snprintf(old, sizeof(old), "%s/ro/req.txt", dir);
 	snprintf(fresh, sizeof(fresh), "%s/ro/new.txt", dir);
-	if (geteuid() == 0 &&
-	    (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0))
+	if (geteuid() == 0 && (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0))
 		return 90;
 	if (act_write_atomic(old, text, strlen(text), 0, &err) != VS_EFAIL ||
 	    !strstr(err.msg, "permission denied"))

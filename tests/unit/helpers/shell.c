@@ -32,8 +32,10 @@ void fx_git_env(const char *dir, const char *extra)
 		e++;
 	}
 	unsetenv("XDG_CONFIG_HOME");
-	if (asprintf(&config, "[user]\n\tname = Test\n\temail = test@example.invalid\n"
-			      "[init]\n\tdefaultBranch = main\n%s", extra ? extra : "") < 0)
+	if (asprintf(&config,
+		     "[user]\n\tname = Test\n\temail = test@example.invalid\n"
+		     "[init]\n\tdefaultBranch = main\n%s",
+		     extra ? extra : "") < 0)
 		fail_msg("out of memory");
 	fx_write(dir, "home/.gitconfig", config, (size_t)-1);
 	setenv("HOME", home, 1);
