@@ -49,7 +49,7 @@ static int submit_all(struct ui *ui, void *data)
 /* A broken env cannot be cleared or upgraded in place: re-create it. */
 static int recreate_choice(struct ui *ui, void *data)
 {
-	ui_switch(ui, &ui_create_view);
+	ui_switch_to(ui, UI_VIEW_CREATE);
 	ui_create_prefill(ui, data);
 	return UI_REACT_REDRAW;
 }
@@ -202,24 +202,5 @@ int ui_act_activate(struct ui *ui)
 		ui_message(ui, true, "%s", err.msg);
 	else
 		ui_message(ui, false, "back from the shell in %s (exit status %d)", v->name, status);
-	return UI_REACT_REDRAW;
-}
-
-static int quit_choice(struct ui *ui, void *data)
-{
-	(void)data;
-	ui->quit = true;
-	return UI_REACT_QUIT;
-}
-
-int ui_act_quit(struct ui *ui)
-{
-	static const struct ui_choice choices[] = {{'y', "y quit and stop it", quit_choice}};
-	struct ui_dialog *d;
-
-	if (!ui_tasks_block_quit(ui))
-		return UI_REACT_QUIT;
-	d = ui_dialog_open(ui, "An action is still running", choices, 1, NULL, NULL);
-	ui_dialog_line(d, "Quitting stops it; a create stopped halfway leaves a folder behind.");
 	return UI_REACT_REDRAW;
 }

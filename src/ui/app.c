@@ -198,10 +198,13 @@ static int react(struct ui *ui, int r)
 {
 	if (r & UI_REACT_QUIT)
 		ui->quit = true;
-	if (r & UI_REACT_RESCAN_ALL)
+	if (r & UI_REACT_RESCAN_ALL) {
 		ui_scan_restart_all(ui);
-	if (r & UI_REACT_RESCAN_ONE)
-		ui_rescan_selected(ui);
+		ui_switch(ui, &ui_list_view);
+	}
+	if (r & UI_REACT_RESCAN_ONE) /* r: the env in the details, else the selected one */
+		ui_scan_rescan(ui, ui->view == &ui_detail_view ? ui_detail_env(ui)
+							       : ui_model_selected(&ui->model));
 	return r != UI_REACT_NONE;
 }
 
@@ -323,6 +326,12 @@ int ui_run(const struct scan_request *req, const struct ui_settings *set)
 			ui_theme_free(m);
 		}
 	}
+	ui_views_register((const struct ui_view *const[UI_VIEW_COUNT]){
+		[UI_VIEW_LIST] = &ui_list_view,
+		[UI_VIEW_DETAIL] = &ui_detail_view,
+		[UI_VIEW_HELP] = &ui_help_view,
+		[UI_VIEW_CREATE] = &ui_create_view,
+	});
 	ui_switch(&ui, &ui_list_view);
 	loop(&ui);
 	restore_terminal();

@@ -72,6 +72,7 @@ struct ui_view {
 	int (*key)(struct ui *ui, int ch);
 	int (*mouse)(struct ui *ui, const MEVENT *ev); /* may be NULL */
 	void (*close)(void *private);                  /* may be NULL */
+	const struct ui_binding *bindings;             /* its keys, for help (may be NULL) */
 };
 
 /* One key binding: shown in the help screen from the same table that
@@ -125,6 +126,12 @@ void ui_message(struct ui *ui, bool error, const char *fmt, ...) __attribute__((
 
 /* Switches views (calls the new view's open). */
 void ui_switch(struct ui *ui, const struct ui_view *view);
+/* The same by id: a view switches to another without naming its table. */
+void ui_switch_to(struct ui *ui, enum ui_view_id id);
+/* The view with that id (registered by app.c at start). */
+const struct ui_view *ui_view_get(enum ui_view_id id);
+/* app.c hands over every view's table once, before the first switch. */
+void ui_views_register(const struct ui_view *const views[UI_VIEW_COUNT]);
 
 /* The view's own state (private_size bytes, zeroed on first use). */
 void *ui_view_private(struct ui *ui, const struct ui_view *view);
@@ -177,7 +184,6 @@ void ui_job_submit(struct ui *ui, struct act_job *job);
 int ui_act_clear(struct ui *ui);
 int ui_act_upgrade(struct ui *ui);
 int ui_act_activate(struct ui *ui);
-int ui_act_quit(struct ui *ui);
 int ui_act_freeze(struct ui *ui);
 int ui_act_delete(struct ui *ui);
 int ui_act_gitignore(struct ui *ui);
@@ -196,13 +202,14 @@ void ui_create_prefill(struct ui *ui, const char *path);
 
 /* The scan of the roots the user gave (or the default places). */
 int ui_scan_start_full(struct ui *ui, struct vs_err *err);
-/* Drops every row and scans everything again (R). */
+/* Drops every row and scans everything again (R); the caller shows the
+ * list. */
 void ui_scan_restart_all(struct ui *ui);
 /* Looks at these env folders again (after an action, or r): rows are
  * replaced, added, or dropped when the folder is no longer an env. */
 void ui_scan_paths(struct ui *ui, char *const *paths, size_t n);
-/* r: the selected env (or the one in the details view). */
-void ui_rescan_selected(struct ui *ui);
+/* r: looks at `v` again, saying so in the status line (NULL: nothing). */
+void ui_scan_rescan(struct ui *ui, const struct venv *v);
 /* The full scan's counters (live while it runs, the final ones after);
  * true while it runs. The tasks are ui_scan_task and ui_side_task. */
 bool ui_scan_progress(const struct ui *ui, struct scan_progress *out);

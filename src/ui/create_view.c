@@ -245,7 +245,7 @@ static int submit(struct ui *ui, struct ui_form *form)
 		snprintf(form->error, sizeof(form->error), "%s", err.msg);
 		return UI_REACT_REDRAW;
 	}
-	ui_switch(ui, &ui_list_view);
+	ui_switch_to(ui, UI_VIEW_LIST);
 	form_reset(form);
 	ui_job_submit(ui, j);
 	return UI_REACT_REDRAW;
@@ -296,7 +296,7 @@ static int form_key(struct ui *ui, int ch)
 	switch (ch) {
 	case 27:
 		form_reset(form);
-		ui_switch(ui, &ui_list_view);
+		ui_switch_to(ui, UI_VIEW_LIST);
 		ui_message(ui, false, "nothing created");
 		return UI_REACT_REDRAW;
 	case '\n':

@@ -253,7 +253,7 @@ static void detail_draw(struct ui *ui)
 
 	ui_draw_header(ui);
 	if (!v) {
-		ui_switch(ui, &ui_list_view);
+		ui_switch_to(ui, UI_VIEW_LIST);
 		ui->view->draw(ui);
 		return;
 	}
@@ -326,7 +326,7 @@ static int act_end(struct ui *ui)
 
 static int act_back(struct ui *ui)
 {
-	ui_switch(ui, &ui_list_view);
+	ui_switch_to(ui, UI_VIEW_LIST);
 	return UI_REACT_REDRAW;
 }
 
@@ -405,4 +405,5 @@ const struct ui_view ui_detail_view = {
 	.draw = detail_draw,
 	.key = detail_key,
 	.mouse = detail_mouse,
+	.bindings = ui_detail_bindings,
 };

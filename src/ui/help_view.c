@@ -52,13 +52,14 @@ static size_t collect(struct help_line *out, size_t max)
 	size_t n = 0;
 	struct {
 		const char *title;
-		const struct ui_binding *table;
-	} sections[] = {{"In the list", ui_list_bindings}, {"In the details", ui_detail_bindings}};
+		enum ui_view_id view;
+	} sections[] = {{"In the list", UI_VIEW_LIST}, {"In the details", UI_VIEW_DETAIL}};
 
 	for (size_t s = 0; s < 2; s++) {
 		if (n < max)
 			out[n++] = (struct help_line){NULL, sections[s].title, true};
-		for (const struct ui_binding *b = sections[s].table; b->action && n < max; b++)
+		for (const struct ui_binding *b = ui_view_get(sections[s].view)->bindings;
+		     b->action && n < max; b++)
 			if (b->label)
 				out[n++] = (struct help_line){b->label, b->help, false};
 		if (n < max)
@@ -135,7 +136,7 @@ static int help_key(struct ui *ui, int ch)
 	case 'h':
 	case KEY_LEFT:
 		/* Back without reopening: the details keep their scroll. */
-		ui->view = H->back ? H->back : &ui_list_view;
+		ui->view = H->back ? H->back : ui_view_get(UI_VIEW_LIST);
 		return UI_REACT_REDRAW;
 	default:
 		return UI_REACT_NONE;
@@ -150,7 +151,7 @@ static void help_open(struct ui *ui)
 	struct help_state *H = state(ui);
 
 	H->top = 0;
-	for (size_t i = 0; H->back == &ui_detail_view && i < n; i++)
+	for (size_t i = 0; H->back && H->back->id == UI_VIEW_DETAIL && i < n; i++)
 		if (lines[i].title && strcmp(lines[i].text, "In the details") == 0)
 			H->top = (int)i;
 }

@@ -400,7 +400,7 @@ static int act_theme(struct ui *ui)
 
 static int act_create(struct ui *ui)
 {
-	ui_switch(ui, &ui_create_view);
+	ui_switch_to(ui, UI_VIEW_CREATE);
 	return UI_REACT_REDRAW;
 }
 
@@ -511,4 +511,5 @@ const struct ui_view ui_list_view = {
 	.key = list_key,
 	.mouse = list_mouse,
 	.close = list_close,
+	.bindings = ui_list_bindings,
 };

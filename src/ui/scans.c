@@ -115,7 +115,6 @@ void ui_scan_restart_all(struct ui *ui)
 		ui_message(ui, true, "cannot rescan: %s", err.msg);
 	else
 		ui_message(ui, false, "rescanning everything ...");
-	ui_switch(ui, &ui_list_view);
 }
 
 /* The rows of asked-for paths that are not envs any more go. */
@@ -170,10 +169,8 @@ void ui_scan_paths(struct ui *ui, char *const *paths, size_t n)
 	next_side(ui);
 }
 
-void ui_rescan_selected(struct ui *ui)
+void ui_scan_rescan(struct ui *ui, const struct venv *v)
 {
-	struct venv *v = ui->view == &ui_detail_view ? ui_detail_env(ui)
-						     : ui_model_selected(&ui->model);
 	struct ui_scans *S = scans(ui);
 	char *paths[1];
 

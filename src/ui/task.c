@@ -88,3 +88,22 @@ void ui_tasks_free_changing(struct ui *ui)
 		if (ui_tasks[i]->ask_before_quit && ui_tasks[i]->free)
 			ui_tasks[i]->free(ui);
 }
+
+static int quit_choice(struct ui *ui, void *data)
+{
+	(void)data;
+	ui->quit = true;
+	return UI_REACT_QUIT;
+}
+
+int ui_act_quit(struct ui *ui)
+{
+	static const struct ui_choice choices[] = {{'y', "y quit and stop it", quit_choice}};
+	struct ui_dialog *d;
+
+	if (!ui_tasks_block_quit(ui))
+		return UI_REACT_QUIT;
+	d = ui_dialog_open(ui, "An action is still running", choices, 1, NULL, NULL);
+	ui_dialog_line(d, "Quitting stops it; a create stopped halfway leaves a folder behind.");
+	return UI_REACT_REDRAW;
+}

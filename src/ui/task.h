@@ -53,6 +53,8 @@ int ui_tasks_rows(const struct ui *ui);
 void ui_tasks_draw(const struct ui *ui, int top);
 /* Esc goes to the lowest pane first: the first task with an answer. */
 int ui_tasks_escape(struct ui *ui);
+/* q: quits, or asks first while a task that changes disk is busy. */
+int ui_act_quit(struct ui *ui);
 /* Frees every task, the last in the list first. */
 void ui_tasks_free(struct ui *ui);
 /* Frees only the tasks that change disk (ask_before_quit), for a browser
