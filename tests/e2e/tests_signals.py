@@ -189,12 +189,39 @@ def t_browser(ctx, signame):
 # --------------------------------------------------------------- list --json
 
 def t_list(ctx, signame):
+    """Up to three tries, each a fresh process: a process dies only once
+    every thread leaves the kernel, and on a shared machine whose disk is
+    busy with other tests a thread in a folder read can take a second to.
+    A process that ignores the signal or hangs fails all three."""
     g = Group()
     name = "signals: list --json %s mid-scan" % signame
     root = ctx.fx.extra.get("signal_tree")
     if not root:
         g.fail(name, ["the big tree was not built"])
         return g
+    tries = []
+    for attempt in range(3):
+        try:
+            secs, rc, n = list_once(ctx, root, signame, attempt)
+        except ScreenError as e:
+            g.fail(name, [str(e)])
+            return g
+        tries.append(secs)
+        sig = getattr(signal, signame)
+        if rc not in (-sig, 128 + sig):
+            g.fail(name, ["exit status %s, expected death by %s (or 128 + %d)" % (rc, signame, sig)])
+            return g
+        if secs < LIMIT:
+            break
+    d = [] if tries[-1] < LIMIT else ["still running after SIGCONT in every try: %s s (limit %gs)"
+                                      % (", ".join("%.2f" % t for t in tries), LIMIT)]
+    g.check("%s: %s while scanning (stopped with %d folders of the tree open): gone within %gs (%s s, "
+            "%d tr%s)" % (name, signame, n, LIMIT, ", ".join("%.3f" % t for t in tries), len(tries),
+                          "y" if len(tries) == 1 else "ies"), d)
+    return g
+
+
+def list_once(ctx, root, signame, attempt):
     home = ctx.runner.make_home("sig-list")
     work = os.path.dirname(home)
     env = clean_environ({"HOME": home, "XDG_DATA_HOME": os.path.join(home, ".local/share"),
@@ -207,20 +234,11 @@ def t_list(ctx, signame):
         try:
             n = stop_mid_scan(p.pid, root, lambda: p.poll() is None)
             secs = signal_and_time(p.pid, signame, lambda: p.poll() is not None)
-        except ScreenError as e:
-            g.fail(name, [str(e)])
-            return g
         finally:
             if p.poll() is None:
                 p.kill()
             p.wait()
-    d = [] if secs < LIMIT else ["still running %.2fs after SIGCONT (limit %gs)" % (secs, LIMIT)]
-    sig = getattr(signal, signame)
-    if p.returncode not in (-sig, 128 + sig):
-        d.append("exit status %s, expected death by %s (or 128 + %d)" % (p.returncode, signame, sig))
-    g.check("%s: %s while scanning (stopped with %d folders of the tree open): gone within %gs (%.3fs)"
-            % (name, signame, n, LIMIT, secs), d)
-    return g
+    return secs, p.returncode, n
 
 
 # --------------------------------------------------------------- hang-up
