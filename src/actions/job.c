@@ -12,6 +12,7 @@
 #include "../scan/inspect.h"
 #include "../scan/pyvenv_cfg.h"
 #include "../util/xalloc.h"
+#include "../util/vec.h"
 
 #define OUTPUT_KEEP (256 * 1024)
 
@@ -311,16 +312,12 @@ void act_job_free(struct act_job *j)
 	for (size_t i = 0; j->argv && j->argv[i]; i++)
 		free(j->argv[i]);
 	free(j->argv);
-	for (size_t i = 0; i < j->n_paths; i++)
-		free(j->paths[i]);
-	free(j->paths);
+	vs_strv_free(j->paths, j->n_paths);
 	free(j->existed);
 	act_python_clear(&j->python);
 	free(j->before);
 	sb_free(&j->output);
 	free(j->summary);
-	for (size_t i = 0; i < j->n_partial; i++)
-		free(j->partial[i]);
-	free(j->partial);
+	vs_strv_free(j->partial, j->n_partial);
 	free(j);
 }

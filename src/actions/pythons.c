@@ -12,6 +12,7 @@
 #include "../util/proc.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
+#include "../util/vec.h"
 
 /* One line: "3.11.7 1 1" = version, venv importable, ensurepip importable.
  * Python 2 fails on importlib.util and is left out, as it has no venv. */
@@ -221,9 +222,7 @@ static void dedupe(struct cands *c)
 		real[k] = r;
 		c->v[k++] = c->v[i];
 	}
-	for (size_t i = 0; i < k; i++)
-		free(real[i]);
-	free(real);
+	vs_strv_free(real, k);
 	c->n = k;
 }
 
@@ -262,9 +261,7 @@ void act_find_pythons(struct act_python_list *out, const char *home, const char 
 		}
 		sb_free(&p[i].out);
 	}
-	for (size_t i = 0; i < c.n; i++)
-		free(c.v[i]);
-	free(c.v);
+	vs_strv_free(c.v, c.n);
 	free(p);
 	qsort(out->items, out->n, sizeof(*out->items), newest_first);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "../util/xalloc.h"
+#include "../util/vec.h"
 
 const char *venv_kind_name(enum venv_kind kind)
 {
@@ -111,13 +112,6 @@ void venv_add_problem(struct venv *v, const char *fmt, ...)
 	v->problems[v->n_problems++] = s;
 }
 
-static void free_strv(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void venv_free(struct venv *v)
 {
 	if (!v)
@@ -131,10 +125,10 @@ void venv_free(struct venv *v)
 	free(v->interpreter);
 	free(v->link_target);
 	free(v->base_python);
-	free_strv(v->problems, v->n_problems);
+	vs_strv_free(v->problems, v->n_problems);
 	free(v->prompt);
 	free(v->project);
-	free_strv(v->site_packages, v->n_site_packages);
+	vs_strv_free(v->site_packages, v->n_site_packages);
 	scan_pkg_list_clear(&v->packages);
 	free(v->pip_version);
 	free(v->git_repo);
