@@ -13,6 +13,7 @@
 
 #include "../scan/git.h"
 #include "../util/path.h"
+#include "../util/readfile.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
 #include "write_atomic.h"
@@ -214,29 +215,21 @@ done:
 	return rc;
 }
 
-/* The whole file, or an empty buffer when it does not exist. */
+/* The whole file (bounded, never a FIFO or device), or an empty buffer
+ * when it does not exist. */
 static int read_all(const char *path, struct strbuf *out, struct vs_err *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	char buf[65536];
-	ssize_t n;
+	struct vs_err why = {0};
+	char *buf = NULL;
+	size_t len = 0;
 
-	if (fd < 0) {
+	if (vs_read_at(AT_FDCWD, path, 0, VS_READ_MAX_META, &buf, &len, &why) < 0) {
 		if (errno == ENOENT)
 			return 0;
-		return vs_err_set(err, VS_EFAIL, "cannot read %s: %s", path, strerror(errno));
+		return vs_err_set(err, VS_EFAIL, "cannot read %s", why.msg);
 	}
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			vs_err_set(err, VS_EFAIL, "cannot read %s: %s", path, strerror(errno));
-			close(fd);
-			return VS_EFAIL;
-		}
-		sb_add(out, buf, (size_t)n);
-	}
-	close(fd);
+	sb_add(out, buf, len);
+	free(buf);
 	return 0;
 }
 

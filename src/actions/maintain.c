@@ -6,8 +6,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
 #include "../scan/pyvenv_cfg.h"
 #include "../util/path.h"
+#include "../util/readfile.h"
 #include "../util/xalloc.h"
 #include "job.h"
 #include "job_internal.h"
@@ -106,20 +109,26 @@ static int start(struct act_job **out, enum act_kind kind, const struct venv *v,
 static char *prompt_from_activate(const struct venv *v)
 {
 	char *path = path_join(v->path, "bin/activate");
-	FILE *f = fopen(path, "r");
-	char line[4096];
-	char *found = NULL;
+	char *text = NULL, *found = NULL;
+	size_t len = 0;
 
-	free(path);
-	while (f && !found && fgets(line, sizeof(line), f)) {
-		char *p = strstr(line, "PS1=\"(");
-		char *e = p ? strstr(p, ") ${PS1") : NULL;
+	/* Bounded like every read: a FIFO or /dev/zero there is no script. */
+	if (vs_read_at(AT_FDCWD, path, 0, VS_READ_MAX_SMALL, &text, &len, NULL) == 0) {
+		for (char *line = text; line && !found;) {
+			char *end = strchr(line, '\n');
+			char *p, *e;
 
-		if (p && e)
-			found = xstrndup(p + 6, (size_t)(e - (p + 6)));
+			if (end)
+				*end = '\0';
+			p = strstr(line, "PS1=\"(");
+			e = p ? strstr(p, ") ${PS1") : NULL;
+			if (p && e)
+				found = xstrndup(p + 6, (size_t)(e - (p + 6)));
+			line = end ? end + 1 : NULL;
+		}
 	}
-	if (f)
-		fclose(f);
+	free(text);
+	free(path);
 	if (found && (strcmp(found, v->name) == 0 || strchr(found, '$'))) {
 		free(found); /* the default, or not a literal */
 		found = NULL;

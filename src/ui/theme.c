@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../util/ascii.h"
 #include "../util/path.h"
@@ -236,10 +237,11 @@ int ui_theme_load(struct ui_theme **out, const char *name, struct vs_err *err)
 		return load_file(out, name, err);
 	if (dir && *dir) {
 		char *p = path_join(dir, name);
-		FILE *f = fopen(p, "r");
+		struct stat st;
 
-		if (f) {
-			fclose(f);
+		/* There when the name exists at all: load_file then refuses
+		 * what is not a regular file, without ever opening a FIFO. */
+		if (lstat(p, &st) == 0) {
 			rc = load_file(out, p, err);
 			free(p);
 			return rc;
