@@ -255,23 +255,32 @@ def t_exit(ctx, how):
             d = []
             if how == "q" and rc != "0":
                 d.append("q: exit status %s, expected 0" % rc)
-            if t.info("#{alternate_on}") != "0":
-                d.append("still on the alternate screen")
-            if "BEFORE-42" not in scr.text:
-                d.append("the shell's screen before the browser is gone:\n%s" % scr)
-            if t.info("#{cursor_flag}") != "1":
-                d.append("the cursor is still hidden")
-            t.line(STTY)
-            scr = t.wait_for(r"^((?:-?icanon|-?echo) )+STTY-END$", what="stty's modes")
-            modes = re.search(r"^((?:-?icanon|-?echo) )+STTY-END$", scr.text, re.M).group(0).split()[:-1]
-            if sorted(modes) != ["echo", "icanon"]:
-                d.append("terminal modes after the browser: %s (expected icanon echo)" % " ".join(modes))
-            if not re.search(PROMPT + r".*STTY-END", scr.text, re.M):
-                d.append("the typed command line is not echoed:\n%s" % scr)
+            d += terminal_restored(t, scr)
             st.check("%s: exit status %s; the terminal is as before (normal screen, cursor, echo, "
                      "line editing)" % (how, rc), d)
     return session(title, run)
 
+
+
+def terminal_restored(t, scr):
+    """What is wrong with the terminal in Tty `t` after the browser left
+    (scr: the screen then): the normal screen with the shell's earlier
+    lines ("BEFORE-42"), the cursor shown, echo and line editing on."""
+    d = []
+    if t.info("#{alternate_on}") != "0":
+        d.append("still on the alternate screen")
+    if "BEFORE-42" not in scr.text:
+        d.append("the shell's screen before the browser is gone:\n%s" % scr)
+    if t.info("#{cursor_flag}") != "1":
+        d.append("the cursor is still hidden")
+    t.line(STTY)
+    scr = t.wait_for(r"^((?:-?icanon|-?echo) )+STTY-END$", what="stty's modes")
+    modes = re.search(r"^((?:-?icanon|-?echo) )+STTY-END$", scr.text, re.M).group(0).split()[:-1]
+    if sorted(modes) != ["echo", "icanon"]:
+        d.append("terminal modes after the browser: %s (expected icanon echo)" % " ".join(modes))
+    if not re.search(PROMPT + r".*STTY-END", scr.text, re.M):
+        d.append("the typed command line is not echoed:\n%s" % scr)
+    return d
 
 # --------------------------------------------------------------- fallback
 

@@ -18,7 +18,7 @@ import time
 
 from browser_kit import session
 from harness import Group, clean_environ
-from tests_browser_term import PROMPT, STTY
+from tests_browser_term import PROMPT, terminal_restored
 from tty import ScreenError, Tty
 
 ENVS, DIRS, FILES = 250, 40, 10  # 100,000 files, 10,000 folders
@@ -168,19 +168,7 @@ def t_browser(ctx, signame):
             scr = t.wait_for(r"^EXITED=(\d+)$", what="the shell to print EXITED= after %s" % signame)
             rc = int(re.search(r"^EXITED=(\d+)$", scr.text, re.M).group(1))
             d = [] if rc == want else ["exit status %d, expected %d (128 + %s)" % (rc, want, signame)]
-            if t.info("#{alternate_on}") != "0":
-                d.append("still on the alternate screen")
-            if "BEFORE-42" not in scr.text:
-                d.append("the shell's screen from before the browser is gone:\n%s" % scr)
-            if t.info("#{cursor_flag}") != "1":
-                d.append("the cursor is still hidden")
-            t.line(STTY)
-            scr = t.wait_for(r"^((?:-?icanon|-?echo) )+STTY-END$", what="stty's modes")
-            modes = re.search(r"^((?:-?icanon|-?echo) )+STTY-END$", scr.text, re.M).group(0).split()[:-1]
-            if sorted(modes) != ["echo", "icanon"]:
-                d.append("terminal modes after the browser: %s (expected icanon echo)" % " ".join(modes))
-            if not re.search(PROMPT + r".*STTY-END", scr.text, re.M):
-                d.append("the typed command line is not echoed:\n%s" % scr)
+            d += terminal_restored(t, scr)
             st.check("%s: exit status %d, the terminal as before (normal screen, the shell's lines, cursor, "
                      "echo, line editing)" % (signame, want), d)
     return session(title, run)
