@@ -175,6 +175,14 @@ static void failed(struct walk *w, const char *name, int e)
 	}
 }
 
+/* ENOENT while removing: someone else (a second delete of the same env)
+ * removed it first, which is what we wanted; anything else stayed. */
+static void gone_or_failed(struct walk *w, const char *name, int e)
+{
+	if (e != ENOENT)
+		failed(w, name, e);
+}
+
 static void remove_dir(struct walk *w, int fd);
 
 /* A folder entry: opened without following a link and checked to be the
@@ -190,10 +198,10 @@ static void remove_subdir(struct walk *w, int dfd, const char *name, const struc
 		if (errno == ELOOP || errno == ENOTDIR) {
 			/* Swapped for a link or a file since fstatat: unlink that. */
 			if (unlinkat(dfd, name, 0) != 0)
-				failed(w, name, errno);
+				gone_or_failed(w, name, errno);
 			return;
 		}
-		failed(w, name, errno);
+		gone_or_failed(w, name, errno);
 		return;
 	}
 	if (fstat(cfd, &st) != 0 || st.st_dev != seen->st_dev || st.st_ino != seen->st_ino ||
@@ -213,7 +221,7 @@ static void remove_subdir(struct walk *w, int dfd, const char *name, const struc
 	if (w->stop)
 		return;
 	if (unlinkat(dfd, name, AT_REMOVEDIR) != 0)
-		failed(w, name, errno);
+		gone_or_failed(w, name, errno);
 	else
 		w->res->done.folders++;
 }
@@ -240,15 +248,13 @@ static void remove_dir(struct walk *w, int fd)
 		if (dirfd(d) == w->root_fd && strcmp(n, "pyvenv.cfg") == 0)
 			continue;
 		if (fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-			if (errno != ENOENT)
-				failed(w, n, errno);
+			gone_or_failed(w, n, errno);
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
 			remove_subdir(w, dirfd(d), n, &st);
 		} else if (unlinkat(dirfd(d), n, 0) != 0) {
-			if (errno != ENOENT)
-				failed(w, n, errno);
+			gone_or_failed(w, n, errno);
 		} else {
 			w->res->done.files++;
 			w->res->done.bytes += (uint64_t)st.st_size;
@@ -279,6 +285,16 @@ static int open_root(int pfd, const char *name, const struct stat *expect)
 	return fd;
 }
 
+/* The env folder's name was already gone (ENOENT) when we came to remove
+ * it: true when the folder we hold open has truly been removed (no links
+ * left), not merely renamed away. */
+static bool root_gone(int fd, int e)
+{
+	struct stat st;
+
+	return e == ENOENT && fd >= 0 && fstat(fd, &st) == 0 && st.st_nlink == 0;
+}
+
 /* Empties the folder open as `fd` (closing it), then removes its
  * pyvenv.cfg (cfg_last) and the folder itself. */
 static void remove_root(struct walk *w, int pfd, const char *name, int fd)
@@ -291,7 +307,7 @@ static void remove_root(struct walk *w, int pfd, const char *name, int fd)
 		if (w->root_fd >= 0 && keep >= 0 && unlinkat(keep, "pyvenv.cfg", 0) != 0 &&
 		    errno != ENOENT)
 			failed(w, "pyvenv.cfg", errno);
-		else if (unlinkat(pfd, name, AT_REMOVEDIR) == 0)
+		else if (unlinkat(pfd, name, AT_REMOVEDIR) == 0 || root_gone(keep, errno))
 			res->removed = true;
 		else
 			failed(w, "", errno);

@@ -6,9 +6,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,6 +26,8 @@
 
 /* Record folders with the same second and name get -2, -3 ... up to this. */
 #define MAX_SUFFIX 1000
+/* Room kept in a folder name for that suffix ("-1000"). */
+#define SUFFIX_ROOM 5
 
 static const char *const files[] = {"requirements.txt", "pyvenv.cfg", "record.json"};
 enum { F_REQS, F_CFG, F_JSON, N_FILES };
@@ -117,10 +121,24 @@ static uint64_t env_size(const struct venv *v)
 	return sz.size_bytes;
 }
 
+/* The env folder's st_dev/st_ino: from the scan, else looked up now. */
+static void env_identity(const struct venv *v, uint64_t *dev, uint64_t *ino)
+{
+	struct stat st;
+
+	*dev = v->dev;
+	*ino = v->ino;
+	if (!v->dev && lstat(v->path, &st) == 0) {
+		*dev = st.st_dev;
+		*ino = st.st_ino;
+	}
+}
+
 static char *record_json(const struct venv *v, time_t when)
 {
 	cJSON *o = cJSON_CreateObject();
 	char deleted[64], num[32];
+	uint64_t dev, ino;
 	size_t count;
 	bool has_pip;
 	char *text, *out;
@@ -141,6 +159,12 @@ static char *record_json(const struct venv *v, time_t when)
 	cJSON_AddItemToObject(o, "size_bytes", cJSON_CreateRaw(num));
 	snprintf(num, sizeof(num), "%zu", count);
 	cJSON_AddItemToObject(o, "package_count", cJSON_CreateRaw(num));
+	cJSON_AddItemToObject(o, "state", json_string_node("deleting"));
+	env_identity(v, &dev, &ino);
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)dev);
+	cJSON_AddItemToObject(o, "dev", cJSON_CreateRaw(num));
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)ino);
+	cJSON_AddItemToObject(o, "ino", cJSON_CreateRaw(num));
 	text = cJSON_Print(o);
 	cJSON_Delete(o);
 	if (!text)
@@ -234,7 +258,7 @@ static int write_files(const char *dir, const struct recipe *r, struct vs_err *e
 int act_record_write(char **out_dir, const struct venv *v, time_t when, struct vs_err *err)
 {
 	char *root = act_records_dir();
-	char *display = NULL, *base = NULL, *dir = NULL;
+	char *display = NULL, *name = NULL, *fitted = NULL, *base = NULL, *dir = NULL;
 	struct recipe r = {0};
 	char stamp[32];
 	size_t made;
@@ -256,7 +280,9 @@ int act_record_write(char **out_dir, const struct venv *v, time_t when, struct v
 	}
 	local_time(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", when);
 	display = display_name(v);
-	base = xasprintf("%s/%s-%s", root, stamp, display);
+	name = xasprintf("%s-%s", stamp, display);
+	fitted = path_fit_name(name, NAME_MAX - SUFFIX_ROOM, v->path);
+	base = path_join(root, fitted);
 	dir = make_record_dir(base, &e);
 	if (!dir) {
 		vs_err_set(err, VS_EFAIL, "%s: cannot make the record folder: %s", base,
@@ -272,183 +298,156 @@ done:
 	recipe_clear(&r);
 	free(root);
 	free(display);
+	free(name);
+	free(fitted);
 	free(base);
 	free(dir);
 	return rc;
 }
 
-/* ---- reading ---- */
+/* ---- one record per removal ---- */
 
-static char *json_str(const cJSON *o, const char *key)
+/* Holds an exclusive lock on the records folder's .lock (made with the
+ * folder when missing); -1 with errno when it cannot. */
+static int lock_records(const char *root)
 {
-	const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, key);
+	char *p;
+	int fd, e = path_mkdirs(root, 0700, NULL);
 
-	return cJSON_IsString(n) && n->valuestring ? xstrdup(n->valuestring) : NULL;
-}
-
-static bool json_bool(const cJSON *o, const char *key)
-{
-	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, key));
-}
-
-static double json_num(const cJSON *o, const char *key)
-{
-	const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsNumber(n) && n->valuedouble > 0 ? n->valuedouble : 0;
-}
-
-/* Reads dir/record.json. A record without "path" is of no use: -1. */
-static int load_record(struct act_record *out, const char *dir)
-{
-	char *file = path_join(dir, "record.json");
-	char *text = NULL;
-	size_t len;
-	cJSON *o = NULL;
-
-	memset(out, 0, sizeof(*out));
-	if (scan_freeze_read_file(&text, &len, file, NULL) == 0 && text)
-		o = json_parse_bytes(text);
-	free(file);
-	free(text);
-	if (!cJSON_IsObject(o) || !(out->path = json_str(o, "path"))) {
-		cJSON_Delete(o);
+	if (e != 0) {
+		errno = e;
 		return -1;
 	}
-	out->dir = path_absolute(dir);
-	if (!out->dir)
-		out->dir = xstrdup(dir);
-	out->name = json_str(o, "name");
-	if (!out->name)
-		out->name = xstrdup(path_basename(out->path));
-	out->deleted = json_str(o, "deleted");
-	out->python_version = json_str(o, "python_version");
-	out->base_python = json_str(o, "base_python");
-	out->copies = json_bool(o, "copies");
-	out->system_site_packages = json_bool(o, "system_site_packages");
-	out->prompt = json_str(o, "prompt");
-	out->without_pip = json_bool(o, "without_pip");
-	out->size_bytes = (uint64_t)json_num(o, "size_bytes");
-	out->package_count = (size_t)json_num(o, "package_count");
-	cJSON_Delete(o);
-	return 0;
+	p = path_join(root, ".lock");
+	fd = open(p, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	e = errno;
+	free(p);
+	if (fd >= 0 && flock(fd, LOCK_EX) != 0) {
+		e = errno;
+		close(fd);
+		fd = -1;
+	}
+	errno = e;
+	return fd;
 }
 
-/* Newest first: by the date inside, then by folder name (whose -2, -3 ...
- * suffixes were made later). */
-static int newest_first(const void *a, const void *b)
+/* The newest record of this folder (path and dev/ino); `unfinished`: only
+ * one not "deleted". NULL when none. */
+static char *record_of(const struct venv *v, bool unfinished)
 {
-	const struct act_record *x = a, *y = b;
-	int c = strcmp(y->deleted ? y->deleted : "", x->deleted ? x->deleted : "");
+	struct act_record *all;
+	size_t n = act_records_list(&all);
+	uint64_t dev, ino;
+	char *out = NULL;
 
-	if (c != 0)
-		return c;
-	if (strlen(x->dir) != strlen(y->dir)) /* "-10" after "-9" */
-		return strlen(x->dir) > strlen(y->dir) ? -1 : 1;
-	return strcmp(y->dir, x->dir);
+	env_identity(v, &dev, &ino);
+	for (size_t i = 0; i < n && !out && dev; i++) {
+		const struct act_record *r = &all[i];
+
+		if (strcmp(r->path, v->path) == 0 && r->dev == dev && r->ino == ino &&
+		    !(unfinished && strcmp(r->state, "deleted") == 0))
+			out = xstrdup(r->dir);
+	}
+	act_records_free(all, n);
+	return out;
 }
 
-size_t act_records_list(struct act_record **out)
+int act_record_begin(char **out_dir, bool *out_reused, const struct venv *v, time_t when,
+		     struct vs_err *err)
 {
 	char *root = act_records_dir();
-	struct act_record *v = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	DIR *d;
+	int lock, rc = 0;
 
-	*out = NULL;
-	d = root ? opendir(root) : NULL;
-	while (d && (de = readdir(d)) != NULL) {
-		char *dir;
-
-		if (de->d_name[0] == '.')
-			continue;
-		v = xgrow(v, &cap, n + 1, sizeof(*v));
-		dir = path_join(root, de->d_name);
-		if (load_record(&v[n], dir) == 0)
-			n++;
-		free(dir);
-	}
-	if (d)
-		closedir(d);
+	*out_dir = NULL;
+	*out_reused = false;
+	if (!root)
+		return act_record_write(out_dir, v, when, err); /* says why */
+	/* Without the lock two deletes at once would each keep a recipe, the
+	 * second one of a half-removed env; with it the second reuses the
+	 * first's. A records folder we cannot lock: go on without. */
+	lock = lock_records(root);
+	*out_dir = record_of(v, true);
+	if (*out_dir)
+		*out_reused = true;
+	else
+		rc = act_record_write(out_dir, v, when, err);
+	if (lock >= 0)
+		close(lock);
 	free(root);
-	if (n > 1)
-		qsort(v, n, sizeof(*v), newest_first);
-	if (n == 0) {
-		free(v);
-		v = NULL;
-	}
-	*out = v;
-	return n;
-}
-
-/* The newest record of the env that was at `path`. */
-static int find_by_env_path(struct act_record *out, const char *path)
-{
-	struct act_record *v;
-	size_t n = act_records_list(&v);
-	char *abs = path_absolute(path);
-	int rc = -1;
-
-	for (size_t i = 0; i < n && rc != 0; i++) {
-		if (strcmp(v[i].path, path) != 0 && !(abs && strcmp(v[i].path, abs) == 0))
-			continue;
-		*out = v[i];
-		memset(&v[i], 0, sizeof(v[i]));
-		rc = 0;
-	}
-	act_records_free(v, n);
-	free(abs);
 	return rc;
 }
 
-int act_record_find(struct act_record *out, const char *what, struct vs_err *err)
+/* record.json again with "state" set to `state`; every other member as it
+ * was (strings re-escaped byte for byte). */
+static int set_state(const char *dir, const char *state)
 {
-	char *root;
+	char *file = path_join(dir, "record.json"), *text = NULL, *out = NULL;
+	cJSON *o = NULL, *n = NULL, *it;
+	size_t len;
 	int rc = -1;
 
-	memset(out, 0, sizeof(*out));
-	if (!what || !*what)
-		return vs_err_set(err, VS_EUSAGE,
-				  "no record named: give a record folder, its name, or "
-				  "the path the environment had");
-	rc = load_record(out, what);
-	if (rc != 0 && !strchr(what, '/') && strcmp(what, ".") != 0 && strcmp(what, "..") != 0 &&
-	    (root = act_records_dir()) != NULL) {
-		char *dir = path_join(root, what);
+	if (scan_freeze_read_file(&text, &len, file, NULL) == 0 && text)
+		o = json_parse_bytes(text);
+	if (!cJSON_IsObject(o))
+		goto done;
+	n = cJSON_CreateObject();
+	cJSON_ArrayForEach(it, o)
+	{
+		cJSON *c;
 
-		rc = load_record(out, dir);
-		free(dir);
-		free(root);
+		if (strcmp(it->string, "state") == 0)
+			continue;
+		c = cJSON_IsString(it) ? json_string_node(it->valuestring) : cJSON_Duplicate(it, 1);
+		cJSON_AddItemToObject(n, it->string, c);
 	}
-	if (rc != 0)
-		rc = find_by_env_path(out, what);
-	if (rc != 0)
-		return vs_err_set(err, VS_EUSAGE,
-				  "%s: no deletion record found (neither a record "
-				  "folder, a record's name, nor the path of a deleted "
-				  "environment; `venvscope deleted` lists them)",
-				  what);
-	return 0;
+	cJSON_AddItemToObject(n, "state", json_string_node(state));
+	if ((out = cJSON_Print(n)) != NULL) {
+		char *line = xasprintf("%s\n", out);
+
+		rc = act_write_atomic(file, line, strlen(line), ACT_WRITE_IF_CHANGED, NULL) < 0 ? -1
+												: 0;
+		free(line);
+	}
+done:
+	cJSON_free(out);
+	cJSON_Delete(n);
+	cJSON_Delete(o);
+	free(text);
+	free(file);
+	return rc;
 }
 
-void act_record_clear(struct act_record *r)
+/* Removes a record folder and the files this module writes in it. */
+static void drop_record(const char *dir)
 {
-	if (!r)
+	for (int i = 0; i < N_FILES; i++) {
+		char *p = path_join(dir, files[i]);
+
+		unlink(p);
+		free(p);
+	}
+	rmdir(dir);
+}
+
+void act_record_end(const char *dir, bool reused, enum act_record_outcome o)
+{
+	if (!dir)
 		return;
-	free(r->dir);
-	free(r->path);
-	free(r->name);
-	free(r->deleted);
-	free(r->python_version);
-	free(r->base_python);
-	free(r->prompt);
-	memset(r, 0, sizeof(*r));
+	if (o == ACT_RECORD_UNTOUCHED) {
+		if (!reused)
+			drop_record(dir);
+		return;
+	}
+	set_state(dir, o == ACT_RECORD_DONE ? "deleted" : "partial");
 }
 
-void act_records_free(struct act_record *v, size_t n)
+bool act_record_of_gone_env(char **out_dir, const struct venv *v)
 {
-	for (size_t i = 0; v && i < n; i++)
-		act_record_clear(&v[i]);
-	free(v);
+	struct stat st;
+
+	*out_dir = NULL;
+	if (!v->dev || lstat(v->path, &st) == 0 || errno != ENOENT)
+		return false;
+	*out_dir = record_of(v, false);
+	return *out_dir != NULL;
 }

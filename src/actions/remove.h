@@ -17,6 +17,7 @@
 
 struct act_remove_result {
 	char *record;                 /* the record folder kept (owned), or NULL */
+	bool record_reused;           /* it was kept by an earlier attempt */
 	char *trashed;                /* trash: where the env is now (owned), or NULL */
 	struct act_delete_result del; /* delete: what went and what stayed */
 };
@@ -24,7 +25,11 @@ struct act_remove_result {
 /* Removes `v`: refuses (VS_EUSAGE, nothing touched) what act_delete_check
  * refuses; fails (VS_EFAIL, nothing touched) when the recipe cannot be
  * kept, with "PATH: not deleted, its recipe could not be kept: REASON" in
- * err; then trashes (`trash`) or deletes it. `hooks` (may be NULL) get the
+ * err; then trashes (`trash`) or deletes it. The record is the one an
+ * earlier, unfinished attempt on the same env kept, when there is one
+ * (act_record_begin); a failed attempt that removed nothing leaves no new
+ * record. An env removed meanwhile by another delete (ENOENT) counts as
+ * removed when its record is there. `hooks` (may be NULL) get the
  * delete's progress and its error questions (skip / skip all / abort), on
  * the calling thread; a trash is one rename and reports nothing. `home`
  * may be NULL. Returns 0 when the env is gone; *out is filled either way

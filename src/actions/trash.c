@@ -23,6 +23,11 @@
 /* NAME, NAME.2 ... NAME.MAX_CLASH, then give up. */
 #define MAX_CLASH 10000
 
+/* A name in files/ leaves room for ".10000" and, in info/, ".trashinfo";
+ * a longer env name is cut (with a hash: util/path.h path_fit_name). Path=
+ * in the .trashinfo keeps the full path either way. */
+#define TRASH_NAME_MAX (NAME_MAX - 16)
+
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 
 /* The trash chosen for one env. */
@@ -286,13 +291,14 @@ static int rename_noreplace(int from, const char *name, int to, const char *new_
 	return renameat(from, name, to, new_name);
 }
 
-/* Info first, then the rename; a name taken on either side (or a leftover
- * in files/ without its info) moves on to the next name. */
-static int place(char **out, const struct trash *t, int parent, const char *name, const char *text,
-		 struct vs_err *err)
+/* Info first, then the rename of `name` (in `parent`) to `base` in files/;
+ * a name taken on either side (or a leftover in files/ without its info)
+ * moves on to the next name. */
+static int place(char **out, const struct trash *t, int parent, const char *name, const char *base,
+		 const char *text, struct vs_err *err)
 {
 	for (int i = 1; i <= MAX_CLASH; i++) {
-		char *tname = i == 1 ? xstrdup(name) : xasprintf("%s.%d", name, i);
+		char *tname = i == 1 ? xstrdup(base) : xasprintf("%s.%d", base, i);
 		char *info = xasprintf("%s.trashinfo", tname);
 		bool moving = false;
 		struct stat st;
@@ -325,8 +331,8 @@ static int place(char **out, const struct trash *t, int parent, const char *name
 		if (e != EEXIST && e != ENOTEMPTY)
 			return VS_EFAIL;
 	}
-	return vs_err_set(err, VS_EFAIL, "%s: every name from %s to %s.%d is taken", t->dir, name,
-			  name, MAX_CLASH);
+	return vs_err_set(err, VS_EFAIL, "%s: every name from %s to %s.%d is taken", t->dir, base,
+			  base, MAX_CLASH);
 }
 
 /* The env's parent, opened by its real path, still holding the folder that
@@ -360,7 +366,7 @@ static int open_parent(int *pfd, char **real, struct stat *st, const struct venv
 int act_trash(char **out_path, const struct venv *v, const char *home, struct vs_err *err)
 {
 	struct trash t = {NULL, NULL, -1, -1};
-	char *real = NULL, *text = NULL;
+	char *real = NULL, *text = NULL, *base = NULL;
 	struct stat st;
 	int pfd = -1, rc;
 
@@ -372,12 +378,14 @@ int act_trash(char **out_path, const struct venv *v, const char *home, struct vs
 		rc = trash_open(&t, real, st.st_dev, home, err);
 	if (rc == 0) {
 		text = info_text(&t, v->path, real);
-		rc = place(out_path, &t, pfd, path_basename(v->path), text, err);
+		base = path_fit_name(path_basename(v->path), TRASH_NAME_MAX, v->path);
+		rc = place(out_path, &t, pfd, path_basename(v->path), base, text, err);
 	}
 	if (pfd >= 0)
 		close(pfd);
 	trash_clear(&t);
 	free(real);
 	free(text);
+	free(base);
 	return rc;
 }

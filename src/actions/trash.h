@@ -6,6 +6,8 @@
  * info/NAME.trashinfo is written first with O_EXCL ("[Trash Info]",
  * "Path=" percent-encoded, "DeletionDate=" local time YYYY-MM-DDThh:mm:ss),
  * then the env is renamed into files/NAME; a clash picks NAME.2, NAME.3...;
+ * NAME is the env's folder name, cut to fit (with a hash of its path) when
+ * it is too long for the ".N.trashinfo" that follows it;
  * if the rename fails the .trashinfo is removed. Never copies across
  * filesystems: a trash on another filesystem is refused with a reason. */
 #ifndef VS_ACTIONS_TRASH_H

@@ -45,8 +45,10 @@ static const char recreate_usage[] =
 	"\n"
 	"Makes a deleted environment again at its old path with the same options\n"
 	"and installs its requirements with pip (which needs a package index or\n"
-	"local wheels). RECORD is a record folder, its name (venvscope deleted), or\n"
-	"the path the environment had. --python picks another interpreter when the\n"
+	"local wheels). RECORD is a record folder, its name (venvscope deleted), a\n"
+	"part of its name, or the path the environment had (then the newest record\n"
+	"with packages). When several records fit, they are listed and nothing is\n"
+	"made (exit 2): give one's name. --python picks another interpreter when the\n"
 	"original one is gone.\n";
 
 struct del_opts {
@@ -295,6 +297,14 @@ static int run_quiet(struct act_job *j, const char *what)
 	return rc;
 }
 
+/* The records that fit an ambiguous RECORD, one a line, newest first. */
+static void print_choices(const struct act_record_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		fprintf(stderr, "  %s  %4zu pkgs  %s  (%s)\n", l->v[i].deleted ? l->v[i].deleted : "?",
+			l->v[i].package_count, path_basename(l->v[i].dir), l->v[i].path);
+}
+
 int cli_recreate(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -303,6 +313,7 @@ int cli_recreate(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct act_record rec = {0};
+	struct act_record_list choices = {0};
 	struct act_create_opts co = {0};
 	struct act_job *j = NULL;
 	struct vs_err err = {0};
@@ -322,8 +333,12 @@ int cli_recreate(int argc, char **argv)
 	if (optind != argc - 1)
 		return fprintf(stderr, "venvscope recreate: give one RECORD (see venvscope deleted)\n"),
 		       CLI_EXIT_USAGE;
-	if (act_record_find(&rec, argv[optind], &err) < 0)
-		return fprintf(stderr, "venvscope recreate: %s\n", err.msg), CLI_EXIT_USAGE;
+	if (act_record_find(&rec, argv[optind], &choices, &err) < 0) {
+		fprintf(stderr, "venvscope recreate: %s\n", err.msg);
+		print_choices(&choices);
+		act_record_list_clear(&choices);
+		return CLI_EXIT_USAGE;
+	}
 	if (!python && rec.base_python && access(rec.base_python, X_OK) == 0)
 		python = rec.base_python;
 	if (!python) {

@@ -1,6 +1,7 @@
 #include "path.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,4 +174,20 @@ int path_mkdirs(const char *path, unsigned mode, size_t *first_made)
 	}
 	free(p);
 	return rc;
+}
+
+char *path_fit_name(const char *name, size_t max, const char *key)
+{
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+	size_t len = strlen(name), cut;
+
+	if (len <= max)
+		return xstrdup(name);
+	for (const unsigned char *k = (const unsigned char *)key; *k; k++)
+		h = (h ^ *k) * 0x100000001b3ULL;
+	cut = max - 9; /* "-" + 8 hex digits */
+	/* Never end inside a character: back up over continuation bytes. */
+	while (cut > 0 && ((unsigned char)name[cut] & 0xC0) == 0x80)
+		cut--;
+	return xasprintf("%.*s-%08x", (int)cut, name, (unsigned)((h >> 32) ^ h));
 }

@@ -29,4 +29,11 @@ char *path_tilde(const char *path, const char *home);
  * an errno (ENOTDIR when something on the way is not a folder). */
 int path_mkdirs(const char *path, unsigned mode, size_t *first_made);
 
+/* A file name made from `name` that fits in `max` bytes (max >= 16): `name`
+ * itself when it does, else its first bytes, cut on a UTF-8 character
+ * boundary, + "-" + 8 hex digits of a hash of `key` (the full path it
+ * stands for, so two long names with the same start still differ). Caller
+ * frees. */
+char *path_fit_name(const char *name, size_t max, const char *key);
+
 #endif

@@ -221,6 +221,7 @@ static void test_write_list_find(void **state)
 	char *dir1 = NULL, *dir2 = NULL, *want;
 	struct vs_err err = {0};
 	struct act_record *list, r;
+	struct act_record_list choices;
 	size_t n;
 
 	assert_int_equal(act_record_write(&dir1, v, when, &err), 0);
@@ -241,16 +242,29 @@ static void test_write_list_find(void **state)
 	check_record(&list[1], v, dir1);
 	act_records_free(list, n);
 
-	assert_int_equal(act_record_find(&r, dir1, &err), 0);
+	assert_int_equal(act_record_find(&r, dir1, NULL, &err), 0);
 	check_record(&r, v, dir1);
 	act_record_clear(&r);
-	assert_int_equal(act_record_find(&r, "20261126-063000-webshop-.venv", &err), 0);
+	assert_int_equal(act_record_find(&r, "20261126-063000-webshop-.venv", NULL, &err), 0);
 	check_record(&r, v, dir1);
 	act_record_clear(&r);
-	assert_int_equal(act_record_find(&r, v->path, &err), 0);
-	check_record(&r, v, dir2); /* the newest of that path */
+	/* Two records with packages for one path: which one is the user's
+	 * call; both are handed back, newest first. */
+	assert_int_equal(act_record_find(&r, v->path, &choices, &err), VS_EUSAGE);
+	assert_non_null(strstr(err.msg, "2 deletion records"));
+	assert_int_equal(choices.n, 2);
+	assert_string_equal(choices.v[0].dir, dir2);
+	assert_string_equal(choices.v[1].dir, dir1);
+	act_record_list_clear(&choices);
 	act_record_clear(&r);
-	assert_int_equal(act_record_find(&r, "no-such-record", &err), VS_EUSAGE);
+	/* A part of a name that fits both is ambiguous too; "-2" fits one. */
+	assert_int_equal(act_record_find(&r, "webshop-.ve", &choices, &err), VS_EUSAGE);
+	assert_int_equal(choices.n, 2);
+	act_record_list_clear(&choices);
+	assert_int_equal(act_record_find(&r, ".venv-2", NULL, &err), 0);
+	check_record(&r, v, dir2);
+	act_record_clear(&r);
+	assert_int_equal(act_record_find(&r, "no-such-record", NULL, &err), VS_EUSAGE);
 	assert_non_null(strstr(err.msg, "no-such-record"));
 	act_record_clear(&r);
 
@@ -277,7 +291,7 @@ static void test_non_utf8_path(void **state)
 	text = slurp(dir, "record.json", &len);
 	assert_non_null(strstr(text, "caf\\udce9/env"));
 	free(text);
-	assert_int_equal(act_record_find(&r, v->path, &err), 0);
+	assert_int_equal(act_record_find(&r, v->path, NULL, &err), 0);
 	assert_string_equal(r.path, v->path);
 	assert_string_equal(r.name, "env");
 	act_record_clear(&r);
