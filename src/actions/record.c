@@ -307,27 +307,24 @@ done:
 
 /* ---- one record per removal ---- */
 
-/* Holds an exclusive lock on the records folder's .lock (made with the
- * folder when missing); -1 with errno when it cannot. */
+/* Holds an exclusive lock on the records folder itself (flock on the
+ * folder's fd: no lock file among the records), made when missing; -1
+ * with errno when it cannot. */
 static int lock_records(const char *root)
 {
-	char *p;
 	int fd, e = path_mkdirs(root, 0700, NULL);
 
 	if (e != 0) {
 		errno = e;
 		return -1;
 	}
-	p = path_join(root, ".lock");
-	fd = open(p, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	e = errno;
-	free(p);
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0 && flock(fd, LOCK_EX) != 0) {
 		e = errno;
 		close(fd);
 		fd = -1;
+		errno = e;
 	}
-	errno = e;
 	return fd;
 }
 
