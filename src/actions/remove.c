@@ -40,9 +40,13 @@ int act_remove(struct act_remove_result *out, const struct venv *v, bool trash, 
 		return act_record_of_gone_env(&out->record, v) ? (out->record_reused = true, 0) : rc;
 	/* The reason goes through its own buffer: formatting err from err.msg
 	 * once showed the prefix twice and never the reason. */
-	if (act_record_begin(&out->record, &out->record_reused, v, time(NULL), &why) < 0)
+	if (act_record_begin(&out->record, &out->record_reused, v, time(NULL), &why) < 0) {
+		/* The other delete finished while we waited for the records. */
+		if (act_record_of_gone_env(&out->record, v))
+			return out->record_reused = true, 0;
 		return vs_err_set(err, VS_EFAIL, "%s: not deleted, its recipe could not be kept: %s",
 				  v->path, why.msg);
+	}
 	if (trash)
 		rc = act_trash(&out->trashed, v, home, err);
 	else
