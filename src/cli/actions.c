@@ -73,20 +73,6 @@ static void echo_line(void *ctx, enum vs_proc_stream s, const char *line)
 	fflush(stdout);
 }
 
-/* y/N on the terminal; false when stdin is not one. */
-static bool ask(const char *question)
-{
-	char answer[16];
-
-	if (!isatty(STDIN_FILENO))
-		return false;
-	fprintf(stderr, "%s [y/N] ", question);
-	fflush(stderr);
-	if (!fgets(answer, sizeof(answer), stdin))
-		return false;
-	return answer[0] == 'y' || answer[0] == 'Y';
-}
-
 static int usage_error(const char *cmd, const char *msg)
 {
 	fprintf(stderr, "venvscope %s: %s (see venvscope %s --help)\n", cmd, msg, cmd);
@@ -102,7 +88,7 @@ static void offer_cleanup(const struct act_job *j, bool yes)
 
 		snprintf(q, sizeof(q), "The failed create left a partial folder %s. Remove it?",
 			 j->partial[i]);
-		if (yes || ask(q)) {
+		if (yes || cli_ask(q)) {
 			if (act_remove_partial(j->partial[i], &err) < 0)
 				fprintf(stderr, "venvscope create: %s\n", err.msg);
 			else
@@ -299,7 +285,7 @@ int cli_clear(int argc, char **argv)
 			rc = CLI_EXIT_USAGE;
 			goto done;
 		}
-		if (!ask(q)) {
+		if (!cli_ask(q)) {
 			fprintf(stderr, "venvscope clear: nothing changed\n");
 			rc = CLI_EXIT_FAIL;
 			goto done;

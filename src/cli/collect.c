@@ -12,6 +12,19 @@
 #include "../scan/scan.h"
 #include "../util/xalloc.h"
 
+bool cli_ask(const char *question)
+{
+	char answer[16];
+
+	if (!isatty(STDIN_FILENO))
+		return false;
+	fprintf(stderr, "%s [y/N] ", question);
+	fflush(stderr);
+	if (!fgets(answer, sizeof(answer), stdin))
+		return false;
+	return answer[0] == 'y' || answer[0] == 'Y';
+}
+
 const char *cli_home(void)
 {
 	return act_home();

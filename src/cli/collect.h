@@ -3,6 +3,7 @@
 #ifndef VS_CLI_COLLECT_H
 #define VS_CLI_COLLECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -28,6 +29,10 @@ struct act_open_opts cli_open_opts(void);
 /* Prints "venvscope: warning: MESSAGE" to stderr (an on_warning hook). */
 void cli_warn(void *ctx, const char *message);
 void cli_result_free(struct cli_result *r);
+
+/* Asks `question` [y/N] on the terminal (stderr); true for y or Y. False
+ * when stdin is not a terminal. */
+bool cli_ask(const char *question);
 
 /* The user's home folder ($HOME), or NULL. */
 const char *cli_home(void);

@@ -55,17 +55,6 @@ struct del_opts {
 	bool yes, dry_run, trash;
 };
 
-static bool ask_tty(const char *q)
-{
-	char a[16];
-
-	if (!isatty(STDIN_FILENO))
-		return false;
-	fprintf(stderr, "%s [y/N] ", q);
-	fflush(stderr);
-	return fgets(a, sizeof(a), stdin) && (a[0] == 'y' || a[0] == 'Y');
-}
-
 static enum act_delete_choice on_error(void *ctx, const char *path, int e)
 {
 	char a[16];
@@ -146,7 +135,7 @@ static bool confirm(const struct cli_result *all, const struct del_opts *o)
 	}
 	fprintf(stderr, "Each one's recipe is kept; `venvscope recreate` makes it again.\n");
 	snprintf(q, sizeof(q), "%s them?", o->trash ? "Trash" : "Delete");
-	return ask_tty(q);
+	return cli_ask(q);
 }
 
 static int delete_one(const struct venv *v, const struct del_opts *o, uint64_t *freed)

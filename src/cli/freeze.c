@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../actions/freeze_out.h"
 #include "../actions/open.h"
-#include "../actions/write_atomic.h"
 #include "../pip/pip.h"
 #include "../scan/inspect.h"
 #include "../util/path.h"
@@ -19,7 +19,8 @@
 #include "collect.h"
 
 static const char freeze_usage[] =
-	"usage: venvscope freeze [--local] [--all] [--exclude-editable] [--pip] [-o FILE|-] ENV\n"
+	"usage: venvscope freeze [--local] [--all] [--exclude-editable] [--pip] [--yes]\n"
+	"                        [-o FILE|-] ENV\n"
 	"\n"
 	"Writes the environment's requirements exactly as `ENV/bin/python -m pip freeze`\n"
 	"prints them, read natively from its metadata: no python or pip is started, so\n"
@@ -27,6 +28,9 @@ static const char freeze_usage[] =
 	"\n"
 	"  -o, --output FILE   where to write (\"-\": standard output); default\n"
 	"                      <project>/requirements.txt when the env has a project folder\n"
+	"                      (ENV/.project, relative to ENV, or the folder ENV is in)\n"
+	"  -y, --yes           write the default file even when it belongs to another\n"
+	"                      project (ENV/.project points elsewhere) or says otherwise\n"
 	"  --local             leave out what is installed outside the env (pip freeze --local)\n"
 	"  --all               keep pip, setuptools, wheel and distribute (pip freeze --all)\n"
 	"  --exclude-editable  leave out editable installs\n"
@@ -34,10 +38,13 @@ static const char freeze_usage[] =
 	"  -h, --help          this text\n"
 	"\n"
 	"A file is replaced atomically (temporary file, fsync, rename), keeps its mode,\n"
-	"and is left alone when it already says the same. Warnings go to stderr.\n"
+	"and is left alone when it already says the same. Without -o, a file in another\n"
+	"project or with another content is only written with --yes or a yes on the\n"
+	"terminal (else exit 2, naming the file). A replaced file with another content\n"
+	"is kept as FILE~. Warnings go to stderr.\n"
 	"\n"
-	"Exit status: 0 ok, 1 reading or writing failed, 2 bad usage or ENV is not a\n"
-	"virtual environment.\n";
+	"Exit status: 0 ok, 1 reading or writing failed, 2 bad usage, ENV is not a\n"
+	"virtual environment, or the file needs --yes.\n";
 
 enum { OPT_LOCAL = 256, OPT_ALL, OPT_EXCLUDE_EDITABLE, OPT_PIP };
 
@@ -47,6 +54,7 @@ static const struct option long_opts[] = {
 	{"exclude-editable", no_argument, NULL, OPT_EXCLUDE_EDITABLE},
 	{"pip", no_argument, NULL, OPT_PIP},
 	{"output", required_argument, NULL, 'o'},
+	{"yes", no_argument, NULL, 'y'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -55,6 +63,7 @@ struct freeze_args {
 	struct scan_freeze_opts opts;
 	bool pip;
 	bool help;
+	bool yes;           /* write to another project's file or over a differing one */
 	const char *output; /* NULL: the default */
 	const char *env;
 };
@@ -66,7 +75,7 @@ static int parse(struct freeze_args *a, int argc, char **argv, struct vs_err *er
 	memset(a, 0, sizeof(*a));
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "ho:", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hyo:", long_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_LOCAL:
 			a->opts.local = true;
@@ -88,6 +97,9 @@ static int parse(struct freeze_args *a, int argc, char **argv, struct vs_err *er
 		case 'h':
 			a->help = true;
 			break;
+		case 'y':
+			a->yes = true;
+			break;
 		default:
 			return vs_err_set(err, VS_EUSAGE,
 					  "%s: unknown option or missing value (see --help)",
@@ -102,6 +114,23 @@ static int parse(struct freeze_args *a, int argc, char **argv, struct vs_err *er
 	return 0;
 }
 
+static int write_stdout(const char *text, size_t len, struct vs_err *err)
+{
+	/* write(2), not stdio: nothing else goes to stdout here, and stdio
+	 * would first fstat and ioctl the descriptor to pick a buffer. */
+	for (size_t done = 0; done < len;) {
+		ssize_t w = write(STDOUT_FILENO, text + done, len - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return vs_err_set(err, VS_EFAIL, "cannot write to standard output: %s",
+					  strerror(errno));
+		done += (size_t)w;
+	}
+	return 0;
+}
+
 static size_t count_lines(const char *s, size_t len)
 {
 	size_t n = 0;
@@ -111,32 +140,63 @@ static size_t count_lines(const char *s, size_t len)
 	return n;
 }
 
-static int write_out(const char *output, const char *text, size_t len, struct vs_err *err)
+/* Why writing `o` needs a yes, in words. */
+static void reasons(char *buf, size_t n, const struct act_freeze_out *o, const char *env,
+		    const char *text, size_t len)
 {
+	size_t at = 0;
+
+	buf[0] = '\0';
+	if (o->project)
+		at += (size_t)snprintf(buf, n,
+				       "it belongs to %s, another project than the folder the "
+				       "environment is in (%s/.project points there)",
+				       o->project, env);
+	if (o->old && at < n) {
+		struct scan_freeze_diff diff;
+
+		scan_freeze_diff_lines(&diff, o->old, o->old_len, text, len);
+		snprintf(buf + at, n - at,
+			 "%sit differs from the environment (%zu line%s added, %zu removed)",
+			 at ? "; and " : "", diff.n_added, diff.n_added == 1 ? "" : "s",
+			 diff.n_removed);
+		scan_freeze_diff_clear(&diff);
+	}
+}
+
+/* Writes the freeze to its file when that is safe or the user said so;
+ * -o FILE (explicit) or --yes is a yes, a terminal may be asked. */
+static int write_out(const struct freeze_args *a, const struct venv *v, const char *text, size_t len,
+		     struct vs_err *err)
+{
+	struct act_freeze_out o;
+	char why[2048];
 	int rc;
 
-	if (strcmp(output, "-") == 0) {
-		/* write(2), not stdio: nothing else goes to stdout here, and stdio
-		 * would first fstat and ioctl the descriptor to pick a buffer. */
-		for (size_t done = 0; done < len;) {
-			ssize_t w = write(STDOUT_FILENO, text + done, len - done);
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0)
-				return vs_err_set(err, VS_EFAIL, "cannot write to standard output: %s",
-						  strerror(errno));
-			done += (size_t)w;
-		}
-		return 0;
+	if (a->output && strcmp(a->output, "-") == 0)
+		return write_stdout(text, len, err);
+	if ((rc = act_freeze_out_plan(&o, v, a->output, text, len, err)) < 0)
+		return rc;
+	if (o.same) {
+		fprintf(stderr, "venvscope freeze: %s is up to date\n", o.path);
+	} else if (act_freeze_out_needs_yes(&o) && !a->yes && !a->output) {
+		reasons(why, sizeof(why), &o, v->path, text, len);
+		fprintf(stderr, "venvscope freeze: %s: %s\n", o.path, why);
+		if (!cli_ask("Write it?"))
+			rc = vs_err_set(err, VS_EUSAGE,
+					"%s: not written; pass --yes to write it%s%s%s, or -o "
+					"FILE to write somewhere else",
+					o.path, o.old ? " (the old file is kept as " : "",
+					o.old ? o.path : "", o.old ? "~)" : "");
 	}
-	rc = act_write_atomic(output, text, len, ACT_WRITE_IF_CHANGED, err);
-	if (rc == ACT_WRITE_UNCHANGED)
-		fprintf(stderr, "venvscope freeze: %s is up to date\n", output);
-	else if (rc == ACT_WRITE_WRITTEN)
-		fprintf(stderr, "venvscope freeze: wrote %s (%zu line%s)\n", output,
+	if (rc == 0 && !o.same && (rc = act_freeze_out_write(&o, text, len, err)) == 0) {
+		fprintf(stderr, "venvscope freeze: wrote %s (%zu line%s)\n", o.path,
 			count_lines(text, len), count_lines(text, len) == 1 ? "" : "s");
-	return rc < 0 ? rc : 0;
+		if (o.old)
+			fprintf(stderr, "venvscope freeze: the old one is kept as %s~\n", o.path);
+	}
+	act_freeze_out_clear(&o);
+	return rc;
 }
 
 int cli_freeze(int argc, char **argv)
@@ -145,7 +205,7 @@ int cli_freeze(int argc, char **argv)
 	struct scan_msgs warn = {0};
 	struct freeze_args a;
 	struct venv *v = NULL;
-	char *output = NULL, *text = NULL;
+	char *text = NULL;
 	size_t len = 0;
 	int rc;
 
@@ -162,8 +222,7 @@ int cli_freeze(int argc, char **argv)
 		fprintf(stderr, "venvscope freeze: %s\n", err.msg);
 		return cli_exit_code(err.code ? err.code : VS_EUSAGE);
 	}
-	output = a.output ? xstrdup(a.output) : scan_freeze_default_output(v);
-	if (!output) {
+	if (!a.output && !v->project) {
 		fprintf(stderr,
 			"venvscope freeze: %s has no project folder to put requirements.txt in; "
 			"say where to write with -o FILE (or -o - for standard output)\n",
@@ -178,12 +237,11 @@ int cli_freeze(int argc, char **argv)
 	for (size_t i = 0; i < warn.n; i++)
 		fprintf(stderr, "venvscope freeze: %s%s\n", a.pip ? "" : "warning: ", warn.v[i]);
 	if (rc == 0)
-		rc = write_out(output, text, len, &err);
+		rc = write_out(&a, v, text, len, &err);
 	if (rc < 0)
 		fprintf(stderr, "venvscope freeze: %s\n", err.msg);
 	scan_msgs_clear(&warn);
 	free(text);
-	free(output);
 	venv_free(v);
 	return rc < 0 ? cli_exit_code(rc) : CLI_EXIT_OK;
 }

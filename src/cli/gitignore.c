@@ -46,18 +46,6 @@ static int usage_error(const char *msg)
 	return CLI_EXIT_USAGE;
 }
 
-/* y/N on the terminal. */
-static bool ask(const char *question)
-{
-	char answer[16];
-
-	fprintf(stderr, "%s [y/N] ", question);
-	fflush(stderr);
-	if (!fgets(answer, sizeof(answer), stdin))
-		return false;
-	return answer[0] == 'y' || answer[0] == 'Y';
-}
-
 static void print_plan(const struct act_gitignore_plan *p, const char *env)
 {
 	if (p->untrack) {
@@ -126,7 +114,7 @@ int cli_gitignore(int argc, char **argv)
 			rc = CLI_EXIT_USAGE;
 			goto done;
 		}
-		if (!ask("Go ahead?")) {
+		if (!cli_ask("Go ahead?")) {
 			fprintf(stderr, "venvscope gitignore: nothing changed\n");
 			rc = CLI_EXIT_FAIL;
 			goto done;

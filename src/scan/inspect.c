@@ -327,6 +327,16 @@ static void find_project(struct venv *v, int envfd)
 	bool marked = false;
 
 	v->project = read_first_line(envfd, ".project");
+	if (v->project) {
+		/* Relative to the env that holds it, not to our current folder;
+		 * normalised, so it compares with the env's parent folder. */
+		char *joined = v->project[0] == '/' ? xstrdup(v->project)
+						    : path_join(v->path, v->project);
+
+		free(v->project);
+		v->project = path_absolute(joined);
+		free(joined);
+	}
 	if (v->project)
 		return;
 	fd = openat(envfd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -1,12 +1,14 @@
 /* f: freeze the marked (or selected) envs to their project's
- * requirements.txt. Up to date: nothing is written. Different: the lines
- * added and removed are shown and the user decides. No project: the path
- * is asked for. Written atomically (actions/write_atomic.h). */
+ * requirements.txt. Up to date: nothing is written. Different, or in
+ * another project than the env's folder (a .project pointing elsewhere):
+ * a dialog names the file, shows the lines added and removed, and the
+ * user decides; a replaced file is kept as FILE~. No project: the path is
+ * asked for. Written atomically (actions/freeze_out.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../actions/write_atomic.h"
+#include "../actions/freeze_out.h"
 #include "../pip/pip.h"
 #include "../util/path.h"
 #include "../util/xalloc.h"
@@ -18,7 +20,8 @@ struct freeze_run {
 	int written, same, skipped, failed;
 	char *text; /* the current env's freeze */
 	size_t len;
-	char *out; /* where it goes */
+	char *out;                  /* where it goes (a path the user gave), or NULL */
+	struct act_freeze_out plan; /* the current env's target */
 	char last[1200];
 };
 
@@ -29,6 +32,7 @@ static void run_free(void *data)
 	free(r->ids);
 	free(r->text);
 	free(r->out);
+	act_freeze_out_clear(&r->plan);
 	free(r);
 }
 
@@ -38,13 +42,15 @@ static void write_it(struct ui *ui, struct freeze_run *r)
 {
 	struct vs_err err = {0};
 
-	if (act_write_atomic(r->out, r->text, r->len, 0, &err) < 0) {
+	if (act_freeze_out_write(&r->plan, r->text, r->len, &err) < 0) {
 		r->failed++;
 		snprintf(r->last, sizeof(r->last), "%s", err.msg);
 		ui_message(ui, true, "%s", err.msg);
 	} else {
 		r->written++;
-		snprintf(r->last, sizeof(r->last), "wrote %s", r->out);
+		snprintf(r->last, sizeof(r->last), "wrote %s%s%s%s", r->plan.path,
+			 r->plan.old ? " (the old one is kept as " : "",
+			 r->plan.old ? r->plan.path : "", r->plan.old ? "~)" : "");
 	}
 }
 
@@ -53,6 +59,7 @@ static int replace_choice(struct ui *ui, void *data)
 	struct freeze_run *r = data;
 
 	write_it(ui, r);
+	act_freeze_out_clear(&r->plan);
 	free(r->out);
 	r->out = NULL;
 	step(ui, r);
@@ -64,6 +71,7 @@ static int keep_choice(struct ui *ui, void *data)
 	struct freeze_run *r = data;
 
 	r->skipped++;
+	act_freeze_out_clear(&r->plan);
 	free(r->out);
 	r->out = NULL;
 	step(ui, r);
@@ -86,24 +94,40 @@ static int path_given(struct ui *ui, const char *text, void *data)
 	return UI_REACT_REDRAW;
 }
 
-/* Shows what changes and asks. */
-static void ask_replace(struct ui *ui, struct freeze_run *r, const char *old, size_t old_len)
+/* Names the file, says why it needs a yes, shows what changes, asks. */
+static void ask_replace(struct ui *ui, struct freeze_run *r, const struct venv *v)
 {
-	static const struct ui_choice choices[] = {{'y', "y replace it", replace_choice},
+	static const struct ui_choice choices[] = {{'y', "y write it", replace_choice},
 						   {'n', "n keep the file", keep_choice}};
+	const struct act_freeze_out *p = &r->plan;
 	struct scan_freeze_diff diff;
-	struct ui_dialog *d = ui_dialog_open(ui, "requirements.txt differs from the environment",
+	struct ui_dialog *d = ui_dialog_open(ui,
+					     p->project
+						     ? "requirements.txt of another project"
+						     : "requirements.txt differs from the environment",
 					     choices, 2, r, run_free);
 	size_t shown = 0;
 
-	scan_freeze_diff_lines(&diff, old, old_len, r->text, r->len);
-	ui_dialog_line(d, "%s", r->out);
+	ui_dialog_line(d, "%s", p->path);
+	if (p->project)
+		ui_dialog_line(d, "%s/.project points to %s, not to the folder the environment is in",
+			       v->path, p->project);
+	if (!p->old) {
+		size_t lines = 0;
+
+		for (size_t i = 0; i < r->len; i++)
+			lines += r->text[i] == '\n';
+		ui_dialog_line(d, "a new file of %zu line%s", lines, lines == 1 ? "" : "s");
+		return;
+	}
+	scan_freeze_diff_lines(&diff, p->old, p->old_len, r->text, r->len);
 	for (size_t i = 0; i < diff.n_added && shown < 12; i++, shown++)
 		ui_dialog_line(d, "+ %s", diff.added[i]);
 	for (size_t i = 0; i < diff.n_removed && shown < 12; i++, shown++)
 		ui_dialog_line(d, "- %s", diff.removed[i]);
 	if (diff.n_added + diff.n_removed > shown)
 		ui_dialog_line(d, "... %zu more changed lines", diff.n_added + diff.n_removed - shown);
+	ui_dialog_line(d, "the old file is kept as %s~", p->path);
 	scan_freeze_diff_clear(&diff);
 }
 
@@ -115,8 +139,6 @@ static void step(struct ui *ui, struct freeze_run *r)
 								   : NULL;
 		struct scan_msgs warn = {0};
 		struct vs_err err = {0};
-		char *old = NULL;
-		size_t old_len = 0;
 
 		r->next++;
 		if (!v)
@@ -125,9 +147,7 @@ static void step(struct ui *ui, struct freeze_run *r)
 		r->text = NULL;
 		scan_freeze_env(&r->text, &r->len, v, &(struct scan_freeze_opts){0}, &warn, &err);
 		scan_msgs_clear(&warn);
-		if (!r->out)
-			r->out = scan_freeze_default_output(v);
-		if (!r->out) {
+		if (!r->out && !v->project) {
 			char *guess = path_dirname(v->path);
 			char *initial = path_join(guess, "requirements.txt");
 
@@ -137,21 +157,21 @@ static void step(struct ui *ui, struct freeze_run *r)
 			free(initial);
 			return;
 		}
-		if (scan_freeze_read_file(&old, &old_len, r->out, &err) < 0) {
+		act_freeze_out_clear(&r->plan);
+		if (act_freeze_out_plan(&r->plan, v, r->out, r->text, r->len, &err) < 0) {
 			r->failed++;
 			snprintf(r->last, sizeof(r->last), "%s", err.msg);
-		} else if (old && old_len == r->len && memcmp(old, r->text, r->len) == 0) {
+		} else if (r->plan.same) {
 			r->same++;
-			snprintf(r->last, sizeof(r->last), "%s is up to date", r->out);
-		} else if (old) {
-			/* r->out stays until the answer: the choice writes there. */
-			ask_replace(ui, r, old, old_len);
-			free(old);
+			snprintf(r->last, sizeof(r->last), "%s is up to date", r->plan.path);
+		} else if (act_freeze_out_needs_yes(&r->plan)) {
+			/* The plan stays until the answer: the choice writes it. */
+			ask_replace(ui, r, v);
 			return;
 		} else {
 			write_it(ui, r);
 		}
-		free(old);
+		act_freeze_out_clear(&r->plan);
 		free(r->out);
 		r->out = NULL;
 	}

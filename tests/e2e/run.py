@@ -38,6 +38,7 @@ import tests_delete  # noqa: E402
 import tests_delete_hard  # noqa: E402
 import tests_edge  # noqa: E402
 import tests_freeze  # noqa: E402
+import tests_freeze_target  # noqa: E402
 import tests_git  # noqa: E402
 import tests_main  # noqa: E402
 import tests_opts  # noqa: E402
@@ -212,7 +213,7 @@ def test(args, results, binary, runner, fx, t0):
     # The pip work of tests_actions and the browser sessions are the longest: started first.
     jobs = tests_actions.slow(ctx) + tests_browser.tests(ctx) + tests_main.tests(ctx) + tests_opts.tests(ctx)
     jobs += tests_edge.tests(ctx) + tests_actions.tests(ctx) + tests_actions_browser.tests(ctx)
-    jobs += tests_freeze.tests(ctx)
+    jobs += tests_freeze.tests(ctx) + tests_freeze_target.tests(ctx)
     jobs += tests_git.tests(ctx)
     jobs += tests_bounded.tests(ctx)
     jobs += tests_signals.tests(ctx)

@@ -247,7 +247,7 @@ def names_fit(folder):
     """Names in `folder` longer than NAME_MAX or not valid UTF-8 (none can
     exist, but a cut in a character would show)."""
     bad = []
-    for n in os.listdir(os.fsencode(folder)):
+    for n in os.listdir(os.fsencode(folder)) if os.path.isdir(folder) else []:
         try:
             n.decode("utf-8")
         except UnicodeDecodeError:

@@ -1,0 +1,73 @@
+#include "freeze_out.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../pip/pip.h"
+#include "../util/path.h"
+#include "../util/xalloc.h"
+#include "write_atomic.h"
+
+int act_freeze_out_plan(struct act_freeze_out *out, const struct venv *v, const char *output,
+			const char *text, size_t len, struct vs_err *err)
+{
+	char *old = NULL;
+	size_t old_len = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->path = output ? xstrdup(output) : scan_freeze_default_output(v);
+	if (!out->path)
+		return vs_err_set(err, VS_EUSAGE,
+				  "%s has no project folder to put requirements.txt in; say "
+				  "where to write with -o FILE (or -o - for standard output)",
+				  v->path);
+	if (!output) {
+		char *parent = path_dirname(v->path);
+
+		if (strcmp(parent, v->project) != 0)
+			out->project = xstrdup(v->project);
+		free(parent);
+	}
+	if (scan_freeze_read_file(&old, &old_len, out->path, err) < 0)
+		return VS_EFAIL;
+	out->exists = old != NULL;
+	out->same = old && old_len == len && memcmp(old, text, len) == 0;
+	if (old && !out->same) {
+		out->old = old;
+		out->old_len = old_len;
+	} else {
+		free(old);
+	}
+	return 0;
+}
+
+bool act_freeze_out_needs_yes(const struct act_freeze_out *o)
+{
+	return !o->same && (o->project || o->old);
+}
+
+int act_freeze_out_write(const struct act_freeze_out *o, const char *text, size_t len,
+			 struct vs_err *err)
+{
+	if (o->same)
+		return 0;
+	if (o->old) {
+		char *backup = xasprintf("%s~", o->path);
+		int rc = act_write_atomic(backup, o->old, o->old_len, 0, err);
+
+		free(backup);
+		if (rc < 0)
+			return VS_EFAIL;
+	}
+	return act_write_atomic(o->path, text, len, 0, err) < 0 ? VS_EFAIL : 0;
+}
+
+void act_freeze_out_clear(struct act_freeze_out *o)
+{
+	if (!o)
+		return;
+	free(o->path);
+	free(o->project);
+	free(o->old);
+	memset(o, 0, sizeof(*o));
+}
