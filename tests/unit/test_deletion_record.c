@@ -299,6 +299,54 @@ static void test_non_utf8_path(void **state)
 	free(dir);
 }
 
+/* One record per removal: an unfinished record of the same folder is
+ * reused, a finished one is not, and an attempt that removed nothing takes
+ * back the record it made. */
+static void test_begin_end(void **state)
+{
+	struct rec_fx *fx = *state;
+	struct venv *v = make_env(fx->dir, "proj/env");
+	char *st = fx_path(fx->dir, "state/venvscope/deleted");
+	char *a = NULL, *b = NULL, *c = NULL;
+	struct vs_err err = {0};
+	struct act_record r;
+	bool reused;
+
+	assert_int_equal(act_record_begin(&a, &reused, v, at(2026, 1, 1, 0, 0, 0), &err), 0);
+	assert_false(reused);
+	act_record_end(a, reused, ACT_RECORD_UNTOUCHED); /* refused: no record left */
+	assert_int_equal(entries(st), 0);
+	free(a);
+
+	assert_int_equal(act_record_begin(&a, &reused, v, at(2026, 1, 1, 0, 0, 1), &err), 0);
+	act_record_end(a, reused, ACT_RECORD_PARTIAL);
+	assert_int_equal(act_record_find(&r, a, NULL, &err), 0);
+	assert_string_equal(r.state, "partial");
+	assert_int_equal(r.package_count, 1);
+	act_record_clear(&r);
+	/* The retry: the first record again, nothing new written. */
+	assert_int_equal(act_record_begin(&b, &reused, v, at(2026, 1, 1, 0, 0, 2), &err), 0);
+	assert_true(reused);
+	assert_string_equal(a, b);
+	act_record_end(b, reused, ACT_RECORD_UNTOUCHED); /* kept: it was not ours */
+	assert_int_equal(entries(st), 1);
+	act_record_end(b, reused, ACT_RECORD_DONE);
+	assert_int_equal(act_record_find(&r, a, NULL, &err), 0);
+	assert_string_equal(r.state, "deleted");
+	assert_string_equal(r.path, v->path);
+	act_record_clear(&r);
+	/* Finished: a later delete of the same folder gets its own record. */
+	assert_int_equal(act_record_begin(&c, &reused, v, at(2026, 1, 1, 0, 0, 3), &err), 0);
+	assert_false(reused);
+	assert_string_not_equal(a, c);
+	assert_int_equal(entries(st), 2);
+	venv_free(v);
+	free(st);
+	free(a);
+	free(b);
+	free(c);
+}
+
 /* Every byte string survives json_quote() + json_parse_bytes(), including
  * the control byte the parser uses as its marker and text that looks like
  * an escape. */
@@ -492,6 +540,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_write_list_find, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_non_utf8_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_begin_end, setup, teardown),
 		cmocka_unit_test(test_json_bytes),
 		cmocka_unit_test_setup_teardown(test_records_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_odd_records, setup, teardown),
