@@ -170,7 +170,9 @@ def project_of(env_path):
     dp = os.path.join(env_path, ".project")
     if os.path.isfile(dp):
         with open(dp, "rb") as f:
-            return f.read().decode("utf-8", "surrogateescape").rstrip("\r\n")
+            p = f.read().decode("utf-8", "surrogateescape").rstrip("\r\n")
+        # A relative .project is taken from the env's folder.
+        return p if p.startswith("/") else os.path.normpath(os.path.join(env_path, p))
     parent = os.path.dirname(env_path)
     for m in MARKERS:
         if os.path.lexists(os.path.join(parent, m)):
