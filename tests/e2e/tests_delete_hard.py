@@ -14,7 +14,6 @@ ns_script guard:
   record is found by `deleted` and `recreate` with the full path, the
   .trashinfo keeps the full path (percent-encoded)."""
 
-import json
 import os
 import re
 import shutil
