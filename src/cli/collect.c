@@ -11,6 +11,8 @@
 #include "../scan/model.h"
 #include "../scan/scan.h"
 #include "../util/xalloc.h"
+#include "../util/textwidth.h"
+#include "cli.h"
 
 const char *cli_home(void)
 {
@@ -20,7 +22,7 @@ const char *cli_home(void)
 void cli_warn(void *ctx, const char *message)
 {
 	(void)ctx;
-	fprintf(stderr, "venvscope: warning: %s\n", message);
+	fprintf(stderr, "venvscope: warning: %s\n", tw_esc(message));
 }
 
 /* Takes the scan's events into the model, the same merge the browser uses;

@@ -17,6 +17,7 @@
 #include "../util/human.h"
 #include "../util/path.h"
 #include "../util/xalloc.h"
+#include "../util/textwidth.h"
 #include "cli.h"
 #include "collect.h"
 #include "json.h"
@@ -59,7 +60,7 @@ static bool ask_tty(const char *q)
 
 	if (!isatty(STDIN_FILENO))
 		return false;
-	fprintf(stderr, "%s [y/N] ", q);
+	fprintf(stderr, "%s [y/N] ", tw_esc(q));
 	fflush(stderr);
 	return fgets(a, sizeof(a), stdin) && (a[0] == 'y' || a[0] == 'Y');
 }
@@ -69,7 +70,7 @@ static enum act_delete_choice on_error(void *ctx, const char *path, int e)
 	char a[16];
 
 	(void)ctx;
-	fprintf(stderr, "\nvenvscope delete: cannot remove %s: %s\n", path, strerror(e));
+	fprintf(stderr, "\nvenvscope delete: cannot remove %s: %s\n", tw_esc(path), strerror(e));
 	if (!isatty(STDIN_FILENO))
 		return ACT_DEL_SKIP_ALL;
 	fprintf(stderr, "[s]kip, skip [a]ll, a[b]ort? ");
@@ -86,7 +87,7 @@ static void on_progress(void *ctx, const struct act_delete_progress *p)
 	if (!isatty(STDERR_FILENO))
 		return;
 	human_size(size, sizeof(size), p->bytes);
-	fprintf(stderr, "\r  deleting %s: %llu files, %s   ", (const char *)ctx,
+	fprintf(stderr, "\r  deleting %s: %llu files, %s   ", tw_esc((const char *)ctx),
 		(unsigned long long)p->files, size);
 	fflush(stderr);
 }
@@ -105,7 +106,7 @@ static size_t load_all(struct cli_result *all, char **paths, size_t n, int *bad)
 
 		if (act_open_env(&v, paths[i], &o, &err) < 0 ||
 		    act_delete_check(v, cli_home(), &err) < 0) {
-			fprintf(stderr, "venvscope delete: %s\n", err.msg);
+			fprintf(stderr, "venvscope delete: %s\n", tw_esc(err.msg));
 			(*bad)++;
 			venv_free(v);
 			continue;
@@ -138,7 +139,7 @@ static bool confirm(const struct cli_result *all, const struct del_opts *o)
 
 		if (v->size_known)
 			human_size(s, sizeof(s), v->size.size_bytes);
-		fprintf(stderr, "  %-24s %9s  %s%s%s\n", v->name, s, v->path,
+		fprintf(stderr, "  %-24s %9s  %s%s%s\n", tw_esc(v->name), s, tw_esc(v->path),
 			v->stale ? "" : "  (not stale: used recently)",
 			venv_project_has_recipe(v) ? "" : "  (no requirements file in its project)");
 	}
@@ -159,12 +160,13 @@ static int delete_one(const struct venv *v, const struct del_opts *o, uint64_t *
 	if (isatty(STDERR_FILENO) && !o->trash && res.record)
 		fputc('\n', stderr);
 	if (rc < 0) {
-		fprintf(stderr, "venvscope delete: %s\n", err.msg);
+		fprintf(stderr, "venvscope delete: %s\n", tw_esc(err.msg));
 	} else {
 		*freed += v->size_known ? v->size.size_bytes : 0;
-		printf("%s %s (recipe: %s)\n", o->trash ? "trashed" : "deleted", v->path, res.record);
+		printf("%s %s (recipe: %s)\n", o->trash ? "trashed" : "deleted", tw_esc(v->path),
+		       tw_esc(res.record));
 		if (res.trashed)
-			printf("  now at %s\n", res.trashed);
+			printf("  now at %s\n", tw_esc(res.trashed));
 	}
 	act_remove_result_clear(&res);
 	return rc;
@@ -207,7 +209,8 @@ int cli_delete(int argc, char **argv)
 		for (size_t i = 0; i < all.n; i++) {
 			human_size(size, sizeof(size), all.venvs[i]->size.size_bytes);
 			printf("would %s %s (%s, %llu files)\n", o.trash ? "trash" : "delete",
-			       all.venvs[i]->path, size, (unsigned long long)all.venvs[i]->size.files);
+			       tw_esc(all.venvs[i]->path), size,
+			       (unsigned long long)all.venvs[i]->size.files);
 		}
 		human_size(size, sizeof(size), total_size(&all));
 		printf("would free %s in %zu environment%s\n", size, all.n, all.n == 1 ? "" : "s");
@@ -243,7 +246,8 @@ int cli_deleted(int argc, char **argv)
 		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
 			return fputs(deleted_usage, stdout), CLI_EXIT_OK;
 		else
-			return fprintf(stderr, "venvscope deleted: unknown argument '%s'\n", argv[i]),
+			return fprintf(stderr, "venvscope deleted: unknown argument '%s'\n",
+				       tw_esc(argv[i])),
 			       CLI_EXIT_USAGE;
 	}
 	n = act_records_list(&r);
@@ -273,9 +277,10 @@ int cli_deleted(int argc, char **argv)
 		char size[32];
 
 		human_size(size, sizeof(size), r[i].size_bytes);
-		printf("%s  %-8s %9s %4zu pkgs  %s\n    %s\n", r[i].deleted ? r[i].deleted : "?",
-		       r[i].python_version ? r[i].python_version : "?", size, r[i].package_count,
-		       r[i].path ? r[i].path : "?", r[i].dir);
+		printf("%s  %-8s %9s %4zu pkgs  %s\n    %s\n",
+		       tw_esc(r[i].deleted ? r[i].deleted : "?"),
+		       tw_esc(r[i].python_version ? r[i].python_version : "?"), size,
+		       r[i].package_count, tw_esc(r[i].path ? r[i].path : "?"), tw_esc(r[i].dir));
 	}
 	act_records_free(r, n);
 	return CLI_EXIT_OK;
@@ -286,12 +291,12 @@ static int run_quiet(struct act_job *j, const char *what)
 	struct vs_err err = {0};
 	int rc;
 
-	fprintf(stderr, "venvscope recreate: %s\n", j->title);
+	fprintf(stderr, "venvscope recreate: %s\n", tw_esc(j->title));
 	rc = act_job_run(j, NULL, NULL, &err);
 	if (rc < 0)
-		fprintf(stderr, "venvscope recreate: %s failed: %s\n", what, err.msg);
+		fprintf(stderr, "venvscope recreate: %s failed: %s\n", tw_esc(what), tw_esc(err.msg));
 	else
-		printf("%s\n", j->summary);
+		printf("%s\n", tw_esc(j->summary));
 	return rc;
 }
 
@@ -323,14 +328,14 @@ int cli_recreate(int argc, char **argv)
 		return fprintf(stderr, "venvscope recreate: give one RECORD (see venvscope deleted)\n"),
 		       CLI_EXIT_USAGE;
 	if (act_record_find(&rec, argv[optind], &err) < 0)
-		return fprintf(stderr, "venvscope recreate: %s\n", err.msg), CLI_EXIT_USAGE;
+		return fprintf(stderr, "venvscope recreate: %s\n", tw_esc(err.msg)), CLI_EXIT_USAGE;
 	if (!python && rec.base_python && access(rec.base_python, X_OK) == 0)
 		python = rec.base_python;
 	if (!python) {
 		fprintf(stderr,
 			"venvscope recreate: its Python (%s) is gone; pick another with --python "
 			"(venvscope pythons lists them)\n",
-			rec.base_python ? rec.base_python : "unknown");
+			tw_esc(rec.base_python ? rec.base_python : "unknown"));
 		act_record_clear(&rec);
 		return CLI_EXIT_USAGE;
 	}
@@ -344,7 +349,7 @@ int cli_recreate(int argc, char **argv)
 	co.without_pip = rec.without_pip;
 	rc = act_prepare_create(&j, &co, &err);
 	if (rc < 0) {
-		fprintf(stderr, "venvscope recreate: %s\n", err.msg);
+		fprintf(stderr, "venvscope recreate: %s\n", tw_esc(err.msg));
 		act_record_clear(&rec);
 		return cli_exit_code(rc);
 	}
@@ -352,10 +357,11 @@ int cli_recreate(int argc, char **argv)
 	act_job_free(j);
 	req = path_join(rec.dir, "requirements.txt");
 	if (rc == 0 && rec.without_pip) {
-		printf("made without pip, as before: install its requirements yourself from %s\n", req);
+		printf("made without pip, as before: install its requirements yourself from %s\n",
+		       tw_esc(req));
 	} else if (rc == 0 && rec.package_count > 0) {
 		if ((rc = act_prepare_install(&j, rec.path, req, &err)) < 0)
-			fprintf(stderr, "venvscope recreate: %s\n", err.msg);
+			fprintf(stderr, "venvscope recreate: %s\n", tw_esc(err.msg));
 		else
 			rc = run_quiet(j, "installing the requirements");
 		act_job_free(j);

@@ -15,6 +15,7 @@
 #include "../scan/inspect.h"
 #include "../util/path.h"
 #include "../util/xalloc.h"
+#include "../util/textwidth.h"
 #include "cli.h"
 #include "collect.h"
 
@@ -132,9 +133,9 @@ static int write_out(const char *output, const char *text, size_t len, struct vs
 	}
 	rc = act_write_atomic(output, text, len, ACT_WRITE_IF_CHANGED, err);
 	if (rc == ACT_WRITE_UNCHANGED)
-		fprintf(stderr, "venvscope freeze: %s is up to date\n", output);
+		fprintf(stderr, "venvscope freeze: %s is up to date\n", tw_esc(output));
 	else if (rc == ACT_WRITE_WRITTEN)
-		fprintf(stderr, "venvscope freeze: wrote %s (%zu line%s)\n", output,
+		fprintf(stderr, "venvscope freeze: wrote %s (%zu line%s)\n", tw_esc(output),
 			count_lines(text, len), count_lines(text, len) == 1 ? "" : "s");
 	return rc < 0 ? rc : 0;
 }
@@ -150,7 +151,7 @@ int cli_freeze(int argc, char **argv)
 	int rc;
 
 	if (parse(&a, argc, argv, &err) < 0) {
-		fprintf(stderr, "venvscope freeze: %s\n", err.msg);
+		fprintf(stderr, "venvscope freeze: %s\n", tw_esc(err.msg));
 		return CLI_EXIT_USAGE;
 	}
 	if (a.help) {
@@ -159,7 +160,7 @@ int cli_freeze(int argc, char **argv)
 	}
 	rc = act_open_env(&v, a.env, &(struct act_open_opts){.what = ACT_OPEN_CONFIG}, &err);
 	if (rc < 0) {
-		fprintf(stderr, "venvscope freeze: %s\n", err.msg);
+		fprintf(stderr, "venvscope freeze: %s\n", tw_esc(err.msg));
 		return cli_exit_code(err.code ? err.code : VS_EUSAGE);
 	}
 	output = a.output ? xstrdup(a.output) : scan_freeze_default_output(v);
@@ -167,7 +168,7 @@ int cli_freeze(int argc, char **argv)
 		fprintf(stderr,
 			"venvscope freeze: %s has no project folder to put requirements.txt in; "
 			"say where to write with -o FILE (or -o - for standard output)\n",
-			a.env);
+			tw_esc(a.env));
 		venv_free(v);
 		return CLI_EXIT_USAGE;
 	}
@@ -176,11 +177,12 @@ int cli_freeze(int argc, char **argv)
 	else
 		rc = scan_freeze_env(&text, &len, v, &a.opts, &warn, &err);
 	for (size_t i = 0; i < warn.n; i++)
-		fprintf(stderr, "venvscope freeze: %s%s\n", a.pip ? "" : "warning: ", warn.v[i]);
+		fprintf(stderr, "venvscope freeze: %s%s\n",
+			a.pip ? "" : "warning: ", tw_esc(warn.v[i]));
 	if (rc == 0)
 		rc = write_out(output, text, len, &err);
 	if (rc < 0)
-		fprintf(stderr, "venvscope freeze: %s\n", err.msg);
+		fprintf(stderr, "venvscope freeze: %s\n", tw_esc(err.msg));
 	scan_msgs_clear(&warn);
 	free(text);
 	free(output);

@@ -9,6 +9,7 @@
 #include "../actions/shell.h"
 #include "../util/human.h"
 #include "../util/xalloc.h"
+#include "../util/textwidth.h"
 #include "app.h"
 
 /* The envs an action applies to (borrowed pointers). */
@@ -188,12 +189,12 @@ int ui_act_activate(struct ui *ui)
 		return UI_REACT_NONE;
 	def_prog_mode();
 	endwin();
-	printf("venvscope: a shell with %s active; exit it to come back.\n", v->path);
+	printf("venvscope: a shell with %s active; exit it to come back.\n", tw_esc(v->path));
 	fflush(stdout);
 	rc = act_shell(v, &status, &err);
 	if (rc < 0) {
 		/* Said on the screen: the message below is gone once curses is back. */
-		fprintf(stderr, "venvscope: %s\n", err.msg);
+		fprintf(stderr, "venvscope: %s\n", tw_esc(err.msg));
 	}
 	reset_prog_mode();
 	clearok(curscr, TRUE);
