@@ -8,6 +8,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "utf8.h"
 #include "xalloc.h"
 
 /* One printable unit of the input: the input bytes it stands for, the text
@@ -25,37 +26,6 @@ static bool utf8_locale(void)
 	const char *cs = nl_langinfo(CODESET);
 
 	return cs && strcmp(cs, "UTF-8") == 0;
-}
-
-/* The code point of the valid UTF-8 sequence at s (its length in *n), or
- * -1 with *n = 1 when the byte at s does not start one. */
-static long utf8_decode(const unsigned char *s, size_t *n)
-{
-	unsigned c = s[0];
-	size_t k;
-	long cp;
-
-	*n = 1;
-	if (c < 0x80)
-		return c;
-	if (c >= 0xC2 && c <= 0xDF)
-		k = 2, cp = c & 0x1F;
-	else if (c >= 0xE0 && c <= 0xEF)
-		k = 3, cp = c & 0x0F;
-	else if (c >= 0xF0 && c <= 0xF4)
-		k = 4, cp = c & 0x07;
-	else
-		return -1;
-	for (size_t i = 1; i < k; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return -1;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-	    (cp >= 0xD800 && cp <= 0xDFFF))
-		return -1;
-	*n = k;
-	return cp;
 }
 
 /* Characters never shown as themselves: controls, and the invisible ones
@@ -87,10 +57,12 @@ static void set_escape(struct unit *u, const char *fmt, unsigned long v)
 static void unit_at(struct unit *u, const char *s, bool fit, bool utf8)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n;
-	long cp = utf8_decode(p, &n);
+	uint32_t c;
+	size_t n = utf8_decode(p, strnlen(s, 4), &c);
+	long cp = n ? (long)c : -1;
 	int w = 1;
 
+	n = n ? n : 1;
 	u->in_len = n;
 	u->text = s;
 	u->len = n;
