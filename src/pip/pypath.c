@@ -257,3 +257,58 @@ bool py_is_word_byte(unsigned char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 	       c == '_' || c >= 0x80;
 }
+
+char *py_nul_encode(const char *s, size_t n, size_t *out_len)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_adds(&sb, "");
+	for (size_t i = 0; i < n; i++) {
+		if (s[i])
+			sb_addc(&sb, s[i]);
+		else
+			sb_adds(&sb, PY_NUL);
+	}
+	*out_len = sb.len;
+	return sb_detach(&sb);
+}
+
+size_t py_nul_decode(char *s, size_t n)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i + 1 < n && s[i] == PY_NUL[0] && s[i + 1] == PY_NUL[1]) {
+			s[w++] = '\0';
+			i++;
+		} else {
+			s[w++] = s[i];
+		}
+	}
+	if (w < n)
+		s[w] = '\0';
+	return w;
+}
+
+int py_strcmp(const char *a, const char *b)
+{
+	const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+
+	for (;;) {
+		/* The code unit each side stands for here: PY_NUL is 0, the end
+		 * of the string below everything (-1). */
+		int cx = *x ? *x : -1, cy = *y ? *y : -1;
+		size_t nx = 1, ny = 1;
+
+		if (x[0] == 0xc0 && x[1] == 0x80)
+			cx = 0, nx = 2;
+		if (y[0] == 0xc0 && y[1] == 0x80)
+			cy = 0, ny = 2;
+		if (cx != cy)
+			return cx < cy ? -1 : 1;
+		if (cx < 0)
+			return 0;
+		x += nx;
+		y += ny;
+	}
+}
