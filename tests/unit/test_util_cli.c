@@ -153,6 +153,14 @@ static void test_escape(void **state)
 	escaped_is("\x80|\xc0\xaf|\xed\xa0\x80|\xe2\x80",
 		   "\\x80|\\xc0\\xaf|\\xed\\xa0\\x80|\\xe2\\x80");
 	escaped_is("\xf0\x9f\x98\x80 \xe4\xb8\xad", "\xf0\x9f\x98\x80 \xe4\xb8\xad");
+	{
+		/* tw_esc: several arguments of one printf stay valid. */
+		const char *a = tw_esc("a\x1b"), *b = tw_esc("b\x07"), *n = tw_esc(NULL);
+
+		assert_string_equal(a, "a\\x1b");
+		assert_string_equal(b, "b\\x07");
+		assert_string_equal(n, "(null)");
+	}
 }
 
 static void test_human(void **state)
