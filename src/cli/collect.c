@@ -10,9 +10,8 @@
 
 #include "../scan/model.h"
 #include "../scan/scan.h"
-#include "../util/xalloc.h"
 #include "../util/textwidth.h"
-#include "cli.h"
+#include "../util/xalloc.h"
 
 const char *cli_home(void)
 {

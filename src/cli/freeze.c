@@ -14,8 +14,8 @@
 #include "../pip/pip.h"
 #include "../scan/inspect.h"
 #include "../util/path.h"
-#include "../util/xalloc.h"
 #include "../util/textwidth.h"
+#include "../util/xalloc.h"
 #include "cli.h"
 #include "collect.h"
 

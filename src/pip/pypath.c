@@ -7,8 +7,8 @@
 
 #include "../util/percent.h"
 #include "../util/strbuf.h"
-#include "../util/xalloc.h"
 #include "../util/utf8.h"
+#include "../util/xalloc.h"
 
 char *py_normpath(const char *p)
 {

@@ -8,8 +8,8 @@
 
 #include "../actions/shell.h"
 #include "../util/human.h"
-#include "../util/xalloc.h"
 #include "../util/textwidth.h"
+#include "../util/xalloc.h"
 #include "app.h"
 
 /* The envs an action applies to (borrowed pointers). */

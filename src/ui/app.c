@@ -14,9 +14,9 @@
 
 #include "../scan/places.h"
 #include "../util/path.h"
+#include "../util/textwidth.h"
 #include "../util/trace.h"
 #include "../util/xalloc.h"
-#include "../util/textwidth.h"
 #include "app.h"
 #include "colors.h"
 
