@@ -11,6 +11,7 @@
 #include "cli/options.h"
 #include "scan/sort.h"
 #include "ui/ui.h"
+#include "util/textwidth.h"
 
 static const char usage[] =
 	"usage: venvscope [OPTIONS] [ROOT...]\n"
@@ -77,7 +78,7 @@ static int browse(int argc, char **argv)
 	argv[0] = "venvscope";
 	if (cli_parse_opts(&o, argc, argv, CLI_OPT_SORT | CLI_OPT_THEME | CLI_OPT_DEFAULT_ROOTS,
 			   &err) < 0) {
-		fprintf(stderr, "venvscope: %s\n", err.msg);
+		fprintf(stderr, "venvscope: %s\n", tw_esc(err.msg));
 		cli_opts_free(&o);
 		return CLI_EXIT_USAGE;
 	}
@@ -90,7 +91,7 @@ static int browse(int argc, char **argv)
 		o.sort = SCAN_SORT_SIZE;
 	/* A theme typo is an error even where the list is printed instead. */
 	if (o.theme && ui_check_theme(o.theme, &err) < 0) {
-		fprintf(stderr, "venvscope: %s\n", err.msg);
+		fprintf(stderr, "venvscope: %s\n", tw_esc(err.msg));
 		cli_opts_free(&o);
 		return CLI_EXIT_USAGE;
 	}
@@ -143,7 +144,7 @@ int main(int argc, char **argv)
 		/* A word that is neither a command nor a folder is a typo. */
 		if (stat(argv[1], &st) != 0) {
 			fprintf(stderr, "venvscope: '%s' is not a command nor a folder (see --help)\n",
-				argv[1]);
+				tw_esc(argv[1]));
 			return CLI_EXIT_USAGE;
 		}
 	}

@@ -12,6 +12,7 @@
 #include "../actions/pythons.h"
 #include "../actions/shell.h"
 #include "../util/human.h"
+#include "../util/textwidth.h"
 #include "../util/xalloc.h"
 #include "cli.h"
 #include "collect.h"
@@ -69,13 +70,13 @@ static void echo_line(void *ctx, enum vs_proc_stream s, const char *line)
 {
 	(void)ctx;
 	(void)s;
-	printf("%s\n", line);
+	printf("%s\n", tw_esc(line));
 	fflush(stdout);
 }
 
 static int usage_error(const char *cmd, const char *msg)
 {
-	fprintf(stderr, "venvscope %s: %s (see venvscope %s --help)\n", cmd, msg, cmd);
+	fprintf(stderr, "venvscope %s: %s (see venvscope %s --help)\n", cmd, tw_esc(msg), cmd);
 	return CLI_EXIT_USAGE;
 }
 
@@ -90,12 +91,13 @@ static void offer_cleanup(const struct act_job *j, bool yes)
 			 j->partial[i]);
 		if (yes || cli_ask(q)) {
 			if (act_remove_partial(j->partial[i], &err) < 0)
-				fprintf(stderr, "venvscope create: %s\n", err.msg);
+				fprintf(stderr, "venvscope create: %s\n", tw_esc(err.msg));
 			else
-				fprintf(stderr, "venvscope create: removed %s\n", j->partial[i]);
+				fprintf(stderr, "venvscope create: removed %s\n",
+					tw_esc(j->partial[i]));
 		} else {
 			fprintf(stderr, "venvscope create: left a partial folder at %s\n",
-				j->partial[i]);
+				tw_esc(j->partial[i]));
 		}
 	}
 }
@@ -106,14 +108,14 @@ static int run_job(const char *cmd, struct act_job *j, bool yes)
 	struct vs_err err = {0};
 	int rc;
 
-	fprintf(stderr, "venvscope %s: running %s\n", cmd, j->title);
+	fprintf(stderr, "venvscope %s: running %s\n", cmd, tw_esc(j->title));
 	rc = act_job_run(j, echo_line, NULL, &err);
 	if (rc < 0) {
-		fprintf(stderr, "venvscope %s: %s\n", cmd, err.msg);
+		fprintf(stderr, "venvscope %s: %s\n", cmd, tw_esc(err.msg));
 		offer_cleanup(j, yes);
 		return cli_exit_code(rc);
 	}
-	printf("%s\n", j->summary);
+	printf("%s\n", tw_esc(j->summary));
 	return CLI_EXIT_OK;
 }
 
@@ -201,7 +203,7 @@ int cli_create(int argc, char **argv)
 	o.n_targets = (size_t)(argc - optind);
 	rc = act_prepare_create(&j, &o, &err);
 	if (rc < 0) {
-		fprintf(stderr, "venvscope create: %s\n", err.msg);
+		fprintf(stderr, "venvscope create: %s\n", tw_esc(err.msg));
 		return cli_exit_code(rc);
 	}
 	rc = run_job("create", j, yes);
@@ -246,7 +248,7 @@ static int load_env(struct venv **v, char *path, const char *cmd)
 	int rc = act_open_env(v, path, &o, &err);
 
 	if (rc < 0)
-		fprintf(stderr, "venvscope %s: %s\n", cmd, err.msg);
+		fprintf(stderr, "venvscope %s: %s\n", cmd, tw_esc(err.msg));
 	return rc;
 }
 
@@ -264,7 +266,7 @@ int cli_clear(int argc, char **argv)
 	if ((rc = load_env(&v, env, "clear")) < 0)
 		return cli_exit_code(rc);
 	if ((rc = act_prepare_clear(&j, v, &err)) < 0) {
-		fprintf(stderr, "venvscope clear: %s\n", err.msg);
+		fprintf(stderr, "venvscope clear: %s\n", tw_esc(err.msg));
 		venv_free(v);
 		return cli_exit_code(rc);
 	}
@@ -281,7 +283,7 @@ int cli_clear(int argc, char **argv)
 			fprintf(stderr,
 				"venvscope clear: not clearing %s without --yes (no terminal to "
 				"ask on)\n",
-				env);
+				tw_esc(env));
 			rc = CLI_EXIT_USAGE;
 			goto done;
 		}
@@ -312,7 +314,7 @@ int cli_upgrade(int argc, char **argv)
 	if ((rc = load_env(&v, env, "upgrade")) < 0)
 		return cli_exit_code(rc);
 	if ((rc = act_prepare_upgrade(&j, v, deps, &err)) < 0) {
-		fprintf(stderr, "venvscope upgrade: %s\n", err.msg);
+		fprintf(stderr, "venvscope upgrade: %s\n", tw_esc(err.msg));
 		venv_free(v);
 		return cli_exit_code(rc);
 	}
@@ -337,7 +339,7 @@ int cli_shell(int argc, char **argv)
 	rc = act_shell(v, &status, &err);
 	venv_free(v);
 	if (rc < 0) {
-		fprintf(stderr, "venvscope shell: %s\n", err.msg);
+		fprintf(stderr, "venvscope shell: %s\n", tw_esc(err.msg));
 		return cli_exit_code(rc);
 	}
 	return status;
@@ -373,7 +375,7 @@ int cli_pythons(int argc, char **argv)
 		return cli_print_json(arr);
 	}
 	for (size_t i = 0; i < l.n; i++)
-		printf("%-9s %s%s\n", l.items[i].version, l.items[i].path,
+		printf("%-9s %s%s\n", tw_esc(l.items[i].version), tw_esc(l.items[i].path),
 		       l.items[i].has_ensurepip ? "" : "  (no ensurepip: only --without-pip)");
 	act_python_list_free(&l);
 	return CLI_EXIT_OK;

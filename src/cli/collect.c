@@ -10,6 +10,7 @@
 
 #include "../scan/model.h"
 #include "../scan/scan.h"
+#include "../util/textwidth.h"
 #include "../util/xalloc.h"
 
 bool cli_ask(const char *question)
@@ -18,7 +19,7 @@ bool cli_ask(const char *question)
 
 	if (!isatty(STDIN_FILENO))
 		return false;
-	fprintf(stderr, "%s [y/N] ", question);
+	fprintf(stderr, "%s [y/N] ", tw_esc(question));
 	fflush(stderr);
 	if (!fgets(answer, sizeof(answer), stdin))
 		return false;
@@ -33,7 +34,7 @@ const char *cli_home(void)
 void cli_warn(void *ctx, const char *message)
 {
 	(void)ctx;
-	fprintf(stderr, "venvscope: warning: %s\n", message);
+	fprintf(stderr, "venvscope: warning: %s\n", tw_esc(message));
 }
 
 /* Takes the scan's events into the model, the same merge the browser uses;

@@ -16,6 +16,7 @@
 #include "../actions/remove.h"
 #include "../util/human.h"
 #include "../util/path.h"
+#include "../util/textwidth.h"
 #include "../util/xalloc.h"
 #include "cli.h"
 #include "collect.h"
@@ -60,7 +61,7 @@ static enum act_delete_choice on_error(void *ctx, const char *path, int e)
 	char a[16];
 
 	(void)ctx;
-	fprintf(stderr, "\nvenvscope delete: cannot remove %s: %s\n", path, strerror(e));
+	fprintf(stderr, "\nvenvscope delete: cannot remove %s: %s\n", tw_esc(path), strerror(e));
 	if (!isatty(STDIN_FILENO))
 		return ACT_DEL_SKIP_ALL;
 	fprintf(stderr, "[s]kip, skip [a]ll, a[b]ort? ");
@@ -77,7 +78,7 @@ static void on_progress(void *ctx, const struct act_delete_progress *p)
 	if (!isatty(STDERR_FILENO))
 		return;
 	human_size(size, sizeof(size), p->bytes);
-	fprintf(stderr, "\r  deleting %s: %llu files, %s   ", (const char *)ctx,
+	fprintf(stderr, "\r  deleting %s: %llu files, %s   ", tw_esc((const char *)ctx),
 		(unsigned long long)p->files, size);
 	fflush(stderr);
 }
@@ -96,7 +97,7 @@ static size_t load_all(struct cli_result *all, char **paths, size_t n, int *bad)
 
 		if (act_open_env(&v, paths[i], &o, &err) < 0 ||
 		    act_delete_check(v, cli_home(), &err) < 0) {
-			fprintf(stderr, "venvscope delete: %s\n", err.msg);
+			fprintf(stderr, "venvscope delete: %s\n", tw_esc(err.msg));
 			(*bad)++;
 			venv_free(v);
 			continue;
@@ -129,7 +130,7 @@ static bool confirm(const struct cli_result *all, const struct del_opts *o)
 
 		if (v->size_known)
 			human_size(s, sizeof(s), v->size.size_bytes);
-		fprintf(stderr, "  %-24s %9s  %s%s%s\n", v->name, s, v->path,
+		fprintf(stderr, "  %-24s %9s  %s%s%s\n", tw_esc(v->name), s, tw_esc(v->path),
 			v->stale ? "" : "  (not stale: used recently)",
 			venv_project_has_recipe(v) ? "" : "  (no requirements file in its project)");
 	}
@@ -150,12 +151,13 @@ static int delete_one(const struct venv *v, const struct del_opts *o, uint64_t *
 	if (isatty(STDERR_FILENO) && !o->trash && res.record)
 		fputc('\n', stderr);
 	if (rc < 0) {
-		fprintf(stderr, "venvscope delete: %s\n", err.msg);
+		fprintf(stderr, "venvscope delete: %s\n", tw_esc(err.msg));
 	} else {
 		*freed += v->size_known ? v->size.size_bytes : 0;
-		printf("%s %s (recipe: %s)\n", o->trash ? "trashed" : "deleted", v->path, res.record);
+		printf("%s %s (recipe: %s)\n", o->trash ? "trashed" : "deleted", tw_esc(v->path),
+		       tw_esc(res.record));
 		if (res.trashed)
-			printf("  now at %s\n", res.trashed);
+			printf("  now at %s\n", tw_esc(res.trashed));
 	}
 	act_remove_result_clear(&res);
 	return rc;
@@ -198,7 +200,8 @@ int cli_delete(int argc, char **argv)
 		for (size_t i = 0; i < all.n; i++) {
 			human_size(size, sizeof(size), all.venvs[i]->size.size_bytes);
 			printf("would %s %s (%s, %llu files)\n", o.trash ? "trash" : "delete",
-			       all.venvs[i]->path, size, (unsigned long long)all.venvs[i]->size.files);
+			       tw_esc(all.venvs[i]->path), size,
+			       (unsigned long long)all.venvs[i]->size.files);
 		}
 		human_size(size, sizeof(size), total_size(&all));
 		printf("would free %s in %zu environment%s\n", size, all.n, all.n == 1 ? "" : "s");
@@ -234,7 +237,8 @@ int cli_deleted(int argc, char **argv)
 		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
 			return fputs(deleted_usage, stdout), CLI_EXIT_OK;
 		else
-			return fprintf(stderr, "venvscope deleted: unknown argument '%s'\n", argv[i]),
+			return fprintf(stderr, "venvscope deleted: unknown argument '%s'\n",
+				       tw_esc(argv[i])),
 			       CLI_EXIT_USAGE;
 	}
 	n = act_records_list(&r);
@@ -264,9 +268,10 @@ int cli_deleted(int argc, char **argv)
 		char size[32];
 
 		human_size(size, sizeof(size), r[i].size_bytes);
-		printf("%s  %-8s %9s %4zu pkgs  %s\n    %s\n", r[i].deleted ? r[i].deleted : "?",
-		       r[i].python_version ? r[i].python_version : "?", size, r[i].package_count,
-		       r[i].path ? r[i].path : "?", r[i].dir);
+		printf("%s  %-8s %9s %4zu pkgs  %s\n    %s\n",
+		       tw_esc(r[i].deleted ? r[i].deleted : "?"),
+		       tw_esc(r[i].python_version ? r[i].python_version : "?"), size,
+		       r[i].package_count, tw_esc(r[i].path ? r[i].path : "?"), tw_esc(r[i].dir));
 	}
 	act_records_free(r, n);
 	return CLI_EXIT_OK;
@@ -277,12 +282,12 @@ static int run_quiet(struct act_job *j, const char *what)
 	struct vs_err err = {0};
 	int rc;
 
-	fprintf(stderr, "venvscope recreate: %s\n", j->title);
+	fprintf(stderr, "venvscope recreate: %s\n", tw_esc(j->title));
 	rc = act_job_run(j, NULL, NULL, &err);
 	if (rc < 0)
-		fprintf(stderr, "venvscope recreate: %s failed: %s\n", what, err.msg);
+		fprintf(stderr, "venvscope recreate: %s failed: %s\n", tw_esc(what), tw_esc(err.msg));
 	else
-		printf("%s\n", j->summary);
+		printf("%s\n", tw_esc(j->summary));
 	return rc;
 }
 
@@ -290,8 +295,9 @@ static int run_quiet(struct act_job *j, const char *what)
 static void print_choices(const struct act_record_list *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		fprintf(stderr, "  %s  %4zu pkgs  %s  (%s)\n", l->v[i].deleted ? l->v[i].deleted : "?",
-			l->v[i].package_count, path_basename(l->v[i].dir), l->v[i].path);
+		fprintf(stderr, "  %s  %4zu pkgs  %s  (%s)\n",
+			tw_esc(l->v[i].deleted ? l->v[i].deleted : "?"), l->v[i].package_count,
+			tw_esc(path_basename(l->v[i].dir)), tw_esc(l->v[i].path));
 }
 
 int cli_recreate(int argc, char **argv)
@@ -323,7 +329,7 @@ int cli_recreate(int argc, char **argv)
 		return fprintf(stderr, "venvscope recreate: give one RECORD (see venvscope deleted)\n"),
 		       CLI_EXIT_USAGE;
 	if (act_record_find(&rec, argv[optind], &choices, &err) < 0) {
-		fprintf(stderr, "venvscope recreate: %s\n", err.msg);
+		fprintf(stderr, "venvscope recreate: %s\n", tw_esc(err.msg));
 		print_choices(&choices);
 		act_record_list_clear(&choices);
 		return CLI_EXIT_USAGE;
@@ -334,7 +340,7 @@ int cli_recreate(int argc, char **argv)
 		fprintf(stderr,
 			"venvscope recreate: its Python (%s) is gone; pick another with --python "
 			"(venvscope pythons lists them)\n",
-			rec.base_python ? rec.base_python : "unknown");
+			tw_esc(rec.base_python ? rec.base_python : "unknown"));
 		act_record_clear(&rec);
 		return CLI_EXIT_USAGE;
 	}
@@ -348,7 +354,7 @@ int cli_recreate(int argc, char **argv)
 	co.without_pip = rec.without_pip;
 	rc = act_prepare_create(&j, &co, &err);
 	if (rc < 0) {
-		fprintf(stderr, "venvscope recreate: %s\n", err.msg);
+		fprintf(stderr, "venvscope recreate: %s\n", tw_esc(err.msg));
 		act_record_clear(&rec);
 		return cli_exit_code(rc);
 	}
@@ -356,10 +362,11 @@ int cli_recreate(int argc, char **argv)
 	act_job_free(j);
 	req = path_join(rec.dir, "requirements.txt");
 	if (rc == 0 && rec.without_pip) {
-		printf("made without pip, as before: install its requirements yourself from %s\n", req);
+		printf("made without pip, as before: install its requirements yourself from %s\n",
+		       tw_esc(req));
 	} else if (rc == 0 && rec.package_count > 0) {
 		if ((rc = act_prepare_install(&j, rec.path, req, &err)) < 0)
-			fprintf(stderr, "venvscope recreate: %s\n", err.msg);
+			fprintf(stderr, "venvscope recreate: %s\n", tw_esc(err.msg));
 		else
 			rc = run_quiet(j, "installing the requirements");
 		act_job_free(j);

@@ -14,6 +14,7 @@
 #include "../pip/pip.h"
 #include "../scan/inspect.h"
 #include "../util/path.h"
+#include "../util/textwidth.h"
 #include "../util/xalloc.h"
 #include "cli.h"
 #include "collect.h"
@@ -178,10 +179,10 @@ static int write_out(const struct freeze_args *a, const struct venv *v, const ch
 	if ((rc = act_freeze_out_plan(&o, v, a->output, text, len, err)) < 0)
 		return rc;
 	if (o.same) {
-		fprintf(stderr, "venvscope freeze: %s is up to date\n", o.path);
+		fprintf(stderr, "venvscope freeze: %s is up to date\n", tw_esc(o.path));
 	} else if (act_freeze_out_needs_yes(&o) && !a->yes && !a->output) {
 		reasons(why, sizeof(why), &o, v->path, text, len);
-		fprintf(stderr, "venvscope freeze: %s: %s\n", o.path, why);
+		fprintf(stderr, "venvscope freeze: %s: %s\n", tw_esc(o.path), tw_esc(why));
 		if (!cli_ask("Write it?"))
 			rc = vs_err_set(err, VS_EUSAGE,
 					"%s: not written; pass --yes to write it%s%s%s, or -o "
@@ -190,10 +191,10 @@ static int write_out(const struct freeze_args *a, const struct venv *v, const ch
 					o.old ? o.path : "", o.old ? "~)" : "");
 	}
 	if (rc == 0 && !o.same && (rc = act_freeze_out_write(&o, text, len, err)) == 0) {
-		fprintf(stderr, "venvscope freeze: wrote %s (%zu line%s)\n", o.path,
+		fprintf(stderr, "venvscope freeze: wrote %s (%zu line%s)\n", tw_esc(o.path),
 			count_lines(text, len), count_lines(text, len) == 1 ? "" : "s");
 		if (o.old)
-			fprintf(stderr, "venvscope freeze: the old one is kept as %s~\n", o.path);
+			fprintf(stderr, "venvscope freeze: the old one is kept as %s~\n", tw_esc(o.path));
 	}
 	act_freeze_out_clear(&o);
 	return rc;
@@ -210,7 +211,7 @@ int cli_freeze(int argc, char **argv)
 	int rc;
 
 	if (parse(&a, argc, argv, &err) < 0) {
-		fprintf(stderr, "venvscope freeze: %s\n", err.msg);
+		fprintf(stderr, "venvscope freeze: %s\n", tw_esc(err.msg));
 		return CLI_EXIT_USAGE;
 	}
 	if (a.help) {
@@ -219,14 +220,14 @@ int cli_freeze(int argc, char **argv)
 	}
 	rc = act_open_env(&v, a.env, &(struct act_open_opts){.what = ACT_OPEN_CONFIG}, &err);
 	if (rc < 0) {
-		fprintf(stderr, "venvscope freeze: %s\n", err.msg);
+		fprintf(stderr, "venvscope freeze: %s\n", tw_esc(err.msg));
 		return cli_exit_code(err.code ? err.code : VS_EUSAGE);
 	}
 	if (!a.output && !v->project) {
 		fprintf(stderr,
 			"venvscope freeze: %s has no project folder to put requirements.txt in; "
 			"say where to write with -o FILE (or -o - for standard output)\n",
-			a.env);
+			tw_esc(a.env));
 		venv_free(v);
 		return CLI_EXIT_USAGE;
 	}
@@ -235,11 +236,12 @@ int cli_freeze(int argc, char **argv)
 	else
 		rc = scan_freeze_env(&text, &len, v, &a.opts, &warn, &err);
 	for (size_t i = 0; i < warn.n; i++)
-		fprintf(stderr, "venvscope freeze: %s%s\n", a.pip ? "" : "warning: ", warn.v[i]);
+		fprintf(stderr, "venvscope freeze: %s%s\n",
+			a.pip ? "" : "warning: ", tw_esc(warn.v[i]));
 	if (rc == 0)
 		rc = write_out(&a, v, text, len, &err);
 	if (rc < 0)
-		fprintf(stderr, "venvscope freeze: %s\n", err.msg);
+		fprintf(stderr, "venvscope freeze: %s\n", tw_esc(err.msg));
 	scan_msgs_clear(&warn);
 	free(text);
 	venv_free(v);

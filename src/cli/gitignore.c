@@ -8,6 +8,7 @@
 
 #include "../actions/gitignore.h"
 #include "../actions/open.h"
+#include "../util/textwidth.h"
 #include "cli.h"
 #include "collect.h"
 
@@ -42,7 +43,7 @@ static const struct option gitignore_opts[] = {
 
 static int usage_error(const char *msg)
 {
-	fprintf(stderr, "venvscope gitignore: %s (see venvscope gitignore --help)\n", msg);
+	fprintf(stderr, "venvscope gitignore: %s (see venvscope gitignore --help)\n", tw_esc(msg));
 	return CLI_EXIT_USAGE;
 }
 
@@ -51,13 +52,13 @@ static void print_plan(const struct act_gitignore_plan *p, const char *env)
 	if (p->untrack) {
 		printf("%s: %zu of its files are in git's index (repository %s); ignoring it "
 		       "is not enough.\n",
-		       env, p->n_tracked, p->repo);
+		       tw_esc(env), p->n_tracked, tw_esc(p->repo));
 		printf("  - take them out of the index (git rm -r --cached; the files stay on disk)\n");
 	} else {
-		printf("%s: git would commit it (repository %s).\n", env, p->repo);
+		printf("%s: git would commit it (repository %s).\n", tw_esc(env), tw_esc(p->repo));
 	}
 	if (p->line)
-		printf("  - add this line to %s:\n        %s\n", p->file, p->line);
+		printf("  - add this line to %s:\n        %s\n", tw_esc(p->file), tw_esc(p->line));
 	else
 		printf("  - no ignore line is needed: a rule already ignores it\n");
 	fflush(stdout);
@@ -97,12 +98,12 @@ int cli_gitignore(int argc, char **argv)
 	/* Only environments: the same check as the other commands on one env. */
 	o.scan = &req;
 	if ((rc = act_open_env(&v, argv[optind], &o, &err)) < 0) {
-		fprintf(stderr, "venvscope gitignore: %s\n", err.msg);
+		fprintf(stderr, "venvscope gitignore: %s\n", tw_esc(err.msg));
 		return cli_exit_code(rc);
 	}
 	env = v->path;
 	if ((rc = act_gitignore_plan(&p, env, inner, &err)) < 0) {
-		fprintf(stderr, "venvscope gitignore: %s\n", err.msg);
+		fprintf(stderr, "venvscope gitignore: %s\n", tw_esc(err.msg));
 		rc = cli_exit_code(rc);
 		goto done;
 	}
@@ -121,17 +122,17 @@ int cli_gitignore(int argc, char **argv)
 		}
 	}
 	if ((rc = act_gitignore_apply(&p, env, &err)) < 0) {
-		fprintf(stderr, "venvscope gitignore: %s\n", err.msg);
+		fprintf(stderr, "venvscope gitignore: %s\n", tw_esc(err.msg));
 		rc = cli_exit_code(rc);
 		goto done;
 	}
 	if (p.untrack)
 		printf("took %zu file%s of %s out of git's index (the files are still there)\n",
-		       p.n_tracked, p.n_tracked == 1 ? "" : "s", env);
+		       p.n_tracked, p.n_tracked == 1 ? "" : "s", tw_esc(env));
 	if (p.line)
-		printf("added the line %s to %s\n", p.line, p.file);
+		printf("added the line %s to %s\n", tw_esc(p.line), tw_esc(p.file));
 	if (p.untrack)
-		printf("a commit is still needed: their removal is staged in %s\n", p.repo);
+		printf("a commit is still needed: their removal is staged in %s\n", tw_esc(p.repo));
 	rc = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 done:
 	act_gitignore_plan_clear(&p);

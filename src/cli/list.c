@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "../scan/sort.h"
+#include "../util/textwidth.h"
 #include "cli.h"
 #include "collect.h"
 #include "json.h"
@@ -78,7 +79,7 @@ int cli_list(int argc, char **argv)
 	int rc;
 
 	if (cli_parse_opts(&o, argc, argv, CLI_OPT_SORT | CLI_OPT_DEFAULT_ROOTS, &err) < 0) {
-		fprintf(stderr, "venvscope list: %s\n", err.msg);
+		fprintf(stderr, "venvscope list: %s\n", tw_esc(err.msg));
 		cli_opts_free(&o);
 		return CLI_EXIT_USAGE;
 	}
@@ -99,7 +100,7 @@ int cli_list_run(const struct cli_opts *o)
 	int rc = cli_collect(&r, o, &err);
 
 	if (rc < 0) {
-		fprintf(stderr, "venvscope list: %s\n", err.msg);
+		fprintf(stderr, "venvscope list: %s\n", tw_esc(err.msg));
 		return cli_exit_code(rc);
 	}
 	scan_sort_venvs(r.venvs, r.n, (enum scan_sort)o->sort, o->reverse);

@@ -50,11 +50,7 @@ static void shell_quote(struct strbuf *out, const char *s)
 
 static void field(const char *label, const char *value)
 {
-	struct strbuf sb = STRBUF_INIT;
-
-	tw_fit(&sb, value ? value : "-", 4096, TW_CUT_END, 0);
-	printf("  %-15s %s\n", label, sb_str(&sb));
-	sb_free(&sb);
+	printf("  %-15s %s\n", tw_esc(label), tw_esc(value ? value : "-"));
 }
 
 static void print_identity(const struct venv *v)
@@ -163,18 +159,14 @@ static void print_human(const struct venv *v, time_t now)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	tw_fit(&sb, v->name, 4096, TW_CUT_END, 0);
-	sb_adds(&sb, "  ");
-	tw_fit(&sb, v->path, 4096, TW_CUT_END, 0);
-	printf("%s\n", sb_str(&sb));
-	sb_free(&sb);
+	printf("%s  %s\n", tw_esc(v->name), tw_esc(v->path));
 	print_identity(v);
 	print_state(v, now);
 	printf("\npyvenv.cfg\n");
 	for (size_t i = 0; v->cfg && i < v->cfg->n; i++) {
 		sb_reset(&sb);
 		sb_addf(&sb, "%s = %s", v->cfg->items[i].key, v->cfg->items[i].value);
-		printf("  %s\n", sb_str(&sb));
+		printf("  %s\n", tw_esc(sb_str(&sb)));
 	}
 	print_packages(v);
 	sb_free(&sb);
@@ -191,7 +183,7 @@ int cli_show(int argc, char **argv)
 	if (cli_parse_opts(&o, argc, argv, 0, &err) < 0 || (!o.help && o.req.n_roots != 1)) {
 		if (!err.msg[0])
 			snprintf(err.msg, sizeof(err.msg), "give exactly one ENV (see --help)");
-		fprintf(stderr, "venvscope show: %s\n", err.msg);
+		fprintf(stderr, "venvscope show: %s\n", tw_esc(err.msg));
 		cli_opts_free(&o);
 		return CLI_EXIT_USAGE;
 	}
@@ -204,7 +196,7 @@ int cli_show(int argc, char **argv)
 	oo.scan = &o.req;
 	rc = act_open_env(&v, o.req.roots[0], &oo, &err);
 	if (rc < 0) {
-		fprintf(stderr, "venvscope show: %s\n", err.msg);
+		fprintf(stderr, "venvscope show: %s\n", tw_esc(err.msg));
 		cli_opts_free(&o);
 		return cli_exit_code(rc);
 	}

@@ -9,6 +9,7 @@
 #include "../util/hex.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
+#include "pyjson.h"
 #include "pypath.h"
 
 /* The last member named `key` (Python's json keeps the last duplicate). */
@@ -135,9 +136,10 @@ int scan_direct_url_parse(struct scan_direct_url *out, const char *json, size_t 
 		return vs_err_set(err, VS_EUSAGE, "not valid UTF-8");
 	if (len >= 3 && memcmp(json, "\xef\xbb\xbf", 3) == 0)
 		return vs_err_set(err, VS_EUSAGE, "starts with a byte order mark");
-	doc = cJSON_ParseWithLength(json, len);
+	/* json.loads' rules, not cJSON's (see pyjson.h). */
+	doc = pyjson_parse(json, len, err);
 	if (!doc)
-		return vs_err_set(err, VS_EUSAGE, "not valid JSON");
+		return VS_EUSAGE;
 	rc = parse_doc(out, doc, err);
 	cJSON_Delete(doc);
 	if (rc < 0)

@@ -21,16 +21,20 @@
 #include "pymeta.h"
 #include "pypath.h"
 
+/* A NUL in the text is a character to Python: it stays in the values as
+ * PY_NUL, and the freeze text prints it back as a NUL byte, as pip does. */
 static void parse_meta(struct scan_freeze_dist *d, const char *text, size_t len)
 {
-	size_t n;
-	char *u = pymeta_universal_newlines(text, len, &n);
+	size_t n, m;
+	char *t = py_nul_encode(text, len, &m);
+	char *u = pymeta_universal_newlines(t, m, &n);
 
 	d->meta = SCAN_META_OK;
 	d->meta_name = pymeta_header(u, n, "Name");
 	d->meta_version = pymeta_header(u, n, "Version");
 	d->version_line = pymeta_version_line(u, n);
 	free(u);
+	free(t);
 }
 
 /* Every invalid byte becomes U+FFFD (open(..., errors="replace")). */

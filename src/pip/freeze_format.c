@@ -46,7 +46,7 @@ static void put(struct frozen_set *s, char *key, char *sort_key, char *text)
 static int by_sort_key(const void *a, const void *b)
 {
 	const struct frozen *x = a, *y = b;
-	int c = strcmp(x->sort_key, y->sort_key);
+	int c = py_strcmp(x->sort_key, y->sort_key);
 
 	if (c)
 		return c;
@@ -228,7 +228,7 @@ char *scan_freeze_format(size_t *len, const struct scan_freeze_dist *dists, size
 		free(set.v[i].text);
 	}
 	free(set.v);
-	*len = out.len;
+	*len = py_nul_decode(out.buf, out.len);
 	return sb_detach(&out);
 }
 

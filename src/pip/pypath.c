@@ -7,6 +7,7 @@
 
 #include "../util/percent.h"
 #include "../util/strbuf.h"
+#include "../util/utf8.h"
 #include "../util/xalloc.h"
 
 char *py_normpath(const char *p)
@@ -121,43 +122,6 @@ char *py_relpath(const char *path, const char *start)
 	return sb_detach(&sb);
 }
 
-/* Decodes one UTF-8 sequence at s[0..n); returns its length, or 0 when it
- * is not valid UTF-8 (then *cp is undefined). */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t len;
-	uint32_t c;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 bool py_utf8_valid(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -183,25 +147,6 @@ bool py_utf8_valid(const char *s, size_t n)
 		i += len;
 	}
 	return true;
-}
-
-static void utf8_put(struct strbuf *sb, uint32_t c)
-{
-	if (c < 0x80) {
-		sb_addc(sb, (char)c);
-	} else if (c < 0x800) {
-		sb_addc(sb, (char)(0xc0 | (c >> 6)));
-		sb_addc(sb, (char)(0x80 | (c & 0x3f)));
-	} else if (c < 0x10000) {
-		sb_addc(sb, (char)(0xe0 | (c >> 12)));
-		sb_addc(sb, (char)(0x80 | ((c >> 6) & 0x3f)));
-		sb_addc(sb, (char)(0x80 | (c & 0x3f)));
-	} else {
-		sb_addc(sb, (char)(0xf0 | (c >> 18)));
-		sb_addc(sb, (char)(0x80 | ((c >> 12) & 0x3f)));
-		sb_addc(sb, (char)(0x80 | ((c >> 6) & 0x3f)));
-		sb_addc(sb, (char)(0x80 | (c & 0x3f)));
-	}
 }
 
 /* Simple lower-case mapping of the scripts package names use in practice. */
@@ -311,4 +256,59 @@ bool py_is_word_byte(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 	       c == '_' || c >= 0x80;
+}
+
+char *py_nul_encode(const char *s, size_t n, size_t *out_len)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_adds(&sb, "");
+	for (size_t i = 0; i < n; i++) {
+		if (s[i])
+			sb_addc(&sb, s[i]);
+		else
+			sb_adds(&sb, PY_NUL);
+	}
+	*out_len = sb.len;
+	return sb_detach(&sb);
+}
+
+size_t py_nul_decode(char *s, size_t n)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i + 1 < n && s[i] == PY_NUL[0] && s[i + 1] == PY_NUL[1]) {
+			s[w++] = '\0';
+			i++;
+		} else {
+			s[w++] = s[i];
+		}
+	}
+	if (w < n)
+		s[w] = '\0';
+	return w;
+}
+
+int py_strcmp(const char *a, const char *b)
+{
+	const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+
+	for (;;) {
+		/* The code unit each side stands for here: PY_NUL is 0, the end
+		 * of the string below everything (-1). */
+		int cx = *x ? *x : -1, cy = *y ? *y : -1;
+		size_t nx = 1, ny = 1;
+
+		if (x[0] == 0xc0 && x[1] == 0x80)
+			cx = 0, nx = 2;
+		if (y[0] == 0xc0 && y[1] == 0x80)
+			cy = 0, ny = 2;
+		if (cx != cy)
+			return cx < cy ? -1 : 1;
+		if (cx < 0)
+			return 0;
+		x += nx;
+		y += ny;
+	}
 }

@@ -24,6 +24,24 @@ char *py_relpath(const char *path, const char *start);
  * no overlong forms, no surrogates, nothing above U+10FFFF). */
 bool py_utf8_valid(const char *s, size_t n);
 
+/* A Python string may hold U+0000 (a NUL in METADATA, "\u0000" in JSON);
+ * the C strings here carry it as the bytes C0 80 ("modified UTF-8"), which
+ * never occur in decoded text (they are not valid UTF-8). The freeze text
+ * turns them back into NUL bytes when it is finished. */
+#define PY_NUL "\xc0\x80"
+
+/* s[0..n) with every NUL byte as PY_NUL, NUL-terminated; *out_len set.
+ * Caller frees. */
+char *py_nul_encode(const char *s, size_t n, size_t *out_len);
+
+/* Turns every PY_NUL of s[0..n) back into a NUL byte, in place; returns
+ * the new length. */
+size_t py_nul_decode(char *s, size_t n);
+
+/* strcmp() where PY_NUL counts as U+0000, so it sorts first like Python's
+ * str comparison. */
+int py_strcmp(const char *a, const char *b);
+
 /* str.lower() for UTF-8 text: ASCII, Latin-1, Latin Extended-A, Greek
  * and Cyrillic letters are mapped; other characters are kept. Invalid
  * bytes are kept as they are. Caller frees. */

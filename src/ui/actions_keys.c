@@ -8,6 +8,7 @@
 
 #include "../actions/shell.h"
 #include "../util/human.h"
+#include "../util/textwidth.h"
 #include "../util/xalloc.h"
 #include "app.h"
 
@@ -188,12 +189,12 @@ int ui_act_activate(struct ui *ui)
 		return UI_REACT_NONE;
 	def_prog_mode();
 	endwin();
-	printf("venvscope: a shell with %s active; exit it to come back.\n", v->path);
+	printf("venvscope: a shell with %s active; exit it to come back.\n", tw_esc(v->path));
 	fflush(stdout);
 	rc = act_shell(v, &status, &err);
 	if (rc < 0) {
 		/* Said on the screen: the message below is gone once curses is back. */
-		fprintf(stderr, "venvscope: %s\n", err.msg);
+		fprintf(stderr, "venvscope: %s\n", tw_esc(err.msg));
 	}
 	reset_prog_mode();
 	clearok(curscr, TRUE);

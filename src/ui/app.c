@@ -14,6 +14,7 @@
 
 #include "../scan/places.h"
 #include "../util/path.h"
+#include "../util/textwidth.h"
 #include "../util/trace.h"
 #include "../util/xalloc.h"
 #include "app.h"
@@ -302,12 +303,12 @@ int ui_run(const struct scan_request *req, const struct ui_settings *set)
 	vs_trace_start();
 	ui.home = getenv("HOME");
 	if (ui_theme_pick(&ui, &mono, &err) < 0) {
-		fprintf(stderr, "venvscope: %s\n", err.msg);
+		fprintf(stderr, "venvscope: %s\n", tw_esc(err.msg));
 		return 2;
 	}
 	ui_model_init(&ui.model, (enum scan_sort)set->sort, set->reverse, req->stale_days);
 	if (ui_scan_start_full(&ui, &err) < 0) {
-		fprintf(stderr, "venvscope: %s\n", err.msg);
+		fprintf(stderr, "venvscope: %s\n", tw_esc(err.msg));
 		ui_tasks_free(&ui);
 		ui_model_free(&ui.model);
 		ui_theme_free(ui.theme);

@@ -1,7 +1,17 @@
-/* Text for a terminal: display width of UTF-8 strings and fitting them into
- * columns. Bytes that are not valid in the current locale and control
- * characters (a newline in a folder name) are shown as '?', so one env is
- * always one line. Call setlocale(LC_CTYPE, "") first for UTF-8. */
+/* Text for a terminal: the one place that makes names and contents safe to
+ * print, and measures and fits them into columns.
+ *
+ * What is not shown as itself, in every front end (browser, table, text):
+ *  - control characters (C0, DEL, C1) and bytes that are not valid UTF-8:
+ *    "\xNN", one per byte (ESC -> \x1b, a newline -> \x0a, 0xff -> \xff);
+ *  - bidi controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C),
+ *    zero-width and other invisible format characters (U+200B-U+200D,
+ *    U+2060-U+2064, U+FEFF, U+2028/U+2029, tags U+E0000-U+E007F...):
+ *    "\uXXXX" (U+202E -> \u202e), or "\UXXXXXXXX" above U+FFFF.
+ * Backslashes themselves are kept as they are. Fitting (tw_width, tw_fit,
+ * tw_take) also escapes what the current locale cannot show: every
+ * non-ASCII byte outside a UTF-8 locale, and a character wcwidth() calls
+ * unprintable as \uXXXX. Call setlocale(LC_CTYPE, "") first for UTF-8. */
 #ifndef VS_UTIL_TEXTWIDTH_H
 #define VS_UTIL_TEXTWIDTH_H
 
@@ -22,5 +32,16 @@ void tw_fit(struct strbuf *out, const char *s, size_t width, enum tw_cut cut, in
 /* Bytes of the longest prefix of `s` that fits in `width` columns (at
  * least one character when `s` is not empty, so a caller always advances). */
 size_t tw_take(const char *s, size_t width);
+
+/* Appends `s` with the escapes above, whatever the locale (valid printable
+ * UTF-8 stays as it is): for plain text output, where nothing is fitted. */
+void tw_escape(struct strbuf *out, const char *s);
+
+/* tw_escape() into one of a few buffers used in turn, for printf
+ * arguments: every path, pyvenv.cfg value, package name or message that a
+ * text output echoes goes through it. The result stays valid for the next
+ * 7 calls (several arguments of one printf); NULL gives "(null)". For the
+ * main thread only: it is the one that prints. */
+const char *tw_esc(const char *s);
 
 #endif

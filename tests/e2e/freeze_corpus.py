@@ -487,6 +487,30 @@ class Corpus:
         dist("subhash-1.0.dist-info", "METADATA", metadata("subhash", "1.0"),
              {"direct_url.json": json.dumps({"url": "https://example.invalid/b.zip", "subdirectory": "x",
                                              "archive_info": {"hash": "md5=abc", "hashes": {"md5": "abc"}}})})
+        # direct_url.json read as json.loads reads it: what it refuses
+        # (control characters in strings, trailing junk, white space other
+        # than " \t\n\r", Python's number grammar) falls back to
+        # name==version; NaN / Infinity, a lone surrogate escape, a huge
+        # number and \u0000 are accepted (issue 13, item 9).
+        good = '{"url": "file:///tmp/du/x", "dir_info": {}%s}'
+        for n, text in (("du-ctl", '{"url": "file:///tmp/du/a\x01b", "dir_info": {}}'),
+                        ("du-tab", '{"url": "file:///tmp/du/a\tb", "dir_info": {}}'),
+                        ("du-esc", '{"url": "file:///tmp/du/a\x1b[31mb", "dir_info": {}}'),
+                        ("du-junk", good % "" + " x"), ("du-nulend", good % "" + "\0"),
+                        ("du-vt", "\x0b" + good % ""), ("du-ff", good % ', "n":\x0c1'),
+                        ("du-lead0", good % ', "n": 01'), ("du-plus", good % ', "n": +1'),
+                        ("du-dot", good % ', "n": 1.'), ("du-tcomma", good % ","),
+                        ("du-nan", good % ', "n": NaN'), ("du-inf", good % ', "n": [Infinity, -Infinity]'),
+                        ("du-trailws", good % "" + " \n\r\t"), ("du-surr", good % ', "n\\ud800": 1'),
+                        ("du-big", good % (', "n": ' + "9" * 400)), ("du-nanurl", '{"url": NaN, "dir_info": {}}'),
+                        ("du-u0", '{"url": "file:///tmp/du/a\\u0000b", "dir_info": {}}')):
+            dist("%s-1.0.dist-info" % n.replace("-", "_"), "METADATA", metadata(n, "1.0"),
+                 {"direct_url.json": text, "INSTALLER": "pip\n"})
+        # A NUL in the Name and Version headers: pip prints it, and sorts
+        # it first (nul<NUL>name before nul-x).
+        dist("nul_name-1.0.dist-info", "METADATA", metadata("nul\0name", "1.0"))
+        dist("nul_x-1.0.dist-info", "METADATA", metadata("nul-x", "1.0"))
+        dist("nul_ver-1.0.dist-info", "METADATA", metadata("nul-ver", "1.0\0x"))
         extra = os.path.join(self.root, "features", "extra")
         extra2 = os.path.join(self.root, "features", "extra2")
         for d, entries in ((extra, [("pthpkg", "1.0"), ("alpha", "9.9")]), (extra2, [("pthpkg2", "2.0")])):

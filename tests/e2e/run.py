@@ -37,6 +37,7 @@ import tests_browser  # noqa: E402
 import tests_delete  # noqa: E402
 import tests_delete_hard  # noqa: E402
 import tests_edge  # noqa: E402
+import tests_escape  # noqa: E402
 import tests_freeze  # noqa: E402
 import tests_freeze_target  # noqa: E402
 import tests_git  # noqa: E402
@@ -218,6 +219,7 @@ def test(args, results, binary, runner, fx, t0):
     jobs += tests_bounded.tests(ctx)
     jobs += tests_signals.tests(ctx)
     jobs += tests_delete_hard.tests(ctx)
+    jobs += tests_escape.tests(ctx)
     dl = tests_delete.tests(ctx)  # its first job (three pip envs) is long: started first
     jobs = dl[:1] + jobs + dl[1:]
     if args.only:

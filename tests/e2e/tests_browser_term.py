@@ -414,15 +414,17 @@ GENERIC = (".venv", "venv", "env", ".env", "virtualenv", ".virtualenv", "virtual
 def display_rx(path):
     """What a user should read for an env's name: its folder's name, with
     the parent in front when that name says nothing (.venv, venv, env...);
-    printable text as is, each invalid byte or control character as one
-    '?' or U+FFFD."""
+    printable text as is, each invalid byte or control character as \\xNN
+    (src/util/textwidth.h)."""
     name = os.path.basename(path)
     if name in GENERIC:
         name = os.path.join(os.path.basename(os.path.dirname(path)), name)
     out = []
     for c in name:
-        if "\udc80" <= c <= "\udcff" or ord(c) < 32 or ord(c) == 127:
-            out.append("[?\ufffd]")
+        if "\udc80" <= c <= "\udcff":
+            out.append(re.escape("\\x%02x" % (ord(c) - 0xdc00)))
+        elif ord(c) < 32 or ord(c) == 127:
+            out.append(re.escape("\\x%02x" % ord(c)))
         else:
             out.append(re.escape(c))
     return "^" + "".join(out) + "$"

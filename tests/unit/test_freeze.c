@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "pip/freeze.h"
+#include "pip/pypath.h"
 #include "util/xalloc.h"
 
 #define N_OF(a) (sizeof(a) / sizeof(*(a)))
@@ -281,6 +282,29 @@ static void test_skips_and_warnings(void **state)
 	clear_all(d, N_OF(d));
 }
 
+/* A NUL in Name or Version (carried as PY_NUL): pip 23.0.1 prints it as a
+ * NUL byte and sorts it before every other character. */
+static void test_nul_in_metadata(void **state)
+{
+	static const char want[] = "nul\0name==1.0\nnul-ver===1.0\0x\nnul-x==1.0\n";
+	struct scan_freeze_rules r = rules("3.11.2", "23.0.1");
+	struct scan_freeze_dist d[] = {
+		dist("nul_x-1.0.dist-info", "nul-x", "1.0"),
+		dist("nul_ver-1.0.dist-info", "nul-ver", "1.0" PY_NUL "x"),
+		dist("nul_name-1.0.dist-info", "nul" PY_NUL "name", "1.0"),
+	};
+	struct scan_freeze_opts o = {0};
+	size_t len;
+	char *out;
+
+	(void)state;
+	out = scan_freeze_format(&len, d, N_OF(d), &r, &o, NULL);
+	assert_int_equal(len, sizeof(want) - 1);
+	assert_memory_equal(out, want, len);
+	free(out);
+	clear_all(d, N_OF(d));
+}
+
 static void test_trailing_space_and_odd_names(void **state)
 {
 	struct scan_freeze_rules r = rules("3.12", "24.2");
@@ -420,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_same_name_later_wins_in_place),
 		cmocka_unit_test(test_skips_and_warnings),
 		cmocka_unit_test(test_trailing_space_and_odd_names),
+		cmocka_unit_test(test_nul_in_metadata),
 		cmocka_unit_test(test_direct_urls),
 		cmocka_unit_test(test_editables),
 		cmocka_unit_test(test_diff_lines),

@@ -104,13 +104,63 @@ static void test_textwidth(void **state)
 	assert_non_null(setlocale(LC_CTYPE, "C.UTF-8"));
 	assert_int_equal(tw_width("abc"), 3);
 	assert_int_equal(tw_width("caf\xc3\xa9"), 4);
-	assert_int_equal(tw_width("a\nb"), 3); /* newline shown as '?' */
+	assert_int_equal(tw_width("a\nb"), 6); /* newline shown as \x0a */
 	fit_is("abc", 5, TW_CUT_END, "abc  ");
 	fit_is("abcdefgh", 5, TW_CUT_END, "abcd\xe2\x80\xa6");
 	fit_is("/home/me/projects/x", 9, TW_CUT_MIDDLE,
 	       "/hom\xe2\x80\xa6"
 	       "ts/x");
-	fit_is("bad\xffname", 20, TW_CUT_END, "bad?name            ");
+	fit_is("bad\xffname", 20, TW_CUT_END, "bad\\xffname         ");
+	/* Controls, bidi and zero-width characters are escaped, whole. */
+	fit_is("a\x1b[31mb\x07", 16, TW_CUT_END, "a\\x1b[31mb\\x07  ");
+	fit_is("x\xe2\x80\xaey\xe2\x80\x8bz", 15, TW_CUT_END, "x\\u202ey\\u200bz");
+	fit_is("\xe2\x80\xae"
+	       "abcdef",
+	       7, TW_CUT_END, "\\u202e\xe2\x80\xa6");
+	assert_int_equal(tw_take("\x1b\x1bz", 5), 1); /* \x1b\x1b: 8 columns */
+	assert_int_equal(tw_take("\xe2\x80\xaez", 6), 3);
+	/* C1 controls as UTF-8, tags, and what only fits in a UTF-8 locale. */
+	fit_is("\xc2\x9b"
+	       "1m",
+	       8, TW_CUT_END, "\\u009b1m");
+	fit_is("\xf3\xa0\x80\x81", 10, TW_CUT_END, "\\U000e0001");
+	assert_non_null(setlocale(LC_CTYPE, "C"));
+	fit_is("caf\xc3\xa9", 11, TW_CUT_END, "caf\\xc3\\xa9");
+}
+
+static void escaped_is(const char *in, const char *want)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	tw_escape(&sb, in);
+	assert_string_equal(sb_str(&sb), want);
+	sb_free(&sb);
+}
+
+/* Text output: the same escapes whatever the locale; UTF-8 text kept. */
+static void test_escape(void **state)
+{
+	(void)state;
+	assert_non_null(setlocale(LC_CTYPE, "C"));
+	escaped_is("caf\xc3\xa9 \\x1b", "caf\xc3\xa9 \\x1b");
+	escaped_is("\x1b[31mred\x07\x7f\t\n", "\\x1b[31mred\\x07\\x7f\\x09\\x0a");
+	escaped_is("\xe2\x80\xaa\xe2\x80\xae\xe2\x81\xa6\xe2\x81\xa9\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c",
+		   "\\u202a\\u202e\\u2066\\u2069\\u200e\\u200f\\u061c");
+	escaped_is("\xe2\x80\x8b\xe2\x80\x8c\xe2\x80\x8d\xe2\x81\xa0\xef\xbb\xbf",
+		   "\\u200b\\u200c\\u200d\\u2060\\ufeff");
+	/* Invalid UTF-8: a lone continuation, an overlong, a surrogate, a cut
+	 * sequence at the end: each byte on its own. */
+	escaped_is("\x80|\xc0\xaf|\xed\xa0\x80|\xe2\x80",
+		   "\\x80|\\xc0\\xaf|\\xed\\xa0\\x80|\\xe2\\x80");
+	escaped_is("\xf0\x9f\x98\x80 \xe4\xb8\xad", "\xf0\x9f\x98\x80 \xe4\xb8\xad");
+	{
+		/* tw_esc: several arguments of one printf stay valid. */
+		const char *a = tw_esc("a\x1b"), *b = tw_esc("b\x07"), *n = tw_esc(NULL);
+
+		assert_string_equal(a, "a\\x1b");
+		assert_string_equal(b, "b\\x07");
+		assert_string_equal(n, "(null)");
+	}
 }
 
 static void test_human(void **state)
@@ -219,8 +269,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_quote), cmocka_unit_test(test_sort),
-		cmocka_unit_test(test_textwidth),  cmocka_unit_test(test_human),
-		cmocka_unit_test(test_paths),      cmocka_unit_test(test_read_fd),
+		cmocka_unit_test(test_textwidth),  cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_human),      cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_read_fd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
