@@ -38,6 +38,11 @@ void act_job_spawn(const struct act_job *j, struct vs_proc_spawn *out)
 	memset(out, 0, sizeof(*out));
 	out->argv = (const char *const *)j->argv;
 	out->unset = child_unset;
+	/* `python -m venv` puts the current folder first on sys.path: run from
+	 * inside the env, a venv/ or venv.py there would be what runs. The paths
+	 * of these jobs are absolute; a create's may be relative to the cwd. */
+	if (j->kind == ACT_CLEAR || j->kind == ACT_UPGRADE || j->kind == ACT_UPGRADE_DEPS)
+		out->cwd = "/";
 }
 
 struct echo_ctx {

@@ -51,7 +51,9 @@ static int parse_probe(struct act_python *py, const char *line)
 
 static int start_probe(struct probe *p, const char *path, struct vs_err *err)
 {
-	const char *argv[] = {path, "-I", "-c", probe_code, NULL};
+	/* -S: no site, so no .pth file of that interpreter (or of an env whose
+	 * python it is) runs; venv and ensurepip are in the standard library. */
+	const char *argv[] = {path, "-I", "-S", "-c", probe_code, NULL};
 	struct vs_proc_spawn sp = {.argv = argv, .unset = probe_unset};
 
 	return vs_proc_start(&p->proc, &sp, err);
