@@ -41,7 +41,8 @@ static const char clear_usage[] =
 	"\n"
 	"Empties ENV and makes it again with its own base interpreter (python -m venv\n"
 	"--clear), keeping symlinks or copies, system-site-packages, prompt and\n"
-	"without-pip. Its installed packages are removed. Asks first unless --yes.\n";
+	"without-pip. Its installed packages are removed. Asks first unless --yes.\n"
+	"Nothing inside ENV is run: a base interpreter that lies inside it is refused.\n";
 
 static const char upgrade_usage[] =
 	"usage: venvscope upgrade [--deps] ENV\n"
@@ -50,7 +51,9 @@ static const char upgrade_usage[] =
 	"updated in place; prints the version before and after.\n"
 	"With --deps: upgrades pip (and setuptools before Python 3.12) inside ENV from\n"
 	"the package index, as venv's --upgrade-deps does; fails (exit 1) when the\n"
-	"index cannot be reached.\n";
+	"index cannot be reached.\n"
+	"Either way ENV's own python may run (venv's ensurepip, pip), and with it the\n"
+	"code of ENV's .pth files.\n";
 
 static const char shell_usage[] =
 	"usage: venvscope shell ENV\n"
