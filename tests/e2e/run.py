@@ -39,6 +39,7 @@ import tests_edge  # noqa: E402
 import tests_freeze  # noqa: E402
 import tests_git  # noqa: E402
 import tests_main  # noqa: E402
+import tests_noexec  # noqa: E402
 import tests_opts  # noqa: E402
 import tests_signals  # noqa: E402
 import truth  # noqa: E402
@@ -214,6 +215,7 @@ def test(args, results, binary, runner, fx, t0):
     jobs += tests_freeze.tests(ctx)
     jobs += tests_git.tests(ctx)
     jobs += tests_bounded.tests(ctx)
+    jobs += tests_noexec.tests(ctx)
     jobs += tests_signals.tests(ctx)
     dl = tests_delete.tests(ctx)  # its first job (three pip envs) is long: started first
     jobs = dl[:1] + jobs + dl[1:]
