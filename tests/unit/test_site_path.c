@@ -1,7 +1,9 @@
 /* sys.path of an env with include-system-site-packages, computed without
  * running anything under the env: the base interpreter's answer
  * (scan_base_site_parse) and site.main() done natively
- * (scan_path_from_base) on real folders and .pth files; then, for every
+ * (scan_path_from_base) on real folders and .pth files; which base is
+ * asked (venv_base_interpreter: never one inside the env, as named, through
+ * a link, or with the env reached through a link); then, for every
  * Python of this machine (/usr/bin/python3.*, ~/.pyenv/versions/X/bin/python
  * of the real HOME, looked at but never written), a real
  * `python -m venv --system-site-packages` env whose sys.path, as
@@ -160,6 +162,80 @@ static void test_from_base(void **state)
 	scan_path_list_clear(&l);
 	scan_base_site_clear(&b);
 	free(a);
+}
+
+/* ---- which base is asked ---- */
+
+static void exe(const char *dir, const char *rel)
+{
+	char *p = fx_path(dir, rel);
+
+	fx_write(dir, rel, "#!/bin/sh\nexit 99\n", (size_t)-1); /* never run here */
+	assert_int_equal(chmod(p, 0755), 0);
+	free(p);
+}
+
+static void cfg(const char *dir, const char *home_rel, const char *exe_rel)
+{
+	char *text;
+
+	assert_true(asprintf(&text, "home = %s/%s\nversion = 3.11.2\n%s%s%s%s", dir, home_rel,
+			     exe_rel ? "executable = " : "", exe_rel ? dir : "", exe_rel ? "/" : "",
+			     exe_rel ? exe_rel : "") > 0);
+	fx_write(dir, "env/pyvenv.cfg", text, (size_t)-1);
+	free(text);
+}
+
+static struct venv *inspect(const char *env);
+
+static char *base_of(const char *dir, const char *env_rel, struct vs_err *why)
+{
+	char *env = fx_path(dir, env_rel), *b;
+	struct venv *v = inspect(env);
+
+	b = venv_base_interpreter(v, why);
+	venv_free(v);
+	free(env);
+	return b;
+}
+
+static void test_base_interpreter(void **state)
+{
+	struct fx_dir *fx = *state;
+	struct vs_err why = {0};
+	char *b, *want;
+
+	exe(fx->dir, "env/hb/python3.11");
+	exe(fx->dir, "outside/bin/python3.11");
+	fx_symlink("../hb/python3.11", fx->dir, "env/bin/python");
+	fx_symlink("env/hb", fx->dir, "sneaky");
+	fx_symlink("env", fx->dir, "envlink");
+
+	/* home, executable and bin/python all inside: refused, with the reason. */
+	cfg(fx->dir, "env/hb", "env/hb/python3.11");
+	assert_null(base_of(fx->dir, "env", &why));
+	assert_non_null(strstr(why.msg, "inside the environment"));
+	/* The same env reached through a link to it. */
+	memset(&why, 0, sizeof(why));
+	assert_null(base_of(fx->dir, "envlink", &why));
+	assert_non_null(strstr(why.msg, "inside the environment"));
+	/* A home outside that is a link into the env. */
+	cfg(fx->dir, "sneaky", NULL);
+	assert_null(base_of(fx->dir, "env", NULL));
+	/* A home inside, an executable outside: the executable. */
+	cfg(fx->dir, "env/hb", "outside/bin/python3.11");
+	want = fx_path(fx->dir, "outside/bin/python3.11");
+	b = base_of(fx->dir, "env", NULL);
+	assert_non_null(b);
+	assert_string_equal(b, want);
+	free(b);
+	/* A home outside: its pythonX.Y, as named. */
+	cfg(fx->dir, "outside/bin", NULL);
+	b = base_of(fx->dir, "env", NULL);
+	assert_non_null(b);
+	assert_string_equal(b, want);
+	free(b);
+	free(want);
 }
 
 /* ---- real environments of this machine's Pythons ---- */
@@ -339,6 +415,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test_setup_teardown(test_from_base, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_base_interpreter, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_real_pythons, fx_setup_dir, fx_teardown_dir),
 	};
 
