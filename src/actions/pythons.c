@@ -164,6 +164,22 @@ static void add_dir(struct cands *c, const char *dir, const char *sub)
 	closedir(d);
 }
 
+/* A folder of PATH that is an environment's bin/ (pyvenv.cfg in it or in
+ * its parent, where Python looks): its pythons are the env's, not bases,
+ * and nothing inside an env is run to list interpreters. */
+static bool env_bin(const char *dir)
+{
+	char *parent = path_dirname(dir);
+	char *a = path_join(dir, "pyvenv.cfg"), *b = path_join(parent, "pyvenv.cfg");
+	struct stat st;
+	bool env = lstat(a, &st) == 0 || lstat(b, &st) == 0;
+
+	free(a);
+	free(b);
+	free(parent);
+	return env;
+}
+
 static void gather(struct cands *c, const char *home, const char *const *extra, size_t n_extra)
 {
 	const char *path = getenv("PATH");
@@ -174,7 +190,7 @@ static void gather(struct cands *c, const char *home, const char *const *extra, 
 
 		for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save))
 			/* pyenv's shims are scripts that pick a version by folder. */
-			if (*d == '/' && strcmp(path_basename(d), "shims") != 0)
+			if (*d == '/' && strcmp(path_basename(d), "shims") != 0 && !env_bin(d))
 				add_dir(c, d, NULL);
 		free(copy);
 	}

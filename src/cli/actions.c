@@ -66,7 +66,8 @@ static const char pythons_usage[] =
 	"\n"
 	"Lists the Python interpreters this machine has (python3* on PATH,\n"
 	"/usr/bin/python3.*, /usr/local/bin/python3.*, ~/.pyenv/versions/*),\n"
-	"newest first, with their versions and whether they can make a venv with pip.\n";
+	"newest first, with their versions and whether they can make a venv with pip.\n"
+	"An activated environment's bin/ on PATH is left out: its pythons are not run.\n";
 
 static void echo_line(void *ctx, enum vs_proc_stream s, const char *line)
 {

@@ -15,8 +15,9 @@ runs:
            started there imports it.
 
 Every command runs with its current folder in the env. The CLI: list,
-list --json, show, show --json, freeze, clear --yes, delete --yes (in the
-ns_script guard when it can be set up); the browser: the details pane,
+list --json, show, show --json, freeze, pythons --json (the env's bin/
+first on PATH, as when it is activated), clear --yes, delete --yes (in
+the ns_script guard when it can be set up); the browser: the details pane,
 c (the create form probes the envs' base interpreters), f (freeze all
 marked), d then y. After each, no marker may exist, and the
 command must still have done its work (the env listed, frozen, cleared,
@@ -124,6 +125,19 @@ def t_cli(ctx):
             d.append("no warning that the base lies inside the environment: %s" % text(p.err).strip())
         g.check("noexec: freeze of the %r trap runs nothing, exit 0" % kind,
                 d + mark_diff({kind: marks[("look", kind)]}, "freeze"))
+
+    # An activated env's bin/ first on PATH: `pythons` lists the machine's
+    # interpreters without running the env's.
+    for kind in ("python", "pth"):
+        env = look[kind]
+        path = os.path.join(env, "bin") + ":" + os.environ.get("PATH", "/usr/bin:/bin")
+        p = run(["pythons", "--json"], cwd=env, env={"PATH": path, "VIRTUAL_ENV": env})
+        d = mark_diff({kind: marks[("look", kind)]}, "pythons --json")
+        if p.rc != 0:
+            d.append("expected exit 0; " + p.describe())
+        elif env.encode() in p.out:
+            d.append("the env's own python is listed: %s" % text(p.out)[:600])
+        g.check("noexec: pythons with the %r trap's bin/ first on PATH runs nothing, lists no env python" % kind, d)
 
     for kind in TRAPS:
         env = envs[("clear", kind)]
