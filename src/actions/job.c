@@ -38,10 +38,11 @@ void act_job_spawn(const struct act_job *j, struct vs_proc_spawn *out)
 	memset(out, 0, sizeof(*out));
 	out->argv = (const char *const *)j->argv;
 	out->unset = child_unset;
-	/* `python -m venv` puts the current folder first on sys.path: run from
-	 * inside the env, a venv/ or venv.py there would be what runs. The paths
-	 * of these jobs are absolute; a create's may be relative to the cwd. */
-	if (j->kind == ACT_CLEAR || j->kind == ACT_UPGRADE || j->kind == ACT_UPGRADE_DEPS)
+	/* `python -m venv` and `-m pip` put the current folder first on
+	 * sys.path: run from inside an env, a venv/ or pip/ there would be what
+	 * runs. Every path a job names is absolute (a create's targets are made
+	 * so); only a relative --python keeps the current folder. */
+	if (j->argv[0][0] == '/' || !strchr(j->argv[0], '/'))
 		out->cwd = "/";
 }
 

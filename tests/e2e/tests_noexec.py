@@ -16,7 +16,8 @@ runs:
 
 Every command runs with its current folder in the env. The CLI: list,
 list --json, show, show --json, freeze, pythons --json (the env's bin/
-first on PATH, as when it is activated), clear --yes, delete --yes (in
+first on PATH, as when it is activated), create (of another env), clear
+--yes, delete --yes (in
 the ns_script guard when it can be set up); the browser: the details pane,
 c (the create form probes the envs' base interpreters), f (freeze all
 marked), d then y. After each, no marker may exist, and the
@@ -138,6 +139,16 @@ def t_cli(ctx):
         elif env.encode() in p.out:
             d.append("the env's own python is listed: %s" % text(p.out)[:600])
         g.check("noexec: pythons with the %r trap's bin/ first on PATH runs nothing, lists no env python" % kind, d)
+
+    # create, run from inside the 'cwd' trap: `python -m venv` must not
+    # import the env's venv/ package.
+    env = look["cwd"]
+    new = os.path.join(base, "created", "new-env")
+    p = run(["create", "--python", ctx.fx.fast.exe, "--without-pip", new], cwd=env, timeout=120)
+    d = mark_diff({"cwd": marks[("look", "cwd")]}, "create")
+    if p.rc != 0 or not os.path.isfile(os.path.join(new, "pyvenv.cfg")):
+        d.append("expected exit 0 and %s/pyvenv.cfg; %s" % (new, p.describe()))
+    g.check("noexec: create run from inside the 'cwd' trap runs nothing of it, makes the env", d)
 
     for kind in TRAPS:
         env = envs[("clear", kind)]
