@@ -149,6 +149,23 @@ def t_cli(ctx):
     if p.rc != 0 or not os.path.isfile(os.path.join(new, "pyvenv.cfg")):
         d.append("expected exit 0 and %s/pyvenv.cfg; %s" % (new, p.describe()))
     g.check("noexec: create run from inside the 'cwd' trap runs nothing of it, makes the env", d)
+    # --prompt . names the prompt after the current folder: venv has to run
+    # there, and still must not import the trap.
+    if ctx.fx.fast.vtuple >= (3, 9):
+        new = os.path.join(base, "created", "dot-env")
+        p = run(["create", "--python", ctx.fx.fast.exe, "--without-pip", "--prompt", ".", new], cwd=env,
+                timeout=120)
+        d = mark_diff({"cwd": marks[("look", "cwd")]}, "create --prompt .")
+        cfg = os.path.join(new, "pyvenv.cfg")
+        prompt = [l for l in open(cfg).read().splitlines() if l.startswith("prompt")] if os.path.isfile(cfg) else []
+        if p.rc != 0 or prompt != ["prompt = %r" % os.path.basename(env)]:
+            d.append("expected exit 0 and prompt = %r in pyvenv.cfg, got %s; %s" % (
+                os.path.basename(env), prompt, p.describe()))
+        g.check("noexec: create --prompt . run from inside the 'cwd' trap runs nothing of it, "
+                "names the prompt after that folder", d)
+    else:
+        g.skip("noexec: create --prompt . from inside the 'cwd' trap", "--prompt . needs Python 3.9+; "
+               "the fast Python is %s" % ctx.fx.fast.version)
 
     for kind in TRAPS:
         env = envs[("clear", kind)]
