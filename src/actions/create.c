@@ -114,6 +114,13 @@ static void build_argv(struct act_job *j, const struct act_create_opts *o)
 	size_t n = 0;
 
 	act_argv_add(j, &n, j->python.path);
+	if (o->prompt && strcmp(o->prompt, ".") == 0) {
+		/* venv names the prompt after the current folder: run there, but
+		 * isolated (3.9+ here), so the folder is not on sys.path and a
+		 * venv/ package in it is not what runs. */
+		act_argv_add(j, &n, "-I");
+		j->keep_cwd = true;
+	}
 	act_argv_add(j, &n, "-m");
 	act_argv_add(j, &n, "venv");
 	if (o->clear)

@@ -38,6 +38,13 @@ void act_job_spawn(const struct act_job *j, struct vs_proc_spawn *out)
 	memset(out, 0, sizeof(*out));
 	out->argv = (const char *const *)j->argv;
 	out->unset = child_unset;
+	/* `python -m venv` and `-m pip` put the current folder first on
+	 * sys.path: run from inside an env, a venv/ or pip/ there would be what
+	 * runs. Every path a job names is absolute (a create's targets are made
+	 * so); a relative --python, and a job run isolated because venv needs
+	 * the current folder's name, keep the current folder. */
+	if (!j->keep_cwd && (j->argv[0][0] == '/' || !strchr(j->argv[0], '/')))
+		out->cwd = "/";
 }
 
 struct echo_ctx {

@@ -49,6 +49,7 @@ struct act_job {
 	size_t n_argv_req;        /* install: the index of the requirements file in argv */
 	char **partial;           /* after a failed create: folders it left behind */
 	size_t n_partial;
+	bool keep_cwd; /* run in the current folder (create --prompt .), isolated (-I) */
 };
 
 /* Checks the request (interpreter runs, options supported by its version,

@@ -15,39 +15,6 @@
 #include "job.h"
 #include "job_internal.h"
 
-static bool is_exec_file(const char *p)
-{
-	struct stat st;
-
-	return p && stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0;
-}
-
-/* The interpreter the env follows: python in its `home` folder as venv
- * recorded it (not resolved, so a base updated in place behind a link is
- * what runs), else pyvenv.cfg's `executable`, else the resolved base.
- * Returns a static buffer or a string of v; NULL when none runs. */
-static const char *base_of(const struct venv *v)
-{
-	static char buf[4200];
-	const char *exe = v->cfg ? scan_cfg_get(v->cfg, "executable") : NULL;
-
-	if (v->home && v->python_version) {
-		const char *dot = strchr(v->python_version, '.');
-		const char *end = dot ? strchr(dot + 1, '.') : NULL;
-		int len = end ? (int)(end - v->python_version) : (int)strlen(v->python_version);
-		const char *fmt[] = {"%s/python%.*s", "%s/python3", "%s/python"};
-
-		for (size_t i = 0; i < 3; i++) {
-			snprintf(buf, sizeof(buf), fmt[i], v->home, len, v->python_version);
-			if (is_exec_file(buf))
-				return buf;
-		}
-	}
-	if (is_exec_file(exe))
-		return exe;
-	return is_exec_file(v->base_python) ? v->base_python : NULL;
-}
-
 static int refuse_broken(const struct venv *v, const char *what, struct vs_err *err)
 {
 	return vs_err_set(err, VS_EUSAGE,
@@ -85,18 +52,28 @@ static struct act_job *new_job(enum act_kind kind, const struct venv *v)
 	return j;
 }
 
+/* The job with its base interpreter probed: never a python inside the env
+ * (venv_base_interpreter), so clearing or upgrading runs nothing of it. */
 static int start(struct act_job **out, enum act_kind kind, const struct venv *v, const char *what,
 		 struct vs_err *err)
 {
-	const char *base = base_of(v);
+	struct vs_err why = {0};
+	char *base = NULL;
 	struct act_job *j;
 	int rc;
 
 	*out = NULL;
-	if (v->broken || !base)
+	if (v->broken)
 		return refuse_broken(v, what, err);
+	if (!(base = venv_base_interpreter(v, &why)))
+		return vs_err_set(err, VS_EUSAGE,
+				  "%s cannot be %s in place: %s. Re-create it with another Python: "
+				  "venvscope create --clear --python PYTHON %s",
+				  v->path, what, why.msg, v->path);
 	j = new_job(kind, v);
-	if ((rc = act_probe_python(&j->python, base, err)) < 0) {
+	rc = act_probe_python(&j->python, base, err);
+	free(base);
+	if (rc < 0) {
 		act_job_free(j);
 		return rc;
 	}

@@ -51,7 +51,9 @@ static int parse_probe(struct act_python *py, const char *line)
 
 static int start_probe(struct probe *p, const char *path, struct vs_err *err)
 {
-	const char *argv[] = {path, "-I", "-c", probe_code, NULL};
+	/* -S: no site, so no .pth file of that interpreter (or of an env whose
+	 * python it is) runs; venv and ensurepip are in the standard library. */
+	const char *argv[] = {path, "-I", "-S", "-c", probe_code, NULL};
 	struct vs_proc_spawn sp = {.argv = argv, .unset = probe_unset};
 
 	return vs_proc_start(&p->proc, &sp, err);
@@ -162,6 +164,22 @@ static void add_dir(struct cands *c, const char *dir, const char *sub)
 	closedir(d);
 }
 
+/* A folder of PATH that is an environment's bin/ (pyvenv.cfg in it or in
+ * its parent, where Python looks): its pythons are the env's, not bases,
+ * and nothing inside an env is run to list interpreters. */
+static bool env_bin(const char *dir)
+{
+	char *parent = path_dirname(dir);
+	char *a = path_join(dir, "pyvenv.cfg"), *b = path_join(parent, "pyvenv.cfg");
+	struct stat st;
+	bool env = lstat(a, &st) == 0 || lstat(b, &st) == 0;
+
+	free(a);
+	free(b);
+	free(parent);
+	return env;
+}
+
 static void gather(struct cands *c, const char *home, const char *const *extra, size_t n_extra)
 {
 	const char *path = getenv("PATH");
@@ -172,7 +190,7 @@ static void gather(struct cands *c, const char *home, const char *const *extra, 
 
 		for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save))
 			/* pyenv's shims are scripts that pick a version by folder. */
-			if (*d == '/' && strcmp(path_basename(d), "shims") != 0)
+			if (*d == '/' && strcmp(path_basename(d), "shims") != 0 && !env_bin(d))
 				add_dir(c, d, NULL);
 		free(copy);
 	}

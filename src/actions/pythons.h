@@ -25,12 +25,15 @@ struct act_python_list {
 	size_t n;
 };
 
-/* Finds and probes every interpreter. Never fails: what cannot be run is
- * left out. */
+/* Finds and probes every interpreter: python3* in each folder of PATH
+ * (neither pyenv's shims nor an environment's bin/), /usr/bin,
+ * /usr/local/bin, pyenv's versions, and `extra`. Each is probed with
+ * -I -S, so no .pth file runs. Never fails: what cannot be run is left
+ * out. */
 void act_find_pythons(struct act_python_list *out, const char *home, const char *const *extra,
 		      size_t n_extra);
 
-/* Probes one interpreter. Returns 0, or VS_EUSAGE with the reason ("is not
+/* Probes one interpreter (-I -S). Returns 0, or VS_EUSAGE with the reason ("is not
  * a Python", "cannot run it: ...") naming the path. */
 int act_probe_python(struct act_python *out, const char *path, struct vs_err *err);
 

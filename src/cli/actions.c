@@ -42,7 +42,8 @@ static const char clear_usage[] =
 	"\n"
 	"Empties ENV and makes it again with its own base interpreter (python -m venv\n"
 	"--clear), keeping symlinks or copies, system-site-packages, prompt and\n"
-	"without-pip. Its installed packages are removed. Asks first unless --yes.\n";
+	"without-pip. Its installed packages are removed. Asks first unless --yes.\n"
+	"Nothing inside ENV is run: a base interpreter that lies inside it is refused.\n";
 
 static const char upgrade_usage[] =
 	"usage: venvscope upgrade [--deps] ENV\n"
@@ -51,7 +52,9 @@ static const char upgrade_usage[] =
 	"updated in place; prints the version before and after.\n"
 	"With --deps: upgrades pip (and setuptools before Python 3.12) inside ENV from\n"
 	"the package index, as venv's --upgrade-deps does; fails (exit 1) when the\n"
-	"index cannot be reached.\n";
+	"index cannot be reached.\n"
+	"Either way ENV's own python may run (venv's ensurepip, pip), and with it the\n"
+	"code of ENV's .pth files.\n";
 
 static const char shell_usage[] =
 	"usage: venvscope shell ENV\n"
@@ -64,7 +67,8 @@ static const char pythons_usage[] =
 	"\n"
 	"Lists the Python interpreters this machine has (python3* on PATH,\n"
 	"/usr/bin/python3.*, /usr/local/bin/python3.*, ~/.pyenv/versions/*),\n"
-	"newest first, with their versions and whether they can make a venv with pip.\n";
+	"newest first, with their versions and whether they can make a venv with pip.\n"
+	"An activated environment's bin/ on PATH is left out: its pythons are not run.\n";
 
 static void echo_line(void *ctx, enum vs_proc_stream s, const char *line)
 {

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "../util/path.h"
-#include "../util/proc.h"
 #include "../util/readfile.h"
 #include "../util/vec.h"
 #include "../util/xalloc.h"
@@ -19,6 +18,7 @@
 #include "packages.h"
 #include "../scan/places.h"
 #include "pypath.h"
+#include "site_base.h"
 
 void scan_path_add(struct scan_path_list *l, const char *dir)
 {
@@ -196,90 +196,70 @@ static void local_paths(struct scan_path_list *out, const struct venv *v)
 	free(xy);
 }
 
-/* ---- asking the env's python (system site packages) ---- */
+/* ---- system site packages: site.main(), from the base's answer ---- */
 
-static const char query[] =
-	"import os, site, sys\n"
-	"u = site.getusersitepackages() or ''\n"
-	"sys.stdout.buffer.write(b'\\0'.join(os.fsencode(p) for p in [u] + sys.path[1:]))\n";
-
-/* The NUL-separated answer of the env's python, asked now; NULL when it
- * cannot run (reason in `why`). Nothing is kept between calls: the answer
- * depends on the interpreter, pyvenv.cfg and every .pth file on the way,
- * any of which an upgrade or an install in the browser changes, and a
- * freeze asks once. */
-static char *ask_python(const struct venv *v, size_t *len, struct vs_err *why)
+/* site.addsitepackages(): each folder that exists, through addsitedir(). A
+ * folder seen before is read again, as site.py does (its .pth files then
+ * add nothing new). */
+static void add_sites(struct scan_path_list *out, char *const *dirs, size_t n)
 {
-	const char *argv[] = {v->interpreter, "-E", "-B", "-c", query, NULL};
-	struct vs_proc_output r;
-	char *answer;
+	for (size_t i = 0; i < n; i++)
+		if (dirs[i][0] == '/' && is_dir(dirs[i]))
+			scan_path_add_site(out, dirs[i]);
+}
 
-	if (!v->interpreter)
-		return vs_err_set(why, VS_EFAIL, "it has no interpreter"), NULL;
-	if (vs_proc_capture(&r,
-			    &(struct vs_proc_spawn){.argv = argv,
-						    .unset = (const char *const[]){"PIP_*", NULL},
-						    .cwd = "/",
-						    .flags = VS_PROC_SAME_PGROUP},
-			    16 * 1024 * 1024, 60000, why) < 0)
-		return NULL;
-	if (r.exit_code != 0) {
-		vs_err_set(why, VS_EFAIL, "%s exited with status %d", v->interpreter, r.exit_code);
-		vs_proc_output_clear(&r);
-		return NULL;
-	}
-	answer = r.out;
-	*len = r.out_len;
-	r.out = NULL;
-	vs_proc_output_clear(&r);
-	return answer;
+void scan_path_from_base(struct scan_path_list *out, const struct scan_base_site *b,
+			 bool user_site_enabled)
+{
+	for (size_t i = 0; i < b->n_path; i++)
+		if (b->path[i][0] == '/')
+			scan_path_add(out, b->path[i]);
+	add_sites(out, b->env, b->n_env); /* site.venv() */
+	if (user_site_enabled && b->user_site && b->user_site[0] == '/' && is_dir(b->user_site))
+		scan_path_add_site(out, b->user_site);
+	add_sites(out, b->env, b->n_env);   /* PREFIXES: the env first, */
+	add_sites(out, b->base, b->n_base); /* then the base's */
+	free(out->user_site);
+	out->user_site = b->user_site ? xstrdup(b->user_site) : NULL;
+}
+
+/* site.check_enableusersite() and PYTHONNOUSERSITE, as `ENV/bin/python -m
+ * pip freeze` run here would see them. */
+static bool user_site_enabled(void)
+{
+	const char *no = getenv("PYTHONNOUSERSITE");
+
+	if (no && *no)
+		return false;
+	return getuid() == geteuid() && getgid() == getegid();
 }
 
 void scan_freeze_paths(struct scan_path_list *out, const struct venv *v, struct scan_msgs *warn)
 {
+	struct scan_path_list tmp = {0};
+	struct scan_base_site b;
 	struct vs_err why = {0};
-	char *answer;
-	size_t len = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (v->system_site_packages != VENV_YES) {
 		local_paths(out, v);
 		return;
 	}
-	answer = ask_python(v, &len, &why);
-	if (!answer) {
+	if (scan_base_site_ask(&b, v, &why) < 0) {
 		scan_msgs_add(warn,
-			      "%s: include-system-site-packages is true but its python cannot run "
-			      "(%s); only the environment's own folders were read",
+			      "%s: include-system-site-packages is true but its base interpreter "
+			      "could not tell its folders (%s); only the environment's own folders "
+			      "were read",
 			      v->path, why.msg);
 		local_paths(out, v);
 		return;
 	}
-	{
-		struct scan_path_list tmp = {0};
-
-		local_paths(&tmp, v); /* only for site_packages */
-		out->site_packages = tmp.site_packages;
-		tmp.site_packages = NULL;
-		scan_path_list_clear(&tmp);
-	}
-	for (size_t i = 0, first = 1; i <= len; first = 0) {
-		size_t e = i;
-
-		while (e < len && answer[e])
-			e++;
-		if (first) {
-			if (e > i)
-				out->user_site = xstrndup(answer + i, e - i);
-		} else if (e > i && answer[i] == '/') {
-			char *p = xstrndup(answer + i, e - i);
-
-			scan_path_add(out, p);
-			free(p);
-		}
-		i = e + 1;
-	}
-	free(answer);
+	local_paths(&tmp, v); /* only for site_packages */
+	out->site_packages = tmp.site_packages;
+	tmp.site_packages = NULL;
+	scan_path_list_clear(&tmp);
+	scan_path_from_base(out, &b, user_site_enabled());
+	scan_base_site_clear(&b);
 }
 
 void scan_path_list_clear(struct scan_path_list *l)

@@ -5,7 +5,10 @@
 #include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "../util/path.h"
 #include "../util/xalloc.h"
 #include "../util/vec.h"
 
@@ -98,6 +101,71 @@ void venv_flags(char *out, size_t n, const struct venv *v)
 			break;
 		used += (size_t)w;
 	}
+}
+
+/* Whether `p` (absolute) lies inside the env, as written or resolved. */
+static bool inside(const char *p, const char *env, const char *env_real)
+{
+	char *real = realpath(p, NULL);
+	bool in = path_has_prefix(p, env) || (env_real && path_has_prefix(p, env_real)) ||
+		  (real &&
+		   (path_has_prefix(real, env) || (env_real && path_has_prefix(real, env_real))));
+
+	free(real);
+	return in;
+}
+
+static bool is_exec_file(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0;
+}
+
+char *venv_base_interpreter(const struct venv *v, struct vs_err *why)
+{
+	const char *exe = v->cfg ? scan_cfg_get(v->cfg, "executable") : NULL;
+	char *cand[5] = {0}, *found = NULL, *env_real = realpath(v->path, NULL);
+	const char *refused = NULL;
+	size_t n = 0;
+
+	if (v->home && v->python_version) {
+		const char *dot = strchr(v->python_version, '.');
+		const char *end = dot ? strchr(dot + 1, '.') : NULL;
+		int len = end ? (int)(end - v->python_version) : (int)strlen(v->python_version);
+
+		cand[n++] = xasprintf("%s/python%.*s", v->home, len, v->python_version);
+	}
+	if (v->home) {
+		cand[n++] = path_join(v->home, "python3");
+		cand[n++] = path_join(v->home, "python");
+	}
+	if (exe && *exe)
+		cand[n++] = xstrdup(exe);
+	if (v->base_python)
+		cand[n++] = xstrdup(v->base_python);
+	for (size_t i = 0; i < n && !found; i++) {
+		/* A relative home or executable means nothing we could check. */
+		if (cand[i][0] != '/' || !is_exec_file(cand[i]))
+			continue;
+		if (inside(cand[i], v->path, env_real)) {
+			refused = refused ? refused : cand[i];
+			continue;
+		}
+		found = xstrdup(cand[i]);
+	}
+	if (!found && refused)
+		vs_err_set(why, VS_EUSAGE,
+			   "its base interpreter %s lies inside the environment, and nothing "
+			   "inside an environment is run",
+			   refused);
+	else if (!found)
+		vs_err_set(why, VS_EUSAGE, "its base interpreter (home = %s) is gone",
+			   v->home ? v->home : "(none)");
+	for (size_t i = 0; i < n; i++)
+		free(cand[i]);
+	free(env_real);
+	return found;
 }
 
 void venv_add_problem(struct venv *v, const char *fmt, ...)

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "../pip/pip.h"
+#include "../util/err.h"
 #include "pyvenv_cfg.h"
 #include "git.h"
 #include "size.h"
@@ -86,6 +87,17 @@ bool venv_project_has_recipe(const struct venv *v);
 
 const char *venv_kind_name(enum venv_kind kind);
 const char *venv_link_name(enum venv_link link);
+
+/* The base interpreter to run for `v` instead of anything inside it: the
+ * python in pyvenv.cfg's `home` folder as venv recorded it (home/pythonX.Y,
+ * home/python3, home/python), else `executable`, else the resolved
+ * base_python; the first that is an executable regular file. It is returned
+ * as named (not resolved: a base updated in place behind a link is what
+ * runs). A candidate that lies inside the environment - as named, or once
+ * its links are resolved - is never returned: nothing under an env is run
+ * through this. NULL, with the reason in `why`, when none is left. Reads
+ * the disk (stat, realpath); runs nothing. Caller frees. */
+char *venv_base_interpreter(const struct venv *v, struct vs_err *why);
 
 /* Adds a problem sentence (printf style). */
 void venv_add_problem(struct venv *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -72,16 +72,21 @@ static void form_reset(void *private)
 	memset(form, 0, sizeof(*form));
 }
 
-/* The base interpreters of the envs found, so the picker offers them too. */
+/* The base interpreters of the envs found, so the picker offers them too
+ * (each is probed: never one inside its env, see venv_base_interpreter). */
 static void find_pythons(struct ui *ui, struct ui_form *form)
 {
-	struct vs_vec extra = {0}; /* borrowed */
+	struct vs_vec extra = {.free_item = free}; /* owns the paths */
 	struct act_python def = {0};
 	struct vs_err err = {0};
 
-	for (size_t i = 0; i < ui->model.n_ids; i++)
-		if (ui->model.by_id[i] && ui->model.by_id[i]->base_exists)
-			vs_vec_push(&extra, ui->model.by_id[i]->base_python);
+	for (size_t i = 0; i < ui->model.n_ids; i++) {
+		const struct venv *v = ui->model.by_id[i];
+		char *base = v && v->base_exists ? venv_base_interpreter(v, NULL) : NULL;
+
+		if (base)
+			vs_vec_push(&extra, base);
+	}
 	act_find_pythons(&form->pys, ui->home, (const char *const *)extra.v, extra.n);
 	vs_vec_clear(&extra);
 	/* The default: the version `python3` runs here, as on the command line. */
