@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../util/path.h"
 #include "../util/xalloc.h"
 #include "inspect.h"
 #include "scan_internal.h"
@@ -113,7 +114,15 @@ void scan_run_detail(struct scan *s, struct detail_job *dj)
 	}
 	pe->type = SCAN_EV_PACKAGES;
 	pe->id = dj->id;
-	if (fd < 0) {
+	if (fd < 0 && errno == ENAMETOOLONG) {
+		char why[128];
+
+		/* Found by a walk relative to open folders, but not reachable by
+		 * its path: nothing changed, the kernel refuses the name. */
+		pe->pkgs = xcalloc(1, sizeof(*pe->pkgs));
+		pe->pkgs->problem = xasprintf("packages and size not read: %s",
+					      path_errno_reason(why, sizeof(why), dj->path, errno));
+	} else if (fd < 0) {
 		pe->pkgs = xcalloc(1, sizeof(*pe->pkgs));
 		pe->pkgs->problem =
 			xasprintf("the environment changed or vanished during the scan (%s)",

@@ -338,10 +338,13 @@ static int open_roots(struct scan *s, const struct scan_request *req, int *fds, 
 			goto fail;
 		}
 		if (stat(abs, &st) != 0) {
+			char why[128];
+
 			if (errno == ENOENT)
 				vs_err_set(err, VS_EUSAGE, "%s: no such folder", r);
 			else
-				vs_err_set(err, VS_EUSAGE, "%s: %s", r, strerror(errno));
+				vs_err_set(err, VS_EUSAGE, "%s: %s", r,
+					   path_errno_reason(why, sizeof(why), abs, errno));
 			free(abs);
 			goto fail;
 		}

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -173,4 +174,17 @@ int path_mkdirs(const char *path, unsigned mode, size_t *first_made)
 	}
 	free(p);
 	return rc;
+}
+
+const char *path_errno_reason(char *buf, size_t cap, const char *path, int e)
+{
+	size_t len = strlen(path);
+
+	if (e != ENAMETOOLONG)
+		snprintf(buf, cap, "%s", strerror(e));
+	else if (len >= PATH_MAX)
+		snprintf(buf, cap, "path too long (%zu bytes, over the limit of %d)", len, PATH_MAX);
+	else
+		snprintf(buf, cap, "path too long (a name in it is longer than %d bytes)", NAME_MAX);
+	return buf;
 }

@@ -21,8 +21,10 @@ const char *vs_file_type_reason(mode_t mode)
 		return "is a symbolic link";
 	if (S_ISSOCK(mode))
 		return "is a socket, not a file";
-	if (S_ISCHR(mode) || S_ISBLK(mode))
-		return "is a device, not a file";
+	if (S_ISCHR(mode))
+		return "is a character device, not a file";
+	if (S_ISBLK(mode))
+		return "is a block device, not a file";
 	return "is not a regular file";
 }
 

@@ -53,7 +53,7 @@ int vs_read_at(int dirfd, const char *path, int flags, size_t max, char **out, s
 int vs_read_fd(int fd, size_t max, char **out, size_t *len);
 
 /* Why a file of this type is not read: "is a directory", "is a FIFO, not
- * a file", "is a device, not a file", ... (a static string). */
+ * a file", "is a character device, not a file", ... (a static string). */
 const char *vs_file_type_reason(mode_t mode);
 
 #endif
