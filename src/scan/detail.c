@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../util/path.h"
+#include "../util/readfile.h"
 #include "../util/xalloc.h"
 #include "inspect.h"
 #include "scan_internal.h"
@@ -107,6 +108,8 @@ void scan_run_detail(struct scan *s, struct detail_job *dj)
 	int fd = open(dj->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
 
+	if (fd < 0)
+		vs_fd_shortage_note(errno);
 	if (fd >= 0 && (fstat(fd, &st) != 0 || st.st_dev != dj->dev || st.st_ino != dj->ino)) {
 		close(fd);
 		fd = -1;
@@ -114,11 +117,11 @@ void scan_run_detail(struct scan *s, struct detail_job *dj)
 	}
 	pe->type = SCAN_EV_PACKAGES;
 	pe->id = dj->id;
-	if (fd < 0 && errno == ENAMETOOLONG) {
+	if (fd < 0 && (errno == ENAMETOOLONG || errno == EMFILE || errno == ENFILE)) {
 		char why[128];
 
-		/* Found by a walk relative to open folders, but not reachable by
-		 * its path: nothing changed, the kernel refuses the name. */
+		/* Nothing changed: the kernel refuses the name (found by a walk
+		 * relative to open folders), or is out of file descriptors. */
 		pe->pkgs = xcalloc(1, sizeof(*pe->pkgs));
 		pe->pkgs->problem = xasprintf("packages and size not read: %s",
 					      path_errno_reason(why, sizeof(why), dj->path, errno));

@@ -59,8 +59,10 @@ static char *version_from_lib(int envfd, bool *pypy)
 	char *found = NULL;
 
 	*pypy = false;
-	if (fd < 0)
+	if (fd < 0) {
+		vs_fd_shortage_note(errno);
 		return NULL;
+	}
 	d = fdopendir(fd);
 	if (!d) {
 		close(fd);
@@ -320,8 +322,10 @@ static char *read_first_line(int dirfd, const char *name)
 	ssize_t n;
 	char *s, *e;
 
-	if (fd < 0)
+	if (fd < 0) {
+		vs_fd_shortage_note(errno);
 		return NULL;
+	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return NULL;
@@ -369,8 +373,10 @@ static void find_project(struct venv *v, int envfd)
 	if (v->project)
 		return;
 	fd = openat(envfd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		vs_fd_shortage_note(errno);
 		return;
+	}
 	d = fdopendir(fd);
 	if (!d) {
 		close(fd);

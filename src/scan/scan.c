@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../util/path.h"
+#include "../util/readfile.h"
 #include "../util/trace.h"
 #include "../util/xalloc.h"
 #include "git.h"
@@ -51,6 +52,7 @@ static void fill_progress(const struct scan *s, struct scan_progress *p)
 	p->sized = atomic_load(&s->sized);
 	p->bytes = atomic_load(&s->bytes);
 	p->warnings = atomic_load(&s->warnings);
+	p->fd_shortages = vs_fd_shortages() - s->fd_base;
 	p->elapsed = (double)(vs_now_ns() - s->start_ns) / 1e9;
 }
 
@@ -432,6 +434,7 @@ struct scan *scan_start(const struct scan_request *req, struct vs_err *err)
 	s->git_on = !req->no_git;
 	s->home = home && *home ? xstrdup(home) : NULL;
 	s->start_ns = vs_now_ns();
+	s->fd_base = vs_fd_shortages();
 	atomic_store(&s->last_progress_ns, s->start_ns);
 
 	if (req->n_roots == 0) {
@@ -485,6 +488,25 @@ struct scan_event *scan_wait(struct scan *s)
 void scan_cancel(struct scan *s)
 {
 	atomic_store(&s->cancel, true);
+}
+
+bool scan_incomplete_text(char *buf, size_t cap, const struct scan_progress *p)
+{
+	struct rlimit rl;
+
+	if (p->fd_shortages == 0)
+		return false;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		snprintf(buf, cap,
+			 "the scan is incomplete: %llu files or folders could not be opened "
+			 "(too many open files; the limit is %llu, see ulimit -n)",
+			 (unsigned long long)p->fd_shortages, (unsigned long long)rl.rlim_cur);
+	else
+		snprintf(buf, cap,
+			 "the scan is incomplete: %llu files or folders could not be opened "
+			 "(too many open files)",
+			 (unsigned long long)p->fd_shortages);
+	return true;
 }
 
 void scan_progress_now(const struct scan *s, struct scan_progress *out)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../util/err.h"
+#include "../util/readfile.h"
 #include "../util/xalloc.h"
 
 /* Checking the cancel flag costs an atomic load; every 256 entries keeps a
@@ -216,6 +217,7 @@ static void visit(struct walk *w, int pfd, const char *name, unsigned char dtype
 	if (fd < 0) {
 		/* EACCES, ENOENT (vanished), ELOOP (swapped for a symlink),
 		 * EMFILE (very deep tree): count it and go on. */
+		vs_fd_shortage_note(errno);
 		w->out->errors++;
 		return;
 	}
@@ -274,6 +276,7 @@ int scan_size_tree_split(struct scan_size *out, int dirfd, const atomic_bool *ca
 	 * read position, which readdir would move. */
 	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
+		vs_fd_shortage_note(errno);
 		out->errors = 1;
 		return VS_EFAIL;
 	}

@@ -1,11 +1,13 @@
 #include "venv.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../util/readfile.h"
 #include "../util/xalloc.h"
 #include "../util/vec.h"
 
@@ -62,8 +64,11 @@ bool venv_project_has_recipe(const struct venv *v)
 	struct dirent *de;
 	bool found = false;
 
-	if (!d)
+	if (!d) {
+		if (v->project)
+			vs_fd_shortage_note(errno);
 		return false;
+	}
 	while (!found && (de = readdir(d)) != NULL)
 		found = strncmp(de->d_name, "requirements", 12) == 0 ||
 			strcmp(de->d_name, "pyproject.toml") == 0 ||
