@@ -313,6 +313,55 @@ static void check_health(struct venv *v, bool unfollowed)
 	}
 }
 
+/* Activation scripts: python -m venv and virtualenv write them last, once
+ * the interpreter and pip are in place, so an env with none of them was
+ * interrupted while it was made (Ctrl-C during pip's install). */
+static const char *const activate_names[] = {
+	"bin/activate",         "bin/activate.fish",    "bin/activate.csh",     "bin/activate.nu",
+	"bin/activate.ps1",     "bin/Activate.ps1",     "bin/activate_this.py", "Scripts/activate",
+	"Scripts/activate.bat", "Scripts/Activate.ps1",
+};
+
+/* `s` as one shell word: as is when it holds only safe bytes, else in
+ * single quotes. Caller frees. */
+static char *shell_word(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+			    "_-./+,:@%=") == strlen(s))
+		return xstrdup(s);
+	sb_addc(&sb, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			sb_adds(&sb, "'\\''");
+		else
+			sb_addc(&sb, *s);
+	}
+	sb_addc(&sb, '\'');
+	return sb_detach(&sb);
+}
+
+/* uv is left out: how far it got cannot be told from what it writes. */
+static void check_complete(struct venv *v, int envfd)
+{
+	struct stat st;
+	char *word;
+
+	if (!v->cfg || v->kind == VENV_KIND_UV)
+		return;
+	for (size_t i = 0; i < sizeof(activate_names) / sizeof(*activate_names); i++)
+		if (fstatat(envfd, activate_names[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
+			return;
+	v->incomplete = true;
+	word = shell_word(v->path);
+	venv_add_problem(v,
+			 "incomplete: it has no bin/activate, so making it stopped before the end "
+			 "(interrupted?); remove it with: venvscope delete %s",
+			 word);
+	free(word);
+}
+
 /* First line of a small regular file at dirfd/name, trimmed; NULL if none. */
 static char *read_first_line(int dirfd, const char *name)
 {
@@ -406,6 +455,7 @@ struct venv *scan_inspect_env(int envfd, const char *path, const char *home)
 	read_cfg(v, envfd);
 	read_identity(v, envfd);
 	check_health(v, read_interpreter(v, envfd));
+	check_complete(v, envfd);
 	find_project(v, envfd);
 	return v;
 }

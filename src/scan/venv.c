@@ -79,7 +79,7 @@ bool venv_project_has_recipe(const struct venv *v)
 
 void venv_flags(char *out, size_t n, const struct venv *v)
 {
-	const char *words[6];
+	const char *words[7];
 	size_t k = 0, used = 0;
 
 	if (v->broken)
@@ -88,7 +88,9 @@ void venv_flags(char *out, size_t n, const struct venv *v)
 		words[k++] = "stale";
 	if (venv_is_large(v))
 		words[k++] = "large";
-	if (!v->broken && v->n_problems)
+	if (v->incomplete)
+		words[k++] = "incomplete";
+	if (!v->broken && !v->incomplete && v->n_problems)
 		words[k++] = "problem";
 	if (v->git_state == SCAN_GIT_NOT_IGNORED)
 		words[k++] = "not-ignored";
