@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../actions/job.h"
@@ -12,6 +13,7 @@
 #include "../actions/pythons.h"
 #include "../actions/shell.h"
 #include "../util/human.h"
+#include "../util/path.h"
 #include "../util/xalloc.h"
 #include "cli.h"
 #include "collect.h"
@@ -93,6 +95,17 @@ static int usage_error(const char *cmd, const char *msg)
 	return CLI_EXIT_USAGE;
 }
 
+/* True when `dir` holds a pyvenv.cfg (the scan then lists it). */
+static bool holds_cfg(const char *dir)
+{
+	char *p = path_join(dir, "pyvenv.cfg");
+	struct stat st;
+	bool yes = lstat(p, &st) == 0 && S_ISREG(st.st_mode);
+
+	free(p);
+	return yes;
+}
+
 /* Offers to remove what a failed create left behind. */
 static void offer_cleanup(const struct act_job *j, bool yes)
 {
@@ -107,6 +120,11 @@ static void offer_cleanup(const struct act_job *j, bool yes)
 				fprintf(stderr, "venvscope create: %s\n", err.msg);
 			else
 				fprintf(stderr, "venvscope create: removed %s\n", j->partial[i]);
+		} else if (holds_cfg(j->partial[i])) {
+			fprintf(stderr,
+				"venvscope create: left a partial environment at %s: `venvscope list` "
+				"flags it incomplete, `venvscope delete %s` removes it\n",
+				j->partial[i], j->partial[i]);
 		} else {
 			fprintf(stderr, "venvscope create: left a partial folder at %s\n",
 				j->partial[i]);
