@@ -36,6 +36,9 @@ static const char create_usage[] =
 	"  --without-scm-ignore-files no .gitignore inside the env (3.13+)\n"
 	"  --clear                    replace an existing environment\n"
 	"  -y, --yes                  remove what a failed create left, without asking\n"
+	"\n"
+	"Ctrl-C stops the create (pip too) and offers to remove what it left; a\n"
+	"half-made env is listed with the flag `incomplete`.\n"
 	"  -h, --help                 this text\n";
 
 static const char clear_usage[] =
