@@ -303,15 +303,25 @@ static void *git_worker(void *arg)
 
 /* ---- the public side -------------------------------------------------- */
 
-static void raise_fd_limit(void)
+/* Below this many descriptors one worker walks: workers each hold a chain
+ * of open folders, and with a handful of fds they would starve each other
+ * (a size walk puts aside what it cannot open and comes back to it). */
+#define LEAN_FD_LIMIT 64
+
+/* Returns the soft limit on open files now (RLIM_INFINITY: no limit). */
+static rlim_t raise_fd_limit(void)
 {
 	struct rlimit rl;
 
 	/* One fd per level of a deep walk, per worker: ask for what we may have. */
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return RLIM_INFINITY;
+	if (rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
 	}
+	return rl.rlim_cur;
 }
 
 static char **copy_strv(const char *const *v, size_t n)
@@ -419,6 +429,7 @@ struct scan *scan_start(const struct scan_request *req, struct vs_err *err)
 	dev_t *devs = xcalloc(req->n_roots ? req->n_roots : 1, sizeof(*devs));
 	const char *home = req->home ? req->home : getenv("HOME");
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	rlim_t fd_limit;
 
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->cond, NULL);
@@ -448,9 +459,11 @@ struct scan *scan_start(const struct scan_request *req, struct vs_err *err)
 			close(fds[i]);
 		goto fail;
 	}
-	raise_fd_limit();
+	fd_limit = raise_fd_limit();
 	queue_roots(s, fds, devs);
 	s->n_threads = req->threads > 0 ? req->threads : (int)(cores > 0 ? cores : 1);
+	if (fd_limit != RLIM_INFINITY && fd_limit < LEAN_FD_LIMIT)
+		s->n_threads = 1;
 	if (s->n_threads > 64)
 		s->n_threads = 64;
 	s->threads = xcalloc((size_t)s->n_threads, sizeof(*s->threads));

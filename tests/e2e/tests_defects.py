@@ -32,6 +32,9 @@ from tty import ScreenError, Tty
 NOT_ENV = "not a virtual environment (it holds no pyvenv.cfg file)"
 PATH_MAX = 4096
 FD_LIMIT = 10
+# So few that not even discovery and the packages fit: the scan cannot be
+# complete, so the exit-1 path is taken for sure.
+FD_STARVED = 6
 FD_ENVS = 300
 
 
@@ -263,20 +266,11 @@ def du_each(paths):
     return out
 
 
-def t_fd_limit(ctx):
-    g = Group()
-    root, envs = fd_tree(ctx)
-    du = du_each(envs)
-    home = ctx.runner.make_home("fds")
-    cwd = os.path.join(os.path.dirname(home), "cwd")
-    os.makedirs(cwd)
-    env = clean_environ({"HOME": home, "XDG_DATA_HOME": os.path.join(home, ".local/share"),
-                         "XDG_CACHE_HOME": os.path.join(home, ".cache"),
-                         "XDG_STATE_HOME": os.path.join(home, ".local/state"),
-                         "XDG_CONFIG_HOME": os.path.join(home, ".config")})
-
+def fd_list(ctx, g, root, envs, du, cwd, env, limit):
+    """list --json under RLIMIT_NOFILE `limit`: everything, right, with exit
+    0; or exit 1 with the summary line. Returns the exit status."""
     def low_limit():
-        resource.setrlimit(resource.RLIMIT_NOFILE, (FD_LIMIT, FD_LIMIT))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
     p = subprocess.run([ctx.runner.binary, "list", "--json", "--no-git", root], cwd=cwd, env=env,
                        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        preexec_fn=low_limit, timeout=120)
@@ -297,13 +291,31 @@ def t_fd_limit(ctx):
             d.append("exit 0 with something missing: %s; e.g. %s" % (summary, (missing + unsized + nopkg)[:3]))
     elif p.returncode == 1:
         if not re.search(r"^venvscope list: the scan is incomplete: \d+ files or folders could not be opened "
-                         r"\(too many open files; the limit is %d" % FD_LIMIT, err, re.M):
+                         r"\(too many open files; the limit is %d" % limit, err, re.M):
             d.append("exit 1 without the summary line 'venvscope list: the scan is incomplete: ...'; "
                      "stderr ends %r" % err[-400:])
     else:
         d.append("exit status %s; stderr ends %r" % (p.returncode, err[-400:]))
     g.check("defects: list under ulimit -n %d, %d envs: exit %s (%s)"
-            % (FD_LIMIT, FD_ENVS, p.returncode, summary), d)
+            % (limit, FD_ENVS, p.returncode, summary), d)
+    return p.returncode
+
+
+def t_fd_limit(ctx):
+    g = Group()
+    root, envs = fd_tree(ctx)
+    du = du_each(envs)
+    home = ctx.runner.make_home("fds")
+    cwd = os.path.join(os.path.dirname(home), "cwd")
+    os.makedirs(cwd)
+    env = clean_environ({"HOME": home, "XDG_DATA_HOME": os.path.join(home, ".local/share"),
+                         "XDG_CACHE_HOME": os.path.join(home, ".cache"),
+                         "XDG_STATE_HOME": os.path.join(home, ".local/state"),
+                         "XDG_CONFIG_HOME": os.path.join(home, ".config")})
+    rc_at_limit = fd_list(ctx, g, root, envs, du, cwd, env, FD_LIMIT)
+    rc_starved = fd_list(ctx, g, root, envs, du, cwd, env, FD_STARVED)
+    g.check("defects: under ulimit -n %d the scan cannot be complete: exit 1" % FD_STARVED,
+            [] if rc_starved == 1 else ["exit %s" % rc_starved])
 
     def run(st):
         with Tty(ctx.runner, [], width=200, height=30, shell=True, tag="b-fds") as t:
@@ -320,9 +332,9 @@ def t_fd_limit(ctx):
                          ["status line %r lacks 'the scan is incomplete'" % scr.last])
             else:
                 st.check("browser under ulimit -n %d: a complete scan shows every env" % FD_LIMIT,
-                         [] if n == FD_ENVS and p.returncode == 0 else
+                         [] if n == FD_ENVS and rc_at_limit == 0 else
                          ["header %r: %d envs and no INCOMPLETE (list said exit %s)"
-                          % (scr.line(0), n, p.returncode)])
+                          % (scr.line(0), n, rc_at_limit)])
     for item in session("browser defects fd limit", run).items:
         g.items.append(item)
     shutil.rmtree(root)
