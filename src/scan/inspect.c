@@ -276,16 +276,23 @@ static const char *why_not_file(const char *p, char *buf, size_t cap)
 {
 	struct stat st;
 
-	if (stat(p, &st) != 0)
-		return errno == ENOENT || errno == ENOTDIR ? "does not exist"
-							   : path_errno_reason(buf, cap, p, errno);
-	return vs_file_type_reason(st.st_mode);
+	if (stat(p, &st) == 0)
+		return vs_file_type_reason(st.st_mode);
+	if (errno == ENOENT || errno == ENOTDIR)
+		return "does not exist";
+	{
+		char why[128];
+
+		snprintf(buf, cap, "cannot be checked: %s",
+			 path_errno_reason(why, sizeof(why), p, errno));
+	}
+	return buf;
 }
 
 static void check_health(struct venv *v, bool unfollowed)
 {
 	struct stat st;
-	char why[128];
+	char why[192];
 
 	if (v->cfg && !v->home) {
 		venv_add_problem(v, "pyvenv.cfg has no home key");
