@@ -3,6 +3,7 @@
 #include "job.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,11 +66,22 @@ static void tee_line(void *ctx, enum vs_proc_stream s, const char *line)
 int act_job_run(struct act_job *j, vs_proc_line_fn echo, void *ctx, struct vs_err *err)
 {
 	struct echo_ctx e = {j, echo, ctx};
+	struct sigaction ign = {0}, old_int, old_quit;
 	struct vs_proc_spawn sp;
-	int status = -1;
+	int status = -1, rc;
 
 	act_job_spawn(j, &sp);
-	if (vs_proc_run(&sp, tee_line, &e, &status, err) < 0)
+	/* In its own group the child missed the terminal's Ctrl-C: we died
+	 * and it finished (or half-finished) the env unseen. */
+	sp.flags |= VS_PROC_SAME_PGROUP;
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	rc = vs_proc_run(&sp, tee_line, &e, &status, err);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	if (rc < 0)
 		return VS_EFAIL;
 	return act_job_finish(j, status, false, err);
 }
@@ -281,7 +293,8 @@ static int finish_ok(struct act_job *j)
 
 int act_job_finish(struct act_job *j, int status, bool cancelled, struct vs_err *err)
 {
-	if (cancelled || status == 128 + 15 || status == 128 + 9) {
+	/* 128 + SIGINT: Ctrl-C at the terminal (Python re-raises it). */
+	if (cancelled || status == 128 + 2 || status == 128 + 15 || status == 128 + 9) {
 		if (j->kind == ACT_CREATE)
 			note_partial(j);
 		return vs_err_set(err, VS_EFAIL, "cancelled%s",

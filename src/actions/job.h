@@ -80,7 +80,10 @@ void act_job_output(struct act_job *j, enum vs_proc_stream s, const char *line);
  * j->partial listing folders left behind. */
 int act_job_finish(struct act_job *j, int status, bool cancelled, struct vs_err *err);
 
-/* For the CLI: start, stream lines to `echo` (may be NULL), wait, finish. */
+/* For the CLI: start, stream lines to `echo` (may be NULL), wait, finish.
+ * The child stays in our process group, so Ctrl-C at the terminal stops it
+ * (and pip under it); we ignore SIGINT and SIGQUIT meanwhile, like
+ * system(), to report the cancel and what it left behind. */
 int act_job_run(struct act_job *j, vs_proc_line_fn echo, void *ctx, struct vs_err *err);
 
 /* The spawn description for the browser's own loop. Valid while j lives. */

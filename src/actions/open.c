@@ -28,13 +28,17 @@ static int open_checked(const char *env, struct vs_err *err)
 	if (fd < 0) {
 		/* stat tells why (asked only now: most opens succeed). */
 		int e = errno;
+		char why[128];
 
 		if (stat(env, &st) != 0)
 			return vs_err_set(err, VS_EUSAGE, "%s: %s", env,
-					  errno == ENOENT ? "no such folder" : strerror(errno));
+					  errno == ENOENT
+						  ? "no such folder"
+						  : path_errno_reason(why, sizeof(why), env, errno));
 		if (!S_ISDIR(st.st_mode))
 			return vs_err_set(err, VS_EUSAGE, "%s: not a folder", env);
-		return vs_err_set(err, VS_EUSAGE, "%s: cannot open folder: %s", env, strerror(e));
+		return vs_err_set(err, VS_EUSAGE, "%s: cannot open folder: %s", env,
+				  path_errno_reason(why, sizeof(why), env, e));
 	}
 	if (fstatat(fd, "pyvenv.cfg", &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../actions/job.h"
@@ -13,6 +14,7 @@
 #include "../actions/shell.h"
 #include "../util/human.h"
 #include "../util/textwidth.h"
+#include "../util/path.h"
 #include "../util/xalloc.h"
 #include "cli.h"
 #include "collect.h"
@@ -35,6 +37,9 @@ static const char create_usage[] =
 	"  --without-scm-ignore-files no .gitignore inside the env (3.13+)\n"
 	"  --clear                    replace an existing environment\n"
 	"  -y, --yes                  remove what a failed create left, without asking\n"
+	"\n"
+	"Ctrl-C stops the create (pip too) and offers to remove what it left; a\n"
+	"half-made env is listed with the flag `incomplete`.\n"
 	"  -h, --help                 this text\n";
 
 static const char clear_usage[] =
@@ -84,6 +89,17 @@ static int usage_error(const char *cmd, const char *msg)
 	return CLI_EXIT_USAGE;
 }
 
+/* True when `dir` holds a pyvenv.cfg (the scan then lists it). */
+static bool holds_cfg(const char *dir)
+{
+	char *p = path_join(dir, "pyvenv.cfg");
+	struct stat st;
+	bool yes = lstat(p, &st) == 0 && S_ISREG(st.st_mode);
+
+	free(p);
+	return yes;
+}
+
 /* Offers to remove what a failed create left behind. */
 static void offer_cleanup(const struct act_job *j, bool yes)
 {
@@ -99,6 +115,11 @@ static void offer_cleanup(const struct act_job *j, bool yes)
 			else
 				fprintf(stderr, "venvscope create: removed %s\n",
 					tw_esc(j->partial[i]));
+		} else if (holds_cfg(j->partial[i])) {
+			fprintf(stderr,
+				"venvscope create: left a partial environment at %s: `venvscope list` "
+				"flags it incomplete, `venvscope delete %s` removes it\n",
+				tw_esc(j->partial[i]), tw_esc(j->partial[i]));
 		} else {
 			fprintf(stderr, "venvscope create: left a partial folder at %s\n",
 				tw_esc(j->partial[i]));

@@ -48,6 +48,8 @@ static void consume(struct scan *s, struct scan_model *m, struct cli_result *out
 		if (ev->type == SCAN_EV_WARNING) {
 			out->warnings++;
 			cli_warn(NULL, ev->message);
+		} else if (ev->type == SCAN_EV_DONE) {
+			out->done = ev->progress;
 		}
 		scan_model_merge(m, &feed, ev);
 		scan_event_free(ev);

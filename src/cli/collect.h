@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "../actions/open.h"
+#include "../scan/scan.h"
 #include "../scan/venv.h"
 #include "options.h"
 
@@ -16,7 +17,8 @@ struct cli_result {
 	struct venv **venvs; /* owned; n entries, no holes */
 	size_t n;
 	uint64_t warnings;
-	time_t now; /* the reference time used for `stale` */
+	struct scan_progress done; /* the scan's final counters */
+	time_t now;                /* the reference time used for `stale` */
 };
 
 /* Runs the scan request in `o` to the end (its roots are the defaults

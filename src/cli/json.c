@@ -81,6 +81,7 @@ cJSON *cli_json_venv(const struct venv *v, int details)
 	cJSON_AddItemToObject(o, "base_python", cli_json_string(v->base_python));
 	cJSON_AddBoolToObject(o, "base_exists", v->base_exists);
 	cJSON_AddBoolToObject(o, "broken", v->broken);
+	cJSON_AddBoolToObject(o, "incomplete", v->incomplete);
 	cJSON_AddItemToObject(o, "problems", json_strv(v->problems, v->n_problems));
 	cJSON_AddItemToObject(o, "link", cli_json_string(venv_link_name(v->link)));
 	cJSON_AddItemToObject(o, "system_site_packages", json_tri(v->system_site_packages));

@@ -35,7 +35,8 @@ static const char list_usage[] =
 	"  --threads N          worker threads (default: one per core)\n"
 	"  -h, --help           this text\n"
 	"\n"
-	"Exit status: 0 ok, 1 something failed, 2 bad usage or a ROOT that is not a folder.\n";
+	"Exit status: 0 ok, 1 something failed (or the scan was incomplete: too many\n"
+	"open files), 2 bad usage or a ROOT that is not a folder.\n";
 
 int cli_exit_code(int err)
 {
@@ -113,6 +114,11 @@ int cli_list_run(const struct cli_opts *o)
 	} else {
 		cli_print_table(stdout, r.venvs, r.n, out_width(), r.now, cli_home());
 		rc = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+	}
+	/* What was printed may lack envs, packages or sizes: never exit 0. */
+	if (scan_incomplete_text(err.msg, sizeof(err.msg), &r.done)) {
+		fprintf(stderr, "venvscope list: %s\n", err.msg);
+		rc = CLI_EXIT_FAIL;
 	}
 	cli_result_free(&r);
 	return rc;

@@ -143,8 +143,9 @@ static bool pkg_resources_skips(const struct scan_listing *l, const struct scan_
 	bool empty = true;
 	int fd = -1;
 
-	if (maybe_dir(e))
-		fd = openat(l->fd, e->name, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC);
+	if (maybe_dir(e) &&
+	    (fd = openat(l->fd, e->name, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC)) < 0)
+		vs_fd_shortage_note(errno);
 	*is_dir = fd >= 0 || (maybe_dir(e) && stat_is_dir(l, e));
 	while (fd >= 0 && empty) {
 		ssize_t got = getdents64(fd, buf, sizeof(buf));

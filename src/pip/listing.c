@@ -13,6 +13,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "../util/readfile.h"
 #include "../util/xalloc.h"
 
 /* Whether lookups in the open folder `fd` only find names exactly as
@@ -59,8 +60,10 @@ struct scan_listing *scan_listing_read(const char *path)
 	_Alignas(struct dirent64) char buf[32768];
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC);
 
-	if (fd < 0)
+	if (fd < 0) {
+		vs_fd_shortage_note(errno);
 		return NULL;
+	}
 	l = xcalloc(1, sizeof(*l));
 	l->fd = fd;
 	for (;;) {

@@ -55,7 +55,11 @@ static void add_site(struct site_cands *c, int parentfd, const char *env_path, c
 /* Opens a real folder (no symlink at the last step) below dirfd. */
 static int open_dir_at(int dirfd, const char *name)
 {
-	return openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		vs_fd_shortage_note(errno);
+	return fd;
 }
 
 /* lib/python* / lib/pypy* site folders below the folder `lib`. */
@@ -451,8 +455,10 @@ int scan_packages_read(struct scan_pkg_list *list, const char *site_path, struct
 	int fd, rc = 0;
 
 	fd = open(site_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		vs_fd_shortage_note(errno);
 		return vs_err_set(err, VS_EFAIL, "%s: %s", site_path, dir_reason(errno));
+	}
 	d = fdopendir(fd);
 	if (!d) {
 		rc = vs_err_set(err, VS_EFAIL, "%s: %s", site_path, dir_reason(errno));
@@ -487,8 +493,10 @@ int64_t scan_site_newest_mtime(const char *site_path)
 	if (stat(site_path, &st) == 0)
 		best = (int64_t)st.st_mtime;
 	fd = open(site_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		vs_fd_shortage_note(errno);
 		return best;
+	}
 	d = fdopendir(fd);
 	if (!d) {
 		close(fd);

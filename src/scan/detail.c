@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../util/path.h"
+#include "../util/readfile.h"
 #include "../util/xalloc.h"
 #include "inspect.h"
 #include "scan_internal.h"
@@ -106,6 +108,8 @@ void scan_run_detail(struct scan *s, struct detail_job *dj)
 	int fd = open(dj->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
 
+	if (fd < 0)
+		vs_fd_shortage_note(errno);
 	if (fd >= 0 && (fstat(fd, &st) != 0 || st.st_dev != dj->dev || st.st_ino != dj->ino)) {
 		close(fd);
 		fd = -1;
@@ -113,7 +117,15 @@ void scan_run_detail(struct scan *s, struct detail_job *dj)
 	}
 	pe->type = SCAN_EV_PACKAGES;
 	pe->id = dj->id;
-	if (fd < 0) {
+	if (fd < 0 && (errno == ENAMETOOLONG || errno == EMFILE || errno == ENFILE)) {
+		char why[128];
+
+		/* Nothing changed: the kernel refuses the name (found by a walk
+		 * relative to open folders), or is out of file descriptors. */
+		pe->pkgs = xcalloc(1, sizeof(*pe->pkgs));
+		pe->pkgs->problem = xasprintf("packages and size not read: %s",
+					      path_errno_reason(why, sizeof(why), dj->path, errno));
+	} else if (fd < 0) {
 		pe->pkgs = xcalloc(1, sizeof(*pe->pkgs));
 		pe->pkgs->problem =
 			xasprintf("the environment changed or vanished during the scan (%s)",

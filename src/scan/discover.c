@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../util/strbuf.h"
+#include "../util/readfile.h"
 #include "../util/xalloc.h"
 #include "inspect.h"
 #include "pyvenv_cfg.h"
@@ -98,6 +99,7 @@ static void visit_child(struct scan *s, DIR *d, const char *name, struct strbuf 
 	struct stat st;
 
 	if (cfd < 0) {
+		vs_fd_shortage_note(errno);
 		/* Not a folder after all, a symlink, or gone since readdir: not ours. */
 		if (errno != ENOTDIR && errno != ELOOP && errno != ENOENT)
 			scan_warn(s, "%s: cannot open folder: %s", path->buf, strerror(errno));

@@ -16,6 +16,7 @@ enum term_kind {
 	TERM_BROKEN,
 	TERM_STALE,
 	TERM_PROBLEM,
+	TERM_INCOMPLETE,
 };
 
 struct term {
@@ -137,9 +138,12 @@ static int parse_is(struct term *t, const char *word, const char *rest, struct v
 		t->kind = TERM_STALE;
 	else if (vs_ascii_casecmp(rest, "problem") == 0)
 		t->kind = TERM_PROBLEM;
+	else if (vs_ascii_casecmp(rest, "incomplete") == 0)
+		t->kind = TERM_INCOMPLETE;
 	else
 		return vs_err_set(err, VS_EUSAGE,
-				  "filter term \"%.200s\": use is:broken, is:stale or is:problem",
+				  "filter term \"%.200s\": use is:broken, is:stale, is:incomplete or "
+				  "is:problem",
 				  word);
 	return 0;
 }
@@ -271,6 +275,8 @@ static bool term_match(const struct term *t, const struct venv *v)
 		return v->stale;
 	case TERM_PROBLEM:
 		return v->broken || v->n_problems > 0;
+	case TERM_INCOMPLETE:
+		return v->incomplete;
 	}
 	return false;
 }

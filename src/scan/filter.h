@@ -12,6 +12,7 @@
  *   py:<3.9         python_version (as PEP 440) fits the specifier list
  *   is:broken       the interpreter chain is broken
  *   is:stale        not touched for the stale period
+ *   is:incomplete   its creation stopped before the end (venv.h `incomplete`)
  *   is:problem      any problem found
  *   !TERM           negates one term (`!pkg:pip`)
  * The words pkg:, py: and is: may be written in any case; any other word

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../util/path.h"
+#include "../util/readfile.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
 #include "places.h"
@@ -58,8 +59,10 @@ static char *version_from_lib(int envfd, bool *pypy)
 	char *found = NULL;
 
 	*pypy = false;
-	if (fd < 0)
+	if (fd < 0) {
+		vs_fd_shortage_note(errno);
 		return NULL;
+	}
 	d = fdopendir(fd);
 	if (!d) {
 		close(fd);
@@ -194,8 +197,11 @@ static char *base_for_copy(const struct venv *v)
 	return found;
 }
 
-static void read_interpreter(struct venv *v, int envfd)
+/* Returns true when bin/python is a link that could not be followed at all
+ * (its path is too long): that problem is reported here. */
+static bool read_interpreter(struct venv *v, int envfd)
 {
+	bool unfollowed = false;
 	struct stat st;
 	const char *rel = NULL;
 
@@ -209,7 +215,7 @@ static void read_interpreter(struct venv *v, int envfd)
 		v->link = VENV_LINK_MISSING;
 		venv_add_problem(v, "the interpreter bin/python is missing");
 		v->broken = true;
-		return;
+		return false;
 	}
 	v->interpreter = path_join(v->path, rel);
 	if (S_ISLNK(st.st_mode)) {
@@ -223,8 +229,20 @@ static void read_interpreter(struct venv *v, int envfd)
 			v->link_target = xstrdup(buf);
 		}
 		real = realpath(v->interpreter, NULL);
+		/* An absolute target does not depend on where the env lies, so
+		 * an env whose own path is too long can still be followed. */
+		if (!real && errno == ENAMETOOLONG && v->link_target && v->link_target[0] == '/')
+			real = realpath(v->link_target, NULL);
 		if (real) {
 			v->base_python = real;
+		} else if (errno == ENAMETOOLONG) {
+			char why[128];
+
+			venv_add_problem(v, "%s cannot be followed: %s", rel,
+					 path_errno_reason(why, sizeof(why), v->interpreter,
+							   ENAMETOOLONG));
+			v->broken = true;
+			unfollowed = true;
 		} else {
 			bool loop;
 
@@ -237,7 +255,7 @@ static void read_interpreter(struct venv *v, int envfd)
 
 		v->link = S_ISREG(st.st_mode) ? VENV_LINK_COPY : VENV_LINK_MISSING;
 		if (v->link == VENV_LINK_MISSING) {
-			venv_add_problem(v, "%s is not a file", rel);
+			venv_add_problem(v, "%s %s", rel, vs_file_type_reason(st.st_mode));
 			v->broken = true;
 		}
 		base = base_for_copy(v);
@@ -249,11 +267,32 @@ static void read_interpreter(struct venv *v, int envfd)
 		}
 	}
 	v->base_exists = v->base_python && is_file(v->base_python);
+	return unfollowed;
 }
 
-static void check_health(struct venv *v)
+/* "does not exist", "is a FIFO, not a file", "is a character device, not
+ * a file", ...: what stands at `p` instead of an interpreter. */
+static const char *why_not_file(const char *p, char *buf, size_t cap)
 {
 	struct stat st;
+
+	if (stat(p, &st) == 0)
+		return vs_file_type_reason(st.st_mode);
+	if (errno == ENOENT || errno == ENOTDIR)
+		return "does not exist";
+	{
+		char why[128];
+
+		snprintf(buf, cap, "cannot be checked: %s",
+			 path_errno_reason(why, sizeof(why), p, errno));
+	}
+	return buf;
+}
+
+static void check_health(struct venv *v, bool unfollowed)
+{
+	struct stat st;
+	char why[192];
 
 	if (v->cfg && !v->home) {
 		venv_add_problem(v, "pyvenv.cfg has no home key");
@@ -262,14 +301,72 @@ static void check_health(struct venv *v)
 		venv_add_problem(v, "the home folder %s no longer exists", v->home);
 		v->broken = true;
 	}
-	if (v->link == VENV_LINK_SYMLINK && !v->base_exists) {
-		venv_add_problem(v, "bin/python points to %s, which does not exist",
-				 v->base_python ? v->base_python : "a missing file");
+	/* A link not followed (path too long) was reported by read_interpreter. */
+	if (v->link == VENV_LINK_SYMLINK && !v->base_exists && !unfollowed) {
+		if (v->base_python)
+			venv_add_problem(v, "bin/python points to %s, which %s", v->base_python,
+					 why_not_file(v->base_python, why, sizeof(why)));
+		else
+			venv_add_problem(v, "bin/python points to a missing file");
 		v->broken = true;
 	} else if (v->link == VENV_LINK_COPY && v->base_python && !v->base_exists) {
-		venv_add_problem(v, "the base interpreter %s no longer exists", v->base_python);
+		const char *r = why_not_file(v->base_python, why, sizeof(why));
+
+		if (strcmp(r, "does not exist") == 0)
+			venv_add_problem(v, "the base interpreter %s no longer exists", v->base_python);
+		else
+			venv_add_problem(v, "the base interpreter %s %s", v->base_python, r);
 		v->broken = true;
 	}
+}
+
+/* Activation scripts: python -m venv and virtualenv write them last, once
+ * the interpreter and pip are in place, so an env with none of them was
+ * interrupted while it was made (Ctrl-C during pip's install). */
+static const char *const activate_names[] = {
+	"bin/activate",         "bin/activate.fish",    "bin/activate.csh",     "bin/activate.nu",
+	"bin/activate.ps1",     "bin/Activate.ps1",     "bin/activate_this.py", "Scripts/activate",
+	"Scripts/activate.bat", "Scripts/Activate.ps1",
+};
+
+/* `s` as one shell word: as is when it holds only safe bytes, else in
+ * single quotes. Caller frees. */
+static char *shell_word(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+			    "_-./+,:@%=") == strlen(s))
+		return xstrdup(s);
+	sb_addc(&sb, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			sb_adds(&sb, "'\\''");
+		else
+			sb_addc(&sb, *s);
+	}
+	sb_addc(&sb, '\'');
+	return sb_detach(&sb);
+}
+
+/* uv is left out: how far it got cannot be told from what it writes. */
+static void check_complete(struct venv *v, int envfd)
+{
+	struct stat st;
+	char *word;
+
+	if (!v->cfg || v->kind == VENV_KIND_UV)
+		return;
+	for (size_t i = 0; i < sizeof(activate_names) / sizeof(*activate_names); i++)
+		if (fstatat(envfd, activate_names[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
+			return;
+	v->incomplete = true;
+	word = shell_word(v->path);
+	venv_add_problem(v,
+			 "incomplete: it has no bin/activate, so making it stopped before the end "
+			 "(interrupted?); remove it with: venvscope delete %s",
+			 word);
+	free(word);
 }
 
 /* First line of a small regular file at dirfd/name, trimmed; NULL if none. */
@@ -281,8 +378,10 @@ static char *read_first_line(int dirfd, const char *name)
 	ssize_t n;
 	char *s, *e;
 
-	if (fd < 0)
+	if (fd < 0) {
+		vs_fd_shortage_note(errno);
 		return NULL;
+	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return NULL;
@@ -340,8 +439,10 @@ static void find_project(struct venv *v, int envfd)
 	if (v->project)
 		return;
 	fd = openat(envfd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		vs_fd_shortage_note(errno);
 		return;
+	}
 	d = fdopendir(fd);
 	if (!d) {
 		close(fd);
@@ -370,8 +471,8 @@ struct venv *scan_inspect_env(int envfd, const char *path, const char *home)
 	}
 	read_cfg(v, envfd);
 	read_identity(v, envfd);
-	read_interpreter(v, envfd);
-	check_health(v);
+	check_health(v, read_interpreter(v, envfd));
+	check_complete(v, envfd);
 	find_project(v, envfd);
 	return v;
 }

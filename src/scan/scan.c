@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../util/path.h"
+#include "../util/readfile.h"
 #include "../util/trace.h"
 #include "../util/xalloc.h"
 #include "git.h"
@@ -51,6 +52,7 @@ static void fill_progress(const struct scan *s, struct scan_progress *p)
 	p->sized = atomic_load(&s->sized);
 	p->bytes = atomic_load(&s->bytes);
 	p->warnings = atomic_load(&s->warnings);
+	p->fd_shortages = vs_fd_shortages() - s->fd_base;
 	p->elapsed = (double)(vs_now_ns() - s->start_ns) / 1e9;
 }
 
@@ -301,15 +303,25 @@ static void *git_worker(void *arg)
 
 /* ---- the public side -------------------------------------------------- */
 
-static void raise_fd_limit(void)
+/* Below this many descriptors one worker walks: workers each hold a chain
+ * of open folders, and with a handful of fds they would starve each other
+ * (a size walk puts aside what it cannot open and comes back to it). */
+#define LEAN_FD_LIMIT 64
+
+/* Returns the soft limit on open files now (RLIM_INFINITY: no limit). */
+static rlim_t raise_fd_limit(void)
 {
 	struct rlimit rl;
 
 	/* One fd per level of a deep walk, per worker: ask for what we may have. */
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return RLIM_INFINITY;
+	if (rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
 	}
+	return rl.rlim_cur;
 }
 
 static char **copy_strv(const char *const *v, size_t n)
@@ -338,10 +350,13 @@ static int open_roots(struct scan *s, const struct scan_request *req, int *fds, 
 			goto fail;
 		}
 		if (stat(abs, &st) != 0) {
+			char why[128];
+
 			if (errno == ENOENT)
 				vs_err_set(err, VS_EUSAGE, "%s: no such folder", r);
 			else
-				vs_err_set(err, VS_EUSAGE, "%s: %s", r, strerror(errno));
+				vs_err_set(err, VS_EUSAGE, "%s: %s", r,
+					   path_errno_reason(why, sizeof(why), abs, errno));
 			free(abs);
 			goto fail;
 		}
@@ -414,6 +429,7 @@ struct scan *scan_start(const struct scan_request *req, struct vs_err *err)
 	dev_t *devs = xcalloc(req->n_roots ? req->n_roots : 1, sizeof(*devs));
 	const char *home = req->home ? req->home : getenv("HOME");
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	rlim_t fd_limit;
 
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->cond, NULL);
@@ -429,6 +445,7 @@ struct scan *scan_start(const struct scan_request *req, struct vs_err *err)
 	s->git_on = !req->no_git;
 	s->home = home && *home ? xstrdup(home) : NULL;
 	s->start_ns = vs_now_ns();
+	s->fd_base = vs_fd_shortages();
 	atomic_store(&s->last_progress_ns, s->start_ns);
 
 	if (req->n_roots == 0) {
@@ -442,9 +459,11 @@ struct scan *scan_start(const struct scan_request *req, struct vs_err *err)
 			close(fds[i]);
 		goto fail;
 	}
-	raise_fd_limit();
+	fd_limit = raise_fd_limit();
 	queue_roots(s, fds, devs);
 	s->n_threads = req->threads > 0 ? req->threads : (int)(cores > 0 ? cores : 1);
+	if (fd_limit != RLIM_INFINITY && fd_limit < LEAN_FD_LIMIT)
+		s->n_threads = 1;
 	if (s->n_threads > 64)
 		s->n_threads = 64;
 	s->threads = xcalloc((size_t)s->n_threads, sizeof(*s->threads));
@@ -482,6 +501,25 @@ struct scan_event *scan_wait(struct scan *s)
 void scan_cancel(struct scan *s)
 {
 	atomic_store(&s->cancel, true);
+}
+
+bool scan_incomplete_text(char *buf, size_t cap, const struct scan_progress *p)
+{
+	struct rlimit rl;
+
+	if (p->fd_shortages == 0)
+		return false;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		snprintf(buf, cap,
+			 "the scan is incomplete: %llu files or folders could not be opened "
+			 "(too many open files; the limit is %llu, see ulimit -n)",
+			 (unsigned long long)p->fd_shortages, (unsigned long long)rl.rlim_cur);
+	else
+		snprintf(buf, cap,
+			 "the scan is incomplete: %llu files or folders could not be opened "
+			 "(too many open files)",
+			 (unsigned long long)p->fd_shortages);
+	return true;
 }
 
 void scan_progress_now(const struct scan *s, struct scan_progress *out)

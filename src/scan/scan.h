@@ -67,7 +67,10 @@ struct scan_progress {
 	uint64_t sized;    /* environments sized */
 	uint64_t bytes;    /* apparent bytes of the environments sized so far */
 	uint64_t warnings; /* warnings emitted */
-	double elapsed;    /* seconds since scan_start */
+	/* opens refused for want of file descriptors (EMFILE, ENFILE) while
+	 * this scan ran: not 0 means some envs, packages or sizes are missing */
+	uint64_t fd_shortages;
+	double elapsed; /* seconds since scan_start */
 };
 
 struct scan_event {
@@ -103,6 +106,12 @@ struct scan_event *scan_wait(struct scan *s);
 /* The counters right now (thread-safe; for a live header between the
  * rate-limited PROGRESS events). */
 void scan_progress_now(const struct scan *s, struct scan_progress *out);
+
+/* When `p` (DONE's counters) says the scan missed something for want of
+ * file descriptors, writes "the scan is incomplete: N files or folders
+ * could not be opened (too many open files; the limit is L, see ulimit
+ * -n)" into buf and returns true; else returns false. */
+bool scan_incomplete_text(char *buf, size_t cap, const struct scan_progress *p);
 
 /* Asks the workers to stop soon; a DONE event still follows. */
 void scan_cancel(struct scan *s);

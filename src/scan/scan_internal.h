@@ -114,6 +114,7 @@ struct scan {
 	atomic_uint_fast64_t entries, dirs, envs, sized, bytes, warnings;
 	atomic_size_t next_id;
 	atomic_int_fast64_t last_progress_ns;
+	unsigned long long fd_base; /* vs_fd_shortages() when the scan started */
 	int64_t start_ns;
 };
 

@@ -3,20 +3,31 @@
  *
  * The walk is depth-first and relative to directory fds: each level keeps
  * one open DIR while its subdirectories are visited, so nothing depends on
- * path lengths or on the current directory. */
+ * path lengths or on the current directory. When the process is out of
+ * descriptors (a low ulimit -n), a folder that cannot be opened is put
+ * aside by its path below the tree's root and walked once the levels above
+ * it are closed, reopened with openat2 beneath the root, never through a
+ * symlink or into another filesystem. */
 #include "size.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../util/err.h"
+#include "../util/readfile.h"
+#include "../util/strbuf.h"
+#include "../util/vec.h"
 #include "../util/xalloc.h"
 
 /* Checking the cancel flag costs an atomic load; every 256 entries keeps a
@@ -50,7 +61,11 @@ struct walk {
 	dev_t root_dev;
 	struct ino_set seen;
 	unsigned tick;
-	int stop; /* set once cancel was seen: unwind without more work */
+	int stop;               /* set once cancel was seen: unwind without more work */
+	int base;               /* the tree's root, to reopen folders put aside; -1: none */
+	int fd_ceiling;         /* with base: an fd this high is put back, for others */
+	struct strbuf rel;      /* the folder being walked, relative to base */
+	struct vs_vec deferred; /* folders put aside for want of fds (relative paths) */
 };
 
 static size_t ino_hash(dev_t dev, ino_t ino)
@@ -180,6 +195,92 @@ static int cancelled(struct walk *w)
 
 static void walk_dir(struct walk *w, int fd);
 
+static bool out_of_fds(int e)
+{
+	return e == EMFILE || e == ENFILE;
+}
+
+/* `name`, a folder of the one being walked, for later (see the top). */
+static void defer(struct walk *w, const char *name)
+{
+	struct strbuf p = STRBUF_INIT;
+
+	if (w->rel.len) {
+		sb_add(&p, w->rel.buf, w->rel.len);
+		sb_addc(&p, '/');
+	}
+	sb_adds(&p, name);
+	vs_vec_push(&w->deferred, sb_detach(&p));
+}
+
+/* Walks the folder `name` open as `fd`, keeping w->rel up to date when
+ * folders may be put aside. */
+static void descend(struct walk *w, int fd, const char *name)
+{
+	size_t len = w->rel.len;
+
+	if (w->base < 0) {
+		walk_dir(w, fd);
+		return;
+	}
+	if (len)
+		sb_addc(&w->rel, '/');
+	sb_adds(&w->rel, name);
+	walk_dir(w, fd);
+	w->rel.len = len;
+	w->rel.buf[len] = '\0';
+}
+
+/* A folder put aside, reopened below `base` without following a symlink
+ * or leaving the filesystem; -1 with errno (ENOSYS before Linux 5.6). */
+static int reopen_beneath(int base, const char *rel)
+{
+#ifdef SYS_openat2
+	struct open_how how = {
+		.flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV,
+	};
+
+	return (int)syscall(SYS_openat2, base, rel, &how, sizeof(how));
+#else
+	(void)base;
+	(void)rel;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* File descriptors a size walk leaves free under a low limit. */
+#define SPARE_FDS 3
+
+static int fd_ceiling(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur > (rlim_t)INT_MAX)
+		return INT_MAX;
+	return rl.rlim_cur > SPARE_FDS ? (int)rl.rlim_cur - SPARE_FDS : 0;
+}
+
+/* Walks the folders put aside (and those they put aside in turn). */
+static void walk_deferred(struct walk *w)
+{
+	for (size_t i = 0; i < w->deferred.n && !w->stop; i++) {
+		const char *rel = w->deferred.v[i];
+		int fd = reopen_beneath(w->base, rel);
+
+		if (fd < 0) {
+			vs_fd_shortage_note(errno);
+			w->out->errors++;
+			continue;
+		}
+		sb_reset(&w->rel);
+		sb_adds(&w->rel, rel);
+		walk_dir(w, fd);
+	}
+}
+
 /* One directory entry `name` (readdir type `dtype`) of the directory open
  * as `pfd`. */
 static void visit(struct walk *w, int pfd, const char *name, unsigned char dtype)
@@ -213,15 +314,24 @@ static void visit(struct walk *w, int pfd, const char *name, unsigned char dtype
 	/* du counts an unreadable directory's own size (FTS_DNR). */
 	add_sizes(w->out, &st);
 	fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (w->base >= 0 && ((fd < 0 && out_of_fds(errno)) || fd >= w->fd_ceiling)) {
+		/* Out of fds, or nearly: the last few stay free for the rest of
+		 * the program (the browser's terminal, a package's METADATA). */
+		if (fd >= 0)
+			close(fd);
+		defer(w, name);
+		return;
+	}
 	if (fd < 0) {
 		/* EACCES, ENOENT (vanished), ELOOP (swapped for a symlink),
 		 * EMFILE (very deep tree): count it and go on. */
+		vs_fd_shortage_note(errno);
 		w->out->errors++;
 		return;
 	}
 	if (w->split && w->split->take(w->split->ctx, fd))
 		return;
-	walk_dir(w, fd);
+	descend(w, fd, name);
 }
 
 /* Walks the directory open as `fd` and closes it. */
@@ -274,6 +384,7 @@ int scan_size_tree_split(struct scan_size *out, int dirfd, const atomic_bool *ca
 	 * read position, which readdir would move. */
 	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
+		vs_fd_shortage_note(errno);
 		out->errors = 1;
 		return VS_EFAIL;
 	}
@@ -282,7 +393,13 @@ int scan_size_tree_split(struct scan_size *out, int dirfd, const atomic_bool *ca
 	w.cancel = cancel;
 	w.split = split;
 	w.root_dev = st.st_dev;
+	w.base = dirfd; /* the caller's, open until we return */
+	w.fd_ceiling = fd_ceiling();
+	vs_vec_init_strs(&w.deferred);
 	walk_dir(&w, fd);
+	walk_deferred(&w);
+	vs_vec_clear(&w.deferred);
+	sb_free(&w.rel);
 	ino_free(&w.seen);
 	return VS_OK;
 }
@@ -303,6 +420,7 @@ void scan_size_part(struct scan_size *out, int fd, dev_t root_dev, const atomic_
 	w.cancel = cancel;
 	w.split = split;
 	w.root_dev = root_dev;
+	w.base = -1; /* a part's root is closed by its walk: nothing is put aside */
 	walk_dir(&w, fd);
 	ino_free(&w.seen);
 }

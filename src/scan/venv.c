@@ -1,6 +1,7 @@
 #include "venv.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "../util/path.h"
+#include "../util/readfile.h"
 #include "../util/xalloc.h"
 #include "../util/vec.h"
 
@@ -65,8 +67,11 @@ bool venv_project_has_recipe(const struct venv *v)
 	struct dirent *de;
 	bool found = false;
 
-	if (!d)
+	if (!d) {
+		if (v->project)
+			vs_fd_shortage_note(errno);
 		return false;
+	}
 	while (!found && (de = readdir(d)) != NULL)
 		found = strncmp(de->d_name, "requirements", 12) == 0 ||
 			strcmp(de->d_name, "pyproject.toml") == 0 ||
@@ -77,7 +82,7 @@ bool venv_project_has_recipe(const struct venv *v)
 
 void venv_flags(char *out, size_t n, const struct venv *v)
 {
-	const char *words[6];
+	const char *words[7];
 	size_t k = 0, used = 0;
 
 	if (v->broken)
@@ -86,7 +91,9 @@ void venv_flags(char *out, size_t n, const struct venv *v)
 		words[k++] = "stale";
 	if (venv_is_large(v))
 		words[k++] = "large";
-	if (!v->broken && v->n_problems)
+	if (v->incomplete)
+		words[k++] = "incomplete";
+	if (!v->broken && !v->incomplete && v->n_problems)
 		words[k++] = "problem";
 	if (v->git_state == SCAN_GIT_NOT_IGNORED)
 		words[k++] = "not-ignored";

@@ -44,6 +44,7 @@ struct venv {
 	char *base_python; /* resolved base interpreter, or NULL when unknowable */
 	bool base_exists;  /* base_python is an existing file */
 	bool broken;       /* interpreter chain does not resolve, or home missing */
+	bool incomplete;   /* its creation stopped before the end (no activation script) */
 	char **problems;   /* sentences for people; owned */
 	size_t n_problems;
 	enum venv_tri system_site_packages;

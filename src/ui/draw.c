@@ -100,11 +100,13 @@ void ui_draw_header(struct ui *ui)
 			snprintf(took, sizeof(took), "%.0f ms", p.elapsed * 1000);
 		else
 			snprintf(took, sizeof(took), "%.1f s", p.elapsed);
-		/* The totals and the time first: the roots may be cut off. */
+		/* The totals and the time first: the roots may be cut off. A scan
+		 * that missed files for want of descriptors says so before all. */
 		snprintf(line, sizeof(line),
-			 " venvscope  %zu environment%s · %s · %zu stale (%s) · %zu broken · "
+			 " venvscope  %s%zu environment%s · %s · %zu stale (%s) · %zu broken · "
 			 "scanned in %s: %s",
-			 s.envs, s.envs == 1 ? "" : "s", size, s.stale, stale, s.broken, took,
+			 p.fd_shortages ? "INCOMPLETE scan (too many open files) · " : "", s.envs,
+			 s.envs == 1 ? "" : "s", size, s.stale, stale, s.broken, took,
 			 ui->roots_label);
 	}
 	if (ui->model.filter_text || ui->model.problems_only) {

@@ -213,11 +213,17 @@ static void main_event(struct ui *ui, struct ui_scans *S, struct scan_event *ev)
 	case SCAN_EV_PROGRESS:
 		S->progress = ev->progress;
 		break;
-	case SCAN_EV_DONE:
+	case SCAN_EV_DONE: {
+		char why[256];
+
 		S->progress = ev->progress;
 		S->scanning = false;
+		/* The header says so too, for as long as these rows are shown. */
+		if (scan_incomplete_text(why, sizeof(why), &ev->progress))
+			ui_message(ui, true, "%s", why);
 		vs_trace_mark("scan_done_ms");
 		break;
+	}
 	default:
 		ui_model_apply(&ui->model, &S->feed, ev);
 	}

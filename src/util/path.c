@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -190,4 +191,17 @@ char *path_fit_name(const char *name, size_t max, const char *key)
 	while (cut > 0 && ((unsigned char)name[cut] & 0xC0) == 0x80)
 		cut--;
 	return xasprintf("%.*s-%08x", (int)cut, name, (unsigned)((h >> 32) ^ h));
+}
+
+const char *path_errno_reason(char *buf, size_t cap, const char *path, int e)
+{
+	size_t len = strlen(path);
+
+	if (e != ENAMETOOLONG)
+		snprintf(buf, cap, "%s", strerror(e));
+	else if (len >= PATH_MAX)
+		snprintf(buf, cap, "path too long (%zu bytes, over the limit of %d)", len, PATH_MAX);
+	else
+		snprintf(buf, cap, "path too long (a name in it is longer than %d bytes)", NAME_MAX);
+	return buf;
 }

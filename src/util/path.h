@@ -23,6 +23,12 @@ bool path_has_prefix(const char *path, const char *prefix);
 /* `path` with the home folder written as "~" when it lies below it. Caller frees. */
 char *path_tilde(const char *path, const char *home);
 
+/* Why a system call on `path` failed with errno `e`, for the user:
+ * ENAMETOOLONG is "path too long (N bytes, over the limit of 4096)" (or
+ * "a name in the path is longer than 255 bytes"), anything else
+ * strerror(e). Written into buf (cap bytes); returns buf. */
+const char *path_errno_reason(char *buf, size_t cap, const char *path, int e);
+
 /* mkdir -p: every missing folder of `path` made with `mode`. When
  * `first_made` is not NULL it gets the length of the first folder made (0:
  * none), so the caller can take back exactly what was made. Returns 0 or

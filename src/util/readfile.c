@@ -1,6 +1,7 @@
 #include "readfile.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -21,14 +22,30 @@ const char *vs_file_type_reason(mode_t mode)
 		return "is a symbolic link";
 	if (S_ISSOCK(mode))
 		return "is a socket, not a file";
-	if (S_ISCHR(mode) || S_ISBLK(mode))
-		return "is a device, not a file";
+	if (S_ISCHR(mode))
+		return "is a character device, not a file";
+	if (S_ISBLK(mode))
+		return "is a block device, not a file";
 	return "is not a regular file";
+}
+
+static atomic_ullong fd_shortages;
+
+void vs_fd_shortage_note(int e)
+{
+	if (e == EMFILE || e == ENFILE)
+		atomic_fetch_add(&fd_shortages, 1);
+}
+
+unsigned long long vs_fd_shortages(void)
+{
+	return atomic_load(&fd_shortages);
 }
 
 /* Sets `err` for errno value `e` and leaves errno at `e`. */
 static int refuse_errno(struct vs_err *err, const char *path, int e)
 {
+	vs_fd_shortage_note(e);
 	switch (e) {
 	case ENOENT:
 		vs_err_set(err, VS_EFAIL, "%s: does not exist", path);

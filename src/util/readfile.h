@@ -11,7 +11,8 @@
  * errno after a refusal: ENOENT, ENOTDIR, EACCES, ... as the system said;
  * ELOOP: a symbolic link while VS_READ_NOFOLLOW was asked; EISDIR: a
  * folder; EINVAL: another kind of non-regular file; EFBIG: above the cap.
- * Thread-safe; no global state. */
+ * Thread-safe; the only global state is the count of opens refused for
+ * want of file descriptors (vs_fd_shortage_note). */
 #ifndef VS_UTIL_READFILE_H
 #define VS_UTIL_READFILE_H
 
@@ -52,8 +53,16 @@ int vs_read_at(int dirfd, const char *path, int flags, size_t max, char **out, s
  * The fd stays open. */
 int vs_read_fd(int fd, size_t max, char **out, size_t *len);
 
+/* Counts `e` when it is EMFILE or ENFILE (an open refused because the
+ * process or the system is out of file descriptors); leaves errno alone.
+ * Every open of the scan reports its failures here (vs_open_at does it
+ * itself), so a scan can tell that it missed something. */
+void vs_fd_shortage_note(int e);
+/* How many opens were refused that way since the program started. */
+unsigned long long vs_fd_shortages(void);
+
 /* Why a file of this type is not read: "is a directory", "is a FIFO, not
- * a file", "is a device, not a file", ... (a static string). */
+ * a file", "is a character device, not a file", ... (a static string). */
 const char *vs_file_type_reason(mode_t mode);
 
 #endif

@@ -234,6 +234,7 @@ def build_many(fx):
         os.symlink("lib", os.path.join(e, "lib64"))
         touch(os.path.join(e, "pyvenv.cfg"), "home = %s\ninclude-system-site-packages = false\nversion = %s\n"
               % (home, py.version))
+        touch(os.path.join(e, "bin", "activate"), "")  # a finished env (else: incomplete)
         for k in range(i % 7 + 1):
             with open(os.path.join(sp, "m%d.py" % k), "wb") as f:
                 f.write(b"#" * (i * 37 + k * 1001))

@@ -34,6 +34,7 @@ import tests_actions  # noqa: E402
 import tests_actions_browser  # noqa: E402
 import tests_bounded  # noqa: E402
 import tests_browser  # noqa: E402
+import tests_defects  # noqa: E402
 import tests_delete  # noqa: E402
 import tests_delete_hard  # noqa: E402
 import tests_edge  # noqa: E402
@@ -222,6 +223,7 @@ def test(args, results, binary, runner, fx, t0):
     jobs += tests_signals.tests(ctx)
     jobs += tests_delete_hard.tests(ctx)
     jobs += tests_escape.tests(ctx)
+    jobs += tests_defects.tests(ctx)
     dl = tests_delete.tests(ctx)  # its first job (three pip envs) is long: started first
     jobs = dl[:1] + jobs + dl[1:]
     if args.only:

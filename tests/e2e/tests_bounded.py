@@ -29,7 +29,7 @@ GIB = 1 << 30
 KINDS = ("zero", "fifo", "sparse")
 # What the refusal says, for a METADATA (symlinks followed, as Python does)
 # and for a pyvenv.cfg (never followed).
-REASON = {"zero": "is a device, not a file", "fifo": "is a FIFO, not a file",
+REASON = {"zero": "is a character device, not a file", "fifo": "is a FIFO, not a file",
           "sparse": "is larger than"}
 CFG_REASON = dict(REASON, zero="is a symbolic link")
 

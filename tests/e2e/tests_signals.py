@@ -35,8 +35,8 @@ def fixture_tasks(fx):
 
 def build_tree(fx):
     """ENVS envs, each with DIRS package folders of FILES empty files; the
-    envs are hand-made (pyvenv.cfg and a bin/python link to the fast
-    Python), which is all a scan needs to size and list them."""
+    envs are hand-made (pyvenv.cfg, a bin/python link to the fast Python and
+    an empty bin/activate), which is all a scan needs to size and list them."""
     root = os.path.join(fx.base, "signal-tree")
     for e in range(ENVS):
         env = os.path.join(root, "p%03d" % e, ".venv")
@@ -45,6 +45,7 @@ def build_tree(fx):
             f.write("home = %s\ninclude-system-site-packages = false\nversion = %s\n"
                     % (os.path.dirname(fx.fast.real), fx.fast.version))
         os.symlink(fx.fast.real, os.path.join(env, "bin", "python"))
+        open(os.path.join(env, "bin", "activate"), "w").close()  # a finished env
         sp = os.path.join(env, "lib", "python%d.%d" % fx.fast.vtuple[:2], "site-packages")
         for d in range(DIRS):
             pkg = os.path.join(sp, "pkg%02d" % d)

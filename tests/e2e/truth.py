@@ -19,11 +19,22 @@ except ImportError:  # Python < 3.8 running the suite
     imd = None
 
 KEYS = ["path", "name", "kind", "manager", "python_version", "implementation", "home",
-        "base_python", "base_exists", "broken", "problems", "link", "system_site_packages",
+        "base_python", "base_exists", "broken", "incomplete", "problems", "link", "system_site_packages",
         "prompt", "site_packages", "package_count", "has_pip", "pip_version", "size_bytes",
         "disk_bytes", "files", "last_modified", "stale", "project", "git", "git_repo"]
 SIZE_KEYS = ("size_bytes", "disk_bytes", "files")
 MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile", ".git")
+# What venv (Lib/venv/__init__.py setup_scripts) and virtualenv's activators
+# write last, after the interpreter and pip: none of them, a half-made env.
+ACTIVATORS = ("bin/activate", "bin/activate.fish", "bin/activate.csh", "bin/activate.nu",
+              "bin/activate.ps1", "bin/Activate.ps1", "bin/activate_this.py", "Scripts/activate",
+              "Scripts/activate.bat", "Scripts/Activate.ps1")
+
+
+def incomplete_of(env_path, kind):
+    if kind == "uv":
+        return False
+    return not any(os.path.lexists(os.path.join(env_path, a)) for a in ACTIVATORS)
 
 ENV_PROBE = r"""
 import sys, os, json, platform
@@ -275,6 +286,13 @@ def compute(env_path, runnable=True, manager=None, stale_days=90, now=None):
     lm = last_modified(env_path, sites)
     now = time.time() if now is None else now
     kind = "uv" if "uv" in cfg else "virtualenv" if "virtualenv" in cfg else "venv"
+    incomplete = incomplete_of(env_path, kind)
+    problems = []
+    if broken:
+        problems = [home if home and not os.path.isdir(home) else None,
+                    base if base and not os.path.isfile(base) else None]
+    if incomplete:
+        problems.append("venvscope delete")
     t = {
         "path": env_path,
         "name": os.path.basename(env_path),
@@ -286,9 +304,8 @@ def compute(env_path, runnable=True, manager=None, stale_days=90, now=None):
         "base_python": base,
         "base_exists": bool(base) and os.path.isfile(base),
         "broken": broken,
-        "problems": nonempty_sentences([home if home and not os.path.isdir(home) else None,
-                                        base if base and not os.path.isfile(base) else None])
-                    if broken else [],
+        "incomplete": incomplete,
+        "problems": nonempty_sentences(problems) if broken or incomplete else [],
         "link": link,
         "system_site_packages": None if ssp is None else ssp.lower() == "true",
         "prompt": prompt_of(cfg),

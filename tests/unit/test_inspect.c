@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "helpers/fixture.h"
@@ -75,6 +76,7 @@ static void test_symlink_venv(void **state)
 	fx_write(c->dir, "proj/.venv/pyvenv.cfg", cfg, (size_t)-1);
 	fx_symlink(target, c->dir, "proj/.venv/bin/python3.11");
 	fx_symlink("python3.11", c->dir, "proj/.venv/bin/python");
+	fx_write(c->dir, "proj/.venv/bin/activate", "# finished\n", (size_t)-1);
 	fx_write(c->dir, "proj/pyproject.toml", "[project]\n", (size_t)-1);
 	v = inspect(c->dir, "proj/.venv");
 	real = realpath(target, NULL);
@@ -87,6 +89,7 @@ static void test_symlink_venv(void **state)
 	assert_string_equal(v->base_python, real);
 	assert_true(v->base_exists);
 	assert_false(v->broken);
+	assert_false(v->incomplete);
 	assert_int_equal(v->n_problems, 0);
 	assert_int_equal(v->system_site_packages, VENV_YES);
 	assert_string_equal(v->prompt, "my env");
@@ -191,6 +194,95 @@ static void test_missing_interpreter_and_empty_cfg(void **state)
 	venv_free(v);
 }
 
+/* venv writes bin/activate last: without any activation script the env is
+ * a half-made one, and the advice names the command that removes it. */
+static void test_incomplete(void **state)
+{
+	struct ctx *c = *state;
+	char cfg[1024], want[2048], *target = fx_path(c->base, "python3.11");
+	char *path = fx_path(c->dir, "half env");
+	struct venv *v;
+
+	snprintf(cfg, sizeof(cfg), "home = %s\nversion = 3.11.7\n", c->base);
+	fx_write(c->dir, "half env/pyvenv.cfg", cfg, (size_t)-1);
+	fx_symlink(target, c->dir, "half env/bin/python");
+	v = inspect(c->dir, "half env");
+	assert_true(v->incomplete);
+	assert_false(v->broken);
+	snprintf(want, sizeof(want), "remove it with: venvscope delete '%s'", path);
+	assert_true(has_problem(v, want));
+	venv_free(v);
+
+	/* Any activation script means venv got to its end (fish only here). */
+	fx_write(c->dir, "half env/bin/activate.fish", "", 0);
+	v = inspect(c->dir, "half env");
+	assert_false(v->incomplete);
+	assert_int_equal(v->n_problems, 0);
+	venv_free(v);
+
+	/* A plain path is written as is. */
+	snprintf(cfg, sizeof(cfg), "home = %s\nversion = 3.11.7\nvirtualenv = 20.17.1\n", c->base);
+	fx_write(c->dir, "half/pyvenv.cfg", cfg, (size_t)-1);
+	fx_symlink(target, c->dir, "half/bin/python");
+	free(path);
+	path = fx_path(c->dir, "half");
+	v = inspect(c->dir, "half");
+	assert_true(v->incomplete);
+	snprintf(want, sizeof(want), "remove it with: venvscope delete %s", path);
+	assert_true(has_problem(v, want));
+	venv_free(v);
+
+	/* uv is not judged by its scripts. */
+	snprintf(cfg, sizeof(cfg), "home = %s\nuv = 0.4.0\n", c->base);
+	fx_write(c->dir, "uvhalf/pyvenv.cfg", cfg, (size_t)-1);
+	fx_symlink(target, c->dir, "uvhalf/bin/python");
+	v = inspect(c->dir, "uvhalf");
+	assert_false(v->incomplete);
+	venv_free(v);
+	free(path);
+	free(target);
+}
+
+/* bin/python pointing at a device or a FIFO (or being a FIFO) says what it
+ * is, not "does not exist". */
+static void test_interpreter_not_a_file(void **state)
+{
+	struct ctx *c = *state;
+	char cfg[1024], *fifo = fx_path(c->dir, "a-fifo"), *self;
+	struct venv *v;
+
+	snprintf(cfg, sizeof(cfg), "home = %s\nversion = 3.11.7\n", c->base);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	fx_write(c->dir, "dev/pyvenv.cfg", cfg, (size_t)-1);
+	fx_write(c->dir, "dev/bin/activate", "", 0);
+	fx_symlink("/dev/null", c->dir, "dev/bin/python");
+	v = inspect(c->dir, "dev");
+	assert_true(v->broken);
+	assert_true(has_problem(v, "points to /dev/null, which is a character device, not a file"));
+	assert_false(has_problem(v, "does not exist"));
+	venv_free(v);
+
+	fx_write(c->dir, "fifo/pyvenv.cfg", cfg, (size_t)-1);
+	fx_write(c->dir, "fifo/bin/activate", "", 0);
+	fx_symlink(fifo, c->dir, "fifo/bin/python");
+	v = inspect(c->dir, "fifo");
+	assert_true(v->broken);
+	assert_true(has_problem(v, "which is a FIFO, not a file"));
+	assert_false(has_problem(v, "does not exist"));
+	venv_free(v);
+
+	fx_write(c->dir, "self/pyvenv.cfg", cfg, (size_t)-1);
+	fx_write(c->dir, "self/bin/activate", "", 0);
+	self = fx_path(c->dir, "self/bin/python");
+	assert_int_equal(mkfifo(self, 0700), 0);
+	v = inspect(c->dir, "self");
+	assert_true(v->broken);
+	assert_true(has_problem(v, "bin/python is a FIFO, not a file"));
+	venv_free(v);
+	free(self);
+	free(fifo);
+}
+
 static void test_packages_step(void **state)
 {
 	struct ctx *c = *state;
@@ -224,6 +316,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_interpreter_and_empty_cfg, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_packages_step, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_incomplete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interpreter_not_a_file, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

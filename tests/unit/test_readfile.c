@@ -88,7 +88,7 @@ static void test_not_regular(void **state)
 	/* A FIFO with no writer: refused at once, not waited on. */
 	refused(f, "fifo", 0, 100, EINVAL, "fifo: is a FIFO, not a file");
 	fx_symlink("/dev/zero", f->dir, "zero");
-	refused(f, "zero", 0, 1 << 20, EINVAL, "zero: is a device, not a file");
+	refused(f, "zero", 0, 1 << 20, EINVAL, "zero: is a character device, not a file");
 	refused(f, "zero", VS_READ_NOFOLLOW, 1 << 20, ELOOP, "zero: is a symbolic link");
 	fx_mkdirs(f->dir, "dir");
 	refused(f, "dir", 0, 100, EISDIR, "dir: is a directory");
@@ -130,8 +130,8 @@ static void test_type_reason(void **state)
 	assert_string_equal(vs_file_type_reason(S_IFIFO), "is a FIFO, not a file");
 	assert_string_equal(vs_file_type_reason(S_IFLNK), "is a symbolic link");
 	assert_string_equal(vs_file_type_reason(S_IFSOCK), "is a socket, not a file");
-	assert_string_equal(vs_file_type_reason(S_IFCHR), "is a device, not a file");
-	assert_string_equal(vs_file_type_reason(S_IFBLK), "is a device, not a file");
+	assert_string_equal(vs_file_type_reason(S_IFCHR), "is a character device, not a file");
+	assert_string_equal(vs_file_type_reason(S_IFBLK), "is a block device, not a file");
 }
 
 int main(void)
