@@ -47,9 +47,10 @@ struct scan_git {
 	struct vs_vec repos; /* struct repo_entry *, owned */
 	char *ceiling;       /* GIT_CEILING_DIRECTORIES, read once */
 	bool across_fs;
-	bool inited;          /* git_libgit2_init was called (on the first repository) */
-	struct strmap *dirs;  /* folder -> struct dir_info: what it holds */
-	struct strmap *found; /* "MARKER\nDEV" -> struct found: what discovery found */
+	bool inited;                    /* git_libgit2_init was called (on the first repository) */
+	struct strmap *dirs;            /* folder -> struct dir_info: what it holds */
+	struct strmap *found;           /* "MARKER\nDEV" -> struct found: what discovery found */
+	struct scan_ign_cache *ignores; /* parsed ignore files, for every repository */
 };
 
 /* One folder as far as finding a repository goes. */
@@ -109,6 +110,7 @@ struct scan_git *scan_git_new(void)
 	g->ceiling = ceiling ? xstrdup(ceiling) : NULL;
 	g->dirs = strmap_new();
 	g->found = strmap_new();
+	g->ignores = scan_ign_cache_new();
 	g->across_fs = env_true("GIT_DISCOVERY_ACROSS_FILESYSTEM");
 	return g;
 }
@@ -130,6 +132,7 @@ void scan_git_free(struct scan_git *g)
 	strmap_free(g->dirs);
 	strmap_each(g->found, free_value, NULL);
 	strmap_free(g->found);
+	scan_ign_cache_free(g->ignores);
 	if (g->inited)
 		git_libgit2_shutdown();
 	free(g);
@@ -400,7 +403,8 @@ static int env_tracked(struct repo_entry *e, const char *rel, char **error)
 }
 
 /* The state of the env at `real` in the work tree of `e`. */
-static void fill_state(struct repo_entry *e, const char *real, struct scan_git_info *out)
+static void fill_state(struct scan_git *g, struct repo_entry *e, const char *real,
+		       struct scan_git_info *out)
 {
 	const char *rel;
 	int tracked, ignored;
@@ -424,7 +428,8 @@ static void fill_state(struct repo_entry *e, const char *real, struct scan_git_i
 		const struct scan_git_excludes ex = {.workdir = e->workdir,
 						     .exclude = e->exclude,
 						     .excludes_file = e->excludes_file,
-						     .icase = e->icase};
+						     .icase = e->icase,
+						     .cache = g->ignores};
 
 		ignored = scan_git_ignored(&ex, rel, &out->rule, &out->error);
 	}
@@ -456,6 +461,6 @@ void scan_git_lookup(struct scan_git *g, const char *env_path, struct scan_git_i
 	else if (e->error)
 		out->error = xstrdup(e->error);
 	else
-		fill_state(e, real, out);
+		fill_state(g, e, real, out);
 	free(real);
 }
