@@ -261,10 +261,13 @@ static int cmp(const char *a, const char *b, size_t n, bool icase)
 	return icase ? vs_ascii_ncasecmp(a, b, n) : memcmp(a, b, n);
 }
 
-static bool wild(struct ign_rule *r, const char *s, size_t n, bool icase, unsigned flags)
+/* wildmatch of the pattern from byte `from` on (the same for every call
+ * with this rule) against `s`. */
+static bool wild(struct ign_rule *r, size_t from, const char *s, size_t n, bool icase, unsigned flags)
 {
 	if (!r->wp[icase])
-		r->wp[icase] = vs_wildpat_new(r->pattern, r->len, flags | (icase ? VS_WM_CASEFOLD : 0));
+		r->wp[icase] = vs_wildpat_new(r->pattern + from, r->len - from,
+					      flags | (icase ? VS_WM_CASEFOLD : 0));
 	return vs_wildpat_match(r->wp[icase], s, n);
 }
 
@@ -276,11 +279,15 @@ static bool match_basename(struct ign_rule *r, const char *name, size_t n, bool 
 	if (r->endswith)
 		return r->len - 1 <= n &&
 		       cmp(r->pattern + 1, name + n - (r->len - 1), r->len - 1, icase) == 0;
-	return wild(r, name, n, icase, 0);
+	return wild(r, 0, name, n, icase, 0);
 }
 
 /* dir.c's match_pathname: `path` relative to the work tree, `base` the
- * rule's file's folder ("" for the top). */
+ * rule's file's folder ("" for the top). As git before 2.52 does it (the
+ * git of Debian 12 and of most systems today): the pattern's literal
+ * prefix is compared, and the rest is matched as if it began the path, so
+ * in "foo**" "/bar" the stars are a leading "**" "/" (it matches "foobar"
+ * and "foo/x/bar"); git 2.52 keeps one byte of context there instead. */
 static bool match_pathname(struct ign_rule *r, const char *path, size_t n, const char *base, size_t bn,
 			   bool icase)
 {
@@ -295,10 +302,12 @@ static bool match_pathname(struct ign_rule *r, const char *path, size_t n, const
 	if (r->simple) {
 		if (r->simple > n || cmp(r->pattern, name, r->simple, icase) != 0)
 			return false;
+		name += r->simple;
+		n -= r->simple;
 		if (r->simple == r->len)
-			return n == r->len;
+			return n == 0;
 	}
-	return wild(r, name, n, icase, VS_WM_PATHNAME);
+	return wild(r, r->simple, name, n, icase, VS_WM_PATHNAME);
 }
 
 /* The last rule of `f` that matches `rel` (relative to the work tree, a
