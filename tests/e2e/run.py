@@ -38,6 +38,7 @@ import tests_delete  # noqa: E402
 import tests_edge  # noqa: E402
 import tests_freeze  # noqa: E402
 import tests_git  # noqa: E402
+import tests_git_hard  # noqa: E402
 import tests_main  # noqa: E402
 import tests_opts  # noqa: E402
 import tests_signals  # noqa: E402
@@ -213,6 +214,7 @@ def test(args, results, binary, runner, fx, t0):
     jobs += tests_edge.tests(ctx) + tests_actions.tests(ctx) + tests_actions_browser.tests(ctx)
     jobs += tests_freeze.tests(ctx)
     jobs += tests_git.tests(ctx)
+    jobs += tests_git_hard.tests(ctx)
     jobs += tests_bounded.tests(ctx)
     jobs += tests_signals.tests(ctx)
     dl = tests_delete.tests(ctx)  # its first job (three pip envs) is long: started first
