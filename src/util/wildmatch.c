@@ -134,42 +134,43 @@ static struct tok *push(struct vs_wildpat *p, enum tok_kind kind)
 	return t;
 }
 
-/* The bracket expression at pat[*i] == '[' for the text byte `b`, as
- * git's dowild reads it: 1 or 0, -1 when malformed. *i ends on its ']'.
- * The reading does not depend on `b`; only the verdict does. */
-static int bracket(const unsigned char *pat, size_t *i, int b, unsigned flags)
+/* One element of a bracket expression. */
+struct elem {
+	enum { EL_BYTE, EL_RANGE, EL_CLASS } kind;
+	unsigned char lo, hi; /* the byte, or the range */
+	const char *name;     /* the class */
+	size_t name_len;
+};
+
+/* Reads the bracket expression at pat[*i] == '[' as git's dowild does,
+ * into `el` (room for as many elements as it has bytes); *i ends on its
+ * ']'. Returns the number of elements, or -1 when it is malformed. */
+static int bracket_parse(const unsigned char *pat, size_t *i, struct elem *el, bool *negated)
 {
-	bool fold = flags & VS_WM_CASEFOLD;
-	int t = fold ? c_tolower(b) : b, matched = 0, negated;
 	size_t p = *i;
 	unsigned char pc = pat[++p], prev = 0;
+	int n = 0;
 
 	if (pc == '^')
 		pc = '!';
-	negated = pc == '!';
-	if (negated)
+	*negated = pc == '!';
+	if (*negated)
 		pc = pat[++p];
 	do {
 		if (!pc)
 			return -1;
 		if (pc == '\\') {
-			pc = pat[++p];
-			if (!pc)
+			if (!(pc = pat[++p]))
 				return -1;
-			if (t == pc)
-				matched = 1;
+			el[n++] = (struct elem){.kind = EL_BYTE, .lo = pc};
 		} else if (pc == '-' && prev && pat[p + 1] && pat[p + 1] != ']') {
 			pc = pat[++p];
 			if (pc == '\\' && !(pc = pat[++p]))
 				return -1;
-			if (t <= pc && t >= prev)
-				matched = 1;
-			else if (fold && c_lower(t) && c_toupper(t) <= pc && c_toupper(t) >= prev)
-				matched = 1;
+			el[n++] = (struct elem){.kind = EL_RANGE, .lo = prev, .hi = pc};
 			pc = 0; /* no range may start here */
 		} else if (pc == '[' && pat[p + 1] == ':') {
 			size_t s = p + 2, q = s;
-			int r;
 
 			while (pat[q] && pat[q] != ']')
 				q++;
@@ -177,26 +178,47 @@ static int bracket(const unsigned char *pat, size_t *i, int b, unsigned flags)
 				return -1;
 			if (q == s || pat[q - 1] != ':') {
 				/* not "[:name:]": a literal '[' */
-				if (t == '[')
-					matched = 1;
+				el[n++] = (struct elem){.kind = EL_BYTE, .lo = '['};
 			} else {
-				if ((r = in_class(pat + s, q - s - 1, t, fold)) < 0)
+				if (in_class(pat + s, q - s - 1, 'a', false) < 0)
 					return -1;
-				if (r)
-					matched = 1;
+				el[n++] = (struct elem){.kind = EL_CLASS,
+							.name = (const char *)pat + s,
+							.name_len = q - s - 1};
 				p = q;
 				pc = 0;
 			}
-		} else if (t == pc) {
-			matched = 1;
+		} else {
+			el[n++] = (struct elem){.kind = EL_BYTE, .lo = pc};
 		}
 		prev = pc;
 		pc = pat[++p];
 	} while (pc != ']');
 	*i = p;
+	return n;
+}
+
+/* Whether the text byte `b` matches the elements, as dowild decides. */
+static bool bracket_has(const struct elem *el, int n, bool negated, int b, unsigned flags)
+{
+	bool fold = flags & VS_WM_CASEFOLD, matched = false;
+	int t = fold ? c_tolower(b) : b;
+
+	for (int k = 0; k < n && !matched; k++) {
+		const struct elem *e = &el[k];
+
+		if (e->kind == EL_BYTE)
+			matched = t == e->lo;
+		else if (e->kind == EL_RANGE)
+			matched = (t >= e->lo && t <= e->hi) ||
+				  (fold && c_lower(t) && c_toupper(t) >= e->lo &&
+				   c_toupper(t) <= e->hi);
+		else
+			matched = in_class((const unsigned char *)e->name, e->name_len, t, fold) > 0;
+	}
 	if (matched == negated || ((flags & VS_WM_PATHNAME) && t == '/'))
-		return 0;
-	return 1;
+		return false;
+	return true;
 }
 
 /* One byte `c` (escaped when it came after a backslash). */
@@ -265,19 +287,16 @@ struct vs_wildpat *vs_wildpat_new(const char *pattern, size_t len, unsigned flag
 			break;
 		case '[': {
 			struct tok *t = push(p, TOK_ONE);
-			size_t end = i;
+			struct elem *el = xmalloc((len + 1) * sizeof(*el));
+			bool negated;
+			int n = bracket_parse(pat, &i, el, &negated);
 
-			for (int b = 0; b < 256 && !p->never; b++) {
-				size_t at = i;
-				int r = bracket(pat, &at, b, flags);
-
-				if (r < 0)
-					p->never = true;
-				else if (r)
+			if (n < 0)
+				p->never = true;
+			for (int b = 0; b < 256 && n >= 0; b++)
+				if (bracket_has(el, n, negated, b, flags))
 					set_add(t->set, b);
-				end = at;
-			}
-			i = end;
+			free(el);
 			break;
 		}
 		default:
