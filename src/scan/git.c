@@ -47,9 +47,10 @@ struct scan_git {
 	struct vs_vec repos; /* struct repo_entry *, owned */
 	char *ceiling;       /* GIT_CEILING_DIRECTORIES, read once */
 	bool across_fs;
-	bool inited;          /* git_libgit2_init was called (on the first repository) */
-	struct strmap *dirs;  /* folder -> struct dir_info: what it holds */
-	struct strmap *found; /* "MARKER\nDEV" -> struct found: what discovery found */
+	bool inited;                    /* git_libgit2_init was called (on the first repository) */
+	struct strmap *dirs;            /* folder -> struct dir_info: what it holds */
+	struct strmap *found;           /* "MARKER\nDEV" -> struct found: what discovery found */
+	struct scan_ign_cache *ignores; /* parsed ignore files, for every repository */
 };
 
 /* One folder as far as finding a repository goes. */
@@ -109,6 +110,7 @@ struct scan_git *scan_git_new(void)
 	g->ceiling = ceiling ? xstrdup(ceiling) : NULL;
 	g->dirs = strmap_new();
 	g->found = strmap_new();
+	g->ignores = scan_ign_cache_new();
 	g->across_fs = env_true("GIT_DISCOVERY_ACROSS_FILESYSTEM");
 	return g;
 }
@@ -130,6 +132,7 @@ void scan_git_free(struct scan_git *g)
 	strmap_free(g->dirs);
 	strmap_each(g->found, free_value, NULL);
 	strmap_free(g->found);
+	scan_ign_cache_free(g->ignores);
 	if (g->inited)
 		git_libgit2_shutdown();
 	free(g);
@@ -274,6 +277,54 @@ static void start_libgit2(struct scan_git *g)
 	}
 }
 
+/* The owner of the git folder or of the work tree above it when it is not
+ * us (libgit2's safe.directory check), as a sentence; else NULL. libgit2
+ * 1.5 does not always say so itself: with no safe.directory set anywhere
+ * it fails with "config value 'safe.directory' was not found". */
+static char *owner_problem(const char *gitdir)
+{
+	char *dir = xstrdup(gitdir), *problem = NULL;
+	size_t n = strlen(dir);
+	struct stat st;
+
+	while (n > 1 && dir[n - 1] == '/')
+		dir[--n] = '\0';
+	for (int i = 0; i < 2 && !problem; i++) {
+		if (stat(dir, &st) == 0 && st.st_uid != geteuid())
+			problem = xasprintf("the repository at %s belongs to another user: %s is "
+					    "owned by uid %ju, not by uid %ju (git refuses it; see "
+					    "git's safe.directory)",
+					    gitdir, dir, (uintmax_t)st.st_uid, (uintmax_t)geteuid());
+		/* then the work tree: the folder holding ".git" */
+		if (n < 5 || strcmp(dir + n - 5, "/.git") != 0)
+			break;
+		dir[n -= 5] = '\0';
+	}
+	free(dir);
+	return problem;
+}
+
+/* Why libgit2 could not open the repository at `gitdir`: the owner check,
+ * an include loop, else libgit2's own words, with the repository named. */
+static char *open_problem(const char *gitdir)
+{
+	char *p = owner_problem(gitdir);
+
+	if (!p && (p = scan_git_include_loop(gitdir)) != NULL) {
+		char *q = xasprintf("cannot open the git repository at %s: %s", gitdir, p);
+
+		free(p);
+		return q;
+	}
+	if (!p) {
+		const git_error *err = git_error_last();
+
+		p = xasprintf("cannot open the git repository at %s: %s", gitdir,
+			      err && err->message ? err->message : "unknown libgit2 error");
+	}
+	return p;
+}
+
 /* Opens the repository at `e->gitdir`, found from `dir`, filling `e`. */
 static void open_entry(struct scan_git *g, struct repo_entry *e, const char *dir)
 {
@@ -284,12 +335,8 @@ static void open_entry(struct scan_git *g, struct repo_entry *e, const char *dir
 		return;
 	rc = git_repository_open_ext(&e->repo, dir, g->across_fs ? GIT_REPOSITORY_OPEN_CROSS_FS : 0,
 				     g->ceiling);
-	if (rc == GIT_EOWNER) {
-		e->error = xasprintf("git refuses the repository at %s: it is owned by someone else "
-				     "(see git's safe.directory)",
-				     e->gitdir);
-	} else if (rc < 0) {
-		e->error = git_message("cannot open the git repository");
+	if (rc < 0) {
+		e->error = open_problem(e->gitdir);
 		e->repo = NULL;
 	}
 	if (rc < 0 || !git_repository_workdir(e->repo))
@@ -374,6 +421,21 @@ static struct repo_entry *find_repo(struct scan_git *g, const char *real, char *
 
 /* ---- The lookup ---- */
 
+/* Why libgit2 could not read the index at `path`, naming it. A file too
+ * short for the header and checksum every index has gets its own words:
+ * libgit2 1.5 says it "no longer exists". */
+static char *index_problem(const char *path)
+{
+	const git_error *err = git_error_last();
+	struct stat st;
+
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < 32)
+		return xasprintf("cannot read the index %s: it is %jd bytes, too short for a git index",
+				 path, (intmax_t)st.st_size);
+	return xasprintf("cannot read the index %s: %s", path,
+			 err && err->message ? err->message : "unknown libgit2 error");
+}
+
 /* Whether the index holds a path below `rel` ("" = anything): 1, 0, or -1
  * with *error. libgit2 reads the index again only when it changed. */
 static int env_tracked(struct repo_entry *e, const char *rel, char **error)
@@ -391,7 +453,7 @@ static int env_tracked(struct repo_entry *e, const char *rel, char **error)
 		rc = rc == 0 ? 1 : rc == GIT_ENOTFOUND ? 0 : rc;
 	}
 	if (rc < 0) {
-		*error = git_message("cannot read the index");
+		*error = index_problem(e->index_path);
 		rc = -1;
 	}
 	git_index_free(idx);
@@ -400,7 +462,8 @@ static int env_tracked(struct repo_entry *e, const char *rel, char **error)
 }
 
 /* The state of the env at `real` in the work tree of `e`. */
-static void fill_state(struct repo_entry *e, const char *real, struct scan_git_info *out)
+static void fill_state(struct scan_git *g, struct repo_entry *e, const char *real,
+		       struct scan_git_info *out)
 {
 	const char *rel;
 	int tracked, ignored;
@@ -424,7 +487,8 @@ static void fill_state(struct repo_entry *e, const char *real, struct scan_git_i
 		const struct scan_git_excludes ex = {.workdir = e->workdir,
 						     .exclude = e->exclude,
 						     .excludes_file = e->excludes_file,
-						     .icase = e->icase};
+						     .icase = e->icase,
+						     .cache = g->ignores};
 
 		ignored = scan_git_ignored(&ex, rel, &out->rule, &out->error);
 	}
@@ -456,6 +520,6 @@ void scan_git_lookup(struct scan_git *g, const char *env_path, struct scan_git_i
 	else if (e->error)
 		out->error = xstrdup(e->error);
 	else
-		fill_state(e, real, out);
+		fill_state(g, e, real, out);
 	free(real);
 }

@@ -131,15 +131,14 @@ static char *common_dir(const char *gitdir)
 	return out;
 }
 
-char *scan_git_open_problem(const char *gitdir)
+/* The config files libgit2 reads for `gitdir`, in its order; returns how
+ * many (at most 5), each the caller's to free. */
+static size_t config_files(const char *gitdir, char *files[5])
 {
 	const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
-	char *common = common_dir(gitdir), *files[5], *problem;
+	char *common = common_dir(gitdir);
 	size_t n = 0;
 
-	problem = check(gitdir, "gitdir", SCAN_GIT_TEXT_MAX);
-	if (!problem)
-		problem = check(gitdir, "HEAD", SCAN_GIT_TEXT_MAX);
 	files[n++] = in_dir(common, "config");
 	files[n++] = in_dir(gitdir, "config.worktree");
 	files[n++] = xstrdup("/etc/gitconfig");
@@ -149,12 +148,24 @@ char *scan_git_open_problem(const char *gitdir)
 		files[n++] = xasprintf("%s/.config/git/config", home);
 	if (home)
 		files[n++] = xasprintf("%s/.gitconfig", home);
+	free(common);
+	return n;
+}
+
+char *scan_git_open_problem(const char *gitdir)
+{
+	char *files[5], *problem;
+	size_t n;
+
+	problem = check(gitdir, "gitdir", SCAN_GIT_TEXT_MAX);
+	if (!problem)
+		problem = check(gitdir, "HEAD", SCAN_GIT_TEXT_MAX);
+	n = config_files(gitdir, files);
 	for (size_t i = 0; i < n; i++) {
 		if (!problem)
-			problem = scan_git_config_problem(files[i], files[i], home);
+			problem = scan_git_config_problem(files[i], files[i], getenv("HOME"));
 		free(files[i]);
 	}
-	free(common);
 	return problem;
 }
 
@@ -206,11 +217,19 @@ static char *include_target(const char *value, const char *from, const char *hom
 	return out;
 }
 
-static char *config_check(const char *path, const char *shown, const char *home, int depth);
+/* A walk over config files and their includes: checking each file (the
+ * check before libgit2), or looking for a loop (after libgit2 failed). */
+struct config_walk {
+	const char *home;
+	bool loops;            /* find an include loop instead of checking files */
+	const char *chain[12]; /* the files on the way, outermost first */
+};
+
+static char *config_check(struct config_walk *w, const char *path, const char *shown, int depth);
 
 /* The `path` key on the line at `p` (after any section header), when the
  * section is an include one: its target checked. */
-static char *line_include(const char *p, const char *from, const char *home, int depth)
+static char *line_include(struct config_walk *w, const char *p, const char *from, int depth)
 {
 	const char *k = p;
 	char *value, *target, *problem = NULL;
@@ -227,16 +246,16 @@ static char *line_include(const char *p, const char *from, const char *home, int
 	while (*p == ' ' || *p == '\t')
 		p++;
 	value = unquote_value(p);
-	target = value[0] ? include_target(value, from, home) : NULL;
+	target = value[0] ? include_target(value, from, w->home) : NULL;
 	if (target)
-		problem = config_check(target, target, home, depth + 1);
+		problem = config_check(w, target, target, depth + 1);
 	free(target);
 	free(value);
 	return problem;
 }
 
 /* Every include a config text may hold, checked. */
-static char *includes_check(const char *text, const char *from, const char *home, int depth)
+static char *includes_check(struct config_walk *w, const char *text, const char *from, int depth)
 {
 	bool in_include = false;
 	char *problem = NULL;
@@ -260,25 +279,68 @@ static char *includes_check(const char *text, const char *from, const char *home
 				p++;
 		}
 		if (in_include)
-			problem = line_include(p, from, home, depth);
+			problem = line_include(w, p, from, depth);
 	}
 	return problem;
 }
 
-static char *config_check(const char *path, const char *shown, const char *home, int depth)
+/* Whether `path` is already on the way (same file: realpath, else the name). */
+static const char *on_the_way(const struct config_walk *w, const char *path, int depth)
+{
+	char *real = realpath(path, NULL);
+	const char *found = NULL;
+
+	for (int i = 0; i < depth && i < 12 && !found; i++) {
+		char *other = realpath(w->chain[i], NULL);
+
+		if (real && other ? strcmp(real, other) == 0 : strcmp(path, w->chain[i]) == 0)
+			found = w->chain[i];
+		free(other);
+	}
+	free(real);
+	return found;
+}
+
+static char *config_check(struct config_walk *w, const char *path, const char *shown, int depth)
 {
 	char *text = NULL, *problem = NULL;
+	const char *again;
 	size_t len;
 
-	if (depth > 10)
-		return NULL; /* libgit2 stops there too, with an error */
+	if (w->loops && depth > 0 && (again = on_the_way(w, path, depth)) != NULL)
+		return xasprintf("%s includes %s, which is already being read: an include loop",
+				 w->chain[depth - 1], again);
+	if (depth > 10) /* libgit2 stops there too, with an error */
+		return w->loops ? xasprintf("%s: config includes nest more than 10 deep", path) : NULL;
+	w->chain[depth] = path;
 	if (scan_git_read_file(path, shown, false, SCAN_GIT_TEXT_MAX, &text, &len, &problem) == 0)
-		problem = includes_check(text, path, home, depth);
+		problem = includes_check(w, text, path, depth);
+	else if (w->loops) {
+		free(problem); /* checked before libgit2 ran: not the reason */
+		problem = NULL;
+	}
 	free(text);
 	return problem;
 }
 
 char *scan_git_config_problem(const char *path, const char *shown, const char *home)
 {
-	return config_check(path, shown, home, 0);
+	struct config_walk w = {.home = home};
+
+	return config_check(&w, path, shown, 0);
+}
+
+char *scan_git_include_loop(const char *gitdir)
+{
+	char *files[5], *problem = NULL;
+	size_t n = config_files(gitdir, files);
+
+	for (size_t i = 0; i < n; i++) {
+		struct config_walk w = {.home = getenv("HOME"), .loops = true};
+
+		if (!problem)
+			problem = config_check(&w, files[i], files[i], 0);
+		free(files[i]);
+	}
+	return problem;
 }

@@ -42,6 +42,12 @@ int scan_git_read_file(const char *path, const char *shown, bool nofollow, size_
  * really included costs a stat. NULL when all pass, else the problem. */
 char *scan_git_config_problem(const char *path, const char *shown, const char *home);
 
+/* After libgit2 failed to open the repository of `gitdir`: an include
+ * loop in its config files (one that includes a file already being read,
+ * or includes nested past libgit2's depth of 10), as a sentence naming
+ * the files, or NULL. Reads the files as scan_git_config_problem does. */
+char *scan_git_include_loop(const char *gitdir);
+
 /* The files git_repository_discover may read from `dir` (absolute) up to
  * /: a `commondir` or a `.git` link file (it reads only regular ones, so
  * their size is checked), `commondir` in a .git folder. Not the

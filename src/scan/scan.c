@@ -415,6 +415,7 @@ static void scan_destroy(struct scan *s)
 	free(s->home);
 	free(s->seen);
 	free(s->threads);
+	free(s->joined);
 	scan_queue_destroy(&s->queue);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->cond);
@@ -467,6 +468,7 @@ struct scan *scan_start(const struct scan_request *req, struct vs_err *err)
 	if (s->n_threads > 64)
 		s->n_threads = 64;
 	s->threads = xcalloc((size_t)s->n_threads, sizeof(*s->threads));
+	s->joined = xcalloc((size_t)s->n_threads + 1, sizeof(*s->joined));
 	if (s->git_on && pthread_create(&s->git_thread, NULL, git_worker, s) != 0)
 		vs_die("cannot start the git thread");
 	for (int i = 0; i < s->n_threads; i++) {
@@ -527,14 +529,37 @@ void scan_progress_now(const struct scan *s, struct scan_progress *out)
 	fill_progress(s, out);
 }
 
+/* Joins thread i (n_threads: the git thread) unless it was; by `deadline`
+ * (CLOCK_REALTIME) when given. True once it is joined. */
+static bool join_one(struct scan *s, int i, const struct timespec *deadline)
+{
+	pthread_t t = i < s->n_threads ? s->threads[i] : s->git_thread;
+
+	if (i == s->n_threads && !s->git_on)
+		return true;
+	if (!s->joined[i])
+		s->joined[i] = deadline ? pthread_timedjoin_np(t, NULL, deadline) == 0
+					: pthread_join(t, NULL) == 0;
+	return s->joined[i];
+}
+
+bool scan_stop(struct scan *s, const struct timespec *deadline)
+{
+	bool all = true;
+
+	if (!s)
+		return true;
+	scan_cancel(s);
+	/* The git thread ends after the workers closed its queue. */
+	for (int i = 0; i <= s->n_threads; i++)
+		all = join_one(s, i, deadline) && all;
+	return all;
+}
+
 void scan_free(struct scan *s)
 {
 	if (!s)
 		return;
-	scan_cancel(s);
-	for (int i = 0; i < s->n_threads; i++)
-		pthread_join(s->threads[i], NULL);
-	if (s->git_on)
-		pthread_join(s->git_thread, NULL); /* the workers closed its queue */
+	scan_stop(s, NULL);
 	scan_destroy(s);
 }

@@ -116,6 +116,12 @@ bool scan_incomplete_text(char *buf, size_t cap, const struct scan_progress *p);
 /* Asks the workers to stop soon; a DONE event still follows. */
 void scan_cancel(struct scan *s);
 
+/* Cancels and joins the workers, waiting for them until `deadline`
+ * (CLOCK_REALTIME; NULL: as long as it takes). False when one is still
+ * running then (stuck in a system call, e.g. on a hung mount): the caller
+ * may leave the process without scan_free. Can be called again. */
+bool scan_stop(struct scan *s, const struct timespec *deadline);
+
 /* Cancels, joins the workers and frees everything not handed over. */
 void scan_free(struct scan *s);
 

@@ -98,6 +98,7 @@ struct scan {
 	size_t n_seen, cap_seen;
 	pthread_t *threads;
 	int n_threads;
+	bool *joined; /* [n_threads + 1]: each worker, then the git thread, once joined */
 	atomic_bool cancel;
 
 	struct scan_queue queue;

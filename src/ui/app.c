@@ -23,6 +23,7 @@
 #define MIN_COLS 30
 #define MIN_LINES 6
 #define FRAME_NS 33000000LL /* redraws for scan progress at most ~30 a second */
+#define QUIT_WAIT_MS 2000   /* how long q waits for the scan's threads to end */
 
 static int sig_pipe[2] = {-1, -1};
 static bool curses_on;
@@ -344,6 +345,14 @@ int ui_run(const struct scan_request *req, const struct ui_settings *set)
 		ui_tasks_free_changing(&ui);
 		fflush(NULL);
 		_exit(ui.exit_status);
+	}
+	/* q: the scans only read, so a worker stuck in a system call (a hung
+	 * mount, a device) is not waited for: after QUIT_WAIT_MS the work that
+	 * changes disk is stopped as for a signal, and the process goes. */
+	if (!ui_scans_stop(&ui, QUIT_WAIT_MS)) {
+		ui_tasks_free_changing(&ui);
+		fflush(NULL);
+		_exit(rc);
 	}
 	ui_tasks_free(&ui);
 	ui_dialog_close(&ui);

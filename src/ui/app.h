@@ -205,6 +205,10 @@ int ui_scan_start_full(struct ui *ui, struct vs_err *err);
 /* Drops every row and scans everything again (R); the caller shows the
  * list. */
 void ui_scan_restart_all(struct ui *ui);
+/* Quitting: cancels the scans and waits for their threads at most
+ * `timeout_ms`; false when one is still running then (stuck in a system
+ * call), and the process should leave without freeing them. */
+bool ui_scans_stop(struct ui *ui, int timeout_ms);
 /* Looks at these env folders again (after an action, or r): rows are
  * replaced, added, or dropped when the folder is no longer an env. */
 void ui_scan_paths(struct ui *ui, char *const *paths, size_t n);

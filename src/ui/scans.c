@@ -91,6 +91,26 @@ static void drop_full(struct ui_scans *S)
 	scan_feed_free(&S->feed);
 }
 
+bool ui_scans_stop(struct ui *ui, int timeout_ms)
+{
+	struct ui_scans *S = ui->scans;
+	struct timespec deadline;
+	bool full, side;
+
+	if (!S)
+		return true;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += timeout_ms / 1000;
+	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	full = scan_stop(S->scan, &deadline);
+	side = scan_stop(S->side, &deadline);
+	return full && side;
+}
+
 static void scans_free(struct ui *ui)
 {
 	struct ui_scans *S = ui->scans;

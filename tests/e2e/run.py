@@ -42,6 +42,7 @@ import tests_escape  # noqa: E402
 import tests_freeze  # noqa: E402
 import tests_freeze_target  # noqa: E402
 import tests_git  # noqa: E402
+import tests_git_hard  # noqa: E402
 import tests_main  # noqa: E402
 import tests_noexec  # noqa: E402
 import tests_opts  # noqa: E402
@@ -218,6 +219,7 @@ def test(args, results, binary, runner, fx, t0):
     jobs += tests_edge.tests(ctx) + tests_actions.tests(ctx) + tests_actions_browser.tests(ctx)
     jobs += tests_freeze.tests(ctx) + tests_freeze_target.tests(ctx)
     jobs += tests_git.tests(ctx)
+    jobs += tests_git_hard.tests(ctx)
     jobs += tests_bounded.tests(ctx)
     jobs += tests_noexec.tests(ctx)
     jobs += tests_signals.tests(ctx)

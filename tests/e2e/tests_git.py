@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -394,8 +395,10 @@ def run_measured(ctx, args, home, timeout=30):
     rss_file = os.path.join(home, "peak-rss")
     prefix = ["/usr/bin/time", "-f", "%M", "-o", rss_file] if os.access("/usr/bin/time", os.X_OK) else []
     t0 = time.monotonic()
+    # Its own session: a timeout kills venvscope too, not only GNU time
+    # (an orphan would keep the pipes open and the readers waiting).
     p = subprocess.Popen(prefix + [ctx.runner.binary] + args, cwd=home, env=env, stdin=subprocess.DEVNULL,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     out, err, hwm = [], [], 0
     readers = [threading.Thread(target=lambda f=f, b=b: b.append(f.read()))
                for f, b in ((p.stdout, out), (p.stderr, err))]
@@ -404,7 +407,7 @@ def run_measured(ctx, args, home, timeout=30):
     timed_out = False
     while p.poll() is None:
         if time.monotonic() - t0 > timeout:
-            p.kill()
+            os.killpg(p.pid, signal.SIGKILL)
             timed_out = True
             p.wait()
             break

@@ -729,6 +729,13 @@ static void test_changes_seen(void **state)
 	expect(g, env, SCAN_GIT_TRACKED, ".gitignore:2: /venv/");
 	SH_OK("cd '%s' && git rm -q --cached venv/pyvenv.cfg", repo);
 	expect(g, env, SCAN_GIT_IGNORED, NULL);
+	/* Parsed files are kept between lookups: a rewrite of the same size
+	 * (same inode, a new mtime) is read again, and so is a new file. */
+	fx_write(fx->dir, "repo/.gitignore", "# x\n/vexv/\n", (size_t)-1);
+	expect(g, env, SCAN_GIT_NOT_IGNORED, "");
+	fx_write(fx->dir, "repo/.gitignore.new", "venv/\n", (size_t)-1);
+	SH_OK("cd '%s' && mv .gitignore.new .gitignore", repo);
+	expect(g, env, SCAN_GIT_IGNORED, ".gitignore:1: venv/");
 	scan_git_free(g);
 	free(env);
 	free(repo);
