@@ -197,7 +197,8 @@ static int write_out(const struct freeze_args *a, const struct venv *v, const ch
 		fprintf(stderr, "venvscope freeze: wrote %s (%zu line%s)\n", tw_esc(o.path),
 			count_lines(text, len), count_lines(text, len) == 1 ? "" : "s");
 		if (o.old)
-			fprintf(stderr, "venvscope freeze: the old one is kept as %s~\n", tw_esc(o.path));
+			fprintf(stderr, "venvscope freeze: the old one is kept as %s~\n",
+				tw_esc(o.path));
 	}
 	act_freeze_out_clear(&o);
 	return rc;

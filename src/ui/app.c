@@ -308,14 +308,8 @@ int ui_run(const struct scan_request *req, const struct ui_settings *set)
 		return 2;
 	}
 	ui_model_init(&ui.model, (enum scan_sort)set->sort, set->reverse, req->stale_days);
-	if (ui_scan_start_full(&ui, &err) < 0) {
-		fprintf(stderr, "venvscope: %s\n", tw_esc(err.msg));
-		ui_tasks_free(&ui);
-		ui_model_free(&ui.model);
-		ui_theme_free(ui.theme);
-		return err.code == VS_EUSAGE ? 2 : 1;
-	}
-	ui.roots_label = roots_label(req, set->default_roots, ui.home);
+	/* The terminal first: its terminfo needs a file descriptor, and the
+	 * scan's workers may take every one there is (ulimit -n). */
 	install_signals();
 	setup_curses(&ui, ui.theme, mono);
 	ui.mono = mono || !has_colors();
@@ -328,6 +322,16 @@ int ui_run(const struct scan_request *req, const struct ui_settings *set)
 			ui_theme_free(m);
 		}
 	}
+	if (ui_scan_start_full(&ui, &err) < 0) {
+		restore_terminal();
+		uninstall_signals();
+		fprintf(stderr, "venvscope: %s\n", tw_esc(err.msg));
+		ui_tasks_free(&ui);
+		ui_model_free(&ui.model);
+		ui_theme_free(ui.theme);
+		return err.code == VS_EUSAGE ? 2 : 1;
+	}
+	ui.roots_label = roots_label(req, set->default_roots, ui.home);
 	ui_views_register((const struct ui_view *const[UI_VIEW_COUNT]){
 		[UI_VIEW_LIST] = &ui_list_view,
 		[UI_VIEW_DETAIL] = &ui_detail_view,
