@@ -28,8 +28,10 @@ int act_freeze_out_plan(struct act_freeze_out *out, const struct venv *v, const 
 			out->project = xstrdup(v->project);
 		free(parent);
 	}
-	if (scan_freeze_read_file(&old, &old_len, out->path, err) < 0)
+	if (scan_freeze_read_file(&old, &old_len, out->path, err) < 0) {
+		act_freeze_out_clear(out);
 		return VS_EFAIL;
+	}
 	out->exists = old != NULL;
 	out->same = old && old_len == len && memcmp(old, text, len) == 0;
 	if (old && !out->same) {

@@ -30,7 +30,7 @@ struct act_freeze_out {
 /* Plans writing `text` for `v` to `output` (NULL: the default target).
  * Returns 0; VS_EUSAGE when there is no default target (no project
  * folder: "say where with -o"); VS_EFAIL when the file there cannot be
- * read or is not a regular file. */
+ * read or is not a regular file; `out` is then empty (nothing to clear). */
 int act_freeze_out_plan(struct act_freeze_out *out, const struct venv *v, const char *output,
 			const char *text, size_t len, struct vs_err *err);
 
