@@ -55,21 +55,33 @@ static bool plain_path(const char *t)
 	return true;
 }
 
+static char scratch_dir[] = "/tmp/vs-fuzz-ignore-XXXXXX";
+
+/* The scratch repository goes when the fuzzer exits. */
+static void scratch_remove(void)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch_dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "fuzz_ignore: could not remove %s\n", scratch_dir);
+}
+
 static const char *scratch_repo(void)
 {
-	static char dir[] = "/tmp/vs-fuzz-ignore-XXXXXX";
 	static bool made;
 	char cmd[256];
 
 	if (!made) {
-		if (!mkdtemp(dir))
+		if (!mkdtemp(scratch_dir))
 			abort();
-		snprintf(cmd, sizeof(cmd), "git init -q '%s'", dir);
+		atexit(scratch_remove);
+		snprintf(cmd, sizeof(cmd), "git init -q '%s'", scratch_dir);
 		if (system(cmd) != 0)
 			abort();
 		made = true;
 	}
-	return dir;
+	return scratch_dir;
 }
 
 /* git and venvscope on `pattern` as the only .gitignore line and `path`. */
