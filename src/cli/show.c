@@ -122,14 +122,15 @@ static void print_state(const struct venv *v, time_t now)
 		field("problems", "none");
 	for (size_t i = 0; i < v->n_problems; i++)
 		field(i ? "" : "problems", v->problems[i]);
-	{
+	/* A half-made env has no script to source. */
+	if (!v->incomplete) {
 		char *script = xasprintf("%s/bin/activate", v->path);
 
 		sb_adds(&sb, "source ");
 		shell_quote(&sb, script);
 		free(script);
+		field("activate", sb_str(&sb));
 	}
-	field("activate", sb_str(&sb));
 	sb_free(&sb);
 }
 

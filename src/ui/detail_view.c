@@ -152,7 +152,8 @@ static void add_state(struct lines *ls, const struct venv *v, time_t now)
 	for (size_t i = 0; i < v->n_problems; i++)
 		add(ls, v->broken ? UI_ROLE_BROKEN : UI_ROLE_PROBLEM, i ? "" : "problems", "%s",
 		    v->problems[i]);
-	add(ls, UI_ROLE_ROW, "activate", "source '%s/bin/activate'", v->path);
+	if (!v->incomplete) /* a half-made env has no script to source */
+		add(ls, UI_ROLE_ROW, "activate", "source '%s/bin/activate'", v->path);
 }
 
 static bool pkg_by_size;

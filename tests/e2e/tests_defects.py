@@ -480,6 +480,13 @@ def t_incomplete(ctx):
         if ("incomplete" in ln.split()) != (p in half):
             d.append("row of %s: %r" % (os.path.basename(p), ln))
     g.check("defects: the table's FLAGS say incomplete for the half-made envs only", d)
+    d = []
+    for p in half + [done]:
+        out = ctx.runner.run(["show", p]).out.decode("utf-8", "replace")
+        has = any(ln.split()[:1] == ["activate"] for ln in out.splitlines())
+        if has == (p in half):
+            d.append("show %s: %s an 'activate' line" % (os.path.basename(p), "has" if has else "lacks"))
+    g.check("defects: show offers `source bin/activate` only where that script is", d)
 
     def browse(st):
         names = sorted(os.path.basename(p) for p in half)
