@@ -31,48 +31,14 @@ import time
 from browser_kit import session
 from harness import Group
 from tests_browser_term import PROMPT, terminal_restored
-from tests_git import git, git_home, run_measured, venv, workdir, write
+from tests_git import LIMIT_S, check_list, git, git_home, run_measured, venv, workdir, write
 from tty import ScreenError, Tty
-
-LIMIT_S = 10.0
-LIMIT_KB = 100 * 1024
-
 
 def fresh_repo(ctx, base, name, home):
     repo = os.path.join(base, name)
     os.makedirs(repo)
     git(home, repo, "init", "-q")
     return repo
-
-
-def check_list(ctx, g, title, repo, env, home, want_git, want_problem):
-    """`list --json --no-size repo`: in time, in memory, the env's git is
-    want_git and (when want_problem, a regex) some problem matches it."""
-    out, rss, secs, err = run_measured(ctx, ["list", "--json", "--no-size", repo], home,
-                                       timeout=LIMIT_S + 5)
-    d = []
-    if out is None:
-        g.fail(title, ["did not finish in %d s (killed); peak RSS %d KiB" % (LIMIT_S + 5, rss)])
-        return
-    if secs > LIMIT_S:
-        d.append("took %.1f s (over %d s)" % (secs, LIMIT_S))
-    if rss > LIMIT_KB:
-        d.append("peak RSS %d KiB (over 100 MB)" % rss)
-    try:
-        rows = [r for r in json.loads(out.decode()) if r.get("path") == env]
-    except ValueError as e:
-        rows = []
-        d.append("stdout is not JSON (%s): %r %r" % (e, out[:200], err[:200]))
-    if len(rows) != 1:
-        d.append("no row for %s" % env)
-    else:
-        if rows[0].get("git") != want_git:
-            d.append("git is %s, expected %s" % (json.dumps(rows[0].get("git")), json.dumps(want_git)))
-        probs = rows[0].get("problems") or []
-        if want_problem and not any(re.search(want_problem, p) for p in probs):
-            d.append("problems %s: none matches %r" % (json.dumps(probs), want_problem))
-    print("e2e: note: %s: %.2f s, peak RSS %.1f MB" % (title, secs, rss / 1024.0))
-    g.check(title, d)
 
 
 def t_deep_pattern(ctx):
