@@ -26,7 +26,13 @@ struct ui_scans {
 	struct vs_vec side_paths;   /* what `side` was asked to look at (owned) */
 	struct vs_vec queue;        /* paths waiting for the next side scan (owned) */
 	char *announce;             /* r: the name to say "rescanned" about when done */
+	struct vs_vec retired;      /* struct scan *: replaced by a rescan, not yet stopped */
 };
+
+static void free_scan(void *s)
+{
+	scan_free(s);
+}
 
 static struct ui_scans *scans(struct ui *ui)
 {
@@ -34,6 +40,7 @@ static struct ui_scans *scans(struct ui *ui)
 		ui->scans = xcalloc(1, sizeof(*ui->scans));
 		vs_vec_init_strs(&ui->scans->side_paths);
 		vs_vec_init_strs(&ui->scans->queue);
+		vs_vec_init(&ui->scans->retired, free_scan);
 	}
 	return ui->scans;
 }
@@ -91,24 +98,67 @@ static void drop_full(struct ui_scans *S)
 	scan_feed_free(&S->feed);
 }
 
+/* CLOCK_REALTIME `ms` from now, as scan_stop takes it. */
+static struct timespec deadline_in(int ms)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	t.tv_sec += ms / 1000;
+	t.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	return t;
+}
+
+/* A scan a rescan replaces: freed now when its workers stop at once, else
+ * kept (cancelled) until they do, so a worker stuck in a system call
+ * never freezes the browser. */
+static void retire(struct ui_scans *S, struct scan *old)
+{
+	struct timespec now = deadline_in(0);
+
+	if (!old)
+		return;
+	if (scan_stop(old, &now))
+		scan_free(old);
+	else
+		vs_vec_push(&S->retired, old);
+}
+
+/* Frees the retired scans whose workers have stopped since. */
+static void reap_retired(struct ui_scans *S)
+{
+	struct timespec now = deadline_in(0);
+	size_t kept = 0;
+
+	for (size_t i = 0; i < S->retired.n; i++) {
+		struct scan *old = S->retired.v[i];
+
+		if (scan_stop(old, &now))
+			scan_free(old);
+		else
+			S->retired.v[kept++] = old;
+	}
+	S->retired.n = kept;
+}
+
 bool ui_scans_stop(struct ui *ui, int timeout_ms)
 {
 	struct ui_scans *S = ui->scans;
 	struct timespec deadline;
-	bool full, side;
+	bool all;
 
 	if (!S)
 		return true;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += timeout_ms / 1000;
-	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
-	full = scan_stop(S->scan, &deadline);
-	side = scan_stop(S->side, &deadline);
-	return full && side;
+	deadline = deadline_in(timeout_ms);
+	all = scan_stop(S->scan, &deadline);
+	all = scan_stop(S->side, &deadline) && all;
+	for (size_t i = 0; i < S->retired.n; i++)
+		all = scan_stop(S->retired.v[i], &deadline) && all;
+	return all;
 }
 
 static void scans_free(struct ui *ui)
@@ -120,6 +170,7 @@ static void scans_free(struct ui *ui)
 	drop_full(S);
 	drop_side(S);
 	vs_vec_clear(&S->queue);
+	vs_vec_clear(&S->retired);
 	free(S->announce);
 	free(S);
 	ui->scans = NULL;
@@ -127,9 +178,20 @@ static void scans_free(struct ui *ui)
 
 void ui_scan_restart_all(struct ui *ui)
 {
+	struct ui_scans *S = scans(ui);
 	struct vs_err err = {0};
 
-	scans_free(ui);
+	/* The running scans are retired, not joined: one may be stuck. */
+	retire(S, S->scan);
+	S->scan = NULL;
+	scan_feed_free(&S->feed);
+	retire(S, S->side);
+	S->side = NULL;
+	scan_feed_free(&S->side_feed);
+	vs_vec_clear(&S->side_paths);
+	vs_vec_clear(&S->queue);
+	free(S->announce);
+	S->announce = NULL;
 	ui_model_clear(&ui->model);
 	if (ui_scan_start_full(ui, &err) < 0)
 		ui_message(ui, true, "cannot rescan: %s", err.msg);
@@ -258,6 +320,8 @@ static bool full_pump(struct ui *ui)
 	struct scan_event *ev;
 	bool any = false;
 
+	if (S && S->retired.n)
+		reap_retired(S);
 	while (S && S->scan && vs_now_ns() < deadline && (ev = scan_next(S->scan))) {
 		bool done = ev->type == SCAN_EV_DONE;
 

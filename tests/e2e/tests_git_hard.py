@@ -309,8 +309,10 @@ class Freezer(threading.Thread):
         self._halt = True
 
 
-def t_quit_stuck(ctx):
-    title = "browser quit with every scan thread stuck"
+def t_quit_stuck(ctx, rescan=False):
+    """q (after R when `rescan`) while every scan thread is held: the
+    browser stays responsive and the process ends within LIMIT_S."""
+    title = "browser %swith every scan thread stuck" % ("R, then quit, " if rescan else "quit ")
 
     def run(st):
         root = os.path.join(ctx.fx.tree, "stale")
@@ -351,7 +353,19 @@ def t_quit_stuck(ctx):
                     time.sleep(0.02)
                 st.check("the scan's threads are held (%d)" % len(fr.threads),
                          [] if fr.threads else ["venvscope started no thread to hold"])
-                time.sleep(0.3)  # the scan is surely under way, and stuck
+                if rescan:
+                    # The stuck scan is set aside, not waited for: the new
+                    # one starts and the browser answers keys.
+                    held = len(fr.threads)
+                    t.keys("R")
+                    t.wait_for(r"rescanning everything", timeout=LIMIT_S,
+                               what="'rescanning everything' after R (the browser froze?)")
+                    t0 = time.monotonic()
+                    while len(fr.threads) <= held and time.monotonic() - t0 < 5:
+                        time.sleep(0.02)
+                    st.check("R with the scan stuck: the browser answers, a new scan started (%d threads held)"
+                             % len(fr.threads),
+                             [] if len(fr.threads) > held else ["no new scan thread after R"])
                 t.keys("q")
                 t0 = time.monotonic()
                 try:
@@ -383,7 +397,8 @@ def tests(ctx):
     return [("git hard: deep ** pattern", lambda: t_deep_pattern(ctx)),
             ("git hard: unsafe files", lambda: t_unsafe_files(ctx)),
             ("git hard: broken repositories", lambda: t_broken_repos(ctx)),
-            ("git hard: browser quit stuck", lambda: t_quit_stuck(ctx))]
+            ("git hard: browser quit stuck", lambda: t_quit_stuck(ctx)),
+            ("git hard: browser rescan stuck", lambda: t_quit_stuck(ctx, rescan=True))]
 
 
 __all__ = ["tests"]
