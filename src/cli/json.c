@@ -96,6 +96,15 @@ cJSON *cli_json_venv(const struct venv *v, int details)
 			      sized ? json_u64(v->size.size_bytes) : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "disk_bytes",
 			      sized ? json_u64(v->size.disk_bytes) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "freeable_bytes",
+			      venv_freeable_known(v) ? json_u64(v->size.freeable_bytes)
+						     : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "shared_bytes",
+			      venv_freeable_known(v) ? json_u64(scan_size_shared(&v->size))
+						     : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "shared",
+			      venv_freeable_known(v) ? cJSON_CreateBool(venv_is_shared(v))
+						     : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "files", sized ? json_u64(v->size.files) : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "last_modified",
 			      v->last_modified > 0 ? json_u64((uint64_t)v->last_modified)

@@ -107,6 +107,9 @@ static void print_state(const struct venv *v, time_t now)
 			(unsigned long long)v->size.files);
 		field("size", sb_str(&sb));
 		sb_reset(&sb);
+		venv_space_text(&sb, v);
+		field("space", sb_str(&sb));
+		sb_reset(&sb);
 	}
 	if (v->last_modified > 0) {
 		char when[64];
