@@ -37,7 +37,8 @@ def check_rows(view, scr, t0, t1):
         if t is None:
             continue
         flags = ",".join(w for w, on in (("broken", t["broken"]), ("stale", t["stale"]),
-                                          ("large", t["size_bytes"] >= 1 << 30)) if on)
+                                          ("large", t["size_bytes"] >= 1 << 30),
+                                          ("shared", t["shared"])) if on)
         want = {"PYTHON": t["python_version"] or "?", "SIZE": human_size(t["size_bytes"]),
                 "PKGS": str(t["package_count"]), "LINK": t["link"], "FLAGS": flags}
         for col, w in want.items():
