@@ -173,6 +173,51 @@ uint64_t scan_size_links_freeable(struct scan_size_links *l)
 	return sum;
 }
 
+static bool never_take(void *ctx, int fd)
+{
+	(void)ctx;
+	(void)fd;
+	return false;
+}
+
+int scan_size_tree_links(struct scan_size *out, int dirfd, struct scan_size_links *links)
+{
+	struct scan_size_split split = {.take = never_take, .links = links};
+
+	return scan_size_tree_split(out, dirfd, NULL, &split);
+}
+
+uint64_t scan_size_union_freeable(struct scan_size_links *const *ls, size_t n)
+{
+	struct ino_set u = {0};
+	uint64_t sum;
+
+	for (size_t k = 0; k < n; k++) {
+		const struct ino_set *s = &ls[k]->set;
+
+		for (size_t i = 0; i < s->cap; i++) {
+			const struct ino_slot *o = &s->slots[i];
+			struct ino_slot *e;
+
+			if (!o->seen)
+				continue;
+			if ((u.len + 1) * 2 > u.cap)
+				ino_grow(&u);
+			e = &u.slots[ino_find(u.slots, u.cap, o->dev, o->ino)];
+			if (e->seen) {
+				e->seen = e->seen > UINT32_MAX - o->seen ? UINT32_MAX
+									 : e->seen + o->seen;
+				continue;
+			}
+			*e = *o;
+			u.len++;
+		}
+	}
+	sum = ino_freeable(&u);
+	ino_free(&u);
+	return sum;
+}
+
 void scan_size_links_free(struct scan_size_links *l)
 {
 	if (!l)

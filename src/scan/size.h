@@ -45,6 +45,15 @@ struct scan_size_links *scan_size_links_new(void);
 uint64_t scan_size_links_freeable(struct scan_size_links *l);
 void scan_size_links_free(struct scan_size_links *l);
 
+/* Several trees deleted together (issue 14): each is sized into its own
+ * `links` (a fresh one per tree), and its freeable_bytes then leaves out
+ * its hard-linked files, which stay in `links`. What deleting the trees
+ * `ls[0..n)` together frees is the sum of their freeable_bytes plus
+ * scan_size_union_freeable: the hard-linked files whose links all lie in
+ * the union (two cp -al twins together free everything). */
+int scan_size_tree_links(struct scan_size *out, int dirfd, struct scan_size_links *links);
+uint64_t scan_size_union_freeable(struct scan_size_links *const *ls, size_t n);
+
 /* scan_size_tree with a split (NULL: the same as scan_size_tree). */
 int scan_size_tree_split(struct scan_size *out, int dirfd, const atomic_bool *cancel,
 			 const struct scan_size_split *split);
