@@ -14,12 +14,15 @@ The truth is computed independently (truth.space_of: os.lstat of every path,
 grouped by (st_dev, st_ino), links inside against st_nlink, st_blocks * 512,
 directories always), and freeable + shared must be du's disk_bytes."""
 
+import json
 import os
 import shutil
 import subprocess
+import sys
 
 from browser_kit import human_size
 from harness import Group, by_path
+from tests_delete import ns_script, sandbox
 from truth import du_bytes, space_of
 
 BIG = 8 << 20  # the outside file behind the symlink, and the cache files' scale
@@ -44,9 +47,9 @@ def write(path, n):
         f.write(os.urandom(n))
 
 
-def build(ctx):
+def build(ctx, name):
     """The trees; returns (root, {name: path}, cache folder)."""
-    base = workdir(ctx, "trees")
+    base = workdir(ctx, name)
     root = os.path.join(base, "root")
     cache = os.path.join(base, "uv-cache")  # outside the scanned root
     os.makedirs(root)
@@ -80,7 +83,7 @@ def build(ctx):
 
 def t_sizes(ctx):
     g = Group()
-    root, envs, cache = build(ctx)
+    root, envs, cache = build(ctx, "sizes")
     want = {}
     for n, p in envs.items():
         disk, free = space_of(p)
@@ -165,5 +168,116 @@ def t_sizes(ctx):
     return g
 
 
+def t_delete_figures(ctx):
+    """delete --dry-run (text and --json) and --trash --dry-run give the
+    set figure: two cp -al twins together free everything, either alone
+    little; an env linked into a uv cache frees only its own files."""
+    g = Group()
+    root, envs, cache = build(ctx, "figures")
+    home, xdg = sandbox(workdir(ctx, "figures-home"))
+    d = []
+    for names in (["orig", "twin"], ["orig"], ["cached"], ["cached", "alone", "sparse", "symlinked"]):
+        paths = [envs[n] for n in names]
+        total = space_of(*paths)[1]
+        alone = {e: space_of(e)[1] for e in paths}
+        p = ctx.runner.run(["delete", "--dry-run"] + paths, home=home, env=xdg)
+        lines = p.out.decode("utf-8", "replace").splitlines()
+        want = "would free %s in %d environment%s" % (human_size(total), len(paths), "" if len(paths) == 1 else "s")
+        if p.rc != 0 or not lines or lines[-1] != want:
+            d.append("dry-run %s: last line %r, expected %r (rc %s)" % (names, lines[-1:], want, p.rc))
+        for e in paths:
+            w = "%s freeable alone)" % human_size(alone[e])
+            if not any(l.startswith("would delete %s (" % e) and l.endswith(w) for l in lines):
+                d.append("dry-run %s: no line for %s ending %r: %r" % (names, e, w, lines))
+        p = ctx.runner.run(["delete", "--dry-run", "--json"] + paths, home=home, env=xdg)
+        try:
+            j = p.json()
+            got = (j["freeable_bytes"], {r["path"]: r["freeable_bytes"] for r in j["environments"]})
+        except (ValueError, KeyError, TypeError) as e:
+            d.append("dry-run --json %s: %s" % (names, e))
+            continue
+        if got != (total, alone):
+            d.append("dry-run --json %s: %r, truth %r" % (names, got, (total, alone)))
+        p = ctx.runner.run(["delete", "--dry-run", "--trash"] + paths, home=home, env=xdg)
+        last = p.out.decode("utf-8", "replace").splitlines()[-1:]
+        want = ("would move %s in %d environment%s to the trash (frees nothing until the trash is emptied)"
+                % (human_size(total), len(paths), "" if len(paths) == 1 else "s"))
+        if last != [want]:
+            d.append("dry-run --trash %s: %r, expected %r" % (names, last, want))
+    twins = space_of(envs["orig"], envs["twin"])
+    if twins[1] != twins[0] or space_of(envs["orig"])[1] * 4 > twins[0]:
+        d.append("the twins are not what the case needs: %r, orig alone %d" % (twins, space_of(envs["orig"])[1]))
+    g.check("delete --dry-run (text, --json, --trash): the set figure and each env's own freeable == lstat truth", d)
+    for e in envs.values():
+        if not os.path.isdir(e):
+            g.fail("delete --dry-run removed nothing", "%s is gone" % e)
+    return g
+
+
+STATVFS = "import os,sys; s=os.statvfs(sys.argv[1]); print(s.f_bfree * s.f_frsize)"
+
+
+def t_delete_freed(ctx):
+    """A real delete of two cp -al twins (and, alone, of the uv-cache-linked
+    env) on a private tmpfs mounted inside the guard's mount namespace: the
+    "freed" figure is the set's truth and the tmpfs's free blocks (statvfs
+    f_bfree * f_frsize) grow by exactly that. Tolerance: none on tmpfs,
+    whose directories, inodes and symlinks hold no blocks (st_blocks 0),
+    so the only pages that come back are the files' — the same ones lstat
+    counts. (On ext4 a delete also frees journal/metadata blocks that are
+    in no st_blocks, so a disk test would need a tolerance of a few
+    blocks per directory; a shared disk also moves with other writers,
+    hence the tmpfs.)"""
+    g = Group()
+    root, envs, cache = build(ctx, "freed")
+    base = workdir(ctx, "freed-run")
+    home, xdg = sandbox(base)
+    for case, names in (("twins", ["orig", "twin"]), ("cached", ["cached"])):
+        name = "delete --yes %s on a tmpfs: 'freed' == lstat truth == statvfs delta" % " ".join(names)
+        t = os.path.join(base, "mnt-" + case)
+        out = os.path.join(base, "df-" + case)
+        os.makedirs(t, exist_ok=True)
+        body = ('mount -t tmpfs -o size=256m none "$VS_T" || exit 95; '
+                'cp -a "$VS_SRC"/root "$VS_SRC"/uv-cache "$VS_T"/ || exit 94; '
+                '"$VS_PY" "$VS_SCRIPT" "$VS_T" > "$VS_OUT.before"; "$VS_PY" "$VS_TRUTH" > "$VS_OUT.truth"; '
+                '"$@"; rc=$?; "$VS_PY" "$VS_SCRIPT" "$VS_T" > "$VS_OUT.after"; exit $rc')
+        wrap = ns_script(ctx, body)
+        if wrap is None:
+            g.skip(name, "no mount namespace guard (needs root and unshare)")
+            return g
+        script = os.path.join(base, "statvfs.py")
+        with open(script, "w") as f:
+            f.write(STATVFS + "\n")
+        truth_py = os.path.join(base, "truth-%s.py" % case)
+        with open(truth_py, "w") as f:
+            f.write("import sys; sys.path.insert(0, %r)\nfrom truth import space_of\n"
+                    "print(space_of(*%r)[1])\n" % (os.path.dirname(os.path.abspath(__file__)),
+                                                     [os.path.join(t, "root", n) for n in names]))
+        env = dict(xdg, VS_T=t, VS_SRC=os.path.dirname(root), VS_OUT=out, VS_PY=sys.executable,
+                   VS_SCRIPT=script, VS_TRUTH=truth_py)
+        p = ctx.runner.run(["delete", "--yes"] + [os.path.join(t, "root", n) for n in names], home=home, env=env,
+                           wrap=wrap, timeout=120)
+        d = []
+        try:
+            before = int(open(out + ".before").read())
+            after = int(open(out + ".after").read())
+            truth = int(open(out + ".truth").read())
+        except (OSError, ValueError) as e:
+            g.fail(name, ["no statvfs/truth figures (%s); %s" % (e, p.describe()[:400])])
+            continue
+        lines = p.out.decode("utf-8", "replace").splitlines()
+        want = "freed %s" % human_size(truth)
+        if p.rc != 0 or lines[-1:] != [want]:
+            d.append("rc %s, last line %r, expected %r" % (p.rc, lines[-1:], want))
+        if after - before != truth:
+            d.append("statvfs free grew by %d bytes, the truth is %d" % (after - before, truth))
+        if case == "twins" and truth < 8 * 40000:
+            d.append("the twins freed only %d bytes: the case is not what it needs" % truth)
+        g.check(name, d)
+    return g
+
+
 def tests(ctx):
-    return [("space sizes", lambda: t_sizes(ctx))]
+    return [("space sizes", lambda: t_sizes(ctx)),
+            ("space delete figures", lambda: t_delete_figures(ctx)),
+            ("space delete freed", lambda: t_delete_freed(ctx))]

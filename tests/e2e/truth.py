@@ -99,35 +99,38 @@ def du_bytes(path, *opts):
     return int(p.stdout.split(b"\t", 1)[0])
 
 
-def space_of(path):
-    """(disk, freeable) bytes of the tree at `path`, by os.lstat of every
-    path on its filesystem: a directory's blocks always count; a file's or
-    symlink's count once (as du), and are freeable when as many of its links
-    lie inside as st_nlink says."""
-    top = os.lstat(path)
-    disk = freeable = top.st_blocks * 512
+def space_of(*paths):
+    """(disk, freeable) bytes of the trees at `paths` together, by os.lstat
+    of every path on each one's filesystem: a directory's blocks always
+    count; a file's or symlink's count once (as du), and are freeable when
+    as many of its links lie inside the trees as st_nlink says."""
+    disk = freeable = 0
     inos = {}
-    for d, dirs, files in os.walk(path):
-        for n in list(dirs):
-            st = os.lstat(os.path.join(d, n))
-            if st.st_dev != top.st_dev:
-                dirs.remove(n)  # du -x: a mount point is left out
-                continue
-            if not stat.S_ISDIR(st.st_mode):
-                files.append(n)  # a symlink to a folder: a file here
-                dirs.remove(n)
-                continue
-            disk += st.st_blocks * 512
-            freeable += st.st_blocks * 512
-        for n in files:
-            st = os.lstat(os.path.join(d, n))
-            if st.st_dev != top.st_dev:
-                continue
-            k = (st.st_dev, st.st_ino)
-            if k in inos:
-                inos[k][0] += 1
-            else:
-                inos[k] = [1, st.st_nlink, st.st_blocks * 512]
+    for path in paths:
+        top = os.lstat(path)
+        disk += top.st_blocks * 512
+        freeable += top.st_blocks * 512
+        for d, dirs, files in os.walk(path):
+            for n in list(dirs):
+                st = os.lstat(os.path.join(d, n))
+                if st.st_dev != top.st_dev:
+                    dirs.remove(n)  # du -x: a mount point is left out
+                    continue
+                if not stat.S_ISDIR(st.st_mode):
+                    files.append(n)  # a symlink to a folder: a file here
+                    dirs.remove(n)
+                    continue
+                disk += st.st_blocks * 512
+                freeable += st.st_blocks * 512
+            for n in files:
+                st = os.lstat(os.path.join(d, n))
+                if st.st_dev != top.st_dev:
+                    continue
+                k = (st.st_dev, st.st_ino)
+                if k in inos:
+                    inos[k][0] += 1
+                else:
+                    inos[k] = [1, st.st_nlink, st.st_blocks * 512]
     for seen, nlink, blocks in inos.values():
         disk += blocks
         if seen >= nlink:
