@@ -151,6 +151,14 @@ static uint64_t truth_freeable(const char *dir)
 	return sum;
 }
 
+/* The blocks of `dir` itself (the folder holding both twins). */
+static uint64_t truth_dirs_of(const char *dir)
+{
+	struct stat st;
+
+	return stat(dir, &st) == 0 ? (uint64_t)st.st_blocks * 512 : UINT64_MAX;
+}
+
 static void write_n(const char *dir, const char *rel, size_t n)
 {
 	char *buf = malloc(n + 1);
@@ -340,6 +348,52 @@ static void test_freeable(void **state)
 	free(sp);
 	free(d);
 	free(out);
+}
+
+/* Two trees whose files are links of each other: either alone frees only
+ * its folders, both together free everything (scan_size_union_freeable). */
+static void test_union_twins(void **state)
+{
+	char *d = fx_tmpdir();
+	char *a, *b;
+	struct scan_size_links *l[2];
+	struct scan_size sa, sb;
+	char rel[64], rel2[64];
+	int fa, fb;
+
+	(void)state;
+	for (int i = 0; i < 200; i++) {
+		snprintf(rel, sizeof(rel), "a/d%d/f%d", i % 9, i);
+		snprintf(rel2, sizeof(rel2), "b/d%d", i % 9);
+		write_n(d, rel, 1000 + (size_t)i * 37);
+		fx_mkdirs(d, rel2);
+		snprintf(rel2, sizeof(rel2), "b/d%d/f%d", i % 9, i);
+		link_in(d, rel, rel2);
+	}
+	a = fx_path(d, "a");
+	b = fx_path(d, "b");
+	fa = open(a, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fb = open(b, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(fa >= 0 && fb >= 0);
+	l[0] = scan_size_links_new();
+	l[1] = scan_size_links_new();
+	assert_int_equal(scan_size_tree_links(&sa, fa, l[0]), 0);
+	assert_int_equal(scan_size_tree_links(&sb, fb, l[1]), 0);
+	/* alone: the folders only, as lstat says */
+	assert_int_equal(sa.freeable_bytes + scan_size_union_freeable(&l[0], 1), truth_freeable(a));
+	assert_int_equal(sb.freeable_bytes + scan_size_union_freeable(&l[1], 1), truth_freeable(b));
+	assert_true(truth_freeable(a) * 4 < sa.disk_bytes);
+	/* together: every block of both */
+	assert_int_equal(sa.freeable_bytes + sb.freeable_bytes + scan_size_union_freeable(l, 2),
+			 truth_freeable(d) - (uint64_t)truth_dirs_of(d));
+	scan_size_links_free(l[0]);
+	scan_size_links_free(l[1]);
+	close(fa);
+	close(fb);
+	fx_rmtree(d);
+	free(a);
+	free(b);
+	free(d);
 }
 
 /* Enough linked inodes to make the hash set grow several times. */
@@ -814,13 +868,21 @@ static void test_bad_fd(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mixed_tree),     cmocka_unit_test(test_hard_links_once),
-		cmocka_unit_test(test_freeable),       cmocka_unit_test(test_many_hard_links),
-		cmocka_unit_test(test_split_in_parts), cmocka_unit_test(test_symlinks_not_followed),
-		cmocka_unit_test(test_empty_dir),      cmocka_unit_test(test_deep_tree),
-		cmocka_unit_test(test_fd_exhaustion),  cmocka_unit_test(test_unreadable),
-		cmocka_unit_test(test_real_venv),      cmocka_unit_test(test_mount_point),
-		cmocka_unit_test(test_cancel),         cmocka_unit_test(test_bad_fd),
+		cmocka_unit_test(test_mixed_tree),
+		cmocka_unit_test(test_hard_links_once),
+		cmocka_unit_test(test_freeable),
+		cmocka_unit_test(test_union_twins),
+		cmocka_unit_test(test_many_hard_links),
+		cmocka_unit_test(test_split_in_parts),
+		cmocka_unit_test(test_symlinks_not_followed),
+		cmocka_unit_test(test_empty_dir),
+		cmocka_unit_test(test_deep_tree),
+		cmocka_unit_test(test_fd_exhaustion),
+		cmocka_unit_test(test_unreadable),
+		cmocka_unit_test(test_real_venv),
+		cmocka_unit_test(test_mount_point),
+		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_bad_fd),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);
