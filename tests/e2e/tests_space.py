@@ -14,7 +14,6 @@ The truth is computed independently (truth.space_of: os.lstat of every path,
 grouped by (st_dev, st_ino), links inside against st_nlink, st_blocks * 512,
 directories always), and freeable + shared must be du's disk_bytes."""
 
-import json
 import os
 import shutil
 import subprocess
@@ -161,7 +160,7 @@ def t_sizes(ctx):
             if not row:
                 d.append("%s: no row" % n)
                 continue
-            has = "shared" in row[0][a:b].split(",") or "shared" in row[0][a:b]
+            has = "shared" in row[0][a:b].strip().split(",")
             if has != w["shared"]:
                 d.append("%s: FLAGS %r, shared should be %s" % (n, row[0][a:b].strip(), w["shared"]))
     g.check("list (table): FLAGS says shared for the mostly shared envs only", d)
