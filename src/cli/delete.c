@@ -14,6 +14,7 @@
 #include "../actions/open.h"
 #include "../actions/record.h"
 #include "../actions/remove.h"
+#include "../scan/space_set.h"
 #include "../util/human.h"
 #include "../util/path.h"
 #include "../util/textwidth.h"
@@ -23,7 +24,7 @@
 #include "json.h"
 
 static const char delete_usage[] =
-	"usage: venvscope delete [--yes] [--dry-run] [--trash] ENV...\n"
+	"usage: venvscope delete [--yes] [--dry-run [--json]] [--trash] ENV...\n"
 	"\n"
 	"Deletes each ENV: only a folder holding a regular pyvenv.cfg, that is not a\n"
 	"symlink, not your home, not a mount point and not a repository root. First\n"
@@ -34,7 +35,13 @@ static const char delete_usage[] =
 	"\n"
 	"  --yes        do not ask (needed when there is no terminal)\n"
 	"  --dry-run    say what would be removed and how much space it frees\n"
+	"  --json       with --dry-run: each ENV's freeable_bytes and the total\n"
 	"  --trash      move to the desktop trash instead of deleting\n"
+	"\n"
+	"Space freed is counted on disk, for the ENVs together: a file hard-linked\n"
+	"from outside them (a uv or pip cache, another env's cp -al twin) frees\n"
+	"nothing; one whose links all lie in the ENVs does (two twins deleted\n"
+	"together free everything). The trash frees nothing until it is emptied.\n"
 	"\n"
 	"Exit status: 0 only when every ENV was removed.\n";
 
@@ -54,7 +61,7 @@ static const char recreate_usage[] =
 	"original one is gone.\n";
 
 struct del_opts {
-	bool yes, dry_run, trash;
+	bool yes, dry_run, trash, json;
 };
 
 static enum act_delete_choice on_error(void *ctx, const char *path, int e)
@@ -140,7 +147,90 @@ static bool confirm(const struct cli_result *all, const struct del_opts *o)
 	return cli_ask(q);
 }
 
-static int delete_one(const struct venv *v, const struct del_opts *o, uint64_t *freed)
+static void measure(struct space_set *set, const struct cli_result *all)
+{
+	const char **paths = xcalloc(all->n + 1, sizeof(*paths));
+
+	for (size_t i = 0; i < all->n; i++)
+		paths[i] = all->venvs[i]->path;
+	space_set_measure(set, paths, all->n);
+	free(paths);
+}
+
+/* "X" or "an unknown amount of space" (a part could not be read). */
+static const char *space_text(char *buf, size_t n, bool known, uint64_t bytes)
+{
+	if (!known)
+		return snprintf(buf, n, "an unknown amount (some files could not be read)"), buf;
+	human_size(buf, n, bytes);
+	return buf;
+}
+
+static int dry_run_json(const struct cli_result *all, const struct space_set *set)
+{
+	cJSON *doc = cJSON_CreateObject(), *arr = cJSON_CreateArray();
+	uint64_t b;
+	bool known;
+
+	for (size_t i = 0; i < all->n; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		known = space_set_one(set, i, &b);
+		cJSON_AddItemToObject(o, "path", cli_json_string(all->venvs[i]->path));
+		cJSON_AddItemToObject(o, "freeable_bytes",
+				      known ? cli_json_u64(b) : cJSON_CreateNull());
+		cJSON_AddItemToArray(arr, o);
+	}
+	cJSON_AddItemToObject(doc, "environments", arr);
+	known = space_set_freeable(set, NULL, &b);
+	cJSON_AddItemToObject(doc, "freeable_bytes", known ? cli_json_u64(b) : cJSON_CreateNull());
+	return cli_print_json(doc);
+}
+
+static void dry_run(const struct cli_result *all, const struct del_opts *o, const struct space_set *set)
+{
+	char size[32], fr[64];
+	uint64_t b;
+	bool known;
+
+	for (size_t i = 0; i < all->n; i++) {
+		known = space_set_one(set, i, &b);
+		human_size(size, sizeof(size), all->venvs[i]->size.size_bytes);
+		printf("would %s %s (%s, %llu files; %s freeable alone)\n",
+		       o->trash ? "trash" : "delete", tw_esc(all->venvs[i]->path), size,
+		       (unsigned long long)all->venvs[i]->size.files,
+		       known ? (human_size(fr, sizeof(fr), b), fr) : "unknown");
+	}
+	known = space_set_freeable(set, NULL, &b);
+	space_text(fr, sizeof(fr), known, b);
+	if (o->trash)
+		printf("would move %s in %zu environment%s to the trash (frees nothing until the "
+		       "trash is emptied)\n",
+		       fr, all->n, all->n == 1 ? "" : "s");
+	else
+		printf("would free %s in %zu environment%s\n", fr, all->n, all->n == 1 ? "" : "s");
+}
+
+/* After the removals: what was freed, for the envs removed whole. */
+static void report_freed(const struct space_set *set, const bool *gone, size_t n_gone, size_t n_failed,
+			 const struct del_opts *o)
+{
+	char fr[64];
+	uint64_t b;
+	bool known;
+
+	if (!n_gone)
+		return;
+	known = space_set_freeable(set, gone, &b);
+	space_text(fr, sizeof(fr), known, b);
+	if (o->trash)
+		printf("moved %s to the trash (frees nothing until the trash is emptied)\n", fr);
+	else
+		printf("freed %s%s\n", fr,
+		       n_failed ? " (not counting the environments that failed part way)" : "");
+}
+
+static int delete_one(const struct venv *v, const struct del_opts *o)
 {
 	struct act_delete_hooks hooks = {.on_error = on_error,
 					 .on_progress = on_progress,
@@ -154,7 +244,6 @@ static int delete_one(const struct venv *v, const struct del_opts *o, uint64_t *
 	if (rc < 0) {
 		fprintf(stderr, "venvscope delete: %s\n", tw_esc(err.msg));
 	} else {
-		*freed += v->size_known ? v->size.size_bytes : 0;
 		printf("%s %s (recipe: %s)\n", o->trash ? "trashed" : "deleted", tw_esc(v->path),
 		       tw_esc(res.record));
 		if (res.trashed)
@@ -167,17 +256,16 @@ static int delete_one(const struct venv *v, const struct del_opts *o, uint64_t *
 int cli_delete(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"yes", no_argument, NULL, 'y'},
-		{"dry-run", no_argument, NULL, 'n'},
-		{"trash", no_argument, NULL, 't'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{"yes", no_argument, NULL, 'y'},   {"dry-run", no_argument, NULL, 'n'},
+		{"trash", no_argument, NULL, 't'}, {"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},  {NULL, 0, NULL, 0},
 	};
 	struct del_opts o = {0};
 	struct cli_result all = {0};
 	int c, bad = 0, failed = 0;
-	uint64_t freed = 0;
-	char size[32];
+	struct space_set set = {0};
+	bool *gone = NULL;
+	size_t n_gone = 0;
 
 	optind = 1;
 	opterr = 0;
@@ -190,22 +278,26 @@ int cli_delete(int argc, char **argv)
 			o.dry_run = true;
 		else if (c == 't')
 			o.trash = true;
+		else if (c == 'j')
+			o.json = true;
 		else
 			return fprintf(stderr, "venvscope delete: unknown option (see --help)\n"),
 			       CLI_EXIT_USAGE;
 	}
 	if (optind >= argc)
 		return fprintf(stderr, "venvscope delete: give at least one ENV\n"), CLI_EXIT_USAGE;
+	if (o.json && !o.dry_run)
+		return fprintf(stderr, "venvscope delete: --json goes with --dry-run\n"),
+		       CLI_EXIT_USAGE;
 	load_all(&all, argv + optind, (size_t)(argc - optind), &bad);
-	if (o.dry_run) {
-		for (size_t i = 0; i < all.n; i++) {
-			human_size(size, sizeof(size), all.venvs[i]->size.size_bytes);
-			printf("would %s %s (%s, %llu files)\n", o.trash ? "trash" : "delete",
-			       tw_esc(all.venvs[i]->path), size,
-			       (unsigned long long)all.venvs[i]->size.files);
-		}
-		human_size(size, sizeof(size), total_size(&all));
-		printf("would free %s in %zu environment%s\n", size, all.n, all.n == 1 ? "" : "s");
+	/* Measured before anything is removed: a walk of each env keeping its
+	 * hard-linked files, so the set figure is exact for any subset. */
+	measure(&set, &all);
+	if (o.dry_run && o.json) {
+		if (dry_run_json(&all, &set) != 0)
+			failed++;
+	} else if (o.dry_run) {
+		dry_run(&all, &o, &set);
 	} else if (all.n && !o.yes && !isatty(STDIN_FILENO)) {
 		fprintf(stderr,
 			"venvscope delete: not deleting without --yes (no terminal to ask on)\n");
@@ -214,14 +306,16 @@ int cli_delete(int argc, char **argv)
 		fprintf(stderr, "venvscope delete: nothing deleted\n");
 		failed++;
 	} else {
-		for (size_t i = 0; i < all.n; i++)
-			failed += delete_one(all.venvs[i], &o, &freed) < 0;
-		human_size(size, sizeof(size), freed);
-		if (freed && !o.trash)
-			printf("freed %s\n", size);
-		else if (freed)
-			printf("moved %s to the trash (empty the trash to free it)\n", size);
+		gone = xcalloc(all.n + 1, sizeof(*gone));
+		for (size_t i = 0; i < all.n; i++) {
+			gone[i] = delete_one(all.venvs[i], &o) == 0;
+			n_gone += gone[i];
+			failed += !gone[i];
+		}
+		report_freed(&set, gone, n_gone, (size_t)failed, &o);
+		free(gone);
 	}
+	space_set_free(&set);
 	cli_result_free(&all);
 	return bad ? CLI_EXIT_USAGE : failed ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }

@@ -18,7 +18,7 @@ cJSON *cli_json_string(const char *s)
 	return json_string_node(s);
 }
 
-static cJSON *json_u64(uint64_t n)
+cJSON *cli_json_u64(uint64_t n)
 {
 	char buf[32];
 
@@ -88,17 +88,26 @@ cJSON *cli_json_venv(const struct venv *v, int details)
 	cJSON_AddItemToObject(o, "prompt", cli_json_string(v->prompt));
 	cJSON_AddItemToObject(o, "site_packages", json_strv(v->site_packages, v->n_site_packages));
 	cJSON_AddItemToObject(o, "package_count",
-			      v->packages_known ? json_u64(v->package_count) : cJSON_CreateNull());
+			      v->packages_known ? cli_json_u64(v->package_count) : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "has_pip",
 			      v->packages_known ? cJSON_CreateBool(v->has_pip) : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "pip_version", cli_json_string(v->pip_version));
 	cJSON_AddItemToObject(o, "size_bytes",
-			      sized ? json_u64(v->size.size_bytes) : cJSON_CreateNull());
+			      sized ? cli_json_u64(v->size.size_bytes) : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "disk_bytes",
-			      sized ? json_u64(v->size.disk_bytes) : cJSON_CreateNull());
-	cJSON_AddItemToObject(o, "files", sized ? json_u64(v->size.files) : cJSON_CreateNull());
+			      sized ? cli_json_u64(v->size.disk_bytes) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "freeable_bytes",
+			      venv_freeable_known(v) ? cli_json_u64(v->size.freeable_bytes)
+						     : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "shared_bytes",
+			      venv_freeable_known(v) ? cli_json_u64(scan_size_shared(&v->size))
+						     : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "shared",
+			      venv_freeable_known(v) ? cJSON_CreateBool(venv_is_shared(v))
+						     : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "files", sized ? cli_json_u64(v->size.files) : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "last_modified",
-			      v->last_modified > 0 ? json_u64((uint64_t)v->last_modified)
+			      v->last_modified > 0 ? cli_json_u64((uint64_t)v->last_modified)
 						   : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "stale",
 			      v->packages_known ? cJSON_CreateBool(v->stale) : cJSON_CreateNull());

@@ -3,6 +3,7 @@
 #define VS_CLI_JSON_H
 
 #include <cJSON.h>
+#include <stdint.h>
 
 #include "../scan/venv.h"
 #include "../util/strbuf.h"
@@ -14,6 +15,9 @@ void cli_json_quote(struct strbuf *out, const char *s);
 
 /* A cJSON string node for `s` (NULL -> JSON null), escaped as above. */
 cJSON *cli_json_string(const char *s);
+
+/* A JSON number for `n` with all 64 bits (a raw node, not a double). */
+cJSON *cli_json_u64(uint64_t n);
 
 /* The object `list --json` prints for one env (keys in the documented order).
  * With `details`, adds `config` and `packages` (what `show --json` prints). */

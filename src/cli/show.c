@@ -23,9 +23,10 @@ static const char show_usage[] =
 	"usage: venvscope show [--json] [--no-size] [--stale-days N] ENV\n"
 	"\n"
 	"Everything venvscope knows about one environment: pyvenv.cfg as written,\n"
-	"base interpreter and whether it still exists, link kind, sizes, project,\n"
-	"what git does with it (and the rule that ignores it), problems in words,\n"
-	"and the installed packages.\n"
+	"base interpreter and whether it still exists, link kind, sizes (apparent,\n"
+	"on disk, freeable by deleting it, shared through hard links from outside),\n"
+	"project, what git does with it (and the rule that ignores it), problems in\n"
+	"words, and the installed packages.\n"
 	"\n"
 	"  --json            one JSON object (the keys of `list --json` plus git_rule, config, packages)\n"
 	"  --no-size         do not measure the size\n"
@@ -106,6 +107,9 @@ static void print_state(const struct venv *v, time_t now)
 		sb_addf(&sb, "%s apparent, %s on disk, %llu files", a, b,
 			(unsigned long long)v->size.files);
 		field("size", sb_str(&sb));
+		sb_reset(&sb);
+		venv_space_text(&sb, v);
+		field("space", sb_str(&sb));
 		sb_reset(&sb);
 	}
 	if (v->last_modified > 0) {

@@ -84,6 +84,7 @@ static void part_done(struct size_acc *acc, const struct scan_size *part, bool f
 	/* A cancelled walk stops early: its partial sums are not a size. */
 	se->size_failed = acc->failed || atomic_load(&s->cancel);
 	if (!se->size_failed) {
+		acc->sum.freeable_bytes += scan_size_links_freeable(acc->links);
 		se->size = acc->sum;
 		atomic_fetch_add(&s->bytes, se->size.size_bytes);
 	}

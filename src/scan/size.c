@@ -34,13 +34,17 @@
  * cancelled walk short without touching it per file. */
 #define CANCEL_EVERY 256u
 
-/* (st_dev, st_ino) of hard-linked files already counted. Open addressing
- * with linear probing; `used` marks taken slots because no key value is
- * guaranteed to be free. */
+/* (st_dev, st_ino) of hard-linked files already counted, with their link
+ * count, their blocks and how many of their links the walk met: a file is
+ * freeable when all its links are inside the tree (seen == nlink). Open
+ * addressing with linear probing; `seen` > 0 marks taken slots because no
+ * key value is guaranteed to be free. */
 struct ino_slot {
 	dev_t dev;
 	ino_t ino;
-	int used;
+	uint64_t disk; /* st_blocks * 512 */
+	uint32_t nlink;
+	uint32_t seen;
 };
 
 struct ino_set {
@@ -87,7 +91,7 @@ static size_t ino_find(const struct ino_slot *slots, size_t cap, dev_t dev, ino_
 {
 	size_t i = ino_hash(dev, ino) & (cap - 1);
 
-	while (slots[i].used && !(slots[i].dev == dev && slots[i].ino == ino))
+	while (slots[i].seen && !(slots[i].dev == dev && slots[i].ino == ino))
 		i = (i + 1) & (cap - 1);
 	return i;
 }
@@ -101,7 +105,7 @@ static void ino_grow(struct ino_set *s)
 	for (i = 0; i < s->cap; i++) {
 		const struct ino_slot *o = &s->slots[i];
 
-		if (o->used)
+		if (o->seen)
 			n[ino_find(n, ncap, o->dev, o->ino)] = *o;
 	}
 	free(s->slots);
@@ -109,22 +113,39 @@ static void ino_grow(struct ino_set *s)
 	s->cap = ncap;
 }
 
-/* Adds the key; returns 1 when it was new, 0 when already present. */
-static int ino_add(struct ino_set *s, dev_t dev, ino_t ino)
+/* Counts one link of the file `st`; returns 1 when the file was new, 0
+ * when already present. */
+static int ino_add(struct ino_set *s, const struct stat *st)
 {
-	size_t i;
+	struct ino_slot *e;
 
 	/* Keep the load under one half so probe runs stay short. */
 	if ((s->len + 1) * 2 > s->cap)
 		ino_grow(s);
-	i = ino_find(s->slots, s->cap, dev, ino);
-	if (s->slots[i].used)
+	e = &s->slots[ino_find(s->slots, s->cap, st->st_dev, st->st_ino)];
+	if (e->seen) {
+		if (e->seen < UINT32_MAX)
+			e->seen++;
 		return 0;
-	s->slots[i].dev = dev;
-	s->slots[i].ino = ino;
-	s->slots[i].used = 1;
+	}
+	e->dev = st->st_dev;
+	e->ino = st->st_ino;
+	e->disk = st->st_blocks > 0 ? (uint64_t)st->st_blocks * 512u : 0;
+	e->nlink = st->st_nlink > UINT32_MAX ? UINT32_MAX : (uint32_t)st->st_nlink;
+	e->seen = 1;
 	s->len++;
 	return 1;
+}
+
+/* The blocks of the files whose every link the walk met. */
+static uint64_t ino_freeable(const struct ino_set *s)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->slots[i].seen && s->slots[i].seen >= s->slots[i].nlink)
+			sum += s->slots[i].disk;
+	return sum;
 }
 
 static void ino_free(struct ino_set *s)
@@ -140,6 +161,61 @@ struct scan_size_links *scan_size_links_new(void)
 
 	pthread_mutex_init(&l->lock, NULL);
 	return l;
+}
+
+uint64_t scan_size_links_freeable(struct scan_size_links *l)
+{
+	uint64_t sum;
+
+	pthread_mutex_lock(&l->lock);
+	sum = ino_freeable(&l->set);
+	pthread_mutex_unlock(&l->lock);
+	return sum;
+}
+
+static bool never_take(void *ctx, int fd)
+{
+	(void)ctx;
+	(void)fd;
+	return false;
+}
+
+int scan_size_tree_links(struct scan_size *out, int dirfd, struct scan_size_links *links)
+{
+	struct scan_size_split split = {.take = never_take, .links = links};
+
+	return scan_size_tree_split(out, dirfd, NULL, &split);
+}
+
+uint64_t scan_size_union_freeable(struct scan_size_links *const *ls, size_t n)
+{
+	struct ino_set u = {0};
+	uint64_t sum;
+
+	for (size_t k = 0; k < n; k++) {
+		const struct ino_set *s = &ls[k]->set;
+
+		for (size_t i = 0; i < s->cap; i++) {
+			const struct ino_slot *o = &s->slots[i];
+			struct ino_slot *e;
+
+			if (!o->seen)
+				continue;
+			if ((u.len + 1) * 2 > u.cap)
+				ino_grow(&u);
+			e = &u.slots[ino_find(u.slots, u.cap, o->dev, o->ino)];
+			if (e->seen) {
+				e->seen = e->seen > UINT32_MAX - o->seen ? UINT32_MAX
+									 : e->seen + o->seen;
+				continue;
+			}
+			*e = *o;
+			u.len++;
+		}
+	}
+	sum = ino_freeable(&u);
+	ino_free(&u);
+	return sum;
 }
 
 void scan_size_links_free(struct scan_size_links *l)
@@ -158,9 +234,9 @@ static bool first_link(struct walk *w, const struct stat *st)
 	int fresh;
 
 	if (!l)
-		return ino_add(&w->seen, st->st_dev, st->st_ino);
+		return ino_add(&w->seen, st);
 	pthread_mutex_lock(&l->lock);
-	fresh = ino_add(&l->set, st->st_dev, st->st_ino);
+	fresh = ino_add(&l->set, st);
 	pthread_mutex_unlock(&l->lock);
 	return fresh;
 }
@@ -169,6 +245,7 @@ void scan_size_add(struct scan_size *dst, const struct scan_size *src)
 {
 	dst->size_bytes += src->size_bytes;
 	dst->disk_bytes += src->disk_bytes;
+	dst->freeable_bytes += src->freeable_bytes;
 	dst->files += src->files;
 	dst->errors += src->errors;
 }
@@ -182,6 +259,13 @@ static void add_sizes(struct scan_size *out, const struct stat *st)
 		out->size_bytes += (uint64_t)st->st_size;
 	if (st->st_blocks > 0)
 		out->disk_bytes += (uint64_t)st->st_blocks * 512u;
+}
+
+/* Blocks that go with the entry: a directory, or a file with one link. */
+static void add_freeable(struct scan_size *out, const struct stat *st)
+{
+	if (st->st_blocks > 0)
+		out->freeable_bytes += (uint64_t)st->st_blocks * 512u;
 }
 
 static int cancelled(struct walk *w)
@@ -303,9 +387,15 @@ static void visit(struct walk *w, int pfd, const char *name, unsigned char dtype
 		w->out->files++;
 		if (st.st_dev != w->root_dev)
 			return;
-		if (st.st_nlink > 1 && !first_link(w, &st))
+		if (st.st_nlink > 1) {
+			/* Its blocks are freeable once all its links are met:
+			 * added up at the end (ino_freeable). */
+			if (first_link(w, &st))
+				add_sizes(w->out, &st);
 			return;
+		}
 		add_sizes(w->out, &st);
+		add_freeable(w->out, &st);
 		return;
 	}
 	/* du -x leaves out a mount point entirely, its own size included. */
@@ -313,6 +403,7 @@ static void visit(struct walk *w, int pfd, const char *name, unsigned char dtype
 		return;
 	/* du counts an unreadable directory's own size (FTS_DNR). */
 	add_sizes(w->out, &st);
+	add_freeable(w->out, &st);
 	fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (w->base >= 0 && ((fd < 0 && out_of_fds(errno)) || fd >= w->fd_ceiling)) {
 		/* Out of fds, or nearly: the last few stay free for the rest of
@@ -380,6 +471,7 @@ int scan_size_tree_split(struct scan_size *out, int dirfd, const atomic_bool *ca
 		return VS_EFAIL;
 	}
 	add_sizes(out, &st);
+	add_freeable(out, &st);
 	/* A fresh open of "." rather than dup(): a dup shares the caller's
 	 * read position, which readdir would move. */
 	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -400,6 +492,7 @@ int scan_size_tree_split(struct scan_size *out, int dirfd, const atomic_bool *ca
 	walk_deferred(&w);
 	vs_vec_clear(&w.deferred);
 	sb_free(&w.rel);
+	out->freeable_bytes += ino_freeable(&w.seen); /* empty with a split */
 	ino_free(&w.seen);
 	return VS_OK;
 }
@@ -422,5 +515,6 @@ void scan_size_part(struct scan_size *out, int fd, dev_t root_dev, const atomic_
 	w.root_dev = root_dev;
 	w.base = -1; /* a part's root is closed by its walk: nothing is put aside */
 	walk_dir(&w, fd);
+	out->freeable_bytes += ino_freeable(&w.seen); /* empty with a split */
 	ino_free(&w.seen);
 }

@@ -10,8 +10,12 @@
 struct scan_size {
 	uint64_t size_bytes; /* == du -sb: apparent sizes, dirs included, hard links once */
 	uint64_t disk_bytes; /* == du -s --block-size=1: st_blocks * 512 */
-	uint64_t files;      /* entries that are not directories (== find ! -type d | wc -l) */
-	uint64_t errors;     /* entries that could not be read (permission, vanished) */
+	/* Of disk_bytes, what deleting the tree frees: directories, and files
+	 * and symlinks whose every link (st_nlink) lies inside the tree. The
+	 * rest, disk_bytes - freeable_bytes, is shared (scan_size_shared). */
+	uint64_t freeable_bytes;
+	uint64_t files;  /* entries that are not directories (== find ! -type d | wc -l) */
+	uint64_t errors; /* entries that could not be read (permission, vanished) */
 };
 
 /* Sizes the tree at the directory fd `dirfd` (the fd stays owned by the
@@ -36,7 +40,19 @@ struct scan_size_split {
 };
 
 struct scan_size_links *scan_size_links_new(void);
+/* With a split, the blocks of the hard-linked files whose every link was
+ * met by the parts: add it to the parts' sum once they are all done. */
+uint64_t scan_size_links_freeable(struct scan_size_links *l);
 void scan_size_links_free(struct scan_size_links *l);
+
+/* Several trees deleted together (issue 14): each is sized into its own
+ * `links` (a fresh one per tree), and its freeable_bytes then leaves out
+ * its hard-linked files, which stay in `links`. What deleting the trees
+ * `ls[0..n)` together frees is the sum of their freeable_bytes plus
+ * scan_size_union_freeable: the hard-linked files whose links all lie in
+ * the union (two cp -al twins together free everything). */
+int scan_size_tree_links(struct scan_size *out, int dirfd, struct scan_size_links *links);
+uint64_t scan_size_union_freeable(struct scan_size_links *const *ls, size_t n);
 
 /* scan_size_tree with a split (NULL: the same as scan_size_tree). */
 int scan_size_tree_split(struct scan_size *out, int dirfd, const atomic_bool *cancel,
@@ -48,6 +64,18 @@ int scan_size_tree_split(struct scan_size *out, int dirfd, const atomic_bool *ca
  * entries go to `errors`. */
 void scan_size_part(struct scan_size *out, int fd, dev_t root_dev, const atomic_bool *cancel,
 		    const struct scan_size_split *split);
+
+/* The blocks that stay when the tree is deleted: links from outside. */
+static inline uint64_t scan_size_shared(const struct scan_size *s)
+{
+	return s->disk_bytes > s->freeable_bytes ? s->disk_bytes - s->freeable_bytes : 0;
+}
+
+/* A tree whose blocks are mostly shared with files outside it. */
+static inline bool scan_size_mostly_shared(const struct scan_size *s)
+{
+	return scan_size_shared(s) > s->disk_bytes / 2;
+}
 
 /* dst += src, field by field. */
 void scan_size_add(struct scan_size *dst, const struct scan_size *src);

@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../util/human.h"
 #include "../util/path.h"
+#include "../util/strbuf.h"
 #include "../util/readfile.h"
 #include "../util/xalloc.h"
 #include "../util/vec.h"
@@ -80,9 +82,33 @@ bool venv_project_has_recipe(const struct venv *v)
 	return found;
 }
 
+bool venv_freeable_known(const struct venv *v)
+{
+	return v->size_known && v->size.errors == 0;
+}
+
+bool venv_is_shared(const struct venv *v)
+{
+	return venv_freeable_known(v) && scan_size_mostly_shared(&v->size);
+}
+
+void venv_space_text(struct strbuf *sb, const struct venv *v)
+{
+	char a[32], b[32];
+
+	if (!venv_freeable_known(v)) {
+		sb_addf(sb, "freeable unknown: %llu entries could not be read",
+			(unsigned long long)v->size.errors);
+		return;
+	}
+	human_size(a, sizeof(a), v->size.freeable_bytes);
+	human_size(b, sizeof(b), scan_size_shared(&v->size));
+	sb_addf(sb, "%s freeable, %s shared (hard links from outside)", a, b);
+}
+
 void venv_flags(char *out, size_t n, const struct venv *v)
 {
-	const char *words[7];
+	const char *words[8];
 	size_t k = 0, used = 0;
 
 	if (v->broken)
@@ -91,6 +117,8 @@ void venv_flags(char *out, size_t n, const struct venv *v)
 		words[k++] = "stale";
 	if (venv_is_large(v))
 		words[k++] = "large";
+	if (venv_is_shared(v))
+		words[k++] = "shared";
 	if (v->incomplete)
 		words[k++] = "incomplete";
 	if (!v->broken && !v->incomplete && v->n_problems)

@@ -75,6 +75,19 @@ struct venv {
 /* Environments at least this big are flagged "large". */
 #define VENV_LARGE_BYTES (1024ULL * 1024 * 1024)
 
+/* What deleting the env frees is known: sized with nothing unreadable (an
+ * unreadable folder may hold links to anything). */
+bool venv_freeable_known(const struct venv *v);
+
+/* Known, and more than half of its blocks are shared through hard links
+ * with files outside it (a uv cache, a cp -al twin): the flag `shared`. */
+bool venv_is_shared(const struct venv *v);
+
+/* Appends "X freed by deleting it, Y shared with files outside" (or why
+ * that is unknown) to `sb`, for a sized env. */
+struct strbuf;
+void venv_space_text(struct strbuf *sb, const struct venv *v);
+
 /* The flags of an env in words, comma-separated ("broken,stale"), or "" —
  * the same words in the table, the browser and anywhere else. */
 void venv_flags(char *out, size_t n, const struct venv *v);

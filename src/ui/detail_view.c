@@ -8,6 +8,7 @@
 
 #include "../util/human.h"
 #include "../util/path.h"
+#include "../util/strbuf.h"
 #include "../util/textwidth.h"
 #include "../util/xalloc.h"
 #include "app.h"
@@ -131,10 +132,15 @@ static void add_state(struct lines *ls, const struct venv *v, time_t now)
 	char a[32], b[32];
 
 	if (v->size_known) {
+		struct strbuf sb = STRBUF_INIT;
+
 		human_size(a, sizeof(a), v->size.size_bytes);
 		human_size(b, sizeof(b), v->size.disk_bytes);
 		add(ls, venv_is_large(v) ? UI_ROLE_SIZE_LARGE : UI_ROLE_ROW, "size",
 		    "%s apparent, %s on disk, %llu files", a, b, (unsigned long long)v->size.files);
+		venv_space_text(&sb, v);
+		add(ls, UI_ROLE_ROW, "space", "%s", sb_str(&sb));
+		sb_free(&sb);
 	} else {
 		add(ls, UI_ROLE_DIM, "size", "not measured yet");
 	}

@@ -37,7 +37,8 @@ def check_rows(view, scr, t0, t1):
         if t is None:
             continue
         flags = ",".join(w for w, on in (("broken", t["broken"]), ("stale", t["stale"]),
-                                          ("large", t["size_bytes"] >= 1 << 30)) if on)
+                                          ("large", t["size_bytes"] >= 1 << 30),
+                                          ("shared", t["shared"])) if on)
         want = {"PYTHON": t["python_version"] or "?", "SIZE": human_size(t["size_bytes"]),
                 "PKGS": str(t["package_count"]), "LINK": t["link"], "FLAGS": flags}
         for col, w in want.items():
@@ -255,6 +256,8 @@ def t_details(ctx):
                 r"^  size\s+%s apparent, %s on disk, %d files" % (re.escape(human_size(tr["size_bytes"])),
                                                                   re.escape(human_size(tr["disk_bytes"])),
                                                                   tr["files"]),
+                r"^  space\s+%s freeable, %s shared" % (re.escape(human_size(tr["freeable_bytes"])),
+                                                      re.escape(human_size(tr["shared_bytes"]))),
                 r"^  site-packages\s+%s\s*$" % re.escape(tr["site_packages"][0]),
                 r"^  activate\s+source '%s/bin/activate'" % re.escape(env.path),
                 r"^  problems\s+none",
@@ -262,7 +265,7 @@ def t_details(ctx):
             for rx in expect_lines:
                 if not re.search(rx, scr.text, re.M):
                     d.append("no line matching %r" % rx)
-            st.check("details of %s: name, path, python, sizes, site-packages, pyvenv.cfg" % name,
+            st.check("details of %s: name, path, python, sizes (apparent, on disk, freeable, shared), site-packages, pyvenv.cfg" % name,
                      d + (["\n%s" % scr] if d else []))
             title, got = package_lines(scr)
             want = [(n, v, human_size(s) if s is not None else "-")

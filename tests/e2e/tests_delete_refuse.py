@@ -13,7 +13,7 @@ from harness import NOBODY, Group
 from tests_delete import (PYVENV, entries_under, expect_rc, left_count, must, ns_script,
                           records_in, sandbox, sh, site_packages, snap_diff, snapshot, template_env, text,
                           workdir, write, add_files)
-from truth import count_files, du_bytes
+from truth import count_files, du_bytes, space_of
 
 
 # ------------------------------------------------------------ refusals
@@ -234,8 +234,9 @@ def t_dry_run(ctx):
     p = ctx.runner.run(["delete", "--dry-run", a, b], home=home, env=xdg)
     d = expect_rc(p, 0)
     lines = text(p.out).splitlines()
-    want = ["would delete %s (%s, %d files)" % (e, human_size(sizes[e]), count_files(e)) for e in (a, b)]
-    want.append("would free %s in 2 environments" % human_size(sizes[a] + sizes[b]))
+    want = ["would delete %s (%s, %d files; %s freeable alone)"
+            % (e, human_size(sizes[e]), count_files(e), human_size(space_of(e)[1])) for e in (a, b)]
+    want.append("would free %s in 2 environments" % human_size(space_of(a, b)[1]))
     if lines != want:
         d.append("stdout:\n    %s\n  expected (sizes from du -sb: %s):\n    %s" % (
             "\n    ".join(lines), ", ".join(str(sizes[e]) for e in (a, b)), "\n    ".join(want)))
@@ -243,7 +244,7 @@ def t_dry_run(ctx):
         d += snap_diff(e, before[e], snapshot(e))
     if records_in(xdg["XDG_STATE_HOME"]):
         d.append("a record was written: %s" % records_in(xdg["XDG_STATE_HOME"]))
-    g.check("delete --dry-run A B: each path with its size (du -sb) and file count, 'would free' the total, nothing removed", d)
+    g.check("delete --dry-run A B: each path with its size (du -sb), file count and freeable bytes (lstat truth), 'would free' the set's, nothing removed", d)
     return g
 
 

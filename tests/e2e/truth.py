@@ -21,8 +21,8 @@ except ImportError:  # Python < 3.8 running the suite
 KEYS = ["path", "name", "kind", "manager", "python_version", "implementation", "home",
         "base_python", "base_exists", "broken", "incomplete", "problems", "link", "system_site_packages",
         "prompt", "site_packages", "package_count", "has_pip", "pip_version", "size_bytes",
-        "disk_bytes", "files", "last_modified", "stale", "project", "git", "git_repo"]
-SIZE_KEYS = ("size_bytes", "disk_bytes", "files")
+        "disk_bytes", "freeable_bytes", "shared_bytes", "shared", "files", "last_modified", "stale", "project", "git", "git_repo"]
+SIZE_KEYS = ("size_bytes", "disk_bytes", "freeable_bytes", "shared_bytes", "shared", "files")
 MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile", ".git")
 # What venv (Lib/venv/__init__.py setup_scripts) and virtualenv's activators
 # write last, after the interpreter and pip: none of them, a half-made env.
@@ -97,6 +97,51 @@ def du_bytes(path, *opts):
     if p.returncode != 0:
         raise TruthError("du %s failed: %s" % (" ".join(opts), p.stderr.decode(errors="replace")))
     return int(p.stdout.split(b"\t", 1)[0])
+
+
+def space_of(*paths):
+    """(disk, freeable) bytes of the trees at `paths` together, by os.lstat
+    of every path on each one's filesystem: a directory's blocks always
+    count; a file's or symlink's count once (as du), and are freeable when
+    as many of its links lie inside the trees as st_nlink says."""
+    disk = freeable = 0
+    inos = {}
+    for path in paths:
+        top = os.lstat(path)
+        disk += top.st_blocks * 512
+        freeable += top.st_blocks * 512
+        for d, dirs, files in os.walk(path):
+            for n in list(dirs):
+                st = os.lstat(os.path.join(d, n))
+                if st.st_dev != top.st_dev:
+                    dirs.remove(n)  # du -x: a mount point is left out
+                    continue
+                if not stat.S_ISDIR(st.st_mode):
+                    files.append(n)  # a symlink to a folder: a file here
+                    dirs.remove(n)
+                    continue
+                disk += st.st_blocks * 512
+                freeable += st.st_blocks * 512
+            for n in files:
+                st = os.lstat(os.path.join(d, n))
+                if st.st_dev != top.st_dev:
+                    continue
+                k = (st.st_dev, st.st_ino)
+                if k in inos:
+                    inos[k][0] += 1
+                else:
+                    inos[k] = [1, st.st_nlink, st.st_blocks * 512]
+    for seen, nlink, blocks in inos.values():
+        disk += blocks
+        if seen >= nlink:
+            freeable += blocks
+    return disk, freeable
+
+
+def space_keys(path):
+    """The JSON freeable_bytes, shared_bytes and shared of the env at `path`."""
+    disk, free = space_of(path)
+    return {"freeable_bytes": free, "shared_bytes": disk - free, "shared": (disk - free) * 2 > disk}
 
 
 def count_files(path):
@@ -315,6 +360,7 @@ def compute(env_path, runnable=True, manager=None, stale_days=90, now=None):
         "pip_version": pip[0] if pip else None,
         "size_bytes": du_bytes(env_path, "-b"),
         "disk_bytes": du_bytes(env_path, "--block-size=1"),
+        **space_keys(env_path),
         "files": count_files(env_path),
         "last_modified": lm,
         "stale": lm < now - stale_days * 86400,

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <ftw.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <pthread.h>
@@ -97,6 +98,65 @@ static void assert_matches_du(const char *dir, int xdev)
 	assert_int_equal(s.disk_bytes, r.disk);
 	assert_int_equal(s.files, r.files);
 	assert_int_equal(s.errors, 0);
+}
+
+/* The truth for freeable_bytes, by lstat on every path (nftw, physical,
+ * one filesystem): directories always count; a file's blocks count once,
+ * when as many of its links were met as st_nlink says. No cmocka calls. */
+struct truth_ino {
+	dev_t dev;
+	ino_t ino;
+	nlink_t nlink, met;
+	uint64_t disk;
+};
+static struct truth_ino *truth_v;
+static size_t truth_n, truth_cap;
+static uint64_t truth_dirs;
+
+static int truth_visit(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)p;
+	(void)flag;
+	(void)ftw;
+	if (S_ISDIR(st->st_mode)) {
+		truth_dirs += (uint64_t)st->st_blocks * 512;
+		return 0;
+	}
+	for (size_t i = 0; i < truth_n; i++)
+		if (truth_v[i].dev == st->st_dev && truth_v[i].ino == st->st_ino) {
+			truth_v[i].met++;
+			return 0;
+		}
+	if (truth_n == truth_cap) {
+		truth_cap = truth_cap ? truth_cap * 2 : 64;
+		truth_v = realloc(truth_v, truth_cap * sizeof(*truth_v));
+	}
+	truth_v[truth_n++] = (struct truth_ino){st->st_dev, st->st_ino, st->st_nlink, 1,
+						(uint64_t)st->st_blocks * 512};
+	return 0;
+}
+
+static uint64_t truth_freeable(const char *dir)
+{
+	uint64_t sum;
+
+	truth_n = 0;
+	truth_dirs = 0;
+	if (nftw(dir, truth_visit, 64, FTW_PHYS | FTW_MOUNT) != 0)
+		return UINT64_MAX;
+	sum = truth_dirs;
+	for (size_t i = 0; i < truth_n; i++)
+		if (truth_v[i].met >= truth_v[i].nlink)
+			sum += truth_v[i].disk;
+	return sum;
+}
+
+/* The blocks of `dir` itself (the folder holding both twins). */
+static uint64_t truth_dirs_of(const char *dir)
+{
+	struct stat st;
+
+	return stat(dir, &st) == 0 ? (uint64_t)st.st_blocks * 512 : UINT64_MAX;
 }
 
 static void write_n(const char *dir, const char *rel, size_t n)
@@ -233,9 +293,106 @@ static void test_hard_links_once(void **state)
 	assert_int_equal(s.size_bytes, (uint64_t)dst.st_size + 1000);
 	assert_int_equal(s.disk_bytes, ((uint64_t)dst.st_blocks + (uint64_t)fst.st_blocks) * 512);
 	assert_int_equal(s.errors, 0);
+	/* every link of f is inside: deleting the tree frees it all */
+	assert_int_equal(s.freeable_bytes, s.disk_bytes);
+	assert_int_equal(s.freeable_bytes, truth_freeable(d));
 	assert_matches_du(d, 0);
 	fx_rmtree(d);
 	free(f);
+	free(d);
+}
+
+/* freeable_bytes: files with a link outside the tree stay; directories,
+ * single-link files, symlinks and files linked only inside go. */
+static void test_freeable(void **state)
+{
+	char *d = fx_tmpdir(), *out = fx_tmpdir();
+	char *in, *ext, *sp;
+	struct scan_size s;
+	struct stat xst, sst;
+
+	(void)state;
+	fx_mkdirs(d, "env/lib");
+	write_n(d, "env/lib/own", 50000);
+	write_n(d, "env/lib/twin", 30000);
+	link_in(d, "env/lib/twin", "env/twin2");
+	write_n(out, "cached", 200000);
+	in = fx_path(d, "env/lib/cached");
+	ext = fx_path(out, "cached");
+	assert_int_equal(link(ext, in), 0);
+	sp = fx_path(d, "env/link");
+	assert_int_equal(symlink(ext, sp), 0);
+	make_sparse(d, "env/sparse");
+	assert_int_equal(stat(ext, &xst), 0);
+	assert_int_equal(lstat(sp, &sst), 0);
+	free(sp);
+	sp = fx_path(d, "env");
+	assert_int_equal(size_path(&s, sp, NULL), 0);
+	assert_int_equal(s.errors, 0);
+	assert_int_equal(s.freeable_bytes, truth_freeable(sp));
+	/* only the file linked from outside is shared */
+	assert_int_equal(scan_size_shared(&s), (uint64_t)xst.st_blocks * 512);
+	assert_true(xst.st_blocks > 0);
+	/* 200 kB of ~300 kB: mostly shared */
+	assert_true(scan_size_mostly_shared(&s));
+	/* once the outside link is gone, everything is freeable */
+	assert_int_equal(unlink(ext), 0);
+	assert_int_equal(size_path(&s, sp, NULL), 0);
+	assert_int_equal(s.freeable_bytes, s.disk_bytes);
+	assert_int_equal(s.freeable_bytes, truth_freeable(sp));
+	assert_false(scan_size_mostly_shared(&s));
+	fx_rmtree(d);
+	fx_rmtree(out);
+	free(in);
+	free(ext);
+	free(sp);
+	free(d);
+	free(out);
+}
+
+/* Two trees whose files are links of each other: either alone frees only
+ * its folders, both together free everything (scan_size_union_freeable). */
+static void test_union_twins(void **state)
+{
+	char *d = fx_tmpdir();
+	char *a, *b;
+	struct scan_size_links *l[2];
+	struct scan_size sa, sb;
+	char rel[64], rel2[64];
+	int fa, fb;
+
+	(void)state;
+	for (int i = 0; i < 200; i++) {
+		snprintf(rel, sizeof(rel), "a/d%d/f%d", i % 9, i);
+		snprintf(rel2, sizeof(rel2), "b/d%d", i % 9);
+		write_n(d, rel, 1000 + (size_t)i * 37);
+		fx_mkdirs(d, rel2);
+		snprintf(rel2, sizeof(rel2), "b/d%d/f%d", i % 9, i);
+		link_in(d, rel, rel2);
+	}
+	a = fx_path(d, "a");
+	b = fx_path(d, "b");
+	fa = open(a, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fb = open(b, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(fa >= 0 && fb >= 0);
+	l[0] = scan_size_links_new();
+	l[1] = scan_size_links_new();
+	assert_int_equal(scan_size_tree_links(&sa, fa, l[0]), 0);
+	assert_int_equal(scan_size_tree_links(&sb, fb, l[1]), 0);
+	/* alone: the folders only, as lstat says */
+	assert_int_equal(sa.freeable_bytes + scan_size_union_freeable(&l[0], 1), truth_freeable(a));
+	assert_int_equal(sb.freeable_bytes + scan_size_union_freeable(&l[1], 1), truth_freeable(b));
+	assert_true(truth_freeable(a) * 4 < sa.disk_bytes);
+	/* together: every block of both */
+	assert_int_equal(sa.freeable_bytes + sb.freeable_bytes + scan_size_union_freeable(l, 2),
+			 truth_freeable(d) - (uint64_t)truth_dirs_of(d));
+	scan_size_links_free(l[0]);
+	scan_size_links_free(l[1]);
+	close(fa);
+	close(fb);
+	fx_rmtree(d);
+	free(a);
+	free(b);
 	free(d);
 }
 
@@ -320,7 +477,8 @@ static void *part_worker(void *arg)
  * counted once; the same as du and as one walk. */
 static void test_split_in_parts(void **state)
 {
-	char *d = fx_tmpdir();
+	char *d = fx_tmpdir(), *outside = fx_tmpdir();
+	uint64_t shared;
 	struct parts p;
 	struct scan_size own, whole;
 	struct ref r;
@@ -337,6 +495,16 @@ static void test_split_in_parts(void **state)
 		fx_mkdirs(d, b);
 		snprintf(b, sizeof(b), "y/d%d/g%d/link", i % 11, i);
 		link_in(d, a, b);
+	}
+	{
+		char *f0 = fx_path(d, "x/d5/e4/f299"), *o = fx_path(outside, "f");
+
+		assert_int_equal(link(f0, o), 0);
+		assert_int_equal(stat(f0, &st), 0);
+		assert_true(st.st_blocks > 0);
+		shared = (uint64_t)st.st_blocks * 512;
+		free(f0);
+		free(o);
 	}
 	memset(&p, 0, sizeof(p));
 	pthread_mutex_init(&p.lock, NULL);
@@ -358,7 +526,12 @@ static void test_split_in_parts(void **state)
 	pthread_mutex_unlock(&p.lock);
 	for (int i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
+	p.sum.freeable_bytes += scan_size_links_freeable(p.split.links);
 	assert_true(p.n > 100); /* it really was walked in parts */
+	/* links met in different parts count as all inside; f0 has one more
+	 * link outside the tree and is the only shared file */
+	assert_int_equal(p.sum.freeable_bytes, truth_freeable(d));
+	assert_int_equal(scan_size_shared(&p.sum), shared);
 	r = du_ref(d, 0);
 	assert_int_equal(p.sum.size_bytes, r.size);
 	assert_int_equal(p.sum.disk_bytes, r.disk);
@@ -371,6 +544,8 @@ static void test_split_in_parts(void **state)
 	pthread_mutex_destroy(&p.lock);
 	pthread_cond_destroy(&p.cond);
 	fx_rmtree(d);
+	fx_rmtree(outside);
+	free(outside);
 	free(d);
 }
 
@@ -695,6 +870,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mixed_tree),
 		cmocka_unit_test(test_hard_links_once),
+		cmocka_unit_test(test_freeable),
+		cmocka_unit_test(test_union_twins),
 		cmocka_unit_test(test_many_hard_links),
 		cmocka_unit_test(test_split_in_parts),
 		cmocka_unit_test(test_symlinks_not_followed),

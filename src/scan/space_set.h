@@ -1,0 +1,35 @@
+/* What deleting several envs together frees (issue 14): each env is walked
+ * once, keeping its hard-linked files' (dev, ino, nlink, blocks, seen);
+ * any subset's figure is then a pure computation over those tables. A file
+ * is freed when all its links lie in the subset's envs (two cp -al twins
+ * deleted together free everything, either alone frees little). */
+#ifndef VS_SCAN_SPACE_SET_H
+#define VS_SCAN_SPACE_SET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct scan_size_links;
+
+struct space_set {
+	size_t n;
+	struct scan_size_links **links; /* per env */
+	uint64_t *own;                  /* directories and single-link files */
+	bool *known;                    /* walked with nothing unreadable */
+};
+
+/* Walks the envs at `paths` (never following a symlink or leaving their
+ * filesystem). An env that cannot be read whole is marked unknown. */
+void space_set_measure(struct space_set *s, const char *const *paths, size_t n);
+
+/* Bytes freed by deleting the envs i with pick[i] (pick NULL: all);
+ * false when one of them is unknown. */
+bool space_set_freeable(const struct space_set *s, const bool *pick, uint64_t *out);
+
+/* The same for the env i alone. */
+bool space_set_one(const struct space_set *s, size_t i, uint64_t *out);
+
+void space_set_free(struct space_set *s);
+
+#endif
