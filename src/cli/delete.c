@@ -147,26 +147,17 @@ static bool confirm(const struct cli_result *all, const struct del_opts *o)
 	return cli_ask(q);
 }
 
-static void measure(struct space_set *set, const struct cli_result *all)
+static void measure(struct scan_space_set *set, const struct cli_result *all)
 {
 	const char **paths = xcalloc(all->n + 1, sizeof(*paths));
 
 	for (size_t i = 0; i < all->n; i++)
 		paths[i] = all->venvs[i]->path;
-	space_set_measure(set, paths, all->n);
+	scan_space_set_measure(set, paths, all->n);
 	free(paths);
 }
 
-/* "X" or "an unknown amount of space" (a part could not be read). */
-static const char *space_text(char *buf, size_t n, bool known, uint64_t bytes)
-{
-	if (!known)
-		return snprintf(buf, n, "an unknown amount (some files could not be read)"), buf;
-	human_size(buf, n, bytes);
-	return buf;
-}
-
-static int dry_run_json(const struct cli_result *all, const struct space_set *set)
+static int dry_run_json(const struct cli_result *all, const struct scan_space_set *set)
 {
 	cJSON *doc = cJSON_CreateObject(), *arr = cJSON_CreateArray();
 	uint64_t b;
@@ -175,34 +166,34 @@ static int dry_run_json(const struct cli_result *all, const struct space_set *se
 	for (size_t i = 0; i < all->n; i++) {
 		cJSON *o = cJSON_CreateObject();
 
-		known = space_set_one(set, i, &b);
+		known = scan_space_set_one(set, i, &b);
 		cJSON_AddItemToObject(o, "path", cli_json_string(all->venvs[i]->path));
 		cJSON_AddItemToObject(o, "freeable_bytes",
 				      known ? cli_json_u64(b) : cJSON_CreateNull());
 		cJSON_AddItemToArray(arr, o);
 	}
 	cJSON_AddItemToObject(doc, "environments", arr);
-	known = space_set_freeable(set, NULL, &b);
+	known = scan_space_set_freeable(set, NULL, &b);
 	cJSON_AddItemToObject(doc, "freeable_bytes", known ? cli_json_u64(b) : cJSON_CreateNull());
 	return cli_print_json(doc);
 }
 
-static void dry_run(const struct cli_result *all, const struct del_opts *o, const struct space_set *set)
+static void dry_run(const struct cli_result *all, const struct del_opts *o,
+		    const struct scan_space_set *set)
 {
 	char size[32], fr[64];
 	uint64_t b;
 	bool known;
 
 	for (size_t i = 0; i < all->n; i++) {
-		known = space_set_one(set, i, &b);
+		known = scan_space_set_one(set, i, &b);
 		human_size(size, sizeof(size), all->venvs[i]->size.size_bytes);
 		printf("would %s %s (%s, %llu files; %s freeable alone)\n",
 		       o->trash ? "trash" : "delete", tw_esc(all->venvs[i]->path), size,
 		       (unsigned long long)all->venvs[i]->size.files,
 		       known ? (human_size(fr, sizeof(fr), b), fr) : "unknown");
 	}
-	known = space_set_freeable(set, NULL, &b);
-	space_text(fr, sizeof(fr), known, b);
+	scan_space_set_text(fr, sizeof(fr), set, NULL);
 	if (o->trash)
 		printf("would move %s in %zu environment%s to the trash (frees nothing until the "
 		       "trash is emptied)\n",
@@ -212,17 +203,14 @@ static void dry_run(const struct cli_result *all, const struct del_opts *o, cons
 }
 
 /* After the removals: what was freed, for the envs removed whole. */
-static void report_freed(const struct space_set *set, const bool *gone, size_t n_gone, size_t n_failed,
-			 const struct del_opts *o)
+static void report_freed(const struct scan_space_set *set, const bool *gone, size_t n_gone,
+			 size_t n_failed, const struct del_opts *o)
 {
 	char fr[64];
-	uint64_t b;
-	bool known;
 
 	if (!n_gone)
 		return;
-	known = space_set_freeable(set, gone, &b);
-	space_text(fr, sizeof(fr), known, b);
+	scan_space_set_text(fr, sizeof(fr), set, gone);
 	if (o->trash)
 		printf("moved %s to the trash (frees nothing until the trash is emptied)\n", fr);
 	else
@@ -263,7 +251,7 @@ int cli_delete(int argc, char **argv)
 	struct del_opts o = {0};
 	struct cli_result all = {0};
 	int c, bad = 0, failed = 0;
-	struct space_set set = {0};
+	struct scan_space_set set = {0};
 	bool *gone = NULL;
 	size_t n_gone = 0;
 
@@ -315,7 +303,7 @@ int cli_delete(int argc, char **argv)
 		report_freed(&set, gone, n_gone, (size_t)failed, &o);
 		free(gone);
 	}
-	space_set_free(&set);
+	scan_space_set_free(&set);
 	cli_result_free(&all);
 	return bad ? CLI_EXIT_USAGE : failed ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }

@@ -2,13 +2,15 @@
 #include "space_set.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "../util/human.h"
 #include "../util/xalloc.h"
 #include "size.h"
 
-void space_set_measure(struct space_set *s, const char *const *paths, size_t n)
+void scan_space_set_measure(struct scan_space_set *s, const char *const *paths, size_t n)
 {
 	s->n = n;
 	s->links = xcalloc(n ? n : 1, sizeof(*s->links));
@@ -27,7 +29,7 @@ void space_set_measure(struct space_set *s, const char *const *paths, size_t n)
 	}
 }
 
-bool space_set_freeable(const struct space_set *s, const bool *pick, uint64_t *out)
+bool scan_space_set_freeable(const struct scan_space_set *s, const bool *pick, uint64_t *out)
 {
 	struct scan_size_links **ls = xcalloc(s->n ? s->n : 1, sizeof(*ls));
 	size_t k = 0;
@@ -46,13 +48,13 @@ bool space_set_freeable(const struct space_set *s, const bool *pick, uint64_t *o
 	return known;
 }
 
-bool space_set_one(const struct space_set *s, size_t i, uint64_t *out)
+bool scan_space_set_one(const struct scan_space_set *s, size_t i, uint64_t *out)
 {
 	*out = s->own[i] + scan_size_union_freeable(&s->links[i], 1);
 	return s->known[i];
 }
 
-void space_set_free(struct space_set *s)
+void scan_space_set_free(struct scan_space_set *s)
 {
 	for (size_t i = 0; i < s->n; i++)
 		scan_size_links_free(s->links[i]);
@@ -60,4 +62,14 @@ void space_set_free(struct space_set *s)
 	free(s->own);
 	free(s->known);
 	s->n = 0;
+}
+
+const char *scan_space_set_text(char *buf, size_t n, const struct scan_space_set *s, const bool *pick)
+{
+	uint64_t b;
+
+	if (!scan_space_set_freeable(s, pick, &b))
+		return snprintf(buf, n, "an unknown amount (some files could not be read)"), buf;
+	human_size(buf, n, b);
+	return buf;
 }

@@ -12,7 +12,7 @@
 
 struct scan_size_links;
 
-struct space_set {
+struct scan_space_set {
 	size_t n;
 	struct scan_size_links **links; /* per env */
 	uint64_t *own;                  /* directories and single-link files */
@@ -21,15 +21,19 @@ struct space_set {
 
 /* Walks the envs at `paths` (never following a symlink or leaving their
  * filesystem). An env that cannot be read whole is marked unknown. */
-void space_set_measure(struct space_set *s, const char *const *paths, size_t n);
+void scan_space_set_measure(struct scan_space_set *s, const char *const *paths, size_t n);
 
 /* Bytes freed by deleting the envs i with pick[i] (pick NULL: all);
  * false when one of them is unknown. */
-bool space_set_freeable(const struct space_set *s, const bool *pick, uint64_t *out);
+bool scan_space_set_freeable(const struct scan_space_set *s, const bool *pick, uint64_t *out);
 
 /* The same for the env i alone. */
-bool space_set_one(const struct space_set *s, size_t i, uint64_t *out);
+bool scan_space_set_one(const struct scan_space_set *s, size_t i, uint64_t *out);
 
-void space_set_free(struct space_set *s);
+/* scan_space_set_freeable() in words, into buf: "12 MiB", or "an unknown
+ * amount (some files could not be read)". Returns buf. */
+const char *scan_space_set_text(char *buf, size_t n, const struct scan_space_set *s, const bool *pick);
+
+void scan_space_set_free(struct scan_space_set *s);
 
 #endif

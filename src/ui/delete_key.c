@@ -12,6 +12,7 @@
 
 #include "../actions/open.h"
 #include "../actions/remove.h"
+#include "../scan/space_set.h"
 #include "../util/human.h"
 #include "../util/vec.h"
 #include "../util/xalloc.h"
@@ -32,9 +33,11 @@ struct ui_deleter {
 	dev_t *devs;
 	ino_t *inos;
 	uint64_t *sizes;
-	int *state;  /* ST_* per env */
-	char **msgs; /* per env: the record folder, or why it failed */
-	uint64_t total, freed;
+	int *state;                  /* ST_* per env */
+	char **msgs;                 /* per env: the record folder, or why it failed */
+	uint64_t total, done;        /* apparent bytes: all, and of the envs finished (progress) */
+	struct scan_space_set space; /* walked before the first removal: what they free */
+	bool *gone;                  /* per env: removed (or trashed) whole */
 	atomic_uint_fast64_t files, bytes; /* of the env being deleted */
 	atomic_bool cancel;
 	bool asking; /* the worker waits for `answer` */
@@ -113,6 +116,9 @@ static void *worker(void *arg)
 	struct ui_deleter *d = arg;
 	struct act_delete_hooks hooks = {ask, progress, d, &d->cancel};
 
+	/* What goes is measured first, as the CLI does: a file hard-linked from
+	 * outside the marked envs frees nothing (issue 14). */
+	scan_space_set_measure(&d->space, (const char *const *)d->paths, d->n);
 	for (size_t i = 0; i < d->n && !atomic_load(&d->cancel); i++) {
 		struct vs_err err = {0};
 		struct act_remove_result res = {0};
@@ -132,8 +138,9 @@ static void *worker(void *arg)
 		pthread_mutex_lock(&d->lock);
 		d->state[i] = rc == 0 ? ST_DONE : ST_FAIL;
 		d->msgs[i] = rc == 0 ? xstrdup(res.record ? res.record : "") : xstrdup(err.msg);
+		d->gone[i] = rc == 0;
 		if (rc == 0)
-			d->freed += d->sizes[i];
+			d->done += d->sizes[i];
 		pthread_mutex_unlock(&d->lock);
 		venv_free(v);
 		act_remove_result_clear(&res);
@@ -156,6 +163,8 @@ static void deleter_free(struct ui_deleter *d)
 	free(d->inos);
 	free(d->sizes);
 	free(d->state);
+	free(d->gone);
+	scan_space_set_free(&d->space);
 	free(d->home);
 	close(d->wake[0]);
 	close(d->wake[1]);
@@ -178,6 +187,7 @@ static struct ui_deleter *deleter_new(struct ui *ui, bool trash)
 	d->inos = xcalloc(cap, sizeof(*d->inos));
 	d->sizes = xcalloc(cap, sizeof(*d->sizes));
 	d->state = xcalloc(cap, sizeof(*d->state));
+	d->gone = xcalloc(cap, sizeof(*d->gone));
 	d->home = ui->home ? xstrdup(ui->home) : NULL;
 	d->stale_days = ui->opts.req->stale_days;
 	pthread_mutex_init(&d->lock, NULL);
@@ -356,13 +366,22 @@ static bool ui_delete_pump(struct ui *ui)
 	finished = d->finished;
 	pthread_mutex_unlock(&d->lock);
 	if (finished) {
-		char size[32];
+		char size[64];
+		bool any = false;
 
 		pthread_join(d->th, NULL);
-		human_size(size, sizeof(size), d->freed);
-		if (!ui->message_error)
-			ui_message(ui, false, "%s: %s freed%s",
-				   d->trash ? "moved to the trash" : "deleted", size,
+		for (size_t i = 0; i < d->n; i++)
+			any = any || d->gone[i];
+		/* The same figure as the CLI's: blocks whose every link went. */
+		scan_space_set_text(size, sizeof(size), &d->space, d->gone);
+		if (!ui->message_error && d->trash)
+			ui_message(ui, false,
+				   "moved to the trash: %s (frees nothing until the trash is "
+				   "emptied)%s",
+				   any ? size : "nothing",
+				   atomic_load(&d->cancel) ? " (stopped)" : "");
+		else if (!ui->message_error)
+			ui_message(ui, false, "deleted: %s freed%s", any ? size : "nothing",
 				   atomic_load(&d->cancel) ? " (stopped)" : "");
 		deleter_free(d);
 		ui->deleter = NULL;
@@ -425,7 +444,7 @@ static void ui_delete_draw(const struct ui *ui, int top, int rows)
 	(void)rows; /* always 3 */
 	pthread_mutex_lock(&d->lock);
 	cur = d->cur;
-	freed = d->freed;
+	freed = d->done;
 	pthread_mutex_unlock(&d->lock);
 	size_cur = d->sizes[cur];
 	bar(b1, sizeof(b1), bytes, size_cur, 30);
