@@ -8,6 +8,7 @@ unless a test sets them on purpose."""
 
 import json
 import os
+import shutil
 import subprocess
 import threading
 
@@ -22,6 +23,15 @@ DROP_VARS = (
     "NO_COLOR", "COLUMNS", "LINES",
 )
 NOBODY = 65534
+
+
+def fresh_dir(base, group, name):
+    """`base`/`group`/`name`, made empty (a --reuse run may have left one)."""
+    d = os.path.join(base, group, name)
+    if os.path.lexists(d):
+        shutil.rmtree(d)
+    os.makedirs(d)
+    return d
 
 
 def clean_environ(extra=None):

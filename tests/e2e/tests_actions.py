@@ -23,7 +23,7 @@ import subprocess
 import threading
 import zipfile
 
-from harness import Group, clean_environ
+from harness import Group, clean_environ, fresh_dir
 from tty import ScreenError, Tty
 
 PYVENV = "pyvenv.cfg"
@@ -33,12 +33,7 @@ OUTER = r"^[$#] ?$"  # the outer sh's prompt (dash shows '# ' to root whatever P
 # ------------------------------------------------------------ env helpers
 
 def workdir(ctx, name):
-    """A fresh folder for one test (emptied when --reuse left one)."""
-    d = os.path.join(ctx.fx.base, "actions", name)
-    if os.path.lexists(d):
-        shutil.rmtree(d)
-    os.makedirs(d)
-    return d
+    return fresh_dir(ctx.fx.base, "actions", name)
 
 
 def py_env(home):

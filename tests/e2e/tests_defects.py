@@ -25,7 +25,7 @@ import subprocess
 import time
 
 from browser_kit import session, set_filter, start
-from harness import Group, by_path, clean_environ, show
+from harness import Group, by_path, clean_environ, fresh_dir, show
 from tests_delete import ns_script
 from tty import ScreenError, Tty
 
@@ -39,11 +39,7 @@ FD_ENVS = 300
 
 
 def workdir(ctx, name):
-    d = os.path.join(ctx.base, "defects", name)
-    if os.path.lexists(d):
-        shutil.rmtree(d)
-    os.makedirs(d)
-    return d
+    return fresh_dir(ctx.base, "defects", name)
 
 
 def last_line(text):

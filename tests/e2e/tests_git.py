@@ -18,24 +18,19 @@ terminal (tmux) it asks: n changes nothing (exit 1), y fixes it."""
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import threading
 import time
 
-from harness import Group, clean_environ
+from harness import Group, clean_environ, fresh_dir
 from tty import ScreenError, Tty
 
 OUTER = r"^[$#] ?$"
 
 
 def workdir(ctx, name):
-    d = os.path.join(ctx.fx.base, "git", name)
-    if os.path.lexists(d):
-        shutil.rmtree(d)
-    os.makedirs(d)
-    return d
+    return fresh_dir(ctx.fx.base, "git", name)
 
 
 def git_home(base, excludes=None):

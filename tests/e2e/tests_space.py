@@ -15,12 +15,11 @@ grouped by (st_dev, st_ino), links inside against st_nlink, st_blocks * 512,
 directories always), and freeable + shared must be du's disk_bytes."""
 
 import os
-import shutil
 import subprocess
 import sys
 
 from browser_kit import human_size
-from harness import Group, by_path
+from harness import Group, by_path, fresh_dir
 from tests_delete import ns_script, sandbox
 from truth import du_bytes, space_of
 
@@ -28,11 +27,7 @@ BIG = 8 << 20  # the outside file behind the symlink, and the cache files' scale
 
 
 def workdir(ctx, name):
-    d = os.path.join(ctx.base, "space", name)
-    if os.path.lexists(d):
-        shutil.rmtree(d)
-    os.makedirs(d)
-    return d
+    return fresh_dir(ctx.base, "space", name)
 
 
 def make_venv(ctx, path):
