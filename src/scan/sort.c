@@ -22,12 +22,16 @@ const char *scan_sort_name(enum scan_sort key)
 
 /* Negative when x sorts before y in the natural direction of `key`; unknown
  * values go last in both directions (handled by the caller). */
-static int natural(const struct venv *x, const struct venv *y, enum scan_sort key)
+static int natural(const struct venv *x, const struct venv *y, enum scan_sort key, bool disk)
 {
+	uint64_t bx, by;
+
 	switch (key) {
 	case SCAN_SORT_SIZE:
-		if (x->size.size_bytes != y->size.size_bytes)
-			return x->size.size_bytes > y->size.size_bytes ? -1 : 1;
+		bx = disk ? x->size.disk_bytes : x->size.size_bytes;
+		by = disk ? y->size.disk_bytes : y->size.size_bytes;
+		if (bx != by)
+			return bx > by ? -1 : 1;
 		return 0;
 	case SCAN_SORT_NAME:
 		return strcmp(x->name, y->name);
@@ -59,6 +63,7 @@ static bool known(const struct venv *v, enum scan_sort key)
 
 static enum scan_sort sort_key;
 static bool sort_reverse;
+static bool sort_disk;
 
 static int compare(const void *pa, const void *pb)
 {
@@ -69,7 +74,7 @@ static int compare(const void *pa, const void *pb)
 
 	if (kx != ky)
 		return kx ? -1 : 1;
-	c = kx ? natural(x, y, sort_key) : 0;
+	c = kx ? natural(x, y, sort_key, sort_disk) : 0;
 	if (c == 0)
 		c = strcmp(x->path, y->path);
 	if (c == 0)
@@ -77,12 +82,18 @@ static int compare(const void *pa, const void *pb)
 	return sort_reverse ? -c : c;
 }
 
-void scan_sort_venvs(struct venv **v, size_t n, enum scan_sort key, bool reverse)
+void scan_sort_venvs_by(struct venv **v, size_t n, enum scan_sort key, bool reverse, bool disk)
 {
 	/* qsort has no context argument in C11; the consumer thread is the only
 	 * caller, so file-scope state is safe. */
 	sort_key = key;
 	sort_reverse = reverse;
+	sort_disk = disk;
 	if (n > 1)
 		qsort(v, n, sizeof(*v), compare);
+}
+
+void scan_sort_venvs(struct venv **v, size_t n, enum scan_sort key, bool reverse)
+{
+	scan_sort_venvs_by(v, n, key, reverse, false);
 }

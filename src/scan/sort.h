@@ -19,4 +19,8 @@ const char *scan_sort_name(enum scan_sort key);
 /* Sorts the array of pointers in place (stable for equal keys and paths). */
 void scan_sort_venvs(struct venv **v, size_t n, enum scan_sort key, bool reverse);
 
+/* The same, with SCAN_SORT_SIZE by disk usage (disk_bytes) when `disk`,
+ * else by apparent size (size_bytes): the browser's `a` toggle. */
+void scan_sort_venvs_by(struct venv **v, size_t n, enum scan_sort key, bool reverse, bool disk);
+
 #endif

@@ -1,4 +1,4 @@
-/* The list's action keys: x clear, u upgrade, a activate, q (asks while an
+/* The list's action keys: x clear, u upgrade, b activate, q (asks while an
  * action runs). Each confirms in a dialog, then hands jobs to jobs.c.
  * Actions apply to the marked envs when there are any, else to the row
  * under the cursor. */

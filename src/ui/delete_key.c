@@ -243,8 +243,9 @@ int ui_act_delete(struct ui *ui)
 	struct ui_dialog *dlg;
 	struct venv **t;
 	size_t n = ui_targets(ui, &t), recent = 0, norec = 0;
-	uint64_t total = 0;
-	char size[32];
+	uint64_t total = 0, set;
+	char size[32], frees[96];
+	bool known;
 
 	if (ui->deleter || n == 0) {
 		if (ui->deleter)
@@ -253,11 +254,17 @@ int ui_act_delete(struct ui *ui)
 		return UI_REACT_REDRAW;
 	}
 	for (size_t i = 0; i < n; i++)
-		total += t[i]->size_known ? t[i]->size.size_bytes : 0;
+		total += ui_model_bytes(&ui->model, t[i]);
 	human_size(size, sizeof(size), total);
+	/* What the envs free together (issue 14), not the sum of their sizes. */
+	known = ui_set_freeable((const struct venv *const *)t, n, &set);
+	if (known)
+		human_size(frees, sizeof(frees), set);
+	else
+		snprintf(frees, sizeof(frees), "an unknown amount");
 	dlg = ui_dialog_open(ui, "", choices, 2, NULL, NULL);
 	free(dlg->title);
-	dlg->title = xasprintf("Delete %zu environment%s, %s?", n, n > 1 ? "s" : "", size);
+	dlg->title = xasprintf("Delete %zu environment%s, freeing %s?", n, n > 1 ? "s" : "", frees);
 	for (size_t i = 0; i < n; i++) {
 		bool rec = venv_project_has_recipe(t[i]);
 		char s[32] = "?", *name = ui_display_name(t[i]);
@@ -265,7 +272,7 @@ int ui_act_delete(struct ui *ui)
 		recent += !t[i]->stale;
 		norec += !rec;
 		if (t[i]->size_known)
-			human_size(s, sizeof(s), t[i]->size.size_bytes);
+			human_size(s, sizeof(s), ui_model_bytes(&ui->model, t[i]));
 		if (i < 10)
 			ui_dialog_line(dlg, "%-24s %9s%s%s", name, s, t[i]->stale ? "" : "  not stale",
 				       rec ? "" : "  no requirements file");
@@ -274,6 +281,11 @@ int ui_act_delete(struct ui *ui)
 	if (n > 10)
 		ui_dialog_line(dlg, "... and %zu more", n - 10);
 	ui_dialog_line(dlg, "%s", "");
+	ui_dialog_line(dlg, "y frees %s of %s %s %s%s", frees, n > 1 ? "their" : "its", size,
+		       ui->model.disk ? "on disk" : "apparent",
+		       known ? " (a file also linked from elsewhere stays)."
+			     : ": some are not sized, or have unreadable parts.");
+	ui_dialog_line(dlg, "t moves them to the trash: frees nothing until the trash is emptied.");
 	if (recent)
 		ui_dialog_line(dlg, "%zu of them %s not stale (touched in the last %d days).", recent,
 			       recent == 1 ? "is" : "are", ui->opts.req->stale_days);
@@ -422,17 +434,6 @@ static int ui_delete_rows(const struct ui *ui)
 	return ui->deleter && LINES >= 12 ? 3 : 0;
 }
 
-/* "[#####-----]" for done/all, `w` columns wide. */
-static void bar(char *out, size_t n, uint64_t done, uint64_t all, int w)
-{
-	int fill = all ? (int)((double)done / (double)all * w) : 0;
-
-	if (fill > w)
-		fill = w;
-	snprintf(out, n, "[%.*s%.*s]", fill, "##################################################",
-		 w - fill, "--------------------------------------------------");
-}
-
 static void ui_delete_draw(const struct ui *ui, int top, int rows)
 {
 	struct ui_deleter *d = ui->deleter;
@@ -447,8 +448,8 @@ static void ui_delete_draw(const struct ui *ui, int top, int rows)
 	freed = d->done;
 	pthread_mutex_unlock(&d->lock);
 	size_cur = d->sizes[cur];
-	bar(b1, sizeof(b1), bytes, size_cur, 30);
-	bar(b2, sizeof(b2), freed + bytes, d->total, 30);
+	human_bar(b1, sizeof(b1), bytes, size_cur, 30);
+	human_bar(b2, sizeof(b2), freed + bytes, d->total, 30);
 	human_size(s1, sizeof(s1), bytes);
 	human_size(s2, sizeof(s2), size_cur);
 	snprintf(line, sizeof(line), " %s %zu of %zu: %s  %s  %llu files, %s of %s",

@@ -102,12 +102,13 @@ void ui_draw_header(struct ui *ui)
 			snprintf(took, sizeof(took), "%.1f s", p.elapsed);
 		/* The totals and the time first: the roots may be cut off. A scan
 		 * that missed files for want of descriptors says so before all. */
+		/* The total says which size it is: `a` switches it. */
 		snprintf(line, sizeof(line),
-			 " venvscope  %s%zu environment%s · %s · %zu stale (%s) · %zu broken · "
+			 " venvscope  %s%zu environment%s · %s %s · %zu stale (%s) · %zu broken · "
 			 "scanned in %s: %s",
 			 p.fd_shortages ? "INCOMPLETE scan (too many open files) · " : "", s.envs,
-			 s.envs == 1 ? "" : "s", size, s.stale, stale, s.broken, took,
-			 ui->roots_label);
+			 s.envs == 1 ? "" : "s", size, ui->model.disk ? "on disk" : "apparent",
+			 s.stale, stale, s.broken, took, ui->roots_label);
 	}
 	if (ui->model.filter_text || ui->model.problems_only) {
 		char *rest = xstrdup(line + strlen(" venvscope  "));
@@ -127,14 +128,21 @@ void ui_draw_status(struct ui *ui, const char *keys)
 	int y = LINES - 1;
 	attr_t a = ui_role_attr(UI_ROLE_STATUS);
 	struct ui_summary s;
-	char right[128] = "", size[32];
+	char right[160] = "", size[32], freed[32];
+	uint64_t set;
 	int rw;
 
 	ui_fill_line(y, a);
 	ui_model_summary(&ui->model, &s);
 	if (s.marked) {
+		/* What deleting them together frees, of their size in the mode. */
 		human_size(size, sizeof(size), s.marked_bytes);
-		snprintf(right, sizeof(right), " %zu marked · %s ", s.marked, size);
+		if (ui_model_marked_freeable(&ui->model, &set))
+			human_size(freed, sizeof(freed), set);
+		else
+			snprintf(freed, sizeof(freed), "unknown");
+		snprintf(right, sizeof(right), " %zu marked · %s freeable of %s ", s.marked, freed,
+			 size);
 	}
 	rw = (int)tw_width(right);
 	if (ui->message[0]) {

@@ -18,6 +18,17 @@ static const char *const filter_help[] = {
 	NULL,
 };
 
+static const char *const columns_help[] = {
+	"SIZE            apparent (bytes in the files, du -sb) or disk usage (blocks, du -s):",
+	"                a switches them, with the sort by size and the header's total",
+	"%               the row's share of the listed total, in the same size",
+	"H               after the size: most of its blocks are hard links shared with files",
+	"                outside it (a uv or pip cache, a cp -al twin); deleting it frees little",
+	"Space marks     the status line: what deleting the marked envs together frees, of",
+	"                their size (a file linked between them counts once all its links go)",
+	NULL,
+};
+
 static const char *const mouse_help[] = {
 	"click selects a row, double-click opens it, the wheel scrolls",
 	NULL,
@@ -69,6 +80,12 @@ static size_t collect(struct help_line *out, size_t max)
 		out[n++] = (struct help_line){NULL, "Filter (/)", true};
 	for (size_t i = 0; filter_help[i] && n < max; i++)
 		out[n++] = (struct help_line){NULL, filter_help[i], false};
+	if (n < max)
+		out[n++] = (struct help_line){NULL, "", false};
+	if (n < max)
+		out[n++] = (struct help_line){NULL, "Columns and sizes", true};
+	for (size_t i = 0; columns_help[i] && n < max; i++)
+		out[n++] = (struct help_line){NULL, columns_help[i], false};
 	if (n < max)
 		out[n++] = (struct help_line){NULL, "", false};
 	if (n < max)

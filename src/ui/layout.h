@@ -10,6 +10,8 @@ enum ui_col {
 	UI_COL_NAME,
 	UI_COL_PYTHON,
 	UI_COL_SIZE,
+	UI_COL_HLINK, /* 'H': most of its files are hard links from outside */
+	UI_COL_SHARE, /* its share of the listed total: bar and percent */
 	UI_COL_PKGS,
 	UI_COL_LINK,
 	UI_COL_GIT,
@@ -31,13 +33,15 @@ struct ui_col_wants {
 	int name, path; /* widths of the longest name and path */
 	int flags;      /* width of the longest FLAGS cell; 0: no env has a flag */
 	bool git;       /* some env is in a repository */
+	bool hlink;     /* some env gets the hard-link marker */
 };
 
 /* Lays out columns in `width` screen columns. The path gives way first (it
- * shrinks to 12, then goes), then link, git, packages, age, Python, flags
- * and size; the name shrinks to 8 columns but always stays. The GIT and
- * FLAGS columns are left out when they would be empty on every row; FLAGS
- * is as wide as its longest cell (5 to 30). */
+ * shrinks to 12, then goes), then link, git, the share, packages, age,
+ * Python, flags and size (with its marker); the name shrinks to 8 columns
+ * but always stays. The GIT, FLAGS and marker columns are left out when
+ * they would be empty on every row; FLAGS is as wide as its longest cell
+ * (5 to 30). */
 void ui_layout_columns(struct ui_layout *out, int width, const struct ui_col_wants *want);
 
 const char *ui_col_title(enum ui_col c);

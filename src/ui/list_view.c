@@ -51,18 +51,33 @@ static bool scanning(const struct ui *ui)
 	return ui_scan_progress(ui, &p);
 }
 
-static void cell_texts(const struct ui *ui, const struct venv *v, char **cells)
+/* "[##---] 45%": the env's share of the listed total, in the size mode. */
+static char *share_text(const struct venv *v, uint64_t bytes, uint64_t total)
+{
+	char b[64], p[16];
+
+	if (!v->size_known || total == 0)
+		return xstrdup("");
+	human_bar(b, sizeof(b), bytes, total, 5);
+	human_percent(p, sizeof(p), bytes, total);
+	return xasprintf("%s %4s", b, p);
+}
+
+static void cell_texts(const struct ui *ui, const struct venv *v, uint64_t total, char **cells)
 {
 	char buf[64];
+	uint64_t bytes = ui_model_bytes(&ui->model, v);
 
 	cells[UI_COL_MARK] = xstrdup(ui->model.marked[v->id] ? "*" : " ");
 	cells[UI_COL_NAME] = ui_display_name(v);
 	cells[UI_COL_PYTHON] = xstrdup(v->python_version ? v->python_version : "?");
 	if (v->size_known)
-		human_size(buf, sizeof(buf), v->size.size_bytes);
+		human_size(buf, sizeof(buf), bytes);
 	else
 		snprintf(buf, sizeof(buf), "%s", scanning(ui) ? "…" : "-");
 	cells[UI_COL_SIZE] = xstrdup(buf);
+	cells[UI_COL_HLINK] = xstrdup(venv_is_shared(v) ? "H" : "");
+	cells[UI_COL_SHARE] = share_text(v, bytes, total);
 	if (v->packages_known)
 		snprintf(buf, sizeof(buf), "%zu", v->package_count);
 	else
@@ -109,12 +124,12 @@ static enum ui_role cell_role(const struct ui *ui, const struct venv *v, int c)
 }
 
 static void draw_row(const struct ui *ui, const struct ui_layout *l, int y, const struct venv *v,
-		     bool selected)
+		     uint64_t total, bool selected)
 {
 	char *cells[UI_COL_COUNT];
 	attr_t sel = ui_role_attr(UI_ROLE_SELECTED);
 
-	cell_texts(ui, v, cells);
+	cell_texts(ui, v, total, cells);
 	ui_fill_line(y,
 		     selected ? sel
 			      : ui_role_attr(ui->model.marked[v->id] ? UI_ROLE_MARKED : UI_ROLE_ROW));
@@ -196,6 +211,7 @@ static void wanted_widths(const struct ui *ui, struct ui_col_wants *w)
 		w->path = pw > w->path ? pw : w->path;
 		w->flags = fw > w->flags ? fw : w->flags;
 		w->git = w->git || v->git_state > SCAN_GIT_NO_REPO;
+		w->hlink = w->hlink || venv_is_shared(v);
 		free(p);
 		free(dn);
 	}
@@ -241,10 +257,12 @@ static void list_draw(struct ui *ui)
 {
 	struct ui_layout l;
 	struct ui_col_wants want;
+	struct ui_summary s;
 	int h;
 
 	h = list_height(ui);
 	ui_model_refresh(&ui->model);
+	ui_model_summary(&ui->model, &s);
 	ui_model_scroll(&ui->model, (size_t)h);
 	wanted_widths(ui, &want);
 	ui_layout_columns(&l, COLS, &want);
@@ -255,7 +273,7 @@ static void list_draw(struct ui *ui)
 
 		if (row < ui->model.n_rows)
 			draw_row(ui, &l, LIST_TOP + i, ui->model.by_id[ui->model.rows[row]],
-				 row == ui->model.cursor);
+				 s.shown_bytes, row == ui->model.cursor);
 		else
 			ui_fill_line(LIST_TOP + i, ui_role_attr(UI_ROLE_DEFAULT));
 	}
@@ -322,6 +340,15 @@ static int act_reverse(struct ui *ui)
 	ui_model_toggle_reverse(&ui->model);
 	ui_message(ui, false, "sorted by %s, %s", scan_sort_name(ui->model.sort),
 		   ui->model.reverse ? "reversed" : "natural order");
+	return UI_REACT_REDRAW;
+}
+
+static int act_size_mode(struct ui *ui)
+{
+	ui_model_toggle_disk(&ui->model);
+	ui_message(ui, false, "%s",
+		   ui->model.disk ? "sizes: disk usage (blocks allocated, du -s)"
+				  : "sizes: apparent (bytes in the files, du -sb)");
 	return UI_REACT_REDRAW;
 }
 
@@ -422,6 +449,7 @@ const struct ui_binding ui_list_bindings[] = {
 	{KEY_RIGHT, NULL, NULL, act_open},
 	{'s', "s", "sort by size, name, age, Python, path (cycles)", act_sort},
 	{'S', "S", "reverse the order", act_reverse},
+	{'a', "a", "sizes: apparent / disk usage (SIZE, %, sort, totals)", act_size_mode},
 	{'/', "/", "filter: text, pkg:NAME, pkg:NAME<VERSION, py:3.11, is:broken", act_filter},
 	{27, "Esc", "clear the filter", act_escape},
 	{'!', "!", "show only environments with problems (again: all)", act_problems},
@@ -435,7 +463,7 @@ const struct ui_binding ui_list_bindings[] = {
 	{'c', "c", "create an environment (form: folder, Python, options)", act_create},
 	{'x', "x", "clear: empty the marked / selected envs, keeping their options", ui_act_clear},
 	{'u', "u", "upgrade: follow the base Python, or upgrade pip", ui_act_upgrade},
-	{'a', "a", "activate: a shell with the selected env active", ui_act_activate},
+	{'b', "b", "activate: a shell with the selected env active", ui_act_activate},
 	{'f', "f", "freeze to the project's requirements.txt (shows changes, asks)", ui_act_freeze},
 	{'d', "d", "delete the marked / selected envs (recipe kept; or to the trash)", ui_act_delete},
 	{'i', "i", "make git ignore the selected env (shows the line, asks)", ui_act_gitignore},

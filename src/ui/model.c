@@ -82,7 +82,7 @@ void ui_model_refresh(struct ui_model *m)
 	for (size_t i = 0; i < m->n_ids; i++)
 		if (m->by_id[i] && shown(m, m->by_id[i]))
 			tmp[n++] = m->by_id[i];
-	scan_sort_venvs(tmp, n, m->sort, m->reverse);
+	scan_sort_venvs_by(tmp, n, m->sort, m->reverse, m->disk);
 	m->rows = xgrow(m->rows, &m->cap_rows, n + 1, sizeof(*m->rows));
 	m->n_rows = n;
 	for (size_t i = 0; i < n; i++) {
@@ -172,6 +172,19 @@ void ui_model_toggle_problems(struct ui_model *m)
 	m->dirty = true;
 }
 
+void ui_model_toggle_disk(struct ui_model *m)
+{
+	m->disk = !m->disk;
+	m->dirty = true;
+}
+
+uint64_t ui_model_bytes(const struct ui_model *m, const struct venv *v)
+{
+	if (!v->size_known)
+		return 0;
+	return m->disk ? v->size.disk_bytes : v->size.size_bytes;
+}
+
 int ui_model_set_filter(struct ui_model *m, const char *text, struct vs_err *err)
 {
 	struct scan_filter *f = NULL;
@@ -200,7 +213,7 @@ void ui_model_summary(const struct ui_model *m, struct ui_summary *s)
 
 		if (!v)
 			continue;
-		b = v->size_known ? v->size.size_bytes : 0;
+		b = ui_model_bytes(m, v);
 		s->envs++;
 		s->sized += v->size_known;
 		s->bytes += b;
@@ -218,4 +231,38 @@ void ui_model_summary(const struct ui_model *m, struct ui_summary *s)
 			s->marked_bytes += b;
 		}
 	}
+	for (size_t i = 0; i < m->n_rows; i++)
+		s->shown_bytes += ui_model_bytes(m, m->by_id[m->rows[i]]);
+}
+
+bool ui_set_freeable(const struct venv *const *vs, size_t n, uint64_t *out)
+{
+	uint64_t sum = 0;
+	bool linked = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!venv_freeable_known(vs[i]))
+			return false;
+		sum += vs[i]->size.freeable_bytes;
+		linked = linked || scan_size_shared(&vs[i]->size) > 0;
+	}
+	/* Interim: links between the envs need the in-memory inode sets. */
+	if (linked && n > 1)
+		return false;
+	*out = sum;
+	return true;
+}
+
+bool ui_model_marked_freeable(const struct ui_model *m, uint64_t *out)
+{
+	const struct venv **vs = xcalloc(m->n_ids + 1, sizeof(*vs));
+	size_t n = 0;
+	bool known;
+
+	for (size_t i = 0; i < m->n_ids; i++)
+		if (m->by_id[i] && m->marked[i])
+			vs[n++] = m->by_id[i];
+	known = ui_set_freeable(vs, n, out);
+	free(vs);
+	return known;
 }

@@ -41,6 +41,7 @@ struct ui_model {
 
 	enum scan_sort sort;
 	bool reverse;
+	bool disk; /* sizes are disk usage (disk_bytes), not apparent (`a`) */
 	bool problems_only;
 	struct scan_filter *filter; /* NULL: no filter */
 	char *filter_text;          /* the text of the filter in force, or NULL */
@@ -48,9 +49,11 @@ struct ui_model {
 	bool dirty; /* rows must be recomputed (ui_model_refresh) */
 };
 
+/* Counts, and bytes in the model's size mode (apparent or disk). */
 struct ui_summary {
 	size_t envs, sized, stale, broken, problems, marked, shown;
 	uint64_t bytes, stale_bytes, broken_bytes, marked_bytes;
+	uint64_t shown_bytes; /* of the rows listed: what a row's share is of */
 };
 
 void ui_model_init(struct ui_model *m, enum scan_sort sort, bool reverse, int stale_days);
@@ -86,12 +89,26 @@ void ui_model_mark_all_shown(struct ui_model *m);
 void ui_model_cycle_sort(struct ui_model *m);
 void ui_model_toggle_reverse(struct ui_model *m);
 void ui_model_toggle_problems(struct ui_model *m);
+/* `a`: apparent size <-> disk usage, for the sizes, the sort and totals. */
+void ui_model_toggle_disk(struct ui_model *m);
+
+/* The env's size in the model's mode; 0 while it is not known. */
+uint64_t ui_model_bytes(const struct ui_model *m, const struct venv *v);
 
 /* Sets the filter from `text` ("" or NULL clears it). On a parse error the
  * filter in force is kept and VS_EUSAGE is returned with the reason. */
 int ui_model_set_filter(struct ui_model *m, const char *text, struct vs_err *err);
 
 void ui_model_summary(const struct ui_model *m, struct ui_summary *out);
+
+/* What deleting the envs vs[0..n) together would free (issue 14's set
+ * figure: a file hard-linked between two of them counts once all its
+ * links are among them), from what their size walks kept, without a walk;
+ * false when that is unknown (an env not sized yet, or with unreadable
+ * parts). */
+bool ui_set_freeable(const struct venv *const *vs, size_t n, uint64_t *out);
+/* The same for the marked envs. */
+bool ui_model_marked_freeable(const struct ui_model *m, uint64_t *out);
 
 /* True when the env counts as having a problem (broken, stale, or any
  * problem sentence) — what `!` shows. */

@@ -23,6 +23,31 @@ void human_size(char *out, size_t n, uint64_t bytes)
 		snprintf(out, n, "%.0f %s", v, units[u]);
 }
 
+void human_bar(char *out, size_t n, uint64_t done, uint64_t all, int w)
+{
+	int fill;
+
+	if (w > 50)
+		w = 50;
+	fill = all ? (int)((double)done / (double)all * w + 0.5) : 0;
+	if (fill > w)
+		fill = w;
+	snprintf(out, n, "[%.*s%.*s]", fill, "##################################################",
+		 w - fill, "--------------------------------------------------");
+}
+
+void human_percent(char *out, size_t n, uint64_t part, uint64_t all)
+{
+	double p;
+
+	if (all == 0) {
+		snprintf(out, n, "-");
+		return;
+	}
+	p = (double)part * 100.0 / (double)all;
+	snprintf(out, n, p < 9.95 ? "%.1f%%" : "%.0f%%", p);
+}
+
 void human_age(char *out, size_t n, int64_t s)
 {
 	if (s < 0)

@@ -7,6 +7,13 @@
 
 /* "0 B", "512 B", "1.5 KiB", "18.4 GiB" (binary units, one decimal under 10). */
 void human_size(char *out, size_t n, uint64_t bytes);
+/* "[#####-----]": `done` of `all` (rounded), `w` cells between the
+ * brackets (w <= 50); all == 0 draws an empty bar. */
+void human_bar(char *out, size_t n, uint64_t done, uint64_t all, int w);
+/* `part` of `all` in percent, like human_size: "4.2%" below 9.95, else
+ * "45%", "100%"; "-" when all == 0. */
+void human_percent(char *out, size_t n, uint64_t part, uint64_t all);
+
 /* Age of something `seconds` old: "now", "45s", "12m", "3h", "3d", "5mo", "2y". */
 void human_age(char *out, size_t n, int64_t seconds);
 

@@ -127,7 +127,7 @@ class View:
     def summary(self):
         ts = list(self.t.values())
         stale = [t for t in ts if t["stale"]]
-        return "%d environments · %s · %d stale (%s) · %d broken · scanned " % (
+        return "%d environments · %s apparent · %d stale (%s) · %d broken · scanned " % (
             len(ts), human_size(sum(t["size_bytes"] for t in ts)), len(stale),
             human_size(sum(t["size_bytes"] for t in stale)), sum(1 for t in ts if t["broken"]))
 
@@ -188,6 +188,18 @@ def shown_diff(scr, n, total, what):
     if m and m.group(1, 2, 3) == (str(n), str(total), what):
         return []
     return ["header %r does not start ' venvscope  [%d of %d shown: %s]'" % (scr.line(0), n, total, what)]
+
+
+def marked_text(n, size, freeable=None):
+    """The status line's marks: 'N marked · F freeable of SIZE' (SIZE in the
+    size mode shown); any F when freeable is None. A regex."""
+    f = re.escape(freeable) if freeable is not None else r"(?:\S+ \S+|unknown)"
+    return r"%d marked · %s freeable of %s " % (n, f, re.escape(size))
+
+
+def status_marked(n, size, freeable=None):
+    rx = marked_text(n, size, freeable)
+    return lambda s: re.search(rx, s.last) and s
 
 
 def sel_name(scr):

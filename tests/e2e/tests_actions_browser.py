@@ -249,21 +249,21 @@ def t_clear_upgrade_activate(ctx):
             st.check("u u: upgrade runs and says the version", [] if "upgrade %s" % env in scr.text else
                      ["no pane title 'upgrade %s'\n%s" % (env, scr)])
 
-            st.at("a")
+            st.at("b")
             t.keys("s")  # sort by name: other, pkgenv
             t.wait_for(lambda s: s.sorted_by() == ("NAME", "↓"), what="sorted by name")
             t.keys("j")
             before = t.wait_for(lambda s: sel_name(s) == "pkgenv" and s, styled=True, what="pkgenv selected")
-            t.keys("a")
+            t.keys("b")
             scr = t.wait_for(lambda s: any(l.startswith("(pk env)") for l in s.lines) and s, timeout=15,
                              what="the shell's prompt with (pk env)")
-            st.check("a: says which env is active", [] if "a shell with %s active" % env in scr.text else
+            st.check("b: says which env is active", [] if "a shell with %s active" % env in scr.text else
                      ["no 'a shell with %s active' on the screen\n%s" % (env, scr)])
             t.line("echo \"VE=[$VIRTUAL_ENV]\"; echo \"PY=[$(command -v python)]\"")
             scr = t.wait_for(r"^PY=\[", what="PY=")
             got = {k: (re.search(r"^%s=\[(.*)\]$" % k, scr.text, re.M) or [None, None])[1] for k in ("VE", "PY")}
             want = {"VE": env, "PY": os.path.join(env, "bin", "python")}
-            st.check("a: the shell has the env active",
+            st.check("b: the shell has the env active",
                      ["%s is %r, expected %r" % (k, got[k], want[k]) for k in want if got[k] != want[k]])
             t.line("exit 3")
             after = t.wait_for(lambda s: "back from the shell" in s.last and s, styled=True,

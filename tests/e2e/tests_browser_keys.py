@@ -62,23 +62,23 @@ def t_marks(ctx):
             sizes = [tree.size[n] for n in order]
             st.at("Space marks")
             t.keys("Space")
-            scr = t.wait_for(status_has("1 marked · %s" % human_size(sizes[0])), styled=True,
-                             what="'1 marked · %s' on the status line" % human_size(sizes[0]))
-            st.check("Space: '1 marked · SIZE', the cursor moves down",
+            scr = t.wait_for(status_marked(1, human_size(sizes[0])), styled=True,
+                             what="'1 marked · X freeable of %s' on the status line" % human_size(sizes[0]))
+            st.check("Space: '1 marked · X freeable of SIZE', the cursor moves down",
                      [] if sel_name(scr) == order[1] else ["selected %s, expected %s" % (sel_name(scr), order[1])])
             t.keys("Space")
-            want = "2 marked · %s" % human_size(sizes[0] + sizes[1])
-            scr = t.wait_for(status_has(want), what="%r on the status line" % want)
+            want = marked_text(2, human_size(sizes[0] + sizes[1]))
+            scr = t.wait_for(status_marked(2, human_size(sizes[0] + sizes[1])), what="%r on the status line" % want)
             marks = [r["NAME"] for r in scr.rows() if r["mark"] == "*"]
             st.check("Space twice: %r, '*' on both rows" % want,
                      [] if marks == order[:2] else ["rows marked '*': %s, expected %s" % (marks, order[:2])])
             t.keys("k", "Space")
-            want1 = "1 marked · %s" % human_size(sizes[0])
-            scr = t.wait_for(status_has(want1), what="%r after unmarking the second" % want1)
+            want1 = marked_text(1, human_size(sizes[0]))
+            scr = t.wait_for(status_marked(1, human_size(sizes[0])), what="%r after unmarking the second" % want1)
             st.check("Space on a marked row unmarks it", [])
             t.keys("*")
-            want = "%d marked · %s" % (len(order), human_size(sum(sizes)))
-            scr = t.wait_for(status_has(want), what="%r after *" % want)
+            want = marked_text(len(order), human_size(sum(sizes)))
+            scr = t.wait_for(status_marked(len(order), human_size(sum(sizes))), what="%r after *" % want)
             st.check("*: every shown env marked, %r" % want, [])
             t.keys("*")
             scr = t.wait_for(lambda s: "marked" not in s.last and s, what="no marks after * again")
@@ -201,7 +201,7 @@ HELP_KEYS = [  # (key as the help shows it, a word of what it does)
     ("Esc", "clear the filter"), ("!", "problems"), ("Space", "mark"), ("*", "mark all"),
     ("r", "rescan the selected"), ("R", "rescan everything"), ("T", "theme"), ("?", "help"),
     ("q", "quit"), ("h", "back"), ("←", "back"), ("c", "create"), ("x", "clear"), ("u", "upgrade"),
-    ("a", "activate"),
+    ("a", "apparent / disk"), ("b", "activate"),
 ]
 
 
@@ -236,7 +236,7 @@ def t_help(ctx):
             for key, word in HELP_KEYS:
                 if not any(word in x for x in ent.get(key, [])):
                     d.append("help has no key %r saying %r (it lists %s)" % (key, word, ent.get(key)))
-            for sect in ("In the list", "In the details", "Filter (/)", "Mouse"):
+            for sect in ("In the list", "In the details", "Filter (/)", "Columns and sizes", "Mouse"):
                 if not any(l.strip() == sect for l in seen):
                     d.append("no section %r" % sect)
             for x in ("pkg:NAME<2.31", "py:3.11", "is:broken", "!TERM"):

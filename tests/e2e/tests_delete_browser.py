@@ -1,5 +1,5 @@
 """The browser's `d` in a real terminal (tmux): mark two envs, `d`, the
-dialog names them with the total, `y` deletes (rows go, the status says
+dialog names them with what they free together, `y` deletes (rows go, the status says
 what was freed, two records), `t` moves to the trash; an error asks
 skip / skip all / abort with the progress area showing, the row then shows
 what is left; an env replaced after the scan is not deleted.
@@ -13,7 +13,7 @@ import re
 import shutil
 import subprocess
 
-from browser_kit import human_size, session, start, status_has, wait_rows
+from browser_kit import human_size, marked_text, session, start, status_has, status_marked, wait_rows
 from tests_delete import add_files, snap_diff, snapshot, template_env, workdir
 from truth import du_bytes, space_of
 from tty import Tty
@@ -61,16 +61,25 @@ def dialog_diff(scr, names, sizes):
     return d + (["the dialog:\n%s" % scr] if d else [])
 
 
-def mark_and_d(t, st, names, sizes):
-    """Space on each of the first rows, then d: the dialog screen."""
+def prefix_frees(paths, names):
+    """What deleting names[:1], names[:2], ... together frees: the lstat
+    truth (truth.space_of), taken when the browser's scan sees the envs."""
+    return [space_of(*[paths[n] for n in names[:i + 1]])[1] for i in range(len(names))]
+
+
+def mark_and_d(t, st, names, sizes, frees):
+    """Space on each of the first rows (the status line says how many, what
+    they free together and their size), then d: the dialog screen, titled
+    with what they free together."""
     st.at("Space marks %s" % ", ".join(names))
     for i in range(len(names)):
         t.keys("Space")
-        want = "%d marked · %s" % (i + 1, human_size(sum(sizes[n] for n in names[:i + 1])))
-        t.wait_for(status_has(want), what="%r on the status line" % want)
+        size = human_size(sum(sizes[n] for n in names[:i + 1]))
+        t.wait_for(status_marked(i + 1, size, human_size(frees[i])),
+                   what="%r on the status line" % marked_text(i + 1, size, human_size(frees[i])))
     st.at("d opens the dialog")
     t.keys("d")
-    title = "Delete %d environments, %s?" % (len(names), human_size(sum(sizes[n] for n in names)))
+    title = "Delete %d environments, freeing %s?" % (len(names), human_size(frees[-1]))
     return t.wait_for(re.escape(title), what="the dialog titled %r" % title)
 
 
@@ -94,8 +103,8 @@ def t_delete_flow(ctx, trash):
             start(t)
             st.at("the scan")
             wait_rows(t, [n for n, _ in spec], "the scan, biggest first")
-            scr = mark_and_d(t, st, gone, sizes)
-            st.check("d: 'Delete 2 environments, TOTAL?' names both with their sizes, offers y and t",
+            scr = mark_and_d(t, st, gone, sizes, prefix_frees(paths, gone))
+            st.check("d: 'Delete 2 environments, freeing X?' names both with their sizes, offers y and t",
                      dialog_diff(scr, gone, sizes))
             st.at("%s: wait for the rows to go" % key)
             seen = []
@@ -165,12 +174,13 @@ def t_errors(ctx):
                 start(t)
                 st.at("the scan")
                 wait_rows(t, [n for n, _ in spec], "the scan, biggest first")
+                frees = prefix_frees(paths, [n for n, _ in spec])
                 # Replaced after the scan: the old folder moved aside, a new env in its place.
                 india = paths["india-swapped"]
                 os.rename(india, india + ".old")
                 shutil.copytree(tpl, india, symlinks=True)
                 snaps = {p: snapshot(p) for p in (india, india + ".old")}
-                scr = mark_and_d(t, st, [n for n, _ in spec], sizes)
+                scr = mark_and_d(t, st, [n for n, _ in spec], sizes, frees)
                 statuses = []
 
                 def watch(cond):
@@ -262,7 +272,7 @@ def t_record_error(ctx):
                 wait_rows(t, ["kilo"], "the scan")
                 st.at("d opens the dialog")
                 t.keys("d")
-                want = "Delete 1 environment, %s?" % human_size(sizes["kilo"])
+                want = "Delete 1 environment, freeing %s?" % human_size(space_of(paths["kilo"])[1])
                 t.wait_for(re.escape(want), what="the dialog titled %r" % want)
                 st.at("y: the delete fails")
                 prefix = "not deleted, its recipe could not be kept"

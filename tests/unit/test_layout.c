@@ -22,7 +22,11 @@ static int right_edge(const struct ui_layout *l)
 
 static void layout(struct ui_layout *l, int width, int name, int path, bool git, int flags)
 {
-	const struct ui_col_wants w = {.name = name, .path = path, .flags = flags, .git = git};
+	const struct ui_col_wants w = {.name = name,
+				       .path = path,
+				       .flags = flags,
+				       .git = git,
+				       .hlink = true};
 
 	ui_layout_columns(l, width, &w);
 }
@@ -47,13 +51,13 @@ static void test_path_gives_way_first(void **state)
 	struct ui_layout l;
 
 	(void)state;
-	layout(&l, 100, 12, 200, true, 13); /* a long path on 100 columns */
+	layout(&l, 114, 12, 200, true, 13); /* a long path on 114 columns */
 	assert_true(l.shown[UI_COL_PATH]);
-	assert_int_equal(right_edge(&l), 100);
-	layout(&l, 90, 12, 200, true, 13);
+	assert_int_equal(right_edge(&l), 114);
+	layout(&l, 104, 12, 200, true, 13);
 	assert_false(l.shown[UI_COL_PATH]);
 	assert_true(l.shown[UI_COL_LINK]);
-	assert_true(right_edge(&l) <= 90);
+	assert_true(right_edge(&l) <= 104);
 }
 
 static void test_narrow_screens_never_overflow(void **state)
@@ -86,8 +90,8 @@ static void test_empty_columns_left_out(void **state)
 	struct ui_layout with, without;
 
 	(void)state;
-	layout(&with, 100, 12, 200, true, 13);
-	layout(&without, 100, 12, 200, false, 0);
+	layout(&with, 120, 12, 200, true, 13);
+	layout(&without, 120, 12, 200, false, 0);
 	assert_false(without.shown[UI_COL_GIT]);
 	assert_false(without.shown[UI_COL_FLAGS]);
 	assert_true(without.shown[UI_COL_PATH]);
@@ -101,6 +105,46 @@ static void test_empty_columns_left_out(void **state)
 	assert_int_equal(with.w[UI_COL_FLAGS], 30);
 }
 
+/* The size's share and the hard-link marker: on 80 columns, with a
+ * repository and flags, the share and the marker stay next to the size
+ * (link and git give way first); the marker takes room only when some row
+ * has it, and goes just before the size itself. */
+static void test_share_and_marker_on_80_columns(void **state)
+{
+	struct ui_layout l;
+	struct ui_col_wants w = {.name = 20, .path = 40, .flags = 6, .git = true, .hlink = true};
+
+	(void)state;
+	ui_layout_columns(&l, 80, &w);
+	assert_true(l.shown[UI_COL_SHARE]);
+	assert_true(l.shown[UI_COL_HLINK]);
+	assert_true(l.shown[UI_COL_SIZE]);
+	assert_false(l.shown[UI_COL_PATH]);
+	assert_false(l.shown[UI_COL_GIT]);
+	assert_true(right_edge(&l) <= 80);
+	assert_int_equal(l.x[UI_COL_HLINK], l.x[UI_COL_SIZE] + l.w[UI_COL_SIZE] + 2);
+	assert_true(l.x[UI_COL_SHARE] > l.x[UI_COL_HLINK]);
+	assert_int_equal(l.w[UI_COL_SHARE], 12); /* "[#####] 100%" */
+	w.hlink = false;
+	ui_layout_columns(&l, 80, &w);
+	assert_false(l.shown[UI_COL_HLINK]);
+	/* Very narrow: the share goes before packages, age, Python and flags;
+	 * the marker only just before the size. */
+	w.hlink = true;
+	ui_layout_columns(&l, 50, &w);
+	assert_false(l.shown[UI_COL_SHARE]);
+	assert_true(l.shown[UI_COL_SIZE]);
+	for (int width = 20; width <= 200; width++) {
+		ui_layout_columns(&l, width, &w);
+		if (l.shown[UI_COL_SHARE])
+			assert_true(l.shown[UI_COL_PKGS] && l.shown[UI_COL_SIZE]);
+		if (l.shown[UI_COL_HLINK])
+			assert_true(l.shown[UI_COL_SIZE]);
+		if (l.shown[UI_COL_FLAGS])
+			assert_true(l.shown[UI_COL_HLINK]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -109,6 +153,7 @@ int main(void)
 		cmocka_unit_test(test_narrow_screens_never_overflow),
 		cmocka_unit_test(test_name_keeps_what_it_needs),
 		cmocka_unit_test(test_empty_columns_left_out),
+		cmocka_unit_test(test_share_and_marker_on_80_columns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
