@@ -281,11 +281,11 @@ int ui_act_delete(struct ui *ui)
 	if (n > 10)
 		ui_dialog_line(dlg, "... and %zu more", n - 10);
 	ui_dialog_line(dlg, "%s", "");
-	ui_dialog_line(dlg, "y frees %s of %s %s %s%s", frees, n > 1 ? "their" : "its", size,
-		       ui->model.disk ? "on disk" : "apparent",
-		       known ? " (a file also linked from elsewhere stays)."
-			     : ": some are not sized, or have unreadable parts.");
-	ui_dialog_line(dlg, "t moves them to the trash: frees nothing until the trash is emptied.");
+	ui_dialog_line(dlg, "y frees %s of %s %s %s.", frees, n > 1 ? "their" : "its", size,
+		       ui->model.disk ? "on disk" : "apparent");
+	if (!known)
+		ui_dialog_line(dlg, "(not sized yet, or parts could not be read)");
+	ui_dialog_line(dlg, "t: the trash frees nothing until it is emptied.");
 	if (recent)
 		ui_dialog_line(dlg, "%zu of them %s not stale (touched in the last %d days).", recent,
 			       recent == 1 ? "is" : "are", ui->opts.req->stale_days);

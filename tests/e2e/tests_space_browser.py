@@ -1,0 +1,173 @@
+"""Honest space in the browser (issue 14, the browser's half), in a real
+terminal (tmux) on 80 columns, on real envs made here:
+
+- `orig`, made by `python -m venv` (with pip when the Python has ensurepip),
+  and `twin`, its `cp -al` copy: every file of each is a link of the other's;
+- `sparse`, a --without-pip env holding a 1 GiB sparse file with 10 kB
+  written in it: the biggest apparent size, the smallest on disk.
+
+Checked on screen against the truth computed here (du -sb, du -s
+--block-size=1, truth.space_of's lstat of every path):
+- `a` switches the SIZE cells between the two sizes (as human_size writes
+  them), the sort by size (the order differs: the sparse file), and the
+  header's total, which names the mode;
+- the `%` column: each row's bar and percent are its share of the listed
+  total, in the mode shown;
+- the `H` marker after the size on the mostly shared rows (the twins), not
+  on the sparse env;
+- two marked twins: the status line's freeable figure is what deleting both
+  frees (everything: their links are all inside the two), of their size in
+  the mode; the delete dialog names it, and says the trash frees nothing.
+Nothing is deleted (Esc closes the dialog)."""
+
+import os
+import re
+import subprocess
+
+from browser_kit import human_size, marked_text, session, start, status_marked, wait_rows
+from harness import fresh_dir
+from truth import du_bytes, space_keys, space_of
+from tty import Tty
+
+
+def human_percent(part, total):
+    """As src/util/human.c's human_percent."""
+    p = float(part) * 100.0 / float(total)
+    return ("%.1f%%" if p < 9.95 else "%.0f%%") % p
+
+
+def human_bar(part, total, w=5):
+    """As src/util/human.c's human_bar (rounded to the nearest cell)."""
+    fill = min(w, int(float(part) / float(total) * w + 0.5)) if total else 0
+    return "[%s%s]" % ("#" * fill, "-" * (w - fill))
+
+
+def build(ctx):
+    base = fresh_dir(ctx.base, "space-browser", "envs")
+    root = os.path.join(base, "root")
+    home = os.path.join(base, "home")
+    os.makedirs(root)
+    os.makedirs(home)
+    py = ctx.fx.fast
+    paths = {n: os.path.join(root, n) for n in ("orig", "twin", "sparse")}
+    opts = [] if getattr(py, "ensurepip", False) else ["--without-pip"]
+    for n, o in (("orig", opts), ("sparse", ["--without-pip"])):
+        p = subprocess.run([py.exe, "-m", "venv"] + o + [paths[n]], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, env=dict(os.environ, HOME=home))
+        if p.returncode:
+            raise LookupError("python -m venv %s: %s" % (paths[n], p.stdout.decode(errors="replace")))
+    if opts:  # no pip: package-like files, so the twins have files to share
+        lib = os.path.join(paths["orig"], "lib")
+        site = os.path.join(lib, sorted(os.listdir(lib))[0], "site-packages", "pkg")
+        os.makedirs(site)
+        for i in range(8):
+            with open(os.path.join(site, "m%d.bin" % i), "wb") as f:
+                f.write(os.urandom(60000 + 7000 * i))
+    subprocess.run(["cp", "-al", paths["orig"], paths["twin"]], check=True)
+    big = os.path.join(paths["sparse"], "big.sparse")
+    subprocess.run(["truncate", "-s", "1G", big], check=True)
+    with open(big, "r+b") as f:
+        f.seek(512 << 20)
+        f.write(b"x" * 10000)
+    truth = {}
+    for n, p in paths.items():
+        truth[n] = {"apparent": du_bytes(p, "-b"), "disk": du_bytes(p, "--block-size=1"),
+                    "path": p}
+        truth[n].update(space_keys(p))
+    return root, paths, truth
+
+
+def order(truth, mode):
+    return sorted(truth, key=lambda n: (-truth[n][mode], truth[n]["path"]))
+
+
+def screen_diff(scr, truth, mode):
+    """The rows, the share column, the marker and the header in `mode`."""
+    d = []
+    want_order = order(truth, mode)
+    total = sum(t[mode] for t in truth.values())
+    word = "apparent" if mode == "apparent" else "on disk"
+    head = " 3 environments · %s %s · " % (human_size(total), word)
+    if head not in scr.line(0):
+        d.append("header %r does not say %r" % (scr.line(0), head))
+    if scr.names() != want_order:
+        d.append("rows %s, expected the %s order %s" % (scr.names(), mode, want_order))
+    titles = scr.titles()
+    share_x = scr.line(1).find(" % ") + 1
+    if "SIZE" not in titles or share_x <= 0:
+        return d + ["no SIZE or %% title in %r" % scr.line(1)]
+    size_end = titles["SIZE"][1]
+    for r in scr.rows():
+        t = truth.get(r["NAME"])
+        if not t:
+            d.append("an unexpected row %r" % r["line"])
+            continue
+        if r["SIZE"] != human_size(t[mode]):
+            d.append("%s: SIZE %r, expected %r (%s)" % (r["NAME"], r["SIZE"], human_size(t[mode]), mode))
+        mark = r["line"][size_end + 2:size_end + 3] if len(r["line"]) > size_end + 2 else ""
+        if mark != ("H" if t["shared"] else " "):
+            d.append("%s: %r after the size, expected %s (shared %d of %d bytes on disk)" % (
+                r["NAME"], mark, "'H'" if t["shared"] else "none", t["shared_bytes"], t["disk"]))
+        cell = r["line"][share_x:share_x + 12].strip()
+        want = "%s %4s" % (human_bar(t[mode], total), human_percent(t[mode], total))
+        if cell != want.strip():
+            d.append("%s: share %r, expected %r (%d of %d)" % (r["NAME"], cell, want, t[mode], total))
+    return d + (["the screen:\n%s" % scr] if d else [])
+
+
+def t_space_browser(ctx):
+    def run(st):
+        st.at("build the envs")
+        root, paths, truth = build(ctx)
+        if not (truth["twin"]["shared"] and truth["orig"]["shared"] and not truth["sparse"]["shared"]):
+            raise LookupError("the twins are not mostly shared, or the sparse env is: %s" % truth)
+        if order(truth, "apparent") == order(truth, "disk"):
+            raise LookupError("the two size orders are the same: %s" % truth)
+        with Tty(ctx.runner, [root], width=80, height=24, tag="s-browser") as t:
+            start(t)
+            st.at("the scan, apparent sizes")
+            scr = wait_rows(t, order(truth, "apparent"), "apparent sizes, biggest first")
+            st.check("apparent (the start): SIZE = du -sb, its order, the header's total, %, H on the twins",
+                     screen_diff(scr, truth, "apparent"))
+            st.at("a: disk usage")
+            t.keys("a")
+            scr = t.wait_for(lambda s: "on disk · " in s.line(0) and s.names() == order(truth, "disk") and s,
+                             what="the header to say 'on disk' and the rows in the disk order")
+            st.check("a: SIZE = du -s --block-size=1, its order (the sparse env goes last), the header, %, H",
+                     screen_diff(scr, truth, "disk"))
+            st.at("mark the twins (disk)")
+            free = space_of(paths["orig"], paths["twin"])[1]
+            alone = space_of(paths["orig"])[1]
+            if free <= 2 * alone:
+                raise LookupError("the twins free no more together (%d) than alone (%d)" % (free, alone))
+            t.keys("g", "Space", "Space")  # the disk order starts with the twins
+            size = human_size(truth["orig"]["disk"] + truth["twin"]["disk"])
+            scr = t.wait_for(status_marked(2, size, human_size(free)), timeout=10,
+                             what="%r on the status line" % marked_text(2, size, human_size(free)))
+            st.check("two marked twins: 'N marked · F freeable of S', F = what deleting both frees "
+                     "(lstat truth), S = their disk usage", [])
+            st.at("a again: apparent, the marks stay")
+            t.keys("a")
+            size = human_size(truth["orig"]["apparent"] + truth["twin"]["apparent"])
+            scr = t.wait_for(status_marked(2, size, human_size(free)), timeout=10,
+                             what="%r on the status line" % marked_text(2, size, human_size(free)))
+            st.check("a again: the same freeable figure, of their apparent size", screen_diff(scr, truth, "apparent"))
+            st.at("d: the dialog")
+            t.keys("d")
+            title = "Delete 2 environments, freeing %s?" % human_size(free)
+            scr = t.wait_for(re.escape(title), what="the dialog titled %r" % title)
+            d = []
+            for want in ("y frees %s of their %s apparent." % (human_size(free), size),
+                         "t: the trash frees nothing until it is emptied."):
+                if want not in scr.text:
+                    d.append("the dialog does not say %r" % want)
+            st.check("d: the dialog names what deleting both frees, and that the trash frees nothing",
+                     d + (["the screen:\n%s" % scr] if d else []))
+            t.keys("Escape")
+            t.wait_for(lambda s: "Delete 2" not in s.text and s, what="the dialog to close")
+            st.check("Esc: nothing deleted", [p for p in paths.values() if not os.path.isdir(p)])
+    return session("space browser: a toggle, share, H marker, the marked set figure", run)
+
+
+def tests(ctx):
+    return [("space browser", lambda: t_space_browser(ctx))]
