@@ -194,7 +194,7 @@ def marked_text(n, size, freeable=None):
     """The status line's marks: 'N marked · F freeable of SIZE' (SIZE in the
     size mode shown); any F when freeable is None. A regex."""
     f = re.escape(freeable) if freeable is not None else r"(?:\S+ \S+|unknown)"
-    return r"%d marked · %s freeable of %s " % (n, f, re.escape(size))
+    return r"%d marked · %s freeable of %s(?: |$)" % (n, f, re.escape(size))
 
 
 def status_marked(n, size, freeable=None):

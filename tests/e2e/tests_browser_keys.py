@@ -6,8 +6,8 @@ import os
 import re
 import subprocess
 
-from browser_kit import (done, human_size, order_diff, sel_name, session, set_filter, start,
-                         status_has, wait_rows)
+from browser_kit import (done, human_size, marked_text, order_diff, sel_name, session, set_filter,
+                         start, status_has, status_marked, wait_rows)
 from tty import ScreenError, Tty
 
 
