@@ -283,10 +283,11 @@ static void list_draw(struct ui *ui)
 	if (state(ui)->editing)
 		draw_filter_prompt(ui, state(ui));
 	else
-		ui_draw_status(ui, ui->model.n_rows
-					   ? " Enter details  / filter  s sort  S reverse  ! problems  "
-					     "Space mark  ? help  q quit"
-					   : " / filter  ! problems  R rescan  ? help  q quit");
+		ui_draw_status(ui,
+			       ui->model.n_rows
+				       ? " Enter details  / filter  s sort  S reverse  a apparent/disk  "
+					 "! problems  Space mark  ? help  q quit"
+				       : " / filter  ! problems  R rescan  ? help  q quit");
 }
 
 /* ---- keys ---- */

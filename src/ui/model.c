@@ -21,6 +21,7 @@ void ui_model_clear(struct ui_model *m)
 	m->n_rows = m->cursor = m->top = 0;
 	m->envs.now = time(NULL);
 	m->dirty = true;
+	m->gen++;
 }
 
 void ui_model_free(struct ui_model *m)
@@ -44,6 +45,7 @@ void ui_model_apply(struct ui_model *m, struct scan_feed *f, struct scan_event *
 		memset(m->marked + old, 0, (m->cap_marked - old) * sizeof(*m->marked));
 	}
 	m->dirty = true;
+	m->gen++;
 }
 
 void ui_model_remove(struct ui_model *m, size_t id)
@@ -53,6 +55,7 @@ void ui_model_remove(struct ui_model *m, size_t id)
 	scan_model_remove(&m->envs, id);
 	m->marked[id] = false;
 	m->dirty = true;
+	m->gen++;
 }
 
 bool ui_venv_has_problem(const struct venv *v)
@@ -135,6 +138,7 @@ void ui_model_toggle_mark(struct ui_model *m)
 
 	if (v)
 		m->marked[v->id] = !m->marked[v->id];
+	m->gen++;
 }
 
 void ui_model_mark_all_shown(struct ui_model *m)
@@ -145,6 +149,7 @@ void ui_model_mark_all_shown(struct ui_model *m)
 		all = m->marked[m->rows[i]];
 	for (size_t i = 0; i < m->n_rows; i++)
 		m->marked[m->rows[i]] = !all;
+	m->gen++;
 }
 
 void ui_model_cycle_sort(struct ui_model *m)
@@ -253,16 +258,21 @@ bool ui_set_freeable(const struct venv *const *vs, size_t n, uint64_t *out)
 	return true;
 }
 
-bool ui_model_marked_freeable(const struct ui_model *m, uint64_t *out)
+bool ui_model_marked_freeable(struct ui_model *m, uint64_t *out)
 {
-	const struct venv **vs = xcalloc(m->n_ids + 1, sizeof(*vs));
+	const struct venv **vs;
 	size_t n = 0;
-	bool known;
 
-	for (size_t i = 0; i < m->n_ids; i++)
-		if (m->by_id[i] && m->marked[i])
-			vs[n++] = m->by_id[i];
-	known = ui_set_freeable(vs, n, out);
-	free(vs);
-	return known;
+	/* gen starts at 0 with nothing marked: computed on the first call. */
+	if (m->marked_gen != m->gen + 1) {
+		vs = xcalloc(m->n_ids + 1, sizeof(*vs));
+		for (size_t i = 0; i < m->n_ids; i++)
+			if (m->by_id[i] && m->marked[i])
+				vs[n++] = m->by_id[i];
+		m->marked_known = ui_set_freeable(vs, n, &m->marked_freeable);
+		m->marked_gen = m->gen + 1;
+		free(vs);
+	}
+	*out = m->marked_freeable;
+	return m->marked_known;
 }

@@ -47,6 +47,11 @@ struct ui_model {
 	char *filter_text;          /* the text of the filter in force, or NULL */
 
 	bool dirty; /* rows must be recomputed (ui_model_refresh) */
+
+	/* The marked envs' set figure, kept until an env or a mark changes. */
+	unsigned long gen, marked_gen; /* changes so far; when it was computed */
+	bool marked_known;
+	uint64_t marked_freeable;
 };
 
 /* Counts, and bytes in the model's size mode (apparent or disk). */
@@ -107,8 +112,8 @@ void ui_model_summary(const struct ui_model *m, struct ui_summary *out);
  * false when that is unknown (an env not sized yet, or with unreadable
  * parts). */
 bool ui_set_freeable(const struct venv *const *vs, size_t n, uint64_t *out);
-/* The same for the marked envs. */
-bool ui_model_marked_freeable(const struct ui_model *m, uint64_t *out);
+/* The same for the marked envs (kept until an env or a mark changes). */
+bool ui_model_marked_freeable(struct ui_model *m, uint64_t *out);
 
 /* True when the env counts as having a problem (broken, stale, or any
  * problem sentence) — what `!` shows. */

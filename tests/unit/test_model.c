@@ -191,6 +191,61 @@ static void test_rescan_replaces_by_path(void **state)
 	scan_feed_free(&feed);
 }
 
+/* `a`: the sort by size, the totals and the marked sum follow the mode;
+ * the marked set figure is the sum of freeable bytes when no marked env
+ * shares a block, and unknown while one is not sized. */
+static void sized(struct ui_model *m, size_t id, uint64_t apparent, uint64_t disk, uint64_t freeable)
+{
+	struct scan_event se = {.type = SCAN_EV_SIZED, .id = id};
+
+	se.size.size_bytes = apparent;
+	se.size.disk_bytes = disk;
+	se.size.freeable_bytes = freeable;
+	ui_model_apply(m, &feed, &se);
+}
+
+static void test_size_mode_and_marked_figure(void **state)
+{
+	struct ui_model m;
+	struct ui_summary s;
+	uint64_t f = 0;
+
+	(void)state;
+	ui_model_init(&m, SCAN_SORT_SIZE, false, 90);
+	found(&m, 0, "/w/sparse", 0, false);
+	found(&m, 1, "/w/full", 0, false);
+	sized(&m, 0, 1 << 30, 40960, 40960); /* a 1 GiB sparse file */
+	sized(&m, 1, 3 << 20, 3 << 20, 3 << 20);
+	ui_model_refresh(&m);
+	assert_string_equal(row_name(&m, 0), "sparse");
+	ui_model_summary(&m, &s);
+	assert_true(s.bytes == (1u << 30) + (3u << 20) && s.shown_bytes == s.bytes);
+	ui_model_toggle_disk(&m);
+	ui_model_refresh(&m);
+	assert_string_equal(row_name(&m, 0), "full");
+	ui_model_summary(&m, &s);
+	assert_true(s.bytes == 40960 + (3u << 20));
+	ui_model_move_to(&m, 0);
+	ui_model_toggle_mark(&m);
+	ui_model_move_to(&m, 1);
+	ui_model_toggle_mark(&m);
+	ui_model_summary(&m, &s);
+	assert_int_equal(s.marked, 2);
+	assert_true(s.marked_bytes == 40960 + (3u << 20));
+	assert_true(ui_model_marked_freeable(&m, &f));
+	assert_true(f == 40960 + (3u << 20));
+	/* A rescan finds one of them unsized: the figure is unknown, not 0. */
+	{
+		struct scan_event se = {.type = SCAN_EV_SIZED, .id = 1};
+
+		se.size.errors = 1;
+		se.size.disk_bytes = 3 << 20;
+		ui_model_apply(&m, &feed, &se);
+	}
+	assert_false(ui_model_marked_freeable(&m, &f));
+	ui_model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_filter_problems_and_marks),
 		cmocka_unit_test(test_scroll_keeps_cursor_visible),
 		cmocka_unit_test(test_rescan_replaces_by_path),
+		cmocka_unit_test(test_size_mode_and_marked_figure),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
