@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../scan/filter.h"
+#include "../scan/space_set.h"
 #include "../util/xalloc.h"
 
 void ui_model_init(struct ui_model *m, enum scan_sort sort, bool reverse, int stale_days)
@@ -242,20 +243,13 @@ void ui_model_summary(const struct ui_model *m, struct ui_summary *s)
 
 bool ui_set_freeable(const struct venv *const *vs, size_t n, uint64_t *out)
 {
-	uint64_t sum = 0;
-	bool linked = false;
+	struct scan_space_set set;
+	bool known;
 
-	for (size_t i = 0; i < n; i++) {
-		if (!venv_freeable_known(vs[i]))
-			return false;
-		sum += vs[i]->size.freeable_bytes;
-		linked = linked || scan_size_shared(&vs[i]->size) > 0;
-	}
-	/* Interim: links between the envs need the in-memory inode sets. */
-	if (linked && n > 1)
-		return false;
-	*out = sum;
-	return true;
+	scan_space_set_from_venvs(&set, vs, n);
+	known = scan_space_set_freeable(&set, NULL, out);
+	scan_space_set_free(&set);
+	return known;
 }
 
 bool ui_model_marked_freeable(struct ui_model *m, uint64_t *out)
