@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../scan/sharing.h"
 #include "../util/human.h"
 #include "../util/path.h"
 #include "../util/strbuf.h"
@@ -62,6 +63,11 @@ struct detail_state {
 	size_t id;    /* the env shown (a model id) */
 	int top;      /* first line on screen */
 	bool by_size; /* packages by size, not by name */
+	/* The "shared with" words of env `with_id`, kept while the model's
+	 * gen is `with_gen` (they sort every linked env's inode list). */
+	char *with;
+	size_t with_id;
+	unsigned long with_gen;
 };
 
 static struct detail_state *state(struct ui *ui)
@@ -127,9 +133,57 @@ static void add_identity(struct lines *ls, const struct venv *v)
 		    v->git_rule ? ", by " : "", v->git_rule ? v->git_rule : "");
 }
 
-static void add_state(struct lines *ls, const struct venv *v, time_t now)
+/* The scanned envs that hold links of v's shared files, in words; NULL
+ * when none of its files is linked from outside. */
+static char *sharing_words(struct ui *ui, const struct venv *v)
+{
+	const struct venv **vs = xcalloc(ui->model.n_ids + 1, sizeof(*vs));
+	struct strbuf sb = STRBUF_INIT;
+	struct scan_sharing sh;
+	size_t n = 0;
+
+	if (!v->inodes) {
+		free(vs);
+		return NULL;
+	}
+	vs[n++] = v;
+	for (size_t i = 0; i < ui->model.n_ids; i++)
+		if (ui->model.by_id[i] && ui->model.by_id[i] != v && ui->model.by_id[i]->inodes)
+			vs[n++] = ui->model.by_id[i];
+	scan_sharing_compute(&sh, vs, n);
+	for (size_t j = 0; j < sh.n_with[0] && j < 8; j++) {
+		char *name = ui_display_name(vs[sh.with[0][j]]);
+
+		sb_addf(&sb, "%s%s", j ? ", " : "", name);
+		free(name);
+	}
+	if (sh.n_with[0] > 8)
+		sb_addf(&sb, " and %zu more", sh.n_with[0] - 8);
+	if (sh.n_with[0] == 0)
+		sb_addf(&sb, "no scanned environment: the other links are elsewhere (a cache?)");
+	scan_sharing_free(&sh);
+	free(vs);
+	return sb_detach(&sb);
+}
+
+static void add_sharing(struct lines *ls, struct ui *ui, const struct venv *v)
+{
+	struct detail_state *D = state(ui);
+
+	if (!D->with || D->with_id != v->id || D->with_gen != ui->model.gen) {
+		free(D->with);
+		D->with = sharing_words(ui, v);
+		D->with_id = v->id;
+		D->with_gen = ui->model.gen;
+	}
+	if (D->with)
+		add(ls, UI_ROLE_ROW, "shared with", "%s", D->with);
+}
+
+static void add_state(struct lines *ls, struct ui *ui, const struct venv *v)
 {
 	char a[32], b[32];
+	time_t now = ui->model.envs.now;
 
 	if (v->size_known) {
 		struct strbuf sb = STRBUF_INIT;
@@ -141,6 +195,7 @@ static void add_state(struct lines *ls, const struct venv *v, time_t now)
 		venv_space_text(&sb, v);
 		add(ls, UI_ROLE_ROW, "space", "%s", sb_str(&sb));
 		sb_free(&sb);
+		add_sharing(ls, ui, v);
 	} else {
 		add(ls, UI_ROLE_DIM, "size", "not measured yet");
 	}
@@ -204,7 +259,7 @@ static void build(struct lines *ls, struct ui *ui, const struct venv *v)
 	home_dir = ui->home;
 	add(ls, v->broken ? UI_ROLE_BROKEN : UI_ROLE_TITLE, NULL, "%s", tilde(v->path));
 	add_identity(ls, v);
-	add_state(ls, v, ui->model.envs.now);
+	add_state(ls, ui, v);
 	add(ls, UI_ROLE_ROW, NULL, "%s", "");
 	add(ls, UI_ROLE_TITLE, NULL, "pyvenv.cfg");
 	if (!v->cfg)
@@ -404,6 +459,13 @@ static void detail_open(struct ui *ui)
 	state(ui)->top = 0;
 }
 
+static void detail_close(void *private)
+{
+	struct detail_state *D = private;
+
+	free(D->with);
+}
+
 const struct ui_view ui_detail_view = {
 	.name = "details",
 	.id = UI_VIEW_DETAIL,
@@ -413,4 +475,5 @@ const struct ui_view ui_detail_view = {
 	.key = detail_key,
 	.mouse = detail_mouse,
 	.bindings = ui_detail_bindings,
+	.close = detail_close,
 };

@@ -17,14 +17,15 @@ Checked on screen against the truth computed here (du -sb, du -s
   on the sparse env;
 - two marked twins: the status line's freeable figure is what deleting both
   frees (everything: their links are all inside the two), of their size in
-  the mode; the delete dialog names it, and says the trash frees nothing.
+  the mode; the delete dialog names it, and says the trash frees nothing;
+- the twin's details: the four sizes, and `shared with  orig`.
 Nothing is deleted (Esc closes the dialog)."""
 
 import os
 import re
 import subprocess
 
-from browser_kit import human_size, marked_text, session, start, status_marked, wait_rows
+from browser_kit import human_size, marked_text, session, set_filter, start, status_marked, wait_rows
 from harness import fresh_dir
 from truth import du_bytes, space_keys, space_of
 from tty import Tty
@@ -166,6 +167,22 @@ def t_space_browser(ctx):
             t.keys("Escape")
             t.wait_for(lambda s: "Delete 2" not in s.text and s, what="the dialog to close")
             st.check("Esc: nothing deleted", [p for p in paths.values() if not os.path.isdir(p)])
+            st.at("the twin's details")
+            set_filter(t, "twin", first=True)
+            wait_rows(t, ["twin"], "/twin")
+            t.keys("Enter")
+            scr = t.wait_for(r"^  shared with ", what="the details of twin with a 'shared with' line")
+            tw = truth["twin"]
+            d = []
+            for rx in (r"^  size\s+%s apparent, %s on disk" % (re.escape(human_size(tw["apparent"])),
+                                                              re.escape(human_size(tw["disk"]))),
+                       r"^  space\s+%s freeable, %s shared" % (re.escape(human_size(tw["freeable_bytes"])),
+                                                             re.escape(human_size(tw["shared_bytes"]))),
+                       r"^  shared with\s+orig\s*$"):
+                if not re.search(rx, scr.text, re.M):
+                    d.append("no line matching %r" % rx)
+            st.check("details: the four sizes (du -sb, du -s, lstat freeable and shared) and the scanned env "
+                     "holding the other links (orig)", d + (["the screen:\n%s" % scr] if d else []))
     return session("space browser: a toggle, share, H marker, the marked set figure", run)
 
 
