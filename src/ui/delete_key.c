@@ -350,6 +350,37 @@ static void ask_user(struct ui *ui, struct ui_deleter *d)
 	ui_dialog_line(dlg, "%s", strerror(d->ask_errno));
 }
 
+static bool is_target(const struct ui_deleter *d, size_t id)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->ids[i] == id)
+			return true;
+	return false;
+}
+
+/* The env `id` is gone: the envs that shared its files now own more of
+ * their blocks (a cp -al twin becomes whole), so they are looked at again;
+ * not the ones this delete is still to remove (or has failed on: those
+ * are rescanned anyway). */
+static void rescan_linked(struct ui *ui, const struct ui_deleter *d, size_t id)
+{
+	const struct venv **with;
+	struct venv *v = id < ui->model.n_ids ? ui->model.by_id[id] : NULL;
+	size_t n = v ? ui_model_linked_envs(&ui->model, v, &with) : 0, k = 0;
+	char **paths;
+
+	if (!v)
+		return;
+	paths = xcalloc(n + 1, sizeof(*paths));
+	for (size_t i = 0; i < n; i++)
+		if (!is_target(d, with[i]->id))
+			paths[k++] = with[i]->path;
+	if (k)
+		ui_scan_paths(ui, paths, k);
+	free(paths);
+	free(with);
+}
+
 static bool ui_delete_pump(struct ui *ui)
 {
 	struct ui_deleter *d = ui->deleter;
@@ -363,6 +394,7 @@ static bool ui_delete_pump(struct ui *ui)
 	pthread_mutex_lock(&d->lock);
 	for (size_t i = 0; i < d->n; i++) {
 		if (d->state[i] == ST_DONE) {
+			rescan_linked(ui, d, d->ids[i]);
 			ui_model_remove(&ui->model, d->ids[i]);
 			ui_message(ui, false, "%s %s; its recipe: %s",
 				   d->trash ? "trashed" : "deleted", d->names[i], d->msgs[i]);

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "../scan/sharing.h"
 #include "../util/human.h"
 #include "../util/path.h"
 #include "../util/strbuf.h"
@@ -137,32 +136,25 @@ static void add_identity(struct lines *ls, const struct venv *v)
  * when none of its files is linked from outside. */
 static char *sharing_words(struct ui *ui, const struct venv *v)
 {
-	const struct venv **vs = xcalloc(ui->model.n_ids + 1, sizeof(*vs));
 	struct strbuf sb = STRBUF_INIT;
-	struct scan_sharing sh;
-	size_t n = 0;
+	const struct venv **with;
+	size_t n = ui_model_linked_envs(&ui->model, v, &with);
 
 	if (!v->inodes) {
-		free(vs);
+		free(with);
 		return NULL;
 	}
-	vs[n++] = v;
-	for (size_t i = 0; i < ui->model.n_ids; i++)
-		if (ui->model.by_id[i] && ui->model.by_id[i] != v && ui->model.by_id[i]->inodes)
-			vs[n++] = ui->model.by_id[i];
-	scan_sharing_compute(&sh, vs, n);
-	for (size_t j = 0; j < sh.n_with[0] && j < 8; j++) {
-		char *name = ui_display_name(vs[sh.with[0][j]]);
+	for (size_t j = 0; j < n && j < 8; j++) {
+		char *name = ui_display_name(with[j]);
 
 		sb_addf(&sb, "%s%s", j ? ", " : "", name);
 		free(name);
 	}
-	if (sh.n_with[0] > 8)
-		sb_addf(&sb, " and %zu more", sh.n_with[0] - 8);
-	if (sh.n_with[0] == 0)
+	if (n > 8)
+		sb_addf(&sb, " and %zu more", n - 8);
+	if (n == 0)
 		sb_addf(&sb, "no scanned environment: the other links are elsewhere (a cache?)");
-	scan_sharing_free(&sh);
-	free(vs);
+	free(with);
 	return sb_detach(&sb);
 }
 

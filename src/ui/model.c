@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../scan/filter.h"
+#include "../scan/sharing.h"
 #include "../scan/space_set.h"
 #include "../util/xalloc.h"
 
@@ -250,6 +251,29 @@ bool ui_set_freeable(const struct venv *const *vs, size_t n, uint64_t *out)
 	known = scan_space_set_freeable(&set, NULL, out);
 	scan_space_set_free(&set);
 	return known;
+}
+
+size_t ui_model_linked_envs(const struct ui_model *m, const struct venv *v, const struct venv ***out)
+{
+	const struct venv **vs = xcalloc(m->n_ids + 1, sizeof(*vs));
+	struct scan_sharing sh;
+	size_t n = 0, k = 0;
+
+	*out = xcalloc(m->n_ids + 1, sizeof(**out));
+	if (!v->inodes) {
+		free(vs);
+		return 0;
+	}
+	vs[n++] = v;
+	for (size_t i = 0; i < m->n_ids; i++)
+		if (m->by_id[i] && m->by_id[i] != v && m->by_id[i]->inodes)
+			vs[n++] = m->by_id[i];
+	scan_sharing_compute(&sh, vs, n);
+	for (size_t j = 0; j < sh.n_with[0]; j++)
+		(*out)[k++] = vs[sh.with[0][j]];
+	scan_sharing_free(&sh);
+	free(vs);
+	return k;
 }
 
 bool ui_model_marked_freeable(struct ui_model *m, uint64_t *out)

@@ -112,6 +112,12 @@ void ui_model_summary(const struct ui_model *m, struct ui_summary *out);
  * false when that is unknown (an env not sized yet, or with unreadable
  * parts). */
 bool ui_set_freeable(const struct venv *const *vs, size_t n, uint64_t *out);
+/* The envs in the model that hold links of v's shared files (a cp -al
+ * twin, another env linked from the same cache): borrowed pointers in
+ * *out (the caller frees the array), their count returned; 0 when v keeps
+ * no inode list (nothing linked from outside). */
+size_t ui_model_linked_envs(const struct ui_model *m, const struct venv *v, const struct venv ***out);
+
 /* The same for the marked envs (kept until an env or a mark changes). */
 bool ui_model_marked_freeable(struct ui_model *m, uint64_t *out);
 

@@ -43,16 +43,16 @@ def human_bar(part, total, w=5):
     return "[%s%s]" % ("#" * fill, "-" * (w - fill))
 
 
-def build(ctx):
-    base = fresh_dir(ctx.base, "space-browser", "envs")
+def build(ctx, name="envs", sparse=True):
+    base = fresh_dir(ctx.base, "space-browser", name)
     root = os.path.join(base, "root")
     home = os.path.join(base, "home")
     os.makedirs(root)
     os.makedirs(home)
     py = ctx.fx.fast
-    paths = {n: os.path.join(root, n) for n in ("orig", "twin", "sparse")}
+    paths = {n: os.path.join(root, n) for n in ("orig", "twin", "sparse")[:3 if sparse else 2]}
     opts = [] if getattr(py, "ensurepip", False) else ["--without-pip"]
-    for n, o in (("orig", opts), ("sparse", ["--without-pip"])):
+    for n, o in (("orig", opts), ("sparse", ["--without-pip"]))[:2 if sparse else 1]:
         p = subprocess.run([py.exe, "-m", "venv"] + o + [paths[n]], stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, env=dict(os.environ, HOME=home))
         if p.returncode:
@@ -65,11 +65,12 @@ def build(ctx):
             with open(os.path.join(site, "m%d.bin" % i), "wb") as f:
                 f.write(os.urandom(60000 + 7000 * i))
     subprocess.run(["cp", "-al", paths["orig"], paths["twin"]], check=True)
-    big = os.path.join(paths["sparse"], "big.sparse")
-    subprocess.run(["truncate", "-s", "1G", big], check=True)
-    with open(big, "r+b") as f:
-        f.seek(512 << 20)
-        f.write(b"x" * 10000)
+    if sparse:
+        big = os.path.join(paths["sparse"], "big.sparse")
+        subprocess.run(["truncate", "-s", "1G", big], check=True)
+        with open(big, "r+b") as f:
+            f.seek(512 << 20)
+            f.write(b"x" * 10000)
     truth = {}
     for n, p in paths.items():
         truth[n] = {"apparent": du_bytes(p, "-b"), "disk": du_bytes(p, "--block-size=1"),
@@ -97,7 +98,6 @@ def screen_diff(scr, truth, mode):
     share_x = scr.line(1).find(" % ") + 1
     if "SIZE" not in titles or share_x <= 0:
         return d + ["no SIZE or %% title in %r" % scr.line(1)]
-    size_end = titles["SIZE"][1]
     for r in scr.rows():
         t = truth.get(r["NAME"])
         if not t:
@@ -105,7 +105,7 @@ def screen_diff(scr, truth, mode):
             continue
         if r["SIZE"] != human_size(t[mode]):
             d.append("%s: SIZE %r, expected %r (%s)" % (r["NAME"], r["SIZE"], human_size(t[mode]), mode))
-        mark = r["line"][size_end + 2:size_end + 3] if len(r["line"]) > size_end + 2 else ""
+        mark = marker(scr, r)
         if mark != ("H" if t["shared"] else " "):
             d.append("%s: %r after the size, expected %s (shared %d of %d bytes on disk)" % (
                 r["NAME"], mark, "'H'" if t["shared"] else "none", t["shared_bytes"], t["disk"]))
@@ -186,5 +186,59 @@ def t_space_browser(ctx):
     return session("space browser: a toggle, share, H marker, the marked set figure", run)
 
 
+def row_of(scr, name):
+    rows = [r for r in scr.rows() if r["NAME"] == name]
+    return rows[0] if rows else None
+
+
+def marker(scr, row):
+    """'H' when the row has the hard-link marker two columns after its size
+    (the column is left out when no row has it), else ' '."""
+    e = scr.titles()["SIZE"][1]
+    return "H" if row["line"][e + 2:e + 3] == "H" else " "
+
+
+def t_delete_one_twin(ctx):
+    """Deleting one of two cp -al twins frees little (the dialog and the
+    result say so, the lstat truth), and the other twin, now the only owner
+    of its files, is looked at again: its H and `shared` go."""
+    def run(st):
+        st.at("build the twins")
+        root, paths, truth = build(ctx, "one-twin", sparse=False)
+        free = space_of(paths["orig"])[1]
+        if not truth["twin"]["shared"]:
+            raise LookupError("the twin is not mostly shared: %s" % truth["twin"])
+        with Tty(ctx.runner, [root], width=100, height=20, tag="s-one-twin") as t:
+            start(t)
+            scr = wait_rows(t, ["orig", "twin"], "the twins")
+            st.check("the twin is marked H, flag shared",
+                     [] if marker(scr, row_of(scr, "twin")) == "H" and "shared" in row_of(scr, "twin").get("FLAGS", "")
+                     else ["twin's row %r" % row_of(scr, "twin")["line"]])
+            st.at("d on orig")
+            set_filter(t, "orig", first=True)
+            wait_rows(t, ["orig"], "/orig")
+            t.keys("d")
+            title = "Delete 1 environment, freeing %s?" % human_size(free)
+            t.wait_for(re.escape(title), what="the dialog titled %r" % title)
+            t.keys("y")
+            want = "deleted: %s freed" % human_size(free)
+            t.wait_for(lambda s: want in s.last and s, timeout=30, what="%r on the status line" % want)
+            st.check("y: the dialog and the result give what deleting orig alone frees (lstat truth: %d)" % free, [])
+            st.at("the twin looked at again")
+            after = space_keys(paths["twin"])
+            if after["shared"] or os.path.exists(paths["orig"]):
+                raise LookupError("orig is still there, or the twin still shares: %s" % after)
+            t.keys("Escape")
+
+            def whole(s):
+                r = row_of(s, "twin")
+                return r and s.names() == ["twin"] and marker(s, r) == " " and "shared" not in r.get("FLAGS", "") and s
+            scr = t.wait_for(whole, timeout=15, what="twin's row without H and without the flag shared")
+            st.check("after the delete the twin owns its files: no H, no flag shared (lstat: %d of %d bytes "
+                     "freeable)" % (after["freeable_bytes"], truth["twin"]["disk"]), [])
+    return session("space browser: delete one twin, the other is whole again", run)
+
+
 def tests(ctx):
-    return [("space browser", lambda: t_space_browser(ctx))]
+    return [("space browser", lambda: t_space_browser(ctx)),
+            ("space browser one twin", lambda: t_delete_one_twin(ctx))]
