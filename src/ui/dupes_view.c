@@ -3,6 +3,7 @@
  * dupes` prints it; Enter shows or hides the envs of a group. The groups
  * are counted when the view opens (and again on r) from the envs whose
  * packages the scan has read by then. */
+#include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,8 @@ static void dupes_draw(struct ui *ui)
 	struct strbuf sb = STRBUF_INIT;
 	int h = height(), y = 0;
 	size_t line = 0;
+	const char *cs = nl_langinfo(CODESET);
+	bool utf8 = cs && strcmp(cs, "UTF-8") == 0;
 
 	ui_draw_header(ui);
 	draw_title(S);
@@ -128,7 +131,7 @@ static void dupes_draw(struct ui *ui)
 			attr_t a = ui_role_attr(g == S->cursor ? UI_ROLE_SELECTED : UI_ROLE_ROW);
 
 			sb_reset(&sb);
-			sb_addf(&sb, "%s ", S->open[g] ? "▾" : "▸");
+			sb_addf(&sb, "%s ", S->open[g] ? (utf8 ? "▾" : "v") : (utf8 ? "▸" : ">"));
 			scan_dupe_text(&sb, G);
 			ui_fill_line(DUPES_TOP + y, a);
 			ui_put(DUPES_TOP + y, 1, COLS - 1, sb_str(&sb), a, 0);
