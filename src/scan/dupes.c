@@ -208,11 +208,12 @@ done:
 	free(rel);
 }
 
-/* Adds the files of the copy `p` to `r`. False when its RECORD cannot be
- * read (the copy is then left out). */
-static bool read_copy(struct reader *r, const struct scan_package *p)
+/* Adds the files of the copy whose metadata folder is `meta_dir` in the
+ * site folder `location` to `r`. False when its RECORD cannot be read (the
+ * copy is then left out). */
+static bool read_copy(struct reader *r, const char *location, const char *meta_dir)
 {
-	int sitefd = open(p->location, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int sitefd = open(location, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int metafd = -1;
 	char *buf = NULL;
 	size_t len;
@@ -223,7 +224,7 @@ static bool read_copy(struct reader *r, const struct scan_package *p)
 		return false;
 	}
 	/* The dist-info folder itself is not followed either. */
-	metafd = openat(sitefd, p->meta_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	metafd = openat(sitefd, meta_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (metafd < 0) {
 		vs_fd_shortage_note(errno);
 		goto done;
@@ -249,25 +250,46 @@ done:
 
 /* ---- grouping ---- */
 
-/* One installed distribution that may be a copy. */
+/* One installed distribution that may be a copy: owned strings, so the
+ * input outlives the envs it was taken from. */
 struct cand {
-	const struct venv *v;
-	const struct scan_package *p;
+	char *env, *name, *canonical, *version, *location, *meta_dir;
 	char *key; /* the version as PEP 440 writes it, or as written */
+};
+
+struct scan_dupes_input {
+	struct cand *c; /* sorted by canonical, key, env, location; runs of 2+ envs only */
+	size_t n;
 };
 
 static int cand_cmp(const void *a, const void *b)
 {
 	const struct cand *x = a, *y = b;
-	int c = strcmp(x->p->canonical, y->p->canonical);
+	int c = strcmp(x->canonical, y->canonical);
 
 	if (!c)
 		c = strcmp(x->key, y->key);
 	if (!c)
-		c = strcmp(x->v->path, y->v->path);
+		c = strcmp(x->env, y->env);
 	if (!c)
-		c = strcmp(x->p->location, y->p->location);
+		c = strcmp(x->location, y->location);
 	return c;
+}
+
+static bool same_dist(const struct cand *x, const struct cand *y)
+{
+	return strcmp(x->canonical, y->canonical) == 0 && strcmp(x->key, y->key) == 0;
+}
+
+static void cand_free(struct cand *c)
+{
+	free(c->env);
+	free(c->name);
+	free(c->canonical);
+	free(c->version);
+	free(c->location);
+	free(c->meta_dir);
+	free(c->key);
 }
 
 static bool is_dist_info(const char *meta_dir)
@@ -309,13 +331,56 @@ static size_t collect(struct cand **out, const struct venv *const *vs, size_t n)
 				cap = cap ? cap * 2 : 256;
 				c = xrealloc(c, cap * sizeof(*c));
 			}
-			c[k++] = (struct cand){v, p, version_key(p->version)};
+			c[k++] = (struct cand){.env = xstrdup(v->path),
+					       .name = xstrdup(p->name ? p->name : p->canonical),
+					       .canonical = xstrdup(p->canonical),
+					       .version = xstrdup(p->version),
+					       .location = xstrdup(p->location),
+					       .meta_dir = xstrdup(p->meta_dir),
+					       .key = version_key(p->version)};
 		}
 	}
 	if (k)
 		qsort(c, k, sizeof(*c), cand_cmp);
 	*out = c;
 	return k;
+}
+
+struct scan_dupes_input *scan_dupes_input_new(const struct venv *const *vs, size_t n)
+{
+	struct scan_dupes_input *in = xcalloc(1, sizeof(*in));
+	struct cand *c = NULL;
+	size_t k = collect(&c, vs, n);
+
+	/* Keep the runs that span two envs or more; the rest is never read. */
+	for (size_t i = 0; i < k;) {
+		size_t j = i + 1;
+		bool two_envs = false;
+
+		while (j < k && same_dist(c + j, c + i)) {
+			two_envs = two_envs || strcmp(c[j].env, c[i].env) != 0;
+			j++;
+		}
+		for (size_t m = i; m < j; m++) {
+			if (two_envs)
+				c[in->n++] = c[m];
+			else
+				cand_free(c + m);
+		}
+		i = j;
+	}
+	in->c = c;
+	return in;
+}
+
+void scan_dupes_input_free(struct scan_dupes_input *in)
+{
+	if (!in)
+		return;
+	for (size_t i = 0; i < in->n; i++)
+		cand_free(in->c + i);
+	free(in->c);
+	free(in);
 }
 
 /* Measures the run c[0..n) of one name and version into a new group in `d`
@@ -332,7 +397,7 @@ static void measure(struct scan_dupes *d, size_t *cap, const struct cand *c, siz
 		size_t before = r.n;
 
 		r.copy = copies;
-		if (!read_copy(&r, c[i].p)) {
+		if (!read_copy(&r, c[i].location, c[i].meta_dir)) {
 			r.n = before;
 			continue;
 		}
@@ -340,8 +405,8 @@ static void measure(struct scan_dupes *d, size_t *cap, const struct cand *c, siz
 		if (!first)
 			first = c + i;
 		/* c is sorted by env path: an env's copies are neighbours. */
-		if (n_envs == 0 || strcmp(envs[n_envs - 1], c[i].v->path) != 0)
-			envs[n_envs++] = c[i].v->path;
+		if (n_envs == 0 || strcmp(envs[n_envs - 1], c[i].env) != 0)
+			envs[n_envs++] = c[i].env;
 	}
 	if (n_envs < 2)
 		goto done;
@@ -351,9 +416,9 @@ static void measure(struct scan_dupes *d, size_t *cap, const struct cand *c, siz
 	}
 	g = d->groups + d->n++;
 	memset(g, 0, sizeof(*g));
-	g->name = xstrdup(first->p->name ? first->p->name : first->p->canonical);
-	g->canonical = xstrdup(first->p->canonical);
-	g->version = xstrdup(first->p->version);
+	g->name = xstrdup(first->name);
+	g->canonical = xstrdup(first->canonical);
+	g->version = xstrdup(first->version);
 	g->n_envs = n_envs;
 	g->envs = xcalloc(n_envs, sizeof(*g->envs));
 	for (size_t i = 0; i < n_envs; i++)
@@ -379,30 +444,33 @@ static int group_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->version, y->version);
 }
 
-void scan_dupes_find(struct scan_dupes *out, const struct venv *const *vs, size_t n)
+bool scan_dupes_run(struct scan_dupes *out, const struct scan_dupes_input *in,
+		    const atomic_bool *cancel)
 {
-	struct cand *c = NULL;
-	size_t k = collect(&c, vs, n), cap = 0;
+	size_t cap = 0;
 
 	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < k;) {
+	for (size_t i = 0; i < in->n;) {
 		size_t j = i + 1;
-		bool two_envs = false;
 
-		while (j < k && strcmp(c[j].p->canonical, c[i].p->canonical) == 0 &&
-		       strcmp(c[j].key, c[i].key) == 0) {
-			two_envs = two_envs || strcmp(c[j].v->path, c[i].v->path) != 0;
+		if (cancel && atomic_load(cancel))
+			return false;
+		while (j < in->n && same_dist(in->c + j, in->c + i))
 			j++;
-		}
-		if (two_envs)
-			measure(out, &cap, c + i, j - i);
+		measure(out, &cap, in->c + i, j - i);
 		i = j;
 	}
-	for (size_t i = 0; i < k; i++)
-		free(c[i].key);
-	free(c);
 	if (out->n)
 		qsort(out->groups, out->n, sizeof(*out->groups), group_cmp);
+	return true;
+}
+
+void scan_dupes_find(struct scan_dupes *out, const struct venv *const *vs, size_t n)
+{
+	struct scan_dupes_input *in = scan_dupes_input_new(vs, n);
+
+	scan_dupes_run(out, in, NULL);
+	scan_dupes_input_free(in);
 }
 
 void scan_dupes_free(struct scan_dupes *d)

@@ -20,11 +20,13 @@
  * The disk figures (st_blocks * 512) drive the order: the space you get
  * back; the apparent ones (st_size) come along.
  *
- * Reads the disk, never writes; call it on the consumer's thread (the venvs
- * are the model's, only read). Thread-safe otherwise. */
+ * Reads the disk, never writes. scan_dupes_find reads the venvs (the
+ * model's): call it on the consumer's thread, or split it (below). */
 #ifndef VS_SCAN_DUPES_H
 #define VS_SCAN_DUPES_H
 
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -64,6 +66,18 @@ struct scan_dupes {
  * when one is not a valid version. A group needs at least two envs. */
 void scan_dupes_find(struct scan_dupes *out, const struct venv *const *vs, size_t n);
 void scan_dupes_free(struct scan_dupes *d);
+
+/* scan_dupes_find in two steps, for a thread of its own: the input is a
+ * copy of what it needs from the envs (the candidates of a group: names,
+ * versions, folders), made on the consumer's thread and owned by the
+ * caller; scan_dupes_run then reads only it and the disk, from any thread.
+ * It returns false, *out partial (free it), when `cancel` (may be NULL)
+ * became true. */
+struct scan_dupes_input;
+struct scan_dupes_input *scan_dupes_input_new(const struct venv *const *vs, size_t n);
+void scan_dupes_input_free(struct scan_dupes_input *in);
+bool scan_dupes_run(struct scan_dupes *out, const struct scan_dupes_input *in,
+		    const atomic_bool *cancel);
 
 /* The group in words, one line, disk figures:
  * "numpy 1.26.4 — 14 envs, 1.1 GiB duplicated, 0 shared (80 MiB a copy)";

@@ -160,6 +160,8 @@ void ui_put_right(int y, int x, int width, const char *s, attr_t attr);
 /* Clears a line to its end in the given attribute. */
 void ui_fill_line(int y, attr_t attr);
 
+/* The spinner's frame now (a busy task turns it). */
+const char *ui_spinner(const struct ui *ui);
 /* The header (line 0) and status line (last line), shared by views. */
 void ui_draw_header(struct ui *ui);
 void ui_draw_status(struct ui *ui, const char *keys);

@@ -2,11 +2,17 @@
  * several envs, largest duplication first, one line each as `venvscope
  * dupes` prints it; Enter shows or hides the envs of a group. The groups
  * are counted when the view opens (and again on r) from the envs whose
- * packages the scan has read by then. */
+ * packages the scan has read by then, on a thread of their own (the task
+ * ui_dupes_task): thousands of files are looked at, and the browser stays
+ * responsive meanwhile. */
+#include <errno.h>
+#include <fcntl.h>
 #include <langinfo.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../scan/dupes.h"
 #include "../util/human.h"
@@ -18,8 +24,25 @@
 
 #define DUPES_TOP 2 /* header, title line */
 
+/* One count on its own thread. The thread reads only `in` and the disk and
+ * fills `result`; when done it writes a byte to wake[1]. The browser takes
+ * the result (ui_dupes_task's pump), or abandons the job (quitting): a job
+ * abandoned before it finished is freed by its thread, so quitting never
+ * waits on a read stuck on a hung mount. */
+struct dupes_job {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	bool finished, abandoned; /* under lock */
+	atomic_bool cancel;
+	int wake[2];
+	struct scan_dupes_input *in;
+	struct scan_dupes result;
+};
+
 /* The view's own state. */
 struct dupes_state {
+	struct dupes_job *job; /* a count running, or NULL */
+	bool counted_once;     /* a result was shown */
 	struct scan_dupes d;
 	bool *open;     /* by group: its envs are shown */
 	size_t cursor;  /* a group */
@@ -40,12 +63,63 @@ static void dupes_clear(struct dupes_state *S)
 	S->open = NULL;
 }
 
-/* Counts the groups again from the envs the browser has now. */
+static void job_free(struct dupes_job *j)
+{
+	close(j->wake[0]);
+	close(j->wake[1]);
+	scan_dupes_input_free(j->in);
+	scan_dupes_free(&j->result);
+	pthread_mutex_destroy(&j->lock);
+	free(j);
+}
+
+static void *job_main(void *arg)
+{
+	struct dupes_job *j = arg;
+	bool abandoned;
+
+	scan_dupes_run(&j->result, j->in, &j->cancel);
+	pthread_mutex_lock(&j->lock);
+	j->finished = true;
+	abandoned = j->abandoned;
+	pthread_mutex_unlock(&j->lock);
+	if (abandoned)
+		job_free(j);
+	else if (write(j->wake[1], "x", 1) < 0) {
+		/* The pipe is non-blocking and holds one byte: it cannot be full. */
+	}
+	return NULL;
+}
+
+/* Quitting, or a count replaced: stops the job without waiting for it. */
+static void job_abandon(struct dupes_job *j)
+{
+	bool finished;
+
+	if (!j)
+		return;
+	pthread_mutex_lock(&j->lock);
+	j->abandoned = true;
+	atomic_store(&j->cancel, true);
+	finished = j->finished;
+	pthread_mutex_unlock(&j->lock);
+	if (finished) {
+		pthread_join(j->thread, NULL);
+		job_free(j);
+	} else {
+		pthread_detach(j->thread);
+	}
+}
+
+/* Counts the groups again from the envs the browser has now, on a thread;
+ * the groups shown stay until the new ones come (ui_dupes_task). */
 static void recount(struct ui *ui)
 {
 	struct dupes_state *S = state(ui);
+	struct dupes_job *j;
 
-	dupes_clear(S);
+	if (S->job)
+		return; /* one count at a time: this one sees the same envs */
 	S->unread = S->counted = 0;
 	for (size_t i = 0; i < ui->model.n_ids; i++) {
 		const struct venv *v = ui->model.by_id[i];
@@ -55,9 +129,40 @@ static void recount(struct ui *ui)
 		else if (v)
 			S->unread++;
 	}
-	scan_dupes_find(&S->d, (const struct venv *const *)ui->model.by_id, ui->model.n_ids);
+	j = xcalloc(1, sizeof(*j));
+	pthread_mutex_init(&j->lock, NULL);
+	atomic_init(&j->cancel, false);
+	j->in = scan_dupes_input_new((const struct venv *const *)ui->model.by_id, ui->model.n_ids);
+	if (pipe2(j->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+		ui_message(ui, true, "cannot count the duplicates: %s", strerror(errno));
+		scan_dupes_input_free(j->in);
+		pthread_mutex_destroy(&j->lock);
+		free(j);
+		return;
+	}
+	if (pthread_create(&j->thread, NULL, job_main, j) != 0) {
+		ui_message(ui, true, "cannot count the duplicates: no thread");
+		j->wake[0] = j->wake[1] = -1;
+		job_free(j);
+		return;
+	}
+	S->job = j;
+}
+
+/* The job's result replaces the groups shown. */
+static void take_result(struct dupes_state *S)
+{
+	struct dupes_job *j = S->job;
+
+	pthread_join(j->thread, NULL);
+	dupes_clear(S);
+	S->d = j->result;
+	memset(&j->result, 0, sizeof(j->result));
+	S->job = NULL;
+	job_free(j);
 	S->open = xcalloc(S->d.n + 1, sizeof(*S->open));
 	S->cursor = S->top = 0;
+	S->counted_once = true;
 }
 
 /* Screen lines before group g (its own line and, when open, its envs). */
@@ -86,10 +191,18 @@ static void scroll_to_cursor(struct dupes_state *S)
 		S->top = y - h + 1;
 }
 
-static void draw_title(const struct dupes_state *S)
+static void draw_title(const struct ui *ui, const struct dupes_state *S)
 {
 	uint64_t dup = 0, shared = 0;
 	char a[32], b[32], line[256];
+
+	if (!S->counted_once) {
+		snprintf(line, sizeof(line), " Duplicates: counting the copies in %zu envs %s",
+			 S->counted, ui_spinner(ui));
+		ui_fill_line(1, ui_role_attr(UI_ROLE_COLUMNS));
+		ui_put(1, 0, COLS, line, ui_role_attr(UI_ROLE_COLUMNS), 0);
+		return;
+	}
 
 	for (size_t i = 0; i < S->d.n; i++) {
 		dup += S->d.groups[i].disk.duplicated;
@@ -116,11 +229,11 @@ static void dupes_draw(struct ui *ui)
 	bool utf8 = cs && strcmp(cs, "UTF-8") == 0;
 
 	ui_draw_header(ui);
-	draw_title(S);
+	draw_title(ui, S);
 	scroll_to_cursor(S);
 	for (int i = 0; i < h; i++)
 		ui_fill_line(DUPES_TOP + i, ui_role_attr(UI_ROLE_DEFAULT));
-	if (S->d.n == 0)
+	if (S->d.n == 0 && S->counted_once)
 		ui_put(DUPES_TOP, 1, COLS - 1,
 		       "no distribution is installed in more than one environment",
 		       ui_role_attr(UI_ROLE_DIM), 0);
@@ -213,8 +326,13 @@ static int act_toggle(struct ui *ui)
 
 static int act_recount(struct ui *ui)
 {
+	if (state(ui)->job) {
+		ui_message(ui, false, "still counting");
+		return UI_REACT_REDRAW;
+	}
 	recount(ui);
-	ui_message(ui, false, "duplicates counted again over %zu environments", state(ui)->counted);
+	ui_message(ui, false, "counting the duplicates again over %zu environments",
+		   state(ui)->counted);
 	return UI_REACT_REDRAW;
 }
 
@@ -275,8 +393,65 @@ static void dupes_open(struct ui *ui)
 
 static void dupes_close(void *private)
 {
-	dupes_clear(private);
+	struct dupes_state *S = private;
+
+	job_abandon(S->job); /* normally gone already: ui_dupes_task's free */
+	S->job = NULL;
+	dupes_clear(S);
 }
+
+/* ---- the count as a background task ---- */
+
+static struct dupes_state *task_state(const struct ui *ui)
+{
+	return ui->view_private[UI_VIEW_DUPES];
+}
+
+static int task_fds(const struct ui *ui, struct pollfd *p)
+{
+	struct dupes_state *S = task_state(ui);
+
+	if (!S || !S->job)
+		return 0;
+	*p = (struct pollfd){.fd = S->job->wake[0], .events = POLLIN};
+	return 1;
+}
+
+static bool task_pump(struct ui *ui)
+{
+	struct dupes_state *S = task_state(ui);
+	char b;
+
+	if (!S || !S->job || read(S->job->wake[0], &b, 1) != 1)
+		return false;
+	take_result(S);
+	return true;
+}
+
+static bool task_busy(const struct ui *ui)
+{
+	struct dupes_state *S = task_state(ui);
+
+	return S && S->job;
+}
+
+static void task_free(struct ui *ui)
+{
+	struct dupes_state *S = task_state(ui);
+
+	if (S) {
+		job_abandon(S->job);
+		S->job = NULL;
+	}
+}
+
+const struct ui_task_ops ui_dupes_task = {
+	.name = "duplicates",
+	.fds = task_fds,
+	.pump = task_pump,
+	.busy = task_busy,
+	.free = task_free,
+};
 
 const struct ui_view ui_dupes_view = {
 	.name = "duplicates",

@@ -285,7 +285,8 @@ def t_browser(ctx):
             shared = sum(w["shared_bytes"] for w in want)
             title = "Duplicates: %d distributions in more than one of %d envs · %s duplicated · %s shared" % (
                 len(want), len(envs), human_size(dup), human_size(shared))
-            scr = t.wait_for(lambda s: "Duplicates:" in s.line(1) and s, what="the duplicates view")
+            scr = t.wait_for(lambda s: "Duplicates:" in s.line(1) and "counting" not in s.line(1) and s,
+                             what="the duplicates view, counted")
             d = [] if scr.line(1).strip().startswith(title) else ["title %r, expected %r" % (scr.line(1), title)]
             rows = [scr.line(2 + i).strip() for i in range(len(want))]
             exp = ["▸ " + line_of(w) for w in want]
