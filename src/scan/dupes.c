@@ -12,6 +12,7 @@
 #include "../pip/pip.h"
 #include "../util/ascii.h"
 #include "../util/human.h"
+#include "../util/path.h"
 #include "../util/readfile.h"
 #include "../util/strbuf.h"
 #include "../util/vec.h"
@@ -208,21 +209,37 @@ done:
 	free(rel);
 }
 
-/* Adds the files of the copy whose metadata folder is `meta_dir` in the
- * site folder `location` to `r`. False when its RECORD cannot be read (the
- * copy is then left out). */
-static bool read_copy(struct reader *r, const char *location, const char *meta_dir)
+/* The site folder `location` of the env `env`, opened, when it lies inside
+ * the env once links are resolved (a lib64 -> lib link is fine; a
+ * site-packages that is a link out of the env is not read). -1 otherwise. */
+static int open_site(const char *env, const char *location)
 {
-	int sitefd = open(location, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char *real_env = realpath(env, NULL), *real_site = realpath(location, NULL);
+	int fd = -1;
+
+	if (real_env && real_site && path_has_prefix(real_site, real_env)) {
+		fd = open(real_site, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			vs_fd_shortage_note(errno);
+	}
+	free(real_env);
+	free(real_site);
+	return fd;
+}
+
+/* Adds the files of the copy whose metadata folder is `meta_dir` in the
+ * site folder `location` of `env` to `r`. False when its RECORD cannot be
+ * read (the copy is then left out). */
+static bool read_copy(struct reader *r, const char *env, const char *location, const char *meta_dir)
+{
+	int sitefd = open_site(env, location);
 	int metafd = -1;
 	char *buf = NULL;
 	size_t len;
 	bool ok = false;
 
-	if (sitefd < 0) {
-		vs_fd_shortage_note(errno);
+	if (sitefd < 0)
 		return false;
-	}
 	/* The dist-info folder itself is not followed either. */
 	metafd = openat(sitefd, meta_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (metafd < 0) {
@@ -397,7 +414,7 @@ static void measure(struct scan_dupes *d, size_t *cap, const struct cand *c, siz
 		size_t before = r.n;
 
 		r.copy = copies;
-		if (!read_copy(&r, c[i].location, c[i].meta_dir)) {
+		if (!read_copy(&r, c[i].env, c[i].location, c[i].meta_dir)) {
 			r.n = before;
 			continue;
 		}

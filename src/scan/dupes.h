@@ -9,7 +9,8 @@
  * so they can never be one file for two envs) and absolute paths are left
  * out, and so is a path through a symlinked folder. A file missing from
  * disk is skipped; a copy whose RECORD cannot be read (egg-info, a
- * symlinked dist-info, refused) is left out of its group.
+ * symlinked dist-info, refused), or whose site folder resolves outside its
+ * env, is left out of its group.
  *
  * For each group, over its copies (sizes of distinct (dev, ino) only):
  *   copy      = bytes of one copy's distinct inodes; per_copy the largest;

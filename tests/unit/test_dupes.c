@@ -168,7 +168,7 @@ static void test_find(void **state)
 	char big[9000], small[3000];
 	const char *const d1[] = {"Pkg 1.0"};
 	const char *const d2[] = {"Pkg 2.0"};
-	struct venv *v[4];
+	struct venv *v[5];
 	struct scan_dupes d;
 	struct strbuf sb = STRBUF_INIT;
 
@@ -200,8 +200,12 @@ static void test_find(void **state)
 	v[1] = fake_env(fx->dir, "e1", d1, 1);
 	v[2] = fake_env(fx->dir, "e2", d1, 1);
 	v[3] = fake_env(fx->dir, "e3", d2, 1); /* another version: alone */
+	/* e4's site folder is a link to e0's: outside e4, never read. */
+	fx_mkdirs(fx->dir, "e4");
+	fx_symlink("../e0/site", fx->dir, "e4/site");
+	v[4] = fake_env(fx->dir, "e4", d1, 1);
 
-	scan_dupes_find(&d, (const struct venv *const *)v, 4);
+	scan_dupes_find(&d, (const struct venv *const *)v, 5);
 	assert_int_equal(d.n, 1);
 	const struct scan_dupe_group *g = d.groups;
 	uint64_t a = disk_of(fx->dir, "e0/site/pkg/a.bin"),
@@ -225,7 +229,7 @@ static void test_find(void **state)
 	sb_free(&sb);
 	scan_dupes_free(&d);
 	scan_dupes_free(NULL);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		venv_free(v[i]);
 }
 
