@@ -302,6 +302,12 @@ def t_browser(ctx):
             if len(want) > 1 and nxt != "▸ " + line_of(want[1]):
                 d.append("after the envs: %r, expected the next group" % nxt)
             st.check("Enter: the envs under the top group, then the next group", d)
+            st.at("?: the help at the duplicates' keys, Esc back to them")
+            t.keys("?")
+            t.wait_for(r"^ In the duplicates \(D\)", what="the help from the duplicates, at their section")
+            t.keys("Escape")
+            t.wait_for(lambda s: s.line(2).strip().startswith("▾"), what="the duplicates again, as they were")
+            st.check("?: the help opens at the duplicates' keys; Esc comes back to the view as it was", [])
             t.keys("Escape")
             t.wait_for(lambda s: "Duplicates:" not in s.line(1), what="Esc back to the list")
     return session("dupes browser: D, the top group, Enter", run)
