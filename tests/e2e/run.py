@@ -37,6 +37,7 @@ import tests_browser  # noqa: E402
 import tests_defects  # noqa: E402
 import tests_delete  # noqa: E402
 import tests_delete_hard  # noqa: E402
+import tests_dupes  # noqa: E402
 import tests_edge  # noqa: E402
 import tests_escape  # noqa: E402
 import tests_freeze  # noqa: E402
@@ -236,6 +237,7 @@ def test(args, results, binary, runner, fx, t0):
     jobs += tests_escape.tests(ctx)
     jobs += tests_defects.tests(ctx)
     jobs += tests_space.tests(ctx)
+    jobs += tests_dupes.tests(ctx)
     dl = tests_delete.tests(ctx)  # its first job (three pip envs) is long: started first
     jobs = dl[:1] + jobs + dl[1:]
     if args.only:
