@@ -61,7 +61,14 @@ struct ui_prompt {
 /* The screens. Each keeps its own state (tig's view_ops.private_size):
  * ui_view_private gives it, zeroed on first use, kept until the browser
  * ends (then `close` frees what it points to). */
-enum ui_view_id { UI_VIEW_LIST, UI_VIEW_DETAIL, UI_VIEW_HELP, UI_VIEW_CREATE, UI_VIEW_COUNT };
+enum ui_view_id {
+	UI_VIEW_LIST,
+	UI_VIEW_DETAIL,
+	UI_VIEW_HELP,
+	UI_VIEW_CREATE,
+	UI_VIEW_DUPES,
+	UI_VIEW_COUNT
+};
 
 struct ui_view {
 	const char *name;
@@ -87,10 +94,12 @@ struct ui_binding {
 extern const struct ui_view ui_list_view;
 extern const struct ui_view ui_detail_view;
 extern const struct ui_view ui_help_view;
+extern const struct ui_view ui_dupes_view; /* dupes_view.c: D, duplicates across envs */
 
 /* The bindings of each view, for the help screen (NULL-key terminated). */
 extern const struct ui_binding ui_list_bindings[];
 extern const struct ui_binding ui_detail_bindings[];
+extern const struct ui_binding ui_dupes_bindings[];
 
 /* What every view shares. A view's own state is in view_private, a
  * background task's behind its pointer here (task.h). */
@@ -151,6 +160,8 @@ void ui_put_right(int y, int x, int width, const char *s, attr_t attr);
 /* Clears a line to its end in the given attribute. */
 void ui_fill_line(int y, attr_t attr);
 
+/* The spinner's frame now (a busy task turns it). */
+const char *ui_spinner(const struct ui *ui);
 /* The header (line 0) and status line (last line), shared by views. */
 void ui_draw_header(struct ui *ui);
 void ui_draw_status(struct ui *ui, const char *keys);

@@ -64,9 +64,11 @@ static size_t collect(struct help_line *out, size_t max)
 	struct {
 		const char *title;
 		enum ui_view_id view;
-	} sections[] = {{"In the list", UI_VIEW_LIST}, {"In the details", UI_VIEW_DETAIL}};
+	} sections[] = {{"In the list", UI_VIEW_LIST},
+			{"In the details", UI_VIEW_DETAIL},
+			{"In the duplicates (D)", UI_VIEW_DUPES}};
 
-	for (size_t s = 0; s < 2; s++) {
+	for (size_t s = 0; s < sizeof(sections) / sizeof(*sections); s++) {
 		if (n < max)
 			out[n++] = (struct help_line){NULL, sections[s].title, true};
 		for (const struct ui_binding *b = ui_view_get(sections[s].view)->bindings;
@@ -160,7 +162,7 @@ static int help_key(struct ui *ui, int ch)
 	}
 }
 
-/* Opened from the details, the help starts at the details' keys. */
+/* Opened from the details or the duplicates, the help starts at their keys. */
 static void help_open(struct ui *ui)
 {
 	struct help_line lines[128];
@@ -168,8 +170,13 @@ static void help_open(struct ui *ui)
 	struct help_state *H = state(ui);
 
 	H->top = 0;
-	for (size_t i = 0; H->back && H->back->id == UI_VIEW_DETAIL && i < n; i++)
-		if (lines[i].title && strcmp(lines[i].text, "In the details") == 0)
+	const char *want = !H->back                        ? NULL
+			   : H->back->id == UI_VIEW_DETAIL ? "In the details"
+			   : H->back->id == UI_VIEW_DUPES  ? "In the duplicates (D)"
+							   : NULL;
+
+	for (size_t i = 0; want && i < n; i++)
+		if (lines[i].title && strcmp(lines[i].text, want) == 0)
 			H->top = (int)i;
 }
 
