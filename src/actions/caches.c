@@ -41,8 +41,7 @@ static bool pip_cleans(const char *python, const char *dir)
 	struct vs_err err = {0};
 	bool same = false;
 
-	if (vs_proc_capture(&o, &sp, 64 * 1024, PIP_ASK_TIMEOUT_MS, &err) == 0 &&
-	    o.exit_code == 0) {
+	if (vs_proc_capture(&o, &sp, 64 * 1024, PIP_ASK_TIMEOUT_MS, &err) == 0 && o.exit_code == 0) {
 		char *a, *b;
 
 		while (o.out_len && (o.out[o.out_len - 1] == '\n' || o.out[o.out_len - 1] == '\r'))

@@ -50,7 +50,7 @@ struct act_job {
 	size_t n_argv_req;        /* install: the index of the requirements file in argv */
 	char **partial;           /* after a failed create: folders it left behind */
 	size_t n_partial;
-	bool keep_cwd; /* run in the current folder (create --prompt .), isolated (-I) */
+	bool keep_cwd;            /* run in the current folder (create --prompt .), isolated (-I) */
 	struct scan_cache *cache; /* ACT_CACHE_CLEAN: the cache as measured before (owned) */
 };
 

@@ -35,7 +35,7 @@ static char *link_target(const char *path)
 }
 
 /* Adds the cache of `tool` at `dir` (owned; may be NULL) when it is a
- * folder, or a symlink to one, not listed yet. */
+ * folder not listed yet, or a symlink to a folder. */
 static void add(struct found *f, const char *tool, char *dir, const char *skip)
 {
 	struct stat lst, st;
@@ -45,8 +45,10 @@ static void add(struct found *f, const char *tool, char *dir, const char *skip)
 		free(dir);
 		return;
 	}
-	for (size_t i = 0; i < f->n; i++) {
-		if (f->ids[i].st_dev == st.st_dev && f->ids[i].st_ino == st.st_ino) {
+	/* A symlink to another cache is listed too: flagged, never cleaned. */
+	for (size_t i = 0; !S_ISLNK(lst.st_mode) && i < f->n; i++) {
+		if (f->v[i].target == NULL && f->ids[i].st_dev == st.st_dev &&
+		    f->ids[i].st_ino == st.st_ino) {
 			free(dir);
 			return;
 		}
@@ -101,16 +103,15 @@ size_t scan_caches_find(struct scan_cache **out, const char *home)
 
 	add(&f, "pip", scan_tool_dir("PIP_CACHE_DIR", home, cache, "pip"), NULL);
 	add(&f, "uv", scan_tool_dir("UV_CACHE_DIR", home, cache, "uv"), NULL);
-	add(&f, "poetry", scan_tool_dir("POETRY_CACHE_DIR", home, cache, "pypoetry"),
-	    "virtualenvs");
+	add(&f, "poetry", scan_tool_dir("POETRY_CACHE_DIR", home, cache, "pypoetry"), "virtualenvs");
 	add(&f, "pipenv", scan_tool_dir("PIPENV_CACHE_DIR", home, cache, "pipenv"), NULL);
 	add(&f, "pdm", scan_tool_dir("PDM_CACHE_DIR", home, cache, "pdm"), NULL);
 	add(&f, "hatch", scan_tool_dir("HATCH_CACHE_DIR", home, cache, "hatch"), NULL);
 	add_conda_env_dirs(&f, home);
 	for (size_t i = 0; home && i < sizeof(conda_homes) / sizeof(*conda_homes); i++)
 		add(&f, "conda", path_join(home, conda_homes[i]), NULL);
-	add(&f, "virtualenv",
-	    scan_tool_dir("VIRTUALENV_OVERRIDE_APP_DATA", home, data, "virtualenv"), NULL);
+	add(&f, "virtualenv", scan_tool_dir("VIRTUALENV_OVERRIDE_APP_DATA", home, data, "virtualenv"),
+	    NULL);
 	free(cache);
 	free(data);
 	free(f.ids);

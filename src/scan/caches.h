@@ -25,10 +25,10 @@ struct scan_cache {
 	bool mount_point; /* the folder is a mount point */
 	const char *skip; /* a subfolder that is not cache, left out ("virtualenvs"), or NULL */
 	/* Filled by scan_cache_measure. */
-	bool sized;              /* size holds figures (the folder could be opened) */
-	struct scan_size size;   /* size.errors > 0: parts were unreadable */
-	bool linked_known;       /* linked_bytes is known */
-	uint64_t linked_bytes;   /* blocks also hard-linked into the scanned envs */
+	bool sized;            /* size holds figures (the folder could be opened) */
+	struct scan_size size; /* size.errors > 0: parts were unreadable */
+	bool linked_known;     /* linked_bytes is known */
+	uint64_t linked_bytes; /* blocks also hard-linked into the scanned envs */
 };
 
 /* The caches that exist for this user, in the order of the list above

@@ -223,4 +223,3 @@ bool path_is_mount_point(const char *path, const struct stat *st)
 	free(parent);
 	return mp;
 }
-
