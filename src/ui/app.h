@@ -61,7 +61,14 @@ struct ui_prompt {
 /* The screens. Each keeps its own state (tig's view_ops.private_size):
  * ui_view_private gives it, zeroed on first use, kept until the browser
  * ends (then `close` frees what it points to). */
-enum ui_view_id { UI_VIEW_LIST, UI_VIEW_DETAIL, UI_VIEW_HELP, UI_VIEW_CREATE, UI_VIEW_COUNT };
+enum ui_view_id {
+	UI_VIEW_LIST,
+	UI_VIEW_DETAIL,
+	UI_VIEW_HELP,
+	UI_VIEW_CREATE,
+	UI_VIEW_CACHES,
+	UI_VIEW_COUNT
+};
 
 struct ui_view {
 	const char *name;
@@ -87,10 +94,12 @@ struct ui_binding {
 extern const struct ui_view ui_list_view;
 extern const struct ui_view ui_detail_view;
 extern const struct ui_view ui_help_view;
+extern const struct ui_view ui_caches_view;
 
 /* The bindings of each view, for the help screen (NULL-key terminated). */
 extern const struct ui_binding ui_list_bindings[];
 extern const struct ui_binding ui_detail_bindings[];
+extern const struct ui_binding ui_caches_bindings[];
 
 /* What every view shares. A view's own state is in view_private, a
  * background task's behind its pointer here (task.h). */
@@ -226,6 +235,8 @@ void ui_detail_show(struct ui *ui, size_t id);
 struct venv *ui_detail_env(struct ui *ui);
 /* The help, over the view showing now (Esc goes back to it). */
 void ui_help_show(struct ui *ui);
+/* C: the caches view (caches_view.c). */
+int ui_act_caches(struct ui *ui);
 /* T: the next built-in theme (theme_key.c). */
 int ui_cycle_theme(struct ui *ui);
 /* Loads the theme the options name, or mono with NO_COLOR (theme_key.c). */

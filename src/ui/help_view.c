@@ -53,9 +53,11 @@ static size_t collect(struct help_line *out, size_t max)
 	struct {
 		const char *title;
 		enum ui_view_id view;
-	} sections[] = {{"In the list", UI_VIEW_LIST}, {"In the details", UI_VIEW_DETAIL}};
+	} sections[] = {{"In the list", UI_VIEW_LIST},
+			{"In the details", UI_VIEW_DETAIL},
+			{"In the caches (C)", UI_VIEW_CACHES}};
 
-	for (size_t s = 0; s < 2; s++) {
+	for (size_t s = 0; s < sizeof(sections) / sizeof(*sections); s++) {
 		if (n < max)
 			out[n++] = (struct help_line){NULL, sections[s].title, true};
 		for (const struct ui_binding *b = ui_view_get(sections[s].view)->bindings;

@@ -1,0 +1,289 @@
+/* The caches view (C from the list): the shared caches of pip, uv,
+ * poetry, conda... with their four sizes, the same figures as `venvscope
+ * caches`, and x to clean the selected one (a dialog naming what is freed
+ * and how; the tool's command runs as a job in the log pane). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../actions/caches.h"
+#include "../util/human.h"
+#include "../util/path.h"
+#include "../util/xalloc.h"
+#include "app.h"
+#include "colors.h"
+
+struct caches_state {
+	struct scan_cache *v; /* owned */
+	size_t n;
+	size_t sel;
+	size_t top;
+};
+
+static struct caches_state *state(struct ui *ui)
+{
+	return ui_view_private(ui, &ui_caches_view);
+}
+
+/* Finds and sizes the caches again; linked bytes against the envs listed. */
+static void measure(struct ui *ui)
+{
+	struct caches_state *S = state(ui);
+	const struct venv **vs = xcalloc(ui->model.n_ids + 1, sizeof(*vs));
+	size_t k = 0;
+
+	for (size_t id = 0; id < ui->model.n_ids; id++)
+		if (ui->model.by_id[id])
+			vs[k++] = ui->model.by_id[id];
+	scan_caches_free(S->v, S->n);
+	S->n = scan_caches_find(&S->v, ui->home);
+	for (size_t i = 0; i < S->n; i++)
+		scan_cache_measure(&S->v[i], vs, k);
+	if (S->sel >= S->n)
+		S->sel = S->n ? S->n - 1 : 0;
+	free(vs);
+}
+
+static void caches_open(struct ui *ui)
+{
+	/* Sizing a big cache takes a moment: say so before it starts. */
+	ui_message(ui, false, "measuring the caches...");
+	ui_draw_status(ui, "");
+	refresh();
+	measure(ui);
+	ui_message(ui, false, "%zu cache%s; x cleans the selected one", state(ui)->n,
+		   state(ui)->n == 1 ? "" : "s");
+}
+
+static const char *size_text(char *buf, size_t n, bool known, uint64_t v)
+{
+	if (!known)
+		return snprintf(buf, n, "?"), buf;
+	human_size(buf, n, v);
+	return buf;
+}
+
+static void draw_row(struct ui *ui, int y, const struct scan_cache *c, bool sel)
+{
+	attr_t a = ui_role_attr(sel ? UI_ROLE_SELECTED : UI_ROLE_ROW);
+	bool k = scan_cache_known(c);
+	char s[32], path[1200];
+	char *t = path_tilde(c->path, ui->home);
+
+	ui_fill_line(y, a);
+	ui_put(y, 1, 10, c->tool, a, 0);
+	ui_put_right(y, 12, 10, size_text(s, sizeof(s), k, c->size.size_bytes), a);
+	ui_put_right(y, 23, 10, size_text(s, sizeof(s), k, c->size.disk_bytes), a);
+	ui_put_right(y, 34, 10, size_text(s, sizeof(s), k, c->size.freeable_bytes), a);
+	ui_put_right(y, 45, 10, size_text(s, sizeof(s), k && c->linked_known, c->linked_bytes), a);
+	snprintf(path, sizeof(path), "%s%s%s%s%s", t, c->target ? "  (symlink -> " : "",
+		 c->target ? c->target : "", c->target ? ")" : "",
+		 c->mount_point ? "  (mount point)"
+		 : c->skip      ? "  (without virtualenvs/)"
+				: "");
+	if (COLS > 58)
+		ui_put(y, 57, COLS - 57, path, sel ? a : ui_role_attr(UI_ROLE_DIM), 1);
+	free(t);
+}
+
+static void caches_draw(struct ui *ui)
+{
+	struct caches_state *S = state(ui);
+	int pane = ui_tasks_rows(ui);
+	int h = LINES - 3 - pane; /* header, titles, status */
+	attr_t ct = ui_role_attr(UI_ROLE_COLUMNS);
+
+	ui_draw_header(ui);
+	ui_fill_line(1, ct);
+	ui_put(1, 1, 10, "TOOL", ct, 0);
+	ui_put_right(1, 12, 10, "SIZE", ct);
+	ui_put_right(1, 23, 10, "DISK", ct);
+	ui_put_right(1, 34, 10, "FREEABLE", ct);
+	ui_put_right(1, 45, 10, "LINKED", ct);
+	if (COLS > 58)
+		ui_put(1, 57, COLS - 57, "PATH", ct, 0);
+	if (h < 1)
+		h = 1;
+	if (S->sel < S->top)
+		S->top = S->sel;
+	if (S->sel >= S->top + (size_t)h)
+		S->top = S->sel - (size_t)h + 1;
+	for (int i = 0; i < h; i++) {
+		size_t k = S->top + (size_t)i;
+
+		ui_fill_line(2 + i, ui_role_attr(UI_ROLE_DEFAULT));
+		if (k < S->n)
+			draw_row(ui, 2 + i, &S->v[k], k == S->sel);
+		else if (k == 0)
+			ui_put(2, 1, COLS - 1,
+			       "(no cache of pip, uv, poetry, pipenv, pdm, hatch, conda or virtualenv here)",
+			       ui_role_attr(UI_ROLE_DIM), 0);
+	}
+	if (pane)
+		ui_tasks_draw(ui, 2 + h);
+	ui_draw_status(ui, " Esc back  x clean  r measure again  ? help  q quit");
+}
+
+/* y in the dialog: clean the cache the dialog names (its index). */
+static int clean_choice(struct ui *ui, void *data)
+{
+	struct caches_state *S = state(ui);
+	size_t i = *(size_t *)data;
+	struct act_cache_plan p;
+	struct act_delete_result res;
+	struct vs_err err = {0};
+	char *said;
+
+	if (i >= S->n || act_cache_plan(&p, &S->v[i], &err) < 0) {
+		ui_message(ui, true, "%s", err.msg[0] ? err.msg : "the cache is gone");
+		return UI_REACT_REDRAW;
+	}
+	if (p.job) {
+		ui_job_submit(ui, p.job); /* its summary says what was freed */
+		p.job = NULL;
+		act_cache_plan_clear(&p);
+		return UI_REACT_REDRAW;
+	}
+	act_cache_plan_clear(&p);
+	ui_message(ui, false, "removing everything in %s...", S->v[i].path);
+	ui_draw_status(ui, "");
+	refresh();
+	if (act_cache_remove(&S->v[i], NULL, &res, &err) < 0 && err.code == VS_EUSAGE) {
+		ui_message(ui, true, "%s", err.msg);
+		return UI_REACT_REDRAW;
+	}
+	said = act_cache_freed_text(&S->v[i], NULL);
+	if (err.code)
+		ui_message(ui, true, "%s; %s", err.msg, said);
+	else
+		ui_message(ui, false, "%s", said);
+	free(said);
+	measure(ui);
+	return UI_REACT_REDRAW;
+}
+
+static int act_clean(struct ui *ui)
+{
+	static const struct ui_choice choices[] = {{'y', "y clean it", clean_choice}};
+	struct caches_state *S = state(ui);
+	const struct scan_cache *c;
+	struct act_cache_plan p;
+	struct vs_err err = {0};
+	struct ui_dialog *d;
+	size_t *idx;
+	char f[32], dk[32], l[32];
+
+	if (S->sel >= S->n)
+		return UI_REACT_NONE;
+	c = &S->v[S->sel];
+	if (act_cache_plan(&p, c, &err) < 0) {
+		ui_message(ui, true, "%s", err.msg);
+		return UI_REACT_REDRAW;
+	}
+	idx = xcalloc(1, sizeof(*idx));
+	*idx = S->sel;
+	d = ui_dialog_open(ui, "Clean this cache?", choices, 1, idx, free);
+	ui_dialog_line(d, "the %s cache %s", c->tool, c->path);
+	if (scan_cache_known(c)) {
+		human_size(f, sizeof(f), c->size.freeable_bytes);
+		human_size(dk, sizeof(dk), c->size.disk_bytes);
+		ui_dialog_line(d, "frees %s of %s on disk", f, dk);
+		if (c->linked_known) {
+			human_size(l, sizeof(l), c->linked_bytes);
+			ui_dialog_line(d, "%s of it is hard-linked into environments and stays", l);
+		}
+	} else {
+		ui_dialog_line(d, "frees an unknown amount (some files could not be read)");
+	}
+	ui_dialog_line(d, "by: %s", p.how);
+	act_cache_plan_clear(&p);
+	return UI_REACT_REDRAW;
+}
+
+static int act_up(struct ui *ui)
+{
+	struct caches_state *S = state(ui);
+
+	if (S->sel > 0)
+		S->sel--;
+	return UI_REACT_REDRAW;
+}
+
+static int act_down(struct ui *ui)
+{
+	struct caches_state *S = state(ui);
+
+	if (S->sel + 1 < S->n)
+		S->sel++;
+	return UI_REACT_REDRAW;
+}
+
+static int act_back(struct ui *ui)
+{
+	/* Back without reopening: the list keeps its place. */
+	ui->view = ui_view_get(UI_VIEW_LIST);
+	return UI_REACT_REDRAW;
+}
+
+static int act_again(struct ui *ui)
+{
+	caches_open(ui);
+	return UI_REACT_REDRAW;
+}
+
+static int act_help(struct ui *ui)
+{
+	ui_help_show(ui);
+	return UI_REACT_REDRAW;
+}
+
+const struct ui_binding ui_caches_bindings[] = {
+	{KEY_UP, "k ↑", "previous cache", act_up},
+	{'k', NULL, NULL, act_up},
+	{KEY_DOWN, "j ↓", "next cache", act_down},
+	{'j', NULL, NULL, act_down},
+	{'x', "x", "clean the selected cache (says what it frees and how, asks)", act_clean},
+	{'r', "r", "find and measure the caches again", act_again},
+	{27, "Esc h ←", "back to the list", act_back},
+	{'h', NULL, NULL, act_back},
+	{KEY_LEFT, NULL, NULL, act_back},
+	{'?', NULL, NULL, act_help},
+	{'q', NULL, NULL, ui_act_quit},
+	{0, NULL, NULL, NULL},
+};
+
+static int caches_key(struct ui *ui, int ch)
+{
+	bool handled;
+	int r = ui_dispatch(ui, ui_caches_bindings, ch, &handled);
+
+	if (!handled && ch == 27)
+		return ui_tasks_escape(ui);
+	return r;
+}
+
+static void caches_close(void *private)
+{
+	struct caches_state *S = private;
+
+	scan_caches_free(S->v, S->n);
+	S->v = NULL;
+	S->n = 0;
+}
+
+int ui_act_caches(struct ui *ui)
+{
+	ui_switch(ui, &ui_caches_view);
+	return UI_REACT_REDRAW;
+}
+
+const struct ui_view ui_caches_view = {
+	.name = "caches",
+	.id = UI_VIEW_CACHES,
+	.private_size = sizeof(struct caches_state),
+	.open = caches_open,
+	.draw = caches_draw,
+	.key = caches_key,
+	.close = caches_close,
+	.bindings = ui_caches_bindings,
+};
