@@ -29,10 +29,11 @@ import subprocess
 import sys
 import tarfile
 
-from browser_kit import human_size
+from browser_kit import human_size, session, start, status_has
 from harness import Group, clean_environ, fresh_dir
 from tests_delete import ns_script
 from truth import du_bytes, linked_of, space_of
+from tty import Tty
 
 BACKEND = r'''
 import base64, hashlib, os, zipfile
@@ -384,7 +385,67 @@ def t_clean_removal(ctx):
     return g
 
 
+def t_browser(ctx):
+    """C from the list shows every cache with the same four figures as
+    `caches --json` (and the lstat truth); x on pip shows the dialog with
+    the space and pip's command; y runs it in the log pane."""
+    b = build(ctx, "browser")
+
+    def run(st):
+        g0 = st.g
+        rows = caches_json(ctx, b, g0, "caches browser: the CLI's figures")
+        if rows is None:
+            return
+        with Tty(ctx.runner, [b["root"]], width=200, height=30, env=b["env"], tag="caches") as t:
+            start(t)
+            t.keys("C")
+            scr = t.wait_for(lambda s: any(l.split()[:1] == ["uv"] for l in s.lines), what="the caches view")
+            d = []
+            if "FREEABLE" not in scr.text or "LINKED" not in scr.text:
+                d.append("no FREEABLE / LINKED titles")
+            for path, r in rows.items():
+                cells = [human_size(r[k]) if r[k] is not None else "?"
+                         for k in ("size_bytes", "disk_bytes", "freeable_bytes", "linked_bytes")]
+                row = [l for l in scr.lines if l.split()[:1] == [r["tool"]]]
+                if not row or " ".join([r["tool"]] + cells) not in " ".join(row[0].split()):
+                    d.append("%s: row %r, the CLI says %r" % (r["tool"], row, cells))
+            for tool in ("uv", "hatch"):
+                w = truth_of(b, tool)
+                if rows[b[tool]]["linked_bytes"] != w["linked_bytes"]:
+                    d.append("%s: linked %r, truth %r" % (tool, rows[b[tool]]["linked_bytes"], w["linked_bytes"]))
+            st.check("C: each cache's size, disk, freeable, linked as the CLI (and lstat) says", d)
+            if b["pip_why"]:
+                st.g.skip("caches browser: x cleans pip", b["pip_why"])
+                return
+            order = [l.split()[0] for l in scr.lines[2:] if l.split()[:1] and l.split()[0] in
+                     ("pip", "uv", "poetry", "pipenv", "pdm", "hatch", "conda", "virtualenv")]
+            for _ in range(order.index("pip")):
+                t.keys("j")
+            before = space_of(b["pip"])[1]
+            t.keys("x")
+            scr = t.wait_for("Clean this cache", what="the clean dialog")
+            d = []
+            if "frees %s of " % human_size(before) not in scr.text:
+                d.append("the dialog does not say 'frees %s': %s" % (human_size(before), scr.text))
+            if "-m pip cache purge" not in scr.text:
+                d.append("the dialog does not name pip's command")
+            st.check("x on pip: the dialog names the space freed and the command", d)
+            t.keys("y")
+            scr = t.wait_for(status_has("cleaned the pip cache"), timeout=60, what="pip's summary")
+            left = [f for f in listing(b["pip"]) if f.endswith(".whl")]
+            freed = before - space_of(b["pip"])[1]
+            d = [] if not left else ["wheels left: %r" % left]
+            if "freed %s" % human_size(freed) not in scr.lines[-1]:
+                d.append("status %r, truth freed %s" % (scr.lines[-1], human_size(freed)))
+            if "Files removed" not in scr.text:
+                d.append("pip's output is not in the log pane")
+            st.check("y: pip cache purge ran in the log pane, the status says what was freed", d)
+
+    return session("caches browser", run)
+
+
 def tests(ctx):
-    return [("caches find", lambda: t_find(ctx)),
+    return [("caches browser", lambda: t_browser(ctx)),
+            ("caches find", lambda: t_find(ctx)),
             ("caches clean pip", lambda: t_clean_pip_and_refuse(ctx)),
             ("caches clean removal", lambda: t_clean_removal(ctx))]
