@@ -385,6 +385,49 @@ def t_clean_removal(ctx):
     return g
 
 
+def t_mount_point(ctx):
+    """A cache folder that is a mount point (a tmpfs mounted on the uv
+    cache inside the guard's namespace): listed with mount_point true,
+    --clean refuses it (exit 2) and its file stays."""
+    g = Group()
+    base = fresh_dir(ctx.base, "caches", "mount")
+    home = os.path.join(base, "home")
+    uvc = os.path.join(home, ".cache", "uv")
+    os.makedirs(uvc)
+    env = dict(home_env(home), VS_C=uvc)
+    body = ('mount -t tmpfs -o size=16m none "$VS_C" || exit 95; echo kept > "$VS_C/f" || exit 94; '
+            '"$@"; rc=$?; cat "$VS_C/f" > "$VS_C.after" 2>&1; exit $rc')
+    for args, name in ((["caches", "--json", base], "caches --json: a cache folder that is a mount point is "
+                        "listed, mount_point true"),
+                       (["caches", "--clean", "uv", "--yes", base], "caches --clean of a mount point: refused "
+                        "(exit 2), its file stays")):
+        wrap = ns_script(ctx, body)
+        if wrap is None:
+            g.skip(name, "no mount namespace guard (needs root and unshare)")
+            return g
+        p = ctx.runner.run(args, home=home, env=env, cwd=base, wrap=wrap)
+        d = []
+        if "--json" in args:
+            try:
+                rows = [r for r in p.json() if r["path"] == uvc]
+            except (ValueError, KeyError, TypeError) as e:
+                rows = []
+                d.append("%s; %s" % (e, p.describe()[:300]))
+            if len(rows) != 1 or rows[0].get("mount_point") is not True:
+                d.append("rows for %s: %r" % (uvc, rows))
+        else:
+            if p.rc != 2 or "is a mount point" not in p.err_text:
+                d.append("rc %s, stderr %r" % (p.rc, p.err_text[:300]))
+            try:
+                kept = open(uvc + ".after").read()
+            except OSError as e:
+                kept = str(e)
+            if kept != "kept\n":
+                d.append("the file in the mounted cache: %r" % kept)
+        g.check(name, d)
+    return g
+
+
 def t_browser(ctx):
     """C from the list shows every cache with the same four figures as
     `caches --json` (and the lstat truth); x on pip shows the dialog with
@@ -448,4 +491,5 @@ def tests(ctx):
     return [("caches browser", lambda: t_browser(ctx)),
             ("caches find", lambda: t_find(ctx)),
             ("caches clean pip", lambda: t_clean_pip_and_refuse(ctx)),
-            ("caches clean removal", lambda: t_clean_removal(ctx))]
+            ("caches clean removal", lambda: t_clean_removal(ctx)),
+            ("caches mount point", lambda: t_mount_point(ctx))]
