@@ -27,6 +27,7 @@ static struct scan_cache *cache_dup(const struct scan_cache *c)
 	*d = *c;
 	d->path = xstrdup(c->path);
 	d->target = c->target ? xstrdup(c->target) : NULL;
+	d->links = NULL; /* the figures are enough */
 	return d;
 }
 
@@ -243,14 +244,15 @@ int act_cache_remove(const struct scan_cache *c, const struct act_delete_hooks *
 	return 0;
 }
 
-char *act_cache_freed_text(const struct scan_cache *c, struct scan_cache *after)
+char *act_cache_freed_text(const struct scan_cache *c)
 {
 	struct scan_cache now = *c;
 	char fr[32], left[32];
 	char *s;
 
-	now.path = c->path;
-	scan_cache_measure(&now, NULL, 0);
+	now.links = NULL;
+	scan_cache_measure(&now, NULL);
+	scan_cache_forget(&now);
 	if (!scan_cache_known(c) || !scan_cache_known(&now)) {
 		s = xasprintf("cleaned the %s cache %s: freed an unknown amount (some files could "
 			      "not be read)",
@@ -265,7 +267,5 @@ char *act_cache_freed_text(const struct scan_cache *c, struct scan_cache *after)
 		s = xasprintf("cleaned the %s cache %s: freed %s (%s left in it)", c->tool, c->path,
 			      fr, left);
 	}
-	if (after)
-		*after = now;
 	return s;
 }

@@ -42,8 +42,7 @@ int act_cache_remove(const struct scan_cache *c, const struct act_delete_hooks *
 		     struct act_delete_result *res, struct vs_err *err);
 
 /* What cleaning freed, in a sentence: `c` (measured before) is measured
- * again; the freeable blocks that went. Fills `after` (may be NULL).
- * Caller frees. */
-char *act_cache_freed_text(const struct scan_cache *c, struct scan_cache *after);
+ * again; the freeable blocks that went. Caller frees. */
+char *act_cache_freed_text(const struct scan_cache *c);
 
 #endif

@@ -279,7 +279,7 @@ static int finish_ok(struct act_job *j)
 		j->summary = xasprintf("installed the requirements into %s", j->paths[0]);
 		break;
 	case ACT_CACHE_CLEAN:
-		j->summary = act_cache_freed_text(j->cache, NULL);
+		j->summary = act_cache_freed_text(j->cache);
 		break;
 	case ACT_UPGRADE_DEPS:
 		now = pip_version(j->paths[0]);

@@ -163,12 +163,12 @@ static int clean_one(const struct scan_cache *c, struct act_cache_plan *p)
 	fflush(stdout);
 	if (act_cache_remove(c, NULL, &res, &err) < 0) {
 		fprintf(stderr, "venvscope caches: %s\n", tw_esc(err.msg));
-		said = act_cache_freed_text(c, NULL);
+		said = act_cache_freed_text(c);
 		printf("%s\n", tw_esc(said));
 		free(said);
 		return err.code == VS_EUSAGE ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
 	}
-	said = act_cache_freed_text(c, NULL);
+	said = act_cache_freed_text(c);
 	printf("%s\n", tw_esc(said));
 	free(said);
 	return CLI_EXIT_OK;
@@ -312,8 +312,11 @@ int cli_caches(int argc, char **argv)
 		return cli_exit_code(rc);
 	}
 	n = scan_caches_find(&v, cli_home());
-	for (size_t i = 0; i < n; i++)
-		scan_cache_measure(&v[i], (const struct venv *const *)r.venvs, r.n);
+	for (size_t i = 0; i < n; i++) {
+		scan_cache_measure(&v[i], NULL);
+		scan_cache_link(&v[i], (const struct venv *const *)r.venvs, r.n);
+		scan_cache_forget(&v[i]);
+	}
 	if (co.clean) {
 		rc = clean(v, n, &co);
 	} else if (co.json) {

@@ -121,8 +121,9 @@ size_t scan_caches_find(struct scan_cache **out, const char *home)
 
 /* Sizes the folder open as `fd` but for its entry `skip`: the folder's
  * own blocks, then each entry (a subfolder walked whole) into `links`, so
- * that hard links are counted once across the parts. */
-static void size_but(struct scan_size *out, int fd, const char *skip, struct scan_size_links *links)
+ * that hard links are counted once across the parts (split->links). */
+static void size_but(struct scan_size *out, int fd, const char *skip,
+		     const struct scan_size_split *split, const atomic_bool *cancel)
 {
 	struct vs_vec names = {0};
 	struct stat st;
@@ -143,7 +144,7 @@ static void size_but(struct scan_size *out, int fd, const char *skip, struct sca
 	while ((de = readdir(d)) != NULL)
 		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && strcmp(de->d_name, skip))
 			vs_vec_push_str(&names, de->d_name);
-	for (size_t i = 0; i < names.n; i++) {
+	for (size_t i = 0; i < names.n && !(cancel && atomic_load(cancel)); i++) {
 		const char *name = names.v[i];
 		struct scan_size part = {0};
 		int cfd;
@@ -163,7 +164,7 @@ static void size_but(struct scan_size *out, int fd, const char *skip, struct sca
 			   0) {
 			part.errors = 1;
 		} else {
-			scan_size_tree_links(&part, cfd, links);
+			scan_size_tree_split(&part, cfd, cancel, split);
 			close(cfd);
 		}
 		scan_size_add(out, &part);
@@ -172,31 +173,52 @@ static void size_but(struct scan_size *out, int fd, const char *skip, struct sca
 	closedir(d);
 }
 
-void scan_cache_measure(struct scan_cache *c, const struct venv *const *vs, size_t n)
+static bool never_take(void *ctx, int fd)
+{
+	(void)ctx;
+	(void)fd;
+	return false;
+}
+
+void scan_cache_measure(struct scan_cache *c, const atomic_bool *cancel)
 {
 	/* A symlinked cache is opened through its link (to be shown); the
 	 * walk below it never follows one. */
 	int fd = open(c->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct scan_size_links *links = scan_size_links_new();
+	struct scan_size_split split = {.take = never_take};
 
-	(void)vs;
-	(void)n;
-	c->sized = fd >= 0;
+	scan_cache_forget(c);
+	c->links = split.links = scan_size_links_new();
+	c->linked_known = false;
+	c->linked_bytes = 0;
 	memset(&c->size, 0, sizeof(c->size));
+	c->sized = fd >= 0;
 	if (fd < 0) {
 		c->size.errors = 1;
-		scan_size_links_free(links);
 		return;
 	}
 	if (c->skip)
-		size_but(&c->size, fd, c->skip, links);
+		size_but(&c->size, fd, c->skip, &split, cancel);
 	else
-		scan_size_tree_links(&c->size, fd, links);
-	c->size.freeable_bytes += scan_size_links_freeable(links);
+		scan_size_tree_split(&c->size, fd, cancel, &split);
+	c->size.freeable_bytes += scan_size_links_freeable(c->links);
+	if (cancel && atomic_load(cancel))
+		c->sized = false;
+	close(fd);
+}
+
+void scan_cache_link(struct scan_cache *c, const struct venv *const *vs, size_t n)
+{
+	(void)vs;
+	(void)n;
 	c->linked_known = false;
 	c->linked_bytes = 0;
-	scan_size_links_free(links);
-	close(fd);
+}
+
+void scan_cache_forget(struct scan_cache *c)
+{
+	scan_size_links_free(c->links);
+	c->links = NULL;
 }
 
 bool scan_cache_known(const struct scan_cache *c)
@@ -211,6 +233,7 @@ void scan_caches_free(struct scan_cache *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].path);
 		free(v[i].target);
+		scan_cache_forget(&v[i]);
 	}
 	free(v);
 }

@@ -5,10 +5,13 @@
  * (size.h), never written to.
  *
  * Call order: scan_caches_find(), then scan_cache_measure() on each (it
- * may run on any thread, one cache at a time), then scan_caches_free(). */
+ * may run on any thread, one cache at a time), then scan_cache_link()
+ * with the envs scanned (on the thread that owns them), then
+ * scan_caches_free(). */
 #ifndef VS_SCAN_CACHES_H
 #define VS_SCAN_CACHES_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,10 +28,11 @@ struct scan_cache {
 	bool mount_point; /* the folder is a mount point */
 	const char *skip; /* a subfolder that is not cache, left out ("virtualenvs"), or NULL */
 	/* Filled by scan_cache_measure. */
-	bool sized;            /* size holds figures (the folder could be opened) */
-	struct scan_size size; /* size.errors > 0: parts were unreadable */
-	bool linked_known;     /* linked_bytes is known */
-	uint64_t linked_bytes; /* blocks also hard-linked into the scanned envs */
+	bool sized;                    /* size holds figures (the folder could be opened) */
+	struct scan_size size;         /* size.errors > 0: parts were unreadable */
+	bool linked_known;             /* linked_bytes is known */
+	uint64_t linked_bytes;         /* blocks also hard-linked into the scanned envs */
+	struct scan_size_links *links; /* its hard-linked files, kept for scan_cache_link (owned) */
 };
 
 /* The caches that exist for this user, in the order of the list above
@@ -40,9 +44,18 @@ struct scan_cache {
 size_t scan_caches_find(struct scan_cache **out, const char *home);
 
 /* Sizes `c` (a symlinked cache is sized at its target; nothing is
- * followed below it; another filesystem is not entered) and works out
- * linked_bytes against the envs `vs[0..n)` as the scan sized them. */
-void scan_cache_measure(struct scan_cache *c, const struct venv *const *vs, size_t n);
+ * followed below it; another filesystem is not entered), keeping its
+ * hard-linked files for scan_cache_link. `cancel` (may be NULL) stops the
+ * walk early; the figures are then unknown. */
+void scan_cache_measure(struct scan_cache *c, const atomic_bool *cancel);
+
+/* linked_bytes of the measured `c`: the blocks of its hard-linked files
+ * that also have a link in one of the envs `vs[0..n)` as the scan sized
+ * them. */
+void scan_cache_link(struct scan_cache *c, const struct venv *const *vs, size_t n);
+
+/* Drops what measuring kept (the links); the figures stay. */
+void scan_cache_forget(struct scan_cache *c);
 
 /* Every figure of `c` is known: sized with nothing unreadable. */
 bool scan_cache_known(const struct scan_cache *c);

@@ -2,9 +2,13 @@
  * poetry, conda... with their four sizes, the same figures as `venvscope
  * caches`, and x to clean the selected one (a dialog naming what is freed
  * and how; the tool's command runs as a job in the log pane). */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../actions/caches.h"
 #include "../util/human.h"
@@ -14,10 +18,18 @@
 #include "colors.h"
 
 struct caches_state {
-	struct scan_cache *v; /* owned */
+	struct scan_cache *v; /* owned: what is shown */
 	size_t n;
 	size_t sel;
 	size_t top;
+	/* The measuring thread: it sizes `work` and then writes a byte to
+	 * wake[1]; the loop's pump joins it and takes `work` as `v`. */
+	pthread_t thread;
+	bool running;
+	int wake[2];
+	atomic_bool cancel;
+	struct scan_cache *work;
+	size_t n_work;
 };
 
 static struct caches_state *state(struct ui *ui)
@@ -25,8 +37,65 @@ static struct caches_state *state(struct ui *ui)
 	return ui_view_private(ui, &ui_caches_view);
 }
 
-/* Finds and sizes the caches again; linked bytes against the envs listed. */
-static void measure(struct ui *ui)
+/* The state when the view was ever opened, else NULL (for the task ops,
+ * which get a const ui). */
+static struct caches_state *peek(const struct ui *ui)
+{
+	return ui->view_private[UI_VIEW_CACHES];
+}
+
+static void *measure_thread(void *arg)
+{
+	struct caches_state *S = arg;
+	char b = 1;
+
+	for (size_t i = 0; i < S->n_work && !atomic_load(&S->cancel); i++)
+		scan_cache_measure(&S->work[i], &S->cancel);
+	while (write(S->wake[1], &b, 1) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
+/* Finds the caches now (cheap) and sizes them on a thread. */
+static void measure_start(struct ui *ui)
+{
+	struct caches_state *S = state(ui);
+
+	if (S->running)
+		return;
+	S->n_work = scan_caches_find(&S->work, ui->home);
+	atomic_store(&S->cancel, false);
+	if (pipe2(S->wake, O_CLOEXEC | O_NONBLOCK) != 0 ||
+	    pthread_create(&S->thread, NULL, measure_thread, S) != 0) {
+		/* No thread: measure here, the browser waits. */
+		for (size_t i = 0; i < S->n_work; i++)
+			scan_cache_measure(&S->work[i], NULL);
+		S->wake[0] = S->wake[1] = -1;
+		S->running = true;
+		return;
+	}
+	S->running = true;
+}
+
+/* Joins the thread (cancelled first when `stop`) and closes its pipe. */
+static void measure_join(struct caches_state *S, bool stop)
+{
+	if (!S->running)
+		return;
+	if (stop)
+		atomic_store(&S->cancel, true);
+	if (S->wake[0] >= 0) {
+		pthread_join(S->thread, NULL);
+		close(S->wake[0]);
+		close(S->wake[1]);
+	}
+	S->wake[0] = S->wake[1] = -1;
+	S->running = false;
+}
+
+/* The measured caches replace the shown ones; linked bytes against the
+ * envs the list holds now. */
+static void measure_take(struct ui *ui)
 {
 	struct caches_state *S = state(ui);
 	const struct venv **vs = xcalloc(ui->model.n_ids + 1, sizeof(*vs));
@@ -36,24 +105,79 @@ static void measure(struct ui *ui)
 		if (ui->model.by_id[id])
 			vs[k++] = ui->model.by_id[id];
 	scan_caches_free(S->v, S->n);
-	S->n = scan_caches_find(&S->v, ui->home);
-	for (size_t i = 0; i < S->n; i++)
-		scan_cache_measure(&S->v[i], vs, k);
+	S->v = S->work;
+	S->n = S->n_work;
+	S->work = NULL;
+	S->n_work = 0;
+	for (size_t i = 0; i < S->n; i++) {
+		scan_cache_link(&S->v[i], vs, k);
+		scan_cache_forget(&S->v[i]);
+	}
 	if (S->sel >= S->n)
 		S->sel = S->n ? S->n - 1 : 0;
 	free(vs);
+	ui_message(ui, false, "%zu cache%s measured; x cleans the selected one", S->n,
+		   S->n == 1 ? "" : "s");
 }
 
 static void caches_open(struct ui *ui)
 {
-	/* Sizing a big cache takes a moment: say so before it starts. */
 	ui_message(ui, false, "measuring the caches...");
-	ui_draw_status(ui, "");
-	refresh();
-	measure(ui);
-	ui_message(ui, false, "%zu cache%s; x cleans the selected one", state(ui)->n,
-		   state(ui)->n == 1 ? "" : "s");
+	measure_start(ui);
 }
+
+/* ---- the task: the measuring thread in the loop ---- */
+
+static int task_fds(const struct ui *ui, struct pollfd *p)
+{
+	struct caches_state *S = peek(ui);
+
+	if (!S || !S->running || S->wake[0] < 0)
+		return 0;
+	p[0] = (struct pollfd){.fd = S->wake[0], .events = POLLIN};
+	return 1;
+}
+
+static bool task_pump(struct ui *ui)
+{
+	struct caches_state *S = peek(ui);
+	char b;
+
+	if (!S || !S->running)
+		return false;
+	if (S->wake[0] >= 0 && read(S->wake[0], &b, 1) != 1)
+		return false;
+	measure_join(S, false);
+	measure_take(ui);
+	return true;
+}
+
+static bool task_busy(const struct ui *ui)
+{
+	struct caches_state *S = peek(ui);
+
+	return S && S->running;
+}
+
+static void task_free(struct ui *ui)
+{
+	struct caches_state *S = peek(ui);
+
+	if (!S)
+		return;
+	measure_join(S, true);
+	scan_caches_free(S->work, S->n_work);
+	S->work = NULL;
+	S->n_work = 0;
+}
+
+const struct ui_task_ops ui_caches_task = {
+	.name = "caches",
+	.fds = task_fds,
+	.pump = task_pump,
+	.busy = task_busy,
+	.free = task_free,
+};
 
 static const char *size_text(char *buf, size_t n, bool known, uint64_t v)
 {
@@ -114,6 +238,8 @@ static void caches_draw(struct ui *ui)
 		ui_fill_line(2 + i, ui_role_attr(UI_ROLE_DEFAULT));
 		if (k < S->n)
 			draw_row(ui, 2 + i, &S->v[k], k == S->sel);
+		else if (k == 0 && S->running)
+			ui_put(2, 1, COLS - 1, "measuring...", ui_role_attr(UI_ROLE_DIM), 0);
 		else if (k == 0)
 			ui_put(2, 1, COLS - 1,
 			       "(no cache of pip, uv, poetry, pipenv, pdm, hatch, conda or virtualenv here)",
@@ -152,13 +278,13 @@ static int clean_choice(struct ui *ui, void *data)
 		ui_message(ui, true, "%s", err.msg);
 		return UI_REACT_REDRAW;
 	}
-	said = act_cache_freed_text(&S->v[i], NULL);
+	said = act_cache_freed_text(&S->v[i]);
+	measure_start(ui);
 	if (err.code)
 		ui_message(ui, true, "%s; %s", err.msg, said);
 	else
 		ui_message(ui, false, "%s", said);
 	free(said);
-	measure(ui);
 	return UI_REACT_REDRAW;
 }
 
@@ -227,6 +353,8 @@ static int act_back(struct ui *ui)
 
 static int act_again(struct ui *ui)
 {
+	if (state(ui)->running)
+		return UI_REACT_NONE;
 	caches_open(ui);
 	return UI_REACT_REDRAW;
 }
@@ -266,6 +394,10 @@ static void caches_close(void *private)
 {
 	struct caches_state *S = private;
 
+	measure_join(S, true);
+	scan_caches_free(S->work, S->n_work);
+	S->work = NULL;
+	S->n_work = 0;
 	scan_caches_free(S->v, S->n);
 	S->v = NULL;
 	S->n = 0;

@@ -194,7 +194,7 @@ static void test_symlink(void **state)
 	assert_string_equal(v[0].tool, "uv");
 	assert_non_null(v[0].target);
 	assert_string_equal(v[0].target, real);
-	scan_cache_measure(&v[0], NULL, 0);
+	scan_cache_measure(&v[0], NULL);
 	assert_true(scan_cache_known(&v[0]));
 	assert_int_equal(v[0].size.size_bytes, du("-b", real));
 	assert_int_equal(v[0].size.disk_bytes, du("--block-size=1", real));
@@ -227,7 +227,7 @@ static void test_measure_poetry(void **state)
 	venvs = fx_path(pc, "virtualenvs");
 	n = scan_caches_find(&v, d->dir);
 	assert_int_equal(n, 1);
-	scan_cache_measure(&v[0], NULL, 0);
+	scan_cache_measure(&v[0], NULL);
 	size = du("-b", pc) - du("-b", venvs);
 	disk = du("--block-size=1", pc) - du("--block-size=1", venvs);
 	assert_true(scan_cache_known(&v[0]));
