@@ -137,7 +137,7 @@ static void test_variables(void **state)
 	setenv("PIP_CACHE_DIR", pipd, 1);
 	setenv("HATCH_CACHE_DIR", "~/home-hatch", 1);
 	setenv("PDM_CACHE_DIR", "rel/pdm", 1);
-	list = malloc(strlen(c1) + strlen(c2) + 16);
+	list = malloc(2 * strlen(c1) + strlen(c2) + 16);
 	sprintf(list, "%s,%s, %s", c1, c2, c1);
 	setenv("CONDA_PKGS_DIRS", list, 1);
 	setenv("VIRTUALENV_OVERRIDE_APP_DATA", "~/venvapp", 1);
