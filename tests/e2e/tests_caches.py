@@ -30,7 +30,7 @@ import sys
 import tarfile
 
 from browser_kit import human_size, session, start, status_has
-from harness import Group, clean_environ, fresh_dir
+from harness import NOBODY, Group, clean_environ, fresh_dir
 from tests_delete import ns_script
 from truth import du_bytes, linked_of, space_of
 from tty import Tty
@@ -428,6 +428,50 @@ def t_mount_point(ctx):
     return g
 
 
+def t_unreadable(ctx):
+    """A cache with a folder its user cannot read (run as nobody): its
+    figures are unknown (JSON null, '?' in the table), not a smaller number;
+    a readable cache beside it is still sized."""
+    g = Group()
+    name = "caches: a cache with an unreadable folder has unknown sizes (null, ?), the other is sized"
+    if os.geteuid() != 0 or not shutil.which("setpriv") or not ctx.runner.nobody_binary:
+        g.skip(name, "needs root (to become uid %d with setpriv) and the suite's copy of the binary" % NOBODY)
+        return g
+    base = fresh_dir(ctx.base, "caches", "unreadable")
+    home = os.path.join(base, "home")
+    uvc = os.path.join(home, ".cache", "uv")
+    write(os.path.join(uvc, "ok", "a.bin"), 10000)
+    write(os.path.join(uvc, "locked", "b.bin"), 10000)
+    pip = os.path.join(home, ".cache", "pip")
+    write(os.path.join(pip, "wheels", "c.bin"), 10000)
+    for r, dirs, files in os.walk(base):
+        for x in [r] + [os.path.join(r, f) for f in dirs + files]:
+            os.lchown(x, NOBODY, NOBODY)
+    os.chmod(os.path.join(uvc, "locked"), 0)
+    try:
+        p = ctx.runner.run(["caches", "--json", base], home=home, env=home_env(home), user=NOBODY)
+        t = ctx.runner.run(["caches", base], home=home, env=home_env(home), user=NOBODY)
+    finally:
+        os.chmod(os.path.join(uvc, "locked"), 0o755)
+    d = []
+    try:
+        rows = {r["path"]: r for r in p.json()}
+    except (ValueError, KeyError, TypeError) as e:
+        g.fail(name, ["%s; %s" % (e, p.describe()[:400])])
+        return g
+    u = rows.get(uvc, {})
+    for k in ("size_bytes", "disk_bytes", "freeable_bytes", "linked_bytes"):
+        if k not in u or u[k] is not None:
+            d.append("uv: %s %r, expected null" % (k, u.get(k, "missing")))
+    if rows.get(pip, {}).get("size_bytes") != du_bytes(pip, "-b"):
+        d.append("pip: size_bytes %r, du %d" % (rows.get(pip, {}).get("size_bytes"), du_bytes(pip, "-b")))
+    row = [x for x in t.out.decode("utf-8", "replace").splitlines() if x.startswith("uv ")]
+    if not row or row[0].split()[1:5] != ["?", "?", "?", "?"]:
+        d.append("table row %r, expected ? for the four sizes" % row)
+    g.check(name, d)
+    return g
+
+
 def t_browser(ctx):
     """C from the list shows every cache with the same four figures as
     `caches --json` (and the lstat truth); x on pip shows the dialog with
@@ -492,4 +536,5 @@ def tests(ctx):
             ("caches find", lambda: t_find(ctx)),
             ("caches clean pip", lambda: t_clean_pip_and_refuse(ctx)),
             ("caches clean removal", lambda: t_clean_removal(ctx)),
-            ("caches mount point", lambda: t_mount_point(ctx))]
+            ("caches mount point", lambda: t_mount_point(ctx)),
+            ("caches unreadable", lambda: t_unreadable(ctx))]
