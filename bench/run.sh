@@ -12,6 +12,8 @@
 #   BENCH_ROUNDS_BIG=3         trees of 500+ environments)
 #   BENCH_REBUILD=1            throw the cached trees away first
 #   VENVSCOPE=./venvscope      the binary to measure
+#   BENCH_BASELINE=PATH        an older venvscope binary, timed in the same rounds
+#                              (`list --json`): the cost of a change, as a ratio
 #
 # The trees live in bench/.cache (gitignored), built once: real environments
 # made offline with this machine's pyenv Pythons (python -m venv, mostly
@@ -43,10 +45,14 @@ for p in $(ls -d "$HOME"/.pyenv/versions/3.*/bin/python 2>/dev/null | sort -V -r
 done
 [ -n "$HARNESS" ] || { echo "bench/run.sh: no working Python 3.8+ found" >&2; exit 2; }
 
-exec "$HARNESS" - "$TOP" "$VS" <<'EOF'
+BASE=${BENCH_BASELINE:-}
+case $BASE in "" | /*) ;; *) BASE=$TOP/$BASE ;; esac
+[ -z "$BASE" ] || [ -x "$BASE" ] || { echo "bench/run.sh: BENCH_BASELINE $BASE is not a program" >&2; exit 2; }
+
+exec "$HARNESS" - "$TOP" "$VS" "$BASE" <<'EOF'
 import glob, json, os, platform, re, shutil, statistics, subprocess, sys, time, zipfile
 
-TOP, VS = sys.argv[1], sys.argv[2]
+TOP, VS, BASE = sys.argv[1], sys.argv[2], sys.argv[3]
 CACHE = os.path.join(TOP, "bench", ".cache")
 LAYOUT = "layout-3"   # bump when the tree recipe changes: cached trees are rebuilt
 SIZES = [int(x) for x in os.environ.get("BENCH_SIZES", "50 200 800").split()]
@@ -349,6 +355,8 @@ def main():
              "vs_disc": [VS, "list", "--no-size", "--no-git", "--json", root],
              "du": ["du", "-sb", root],
              "find": ["find", root, "-name", "pyvenv.cfg"]}
+        if BASE:
+            c["vs_base"] = [BASE, "list", "--json", root]
         if have["gdu"]:
             c["gdu"] = ["gdu", "-n", "-p", root]
         if have["ncdu"]:
@@ -383,6 +391,8 @@ def main():
         rss, how = peak_rss_kb(cmds["vs_full"])
         res[n] = {"root": root, "meta": meta, "times": times, "browser": br, "rss": rss,
                   "rss_how": how, "rounds": rounds, "found": found}
+        if BASE:
+            res[n]["rss_base"] = peak_rss_kb(cmds["vs_base"])[0]
 
     # Freeze: the 60-package pip env of the templates, outputs compared first.
     fenv = t["withpip"][0]
@@ -445,6 +455,9 @@ def report(trees, res, ftimes, fsame, flines, fver, have):
     out("- cpu: %s, nproc %d" % (cpu, os.cpu_count() or 0))
     out("- kernel: %s %s" % (platform.system(), platform.release()))
     out("- tools: %s" % "; ".join(tools))
+    if BASE:
+        bv = subprocess.run([BASE, "--version"], capture_output=True, text=True).stdout.strip()
+        out("- baseline: `%s` (%s)" % (os.path.relpath(BASE, TOP) if BASE.startswith(TOP) else BASE, bv or "?"))
     out()
     out("## Trees")
     out()
@@ -460,6 +473,7 @@ def report(trees, res, ftimes, fsame, flines, fver, have):
     out()
     rows = [("vs_full", "`venvscope list --json ROOT` (full scan)"),
             ("vs_nogit", "`venvscope list --json --no-git ROOT`"),
+            ("vs_base", "baseline `list --json ROOT` (BENCH_BASELINE)"),
             ("du", "`du -sb ROOT`"), ("gdu", "`gdu -n -p ROOT`"), ("ncdu", "`ncdu -0 -o /dev/null ROOT`"),
             ("vs_disc", "`venvscope list --no-size --no-git --json ROOT` (discovery)"),
             ("find", "`find ROOT -name pyvenv.cfg`")]
@@ -477,6 +491,8 @@ def report(trees, res, ftimes, fsame, flines, fver, have):
         ("%.1f MB" % (max(h for h in res[n]["browser"]["hwm"] if h) / 1024)
          if any(res[n]["browser"]["hwm"]) else "n/a") for n in sizes))
     out("| `venvscope list --json` peak RSS | %s |" % " | ".join("%.1f MB" % (res[n]["rss"] / 1024) for n in sizes))
+    if BASE:
+        out("| baseline `list --json` peak RSS | %s |" % " | ".join("%.1f MB" % (res[n]["rss_base"] / 1024) for n in sizes))
     out()
     med = {n: {k: statistics.median(v) for k, v in res[n]["times"].items()} for n in sizes}
     out("## Ratios (of medians)")
@@ -490,6 +506,7 @@ def report(trees, res, ftimes, fsame, flines, fver, have):
     ratio_row("venvscope full / gdu", "vs_full", "gdu")
     ratio_row("venvscope full / ncdu", "vs_full", "ncdu")
     ratio_row("venvscope --no-git / du", "vs_nogit", "du")
+    ratio_row("venvscope full / baseline full", "vs_full", "vs_base")
     ratio_row("venvscope discovery / find", "vs_disc", "find")
     out("| git's share of the full scan | %s |" % " | ".join(
         "%.0f %%" % (100 * (med[n]["vs_full"] - med[n]["vs_nogit"]) / med[n]["vs_full"]) for n in sizes))

@@ -27,7 +27,7 @@ static struct scan_cache *cache_dup(const struct scan_cache *c)
 	*d = *c;
 	d->path = xstrdup(c->path);
 	d->target = c->target ? xstrdup(c->target) : NULL;
-	d->links = NULL; /* the figures are enough */
+	d->inodes = NULL; /* the figures are enough */
 	return d;
 }
 
@@ -250,7 +250,7 @@ char *act_cache_freed_text(const struct scan_cache *c)
 	char fr[32], left[32];
 	char *s;
 
-	now.links = NULL;
+	now.inodes = NULL;
 	scan_cache_measure(&now, NULL);
 	scan_cache_forget(&now);
 	if (!scan_cache_known(c) || !scan_cache_known(&now)) {

@@ -105,6 +105,8 @@ cJSON *cli_json_venv(const struct venv *v, int details)
 	cJSON_AddItemToObject(o, "shared",
 			      venv_freeable_known(v) ? cJSON_CreateBool(venv_is_shared(v))
 						     : cJSON_CreateNull());
+	/* Known only when the other envs were scanned too (list). */
+	cJSON_AddItemToObject(o, "shared_with", cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "files", sized ? cli_json_u64(v->size.files) : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "last_modified",
 			      v->last_modified > 0 ? cli_json_u64((uint64_t)v->last_modified)

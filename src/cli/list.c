@@ -5,6 +5,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "../scan/sharing.h"
 #include "../scan/sort.h"
 #include "../util/textwidth.h"
 #include "cli.h"
@@ -24,7 +25,8 @@ static const char list_usage[] =
 	"  --json               a JSON array, one object per environment\n"
 	"                       (sizes: size_bytes apparent, disk_bytes on disk,\n"
 	"                       freeable_bytes freed by deleting it, shared_bytes\n"
-	"                       hard-linked from outside; flag shared: mostly so)\n"
+	"                       hard-linked from outside; flag shared: mostly so;\n"
+	"                       shared_with: the listed envs holding the same files)\n"
 	"  --sort KEY           size (largest first), name, age (oldest first),\n"
 	"                       python (oldest first) or path (default)\n"
 	"  --reverse            reverse the order\n"
@@ -97,6 +99,16 @@ int cli_list(int argc, char **argv)
 	return rc;
 }
 
+/* The paths of the envs that hold links of an env's files. */
+static cJSON *shared_with(struct venv *const *vs, const size_t *with, size_t n)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(a, cli_json_string(vs[with[i]]->path));
+	return a;
+}
+
 int cli_list_run(const struct cli_opts *o)
 {
 	struct vs_err err = {0};
@@ -110,9 +122,19 @@ int cli_list_run(const struct cli_opts *o)
 	scan_sort_venvs(r.venvs, r.n, (enum scan_sort)o->sort, o->reverse);
 	if (o->json) {
 		cJSON *arr = cJSON_CreateArray();
+		struct scan_sharing sh;
 
-		for (size_t i = 0; i < r.n; i++)
-			cJSON_AddItemToArray(arr, cli_json_venv(r.venvs[i], 0));
+		scan_sharing_compute(&sh, (const struct venv *const *)r.venvs, r.n);
+		for (size_t i = 0; i < r.n; i++) {
+			cJSON *e = cli_json_venv(r.venvs[i], 0);
+
+			if (r.venvs[i]->size_known)
+				cJSON_ReplaceItemInObject(e, "shared_with",
+							  shared_with(r.venvs, sh.with[i],
+								      sh.n_with[i]));
+			cJSON_AddItemToArray(arr, e);
+		}
+		scan_sharing_free(&sh);
 		rc = cli_print_json(arr);
 	} else {
 		cli_print_table(stdout, r.venvs, r.n, out_width(), r.now, cli_home());

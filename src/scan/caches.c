@@ -11,7 +11,9 @@
 #include "../util/path.h"
 #include "../util/vec.h"
 #include "../util/xalloc.h"
+#include "inodes.h"
 #include "places.h"
+#include "venv.h"
 
 /* The list being built, with each folder's identity so that a folder
  * reached twice is listed once. */
@@ -186,22 +188,27 @@ void scan_cache_measure(struct scan_cache *c, const atomic_bool *cancel)
 	 * walk below it never follows one. */
 	int fd = open(c->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct scan_size_split split = {.take = never_take};
+	struct stat st;
 
 	scan_cache_forget(c);
-	c->links = split.links = scan_size_links_new();
 	c->linked_known = false;
 	c->linked_bytes = 0;
 	memset(&c->size, 0, sizeof(c->size));
-	c->sized = fd >= 0;
-	if (fd < 0) {
+	c->sized = fd >= 0 && fstat(fd, &st) == 0;
+	if (!c->sized) {
 		c->size.errors = 1;
+		if (fd >= 0)
+			close(fd);
 		return;
 	}
+	split.links = scan_size_links_new();
 	if (c->skip)
 		size_but(&c->size, fd, c->skip, &split, cancel);
 	else
 		scan_size_tree_split(&c->size, fd, cancel, &split);
-	c->size.freeable_bytes += scan_size_links_freeable(c->links);
+	c->size.freeable_bytes += scan_size_links_freeable(split.links);
+	c->inodes = scan_size_links_export(split.links, st.st_dev);
+	scan_size_links_free(split.links);
 	if (cancel && atomic_load(cancel))
 		c->sized = false;
 	close(fd);
@@ -209,16 +216,20 @@ void scan_cache_measure(struct scan_cache *c, const atomic_bool *cancel)
 
 void scan_cache_link(struct scan_cache *c, const struct venv *const *vs, size_t n)
 {
-	(void)vs;
-	(void)n;
-	c->linked_known = false;
-	c->linked_bytes = 0;
+	const struct scan_inodes **others = xcalloc(n + 1, sizeof(*others));
+
+	for (size_t i = 0; i < n; i++)
+		others[i] = vs[i] ? vs[i]->inodes : NULL;
+	/* No file linked from outside: nothing can be linked into an env. */
+	c->linked_bytes = c->inodes ? scan_inodes_linked(c->inodes, others, n) : 0;
+	c->linked_known = scan_cache_known(c);
+	free(others);
 }
 
 void scan_cache_forget(struct scan_cache *c)
 {
-	scan_size_links_free(c->links);
-	c->links = NULL;
+	scan_inodes_free(c->inodes);
+	c->inodes = NULL;
 }
 
 bool scan_cache_known(const struct scan_cache *c)

@@ -28,11 +28,11 @@ struct scan_cache {
 	bool mount_point; /* the folder is a mount point */
 	const char *skip; /* a subfolder that is not cache, left out ("virtualenvs"), or NULL */
 	/* Filled by scan_cache_measure. */
-	bool sized;                    /* size holds figures (the folder could be opened) */
-	struct scan_size size;         /* size.errors > 0: parts were unreadable */
-	bool linked_known;             /* linked_bytes is known */
-	uint64_t linked_bytes;         /* blocks also hard-linked into the scanned envs */
-	struct scan_size_links *links; /* its hard-linked files, kept for scan_cache_link (owned) */
+	bool sized;                 /* size holds figures (the folder could be opened) */
+	struct scan_size size;      /* size.errors > 0: parts were unreadable */
+	bool linked_known;          /* linked_bytes is known */
+	uint64_t linked_bytes;      /* blocks also hard-linked into the scanned envs */
+	struct scan_inodes *inodes; /* its files linked from outside, for scan_cache_link (owned) */
 };
 
 /* The caches that exist for this user, in the order of the list above
@@ -54,7 +54,7 @@ void scan_cache_measure(struct scan_cache *c, const atomic_bool *cancel);
  * them. */
 void scan_cache_link(struct scan_cache *c, const struct venv *const *vs, size_t n);
 
-/* Drops what measuring kept (the links); the figures stay. */
+/* Drops what measuring kept (inodes); the figures stay. */
 void scan_cache_forget(struct scan_cache *c);
 
 /* Every figure of `c` is known: sized with nothing unreadable. */

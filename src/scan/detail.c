@@ -86,6 +86,7 @@ static void part_done(struct size_acc *acc, const struct scan_size *part, bool f
 	if (!se->size_failed) {
 		acc->sum.freeable_bytes += scan_size_links_freeable(acc->links);
 		se->size = acc->sum;
+		se->inodes = scan_size_links_export(acc->links, acc->dev);
 		atomic_fetch_add(&s->bytes, se->size.size_bytes);
 	}
 	atomic_fetch_add(&s->sized, 1);

@@ -152,6 +152,9 @@ void scan_venv_apply(struct venv *v, struct scan_event *ev, int stale_days, time
 	} else if (ev->type == SCAN_EV_SIZED) {
 		v->size_known = !ev->size_failed;
 		v->size = ev->size;
+		scan_inodes_free(v->inodes);
+		v->inodes = ev->inodes;
+		ev->inodes = NULL;
 	} else if (ev->type == SCAN_EV_GIT && ev->git) {
 		v->git_state = ev->git->state;
 		free(v->git_repo);

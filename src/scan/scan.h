@@ -80,6 +80,7 @@ struct scan_event {
 	struct scan_pkgs_result *pkgs; /* PACKAGES */
 	struct scan_size size;         /* SIZED */
 	bool size_failed;              /* SIZED: the env could not be opened; size unknown */
+	struct scan_inodes *inodes;    /* SIZED: files linked outside it, or NULL; owned */
 	struct scan_git_info *git;     /* GIT */
 	char *message;                 /* WARNING: names the path and the reason */
 	struct scan_progress progress; /* PROGRESS, DONE */

@@ -187,35 +187,39 @@ int scan_size_tree_links(struct scan_size *out, int dirfd, struct scan_size_link
 	return scan_size_tree_split(out, dirfd, NULL, &split);
 }
 
-uint64_t scan_size_union_freeable(struct scan_size_links *const *ls, size_t n)
+static int cmp_inode(const void *pa, const void *pb)
 {
-	struct ino_set u = {0};
-	uint64_t sum;
+	const struct scan_inode *a = pa, *b = pb;
 
-	for (size_t k = 0; k < n; k++) {
-		const struct ino_set *s = &ls[k]->set;
+	return a->ino < b->ino ? -1 : a->ino > b->ino;
+}
 
-		for (size_t i = 0; i < s->cap; i++) {
-			const struct ino_slot *o = &s->slots[i];
-			struct ino_slot *e;
+struct scan_inodes *scan_size_links_export(struct scan_size_links *l, dev_t dev)
+{
+	struct scan_inodes *out = NULL;
+	size_t k = 0;
 
-			if (!o->seen)
-				continue;
-			if ((u.len + 1) * 2 > u.cap)
-				ino_grow(&u);
-			e = &u.slots[ino_find(u.slots, u.cap, o->dev, o->ino)];
-			if (e->seen) {
-				e->seen = e->seen > UINT32_MAX - o->seen ? UINT32_MAX
-									 : e->seen + o->seen;
-				continue;
-			}
-			*e = *o;
-			u.len++;
+	pthread_mutex_lock(&l->lock);
+	for (size_t i = 0; i < l->set.cap; i++) {
+		const struct ino_slot *o = &l->set.slots[i];
+
+		/* Only files with links outside; a walk never leaves dev. */
+		if (!o->seen || o->seen >= o->nlink || o->dev != dev)
+			continue;
+		if (!out) {
+			out = xcalloc(1, sizeof(*out));
+			out->dev = dev;
+			out->v = xcalloc(l->set.len, sizeof(*out->v));
 		}
+		out->v[k++] = (struct scan_inode){o->ino, o->disk, o->nlink, o->seen};
 	}
-	sum = ino_freeable(&u);
-	ino_free(&u);
-	return sum;
+	pthread_mutex_unlock(&l->lock);
+	if (!out)
+		return NULL;
+	out->n = k;
+	out->v = xrealloc(out->v, k * sizeof(*out->v));
+	qsort(out->v, k, sizeof(*out->v), cmp_inode);
+	return out;
 }
 
 void scan_size_links_free(struct scan_size_links *l)

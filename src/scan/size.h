@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "inodes.h"
+
 struct scan_size {
 	uint64_t size_bytes; /* == du -sb: apparent sizes, dirs included, hard links once */
 	uint64_t disk_bytes; /* == du -s --block-size=1: st_blocks * 512 */
@@ -45,14 +47,15 @@ struct scan_size_links *scan_size_links_new(void);
 uint64_t scan_size_links_freeable(struct scan_size_links *l);
 void scan_size_links_free(struct scan_size_links *l);
 
-/* Several trees deleted together (issue 14): each is sized into its own
- * `links` (a fresh one per tree), and its freeable_bytes then leaves out
- * its hard-linked files, which stay in `links`. What deleting the trees
- * `ls[0..n)` together frees is the sum of their freeable_bytes plus
- * scan_size_union_freeable: the hard-linked files whose links all lie in
- * the union (two cp -al twins together free everything). */
+/* One tree sized into its own `links` (a fresh set, one thread). Its
+ * freeable_bytes then leaves out the hard-linked files, which stay in
+ * `links`: scan_size_links_freeable gives those whose links were all met,
+ * scan_size_links_export those with links outside. */
 int scan_size_tree_links(struct scan_size *out, int dirfd, struct scan_size_links *links);
-uint64_t scan_size_union_freeable(struct scan_size_links *const *ls, size_t n);
+
+/* The files of `l` that have links outside the tree, on the device `dev`
+ * of its top, as a list to keep (inodes.h); NULL when there are none. */
+struct scan_inodes *scan_size_links_export(struct scan_size_links *l, dev_t dev);
 
 /* scan_size_tree with a split (NULL: the same as scan_size_tree). */
 int scan_size_tree_split(struct scan_size *out, int dirfd, const atomic_bool *cancel,

@@ -236,5 +236,6 @@ void venv_free(struct venv *v)
 	free(v->pip_version);
 	free(v->git_repo);
 	free(v->git_rule);
+	scan_inodes_free(v->inodes);
 	free(v);
 }

@@ -70,6 +70,9 @@ struct venv {
 	/* Filled by SCAN_EV_SIZED. */
 	bool size_known;
 	struct scan_size size;
+	/* Its hard-linked files that have links outside it (inodes.h), for
+	 * the figures of several envs; NULL when there are none. Owned. */
+	struct scan_inodes *inodes;
 };
 
 /* Environments at least this big are flagged "large". */

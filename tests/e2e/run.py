@@ -208,6 +208,12 @@ def test(args, results, binary, runner, fx, t0):
             ctx.truth[env.path] = e
     with cf.ThreadPoolExecutor(max_workers=max(2, args.j)) as pool:
         list(pool.map(compute, fx.envs))
+    # Which envs share files (hard links) is a fact about the set: every
+    # fixture env against every other; a test listing a part of the tree
+    # sees the same pairs as long as it lists both (the pairs are siblings).
+    share = truth.sharing_of([e.path for e in fx.envs if not isinstance(ctx.truth[e.path], Exception)])
+    for p, others in share.items():
+        ctx.truth[p][0]["shared_with"] = others
     t1 = time.time()
     print("e2e: truth computed in %.1fs" % (t1 - now))
     for n in fx.notes:

@@ -21,7 +21,7 @@ import sys
 from browser_kit import human_size
 from harness import Group, by_path, fresh_dir
 from tests_delete import ns_script, sandbox
-from truth import du_bytes, space_of
+from truth import du_bytes, sharing_of, space_of
 
 BIG = 8 << 20  # the outside file behind the symlink, and the cache files' scale
 
@@ -121,6 +121,16 @@ def t_sizes(ctx):
                 d.append("%s: %s %r, truth %r" % (n, k, r.get(k), v))
     g.check("list --json: freeable_bytes, shared_bytes, shared of a venv, cp -al twins, a sparse file, "
             "a uv-cache-linked env, a symlink outside == lstat truth", d)
+    share = sharing_of(list(envs.values()))
+    d = []
+    if share[envs["orig"]] != [envs["twin"]] or share[envs["cached"]]:
+        d.append("the truth itself: %r" % share)
+    for n, p in envs.items():
+        got = idx.get(p, {}).get("shared_with")
+        if got is None or sorted(got) != share[p]:
+            d.append("%s: shared_with %r, truth %r" % (n, got, share[p]))
+    g.check("list --json: shared_with names the scanned envs holding the same files (the twins each "
+            "other; the uv-cache env none, its cache is not an env)", d)
 
     d = []
     for n in ("alone", "cached", "twin"):

@@ -21,8 +21,8 @@ except ImportError:  # Python < 3.8 running the suite
 KEYS = ["path", "name", "kind", "manager", "python_version", "implementation", "home",
         "base_python", "base_exists", "broken", "incomplete", "problems", "link", "system_site_packages",
         "prompt", "site_packages", "package_count", "has_pip", "pip_version", "size_bytes",
-        "disk_bytes", "freeable_bytes", "shared_bytes", "shared", "files", "last_modified", "stale", "project", "git", "git_repo"]
-SIZE_KEYS = ("size_bytes", "disk_bytes", "freeable_bytes", "shared_bytes", "shared", "files")
+        "disk_bytes", "freeable_bytes", "shared_bytes", "shared", "shared_with", "files", "last_modified", "stale", "project", "git", "git_repo"]
+SIZE_KEYS = ("size_bytes", "disk_bytes", "freeable_bytes", "shared_bytes", "shared", "shared_with", "files")
 MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile", ".git")
 # What venv (Lib/venv/__init__.py setup_scripts) and virtualenv's activators
 # write last, after the interpreter and pip: none of them, a half-made env.
@@ -156,6 +156,24 @@ def linked_of(tree, envs):
     for e in envs:
         theirs.update(inodes(e))
     return sum(b for k, b in mine.items() if k in theirs)
+
+
+def sharing_of(paths):
+    """{path: sorted other paths holding a link of one of its files}, by
+    os.lstat of every non-directory (a hard-linked symlink counts too)."""
+    owners = {}
+    for path in paths:
+        dev = os.lstat(path).st_dev
+        for d, dirs, files in os.walk(path):
+            for n in files + [x for x in dirs if os.path.islink(os.path.join(d, x))]:
+                st = os.lstat(os.path.join(d, n))
+                if st.st_nlink > 1 and st.st_dev == dev:
+                    owners.setdefault((st.st_dev, st.st_ino), set()).add(path)
+    out = {p: set() for p in paths}
+    for group in owners.values():
+        for p in group:
+            out[p] |= group - {p}
+    return {p: sorted(s) for p, s in out.items()}
 
 
 def space_keys(path):
@@ -381,6 +399,9 @@ def compute(env_path, runnable=True, manager=None, stale_days=90, now=None):
         "size_bytes": du_bytes(env_path, "-b"),
         "disk_bytes": du_bytes(env_path, "--block-size=1"),
         **space_keys(env_path),
+        # Filled for the whole fixture set by run.py (truth.sharing_of);
+        # show scans one env, so it cannot know (None there).
+        "shared_with": [],
         "files": count_files(env_path),
         "last_modified": lm,
         "stale": lm < now - stale_days * 86400,

@@ -351,7 +351,7 @@ static void test_freeable(void **state)
 }
 
 /* Two trees whose files are links of each other: either alone frees only
- * its folders, both together free everything (scan_size_union_freeable). */
+ * its folders, both together free everything (scan_inodes_union_freeable). */
 static void test_union_twins(void **state)
 {
 	char *d = fx_tmpdir();
@@ -379,13 +379,37 @@ static void test_union_twins(void **state)
 	l[1] = scan_size_links_new();
 	assert_int_equal(scan_size_tree_links(&sa, fa, l[0]), 0);
 	assert_int_equal(scan_size_tree_links(&sb, fb, l[1]), 0);
-	/* alone: the folders only, as lstat says */
-	assert_int_equal(sa.freeable_bytes + scan_size_union_freeable(&l[0], 1), truth_freeable(a));
-	assert_int_equal(sb.freeable_bytes + scan_size_union_freeable(&l[1], 1), truth_freeable(b));
-	assert_true(truth_freeable(a) * 4 < sa.disk_bytes);
-	/* together: every block of both */
-	assert_int_equal(sa.freeable_bytes + sb.freeable_bytes + scan_size_union_freeable(l, 2),
-			 truth_freeable(d) - (uint64_t)truth_dirs_of(d));
+	{
+		struct stat st;
+		struct scan_inodes *e[2];
+		const struct scan_inodes *both[2];
+		uint64_t fa_own, fb_own;
+
+		assert_int_equal(fstat(fa, &st), 0);
+		fa_own = sa.freeable_bytes + scan_size_links_freeable(l[0]);
+		fb_own = sb.freeable_bytes + scan_size_links_freeable(l[1]);
+		e[0] = scan_size_links_export(l[0], st.st_dev);
+		e[1] = scan_size_links_export(l[1], st.st_dev);
+		assert_non_null(e[0]);
+		assert_non_null(e[1]);
+		assert_int_equal(e[0]->n, 200);
+		both[0] = e[0];
+		both[1] = e[1];
+		/* alone: the folders only, as lstat says */
+		assert_int_equal(fa_own + scan_inodes_union_freeable(both, 1), truth_freeable(a));
+		assert_int_equal(fb_own + scan_inodes_union_freeable(both + 1, 1), truth_freeable(b));
+		assert_true(truth_freeable(a) * 4 < sa.disk_bytes);
+		/* together: every block of both */
+		assert_int_equal(fa_own + fb_own + scan_inodes_union_freeable(both, 2),
+				 truth_freeable(d) - (uint64_t)truth_dirs_of(d));
+		/* every file of a is also linked into b: all its file blocks */
+		assert_int_equal(scan_inodes_linked(e[0], both + 1, 1),
+				 sa.disk_bytes - truth_freeable(a));
+		assert_int_equal(scan_inodes_linked(e[0], both, 1), 0); /* not with itself */
+		assert_true(scan_inodes_overlap(e[0], e[1]));
+		scan_inodes_free(e[0]);
+		scan_inodes_free(e[1]);
+	}
 	scan_size_links_free(l[0]);
 	scan_size_links_free(l[1]);
 	close(fa);
