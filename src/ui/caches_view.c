@@ -30,6 +30,8 @@ struct caches_state {
 	atomic_bool cancel;
 	struct scan_cache *work;
 	size_t n_work;
+	bool quiet;     /* measuring after a clean: the clean's message stays */
+	bool after_job; /* a clean runs as a job: measure again when it ends */
 };
 
 static struct caches_state *state(struct ui *ui)
@@ -63,6 +65,7 @@ static void measure_start(struct ui *ui)
 
 	if (S->running)
 		return;
+	S->quiet = false;
 	S->n_work = scan_caches_find(&S->work, ui->home);
 	atomic_store(&S->cancel, false);
 	if (pipe2(S->wake, O_CLOEXEC | O_NONBLOCK) != 0 ||
@@ -116,8 +119,9 @@ static void measure_take(struct ui *ui)
 	if (S->sel >= S->n)
 		S->sel = S->n ? S->n - 1 : 0;
 	free(vs);
-	ui_message(ui, false, "%zu cache%s measured; x cleans the selected one", S->n,
-		   S->n == 1 ? "" : "s");
+	if (!S->quiet)
+		ui_message(ui, false, "%zu cache%s measured; x cleans the selected one", S->n,
+			   S->n == 1 ? "" : "s");
 }
 
 static void caches_open(struct ui *ui)
@@ -143,6 +147,13 @@ static bool task_pump(struct ui *ui)
 	struct caches_state *S = peek(ui);
 	char b;
 
+	if (S && S->after_job && !S->running && !ui_jobs_task.busy(ui)) {
+		/* The clean's job has ended (jobs are pumped before us). */
+		S->after_job = false;
+		measure_start(ui);
+		S->quiet = true;
+		return true;
+	}
 	if (!S || !S->running)
 		return false;
 	if (S->wake[0] >= 0 && read(S->wake[0], &b, 1) != 1)
@@ -267,6 +278,7 @@ static int clean_choice(struct ui *ui, void *data)
 	if (p.job) {
 		ui_job_submit(ui, p.job); /* its summary says what was freed */
 		p.job = NULL;
+		S->after_job = true;
 		act_cache_plan_clear(&p);
 		return UI_REACT_REDRAW;
 	}
@@ -280,6 +292,7 @@ static int clean_choice(struct ui *ui, void *data)
 	}
 	said = act_cache_freed_text(&S->v[i]);
 	measure_start(ui);
+	S->quiet = true;
 	if (err.code)
 		ui_message(ui, true, "%s; %s", err.msg, said);
 	else

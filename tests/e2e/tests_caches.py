@@ -527,6 +527,12 @@ def t_browser(ctx):
             if "Files removed" not in scr.text:
                 d.append("pip's output is not in the log pane")
             st.check("y: pip cache purge ran in the log pane, the status says what was freed", d)
+            st.at("after the clean: the pip row shows the cache's new sizes (du, lstat)")
+            w = truth_of(b, "pip")
+            cells = " ".join(["pip"] + [human_size(w[k]) for k in ("size_bytes", "disk_bytes", "freeable_bytes")])
+            t.wait_for(lambda s: any(" ".join(l.split()).startswith(cells) for l in s.lines), timeout=20,
+                       what="the pip row measured again after the clean: %r" % cells)
+            st.check("after the clean: the pip row shows the cache's new sizes (du, lstat)", [])
 
     return session("caches browser", run)
 
