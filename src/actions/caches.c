@@ -168,8 +168,9 @@ static void add_result(struct act_delete_result *res, const struct act_delete_re
 		memcpy(res->first_error, one->first_error, sizeof(res->first_error));
 }
 
-/* Removes the entry `name` of the cache folder open as `fd`. */
-static void remove_entry(int fd, const char *dir, const char *name,
+/* Removes the entry `name` of the cache folder open as `fd` (on the
+ * device `dev`). */
+static void remove_entry(int fd, dev_t dev, const char *dir, const char *name,
 			 const struct act_delete_hooks *hooks, struct act_delete_result *res)
 {
 	struct act_delete_result one = {0};
@@ -180,6 +181,11 @@ static void remove_entry(int fd, const char *dir, const char *name,
 	if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 		if (errno != ENOENT)
 			one.left = 1;
+	} else if (S_ISDIR(st.st_mode) && (st.st_dev != dev || path_is_mount_point(p, &st))) {
+		/* Another filesystem mounted inside the cache is not the cache. */
+		one.left = 1;
+		snprintf(one.first_error, sizeof(one.first_error), "%s: is a mount point; left alone",
+			 p);
 	} else if (S_ISDIR(st.st_mode)) {
 		/* `st` pins the folder: swapped for anything else meanwhile,
 		 * it is left alone. */
@@ -232,7 +238,7 @@ int act_cache_remove(const struct scan_cache *c, const struct act_delete_hooks *
 			res->aborted = true;
 			break;
 		}
-		remove_entry(fd, c->path, names.v[i], hooks, res);
+		remove_entry(fd, st.st_dev, c->path, names.v[i], hooks, res);
 	}
 	vs_vec_clear(&names);
 	close(fd);

@@ -395,6 +395,8 @@ def t_mount_point(ctx):
     uvc = os.path.join(home, ".cache", "uv")
     os.makedirs(uvc)
     env = dict(home_env(home), VS_C=uvc)
+    if os.path.exists(uvc + ".after"):
+        os.remove(uvc + ".after")
     body = ('mount -t tmpfs -o size=16m none "$VS_C" || exit 95; echo kept > "$VS_C/f" || exit 94; '
             '"$@"; rc=$?; cat "$VS_C/f" > "$VS_C.after" 2>&1; exit $rc')
     for args, name in ((["caches", "--json", base], "caches --json: a cache folder that is a mount point is "
@@ -425,6 +427,24 @@ def t_mount_point(ctx):
             if kept != "kept\n":
                 d.append("the file in the mounted cache: %r" % kept)
         g.check(name, d)
+
+    # A mount inside the cache: the rest goes, the mount's content stays.
+    name = "caches --clean uv with a tmpfs mounted on a subfolder: the rest removed, the mount left alone (exit 1)"
+    write(os.path.join(uvc, "plain", "a.bin"), 5000)
+    os.makedirs(os.path.join(uvc, "mnt"))
+    body = ('mount -t tmpfs -o size=16m none "$VS_C/mnt" || exit 95; echo kept > "$VS_C/mnt/f" || exit 94; '
+            '"$@"; rc=$?; cat "$VS_C/mnt/f" > "$VS_C.after" 2>&1; exit $rc')
+    p = ctx.runner.run(["caches", "--clean", "uv", "--yes", base], home=home, env=env, cwd=base,
+                       wrap=ns_script(ctx, body))
+    d = []
+    if p.rc != 1 or "is a mount point; left alone" not in p.err_text:
+        d.append("rc %s, stderr %r" % (p.rc, p.err_text[:300]))
+    kept = open(uvc + ".after").read() if os.path.exists(uvc + ".after") else "(none)"
+    if kept != "kept\n":
+        d.append("the file in the mount: %r" % kept)
+    if os.path.exists(os.path.join(uvc, "plain")):
+        d.append("the plain folder beside the mount was not removed")
+    g.check(name, d)
     return g
 
 
