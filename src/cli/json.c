@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../scan/dupes.h"
 #include "../util/json_quote.h"
 #include "../util/xalloc.h"
 
@@ -107,6 +108,7 @@ cJSON *cli_json_venv(const struct venv *v, int details)
 						     : cJSON_CreateNull());
 	/* Known only when the other envs were scanned too (list). */
 	cJSON_AddItemToObject(o, "shared_with", cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "shared_with_count", cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "files", sized ? cli_json_u64(v->size.files) : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "last_modified",
 			      v->last_modified > 0 ? cli_json_u64((uint64_t)v->last_modified)
@@ -120,5 +122,33 @@ cJSON *cli_json_venv(const struct venv *v, int details)
 		cJSON_AddItemToObject(o, "git_rule", cli_json_string(v->git_rule));
 		add_details(o, v);
 	}
+	return o;
+}
+
+/* The four figures of a group, under the keys of `dupes --json`. */
+static void add_dupe_bytes(cJSON *o, const struct scan_dupe_bytes *b)
+{
+	cJSON_AddItemToObject(o, "bytes_per_copy", cli_json_u64(b->per_copy));
+	cJSON_AddItemToObject(o, "total_bytes", cli_json_u64(b->total));
+	cJSON_AddItemToObject(o, "shared_bytes", cli_json_u64(b->shared));
+	cJSON_AddItemToObject(o, "duplicated_bytes", cli_json_u64(b->duplicated));
+}
+
+cJSON *cli_json_dupe_group(const struct scan_dupe_group *g)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *apparent = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(o, "name", cli_json_string(g->name));
+	cJSON_AddItemToObject(o, "canonical", cli_json_string(g->canonical));
+	cJSON_AddItemToObject(o, "version", cli_json_string(g->version));
+	cJSON_AddItemToObject(o, "envs", json_strv(g->envs, g->n_envs));
+	cJSON_AddItemToObject(o, "copies", cli_json_u64(g->copies));
+	add_dupe_bytes(o, &g->disk);
+	add_dupe_bytes(apparent, &g->apparent);
+	cJSON_AddItemToObject(o, "apparent", apparent);
+	cJSON_AddItemToObject(o, "files", cli_json_u64(g->files));
+	cJSON_AddItemToObject(o, "missing_files", cli_json_u64(g->missing));
+	cJSON_AddItemToObject(o, "outside_files", cli_json_u64(g->outside));
 	return o;
 }

@@ -23,4 +23,10 @@ cJSON *cli_json_u64(uint64_t n);
  * With `details`, adds `config` and `packages` (what `show --json` prints). */
 cJSON *cli_json_venv(const struct venv *v, int details);
 
+/* The object `dupes --json` prints for one group (keys in the documented
+ * order; the byte figures are disk bytes, `apparent` holds the same four
+ * in apparent sizes). */
+struct scan_dupe_group;
+cJSON *cli_json_dupe_group(const struct scan_dupe_group *g);
+
 #endif

@@ -1,6 +1,7 @@
 #include "dist_record.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,4 +66,69 @@ int scan_record_size(int sitefd, const char *dist_info, uint64_t *out, struct vs
 	*out = scan_record_sum(buf, len);
 	free(buf);
 	return 0;
+}
+
+/* One CSV field starting at buf[*i], unquoted into the growing buffer *f; stops
+ * after the comma or at the end of the row. Returns true when the row goes
+ * on (a comma ended the field). */
+static bool csv_field(const char *buf, size_t len, size_t *i, char **f, size_t *cap)
+{
+	size_t n = 0;
+	bool quoted = *i < len && buf[*i] == '"';
+	bool more = false;
+
+	if (quoted)
+		(*i)++;
+	while (*i < len) {
+		char c = buf[*i];
+
+		if (quoted && c == '"') {
+			if (*i + 1 < len && buf[*i + 1] == '"') {
+				*i += 2;
+				c = '"';
+			} else {
+				(*i)++;
+				quoted = false;
+				continue;
+			}
+		} else if (!quoted && (c == ',' || c == '\n' || c == '\r')) {
+			(*i)++;
+			if (c == ',') {
+				more = true;
+			} else if (c == '\r' && *i < len && buf[*i] == '\n') {
+				(*i)++;
+			}
+			break;
+		} else {
+			(*i)++;
+		}
+		if (n + 2 > *cap) {
+			*cap = *cap ? *cap * 2 : 256;
+			*f = xrealloc(*f, *cap);
+		}
+		(*f)[n++] = c;
+	}
+	if (n + 1 > *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		*f = xrealloc(*f, *cap);
+	}
+	(*f)[n] = '\0';
+	return more;
+}
+
+void scan_record_paths(const char *buf, size_t len, void (*fn)(void *ctx, const char *path), void *ctx)
+{
+	char *field = NULL, *skip = NULL;
+	size_t cap = 0, skip_cap = 0, i = 0;
+
+	while (i < len) {
+		bool more = csv_field(buf, len, &i, &field, &cap);
+
+		if (field[0])
+			fn(ctx, field);
+		while (more)
+			more = csv_field(buf, len, &i, &skip, &skip_cap);
+	}
+	free(field);
+	free(skip);
 }

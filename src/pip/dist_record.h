@@ -21,4 +21,12 @@ uint64_t scan_record_sum(const char *buf, size_t len);
  * be NULL) says "DIST_INFO/RECORD: REASON". */
 int scan_record_size(int sitefd, const char *dist_info, uint64_t *out, struct vs_err *err);
 
+/* Calls fn(ctx, path) with the path column (the first field) of each row of
+ * RECORD in buf[0..len], in file order: CSV as Python's csv module writes
+ * it (a quoted field may hold commas, line breaks and "" for a quote; the
+ * path given is unquoted and NUL-terminated, valid during the call only).
+ * Empty paths are skipped. Paths are as written: relative to the site
+ * folder, and may hold "../" (scripts) or be absolute. */
+void scan_record_paths(const char *buf, size_t len, void (*fn)(void *ctx, const char *path), void *ctx);
+
 #endif

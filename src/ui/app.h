@@ -67,6 +67,7 @@ enum ui_view_id {
 	UI_VIEW_HELP,
 	UI_VIEW_CREATE,
 	UI_VIEW_CACHES,
+	UI_VIEW_DUPES,
 	UI_VIEW_COUNT
 };
 
@@ -95,11 +96,13 @@ extern const struct ui_view ui_list_view;
 extern const struct ui_view ui_detail_view;
 extern const struct ui_view ui_help_view;
 extern const struct ui_view ui_caches_view;
+extern const struct ui_view ui_dupes_view; /* dupes_view.c: D, duplicates across envs */
 
 /* The bindings of each view, for the help screen (NULL-key terminated). */
 extern const struct ui_binding ui_list_bindings[];
 extern const struct ui_binding ui_detail_bindings[];
 extern const struct ui_binding ui_caches_bindings[];
+extern const struct ui_binding ui_dupes_bindings[];
 
 /* What every view shares. A view's own state is in view_private, a
  * background task's behind its pointer here (task.h). */
@@ -160,6 +163,8 @@ void ui_put_right(int y, int x, int width, const char *s, attr_t attr);
 /* Clears a line to its end in the given attribute. */
 void ui_fill_line(int y, attr_t attr);
 
+/* The spinner's frame now (a busy task turns it). */
+const char *ui_spinner(const struct ui *ui);
 /* The header (line 0) and status line (last line), shared by views. */
 void ui_draw_header(struct ui *ui);
 void ui_draw_status(struct ui *ui, const char *keys);

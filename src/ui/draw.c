@@ -69,11 +69,11 @@ char *ui_display_name(const struct venv *v)
 	return xstrdup(v->name);
 }
 
-static const char *spinner_frame(unsigned n)
+const char *ui_spinner(const struct ui *ui)
 {
 	static const char *const frames[] = {"|", "/", "-", "\\"};
 
-	return frames[n % 4];
+	return frames[ui->spinner % 4];
 }
 
 void ui_draw_header(struct ui *ui)
@@ -89,8 +89,8 @@ void ui_draw_header(struct ui *ui)
 		human_size(size, sizeof(size), p.bytes);
 		snprintf(line, sizeof(line),
 			 " venvscope  %s scanning  %llu entries · %llu envs · %s · %.1fs  in %s",
-			 spinner_frame(ui->spinner), (unsigned long long)p.entries,
-			 (unsigned long long)p.envs, size, p.elapsed, ui->roots_label);
+			 ui_spinner(ui), (unsigned long long)p.entries, (unsigned long long)p.envs,
+			 size, p.elapsed, ui->roots_label);
 	} else {
 		char took[32];
 

@@ -55,7 +55,8 @@ static size_t collect(struct help_line *out, size_t max)
 		enum ui_view_id view;
 	} sections[] = {{"In the list", UI_VIEW_LIST},
 			{"In the details", UI_VIEW_DETAIL},
-			{"In the caches (C)", UI_VIEW_CACHES}};
+			{"In the caches (C)", UI_VIEW_CACHES},
+			{"In the duplicates (D)", UI_VIEW_DUPES}};
 
 	for (size_t s = 0; s < sizeof(sections) / sizeof(*sections); s++) {
 		if (n < max)
@@ -145,7 +146,7 @@ static int help_key(struct ui *ui, int ch)
 	}
 }
 
-/* Opened from the details, the help starts at the details' keys. */
+/* Opened from the details or the duplicates, the help starts at their keys. */
 static void help_open(struct ui *ui)
 {
 	struct help_line lines[128];
@@ -153,8 +154,14 @@ static void help_open(struct ui *ui)
 	struct help_state *H = state(ui);
 
 	H->top = 0;
-	for (size_t i = 0; H->back && H->back->id == UI_VIEW_DETAIL && i < n; i++)
-		if (lines[i].title && strcmp(lines[i].text, "In the details") == 0)
+	const char *want = !H->back                        ? NULL
+			   : H->back->id == UI_VIEW_DETAIL ? "In the details"
+			   : H->back->id == UI_VIEW_DUPES  ? "In the duplicates (D)"
+			   : H->back->id == UI_VIEW_CACHES ? "In the caches (C)"
+							   : NULL;
+
+	for (size_t i = 0; want && i < n; i++)
+		if (lines[i].title && strcmp(lines[i].text, want) == 0)
 			H->top = (int)i;
 }
 

@@ -398,6 +398,12 @@ static int act_theme(struct ui *ui)
 	return ui_cycle_theme(ui);
 }
 
+static int act_dupes(struct ui *ui)
+{
+	ui_switch_to(ui, UI_VIEW_DUPES);
+	return UI_REACT_REDRAW;
+}
+
 static int act_create(struct ui *ui)
 {
 	ui_switch_to(ui, UI_VIEW_CREATE);
@@ -440,6 +446,8 @@ const struct ui_binding ui_list_bindings[] = {
 	{'d', "d", "delete the marked / selected envs (recipe kept; or to the trash)", ui_act_delete},
 	{'i', "i", "make git ignore the selected env (shows the line, asks)", ui_act_gitignore},
 	{'C', "C", "the shared caches (pip, uv, conda...): sizes, and cleaning", ui_act_caches},
+	{'D', "D", "duplicates: packages installed in several envs, duplicated or hard-linked",
+	 act_dupes},
 	{0, NULL, NULL, NULL},
 };
 

@@ -37,6 +37,7 @@ import tests_browser  # noqa: E402
 import tests_defects  # noqa: E402
 import tests_delete  # noqa: E402
 import tests_delete_hard  # noqa: E402
+import tests_dupes  # noqa: E402
 import tests_edge  # noqa: E402
 import tests_escape  # noqa: E402
 import tests_freeze  # noqa: E402
@@ -213,7 +214,9 @@ def test(args, results, binary, runner, fx, t0):
     # sees the same pairs as long as it lists both (the pairs are siblings).
     share = truth.sharing_of([e.path for e in fx.envs if not isinstance(ctx.truth[e.path], Exception)])
     for p, others in share.items():
-        ctx.truth[p][0]["shared_with"] = others
+        # list names the first 10 in its order (by path by default)
+        ctx.truth[p][0]["shared_with"] = others[:10]
+        ctx.truth[p][0]["shared_with_count"] = len(others)
     t1 = time.time()
     print("e2e: truth computed in %.1fs" % (t1 - now))
     for n in fx.notes:
@@ -236,6 +239,7 @@ def test(args, results, binary, runner, fx, t0):
     jobs += tests_defects.tests(ctx)
     jobs += tests_space.tests(ctx)
     jobs += tests_caches.tests(ctx)
+    jobs += tests_dupes.tests(ctx)
     dl = tests_delete.tests(ctx)  # its first job (three pip envs) is long: started first
     jobs = dl[:1] + jobs + dl[1:]
     if args.only:

@@ -201,7 +201,7 @@ HELP_KEYS = [  # (key as the help shows it, a word of what it does)
     ("Esc", "clear the filter"), ("!", "problems"), ("Space", "mark"), ("*", "mark all"),
     ("r", "rescan the selected"), ("R", "rescan everything"), ("T", "theme"), ("?", "help"),
     ("q", "quit"), ("h", "back"), ("←", "back"), ("c", "create"), ("x", "clear"), ("u", "upgrade"),
-    ("a", "activate"), ("C", "caches"),
+    ("a", "activate"), ("C", "caches"), ("D", "duplicates"),
 ]
 
 
@@ -236,7 +236,7 @@ def t_help(ctx):
             for key, word in HELP_KEYS:
                 if not any(word in x for x in ent.get(key, [])):
                     d.append("help has no key %r saying %r (it lists %s)" % (key, word, ent.get(key)))
-            for sect in ("In the list", "In the details", "Filter (/)", "Mouse"):
+            for sect in ("In the list", "In the details", "In the duplicates (D)", "Filter (/)", "Mouse"):
                 if not any(l.strip() == sect for l in seen):
                     d.append("no section %r" % sect)
             for x in ("pkg:NAME<2.31", "py:3.11", "is:broken", "!TERM"):

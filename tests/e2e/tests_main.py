@@ -107,7 +107,7 @@ def t_show(ctx, env):
         g.fail(name, [str(e)])
         return g
     extra = ctx.truth[env.path][1]
-    exp["shared_with"] = None
+    exp["shared_with"] = exp["shared_with_count"] = None
     exp["git_rule"] = extra.get("git_rule")
     exp["config"] = [{"key": k, "value": v} for k, v in extra["cfg"]]
     exp["packages"] = sorted(({"name": n, "version": v, "location": loc} for n, v, loc in extra["dists"]),
@@ -261,7 +261,7 @@ def t_relative_roots(ctx):
         except LookupError as e:
             g.fail(name, [str(e)])
             continue
-        exp["shared_with"] = None
+        exp["shared_with"] = exp["shared_with_count"] = None
         g.check(name, diff_obj(ctx.label(env.path), exp, obj, exact_keys=False))
     return g
 

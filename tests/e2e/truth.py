@@ -21,8 +21,9 @@ except ImportError:  # Python < 3.8 running the suite
 KEYS = ["path", "name", "kind", "manager", "python_version", "implementation", "home",
         "base_python", "base_exists", "broken", "incomplete", "problems", "link", "system_site_packages",
         "prompt", "site_packages", "package_count", "has_pip", "pip_version", "size_bytes",
-        "disk_bytes", "freeable_bytes", "shared_bytes", "shared", "shared_with", "files", "last_modified", "stale", "project", "git", "git_repo"]
-SIZE_KEYS = ("size_bytes", "disk_bytes", "freeable_bytes", "shared_bytes", "shared", "shared_with", "files")
+        "disk_bytes", "freeable_bytes", "shared_bytes", "shared", "shared_with", "shared_with_count", "files", "last_modified", "stale", "project", "git", "git_repo"]
+SIZE_KEYS = ("size_bytes", "disk_bytes", "freeable_bytes", "shared_bytes", "shared", "shared_with",
+             "shared_with_count", "files")
 MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile", ".git")
 # What venv (Lib/venv/__init__.py setup_scripts) and virtualenv's activators
 # write last, after the interpreter and pip: none of them, a half-made env.
@@ -402,6 +403,7 @@ def compute(env_path, runnable=True, manager=None, stale_days=90, now=None):
         # Filled for the whole fixture set by run.py (truth.sharing_of);
         # show scans one env, so it cannot know (None there).
         "shared_with": [],
+        "shared_with_count": 0,
         "files": count_files(env_path),
         "last_modified": lm,
         "stale": lm < now - stale_days * 86400,

@@ -1,0 +1,108 @@
+/* venvscope dupes: the distributions installed in several envs, with the
+ * space hard links already share and the space still duplicated. */
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../scan/dupes.h"
+#include "../util/strbuf.h"
+#include "../util/textwidth.h"
+#include "cli.h"
+#include "collect.h"
+#include "json.h"
+
+static const char dupes_usage[] =
+	"usage: venvscope dupes [--json] [OPTIONS] [ROOT...]\n"
+	"\n"
+	"Groups the distributions installed in several environments: the same name\n"
+	"(as pip compares names) and the same version. For each: the envs, the bytes\n"
+	"of one copy, how many are already shared through hard links (cp -al, uv)\n"
+	"and how many are duplicated (what hard-linking every copy would still\n"
+	"save). A copy is the files its RECORD lists inside its site-packages,\n"
+	"counted on disk (blocks), a hard-linked file once per copy. Largest\n"
+	"duplication first. With no ROOT: the current folder and the central places.\n"
+	"\n"
+	"  --json               a JSON array, one object per group: name, canonical,\n"
+	"                       version, envs, copies, bytes_per_copy, total_bytes,\n"
+	"                       shared_bytes, duplicated_bytes (disk), apparent\n"
+	"                       (the same four in apparent sizes), files,\n"
+	"                       missing_files, outside_files\n"
+	"  --depth N            look at most N levels below each ROOT (ROOT is 0)\n"
+	"  --exclude GLOB       skip folders whose name or path matches (repeatable)\n"
+	"  -x, --one-file-system  stay on each ROOT's filesystem\n"
+	"  --threads N          worker threads (default: one per core)\n"
+	"  -h, --help           this text\n"
+	"\n"
+	"Exit status: 0 ok, 1 something failed (or the scan was incomplete), 2 bad\n"
+	"usage or a ROOT that is not a folder.\n";
+
+static void print_text(const struct scan_dupes *d)
+{
+	struct strbuf sb = {0};
+
+	if (d->n == 0)
+		printf("no distribution is installed in more than one environment\n");
+	for (size_t i = 0; i < d->n; i++) {
+		sb_reset(&sb);
+		scan_dupe_text(&sb, d->groups + i);
+		printf("%s\n", tw_esc(sb.buf));
+		for (size_t k = 0; k < d->groups[i].n_envs; k++)
+			printf("  %s\n", tw_esc(d->groups[i].envs[k]));
+	}
+	sb_free(&sb);
+}
+
+static int run(const struct cli_opts *o)
+{
+	struct vs_err err = {0};
+	struct cli_result r;
+	struct scan_dupes d;
+	int rc = cli_collect(&r, o, &err);
+
+	if (rc < 0) {
+		fprintf(stderr, "venvscope dupes: %s\n", tw_esc(err.msg));
+		return cli_exit_code(rc);
+	}
+	scan_dupes_find(&d, (const struct venv *const *)r.venvs, r.n);
+	if (o->json) {
+		cJSON *arr = cJSON_CreateArray();
+
+		for (size_t i = 0; i < d.n; i++)
+			cJSON_AddItemToArray(arr, cli_json_dupe_group(d.groups + i));
+		rc = cli_print_json(arr);
+	} else {
+		print_text(&d);
+		rc = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+	}
+	if (scan_incomplete_text(err.msg, sizeof(err.msg), &r.done)) {
+		fprintf(stderr, "venvscope dupes: %s\n", err.msg);
+		rc = CLI_EXIT_FAIL;
+	}
+	scan_dupes_free(&d);
+	cli_result_free(&r);
+	return rc;
+}
+
+int cli_dupes(int argc, char **argv)
+{
+	struct vs_err err = {0};
+	struct cli_opts o;
+	int rc;
+
+	if (cli_parse_opts(&o, argc, argv, CLI_OPT_DEFAULT_ROOTS, &err) < 0) {
+		fprintf(stderr, "venvscope dupes: %s\n", tw_esc(err.msg));
+		cli_opts_free(&o);
+		return CLI_EXIT_USAGE;
+	}
+	if (o.help) {
+		fputs(dupes_usage, stdout);
+		cli_opts_free(&o);
+		return CLI_EXIT_OK;
+	}
+	/* Neither the envs' sizes nor git are part of the answer. */
+	o.req.no_size = true;
+	o.req.no_git = true;
+	rc = run(&o);
+	cli_opts_free(&o);
+	return rc;
+}

@@ -1,0 +1,465 @@
+/* Duplicates across envs (D from the list): the distributions installed in
+ * several envs, largest duplication first, one line each as `venvscope
+ * dupes` prints it; Enter shows or hides the envs of a group. The groups
+ * are counted when the view opens (and again on r) from the envs whose
+ * packages the scan has read by then, on a thread of their own (the task
+ * ui_dupes_task): thousands of files are looked at, and the browser stays
+ * responsive meanwhile. */
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../scan/dupes.h"
+#include "../util/human.h"
+#include "../util/path.h"
+#include "../util/strbuf.h"
+#include "../util/xalloc.h"
+#include "app.h"
+#include "colors.h"
+
+#define DUPES_TOP 2 /* header, title line */
+
+/* One count on its own thread. The thread reads only `in` and the disk and
+ * fills `result`; when done it writes a byte to wake[1]. The browser takes
+ * the result (ui_dupes_task's pump), or abandons the job (quitting): a job
+ * abandoned before it finished is freed by its thread, so quitting never
+ * waits on a read stuck on a hung mount. */
+struct dupes_job {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	bool finished, abandoned; /* under lock */
+	atomic_bool cancel;
+	int wake[2];
+	struct scan_dupes_input *in;
+	struct scan_dupes result;
+};
+
+/* The view's own state. */
+struct dupes_state {
+	struct dupes_job *job; /* a count running, or NULL */
+	bool counted_once;     /* a result was shown */
+	struct scan_dupes d;
+	bool *open;     /* by group: its envs are shown */
+	size_t cursor;  /* a group */
+	size_t top;     /* first screen line (of the group and env lines) */
+	size_t unread;  /* envs whose packages were not known when counted */
+	size_t counted; /* envs counted */
+};
+
+static struct dupes_state *state(struct ui *ui)
+{
+	return ui_view_private(ui, &ui_dupes_view);
+}
+
+static void dupes_clear(struct dupes_state *S)
+{
+	scan_dupes_free(&S->d);
+	free(S->open);
+	S->open = NULL;
+}
+
+static void job_free(struct dupes_job *j)
+{
+	close(j->wake[0]);
+	close(j->wake[1]);
+	scan_dupes_input_free(j->in);
+	scan_dupes_free(&j->result);
+	pthread_mutex_destroy(&j->lock);
+	free(j);
+}
+
+static void *job_main(void *arg)
+{
+	struct dupes_job *j = arg;
+	bool abandoned;
+
+	scan_dupes_run(&j->result, j->in, &j->cancel);
+	pthread_mutex_lock(&j->lock);
+	j->finished = true;
+	abandoned = j->abandoned;
+	pthread_mutex_unlock(&j->lock);
+	if (abandoned)
+		job_free(j);
+	else if (write(j->wake[1], "x", 1) < 0) {
+		/* The pipe is non-blocking and holds one byte: it cannot be full. */
+	}
+	return NULL;
+}
+
+/* Quitting, or a count replaced: stops the job without waiting for it. */
+static void job_abandon(struct dupes_job *j)
+{
+	bool finished;
+
+	if (!j)
+		return;
+	pthread_mutex_lock(&j->lock);
+	j->abandoned = true;
+	atomic_store(&j->cancel, true);
+	finished = j->finished;
+	pthread_mutex_unlock(&j->lock);
+	if (finished) {
+		pthread_join(j->thread, NULL);
+		job_free(j);
+	} else {
+		pthread_detach(j->thread);
+	}
+}
+
+/* Counts the groups again from the envs the browser has now, on a thread;
+ * the groups shown stay until the new ones come (ui_dupes_task). */
+static void recount(struct ui *ui)
+{
+	struct dupes_state *S = state(ui);
+	struct dupes_job *j;
+
+	if (S->job)
+		return; /* one count at a time: this one sees the same envs */
+	S->unread = S->counted = 0;
+	for (size_t i = 0; i < ui->model.n_ids; i++) {
+		const struct venv *v = ui->model.by_id[i];
+
+		if (v && v->packages_known)
+			S->counted++;
+		else if (v)
+			S->unread++;
+	}
+	j = xcalloc(1, sizeof(*j));
+	pthread_mutex_init(&j->lock, NULL);
+	atomic_init(&j->cancel, false);
+	j->in = scan_dupes_input_new((const struct venv *const *)ui->model.by_id, ui->model.n_ids);
+	if (pipe2(j->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+		ui_message(ui, true, "cannot count the duplicates: %s", strerror(errno));
+		scan_dupes_input_free(j->in);
+		pthread_mutex_destroy(&j->lock);
+		free(j);
+		return;
+	}
+	if (pthread_create(&j->thread, NULL, job_main, j) != 0) {
+		ui_message(ui, true, "cannot count the duplicates: no thread");
+		j->wake[0] = j->wake[1] = -1;
+		job_free(j);
+		return;
+	}
+	S->job = j;
+}
+
+/* The job's result replaces the groups shown. */
+static void take_result(struct dupes_state *S)
+{
+	struct dupes_job *j = S->job;
+
+	pthread_join(j->thread, NULL);
+	dupes_clear(S);
+	S->d = j->result;
+	memset(&j->result, 0, sizeof(j->result));
+	S->job = NULL;
+	job_free(j);
+	S->open = xcalloc(S->d.n + 1, sizeof(*S->open));
+	S->cursor = S->top = 0;
+	S->counted_once = true;
+}
+
+/* Screen lines before group g (its own line and, when open, its envs). */
+static size_t line_of(const struct dupes_state *S, size_t g)
+{
+	size_t y = 0;
+
+	for (size_t i = 0; i < g && i < S->d.n; i++)
+		y += 1 + (S->open[i] ? S->d.groups[i].n_envs : 0);
+	return y;
+}
+
+static int height(void)
+{
+	return LINES - DUPES_TOP - 1 > 0 ? LINES - DUPES_TOP - 1 : 0;
+}
+
+/* Keeps the cursor's group line on screen. */
+static void scroll_to_cursor(struct dupes_state *S)
+{
+	size_t y = line_of(S, S->cursor), h = (size_t)height();
+
+	if (y < S->top)
+		S->top = y;
+	else if (h && y >= S->top + h)
+		S->top = y - h + 1;
+}
+
+static void draw_title(const struct ui *ui, const struct dupes_state *S)
+{
+	uint64_t dup = 0, shared = 0;
+	char a[32], b[32], line[256];
+
+	if (!S->counted_once) {
+		snprintf(line, sizeof(line), " Duplicates: counting the copies in %zu envs %s",
+			 S->counted, ui_spinner(ui));
+		ui_fill_line(1, ui_role_attr(UI_ROLE_COLUMNS));
+		ui_put(1, 0, COLS, line, ui_role_attr(UI_ROLE_COLUMNS), 0);
+		return;
+	}
+
+	for (size_t i = 0; i < S->d.n; i++) {
+		dup += S->d.groups[i].disk.duplicated;
+		shared += S->d.groups[i].disk.shared;
+	}
+	human_size(a, sizeof(a), dup);
+	human_size(b, sizeof(b), shared);
+	snprintf(line, sizeof(line),
+		 " Duplicates: %zu distributions in more than one of %zu envs · %s duplicated · %s shared "
+		 "through hard links%s",
+		 S->d.n, S->counted, a, b,
+		 S->unread ? " · packages of some envs not read yet (r)" : "");
+	ui_fill_line(1, ui_role_attr(UI_ROLE_COLUMNS));
+	ui_put(1, 0, COLS, line, ui_role_attr(UI_ROLE_COLUMNS), 0);
+}
+
+static void dupes_draw(struct ui *ui)
+{
+	struct dupes_state *S = state(ui);
+	struct strbuf sb = STRBUF_INIT;
+	int h = height(), y = 0;
+	size_t line = 0;
+	const char *cs = nl_langinfo(CODESET);
+	bool utf8 = cs && strcmp(cs, "UTF-8") == 0;
+
+	ui_draw_header(ui);
+	draw_title(ui, S);
+	scroll_to_cursor(S);
+	for (int i = 0; i < h; i++)
+		ui_fill_line(DUPES_TOP + i, ui_role_attr(UI_ROLE_DEFAULT));
+	if (S->d.n == 0 && S->counted_once)
+		ui_put(DUPES_TOP, 1, COLS - 1,
+		       "no distribution is installed in more than one environment",
+		       ui_role_attr(UI_ROLE_DIM), 0);
+	for (size_t g = 0; g < S->d.n && y < h; g++) {
+		const struct scan_dupe_group *G = S->d.groups + g;
+
+		if (line++ >= S->top) {
+			attr_t a = ui_role_attr(g == S->cursor ? UI_ROLE_SELECTED : UI_ROLE_ROW);
+
+			sb_reset(&sb);
+			sb_addf(&sb, "%s ", S->open[g] ? (utf8 ? "▾" : "v") : (utf8 ? "▸" : ">"));
+			scan_dupe_text(&sb, G);
+			ui_fill_line(DUPES_TOP + y, a);
+			ui_put(DUPES_TOP + y, 1, COLS - 1, sb_str(&sb), a, 0);
+			y++;
+		}
+		for (size_t k = 0; S->open[g] && k < G->n_envs && y < h; k++) {
+			char *p;
+
+			if (line++ < S->top)
+				continue;
+			p = path_tilde(G->envs[k], ui->home);
+			ui_put(DUPES_TOP + y, 5, COLS - 5, p, ui_role_attr(UI_ROLE_DIM), 1);
+			free(p);
+			y++;
+		}
+	}
+	sb_free(&sb);
+	ui_draw_status(ui, " Enter envs  ↑↓ move  r recount  Esc back  ? help  q quit");
+}
+
+/* ---- keys ---- */
+
+static int move_by(struct ui *ui, long d)
+{
+	struct dupes_state *S = state(ui);
+	long c = (long)S->cursor + d;
+
+	if (S->d.n == 0)
+		return UI_REACT_NONE;
+	if (c < 0)
+		c = 0;
+	if (c >= (long)S->d.n)
+		c = (long)S->d.n - 1;
+	S->cursor = (size_t)c;
+	return UI_REACT_REDRAW;
+}
+
+static int act_up(struct ui *ui)
+{
+	return move_by(ui, -1);
+}
+static int act_down(struct ui *ui)
+{
+	return move_by(ui, 1);
+}
+static int act_pgup(struct ui *ui)
+{
+	return move_by(ui, -(long)(height() > 1 ? height() - 1 : 1));
+}
+static int act_pgdn(struct ui *ui)
+{
+	return move_by(ui, height() > 1 ? height() - 1 : 1);
+}
+static int act_home(struct ui *ui)
+{
+	return move_by(ui, -(long)state(ui)->d.n);
+}
+static int act_end(struct ui *ui)
+{
+	return move_by(ui, (long)state(ui)->d.n);
+}
+
+static int act_toggle(struct ui *ui)
+{
+	struct dupes_state *S = state(ui);
+
+	if (S->d.n == 0)
+		return UI_REACT_NONE;
+	S->open[S->cursor] = !S->open[S->cursor];
+	/* Its envs come into view when there is room. */
+	if (S->open[S->cursor]) {
+		size_t end = line_of(S, S->cursor + 1), h = (size_t)height();
+
+		if (h && end > S->top + h)
+			S->top = end - h;
+	}
+	return UI_REACT_REDRAW;
+}
+
+static int act_recount(struct ui *ui)
+{
+	if (state(ui)->job) {
+		ui_message(ui, false, "still counting");
+		return UI_REACT_REDRAW;
+	}
+	recount(ui);
+	ui_message(ui, false, "counting the duplicates again over %zu environments",
+		   state(ui)->counted);
+	return UI_REACT_REDRAW;
+}
+
+static int act_back(struct ui *ui)
+{
+	ui_switch_to(ui, UI_VIEW_LIST);
+	return UI_REACT_REDRAW;
+}
+
+static int act_help(struct ui *ui)
+{
+	ui_help_show(ui);
+	return UI_REACT_REDRAW;
+}
+
+static int act_quit(struct ui *ui)
+{
+	return ui_act_quit(ui);
+}
+
+const struct ui_binding ui_dupes_bindings[] = {
+	{KEY_UP, "↑ k", "previous distribution", act_up},
+	{'k', NULL, NULL, act_up},
+	{KEY_DOWN, "↓ j", "next distribution", act_down},
+	{'j', NULL, NULL, act_down},
+	{KEY_PPAGE, "PgUp", "page up", act_pgup},
+	{KEY_NPAGE, "PgDn", "page down", act_pgdn},
+	{KEY_HOME, "Home g", "first", act_home},
+	{'g', NULL, NULL, act_home},
+	{KEY_END, "End G", "last", act_end},
+	{'G', NULL, NULL, act_end},
+	{'\n', "Enter l →", "show / hide the envs that hold it", act_toggle},
+	{KEY_ENTER, NULL, NULL, act_toggle},
+	{'\r', NULL, NULL, act_toggle},
+	{'l', NULL, NULL, act_toggle},
+	{KEY_RIGHT, NULL, NULL, act_toggle},
+	{'r', "r", "count again (after the scan has read more envs)", act_recount},
+	{27, "Esc h ←", "back to the list", act_back},
+	{'h', NULL, NULL, act_back},
+	{KEY_LEFT, NULL, NULL, act_back},
+	{'?', "?", "this help", act_help},
+	{'q', "q", "quit", act_quit},
+	{0, NULL, NULL, NULL},
+};
+
+static int dupes_key(struct ui *ui, int ch)
+{
+	bool handled;
+	int r = ui_dispatch(ui, ui_dupes_bindings, ch, &handled);
+
+	return handled ? r : UI_REACT_NONE;
+}
+
+static void dupes_open(struct ui *ui)
+{
+	recount(ui);
+}
+
+static void dupes_close(void *private)
+{
+	struct dupes_state *S = private;
+
+	job_abandon(S->job); /* normally gone already: ui_dupes_task's free */
+	S->job = NULL;
+	dupes_clear(S);
+}
+
+/* ---- the count as a background task ---- */
+
+static struct dupes_state *task_state(const struct ui *ui)
+{
+	return ui->view_private[UI_VIEW_DUPES];
+}
+
+static int task_fds(const struct ui *ui, struct pollfd *p)
+{
+	struct dupes_state *S = task_state(ui);
+
+	if (!S || !S->job)
+		return 0;
+	*p = (struct pollfd){.fd = S->job->wake[0], .events = POLLIN};
+	return 1;
+}
+
+static bool task_pump(struct ui *ui)
+{
+	struct dupes_state *S = task_state(ui);
+	char b;
+
+	if (!S || !S->job || read(S->job->wake[0], &b, 1) != 1)
+		return false;
+	take_result(S);
+	return true;
+}
+
+static bool task_busy(const struct ui *ui)
+{
+	struct dupes_state *S = task_state(ui);
+
+	return S && S->job;
+}
+
+static void task_free(struct ui *ui)
+{
+	struct dupes_state *S = task_state(ui);
+
+	if (S) {
+		job_abandon(S->job);
+		S->job = NULL;
+	}
+}
+
+const struct ui_task_ops ui_dupes_task = {
+	.name = "duplicates",
+	.fds = task_fds,
+	.pump = task_pump,
+	.busy = task_busy,
+	.free = task_free,
+};
+
+const struct ui_view ui_dupes_view = {
+	.name = "duplicates",
+	.id = UI_VIEW_DUPES,
+	.private_size = sizeof(struct dupes_state),
+	.open = dupes_open,
+	.draw = dupes_draw,
+	.key = dupes_key,
+	.close = dupes_close,
+	.bindings = ui_dupes_bindings,
+};
