@@ -521,6 +521,13 @@ def t_browser(ctx):
                 if rows[b[tool]]["linked_bytes"] != w["linked_bytes"]:
                     d.append("%s: linked %r, truth %r" % (tool, rows[b[tool]]["linked_bytes"], w["linked_bytes"]))
             st.check("C: each cache's size, disk, freeable, linked as the CLI (and lstat) says", d)
+            st.at("?: the help opens at the caches' keys; Esc comes back to the caches")
+            t.keys("?")
+            t.wait_for(r"^ In the caches \(C\)", what="the help at the caches' keys")
+            t.keys("Escape")
+            t.wait_for(lambda s: any(l.split()[:1] == ["uv"] for l in s.lines) and "LINKED" in s.text,
+                       what="the caches view after Esc")
+            st.check("?: the help opens at the caches' keys; Esc comes back to the caches", [])
             if b["pip_why"]:
                 st.g.skip("caches browser: x cleans pip", b["pip_why"])
                 return
