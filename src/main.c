@@ -37,6 +37,7 @@ static const char usage[] =
 	"  deleted          the recipes of deleted environments\n"
 	"  recreate RECORD  make a deleted environment again from its recipe\n"
 	"  gitignore ENV    make git ignore it (--inner; takes tracked files out of the index)\n"
+	"  caches           the shared caches of pip, uv, poetry, conda... (--clean TOOL)\n"
 	"  dupes [ROOT...]  packages installed in several envs: duplicated vs hard-linked (--json)\n"
 	"\n"
 	"options of the browser (and of list):\n"
@@ -67,7 +68,7 @@ static const struct {
 	{"pythons", cli_pythons, false}, {"delete", cli_delete, false},
 	{"deleted", cli_deleted, false}, {"recreate", cli_recreate, false},
 	{"freeze", cli_freeze, true},    {"gitignore", cli_gitignore, false},
-	{"dupes", cli_dupes, false},
+	{"caches", cli_caches, false},   {"dupes", cli_dupes, false},
 };
 
 static int browse(int argc, char **argv)

@@ -30,23 +30,6 @@ struct walk {
 
 /* ---- the checks ---- */
 
-static bool is_mount_point(const char *path, const struct stat *st)
-{
-	char *parent = path_dirname(path);
-	struct stat pst;
-	bool mp = stat(parent, &pst) != 0 || pst.st_dev != st->st_dev;
-
-#ifdef STATX_ATTR_MOUNT_ROOT
-	struct statx sx;
-
-	if (!mp && statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, 0, &sx) == 0 &&
-	    (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
-		mp = (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
-#endif
-	free(parent);
-	return mp;
-}
-
 /* True when the folder `p` is `inner` or one of its parents, compared by
  * identity (a home reached through a symlink is still the home). */
 static bool holds(const char *p, const char *inner)
@@ -121,7 +104,7 @@ int act_delete_check(const struct venv *v, const char *home, struct vs_err *err)
 				  "%s: holds .git (a repository root); refusing to "
 				  "delete it",
 				  p);
-	if (lstat(p, &st) == 0 && is_mount_point(p, &st))
+	if (lstat(p, &st) == 0 && path_is_mount_point(p, &st))
 		return vs_err_set(err, VS_EUSAGE, "%s: is a mount point; refusing to delete it", p);
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../scan/inspect.h"
+#include "caches.h"
 #include "../scan/pyvenv_cfg.h"
 #include "../util/xalloc.h"
 #include "../util/vec.h"
@@ -277,6 +278,9 @@ static int finish_ok(struct act_job *j)
 	case ACT_INSTALL:
 		j->summary = xasprintf("installed the requirements into %s", j->paths[0]);
 		break;
+	case ACT_CACHE_CLEAN:
+		j->summary = act_cache_freed_text(j->cache);
+		break;
 	case ACT_UPGRADE_DEPS:
 		now = pip_version(j->paths[0]);
 		if (now && j->before && strcmp(now, j->before) != 0)
@@ -338,6 +342,8 @@ void act_job_free(struct act_job *j)
 	free(j->before);
 	sb_free(&j->output);
 	free(j->summary);
+	if (j->cache)
+		scan_caches_free(j->cache, 1);
 	vs_strv_free(j->partial, j->n_partial);
 	free(j);
 }

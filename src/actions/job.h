@@ -12,13 +12,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../scan/caches.h"
 #include "../scan/venv.h"
 #include "../util/err.h"
 #include "../util/proc.h"
 #include "../util/strbuf.h"
 #include "pythons.h"
 
-enum act_kind { ACT_CREATE, ACT_CLEAR, ACT_UPGRADE, ACT_UPGRADE_DEPS, ACT_INSTALL };
+enum act_kind { ACT_CREATE, ACT_CLEAR, ACT_UPGRADE, ACT_UPGRADE_DEPS, ACT_INSTALL, ACT_CACHE_CLEAN };
 
 enum act_link { ACT_LINK_DEFAULT, ACT_LINK_SYMLINKS, ACT_LINK_COPIES };
 
@@ -49,7 +50,8 @@ struct act_job {
 	size_t n_argv_req;        /* install: the index of the requirements file in argv */
 	char **partial;           /* after a failed create: folders it left behind */
 	size_t n_partial;
-	bool keep_cwd; /* run in the current folder (create --prompt .), isolated (-I) */
+	bool keep_cwd;            /* run in the current folder (create --prompt .), isolated (-I) */
+	struct scan_cache *cache; /* ACT_CACHE_CLEAN: the cache as measured before (owned) */
 };
 
 /* Checks the request (interpreter runs, options supported by its version,

@@ -18,6 +18,7 @@ int cli_deleted(int argc, char **argv);
 int cli_recreate(int argc, char **argv);
 int cli_freeze(int argc, char **argv);
 int cli_gitignore(int argc, char **argv);
+int cli_caches(int argc, char **argv);
 int cli_dupes(int argc, char **argv);
 
 /* `list` with options already parsed (the browser's fallback). */

@@ -104,6 +104,25 @@ static char *workon_home(const char *home)
 	return join_norm(home, v);
 }
 
+char *scan_xdg_dir(const char *var, const char *home, const char *fallback)
+{
+	char *keep = NULL;
+	const char *b = xdg_base(var, home, fallback, &keep);
+	char *r = join_norm(b, NULL);
+
+	free(keep);
+	return r;
+}
+
+char *scan_tool_dir(const char *var, const char *home, const char *dflt, const char *rel)
+{
+	const char *v = env_value(var);
+
+	if (v && v[0] == '~' && (v[1] == '\0' || v[1] == '/'))
+		return join_norm(home, v[1] ? v + 2 : NULL);
+	return tool_root(var, dflt, rel);
+}
+
 /* Fills places[] (NULL where a place cannot be named); caller frees. */
 static void resolve_places(char *places[PLACE_COUNT], const char *home)
 {

@@ -23,4 +23,18 @@ size_t scan_default_roots(char ***out, const char *home);
 
 void scan_free_strv(char **v, size_t n);
 
+/* The folders below that tools resolve the way the tool itself does, for
+ * the places of caches (caches.c) as for those of envs. */
+
+/* An XDG base folder: $`var` when it holds an absolute path (the XDG spec
+ * ignores relative values), else home/`fallback`; NULL without a home.
+ * Caller frees. */
+char *scan_xdg_dir(const char *var, const char *home, const char *fallback);
+
+/* A tool's own folder variable: absolute -> that folder; "~" or "~/x" ->
+ * below `home`; any other relative value -> NULL (the tool takes it from
+ * its working directory, which we cannot know); unset or empty -> `dflt`
+ * joined with `rel` (NULL when dflt is NULL). Normal form; caller frees. */
+char *scan_tool_dir(const char *var, const char *home, const char *dflt, const char *rel);
+
 #endif

@@ -66,6 +66,7 @@ enum ui_view_id {
 	UI_VIEW_DETAIL,
 	UI_VIEW_HELP,
 	UI_VIEW_CREATE,
+	UI_VIEW_CACHES,
 	UI_VIEW_DUPES,
 	UI_VIEW_COUNT
 };
@@ -94,11 +95,13 @@ struct ui_binding {
 extern const struct ui_view ui_list_view;
 extern const struct ui_view ui_detail_view;
 extern const struct ui_view ui_help_view;
+extern const struct ui_view ui_caches_view;
 extern const struct ui_view ui_dupes_view; /* dupes_view.c: D, duplicates across envs */
 
 /* The bindings of each view, for the help screen (NULL-key terminated). */
 extern const struct ui_binding ui_list_bindings[];
 extern const struct ui_binding ui_detail_bindings[];
+extern const struct ui_binding ui_caches_bindings[];
 extern const struct ui_binding ui_dupes_bindings[];
 
 /* What every view shares. A view's own state is in view_private, a
@@ -237,6 +240,8 @@ void ui_detail_show(struct ui *ui, size_t id);
 struct venv *ui_detail_env(struct ui *ui);
 /* The help, over the view showing now (Esc goes back to it). */
 void ui_help_show(struct ui *ui);
+/* C: the caches view (caches_view.c). */
+int ui_act_caches(struct ui *ui);
 /* T: the next built-in theme (theme_key.c). */
 int ui_cycle_theme(struct ui *ui);
 /* Loads the theme the options name, or mono with NO_COLOR (theme_key.c). */

@@ -66,6 +66,7 @@ static size_t collect(struct help_line *out, size_t max)
 		enum ui_view_id view;
 	} sections[] = {{"In the list", UI_VIEW_LIST},
 			{"In the details", UI_VIEW_DETAIL},
+			{"In the caches (C)", UI_VIEW_CACHES},
 			{"In the duplicates (D)", UI_VIEW_DUPES}};
 
 	for (size_t s = 0; s < sizeof(sections) / sizeof(*sections); s++) {
@@ -173,6 +174,7 @@ static void help_open(struct ui *ui)
 	const char *want = !H->back                        ? NULL
 			   : H->back->id == UI_VIEW_DETAIL ? "In the details"
 			   : H->back->id == UI_VIEW_DUPES  ? "In the duplicates (D)"
+			   : H->back->id == UI_VIEW_CACHES ? "In the caches (C)"
 							   : NULL;
 
 	for (size_t i = 0; want && i < n; i++)

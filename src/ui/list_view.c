@@ -474,6 +474,7 @@ const struct ui_binding ui_list_bindings[] = {
 	{'f', "f", "freeze to the project's requirements.txt (shows changes, asks)", ui_act_freeze},
 	{'d', "d", "delete the marked / selected envs (recipe kept; or to the trash)", ui_act_delete},
 	{'i', "i", "make git ignore the selected env (shows the line, asks)", ui_act_gitignore},
+	{'C', "C", "the shared caches (pip, uv, conda...): sizes, and cleaning", ui_act_caches},
 	{'D', "D", "duplicates: packages installed in several envs, duplicated or hard-linked",
 	 act_dupes},
 	{0, NULL, NULL, NULL},

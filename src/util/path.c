@@ -1,6 +1,7 @@
 #include "path.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <limits.h>
 #include <stdio.h>
@@ -204,4 +205,21 @@ const char *path_errno_reason(char *buf, size_t cap, const char *path, int e)
 	else
 		snprintf(buf, cap, "path too long (a name in it is longer than %d bytes)", NAME_MAX);
 	return buf;
+}
+
+bool path_is_mount_point(const char *path, const struct stat *st)
+{
+	char *parent = path_dirname(path);
+	struct stat pst;
+	bool mp = stat(parent, &pst) != 0 || pst.st_dev != st->st_dev;
+
+#ifdef STATX_ATTR_MOUNT_ROOT
+	struct statx sx;
+
+	if (!mp && statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, 0, &sx) == 0 &&
+	    (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+		mp = (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+#endif
+	free(parent);
+	return mp;
 }

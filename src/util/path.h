@@ -29,6 +29,12 @@ char *path_tilde(const char *path, const char *home);
  * strerror(e). Written into buf (cap bytes); returns buf. */
 const char *path_errno_reason(char *buf, size_t cap, const char *path, int e);
 
+/* True when the folder `path` (lstat'ed as `st`) is a mount point: its
+ * parent is on another device, or statx says it is a mount root (a bind
+ * mount keeps st_dev). Also true when the parent cannot be read. */
+struct stat;
+bool path_is_mount_point(const char *path, const struct stat *st);
+
 /* mkdir -p: every missing folder of `path` made with `mode`. When
  * `first_made` is not NULL it gets the length of the first folder made (0:
  * none), so the caller can take back exactly what was made. Returns 0 or

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -484,4 +485,30 @@ int vs_proc_run_fg(const struct vs_proc_spawn *sp, int *status, struct vs_err *e
 	if (rc == 0 && status)
 		*status = decode(ws);
 	return rc;
+}
+
+char *vs_proc_which(const char *name)
+{
+	const char *path = getenv("PATH");
+	struct stat st;
+
+	if (strchr(name, '/'))
+		return stat(name, &st) == 0 && S_ISREG(st.st_mode) && access(name, X_OK) == 0
+			       ? xstrdup(name)
+			       : NULL;
+	if (!path)
+		path = "/usr/bin:/bin";
+	for (const char *p = path;; p++) {
+		const char *end = strchr(p, ':');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		/* An empty entry is the current folder, as for execvp. */
+		char *cand = n ? xasprintf("%.*s/%s", (int)n, p, name) : xasprintf("./%s", name);
+
+		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0)
+			return cand;
+		free(cand);
+		if (!end)
+			return NULL;
+		p = end;
+	}
 }

@@ -121,4 +121,9 @@ void vs_proc_output_clear(struct vs_proc_output *r);
  * when it could not start. */
 int vs_proc_run_fg(const struct vs_proc_spawn *sp, int *status, struct vs_err *err);
 
+/* The program `name` as posix_spawnp would find it on $PATH (an
+ * executable regular file), or NULL. `name` holding a '/' is taken as is.
+ * Caller frees. */
+char *vs_proc_which(const char *name);
+
 #endif

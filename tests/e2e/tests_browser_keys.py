@@ -201,7 +201,7 @@ HELP_KEYS = [  # (key as the help shows it, a word of what it does)
     ("Esc", "clear the filter"), ("!", "problems"), ("Space", "mark"), ("*", "mark all"),
     ("r", "rescan the selected"), ("R", "rescan everything"), ("T", "theme"), ("?", "help"),
     ("q", "quit"), ("h", "back"), ("←", "back"), ("c", "create"), ("x", "clear"), ("u", "upgrade"),
-    ("a", "apparent / disk"), ("b", "activate"), ("D", "duplicates"),
+    ("a", "apparent / disk"), ("b", "activate"), ("C", "caches"), ("D", "duplicates"),
 ]
 
 

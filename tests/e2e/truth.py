@@ -139,6 +139,26 @@ def space_of(*paths):
     return disk, freeable
 
 
+def linked_of(tree, envs):
+    """Bytes of the files of `tree` (on its filesystem, each inode once)
+    that have a link inside one of the trees `envs` too: what stays on disk
+    when `tree` goes, because those envs use it (a cache's linked_bytes)."""
+    def inodes(top):
+        dev = os.lstat(top).st_dev
+        out = {}
+        for d, dirs, files in os.walk(top):
+            for n in dirs + files:
+                st = os.lstat(os.path.join(d, n))
+                if st.st_dev == dev and not stat.S_ISDIR(st.st_mode) and st.st_nlink > 1:
+                    out[(st.st_dev, st.st_ino)] = st.st_blocks * 512
+        return out
+    mine = inodes(tree)
+    theirs = set()
+    for e in envs:
+        theirs.update(inodes(e))
+    return sum(b for k, b in mine.items() if k in theirs)
+
+
 def sharing_of(paths):
     """{path: sorted other paths holding a link of one of its files}, by
     os.lstat of every non-directory (a hard-linked symlink counts too)."""

@@ -1,0 +1,434 @@
+/* The caches view (C from the list): the shared caches of pip, uv,
+ * poetry, conda... with their four sizes, the same figures as `venvscope
+ * caches`, and x to clean the selected one (a dialog naming what is freed
+ * and how; the tool's command runs as a job in the log pane). */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../actions/caches.h"
+#include "../util/human.h"
+#include "../util/path.h"
+#include "../util/xalloc.h"
+#include "app.h"
+#include "colors.h"
+
+struct caches_state {
+	struct scan_cache *v; /* owned: what is shown */
+	size_t n;
+	size_t sel;
+	size_t top;
+	/* The measuring thread: it sizes `work` and then writes a byte to
+	 * wake[1]; the loop's pump joins it and takes `work` as `v`. */
+	pthread_t thread;
+	bool running;
+	int wake[2];
+	atomic_bool cancel;
+	struct scan_cache *work;
+	size_t n_work;
+	bool quiet;     /* measuring after a clean: the clean's message stays */
+	bool after_job; /* a clean runs as a job: measure again when it ends */
+};
+
+static struct caches_state *state(struct ui *ui)
+{
+	return ui_view_private(ui, &ui_caches_view);
+}
+
+/* The state when the view was ever opened, else NULL (for the task ops,
+ * which get a const ui). */
+static struct caches_state *peek(const struct ui *ui)
+{
+	return ui->view_private[UI_VIEW_CACHES];
+}
+
+static void *measure_thread(void *arg)
+{
+	struct caches_state *S = arg;
+	char b = 1;
+
+	for (size_t i = 0; i < S->n_work && !atomic_load(&S->cancel); i++)
+		scan_cache_measure(&S->work[i], &S->cancel);
+	while (write(S->wake[1], &b, 1) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
+/* Finds the caches now (cheap) and sizes them on a thread. */
+static void measure_start(struct ui *ui)
+{
+	struct caches_state *S = state(ui);
+
+	if (S->running)
+		return;
+	S->quiet = false;
+	S->n_work = scan_caches_find(&S->work, ui->home);
+	atomic_store(&S->cancel, false);
+	if (pipe2(S->wake, O_CLOEXEC | O_NONBLOCK) != 0 ||
+	    pthread_create(&S->thread, NULL, measure_thread, S) != 0) {
+		/* No thread: measure here, the browser waits. */
+		for (size_t i = 0; i < S->n_work; i++)
+			scan_cache_measure(&S->work[i], NULL);
+		S->wake[0] = S->wake[1] = -1;
+		S->running = true;
+		return;
+	}
+	S->running = true;
+}
+
+/* Joins the thread (cancelled first when `stop`) and closes its pipe. */
+static void measure_join(struct caches_state *S, bool stop)
+{
+	if (!S->running)
+		return;
+	if (stop)
+		atomic_store(&S->cancel, true);
+	if (S->wake[0] >= 0) {
+		pthread_join(S->thread, NULL);
+		close(S->wake[0]);
+		close(S->wake[1]);
+	}
+	S->wake[0] = S->wake[1] = -1;
+	S->running = false;
+}
+
+/* The measured caches replace the shown ones; linked bytes against the
+ * envs the list holds now. */
+static void measure_take(struct ui *ui)
+{
+	struct caches_state *S = state(ui);
+	const struct venv **vs = xcalloc(ui->model.n_ids + 1, sizeof(*vs));
+	size_t k = 0;
+
+	for (size_t id = 0; id < ui->model.n_ids; id++)
+		if (ui->model.by_id[id])
+			vs[k++] = ui->model.by_id[id];
+	scan_caches_free(S->v, S->n);
+	S->v = S->work;
+	S->n = S->n_work;
+	S->work = NULL;
+	S->n_work = 0;
+	for (size_t i = 0; i < S->n; i++) {
+		scan_cache_link(&S->v[i], vs, k);
+		scan_cache_forget(&S->v[i]);
+	}
+	if (S->sel >= S->n)
+		S->sel = S->n ? S->n - 1 : 0;
+	free(vs);
+	if (!S->quiet)
+		ui_message(ui, false, "%zu cache%s measured; x cleans the selected one", S->n,
+			   S->n == 1 ? "" : "s");
+}
+
+static void caches_open(struct ui *ui)
+{
+	ui_message(ui, false, "measuring the caches...");
+	measure_start(ui);
+}
+
+/* ---- the task: the measuring thread in the loop ---- */
+
+static int task_fds(const struct ui *ui, struct pollfd *p)
+{
+	struct caches_state *S = peek(ui);
+
+	if (!S || !S->running || S->wake[0] < 0)
+		return 0;
+	p[0] = (struct pollfd){.fd = S->wake[0], .events = POLLIN};
+	return 1;
+}
+
+static bool task_pump(struct ui *ui)
+{
+	struct caches_state *S = peek(ui);
+	char b;
+
+	if (S && S->after_job && !S->running && !ui_jobs_task.busy(ui)) {
+		/* The clean's job has ended (jobs are pumped before us). */
+		S->after_job = false;
+		measure_start(ui);
+		S->quiet = true;
+		return true;
+	}
+	if (!S || !S->running)
+		return false;
+	if (S->wake[0] >= 0 && read(S->wake[0], &b, 1) != 1)
+		return false;
+	measure_join(S, false);
+	measure_take(ui);
+	return true;
+}
+
+static bool task_busy(const struct ui *ui)
+{
+	struct caches_state *S = peek(ui);
+
+	return S && S->running;
+}
+
+static void task_free(struct ui *ui)
+{
+	struct caches_state *S = peek(ui);
+
+	if (!S)
+		return;
+	measure_join(S, true);
+	scan_caches_free(S->work, S->n_work);
+	S->work = NULL;
+	S->n_work = 0;
+}
+
+const struct ui_task_ops ui_caches_task = {
+	.name = "caches",
+	.fds = task_fds,
+	.pump = task_pump,
+	.busy = task_busy,
+	.free = task_free,
+};
+
+static const char *size_text(char *buf, size_t n, bool known, uint64_t v)
+{
+	if (!known)
+		return snprintf(buf, n, "?"), buf;
+	human_size(buf, n, v);
+	return buf;
+}
+
+static void draw_row(struct ui *ui, int y, const struct scan_cache *c, bool sel)
+{
+	attr_t a = ui_role_attr(sel ? UI_ROLE_SELECTED : UI_ROLE_ROW);
+	bool k = scan_cache_known(c);
+	char s[32], path[1200];
+	char *t = path_tilde(c->path, ui->home);
+
+	ui_fill_line(y, a);
+	ui_put(y, 1, 10, c->tool, a, 0);
+	ui_put_right(y, 12, 10, size_text(s, sizeof(s), k, c->size.size_bytes), a);
+	ui_put_right(y, 23, 10, size_text(s, sizeof(s), k, c->size.disk_bytes), a);
+	ui_put_right(y, 34, 10, size_text(s, sizeof(s), k, c->size.freeable_bytes), a);
+	ui_put_right(y, 45, 10, size_text(s, sizeof(s), k && c->linked_known, c->linked_bytes), a);
+	snprintf(path, sizeof(path), "%s%s%s%s%s", t, c->target ? "  (symlink -> " : "",
+		 c->target ? c->target : "", c->target ? ")" : "",
+		 c->mount_point ? "  (mount point)"
+		 : c->skip      ? "  (without virtualenvs/)"
+				: "");
+	if (COLS > 58)
+		ui_put(y, 57, COLS - 57, path, sel ? a : ui_role_attr(UI_ROLE_DIM), 1);
+	free(t);
+}
+
+static void caches_draw(struct ui *ui)
+{
+	struct caches_state *S = state(ui);
+	int pane = ui_tasks_rows(ui);
+	int h = LINES - 3 - pane; /* header, titles, status */
+	attr_t ct = ui_role_attr(UI_ROLE_COLUMNS);
+
+	ui_draw_header(ui);
+	ui_fill_line(1, ct);
+	ui_put(1, 1, 10, "TOOL", ct, 0);
+	ui_put_right(1, 12, 10, "SIZE", ct);
+	ui_put_right(1, 23, 10, "DISK", ct);
+	ui_put_right(1, 34, 10, "FREEABLE", ct);
+	ui_put_right(1, 45, 10, "LINKED", ct);
+	if (COLS > 58)
+		ui_put(1, 57, COLS - 57, "PATH", ct, 0);
+	if (h < 1)
+		h = 1;
+	if (S->sel < S->top)
+		S->top = S->sel;
+	if (S->sel >= S->top + (size_t)h)
+		S->top = S->sel - (size_t)h + 1;
+	for (int i = 0; i < h; i++) {
+		size_t k = S->top + (size_t)i;
+
+		ui_fill_line(2 + i, ui_role_attr(UI_ROLE_DEFAULT));
+		if (k < S->n)
+			draw_row(ui, 2 + i, &S->v[k], k == S->sel);
+		else if (k == 0 && S->running)
+			ui_put(2, 1, COLS - 1, "measuring...", ui_role_attr(UI_ROLE_DIM), 0);
+		else if (k == 0)
+			ui_put(2, 1, COLS - 1,
+			       "(no cache of pip, uv, poetry, pipenv, pdm, hatch, conda or virtualenv here)",
+			       ui_role_attr(UI_ROLE_DIM), 0);
+	}
+	if (pane)
+		ui_tasks_draw(ui, 2 + h);
+	ui_draw_status(ui, " Esc back  x clean  r measure again  ? help  q quit");
+}
+
+/* y in the dialog: clean the cache the dialog names (its index). */
+static int clean_choice(struct ui *ui, void *data)
+{
+	struct caches_state *S = state(ui);
+	size_t i = *(size_t *)data;
+	struct act_cache_plan p;
+	struct act_delete_result res;
+	struct vs_err err = {0};
+	char *said;
+
+	if (i >= S->n || act_cache_plan(&p, &S->v[i], &err) < 0) {
+		ui_message(ui, true, "%s", err.msg[0] ? err.msg : "the cache is gone");
+		return UI_REACT_REDRAW;
+	}
+	if (p.job) {
+		ui_job_submit(ui, p.job); /* its summary says what was freed */
+		p.job = NULL;
+		S->after_job = true;
+		act_cache_plan_clear(&p);
+		return UI_REACT_REDRAW;
+	}
+	act_cache_plan_clear(&p);
+	ui_message(ui, false, "removing everything in %s...", S->v[i].path);
+	ui_draw_status(ui, "");
+	refresh();
+	if (act_cache_remove(&S->v[i], NULL, &res, &err) < 0 && err.code == VS_EUSAGE) {
+		ui_message(ui, true, "%s", err.msg);
+		return UI_REACT_REDRAW;
+	}
+	said = act_cache_freed_text(&S->v[i]);
+	measure_start(ui);
+	S->quiet = true;
+	if (err.code)
+		ui_message(ui, true, "%s; %s", err.msg, said);
+	else
+		ui_message(ui, false, "%s", said);
+	free(said);
+	return UI_REACT_REDRAW;
+}
+
+static int act_clean(struct ui *ui)
+{
+	static const struct ui_choice choices[] = {{'y', "y clean it", clean_choice}};
+	struct caches_state *S = state(ui);
+	const struct scan_cache *c;
+	struct act_cache_plan p;
+	struct vs_err err = {0};
+	struct ui_dialog *d;
+	size_t *idx;
+	char f[32], dk[32], l[32];
+
+	if (S->sel >= S->n)
+		return UI_REACT_NONE;
+	c = &S->v[S->sel];
+	if (act_cache_plan(&p, c, &err) < 0) {
+		ui_message(ui, true, "%s", err.msg);
+		return UI_REACT_REDRAW;
+	}
+	idx = xcalloc(1, sizeof(*idx));
+	*idx = S->sel;
+	d = ui_dialog_open(ui, "Clean this cache?", choices, 1, idx, free);
+	ui_dialog_line(d, "the %s cache %s", c->tool, c->path);
+	if (scan_cache_known(c)) {
+		human_size(f, sizeof(f), c->size.freeable_bytes);
+		human_size(dk, sizeof(dk), c->size.disk_bytes);
+		ui_dialog_line(d, "frees %s of %s on disk", f, dk);
+		if (c->linked_known) {
+			human_size(l, sizeof(l), c->linked_bytes);
+			ui_dialog_line(d, "%s of it is hard-linked into environments and stays", l);
+		}
+	} else {
+		ui_dialog_line(d, "frees an unknown amount (some files could not be read)");
+	}
+	ui_dialog_line(d, "by: %s", p.how);
+	act_cache_plan_clear(&p);
+	return UI_REACT_REDRAW;
+}
+
+static int act_up(struct ui *ui)
+{
+	struct caches_state *S = state(ui);
+
+	if (S->sel > 0)
+		S->sel--;
+	return UI_REACT_REDRAW;
+}
+
+static int act_down(struct ui *ui)
+{
+	struct caches_state *S = state(ui);
+
+	if (S->sel + 1 < S->n)
+		S->sel++;
+	return UI_REACT_REDRAW;
+}
+
+static int act_back(struct ui *ui)
+{
+	/* Back without reopening: the list keeps its place. */
+	ui->view = ui_view_get(UI_VIEW_LIST);
+	return UI_REACT_REDRAW;
+}
+
+static int act_again(struct ui *ui)
+{
+	if (state(ui)->running)
+		return UI_REACT_NONE;
+	caches_open(ui);
+	return UI_REACT_REDRAW;
+}
+
+static int act_help(struct ui *ui)
+{
+	ui_help_show(ui);
+	return UI_REACT_REDRAW;
+}
+
+const struct ui_binding ui_caches_bindings[] = {
+	{KEY_UP, "k ↑", "previous cache", act_up},
+	{'k', NULL, NULL, act_up},
+	{KEY_DOWN, "j ↓", "next cache", act_down},
+	{'j', NULL, NULL, act_down},
+	{'x', "x", "clean the selected cache (says what it frees and how, asks)", act_clean},
+	{'r', "r", "find and measure the caches again", act_again},
+	{27, "Esc h ←", "back to the list", act_back},
+	{'h', NULL, NULL, act_back},
+	{KEY_LEFT, NULL, NULL, act_back},
+	{'?', NULL, NULL, act_help},
+	{'q', NULL, NULL, ui_act_quit},
+	{0, NULL, NULL, NULL},
+};
+
+static int caches_key(struct ui *ui, int ch)
+{
+	bool handled;
+	int r = ui_dispatch(ui, ui_caches_bindings, ch, &handled);
+
+	if (!handled && ch == 27)
+		return ui_tasks_escape(ui);
+	return r;
+}
+
+static void caches_close(void *private)
+{
+	struct caches_state *S = private;
+
+	measure_join(S, true);
+	scan_caches_free(S->work, S->n_work);
+	S->work = NULL;
+	S->n_work = 0;
+	scan_caches_free(S->v, S->n);
+	S->v = NULL;
+	S->n = 0;
+}
+
+int ui_act_caches(struct ui *ui)
+{
+	ui_switch(ui, &ui_caches_view);
+	return UI_REACT_REDRAW;
+}
+
+const struct ui_view ui_caches_view = {
+	.name = "caches",
+	.id = UI_VIEW_CACHES,
+	.private_size = sizeof(struct caches_state),
+	.open = caches_open,
+	.draw = caches_draw,
+	.key = caches_key,
+	.close = caches_close,
+	.bindings = ui_caches_bindings,
+};
