@@ -195,6 +195,28 @@ mkvenv "$broken_link/bin/$(basename "$broken_py")" "$CODE/data-pipeline/.venv"
 
 say "making the demo environments (ensurepip, no network) ..."
 wait_venvs
+
+# A hotfix branch of the webshop, its env a cp -al twin (every file a hard
+# link of webshop's, as uv's cache makes them): the marker H, and what
+# deleting one or both really frees.
+mkdir -p "$CODE/webshop-hotfix"
+cp "$CODE/webshop/requirements.txt" "$CODE/webshop-hotfix/"
+cp -al "$CODE/webshop/.venv" "$CODE/webshop-hotfix/.venv"
+
+# Two envs made by the machine's virtualenv, which seeds pip from its
+# app-data folder (~/.local/share/virtualenv, a cache the caches view shows)
+# as plain copies: the same pip twice, duplicated.
+if command -v virtualenv >/dev/null 2>&1; then
+	for d in scraper/.venv reports/.venv; do
+		mkdir -p "$CODE/${d%/.venv}"
+		env -i HOME="$H" PATH="$CLEAN_PATH" virtualenv -q "$CODE/$d" >"$T/work/virtualenv.log" 2>&1 ||
+			die "virtualenv failed: $(cat "$T/work/virtualenv.log")"
+	done
+	n_virtualenv=2
+else
+	say "no virtualenv on PATH: the caches and dupes shots show fewer rows"
+	n_virtualenv=0
+fi
 rm "$broken_link"
 rmdir "$H/.local/opt" "$H/.local" 2>/dev/null || true
 
@@ -214,6 +236,11 @@ backdate api-server/venv '5 hours ago'
 backdate cli-tool/.venv '45 days ago'
 backdate data-pipeline/.venv '12 days ago'
 backdate legacy-django/env '200 days ago'
+backdate webshop-hotfix/.venv '1 day ago'
+[ "$n_virtualenv" = 0 ] || {
+	backdate scraper/.venv '9 days ago'
+	backdate reports/.venv '30 days ago'
+}
 
 # ---- 3. the screens -----------------------------------------------------------
 
@@ -399,7 +426,7 @@ shoot() {
 }
 
 mkdir -p "$OUT"
-n_envs=6
+n_envs=$((7 + n_virtualenv))
 
 # The list, sorted by size (the default), once the scan has finished.
 start
@@ -419,6 +446,35 @@ keys /
 keys -l 'pkg:pip<24'
 wait_for "the filter" "/pkg:pip<24" "!cli-tool" "!No environment matches"
 shoot filter dark
+
+# Disk usage (a), the two webshop twins marked: the status line says what
+# deleting both frees (everything: every link is inside the pair).
+keys Escape
+start
+wait_for "the finished scan" "$n_envs environments" "scanned in" "webshop-hotfix"
+keys a
+wait_for "disk usage" "on disk ·"
+keys /
+keys -l 'webshop'
+keys Enter
+wait_for "the webshop filter" "/webshop" "!legacy-django"
+keys Space Space
+wait_for "the two twins marked" "2 marked ·" "freeable of"
+shoot space dark
+
+# The shared caches (C).
+start
+wait_for "the finished scan" "$n_envs environments" "scanned in"
+keys C
+wait_for "the caches" "virtualenv" "!measuring"
+shoot caches dark
+
+# Duplicates across envs (D).
+keys Escape
+wait_for "the list again" "scanned in"
+keys D
+wait_for "the duplicates" "pip " "duplicated distribution"
+shoot dupes dark
 
 # The light theme, rendered as a light terminal.
 start --theme light

@@ -388,6 +388,8 @@ static int dupes_key(struct ui *ui, int ch)
 
 static void dupes_open(struct ui *ui)
 {
+	/* The view's own words: not what the view left before said. */
+	ui_message(ui, false, "counting the duplicates...");
 	recount(ui);
 }
 
@@ -425,6 +427,8 @@ static bool task_pump(struct ui *ui)
 	if (!S || !S->job || read(S->job->wake[0], &b, 1) != 1)
 		return false;
 	take_result(S);
+	ui_message(ui, false, "%zu duplicated distribution%s; Enter shows the envs of one", S->d.n,
+		   S->d.n == 1 ? "" : "s");
 	return true;
 }
 
