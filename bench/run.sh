@@ -14,6 +14,7 @@
 #   VENVSCOPE=./venvscope      the binary to measure
 #   BENCH_BASELINE=PATH        an older venvscope binary, timed in the same rounds
 #                              (`list --json`): the cost of a change, as a ratio
+#   BENCH_BASELINE_LABEL=TEXT  what the baseline is, for RESULTS.md
 #
 # The trees live in bench/.cache (gitignored), built once: real environments
 # made offline with this machine's pyenv Pythons (python -m venv, mostly
@@ -457,7 +458,8 @@ def report(trees, res, ftimes, fsame, flines, fver, have):
     out("- tools: %s" % "; ".join(tools))
     if BASE:
         bv = subprocess.run([BASE, "--version"], capture_output=True, text=True).stdout.strip()
-        out("- baseline: `%s` (%s)" % (os.path.relpath(BASE, TOP) if BASE.startswith(TOP) else BASE, bv or "?"))
+        out("- baseline: %s (%s)" % (os.environ.get("BENCH_BASELINE_LABEL") or os.path.basename(BASE),
+                                      bv or "?"))
     out()
     out("## Trees")
     out()
