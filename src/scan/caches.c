@@ -226,6 +226,11 @@ void scan_cache_link(struct scan_cache *c, const struct venv *const *vs, size_t 
 	free(others);
 }
 
+bool scan_cache_holds(const struct scan_cache *c, const struct venv *v)
+{
+	return scan_inodes_overlap(c->inodes, v->inodes);
+}
+
 void scan_cache_forget(struct scan_cache *c)
 {
 	scan_inodes_free(c->inodes);

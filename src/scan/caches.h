@@ -54,6 +54,10 @@ void scan_cache_measure(struct scan_cache *c, const atomic_bool *cancel);
  * them. */
 void scan_cache_link(struct scan_cache *c, const struct venv *const *vs, size_t n);
 
+/* Some file of the env `v` is a hard link of a file of the measured `c`
+ * (whose kept files were not dropped): the env is linked from that cache. */
+bool scan_cache_holds(const struct scan_cache *c, const struct venv *v);
+
 /* Drops what measuring kept (inodes); the figures stay. */
 void scan_cache_forget(struct scan_cache *c);
 

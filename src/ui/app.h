@@ -117,6 +117,7 @@ struct ui {
 
 	char message[512]; /* the status line's message ("" none) */
 	bool message_error;
+	unsigned long caches_gen; /* caches measured so far (ui_caches_holding) */
 
 	unsigned spinner;
 	bool quit;
@@ -242,6 +243,11 @@ struct venv *ui_detail_env(struct ui *ui);
 void ui_help_show(struct ui *ui);
 /* C: the caches view (caches_view.c). */
 int ui_act_caches(struct ui *ui);
+/* Appends to `out` the caches the env `v` is hard-linked from ("the uv
+ * cache ~/.cache/uv"), as the caches view last measured them; false when
+ * they were never measured (nothing is known). */
+struct strbuf;
+bool ui_caches_holding(const struct ui *ui, const struct venv *v, struct strbuf *out);
 /* T: the next built-in theme (theme_key.c). */
 int ui_cycle_theme(struct ui *ui);
 /* Loads the theme the options name, or mono with NO_COLOR (theme_key.c). */

@@ -32,6 +32,7 @@ struct caches_state {
 	size_t n_work;
 	bool quiet;     /* measuring after a clean: the clean's message stays */
 	bool after_job; /* a clean runs as a job: measure again when it ends */
+	bool measured;  /* v holds a measurement (with the caches' linked files) */
 };
 
 static struct caches_state *state(struct ui *ui)
@@ -112,16 +113,34 @@ static void measure_take(struct ui *ui)
 	S->n = S->n_work;
 	S->work = NULL;
 	S->n_work = 0;
-	for (size_t i = 0; i < S->n; i++) {
+	/* The caches' linked files stay (a few bytes a file): the details
+	 * of an env name the cache it is linked from (ui_caches_holding). */
+	for (size_t i = 0; i < S->n; i++)
 		scan_cache_link(&S->v[i], vs, k);
-		scan_cache_forget(&S->v[i]);
-	}
+	S->measured = true;
+	ui->caches_gen++;
 	if (S->sel >= S->n)
 		S->sel = S->n ? S->n - 1 : 0;
 	free(vs);
 	if (!S->quiet)
 		ui_message(ui, false, "%zu cache%s measured; x cleans the selected one", S->n,
 			   S->n == 1 ? "" : "s");
+}
+
+bool ui_caches_holding(const struct ui *ui, const struct venv *v, struct strbuf *out)
+{
+	const struct caches_state *S = peek(ui);
+
+	for (size_t i = 0; S && i < S->n; i++) {
+		char *shown;
+
+		if (!scan_cache_holds(&S->v[i], v))
+			continue;
+		shown = path_tilde(S->v[i].path, ui->home);
+		sb_addf(out, "%sthe %s cache %s", out->len ? ", " : "", S->v[i].tool, shown);
+		free(shown);
+	}
+	return S && S->measured;
 }
 
 static void caches_open(struct ui *ui)

@@ -67,6 +67,7 @@ struct detail_state {
 	char *with;
 	size_t with_id;
 	unsigned long with_gen;
+	unsigned long with_caches; /* ui->caches_gen then */
 };
 
 static struct detail_state *state(struct ui *ui)
@@ -152,8 +153,11 @@ static char *sharing_words(struct ui *ui, const struct venv *v)
 	}
 	if (n > 8)
 		sb_addf(&sb, " and %zu more", n - 8);
-	if (n == 0)
-		sb_addf(&sb, "no scanned environment: the other links are elsewhere (a cache?)");
+	if (!ui_caches_holding(ui, v, &sb) && n == 0)
+		sb_addf(&sb, "no scanned environment: the other links are elsewhere (C measures "
+			     "the caches)");
+	else if (sb.len == 0)
+		sb_addf(&sb, "no scanned environment or known cache: the other links are elsewhere");
 	free(with);
 	return sb_detach(&sb);
 }
@@ -162,11 +166,13 @@ static void add_sharing(struct lines *ls, struct ui *ui, const struct venv *v)
 {
 	struct detail_state *D = state(ui);
 
-	if (!D->with || D->with_id != v->id || D->with_gen != ui->model.gen) {
+	if (!D->with || D->with_id != v->id || D->with_gen != ui->model.gen ||
+	    D->with_caches != ui->caches_gen) {
 		free(D->with);
 		D->with = sharing_words(ui, v);
 		D->with_id = v->id;
 		D->with_gen = ui->model.gen;
+		D->with_caches = ui->caches_gen;
 	}
 	if (D->with)
 		add(ls, UI_ROLE_ROW, "shared with", "%s", D->with);

@@ -560,6 +560,24 @@ def t_browser(ctx):
             t.wait_for(lambda s: any(" ".join(l.split()).startswith(cells) for l in s.lines), timeout=20,
                        what="the pip row measured again after the clean: %r" % cells)
             st.check("after the clean: the pip row shows the cache's new sizes (du, lstat)", [])
+            st.at("details of uv-env after C: 'shared with' names the uv cache it is linked from")
+            inos = lambda top: {(st_.st_dev, st_.st_ino) for d_, _, fs in os.walk(top)
+                                for st_ in (os.lstat(os.path.join(d_, f)) for f in fs)}
+            linked = bool(inos(b["uv_env"]) & inos(b["uv"]))
+            t.keys("Escape")
+            t.wait_for(lambda s: "uv-env" in s.text and "LINKED" not in s.text and s, what="the list")
+            t.keys("/")
+            t.type("uv-env")
+            t.keys("Enter")
+            t.wait_for(lambda s: "shown: uv-env]" in s.line(0) and s, what="the list filtered to uv-env")
+            t.keys("Enter")
+            scr = t.wait_for(r"^  shared with ", what="uv-env's details with a 'shared with' line")
+            line = [l for l in scr.lines if l.startswith("  shared with ")][0]
+            want = "the uv cache " + b["uv"]
+            d = [] if linked else ["the truth itself: uv-env holds no file of the uv cache"]
+            if want not in line.replace("~", b["home"], 1) and want not in line:
+                d.append("%r does not name %r" % (line, want))
+            st.check("details of uv-env after C: 'shared with' names the uv cache it is linked from", d)
 
     return session("caches browser", run)
 
