@@ -214,7 +214,7 @@ int cli_freeze(int argc, char **argv)
 	struct scan_msgs warn = {0};
 	struct freeze_args a;
 	struct venv *v = NULL;
-	char *text = NULL, *proposal = NULL, q[2200];
+	char *text = NULL, *proposal = NULL, *output = NULL, q[2200];
 	size_t len = 0;
 	int rc;
 
@@ -226,9 +226,18 @@ int cli_freeze(int argc, char **argv)
 		fputs(freeze_usage, stdout);
 		return CLI_EXIT_OK;
 	}
+	if (a.output && strcmp(a.output, "-") != 0) {
+		/* -o '~/req.txt' reaches us as typed: the shell's rule. */
+		if (path_expand_tilde(&output, a.output, &err) < 0) {
+			fprintf(stderr, "venvscope freeze: %s\n", tw_esc(err.msg));
+			return CLI_EXIT_USAGE;
+		}
+		a.output = output;
+	}
 	rc = act_open_env(&v, a.env, &(struct act_open_opts){.what = ACT_OPEN_CONFIG}, &err);
 	if (rc < 0) {
 		fprintf(stderr, "venvscope freeze: %s\n", tw_esc(err.msg));
+		free(output);
 		return cli_exit_code(err.code ? err.code : VS_EUSAGE);
 	}
 	if (!a.output && !v->project) {
@@ -245,6 +254,7 @@ int cli_freeze(int argc, char **argv)
 				"standard output)\n",
 				tw_esc(v->path), tw_esc(proposal));
 			free(proposal);
+			free(output);
 			venv_free(v);
 			return CLI_EXIT_USAGE;
 		}
@@ -264,6 +274,7 @@ int cli_freeze(int argc, char **argv)
 	scan_msgs_clear(&warn);
 	free(text);
 	free(proposal);
+	free(output);
 	venv_free(v);
 	return rc < 0 ? cli_exit_code(rc) : CLI_EXIT_OK;
 }
