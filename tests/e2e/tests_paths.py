@@ -22,7 +22,7 @@ import os
 import re
 import shutil
 
-from browser_kit import session, set_filter, start, wait_rows
+from browser_kit import session, set_filter, start
 from harness import Group
 from tests_delete import expect_rc, make_venv, ns_script, sandbox, site_packages, text, workdir, write
 from tests_freeze_target import NO_PIP, env_with_packages, pip_freeze, read
@@ -279,7 +279,8 @@ def t_freeze_browser(ctx):
         prompt = "no project folder: write the freeze to: "
         with Tty(ctx.runner, [], width=240, height=40, env=env, tag="paths-freeze") as t:
             start(t)
-            wait_rows(t, ["app-Xy12AbCd-py3", "other", "tools311"], "the scan")
+            names = ["app-Xy12AbCd-py3", "other", "tools311"]
+            t.wait_for(lambda s: sorted(s.names()) == names, what="the scan: rows %s" % names)
             set_filter(t, "tools311", first=True)
             st.at("f on ~/venvs/tools311")
             t.keys("f")
