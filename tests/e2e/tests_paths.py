@@ -150,7 +150,8 @@ def t_cli_tilde(ctx):
 def t_own_state(ctx):
     g = Group()
     titles = ["own state: list from HOME shows no record, no trashed env, no .Trash-UID or .Trash/UID env",
-              "own state: deleted and recreate still reach the record"]
+              "own state: deleted and recreate still reach the record",
+              "own state: another user's ~/.local/share/Trash and ~/.local/state/venvscope are not listed"]
     guard = ns_script(ctx)
     if guard is None:
         for t in titles:
@@ -185,6 +186,21 @@ def t_own_state(ctx):
         d.append("list from HOME shows %s; of the %d folders holding pyvenv.cfg only %s is an env"
                  % (got, len(everything), live))
     g.check(titles[0], d)
+
+    # Another user's home, scanned as a ROOT: its trash and records are
+    # laid out as ours (copied from them), and are not envs either.
+    d = []
+    others = os.path.join(base, "others")
+    shutil.copytree(os.path.join(home, ".local"), os.path.join(others, "someone", ".local"), symlinks=True)
+    seen = envs_under(others)
+    if len(seen) < 2:
+        d.append("the copied trash and records hold %d env-like folders (the fixture is wrong)" % len(seen))
+    p = run(["list", "--json", others], home=home, cwd=home, env=HOME_DEFAULTS)
+    d += expect_rc(p, 0)
+    got = listed(p, d)
+    if got:
+        d.append("list of another user's home shows %s from its trash or records" % got)
+    g.check(titles[2], d)
 
     d = []
     p = run(["deleted", "--json"], home=home, cwd=home, env=HOME_DEFAULTS)
