@@ -24,6 +24,7 @@ import shutil
 
 from browser_kit import session, set_filter, start
 from harness import Group
+from tests_actions_browser import field
 from tests_delete import expect_rc, make_venv, ns_script, sandbox, site_packages, text, workdir, write
 from tests_freeze_target import NO_PIP, env_with_packages, pip_freeze, read
 from tty import Tty
@@ -89,6 +90,11 @@ def t_create_form(ctx):
             want = os.path.join(home, "code", "newproj", ".venv")
             t.wait_for(lambda s: ("Creates " + want) in s.text and s, what="'Creates %s'" % want)
             st.check("~/code/newproj/.venv is shown as HOME's folder before Enter", [])
+            # Without pip: quick, and no ensurepip needed (Debian's python3 may lack it).
+            # Down from Folder: Python, (Upgrade pip), System site-packages, Interpreter, Without pip.
+            t.keys(*(["Down"] * (4 if "Upgrade pip on creation" in t.screen().text else 3)))
+            t.keys("Down", "Space")
+            t.wait_for(lambda s: field(s, "Without pip") == "[x]", what="Without pip ticked")
             t.keys("Enter")
             t.wait_for(lambda s: os.path.isfile(os.path.join(want, "pyvenv.cfg")) and
                        ("created " + want) in s.text and s, timeout=120, what="the env made under HOME")
