@@ -5,8 +5,8 @@
  * user decides; a replaced file is kept as FILE~. No project: the path is
  * asked for, proposing <env>/requirements.txt (or the start folder's when
  * the env is in it), never a central folder's (act_freeze_out_proposal);
- * ~ and relative paths are taken as path_resolve_typed has them. Written atomically
- * (actions/freeze_out.h). */
+ * ~ and relative paths are taken as path_resolve_typed has them. Written
+ * atomically (actions/freeze_out.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,7 +84,6 @@ static int keep_choice(struct ui *ui, void *data)
 static int path_given(struct ui *ui, const char *text, void *data)
 {
 	struct freeze_run *r = data;
-
 	struct vs_err err = {0};
 
 	free(r->out);
