@@ -141,7 +141,7 @@ int main(int argc, char **argv)
 	}
 	if (cmd >= 0)
 		return commands[cmd].run(argc - 1, argv + 1);
-	if (argc >= 2 && argv[1][0] != '-' && strchr(argv[1], '/') == NULL) {
+	if (argc >= 2 && argv[1][0] != '-' && argv[1][0] != '~' && strchr(argv[1], '/') == NULL) {
 		struct stat st;
 
 		/* A word that is neither a command nor a folder is a typo. */

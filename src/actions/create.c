@@ -164,13 +164,10 @@ int act_prepare_create(struct act_job **out, const struct act_create_opts *o, st
 	j->paths = xcalloc(o->n_targets, sizeof(*j->paths));
 	j->existed = xcalloc(o->n_targets, sizeof(*j->existed));
 	for (size_t i = 0; i < o->n_targets; i++) {
-		j->paths[i] = path_absolute(o->targets[i]);
+		/* A DIR given quoted ('~/x') or typed in the form: the shell's rule. */
+		rc = path_resolve_typed(&j->paths[i], o->targets[i], NULL, err);
 		j->n_paths++;
-		if (!j->paths[i] ||
-		    (rc = check_target(j->paths[i], o->clear, &j->existed[i], err)) < 0) {
-			if (!j->paths[i])
-				rc = vs_err_set(err, VS_EFAIL, "%s: cannot read the current folder",
-						o->targets[i]);
+		if (rc < 0 || (rc = check_target(j->paths[i], o->clear, &j->existed[i], err)) < 0) {
 			act_job_free(j);
 			return rc;
 		}

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../pip/pip.h"
+#include "../scan/places.h"
 #include "../util/path.h"
 #include "../util/xalloc.h"
 #include "write_atomic.h"
@@ -41,6 +42,17 @@ int act_freeze_out_plan(struct act_freeze_out *out, const struct venv *v, const 
 		free(old);
 	}
 	return 0;
+}
+
+char *act_freeze_out_proposal(const struct venv *v, const char *start, const char *home)
+{
+	char *parent = path_dirname(v->path);
+	bool here = start && strcmp(parent, start) == 0 && !(home && strcmp(parent, home) == 0) &&
+		    !scan_is_central_folder(parent, home);
+	char *out = path_join(here ? parent : v->path, "requirements.txt");
+
+	free(parent);
+	return out;
 }
 
 bool act_freeze_out_needs_yes(const struct act_freeze_out *o)

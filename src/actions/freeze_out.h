@@ -34,6 +34,14 @@ struct act_freeze_out {
 int act_freeze_out_plan(struct act_freeze_out *out, const struct venv *v, const char *output,
 			const char *text, size_t len, struct vs_err *err);
 
+/* Where to propose writing the freeze of `v` when it has no project
+ * (v->project NULL): `start`/requirements.txt when the env lies directly
+ * in `start` (the folder the browser or the command was started in) and
+ * that folder is neither `home` nor a central folder; else
+ * <env>/requirements.txt. Never a central folder such as ~/venvs: that is
+ * nobody's project. Caller frees. */
+char *act_freeze_out_proposal(const struct venv *v, const char *start, const char *home);
+
 /* Another project's folder, or a file whose content differs. */
 bool act_freeze_out_needs_yes(const struct act_freeze_out *o);
 

@@ -105,12 +105,13 @@ static int open_scan(struct venv **out, const char *env, struct scan_request req
 	return 0;
 }
 
-int act_open_env(struct venv **out, const char *path, const struct act_open_opts *o, struct vs_err *err)
+/* Opens the folder `path` (already expanded) as act_open_env says. */
+static int open_env(struct venv **out, const char *path, const struct act_open_opts *o,
+		    struct vs_err *err)
 {
 	struct scan_request req = {.stale_days = SCAN_STALE_DAYS_DEFAULT};
 	int fd, rc;
 
-	*out = NULL;
 	if (o->scan)
 		req = *o->scan;
 	if (!req.now)
@@ -125,5 +126,19 @@ int act_open_env(struct venv **out, const char *path, const struct act_open_opts
 	}
 	rc = open_here(out, fd, path, o->what, &req, err);
 	close(fd);
+	return rc;
+}
+
+int act_open_env(struct venv **out, const char *path, const struct act_open_opts *o, struct vs_err *err)
+{
+	char *exp = NULL;
+	int rc;
+
+	*out = NULL;
+	/* An ENV given quoted ('~/x') reaches us as typed: the shell's rule. */
+	if ((rc = path_expand_tilde(&exp, path, err)) < 0)
+		return rc;
+	rc = open_env(out, exp, o, err);
+	free(exp);
 	return rc;
 }

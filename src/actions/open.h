@@ -30,7 +30,8 @@ struct act_open_opts {
 	void *ctx;
 };
 
-/* Reads the environment at `path` into *out (owned: venv_free). Returns
+/* Reads the environment at `path` into *out (owned: venv_free). A leading
+ * ~ or ~user in `path` is expanded as the shell would (util/path.h). Returns
  * VS_EUSAGE with a sentence naming the path when it is not a folder holding
  * a regular pyvenv.cfg ("no such folder", "not a folder", "cannot open
  * folder: REASON", "not a virtual environment (it holds no pyvenv.cfg

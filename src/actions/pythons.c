@@ -59,13 +59,18 @@ static int start_probe(struct probe *p, const char *path, struct vs_err *err)
 	return vs_proc_start(&p->proc, &sp, err);
 }
 
-int act_probe_python(struct act_python *out, const char *path, struct vs_err *err)
+int act_probe_python(struct act_python *out, const char *typed, struct vs_err *err)
 {
 	struct probe p = {0};
 	int status = -1;
+	char *path = NULL;
 
 	memset(out, 0, sizeof(*out));
+	/* --python '~/x' reaches us unexpanded: the shell's rule, here. */
+	if (path_expand_tilde(&path, typed, err) < 0)
+		return VS_EUSAGE;
 	if (start_probe(&p, path, err) < 0) {
+		free(path);
 		err->code = VS_EUSAGE; /* the message (path and reason) is already there */
 		return VS_EUSAGE;
 	}
@@ -73,13 +78,14 @@ int act_probe_python(struct act_python *out, const char *path, struct vs_err *er
 	vs_proc_free(p.proc);
 	if (status != 0 || parse_probe(out, sb_str(&p.out)) < 0) {
 		sb_free(&p.out);
-		return vs_err_set(err, VS_EUSAGE,
-				  "%s: not a Python 3 interpreter (it did not answer "
-				  "the version probe)",
-				  path);
+		vs_err_set(err, VS_EUSAGE,
+			   "%s: not a Python 3 interpreter (it did not answer the version probe)",
+			   path);
+		free(path);
+		return VS_EUSAGE;
 	}
 	sb_free(&p.out);
-	out->path = xstrdup(path);
+	out->path = path;
 	out->real = realpath(path, NULL);
 	if (!out->real)
 		out->real = xstrdup(path);

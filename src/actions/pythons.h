@@ -33,8 +33,10 @@ struct act_python_list {
 void act_find_pythons(struct act_python_list *out, const char *home, const char *const *extra,
 		      size_t n_extra);
 
-/* Probes one interpreter (-I -S). Returns 0, or VS_EUSAGE with the reason ("is not
- * a Python", "cannot run it: ...") naming the path. */
+/* Probes one interpreter (-I -S). A leading ~ or ~user is expanded as the
+ * shell would (out->path is the expanded path). Returns 0, or VS_EUSAGE
+ * with the reason ("is not a Python", "cannot run it: ...", "no such
+ * user") naming the path. */
 int act_probe_python(struct act_python *out, const char *path, struct vs_err *err);
 
 /* True when `py` is at least major.minor. */

@@ -18,6 +18,7 @@
 
 #include "../pip/pip.h"
 #include "../scan/inspect.h"
+#include "../scan/places.h"
 #include "../scan/size.h"
 #include "../util/json_quote.h"
 #include "../util/path.h"
@@ -40,15 +41,12 @@ struct recipe {
 
 char *act_records_dir(void)
 {
-	const char *state = getenv("XDG_STATE_HOME");
-	const char *home = getenv("HOME");
+	/* The scan knows the folder too: it never lists a record as an env. */
+	char *state = scan_state_dir(getenv("HOME"));
+	char *dir = state ? path_join(state, "deleted") : NULL;
 
-	/* The XDG spec says a relative value is invalid and must be ignored. */
-	if (state && state[0] == '/')
-		return path_join(state, "venvscope/deleted");
-	if (home && *home)
-		return xasprintf("%s/.local/state/venvscope/deleted", strcmp(home, "/") ? home : "");
-	return NULL;
+	free(state);
+	return dir;
 }
 
 /* ---- writing ---- */

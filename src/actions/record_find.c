@@ -190,9 +190,14 @@ static int find_by_env_path(struct act_record *out, const char *path, struct act
 {
 	struct act_record *all;
 	size_t n = act_records_list(&all);
-	struct path_arg a = {path, path_absolute(path)};
+	char *abs = NULL;
+	struct path_arg a;
 	struct act_record_list of, full;
 	int rc = 1;
+
+	/* A quoted '~/x' as the shell has it; unresolvable: compared as given. */
+	path_resolve_typed(&abs, path, NULL, NULL);
+	a = (struct path_arg){path, abs};
 
 	pick(&of, all, n, of_path, &a);
 	act_records_free(all, n);

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../scan/places.h"
 #include "../util/path.h"
 #include "../util/percent.h"
 #include "../util/strbuf.h"
@@ -54,19 +55,13 @@ static void trash_clear(struct trash *t)
 
 /* ---- choosing the trash ---- */
 
-/* $XDG_DATA_HOME/Trash, or <home>/.local/share/Trash; NULL when neither
- * is known. */
+/* $XDG_DATA_HOME/Trash, or <home>/.local/share/Trash (scan/places.h: the
+ * scan never lists what is in it); NULL when neither is known. */
 static char *home_trash_path(const char *home)
 {
-	const char *data = getenv("XDG_DATA_HOME");
-
-	if (data && data[0] == '/') /* XDG: a relative value is ignored */
-		return path_join(data, "Trash");
 	if (!home || !*home)
 		home = getenv("HOME");
-	if (!home || home[0] != '/')
-		return NULL;
-	return path_join(home, ".local/share/Trash");
+	return scan_home_trash(home);
 }
 
 /* The device of `path`, or of its nearest existing ancestor (the home

@@ -32,9 +32,13 @@ static const char freeze_usage[] =
 	"\n"
 	"  -o, --output FILE   where to write (\"-\": standard output); default\n"
 	"                      <project>/requirements.txt when the env has a project folder\n"
-	"                      (ENV/.project, relative to ENV, or the folder ENV is in)\n"
+	"                      (ENV/.project, relative to ENV, or the folder ENV is in\n"
+	"                      when it holds a project file; a central folder such as\n"
+	"                      ~/venvs or a tool's folder is never a project)\n"
 	"  -y, --yes           write the default file even when it belongs to another\n"
-	"                      project (ENV/.project points elsewhere) or says otherwise\n"
+	"                      project (ENV/.project points elsewhere) or says otherwise;\n"
+	"                      with no project folder, write ENV/requirements.txt (or\n"
+	"                      ./requirements.txt when ENV is in the current folder)\n"
 	"  --local             leave out what is installed outside the env (pip freeze --local)\n"
 	"  --all               keep pip, setuptools, wheel and distribute (pip freeze --all)\n"
 	"  --exclude-editable  leave out editable installs\n"
@@ -210,7 +214,7 @@ int cli_freeze(int argc, char **argv)
 	struct scan_msgs warn = {0};
 	struct freeze_args a;
 	struct venv *v = NULL;
-	char *text = NULL;
+	char *text = NULL, *proposal = NULL, *output = NULL, q[2200];
 	size_t len = 0;
 	int rc;
 
@@ -222,18 +226,39 @@ int cli_freeze(int argc, char **argv)
 		fputs(freeze_usage, stdout);
 		return CLI_EXIT_OK;
 	}
+	if (a.output && strcmp(a.output, "-") != 0) {
+		/* -o '~/req.txt' reaches us as typed: the shell's rule. */
+		if (path_expand_tilde(&output, a.output, &err) < 0) {
+			fprintf(stderr, "venvscope freeze: %s\n", tw_esc(err.msg));
+			return CLI_EXIT_USAGE;
+		}
+		a.output = output;
+	}
 	rc = act_open_env(&v, a.env, &(struct act_open_opts){.what = ACT_OPEN_CONFIG}, &err);
 	if (rc < 0) {
 		fprintf(stderr, "venvscope freeze: %s\n", tw_esc(err.msg));
+		free(output);
 		return cli_exit_code(err.code ? err.code : VS_EUSAGE);
 	}
 	if (!a.output && !v->project) {
-		fprintf(stderr,
-			"venvscope freeze: %s has no project folder to put requirements.txt in; "
-			"say where to write with -o FILE (or -o - for standard output)\n",
-			tw_esc(a.env));
-		venv_free(v);
-		return CLI_EXIT_USAGE;
+		char *cwd = getcwd(NULL, 0);
+
+		proposal = act_freeze_out_proposal(v, cwd, cli_home());
+		free(cwd);
+		snprintf(q, sizeof(q), "%s has no project folder; write the freeze to %s?", v->path,
+			 proposal);
+		if (!a.yes && !cli_ask(q)) {
+			fprintf(stderr,
+				"venvscope freeze: %s has no project folder to put requirements.txt "
+				"in; pass --yes to write %s, or say where with -o FILE (or -o - for "
+				"standard output)\n",
+				tw_esc(v->path), tw_esc(proposal));
+			free(proposal);
+			free(output);
+			venv_free(v);
+			return CLI_EXIT_USAGE;
+		}
+		a.output = proposal;
 	}
 	if (a.pip)
 		rc = scan_freeze_pip(&text, &len, v, &a.opts, &warn, &err);
@@ -248,6 +273,8 @@ int cli_freeze(int argc, char **argv)
 		fprintf(stderr, "venvscope freeze: %s\n", tw_esc(err.msg));
 	scan_msgs_clear(&warn);
 	free(text);
+	free(proposal);
+	free(output);
 	venv_free(v);
 	return rc < 0 ? cli_exit_code(rc) : CLI_EXIT_OK;
 }

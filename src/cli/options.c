@@ -9,6 +9,7 @@
 #include "../actions/open.h"
 #include "../scan/places.h"
 #include "../scan/sort.h"
+#include "../util/path.h"
 #include "../util/xalloc.h"
 
 enum {
@@ -140,14 +141,20 @@ int cli_parse_opts(struct cli_opts *o, int argc, char **argv, unsigned flags, st
 			return VS_EUSAGE;
 		}
 	}
-	for (int i = optind; i < argc; i++)
-		vs_vec_push(&o->roots, argv[i]);
+	vs_vec_init_strs(&o->roots);
+	for (int i = optind; i < argc; i++) {
+		char *root = NULL;
+
+		/* A ROOT given quoted ('~/x') reaches us as typed: the shell's rule. */
+		if (path_expand_tilde(&root, argv[i], err) < 0)
+			return VS_EUSAGE;
+		vs_vec_push(&o->roots, root);
+	}
 	if (o->roots.n == 0 && (flags & CLI_OPT_DEFAULT_ROOTS)) {
 		/* Worked out here only: every front end gets them in the request. */
 		char **defaults = NULL;
 		size_t n = scan_default_roots(&defaults, act_home());
 
-		vs_vec_init_strs(&o->roots);
 		for (size_t i = 0; i < n; i++)
 			vs_vec_push(&o->roots, defaults[i]);
 		free(defaults);

@@ -21,7 +21,7 @@ struct cli_opts {
 	 * below; stale_days is SCAN_STALE_DAYS_DEFAULT unless given; now and
 	 * home are left 0 / NULL (the scan's defaults). */
 	struct scan_request req;
-	struct vs_vec roots;    /* the ROOTs as given (borrowed from argv), or the defaults (owned) */
+	struct vs_vec roots;    /* the ROOTs as given, ~ expanded, or the defaults (owned) */
 	struct vs_vec excludes; /* --exclude globs (borrowed from argv) */
 	bool default_roots;     /* no ROOT given: roots are "." and the central places */
 	/* The front ends' own options. */

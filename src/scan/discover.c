@@ -1,6 +1,9 @@
 /* Discovery: walks folders relative to open directory fds, reports every
  * folder holding a regular pyvenv.cfg, and does not descend into an env,
- * into .git, node_modules or __pycache__, or through a symlink. Subtrees are
+ * into .git, node_modules or __pycache__, through a symlink, nor into
+ * venvscope's own state (deletion records), the home trash or any Trash
+ * folder laid out as one (files/ and info/), a .Trash-UID or a .Trash
+ * folder (the trash at the top of other filesystems). Subtrees are
  * handed to idle workers so both cores walk. */
 #include <dirent.h>
 #include <errno.h>
@@ -22,6 +25,54 @@ static bool pruned_name(const char *n)
 {
 	return strcmp(n, ".git") == 0 || strcmp(n, "node_modules") == 0 ||
 	       strcmp(n, "__pycache__") == 0;
+}
+
+/* The trash folders of other filesystems: .Trash (holding one UID folder
+ * per user) and .Trash-UID. */
+static bool trash_name(const char *n)
+{
+	if (strncmp(n, ".Trash", 6) != 0)
+		return false;
+	if (n[6] == '\0')
+		return true;
+	if (n[6] != '-' || n[7] == '\0')
+		return false;
+	for (n += 7; *n; n++)
+		if (*n < '0' || *n > '9')
+			return false;
+	return true;
+}
+
+/* True when the open folder `fd` holds a folder `name`. */
+static bool has_dir(int fd, const char *name)
+{
+	struct stat st;
+
+	return fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* True when the open folder `fd`, named `name`, is venvscope's state
+ * folder or the home trash, or any freedesktop trash (a Trash folder
+ * holding files/ and info/: another user's, or one of another
+ * XDG_DATA_HOME). Only those two names cost a system call. */
+static bool own_folder(const struct scan *s, const char *name, const char *path, int fd)
+{
+	struct stat st;
+
+	if (strcmp(name, "venvscope") != 0 && strcmp(name, "Trash") != 0)
+		return false;
+	if (name[0] == 'T' && has_dir(fd, "files") && has_dir(fd, "info"))
+		return true;
+	/* Another user's (or another XDG_STATE_HOME's) records: state/venvscope/deleted. */
+	if (name[0] == 'v' && strlen(path) > 16 &&
+	    strcmp(path + strlen(path) - 16, "/state/venvscope") == 0 && has_dir(fd, "deleted"))
+		return true;
+	if (s->n_own == 0 || fstat(fd, &st) != 0)
+		return false;
+	for (int i = 0; i < s->n_own; i++)
+		if (s->own[i].dev == st.st_dev && s->own[i].ino == st.st_ino)
+			return true;
+	return false;
 }
 
 static bool excluded(const struct scan *s, const char *name, const char *path)
@@ -105,7 +156,8 @@ static void visit_child(struct scan *s, DIR *d, const char *name, struct strbuf 
 			scan_warn(s, "%s: cannot open folder: %s", path->buf, strerror(errno));
 		return;
 	}
-	if (s->one_file_system && (fstat(cfd, &st) != 0 || st.st_dev != root_dev)) {
+	if (own_folder(s, name, path->buf, cfd) ||
+	    (s->one_file_system && (fstat(cfd, &st) != 0 || st.st_dev != root_dev))) {
 		close(cfd);
 		return;
 	}
@@ -149,7 +201,7 @@ static void walk_dir(struct scan *s, int fd, struct strbuf *path, int depth, dev
 		}
 		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
 			continue;
-		if (pruned_name(name))
+		if (pruned_name(name) || trash_name(name))
 			continue;
 		set_child_path(path, base_len, name);
 		if (!excluded(s, name, path->buf))

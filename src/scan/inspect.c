@@ -418,12 +418,16 @@ static bool is_project_marker(const char *n)
 	return false;
 }
 
-static void find_project(struct venv *v, int envfd)
+/* The env's project: what its .project names, else its parent folder when
+ * that holds a project marker. A central folder (~/venvs, a manager's
+ * folder) is never anyone's project, whatever files it holds. */
+static void find_project(struct venv *v, int envfd, const char *home)
 {
 	int fd;
 	DIR *d;
 	struct dirent *de;
-	bool marked = false;
+	bool marked = false, central;
+	char *parent;
 
 	v->project = read_first_line(envfd, ".project");
 	if (v->project) {
@@ -435,8 +439,17 @@ static void find_project(struct venv *v, int envfd)
 		free(v->project);
 		v->project = path_absolute(joined);
 		free(joined);
+		if (v->project && scan_is_central_folder(v->project, home)) {
+			free(v->project);
+			v->project = NULL;
+		}
 	}
 	if (v->project)
+		return;
+	parent = path_dirname(v->path);
+	central = scan_is_central_folder(parent, home);
+	free(parent);
+	if (central)
 		return;
 	fd = openat(envfd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
@@ -473,7 +486,7 @@ struct venv *scan_inspect_env(int envfd, const char *path, const char *home)
 	read_identity(v, envfd);
 	check_health(v, read_interpreter(v, envfd));
 	check_complete(v, envfd);
-	find_project(v, envfd);
+	find_project(v, envfd, home);
 	return v;
 }
 

@@ -346,3 +346,78 @@ size_t scan_default_roots(char ***out, const char *home)
 	*out = all;
 	return n + 1;
 }
+
+/* `home` when it is an absolute path, else NULL. */
+static const char *abs_home(const char *home)
+{
+	return home && home[0] == '/' ? home : NULL;
+}
+
+char *scan_state_dir(const char *home)
+{
+	char *state = scan_xdg_dir("XDG_STATE_HOME", abs_home(home), ".local/state");
+	char *dir = state ? path_join(state, "venvscope") : NULL;
+
+	free(state);
+	return dir;
+}
+
+char *scan_home_trash(const char *home)
+{
+	char *data = scan_xdg_dir("XDG_DATA_HOME", abs_home(home), ".local/share");
+	char *dir = data ? path_join(data, "Trash") : NULL;
+
+	free(data);
+	return dir;
+}
+
+/* A conda envs/ folder: named envs, next to conda-meta (a conda root's). */
+static bool is_conda_envs(const char *dir, const char *home)
+{
+	char *parent, *meta, *dot_conda;
+	struct stat st;
+	bool yes;
+
+	if (strcmp(path_basename(dir), "envs") != 0)
+		return false;
+	dot_conda = home ? path_join(home, ".conda/envs") : NULL;
+	yes = dot_conda && strcmp(dir, dot_conda) == 0;
+	free(dot_conda);
+	if (yes)
+		return true;
+	parent = path_dirname(dir);
+	meta = path_join(parent, "conda-meta");
+	yes = stat(meta, &st) == 0 && S_ISDIR(st.st_mode);
+	free(meta);
+	free(parent);
+	return yes;
+}
+
+bool scan_is_central_folder(const char *dir, const char *home)
+{
+	char *places[PLACE_COUNT];
+	char *norm;
+	bool yes = false;
+
+	if (!dir || dir[0] != '/' || !(norm = path_absolute(dir)))
+		return false;
+	if (home) {
+		resolve_places(places, home);
+		for (int i = 0; i < PLACE_COUNT && !yes; i++) {
+			if (i == PLACE_PYENV) {
+				/* <root>/versions/<v>/envs/<name>: the env's parent is envs/. */
+				char *probe = path_join(norm, "x");
+
+				yes = in_pyenv_envs(probe, places[i]);
+				free(probe);
+			} else {
+				yes = places[i] && path_has_prefix(norm, places[i]);
+			}
+		}
+		free_places(places);
+	}
+	if (!yes)
+		yes = is_conda_envs(norm, home);
+	free(norm);
+	return yes;
+}

@@ -3,6 +3,7 @@
 #ifndef VS_SCAN_PLACES_H
 #define VS_SCAN_PLACES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The central folders that exist for this user (~/venvs, ~/.venvs,
@@ -36,5 +37,21 @@ char *scan_xdg_dir(const char *var, const char *home, const char *fallback);
  * its working directory, which we cannot know); unset or empty -> `dflt`
  * joined with `rel` (NULL when dflt is NULL). Normal form; caller frees. */
 char *scan_tool_dir(const char *var, const char *home, const char *dflt, const char *rel);
+
+/* venvscope's own state folder: $XDG_STATE_HOME/venvscope, else
+ * home/.local/state/venvscope (the deletion records live in its deleted/).
+ * NULL without either. Normal form; caller frees. */
+char *scan_state_dir(const char *home);
+
+/* The home trash: $XDG_DATA_HOME/Trash, else home/.local/share/Trash. NULL
+ * without either. Normal form; caller frees. */
+char *scan_home_trash(const char *home);
+
+/* True when the folder `dir` (absolute) is a central place or lies below
+ * one (~/venvs, ~/.venvs, $WORKON_HOME, pipenv, poetry, pipx, hatch,
+ * pyenv's versions/<v>/envs, uv tools), or is a conda envs/ folder (its
+ * parent holds conda-meta, or it is ~/.conda/envs): a folder that holds
+ * other people's envs, never anyone's project. */
+bool scan_is_central_folder(const char *dir, const char *home);
 
 #endif

@@ -408,6 +408,21 @@ static void queue_roots(struct scan *s, int *fds, dev_t *devs)
 	}
 }
 
+/* Remembers venvscope's own state folder and the home trash, so the walk
+ * never lists a deletion record or a trashed env (discover.c). */
+static void note_own_folders(struct scan *s)
+{
+	char *dirs[2] = {scan_state_dir(s->home), scan_home_trash(s->home)};
+
+	for (int i = 0; i < 2; i++) {
+		struct stat st;
+
+		if (dirs[i] && stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode))
+			s->own[s->n_own++] = (struct env_key){st.st_dev, st.st_ino};
+		free(dirs[i]);
+	}
+}
+
 static void scan_destroy(struct scan *s)
 {
 	scan_free_strv(s->roots, s->n_roots);
@@ -445,6 +460,7 @@ struct scan *scan_start(const struct scan_request *req, struct vs_err *err)
 	s->no_size = req->no_size;
 	s->git_on = !req->no_git;
 	s->home = home && *home ? xstrdup(home) : NULL;
+	note_own_folders(s);
 	s->start_ns = vs_now_ns();
 	s->fd_base = vs_fd_shortages();
 	atomic_store(&s->last_progress_ns, s->start_ns);

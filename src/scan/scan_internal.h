@@ -83,6 +83,10 @@ struct scan {
 	bool one_file_system;
 	bool no_size;
 	char *home;
+	/* Folders never walked into: venvscope's state and the home trash
+	 * (scan_state_dir, scan_home_trash), those that exist, by identity. */
+	struct env_key own[2];
+	int n_own;
 
 	/* Work: walk and size-part jobs (a stack) come before detail jobs (a
 	 * FIFO); n_walks counts the stack. */

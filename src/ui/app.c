@@ -303,8 +303,10 @@ int ui_run(const struct scan_request *req, const struct ui_settings *set)
 	ui.opts = (struct ui_options){.req = req, .set = *set};
 	vs_trace_start();
 	ui.home = getenv("HOME");
+	ui.start_dir = getcwd(NULL, 0);
 	if (ui_theme_pick(&ui, &mono, &err) < 0) {
 		fprintf(stderr, "venvscope: %s\n", tw_esc(err.msg));
+		free(ui.start_dir);
 		return 2;
 	}
 	ui_model_init(&ui.model, (enum scan_sort)set->sort, set->reverse, req->stale_days);
@@ -329,6 +331,7 @@ int ui_run(const struct scan_request *req, const struct ui_settings *set)
 		ui_tasks_free(&ui);
 		ui_model_free(&ui.model);
 		ui_theme_free(ui.theme);
+		free(ui.start_dir);
 		return err.code == VS_EUSAGE ? 2 : 1;
 	}
 	ui.roots_label = roots_label(req, set->default_roots, ui.home);
@@ -367,5 +370,6 @@ int ui_run(const struct scan_request *req, const struct ui_settings *set)
 	ui_model_free(&ui.model);
 	ui_theme_free(ui.theme);
 	free(ui.roots_label);
+	free(ui.start_dir);
 	return ui.exit_status ? ui.exit_status : rc;
 }

@@ -110,6 +110,7 @@ struct ui {
 	struct ui_options opts;
 	struct ui_model model;
 	const char *home;
+	char *start_dir;   /* the folder the browser was started in: typed paths start there */
 	char *roots_label; /* what is scanned, for the header */
 
 	const struct ui_view *view;

@@ -166,6 +166,48 @@ static void draw_pythons(const struct ui_form *form, int y, int rows)
 	}
 }
 
+static void split_paths(struct vs_vec *out, const char *text);
+
+/* The folders the form would create, absolute: ~ and ~user as the shell
+ * has them, relative ones from the folder the browser was started in.
+ * Returns 0, or a negative code with the first bad one's reason. */
+static int resolve_paths(struct vs_vec *out, const struct ui *ui, const struct ui_form *form,
+			 struct vs_err *err)
+{
+	struct vs_vec typed;
+	int rc = 0;
+
+	split_paths(&typed, ui_lineedit_str(&form->paths));
+	vs_vec_init_strs(out);
+	for (size_t i = 0; i < typed.n && rc == 0; i++) {
+		char *abs = NULL;
+
+		if ((rc = path_resolve_typed(&abs, typed.v[i], ui->start_dir, err)) == 0)
+			vs_vec_push(out, abs);
+	}
+	vs_vec_clear(&typed);
+	return rc;
+}
+
+/* Under the fields: the absolute folders Enter will create, or why not. */
+static void draw_resolved(const struct ui *ui, const struct ui_form *form, int y)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct vs_err err = {0};
+	struct vs_vec abs;
+
+	if (resolve_paths(&abs, ui, form, &err) < 0)
+		sb_addf(&sb, "Folder: %s", err.msg);
+	else
+		for (size_t i = 0; i < abs.n; i++)
+			sb_addf(&sb, "%s%s", i ? ", " : "Creates ", (const char *)abs.v[i]);
+	if (abs.n || err.msg[0])
+		ui_put(y, 2, COLS - 4, sb_str(&sb),
+		       ui_role_attr(err.msg[0] ? UI_ROLE_ERROR : UI_ROLE_DIM), 0);
+	vs_vec_clear(&abs);
+	sb_free(&sb);
+}
+
 static void form_draw(struct ui *ui)
 {
 	const struct ui_form *form = state(ui);
@@ -190,7 +232,7 @@ static void form_draw(struct ui *ui)
 		field_line(form, y++, F_NOSCM, "No .gitignore inside", checkbox(form->noscm));
 	field_line(form, y++, F_CLEAR, "Replace an existing env", checkbox(form->clear));
 	field_line(form, y++, F_GO, "", "[ Create ]");
-	y++;
+	draw_resolved(ui, form, y++);
 	if (form->error[0])
 		ui_put(y++, 2, COLS - 4, form->error, ui_role_attr(UI_ROLE_ERROR), 0);
 	if (LINES - 2 - y > 2)
@@ -233,7 +275,11 @@ static int submit(struct ui *ui, struct ui_form *form)
 	struct vs_vec paths;
 	int rc;
 
-	split_paths(&paths, ui_lineedit_str(&form->paths));
+	if (resolve_paths(&paths, ui, form, &err) < 0) {
+		vs_vec_clear(&paths);
+		snprintf(form->error, sizeof(form->error), "%s", err.msg);
+		return UI_REACT_REDRAW;
+	}
 	o.python = py ? py->path : NULL;
 	o.targets = (const char *const *)paths.v;
 	o.n_targets = paths.n;

@@ -3,7 +3,10 @@
  * another project than the env's folder (a .project pointing elsewhere):
  * a dialog names the file, shows the lines added and removed, and the
  * user decides; a replaced file is kept as FILE~. No project: the path is
- * asked for. Written atomically (actions/freeze_out.h). */
+ * asked for, proposing <env>/requirements.txt (or the start folder's when
+ * the env is in it), never a central folder's (act_freeze_out_proposal);
+ * ~ and relative paths are taken as path_resolve_typed has them. Written
+ * atomically (actions/freeze_out.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,11 +84,19 @@ static int keep_choice(struct ui *ui, void *data)
 static int path_given(struct ui *ui, const char *text, void *data)
 {
 	struct freeze_run *r = data;
+	struct vs_err err = {0};
 
 	free(r->out);
-	r->out = *text ? path_absolute(text) : NULL;
-	if (!r->out) {
+	r->out = NULL;
+	if (!*text) {
 		r->skipped++;
+		step(ui, r);
+		return UI_REACT_REDRAW;
+	}
+	/* ~ and ~user as the shell has them; relative: from the start folder. */
+	if (path_resolve_typed(&r->out, text, ui->start_dir, &err) < 0) {
+		r->failed++;
+		snprintf(r->last, sizeof(r->last), "not written: %s", err.msg);
 		step(ui, r);
 		return UI_REACT_REDRAW;
 	}
@@ -148,12 +159,10 @@ static void step(struct ui *ui, struct freeze_run *r)
 		scan_freeze_env(&r->text, &r->len, v, &(struct scan_freeze_opts){0}, &warn, &err);
 		scan_msgs_clear(&warn);
 		if (!r->out && !v->project) {
-			char *guess = path_dirname(v->path);
-			char *initial = path_join(guess, "requirements.txt");
+			char *initial = act_freeze_out_proposal(v, ui->start_dir, ui->home);
 
 			ui_prompt_open(ui, "no project folder: write the freeze to", initial,
 				       path_given, r, run_free);
-			free(guess);
 			free(initial);
 			return;
 		}

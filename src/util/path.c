@@ -4,12 +4,14 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -98,6 +100,70 @@ char *path_absolute(const char *p)
 	out = normalise(joined);
 	free(joined);
 	return out;
+}
+
+/* The home folder of `user` ("" : the current user, as the shell takes
+ * it: $HOME first), or NULL. Caller frees. */
+static char *home_of(const char *user)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	const char *h = getenv("HOME");
+
+	if (!*user && h && *h)
+		return xstrdup(h);
+	if (*user)
+		getpwnam_r(user, &pw, buf, sizeof(buf), &res);
+	else
+		getpwuid_r(getuid(), &pw, buf, sizeof(buf), &res);
+	return res && res->pw_dir && *res->pw_dir ? xstrdup(res->pw_dir) : NULL;
+}
+
+int path_expand_tilde(char **out, const char *typed, struct vs_err *err)
+{
+	size_t n;
+	char *user, *home;
+
+	*out = NULL;
+	if (typed[0] != '~') {
+		*out = xstrdup(typed);
+		return 0;
+	}
+	n = strcspn(typed, "/");
+	user = xstrndup(typed + 1, n - 1);
+	home = home_of(user);
+	if (!home) {
+		int rc = *user ? vs_err_set(err, VS_EUSAGE, "%s: no such user: %s", typed, user)
+			       : vs_err_set(err, VS_EUSAGE,
+					    "%s: no home folder is known (HOME is not set)", typed);
+
+		free(user);
+		return rc;
+	}
+	*out = typed[n] ? path_join(home, typed + n) : xstrdup(home);
+	free(home);
+	free(user);
+	return 0;
+}
+
+int path_resolve_typed(char **out, const char *typed, const char *base, struct vs_err *err)
+{
+	char *exp = NULL, *joined;
+	int rc;
+
+	*out = NULL;
+	if (!*typed)
+		return vs_err_set(err, VS_EUSAGE, "no path given");
+	if ((rc = path_expand_tilde(&exp, typed, err)) < 0)
+		return rc;
+	joined = exp[0] == '/' || !base ? xstrdup(exp) : path_join(base, exp);
+	*out = path_absolute(joined);
+	free(joined);
+	if (!*out)
+		rc = vs_err_set(err, VS_EFAIL, "%s: the current folder cannot be read: %s", exp,
+				strerror(errno));
+	free(exp);
+	return rc;
 }
 
 const char *path_basename(const char *p)

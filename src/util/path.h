@@ -14,6 +14,19 @@ char *path_join(const char *a, const char *b);
  * path is canonicalised with realpath when it exists). Caller frees.
  * Returns NULL (errno set) when the current directory cannot be read. */
 char *path_absolute(const char *p);
+/* What the shell makes of a typed path (a form's field, a prompt, a
+ * command-line argument that reached us quoted): a leading "~" (alone or
+ * before "/") is $HOME, or the home of the password database when HOME is
+ * unset or empty; a leading "~user" is that user's home (getpwnam). Other
+ * text is returned as it is (a relative path stays relative). Returns 0
+ * with *out (caller frees), or VS_EUSAGE with a sentence naming the path
+ * ("no such user", "no home folder is known") and *out NULL. */
+struct vs_err;
+int path_expand_tilde(char **out, const char *typed, struct vs_err *err);
+/* path_expand_tilde, then a relative path taken from `base` (an absolute
+ * folder; NULL: the current directory), in path_absolute's normal form.
+ * An empty `typed` is an error ("no path given"). */
+int path_resolve_typed(char **out, const char *typed, const char *base, struct vs_err *err);
 /* Last component (points into `p`); "/" for "/". */
 const char *path_basename(const char *p);
 /* Copy of everything before the last component ("/" for "/x"). Caller frees. */

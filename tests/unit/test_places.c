@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,8 @@
 /* Every variable places.c reads; saved before each test, cleared, and put
  * back after it, so the machine's own settings never leak in. */
 static const char *const vars[] = {
-	"WORKON_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "PIPX_HOME", "PYENV_ROOT", "UV_TOOL_DIR",
+	"WORKON_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME",
+	"PIPX_HOME",   "PYENV_ROOT",    "UV_TOOL_DIR",
 };
 #define NVARS (sizeof(vars) / sizeof(vars[0]))
 
@@ -398,6 +400,68 @@ static void test_free_strv_null(void **state)
 	scan_free_strv(v, 2);
 }
 
+static bool central(struct fx *f, const char *rel)
+{
+	char *p = hp(f, rel);
+	bool yes = scan_is_central_folder(p, f->home);
+
+	free(p);
+	return yes;
+}
+
+/* A central folder, anything below it, pyenv's and conda's envs/ folders
+ * are nobody's project; home, a project folder and a folder merely named
+ * envs are not central. */
+static void test_central_folder(void **state)
+{
+	struct fx *f = *state;
+
+	setenv("WORKON_HOME", "~/wk", 1);
+	fx_mkdirs(f->home, "mini/conda-meta");
+	fx_mkdirs(f->home, "mini/envs");
+	fx_mkdirs(f->home, "code/envs");
+	assert_true(central(f, "venvs"));
+	assert_true(central(f, ".venvs"));
+	assert_true(central(f, "wk"));
+	assert_true(central(f, ".cache/pypoetry/virtualenvs"));
+	assert_true(central(f, ".local/share/hatch/env/virtual/proj/Ab12"));
+	assert_true(central(f, ".local/share/pipx/venvs"));
+	assert_true(central(f, ".pyenv/versions/3.11.2/envs"));
+	assert_true(central(f, "mini/envs"));
+	assert_true(central(f, ".conda/envs"));
+	assert_false(central(f, ""));
+	assert_false(central(f, "code/proj"));
+	assert_false(central(f, "code/envs"));
+	assert_false(central(f, ".pyenv/versions/3.11.2"));
+	assert_false(scan_is_central_folder("relative/venvs", f->home));
+}
+
+/* The state folder and the home trash, from XDG or below home. */
+static void test_state_and_trash(void **state)
+{
+	struct fx *f = *state;
+	char *s = scan_state_dir(f->home), *t = scan_home_trash(f->home);
+	char *ws = hp(f, ".local/state/venvscope"), *wt = hp(f, ".local/share/Trash");
+
+	assert_string_equal(s, ws);
+	assert_string_equal(t, wt);
+	free(s);
+	free(t);
+	setenv("XDG_DATA_HOME", "/xd", 1);
+	setenv("XDG_STATE_HOME", "/xs", 1);
+	s = scan_state_dir(f->home);
+	t = scan_home_trash(f->home);
+	assert_string_equal(s, "/xs/venvscope");
+	assert_string_equal(t, "/xd/Trash");
+	free(s);
+	free(t);
+	unsetenv("XDG_STATE_HOME");
+	assert_null(scan_state_dir(NULL));
+	assert_null(scan_state_dir("relative"));
+	free(ws);
+	free(wt);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -407,6 +471,7 @@ int main(void)
 		T(test_files_and_links), T(test_workon_home),      T(test_xdg_dirs),
 		T(test_tool_roots),      T(test_no_duplicates),    T(test_manager_defaults),
 		T(test_manager_tox_nox), T(test_manager_env_vars), T(test_free_strv_null),
+		T(test_central_folder),  T(test_state_and_trash),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
