@@ -146,6 +146,8 @@ void scan_sharing_compute(struct scan_sharing *out, const struct venv *const *vs
 	for (size_t i = 0; i < n; i++) {
 		size_t k = 0;
 
+		if (!out->with[i])
+			continue; /* shares nothing (qsort wants an array) */
 		qsort(out->with[i], out->n_with[i], sizeof(size_t), cmp_size);
 		for (size_t j = 0; j < out->n_with[i]; j++)
 			if (k == 0 || out->with[i][k - 1] != out->with[i][j])
