@@ -332,11 +332,7 @@ char *scan_users_text(const struct scan_users *u)
 	struct strbuf sb = STRBUF_INIT;
 
 	for (size_t i = 0; i < u->n; i++) {
-		const char *c = u->v[i].cmd;
-		int w = (int)strlen(c);
-
-		sb_addf(&sb, "%spid %d (%.*s%s)", i ? ", " : "", (int)u->v[i].pid, w > 80 ? 77 : w, c,
-			w > 80 ? "..." : "");
+		sb_addf(&sb, "%spid %d (%s)", i ? ", " : "", (int)u->v[i].pid, u->v[i].cmd);
 	}
 	return sb.buf ? sb_detach(&sb) : xstrdup("");
 }
