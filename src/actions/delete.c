@@ -60,11 +60,9 @@ static bool holds(const char *p, const char *inner)
 	return found;
 }
 
-int act_delete_guard(const struct venv *v, struct scan_users *users, struct vs_err *err)
+int act_inuse_guard(const struct venv *v, struct scan_users *users, struct vs_err *err)
 {
 	struct scan_users mine = {0};
-	struct strbuf sb = STRBUF_INIT;
-	char *pipx = NULL;
 	int rc = 0;
 
 	if (!users)
@@ -73,9 +71,22 @@ int act_delete_guard(const struct venv *v, struct scan_users *users, struct vs_e
 	if (users->n) {
 		char *t = scan_users_text(users);
 
-		sb_addf(&sb, "%s: in use by %s", v->path, t);
+		rc = vs_err_set(err, VS_EUSAGE, "%s: in use by %s", v->path, t);
 		free(t);
 	}
+	scan_users_clear(&mine);
+	return rc;
+}
+
+int act_delete_guard(const struct venv *v, struct scan_users *users, struct vs_err *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct vs_err inuse = {0};
+	char *pipx = NULL;
+	int rc = 0;
+
+	if (act_inuse_guard(v, users, &inuse) < 0)
+		sb_adds(&sb, inuse.msg);
 	if (v->role && strcmp(v->role, "shared") == 0)
 		sb_addf(&sb, "%s%s: pipx's shared environment, which every pipx app runs on",
 			sb.len ? "; " : "", v->path);
@@ -87,7 +98,6 @@ int act_delete_guard(const struct venv *v, struct scan_users *users, struct vs_e
 	if (sb.len)
 		rc = vs_err_set(err, VS_EUSAGE, "%s", sb_str(&sb));
 	sb_free(&sb);
-	scan_users_clear(&mine);
 	return rc;
 }
 

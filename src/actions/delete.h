@@ -62,6 +62,9 @@ int act_delete_check(const struct venv *v, const char *home, struct vs_err *err)
  * links too). 0 when none applies, else VS_EUSAGE with the reasons in
  * words (one sentence each, "; " between them). */
 int act_delete_guard(const struct venv *v, struct scan_users *users, struct vs_err *err);
+/* The in-use part alone (before a clear or a rebuild): "PATH: in use by
+ * pid N (COMMAND), ..." when a process uses it. */
+int act_inuse_guard(const struct venv *v, struct scan_users *users, struct vs_err *err);
 
 /* Checks again (act_delete_check), then removes the env. Returns 0 when it
  * is gone, VS_EFAIL when something stayed or it was stopped (the result

@@ -4,7 +4,8 @@
 CLI: `list --json` gives the holder's pid in its `in_use` (and [] for an
 idle env beside it), `delete
 --yes` refuses it (exit 2, the pid and the command named, the env
-untouched, no record), `delete --yes --force` deletes it. Browser: `d` on
+untouched, no record), so does `clear --yes`, and `delete --yes --force`
+deletes it. Browser: `d` on
 the filter `is:in-use` keeps only the held env of two, and `d` on it
 opens a dialog naming the pid and the command. The holder is
 killed at the end whatever happens; a note gives the time of a whole
@@ -86,6 +87,17 @@ def t_cli(ctx):
         if records_in(xdg["XDG_STATE_HOME"]):
             d.append("a record was written: %s" % records_in(xdg["XDG_STATE_HOME"]))
         g.check("delete --yes refuses the env in use: exit 2, names the pid and its command, suggests --force, env untouched, no record", d)
+
+        p = ctx.runner.run(["clear", "--yes", held], home=home, env=xdg, wrap=guard)
+        d = expect_rc(p, 2)
+        for w in ("in use", "pid %d" % holder.pid, SLEEP, "--force"):
+            if w not in p.err_text:
+                d.append("stderr does not say %r: %r" % (w, p.err_text))
+        if os.path.isdir(held):
+            d += snap_diff(held, before, snapshot(held))
+        else:
+            d.append("the held env is gone")
+        g.check("clear --yes refuses the env in use: exit 2, names the pid and its command, env untouched", d)
 
         stop(holder)
         ts = []
