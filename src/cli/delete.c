@@ -254,6 +254,8 @@ static int delete_one(const struct venv *v, const struct del_opts *o)
 		       tw_esc(res.record));
 		if (res.trashed)
 			printf("  now at %s\n", tw_esc(res.trashed));
+		for (size_t i = 0; i < res.links.n; i++)
+			printf("  removed its pipx link %s\n", tw_esc(res.links.v[i]));
 	}
 	act_remove_result_clear(&res);
 	return rc;
