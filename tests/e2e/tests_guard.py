@@ -9,7 +9,12 @@ deletes it. Browser: `d` on
 the filter `is:in-use` keeps only the held env of two, and `d` on it
 opens a dialog naming the pid and the command. The holder is
 killed at the end whatever happens; a note gives the time of a whole
-`list --json` of one env, which holds the one /proc pass (median of 5)."""
+`list --json` of one env, which holds the one /proc pass (median of 5).
+
+pipx (issue 15, item 7): both layouts made by the real pipx, offline, from
+a local wheel: found with manager pipx and the app; the shared env refused;
+with pipx installed the delete says `pipx uninstall APP`; --force removes
+the env and its app link, nothing else."""
 
 import json
 import os
@@ -157,5 +162,121 @@ def t_browser(ctx):
     return session(title, run)
 
 
+
+
+# ------------------------------------------------------------ pipx
+
+def app_wheel(d):
+    """hello_app 1.0 (console script `hello`), a wheel written with zipfile."""
+    import base64
+    import hashlib
+    import zipfile
+    files = {
+        "hello_app/__init__.py": "def main():\n    print('hello')\n",
+        "hello_app-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: hello-app\nVersion: 1.0\n",
+        "hello_app-1.0.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: e2e\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        "hello_app-1.0.dist-info/entry_points.txt": "[console_scripts]\nhello = hello_app:main\n",
+    }
+    rec = []
+    for p, c in files.items():
+        h = base64.urlsafe_b64encode(hashlib.sha256(c.encode()).digest()).rstrip(b"=").decode()
+        rec.append("%s,sha256=%s,%d" % (p, h, len(c.encode())))
+    rec.append("hello_app-1.0.dist-info/RECORD,,")
+    os.makedirs(d, exist_ok=True)
+    whl = os.path.join(d, "hello_app-1.0-py3-none-any.whl")
+    with zipfile.ZipFile(whl, "w") as z:
+        for p, c in files.items():
+            z.writestr(p, c)
+        z.writestr("hello_app-1.0.dist-info/RECORD", "\n".join(rec) + "\n")
+    return whl
+
+
+def t_pipx(ctx):
+    """Both layouts made by the machine's real pipx (Debian 12's is 1.1:
+    ~/.local/pipx by default; PIPX_HOME=~/.local/share/pipx gives 1.2+'s
+    place), offline from a local wheel."""
+    import shutil
+    from tests_delete import sh
+    g = Group()
+    pipx = shutil.which("pipx")
+    if not pipx:
+        g.skip("pipx layouts", "no pipx on PATH (apt-get install pipx)")
+        return g
+    base = workdir(ctx, "guard-pipx")
+    whl = app_wheel(os.path.join(base, "wheels"))
+    guard = ns_script(ctx)
+    for label, rel in (("pipx 1.1 layout ~/.local/pipx", ".local/pipx"),
+                       ("pipx 1.2+ layout ~/.local/share/pipx", ".local/share/pipx")):
+        home = os.path.join(base, rel.replace("/", "_"))
+        env = {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": os.path.dirname(whl), "PIPX_HOME": os.path.join(home, rel)}
+        p = sh([pipx, "install", whl], home, cwd=home, env=env, timeout=300)
+        if p.returncode != 0:
+            g.fail("%s: pipx install" % label, [p.stderr.decode(errors="replace")[-600:]])
+            continue
+        pxhome = os.path.join(home, rel)
+        shared, app = os.path.join(pxhome, "shared"), os.path.join(pxhome, "venvs", "hello-app")
+        link = os.path.join(home, ".local", "bin", "hello")
+        xdg = {"XDG_DATA_HOME": os.path.join(home, ".local/share"), "XDG_STATE_HOME": os.path.join(home, ".local/state"),
+               "PIPX_HOME": None, "PIPX_BIN_DIR": None}
+        # list with no ROOT, run from ~ as the issue did (the walk of "."
+        # meets the shared env; the app's env is also a central place).
+        p = ctx.runner.run(["list", "--json", "--no-size", "--no-git"], home=home, cwd=home, env=xdg)
+        envs = by_path(p)
+        d = expect_rc(p, 0)
+        got = {k: (envs[k]["manager"], envs[k]["manager_role"], envs[k]["app"]) if k in envs else None
+               for k in (shared, app)}
+        want = {shared: ("pipx", "shared", None), app: ("pipx", None, "hello-app")}
+        if got != want:
+            d.append("got %r, expected %r (rows: %s)" % (got, want, sorted(envs)))
+        g.check("%s: list run from ~ finds the app's env with manager pipx and its app, and the shared env with role shared" % label, d)
+
+        cwd = os.path.join(base, "elsewhere")
+        os.makedirs(cwd, exist_ok=True)
+        p = ctx.runner.run(["list", "--json", "--no-size", "--no-git"], home=home, cwd=cwd, env=xdg)
+        d = expect_rc(p, 0)
+        if app not in by_path(p):
+            d.append("%s not listed (rows: %s)" % (app, sorted(by_path(p))))
+        g.check("%s: list with no ROOT from another folder finds the app's env (a central place)" % label, d)
+
+        before = snapshot(shared)
+        p = ctx.runner.run(["delete", "--yes", shared], home=home, env=xdg, wrap=guard)
+        d = expect_rc(p, 2)
+        if "shared environment" not in p.err_text or "--force" not in p.err_text:
+            d.append("stderr does not give the reason and --force: %r" % p.err_text)
+        d += snap_diff(shared, before, snapshot(shared)) if os.path.isdir(shared) else ["the shared env went"]
+        g.check("%s: delete refuses pipx's shared env with the reason, untouched" % label, d)
+
+        # pipx is installed: the delete says what to run instead.
+        p = ctx.runner.run(["delete", "--yes", app], home=home, env=dict(xdg, PATH=os.path.dirname(pipx) + ":/bin"),
+                           wrap=guard)
+        d = expect_rc(p, 2)
+        if "pipx uninstall hello-app" not in p.err_text:
+            d.append("stderr does not suggest `pipx uninstall hello-app`: %r" % p.err_text)
+        if not os.path.isdir(app):
+            d.append("the app's env went")
+        g.check("%s: with pipx installed, delete of the app's env suggests `pipx uninstall hello-app` and keeps it" % label, d)
+
+        # A stranger link beside the app's, to a file outside the env.
+        other = os.path.join(home, ".local", "bin", "other")
+        os.symlink("/bin/sh", other)
+        p = ctx.runner.run(["delete", "--yes", "--force", app], home=home, env=xdg, wrap=guard)
+        d = expect_rc(p, 0)
+        if os.path.lexists(app):
+            d.append("the app's env is still there")
+        if os.path.lexists(link):
+            d.append("the app link %s -> %s is left dangling" % (link, os.readlink(link)))
+        if not os.path.islink(other):
+            d.append("the unrelated link %s went" % other)
+        if not os.path.isdir(shared):
+            d.append("the shared env went")
+        p2 = sh([pipx, "list"], home, env={"PIPX_HOME": pxhome})
+        if p2.returncode not in (0, 1) or b"hello-app" in p2.stdout + p2.stderr:
+            d.append("pipx list still knows hello-app or fails: %r" % (p2.stdout + p2.stderr)[-300:])
+        g.check("%s: delete --force removes the app's env and its ~/.local/bin link (not other links); "
+                "pipx list no longer names it" % label, d)
+    return g
+
+
 def tests(ctx):
-    return [("in-use cli", lambda: t_cli(ctx)), ("in-use browser", lambda: t_browser(ctx))]
+    return [("in-use cli", lambda: t_cli(ctx)), ("in-use browser", lambda: t_browser(ctx)),
+            ("pipx layouts", lambda: t_pipx(ctx))]
