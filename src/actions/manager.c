@@ -4,12 +4,16 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "../util/path.h"
+#include "../util/readfile.h"
+#include "write_atomic.h"
 #include "../util/xalloc.h"
 
 /* A tool folder variable: absolute -> it; unset or empty -> home/dflt;
@@ -52,7 +56,7 @@ static size_t unlink_into(const char *dir, const char *env, struct vs_vec *remov
 		norm = path_absolute(abs);
 		if (norm && path_has_prefix(norm, env) && strcmp(norm, env) != 0 &&
 		    unlinkat(fd, de->d_name, 0) == 0) {
-			vs_vec_push(removed, path_join(dir, de->d_name));
+			vs_vec_push(removed, xasprintf("removed its pipx link %s/%s", dir, de->d_name));
 			n++;
 		}
 		free(norm);
@@ -62,11 +66,93 @@ static size_t unlink_into(const char *dir, const char *env, struct vs_vec *remov
 	return n;
 }
 
+/* The line is `[name]` or `["name"]` (spaces allowed around). */
+static bool is_header(const char *line, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+
+	while (len && (line[len - 1] == ' ' || line[len - 1] == '\t' || line[len - 1] == '\r'))
+		len--;
+	if (len == n + 2 && line[0] == '[' && line[len - 1] == ']')
+		return memcmp(line + 1, name, n) == 0;
+	if (len == n + 4 && memcmp(line, "[\"", 2) == 0 && memcmp(line + len - 2, "\"]", 2) == 0)
+		return memcmp(line + 2, name, n) == 0;
+	return false;
+}
+
+/* The section [base] of envs.toml text, when its minor is `minor`:
+ * *start and *end (offsets; end is the next section's header or the end). */
+static bool find_section(const char *t, size_t len, const char *base, const char *minor, size_t *start,
+			 size_t *end)
+{
+	char want[64];
+	size_t i = 0;
+	bool in = false, match = false;
+
+	snprintf(want, sizeof(want), "minor = \"%s\"", minor);
+	while (i < len) {
+		const char *nl = memchr(t + i, '\n', len - i);
+		size_t l = nl ? (size_t)(nl - (t + i)) : len - i, next = nl ? i + l + 1 : len;
+
+		if (t[i] == '[') {
+			if (in)
+				break;
+			if (is_header(t + i, l, base)) {
+				in = true;
+				*start = i;
+			}
+		} else if (in && l >= strlen(want) && memcmp(t + i, want, strlen(want)) == 0) {
+			match = true;
+		}
+		i = next;
+	}
+	*end = i;
+	return in && match;
+}
+
+/* poetry: removes [<base>] from envs.toml beside the env when it names
+ * the env's minor version. */
+static size_t poetry_tidy(const struct venv *v, struct vs_vec *done)
+{
+	const char *name = v->name, *py = strrchr(name, '-');
+	char *dir = path_dirname(v->path), *file = dir ? path_join(dir, "envs.toml") : NULL;
+	char *text = NULL, *base = NULL, *out;
+	size_t len = 0, start = 0, end = 0, n = 0;
+	struct vs_err err = {0};
+
+	if (!file || !py || strncmp(py, "-py", 3) != 0 || strlen(py + 3) > 16 || !py[3])
+		goto done;
+	base = xstrndup(name, (size_t)(py - name));
+	if (vs_read_at(AT_FDCWD, file, VS_READ_NOFOLLOW, VS_READ_MAX_META, &text, &len, NULL) < 0)
+		goto done;
+	if (!find_section(text, len, base, py + 3, &start, &end))
+		goto done;
+	out = xmalloc(len + 1);
+	memcpy(out, text, start);
+	memcpy(out + start, text + end, len - end);
+	if (act_write_atomic(file, out, len - (end - start), 0, &err) >= 0) {
+		vs_vec_push(done, xasprintf("removed its entry [%s] from poetry's %s", base, file));
+		n = 1;
+	} else {
+		vs_vec_push(done, xasprintf("could not remove its entry [%s] from %s: %s", base, file,
+					    err.msg));
+	}
+	free(out);
+done:
+	free(text);
+	free(base);
+	free(file);
+	free(dir);
+	return n;
+}
+
 size_t act_manager_tidy(const struct venv *v, const char *home, struct vs_vec *removed)
 {
 	char *bin, *man, *env;
 	size_t n = 0;
 
+	if (v->manager && strcmp(v->manager, "poetry") == 0)
+		return poetry_tidy(v, removed);
 	if (!v->manager || strcmp(v->manager, "pipx") != 0 || v->role)
 		return 0;
 	if (!(env = path_absolute(v->path)))

@@ -21,7 +21,7 @@ struct act_remove_result {
 	bool record_reused;           /* it was kept by an earlier attempt */
 	char *trashed;                /* trash: where the env is now (owned), or NULL */
 	struct act_delete_result del; /* delete: what went and what stayed */
-	struct vs_vec links;          /* delete of a pipx app: its links removed (manager.h) */
+	struct vs_vec links;          /* what was tidied for its manager, in sentences (manager.h) */
 };
 
 /* Removes `v`: refuses (VS_EUSAGE, nothing touched) what act_delete_check
@@ -36,8 +36,9 @@ struct act_remove_result {
  * the calling thread; a trash is one rename and reports nothing. `home`
  * may be NULL. Returns 0 when the env is gone; *out is filled either way
  * (act_remove_result_clear). A pipx app deleted (not trashed: restored
- * from the trash its links work again) takes its app links with it
- * (act_manager_tidy; out->links names them). */
+ * from the trash its links work again) takes its app links with it, a
+ * poetry env its envs.toml entry (act_manager_tidy; out->links says
+ * what was done). */
 int act_remove(struct act_remove_result *out, const struct venv *v, bool trash, const char *home,
 	       const struct act_delete_hooks *hooks, struct vs_err *err);
 void act_remove_result_clear(struct act_remove_result *r);

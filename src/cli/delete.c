@@ -255,7 +255,7 @@ static int delete_one(const struct venv *v, const struct del_opts *o)
 		if (res.trashed)
 			printf("  now at %s\n", tw_esc(res.trashed));
 		for (size_t i = 0; i < res.links.n; i++)
-			printf("  removed its pipx link %s\n", tw_esc(res.links.v[i]));
+			printf("  %s\n", tw_esc(res.links.v[i]));
 	}
 	act_remove_result_clear(&res);
 	return rc;
