@@ -277,6 +277,52 @@ def t_pipx(ctx):
     return g
 
 
+# ------------------------------------------------------------ poetry
+
+ENVS_TOML = ('[other-ZZZZ1111]\nminor = "3.11"\npatch = "3.11.2"\n\n'
+             '[proj-AbCd1234]\nminor = "%s"\npatch = "%s.2"\n\n'
+             '["my.app-QQQQ2222"]\nminor = "3.12"\npatch = "3.12.1"\n')
+
+
+def t_poetry(ctx):
+    """poetry is not installed here: the layout is written as poetry 1.x
+    writes it (EnvManager: <cache>/virtualenvs/<name>-<hash>-py<minor>, and
+    envs.toml's [<name>-<hash>] section with minor/patch, tomlkit's quoting
+    for a name with a dot). Deleting the env removes its section only when
+    its minor is the env's, as `poetry env remove` does; the rest stays
+    byte for byte."""
+    g = Group()
+    base = workdir(ctx, "guard-poetry")
+    guard = ns_script(ctx)
+    for minor, gone in (("3.11", True), ("3.10", False)):
+        home = os.path.join(base, "home-" + minor)
+        xdg = {"XDG_CACHE_HOME": os.path.join(home, ".cache"), "XDG_STATE_HOME": os.path.join(home, ".state"),
+               "POETRY_CACHE_DIR": None}
+        vdir = os.path.join(home, ".cache", "pypoetry", "virtualenvs")
+        env = make_venv(ctx.fx.fast, os.path.join(vdir, "proj-AbCd1234-py3.11"), os.path.join(base, "pyhome"),
+                        "--without-pip")
+        toml = os.path.join(vdir, "envs.toml")
+        with open(toml, "w") as f:
+            f.write(ENVS_TOML % (minor, minor))
+        p = ctx.runner.run(["delete", "--yes", env], home=home, env=xdg, wrap=guard)
+        d = expect_rc(p, 0)
+        if os.path.lexists(env):
+            d.append("the env is still there")
+        with open(toml) as f:
+            now = f.read()
+        if gone:
+            want = ENVS_TOML.replace('[proj-AbCd1234]\nminor = "%s"\npatch = "%s.2"\n\n', "")
+            if "[proj-AbCd1234]" not in text(p.out):
+                d.append("stdout does not say the entry was removed: %r" % text(p.out))
+        else:
+            want = ENVS_TOML % (minor, minor)
+        if now != want:
+            d.append("envs.toml is now:\n%s\nexpected:\n%s" % (now, want))
+        g.check("poetry: delete of proj-AbCd1234-py3.11 %s envs.toml's [proj-AbCd1234] (minor %s), every other line "
+                "kept" % ("removes" if gone else "keeps", minor), d)
+    return g
+
+
 def tests(ctx):
     return [("in-use cli", lambda: t_cli(ctx)), ("in-use browser", lambda: t_browser(ctx)),
-            ("pipx layouts", lambda: t_pipx(ctx))]
+            ("pipx layouts", lambda: t_pipx(ctx)), ("poetry envs.toml", lambda: t_poetry(ctx))]
