@@ -7,7 +7,7 @@ idle env beside it), `delete
 untouched, no record), so does `clear --yes`, and `delete --yes --force`
 deletes it. Browser: `d` on
 the filter `is:in-use` keeps only the held env of two, and `d` on it
-opens a dialog naming the pid and the command. The holder is
+opens a dialog naming the pid and the command; the details say it too. The holder is
 killed at the end whatever happens; a note gives the time of a whole
 `list --json` of one env, which holds the one /proc pass (median of 5).
 
@@ -156,6 +156,10 @@ def t_browser(ctx):
                 t.wait_for(lambda s: want not in s.text, timeout=10, what="the dialog closed")
                 if not os.path.isdir(held):
                     raise AssertionError("the env went after Esc")
+                st.at("the details name who uses it")
+                t.keys("Enter")
+                t.wait_for(lambda s: "in use by" in s.text and "pid %d: " % holder.pid in s.text,
+                           timeout=10, what="the details line 'in use by  pid %d: ...'" % holder.pid)
         finally:
             stop(holder)
 
