@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../util/path.h"
+#include "../util/proc.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
 
@@ -57,6 +58,47 @@ static bool holds(const char *p, const char *inner)
 	}
 	free(cur);
 	return found;
+}
+
+int act_inuse_guard(const struct venv *v, struct scan_users *users, struct vs_err *err)
+{
+	struct scan_users mine = {0};
+	int rc = 0;
+
+	if (!users)
+		users = &mine;
+	scan_inuse_now(v->path, users);
+	if (users->n) {
+		char *t = scan_users_text(users);
+
+		rc = vs_err_set(err, VS_EUSAGE, "%s: in use by %s", v->path, t);
+		free(t);
+	}
+	scan_users_clear(&mine);
+	return rc;
+}
+
+int act_delete_guard(const struct venv *v, struct scan_users *users, struct vs_err *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct vs_err inuse = {0};
+	char *pipx = NULL;
+	int rc = 0;
+
+	if (act_inuse_guard(v, users, &inuse) < 0)
+		sb_adds(&sb, inuse.msg);
+	if (v->role && strcmp(v->role, "shared") == 0)
+		sb_addf(&sb, "%s%s: pipx's shared environment, which every pipx app runs on",
+			sb.len ? "; " : "", v->path);
+	else if (v->app && v->manager && strcmp(v->manager, "pipx") == 0 &&
+		 (pipx = vs_proc_which("pipx")) != NULL)
+		sb_addf(&sb, "%s%s: pipx's environment of %s; run `pipx uninstall %s`",
+			sb.len ? "; " : "", v->path, v->app, v->app);
+	free(pipx);
+	if (sb.len)
+		rc = vs_err_set(err, VS_EUSAGE, "%s", sb_str(&sb));
+	sb_free(&sb);
+	return rc;
 }
 
 int act_delete_check(const struct venv *v, const char *home, struct vs_err *err)

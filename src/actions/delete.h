@@ -54,6 +54,18 @@ struct act_delete_result {
  * the user's home folder (may be NULL). */
 int act_delete_check(const struct venv *v, const char *home, struct vs_err *err);
 
+/* The refusals a user may overrule (--force, or yes in the browser's
+ * dialog), checked right before a delete, clear or rebuild: a process uses
+ * the env (a fresh pass over /proc, inuse.h; *users gets them, may be
+ * NULL), it is pipx's shared env (every pipx app runs on it), or it is a
+ * pipx app's env while pipx is installed (`pipx uninstall APP` removes its
+ * links too). 0 when none applies, else VS_EUSAGE with the reasons in
+ * words (one sentence each, "; " between them). */
+int act_delete_guard(const struct venv *v, struct scan_users *users, struct vs_err *err);
+/* The in-use part alone (before a clear or a rebuild): "PATH: in use by
+ * pid N (COMMAND), ..." when a process uses it. */
+int act_inuse_guard(const struct venv *v, struct scan_users *users, struct vs_err *err);
+
 /* Checks again (act_delete_check), then removes the env. Returns 0 when it
  * is gone, VS_EFAIL when something stayed or it was stopped (the result
  * says what), VS_EUSAGE when it was refused. */

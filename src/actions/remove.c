@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "job.h"
+#include "manager.h"
 #include "record.h"
 #include "trash.h"
 
@@ -34,6 +35,7 @@ int act_remove(struct act_remove_result *out, const struct venv *v, bool trash, 
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	vs_vec_init_strs(&out->links);
 	/* Gone since it was loaded, and its recipe is kept: another delete of
 	 * the same env got there first, which is what was asked. */
 	if ((rc = act_delete_check(v, home, err)) < 0)
@@ -57,6 +59,8 @@ int act_remove(struct act_remove_result *out, const struct venv *v, bool trash, 
 		rc = 0;
 	}
 	act_record_end(out->record, out->record_reused, outcome(rc, out));
+	if (rc == 0 && !trash)
+		act_manager_tidy(v, home, &out->links);
 	return rc;
 }
 
@@ -65,6 +69,7 @@ void act_remove_result_clear(struct act_remove_result *r)
 	free(r->record);
 	free(r->trashed);
 	r->record = r->trashed = NULL;
+	vs_vec_clear(&r->links);
 }
 
 /* What a failed create left: the walker without env checks, no questions. */

@@ -13,6 +13,7 @@
 
 #include "../scan/venv.h"
 #include "../util/err.h"
+#include "../util/vec.h"
 #include "delete.h"
 
 struct act_remove_result {
@@ -20,6 +21,7 @@ struct act_remove_result {
 	bool record_reused;           /* it was kept by an earlier attempt */
 	char *trashed;                /* trash: where the env is now (owned), or NULL */
 	struct act_delete_result del; /* delete: what went and what stayed */
+	struct vs_vec links;          /* what was tidied for its manager, in sentences (manager.h) */
 };
 
 /* Removes `v`: refuses (VS_EUSAGE, nothing touched) what act_delete_check
@@ -33,7 +35,10 @@ struct act_remove_result {
  * delete's progress and its error questions (skip / skip all / abort), on
  * the calling thread; a trash is one rename and reports nothing. `home`
  * may be NULL. Returns 0 when the env is gone; *out is filled either way
- * (act_remove_result_clear). */
+ * (act_remove_result_clear). A pipx app deleted (not trashed: restored
+ * from the trash its links work again) takes its app links with it, a
+ * poetry env its envs.toml entry (act_manager_tidy; out->links says
+ * what was done). */
 int act_remove(struct act_remove_result *out, const struct venv *v, bool trash, const char *home,
 	       const struct act_delete_hooks *hooks, struct vs_err *err);
 void act_remove_result_clear(struct act_remove_result *r);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../actions/delete.h"
 #include "../actions/job.h"
 #include "../actions/open.h"
 #include "../actions/pythons.h"
@@ -43,12 +44,15 @@ static const char create_usage[] =
 	"  -h, --help                 this text\n";
 
 static const char clear_usage[] =
-	"usage: venvscope clear [--yes] ENV\n"
+	"usage: venvscope clear [--yes] [--force] ENV\n"
 	"\n"
 	"Empties ENV and makes it again with its own base interpreter (python -m venv\n"
 	"--clear), keeping symlinks or copies, system-site-packages, prompt and\n"
 	"without-pip. Its installed packages are removed. Asks first unless --yes.\n"
-	"Nothing inside ENV is run: a base interpreter that lies inside it is refused.\n";
+	"Nothing inside ENV is run: a base interpreter that lies inside it is refused.\n"
+	"An ENV a running process uses (its program, cwd or a mapped file is inside,\n"
+	"per /proc, looked at right before) is refused with the processes named\n"
+	"(exit 2) unless --force.\n";
 
 static const char upgrade_usage[] =
 	"usage: venvscope upgrade [--deps] ENV\n"
@@ -155,7 +159,8 @@ enum {
 	O_NOSCM,
 	O_CLEAR,
 	O_DEPS,
-	O_JSON
+	O_JSON,
+	O_FORCE
 };
 
 static const struct option create_opts[] = {
@@ -238,12 +243,13 @@ int cli_create(int argc, char **argv)
 
 /* Parses `CMD [flags] ENV` for the commands on one env. */
 static int parse_env_cmd(int argc, char **argv, const char *cmd, const char *usage, bool *flag,
-			 const char *flag_name, char **env)
+			 const char *flag_name, char **env, bool *force)
 {
 	struct option opts[] = {
 		{"yes", no_argument, NULL, 'y'},
 		{"help", no_argument, NULL, 'h'},
 		{flag_name ? flag_name : "yes", no_argument, NULL, O_DEPS},
+		{force ? "force" : "help", no_argument, NULL, force ? O_FORCE : 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -257,6 +263,8 @@ static int parse_env_cmd(int argc, char **argv, const char *cmd, const char *usa
 		}
 		if ((c == 'y' && flag_name && strcmp(flag_name, "yes") == 0) || c == O_DEPS)
 			*flag = true;
+		else if (c == O_FORCE && force)
+			*force = true;
 		else
 			return usage_error(cmd, "unknown option");
 	}
@@ -282,9 +290,9 @@ int cli_clear(int argc, char **argv)
 	struct venv *v = NULL;
 	struct vs_err err = {0};
 	struct act_job *j = NULL;
-	bool yes = false;
+	bool yes = false, force = false;
 	char *env = NULL, size[32] = "?";
-	int rc = parse_env_cmd(argc, argv, "clear", clear_usage, &yes, "yes", &env);
+	int rc = parse_env_cmd(argc, argv, "clear", clear_usage, &yes, "yes", &env, &force);
 
 	if (rc)
 		return rc > 0 ? CLI_EXIT_OK : rc;
@@ -294,6 +302,15 @@ int cli_clear(int argc, char **argv)
 		fprintf(stderr, "venvscope clear: %s\n", tw_esc(err.msg));
 		venv_free(v);
 		return cli_exit_code(rc);
+	}
+	if (act_inuse_guard(v, NULL, &err) < 0) {
+		fprintf(stderr, "venvscope clear: %s%s\n", tw_esc(err.msg),
+			force ? " (--force: clearing it anyway)"
+			      : "; not cleared (--force clears it anyway)");
+		if (!force) {
+			rc = CLI_EXIT_USAGE;
+			goto done;
+		}
 	}
 	if (v->size_known)
 		human_size(size, sizeof(size), v->size.size_bytes);
@@ -332,7 +349,7 @@ int cli_upgrade(int argc, char **argv)
 	struct act_job *j = NULL;
 	bool deps = false;
 	char *env = NULL;
-	int rc = parse_env_cmd(argc, argv, "upgrade", upgrade_usage, &deps, "deps", &env);
+	int rc = parse_env_cmd(argc, argv, "upgrade", upgrade_usage, &deps, "deps", &env, NULL);
 
 	if (rc)
 		return rc > 0 ? CLI_EXIT_OK : rc;
@@ -355,7 +372,8 @@ int cli_shell(int argc, char **argv)
 	struct vs_err err = {0};
 	bool unused = false;
 	char *env = NULL;
-	int status = 0, rc = parse_env_cmd(argc, argv, "shell", shell_usage, &unused, NULL, &env);
+	int status = 0,
+	    rc = parse_env_cmd(argc, argv, "shell", shell_usage, &unused, NULL, &env, NULL);
 
 	if (rc)
 		return rc > 0 ? CLI_EXIT_OK : rc;

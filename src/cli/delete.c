@@ -24,7 +24,7 @@
 #include "json.h"
 
 static const char delete_usage[] =
-	"usage: venvscope delete [--yes] [--dry-run [--json]] [--trash] ENV...\n"
+	"usage: venvscope delete [--yes] [--force] [--dry-run [--json]] [--trash] ENV...\n"
 	"\n"
 	"Deletes each ENV: only a folder holding a regular pyvenv.cfg, that is not a\n"
 	"symlink, not your home, not a mount point and not a repository root. First\n"
@@ -37,6 +37,14 @@ static const char delete_usage[] =
 	"  --dry-run    say what would be removed and how much space it frees\n"
 	"  --json       with --dry-run: each ENV's freeable_bytes and the total\n"
 	"  --trash      move to the desktop trash instead of deleting\n"
+	"  --force      delete even an env in use by a running process (its program,\n"
+	"               cwd or a mapped file is inside: /proc is checked right before),\n"
+	"               pipx's shared env, or a pipx app's env while pipx is installed\n"
+	"               (`pipx uninstall APP` is the better way); without it those are\n"
+	"               refused with the reason (exit 2)\n"
+	"\n"
+	"A pipx app's env deleted this way takes its links in pipx's bin folder\n"
+	"(~/.local/bin) with it: only symlinks pointing into the env are removed.\n"
 	"\n"
 	"Space freed is counted on disk, for the ENVs together: a file hard-linked\n"
 	"from outside them (a uv or pip cache, another env's cp -al twin) frees\n"
@@ -61,7 +69,7 @@ static const char recreate_usage[] =
 	"original one is gone.\n";
 
 struct del_opts {
-	bool yes, dry_run, trash, json;
+	bool yes, dry_run, trash, json, force;
 };
 
 static enum act_delete_choice on_error(void *ctx, const char *path, int e)
@@ -93,7 +101,7 @@ static void on_progress(void *ctx, const struct act_delete_progress *p)
 
 /* Loads every ENV; bad ones (not an env, or refused) are named and
  * counted before anything is asked. */
-static size_t load_all(struct cli_result *all, char **paths, size_t n, int *bad)
+static size_t load_all(struct cli_result *all, char **paths, size_t n, bool force, int *bad)
 {
 	struct act_open_opts o = cli_open_opts();
 	size_t k = 0;
@@ -109,6 +117,16 @@ static size_t load_all(struct cli_result *all, char **paths, size_t n, int *bad)
 			(*bad)++;
 			venv_free(v);
 			continue;
+		}
+		if (act_delete_guard(v, NULL, &err) < 0) {
+			fprintf(stderr, "venvscope delete: %s%s\n", tw_esc(err.msg),
+				force ? " (--force: deleting it anyway)"
+				      : "; not deleted (--force deletes it anyway)");
+			if (!force) {
+				(*bad)++;
+				venv_free(v);
+				continue;
+			}
 		}
 		all->venvs[k++] = v;
 	}
@@ -236,6 +254,8 @@ static int delete_one(const struct venv *v, const struct del_opts *o)
 		       tw_esc(res.record));
 		if (res.trashed)
 			printf("  now at %s\n", tw_esc(res.trashed));
+		for (size_t i = 0; i < res.links.n; i++)
+			printf("  %s\n", tw_esc(res.links.v[i]));
 	}
 	act_remove_result_clear(&res);
 	return rc;
@@ -244,9 +264,13 @@ static int delete_one(const struct venv *v, const struct del_opts *o)
 int cli_delete(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"yes", no_argument, NULL, 'y'},   {"dry-run", no_argument, NULL, 'n'},
-		{"trash", no_argument, NULL, 't'}, {"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},  {NULL, 0, NULL, 0},
+		{"yes", no_argument, NULL, 'y'},
+		{"dry-run", no_argument, NULL, 'n'},
+		{"trash", no_argument, NULL, 't'},
+		{"json", no_argument, NULL, 'j'},
+		{"force", no_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	struct del_opts o = {0};
 	struct cli_result all = {0};
@@ -257,7 +281,7 @@ int cli_delete(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "ynth", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "yntfh", opts, NULL)) != -1) {
 		if (c == 'h')
 			return fputs(delete_usage, stdout), CLI_EXIT_OK;
 		if (c == 'y')
@@ -268,6 +292,8 @@ int cli_delete(int argc, char **argv)
 			o.trash = true;
 		else if (c == 'j')
 			o.json = true;
+		else if (c == 'f')
+			o.force = true;
 		else
 			return fprintf(stderr, "venvscope delete: unknown option (see --help)\n"),
 			       CLI_EXIT_USAGE;
@@ -277,7 +303,7 @@ int cli_delete(int argc, char **argv)
 	if (o.json && !o.dry_run)
 		return fprintf(stderr, "venvscope delete: --json goes with --dry-run\n"),
 		       CLI_EXIT_USAGE;
-	load_all(&all, argv + optind, (size_t)(argc - optind), &bad);
+	load_all(&all, argv + optind, (size_t)(argc - optind), o.force, &bad);
 	/* Measured before anything is removed: a walk of each env keeping its
 	 * hard-linked files, so the set figure is exact for any subset. */
 	measure(&set, &all);

@@ -67,6 +67,19 @@ static void add_details(cJSON *o, const struct venv *v)
 	cJSON_AddItemToObject(o, "packages", pkgs);
 }
 
+/* The pids of the processes using it; null when /proc could not be read. */
+static cJSON *json_users(const struct venv *v)
+{
+	cJSON *a;
+
+	if (!v->in_use_known)
+		return cJSON_CreateNull();
+	a = cJSON_CreateArray();
+	for (size_t i = 0; i < v->users.n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateNumber((double)v->users.v[i].pid));
+	return a;
+}
+
 cJSON *cli_json_venv(const struct venv *v, int details)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -76,6 +89,8 @@ cJSON *cli_json_venv(const struct venv *v, int details)
 	cJSON_AddItemToObject(o, "name", cli_json_string(v->name));
 	cJSON_AddItemToObject(o, "kind", cli_json_string(venv_kind_name(v->kind)));
 	cJSON_AddItemToObject(o, "manager", cli_json_string(v->manager));
+	cJSON_AddItemToObject(o, "manager_role", cli_json_string(v->role));
+	cJSON_AddItemToObject(o, "app", cli_json_string(v->app));
 	cJSON_AddItemToObject(o, "python_version", cli_json_string(v->python_version));
 	cJSON_AddItemToObject(o, "implementation", cli_json_string(v->implementation));
 	cJSON_AddItemToObject(o, "home", cli_json_string(v->home));
@@ -116,6 +131,7 @@ cJSON *cli_json_venv(const struct venv *v, int details)
 	cJSON_AddItemToObject(o, "stale",
 			      v->packages_known ? cJSON_CreateBool(v->stale) : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "project", cli_json_string(v->project));
+	cJSON_AddItemToObject(o, "in_use", json_users(v));
 	cJSON_AddItemToObject(o, "git", cli_json_string(scan_git_state_name(v->git_state)));
 	cJSON_AddItemToObject(o, "git_repo", cli_json_string(v->git_repo));
 	if (details) {

@@ -78,6 +78,13 @@ static void print_identity(const struct venv *v)
 								     : "no");
 	field("prompt", v->prompt);
 	field("project", v->project);
+	if (v->app || v->role)
+		field(v->app ? "pipx app" : "pipx role", v->app ? v->app : v->role);
+	for (size_t i = 0; i < v->users.n; i++) {
+		sb_reset(&sb);
+		sb_addf(&sb, "pid %d: %s", (int)v->users.v[i].pid, v->users.v[i].cmd);
+		field(i ? "" : "in use by", sb_str(&sb));
+	}
 	sb_reset(&sb);
 	switch (v->git_state) {
 	case SCAN_GIT_UNKNOWN:

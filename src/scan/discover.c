@@ -101,6 +101,20 @@ static bool holds_env(struct scan *s, int fd, const char *path)
 	return false;
 }
 
+/* Who uses `v`, from the scan's one pass over /proc (taken now when this
+ * is the first env). */
+static void find_users(struct scan *s, struct venv *v)
+{
+	pthread_mutex_lock(&s->inuse_lock);
+	if (!s->inuse_taken) {
+		s->inuse = scan_inuse_take();
+		s->inuse_taken = true;
+	}
+	pthread_mutex_unlock(&s->inuse_lock);
+	v->in_use_known = s->inuse != NULL;
+	scan_inuse_users(s->inuse, v->path, &v->users);
+}
+
 static void report_env(struct scan *s, int fd, const char *path)
 {
 	struct scan_event *ev;
@@ -110,6 +124,7 @@ static void report_env(struct scan *s, int fd, const char *path)
 	if (fstat(fd, &st) != 0 || !scan_claim_env(s, st.st_dev, st.st_ino))
 		return;
 	v = scan_inspect_env(fd, path, s->home);
+	find_users(s, v);
 	v->id = atomic_fetch_add(&s->next_id, 1);
 	atomic_fetch_add(&s->envs, 1);
 	ev = xcalloc(1, sizeof(*ev));

@@ -17,6 +17,7 @@ enum term_kind {
 	TERM_STALE,
 	TERM_PROBLEM,
 	TERM_INCOMPLETE,
+	TERM_IN_USE,
 };
 
 struct term {
@@ -140,10 +141,12 @@ static int parse_is(struct term *t, const char *word, const char *rest, struct v
 		t->kind = TERM_PROBLEM;
 	else if (vs_ascii_casecmp(rest, "incomplete") == 0)
 		t->kind = TERM_INCOMPLETE;
+	else if (vs_ascii_casecmp(rest, "in-use") == 0)
+		t->kind = TERM_IN_USE;
 	else
 		return vs_err_set(err, VS_EUSAGE,
-				  "filter term \"%.200s\": use is:broken, is:stale, is:incomplete or "
-				  "is:problem",
+				  "filter term \"%.200s\": use is:broken, is:stale, is:incomplete, "
+				  "is:in-use or is:problem",
 				  word);
 	return 0;
 }
@@ -277,6 +280,8 @@ static bool term_match(const struct term *t, const struct venv *v)
 		return v->broken || v->n_problems > 0;
 	case TERM_INCOMPLETE:
 		return v->incomplete;
+	case TERM_IN_USE:
+		return v->users.n > 0;
 	}
 	return false;
 }

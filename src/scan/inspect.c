@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../pip/pyjson.h"
 #include "../util/path.h"
 #include "../util/readfile.h"
 #include "../util/strbuf.h"
@@ -468,6 +469,27 @@ static void find_project(struct venv *v, int envfd, const char *home)
 		v->project = path_dirname(v->path);
 }
 
+/* The package a pipx env provides: pipx_metadata.json's
+ * main_package.package (what `pipx uninstall` takes), or NULL. */
+static char *pipx_app(int envfd)
+{
+	char *text = NULL, *app = NULL;
+	size_t len = 0;
+	cJSON *doc, *pkg;
+
+	if (vs_read_at(envfd, "pipx_metadata.json", VS_READ_NOFOLLOW, VS_READ_MAX_SMALL, &text, &len,
+		       NULL) < 0)
+		return NULL;
+	doc = pyjson_parse(text, len, NULL);
+	pkg = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "main_package"),
+					       "package");
+	if (cJSON_IsString(pkg) && pkg->valuestring[0])
+		app = xstrdup(pkg->valuestring);
+	cJSON_Delete(doc);
+	free(text);
+	return app;
+}
+
 struct venv *scan_inspect_env(int envfd, const char *path, const char *home)
 {
 	struct venv *v = xcalloc(1, sizeof(*v));
@@ -476,6 +498,10 @@ struct venv *scan_inspect_env(int envfd, const char *path, const char *home)
 	v->path = xstrdup(path);
 	v->name = xstrdup(path_basename(path));
 	v->manager = scan_manager_for(path, home);
+	if (scan_is_pipx_shared(path, home))
+		v->role = "shared";
+	else if (v->manager && strcmp(v->manager, "pipx") == 0)
+		v->app = pipx_app(envfd);
 	v->system_site_packages = VENV_UNKNOWN;
 	v->git_state = SCAN_GIT_UNKNOWN;
 	if (fstat(envfd, &st) == 0) {

@@ -22,6 +22,7 @@ enum {
 	PLACE_PIPENV,
 	PLACE_POETRY,
 	PLACE_PIPX,
+	PLACE_PIPX_OLD, /* pipx 1.1's ~/.local/pipx (Debian 12), when PIPX_HOME is unset */
 	PLACE_HATCH,
 	PLACE_PYENV, /* the pyenv root; envs live in versions/<v>/envs */
 	PLACE_UV,
@@ -29,14 +30,9 @@ enum {
 };
 
 static const char *const place_manager[PLACE_COUNT] = {
-	[PLACE_VENVS] = NULL,
-	[PLACE_DOT_VENVS] = NULL,
-	[PLACE_WORKON] = "virtualenvwrapper",
-	[PLACE_PIPENV] = "pipenv",
-	[PLACE_POETRY] = "poetry",
-	[PLACE_PIPX] = "pipx",
-	[PLACE_HATCH] = "hatch",
-	[PLACE_PYENV] = "pyenv-virtualenv",
+	[PLACE_VENVS] = NULL,      [PLACE_DOT_VENVS] = NULL,  [PLACE_WORKON] = "virtualenvwrapper",
+	[PLACE_PIPENV] = "pipenv", [PLACE_POETRY] = "poetry", [PLACE_PIPX] = "pipx",
+	[PLACE_PIPX_OLD] = "pipx", [PLACE_HATCH] = "hatch",   [PLACE_PYENV] = "pyenv-virtualenv",
 	[PLACE_UV] = "uv",
 };
 
@@ -123,6 +119,14 @@ char *scan_tool_dir(const char *var, const char *home, const char *dflt, const c
 	return tool_root(var, dflt, rel);
 }
 
+/* pipx's homes: PIPX_HOME when set (absolute), else both defaults, the
+ * 1.2+ one (XDG data/pipx) and 1.1's ~/.local/pipx. homes[1] may be NULL. */
+static void pipx_homes(char *homes[2], const char *home, const char *data)
+{
+	homes[0] = tool_root("PIPX_HOME", data, "pipx");
+	homes[1] = env_value("PIPX_HOME") ? NULL : join_norm(home, ".local/pipx");
+}
+
 /* Fills places[] (NULL where a place cannot be named); caller frees. */
 static void resolve_places(char *places[PLACE_COUNT], const char *home)
 {
@@ -130,18 +134,22 @@ static void resolve_places(char *places[PLACE_COUNT], const char *home)
 	const char *data = xdg_base("XDG_DATA_HOME", home, ".local/share", &data_keep);
 	const char *cache = xdg_base("XDG_CACHE_HOME", home, ".cache", &cache_keep);
 	char *pyenv_default = join_norm(home, ".pyenv");
-	char *pipx = tool_root("PIPX_HOME", data, "pipx");
+	char *pipx[2];
+
+	pipx_homes(pipx, home, data);
 
 	places[PLACE_VENVS] = join_norm(home, "venvs");
 	places[PLACE_DOT_VENVS] = join_norm(home, ".venvs");
 	places[PLACE_WORKON] = workon_home(home);
 	places[PLACE_PIPENV] = join_norm(data, "virtualenvs");
 	places[PLACE_POETRY] = join_norm(cache, "pypoetry/virtualenvs");
-	places[PLACE_PIPX] = join_norm(pipx, "venvs");
+	places[PLACE_PIPX] = join_norm(pipx[0], "venvs");
+	places[PLACE_PIPX_OLD] = join_norm(pipx[1], "venvs");
 	places[PLACE_HATCH] = join_norm(data, "hatch/env/virtual");
 	places[PLACE_PYENV] = tool_root("PYENV_ROOT", pyenv_default, NULL);
 	places[PLACE_UV] = tool_root("UV_TOOL_DIR", data, "uv/tools");
-	free(pipx);
+	free(pipx[0]);
+	free(pipx[1]);
 	free(pyenv_default);
 	free(data_keep);
 	free(cache_keep);
@@ -296,6 +304,29 @@ static const char *test_runner_for(const char *path)
 	return NULL;
 }
 
+bool scan_is_pipx_shared(const char *path, const char *home)
+{
+	char *data_keep = NULL, *homes[2], *norm;
+	const char *data;
+	bool yes = false;
+
+	if (!path || path[0] != '/')
+		return false;
+	data = xdg_base("XDG_DATA_HOME", home, ".local/share", &data_keep);
+	pipx_homes(homes, home, data);
+	norm = path_absolute(path);
+	for (int i = 0; i < 2; i++) {
+		char *shared = join_norm(homes[i], "shared");
+
+		yes = yes || (norm && shared && strcmp(norm, shared) == 0);
+		free(shared);
+		free(homes[i]);
+	}
+	free(norm);
+	free(data_keep);
+	return yes;
+}
+
 const char *scan_manager_for(const char *path, const char *home)
 {
 	char *places[PLACE_COUNT];
@@ -316,6 +347,8 @@ const char *scan_manager_for(const char *path, const char *home)
 			found = place_manager[i];
 	}
 	free_places(places);
+	if (!found && scan_is_pipx_shared(norm, home))
+		found = "pipx";
 	if (!found)
 		found = test_runner_for(norm);
 	free(norm);

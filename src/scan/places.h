@@ -7,7 +7,8 @@
 #include <stddef.h>
 
 /* The central folders that exist for this user (~/venvs, ~/.venvs,
- * $WORKON_HOME or ~/.virtualenvs, pipenv, poetry, pipx, hatch,
+ * $WORKON_HOME or ~/.virtualenvs, pipenv, poetry, pipx (and pipx 1.1's
+ * ~/.local/pipx/venvs), hatch,
  * ~/.pyenv/versions/<v>/envs, uv tools), absolute, in that order.
  * `home` is the home folder (NULL: nothing is returned). Returns the count;
  * *out is an owned array of owned strings. */
@@ -17,6 +18,10 @@ size_t scan_central_places(char ***out, const char *home);
  * "pipenv", "pipx", "hatch", "pyenv-virtualenv", "virtualenvwrapper", "uv",
  * "tox" (a .tox folder), "nox" (a .nox folder), or NULL. Static strings. */
 const char *scan_manager_for(const char *path, const char *home);
+/* True when `path` is pipx's shared env (<PIPX_HOME>/shared, in either
+ * default home: ~/.local/share/pipx or pipx 1.1's ~/.local/pipx), the one
+ * every pipx app's env reads its pip from. */
+bool scan_is_pipx_shared(const char *path, const char *home);
 
 /* What to scan when the user names no folder: "." and then every central
  * place that exists. Returns the count; *out is owned (scan_free_strv). */

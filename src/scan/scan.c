@@ -433,6 +433,8 @@ static void scan_destroy(struct scan *s)
 	free(s->joined);
 	scan_queue_destroy(&s->queue);
 	pthread_mutex_destroy(&s->lock);
+	pthread_mutex_destroy(&s->inuse_lock);
+	scan_inuse_free(s->inuse);
 	pthread_cond_destroy(&s->cond);
 	pthread_cond_destroy(&s->git_cond);
 	free(s);
@@ -448,6 +450,7 @@ struct scan *scan_start(const struct scan_request *req, struct vs_err *err)
 	rlim_t fd_limit;
 
 	pthread_mutex_init(&s->lock, NULL);
+	pthread_mutex_init(&s->inuse_lock, NULL);
 	pthread_cond_init(&s->cond, NULL);
 	pthread_cond_init(&s->git_cond, NULL);
 	scan_queue_init(&s->queue);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "inuse.h"
 #include "scan.h"
 
 /* A folder to walk: its fd is open and owned by the job. */
@@ -114,6 +115,12 @@ struct scan {
 	pthread_cond_t git_cond;         /* with `lock` */
 	struct job *git_jobs, *git_tail; /* detail jobs reused: path + id */
 	bool git_closing;                /* the workers are done: drain and end */
+
+	/* The one /proc pass of this scan (inuse.h), taken by the first
+	 * worker that finds an env; under inuse_lock. */
+	pthread_mutex_t inuse_lock;
+	bool inuse_taken;
+	struct scan_inuse *inuse;
 
 	/* Progress. */
 	atomic_uint_fast64_t entries, dirs, envs, sized, bytes, warnings;

@@ -108,7 +108,7 @@ void venv_space_text(struct strbuf *sb, const struct venv *v)
 
 void venv_flags(char *out, size_t n, const struct venv *v)
 {
-	const char *words[8];
+	const char *words[10];
 	size_t k = 0, used = 0;
 
 	if (v->broken)
@@ -121,6 +121,8 @@ void venv_flags(char *out, size_t n, const struct venv *v)
 		words[k++] = "shared";
 	if (v->incomplete)
 		words[k++] = "incomplete";
+	if (v->users.n)
+		words[k++] = "in-use";
 	if (!v->broken && !v->incomplete && v->n_problems)
 		words[k++] = "problem";
 	if (v->git_state == SCAN_GIT_NOT_IGNORED)
@@ -221,6 +223,8 @@ void venv_free(struct venv *v)
 		return;
 	free(v->path);
 	free(v->name);
+	free(v->app);
+	scan_users_clear(&v->users);
 	scan_cfg_free(v->cfg);
 	free(v->python_version);
 	free(v->implementation);

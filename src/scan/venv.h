@@ -16,6 +16,7 @@
 #include "../util/err.h"
 #include "pyvenv_cfg.h"
 #include "git.h"
+#include "inuse.h"
 #include "size.h"
 
 enum venv_kind { VENV_KIND_VENV, VENV_KIND_VIRTUALENV, VENV_KIND_UV };
@@ -48,8 +49,14 @@ struct venv {
 	char **problems;   /* sentences for people; owned */
 	size_t n_problems;
 	enum venv_tri system_site_packages;
-	char *prompt;  /* as the shell shows it (repr quotes removed), or NULL */
-	char *project; /* owning project folder, or NULL */
+	char *prompt;     /* as the shell shows it (repr quotes removed), or NULL */
+	char *project;    /* owning project folder, or NULL */
+	const char *role; /* static: "shared" for pipx's shared env, else NULL */
+	char *app;        /* pipx: the app its pipx_metadata.json names, or NULL */
+
+	/* The processes using it (inuse.h), from the scan's one /proc pass. */
+	bool in_use_known;
+	struct scan_users users;
 
 	/* Filled by SCAN_EV_PACKAGES. */
 	bool packages_known;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../actions/delete.h"
 #include "../actions/shell.h"
 #include "../util/human.h"
 #include "../util/textwidth.h"
@@ -108,6 +109,24 @@ static void list_targets(struct ui_dialog *d, struct venv **t, size_t n)
 		ui_dialog_line(d, "... and %zu more", n - 8);
 }
 
+/* Looked at again now: the processes using the envs, one a line (the
+ * dialog's y is the CLI's --force). */
+static void warn_in_use(struct ui_dialog *d, struct venv **t, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct scan_users u = {0};
+		struct vs_err err = {0};
+
+		if (act_inuse_guard(t[i], &u, &err) < 0) {
+			d->error = true;
+			ui_dialog_line(d, "WARNING %s is in use by:", t[i]->name);
+			for (size_t k = 0; k < u.n; k++)
+				ui_dialog_line(d, "  pid %d  %s", (int)u.v[k].pid, u.v[k].cmd);
+		}
+		scan_users_clear(&u);
+	}
+}
+
 int ui_act_clear(struct ui *ui)
 {
 	static const struct ui_choice choices[] = {{'y', "y clear", submit_all}};
@@ -126,6 +145,7 @@ int ui_act_clear(struct ui *ui)
 		ui_dialog_line(d, "Every installed package goes; the env is made again, empty, with");
 		ui_dialog_line(d, "its own Python and options. The package list will be lost: freeze");
 		ui_dialog_line(d, "it first if you need it (python -m pip freeze > requirements.txt).");
+		warn_in_use(d, t, n);
 	}
 	free(t);
 	return UI_REACT_REDRAW;

@@ -236,6 +236,43 @@ static int choose_trash(struct ui *ui, void *data)
 	return (void)data, start(ui, true);
 }
 
+/* Checked again now (a fresh look at /proc): the envs in use, pipx's
+ * shared env, pipx apps. Named in the dialog, whose y is the "yes, anyway"
+ * the CLI's --force is. */
+static void warn_guarded(struct ui_dialog *dlg, struct venv **t, size_t n)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < n; i++) {
+		struct vs_err err = {0};
+		struct scan_users u = {0};
+		char *name;
+
+		if (act_delete_guard(t[i], &u, &err) == 0)
+			continue;
+		if (first)
+			ui_dialog_line(dlg, "%s", "");
+		first = false;
+		name = ui_display_name(t[i]);
+		if (u.n == 0)
+			ui_dialog_line(dlg, "WARNING %s", err.msg);
+		else
+			ui_dialog_line(dlg, "WARNING %s is in use by:", name);
+		/* One process a line: pid first, so a narrow screen keeps it. */
+		for (size_t k = 0; k < u.n; k++)
+			ui_dialog_line(dlg, "  pid %d  %s", (int)u.v[k].pid, u.v[k].cmd);
+		if (u.n && t[i]->role)
+			ui_dialog_line(dlg, "  and it is pipx's %s env (every pipx app runs on it)",
+				       t[i]->role);
+		free(name);
+		scan_users_clear(&u);
+	}
+	if (!first) {
+		dlg->error = true;
+		ui_dialog_line(dlg, "y deletes anyway.");
+	}
+}
+
 int ui_act_delete(struct ui *ui)
 {
 	static const struct ui_choice choices[] = {{'y', "y delete", choose_delete},
@@ -294,6 +331,7 @@ int ui_act_delete(struct ui *ui)
 			       norec == 1 ? "has" : "have", norec == 1 ? "its" : "their");
 	ui_dialog_line(dlg, "Each one's recipe (freeze, pyvenv.cfg) is kept first: `venvscope "
 			    "recreate` makes it again.");
+	warn_guarded(dlg, t, n);
 	free(t);
 	return UI_REACT_REDRAW;
 }

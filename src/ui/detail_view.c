@@ -122,6 +122,14 @@ static void add_identity(struct lines *ls, const struct venv *v)
 						    : "no");
 	add(ls, UI_ROLE_ROW, "prompt", "%s", v->prompt ? v->prompt : "-");
 	add(ls, UI_ROLE_ROW, "project", "%s", v->project ? tilde(v->project) : "-");
+	if (v->role)
+		add(ls, UI_ROLE_STALE, "pipx", "the %s env every pipx app runs on", v->role);
+	else if (v->app)
+		add(ls, UI_ROLE_ROW, "pipx app", "%s (pipx uninstall %s)", v->app, v->app);
+	/* Who used it when the scan looked at /proc. */
+	for (size_t i = 0; i < v->users.n; i++)
+		add(ls, UI_ROLE_STALE, i ? "" : "in use by", "pid %d: %s", (int)v->users.v[i].pid,
+		    v->users.v[i].cmd);
 	if (v->git_state != SCAN_GIT_UNKNOWN)
 		add(ls,
 		    v->git_state == SCAN_GIT_TRACKED       ? UI_ROLE_GIT_BAD

@@ -21,7 +21,7 @@ except ImportError:  # Python < 3.8 running the suite
 KEYS = ["path", "name", "kind", "manager", "python_version", "implementation", "home",
         "base_python", "base_exists", "broken", "incomplete", "problems", "link", "system_site_packages",
         "prompt", "site_packages", "package_count", "has_pip", "pip_version", "size_bytes",
-        "disk_bytes", "freeable_bytes", "shared_bytes", "shared", "shared_with", "shared_with_count", "files", "last_modified", "stale", "project", "git", "git_repo"]
+        "disk_bytes", "freeable_bytes", "shared_bytes", "shared", "shared_with", "shared_with_count", "files", "last_modified", "stale", "project", "in_use", "git", "git_repo", "manager_role", "app"]
 SIZE_KEYS = ("size_bytes", "disk_bytes", "freeable_bytes", "shared_bytes", "shared", "shared_with",
              "shared_with_count", "files")
 MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile", ".git")
@@ -331,6 +331,70 @@ def base_python_of(env_path, interp, link, cfg):
     return None
 
 
+_PROCS = []
+
+
+def _proc_paths():
+    """{pid: paths} of every process readable now (not this one): exe,
+    cwd, argv[0] made absolute (its folder resolved, the last link kept),
+    the file paths of maps. Taken once per run (the fixtures hold no
+    process; a test of its own checks a held env)."""
+    if _PROCS:
+        return _PROCS[0]
+    out = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit() or int(d) == os.getpid():
+            continue
+        paths = set()
+        base = "/proc/" + d
+        try:
+            with open(base + "/cmdline", "rb") as f:
+                argv0 = f.read().split(b"\0")[0].decode(errors="surrogateescape")
+        except OSError:
+            continue
+        cwd = None
+        for what in ("exe", "cwd"):
+            try:
+                paths.add(os.readlink(base + "/" + what))
+            except OSError:
+                pass
+        try:
+            cwd = os.readlink(base + "/cwd")
+        except OSError:
+            pass
+        if "/" in argv0 and (argv0.startswith("/") or cwd):
+            a = os.path.join(cwd or "/", argv0)
+            paths.add(os.path.join(os.path.realpath(os.path.dirname(a)), os.path.basename(a)))
+        try:
+            with open(base + "/maps", errors="surrogateescape") as f:
+                for line in f:
+                    i = line.find("/")
+                    if i >= 0:
+                        paths.add(line[i:].rstrip("\n"))
+        except OSError:
+            pass
+        out[int(d)] = paths
+    _PROCS.append(out)
+    return out
+
+
+def in_use_of(env_path):
+    env = os.path.realpath(env_path)
+    return sorted(pid for pid, paths in _proc_paths().items()
+                  if any(p == env or p.startswith(env + "/") for p in paths))
+
+
+def pipx_app_of(env_path, manager):
+    if manager != "pipx":
+        return None
+    try:
+        with open(os.path.join(env_path, "pipx_metadata.json"), encoding="utf-8") as f:
+            p = json.load(f)["main_package"]["package"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return p if isinstance(p, str) and p else None
+
+
 def compute(env_path, runnable=True, manager=None, stale_days=90, now=None):
     """Every list field of the env at env_path (as reached from the root).
     runnable: the env's python must run (and is asked); False: derive
@@ -408,6 +472,9 @@ def compute(env_path, runnable=True, manager=None, stale_days=90, now=None):
         "last_modified": lm,
         "stale": lm < now - stale_days * 86400,
         "project": project_of(env_path),
+        "in_use": in_use_of(env_path),
+        "manager_role": "shared" if manager == "pipx" and os.path.basename(env_path) == "shared" else None,
+        "app": pipx_app_of(env_path, manager),
     }
     t["git"], t["git_repo"], rule = git_of(env_path)
     return t, {"cfg": pairs, "dists": dists, "notes": notes, "git_rule": rule}

@@ -244,6 +244,16 @@ static void test_state_words(void **state)
 	expect_rows("is:stale", e, 4, "0010");
 	expect_rows("is:problem", e, 4, "0101");
 	expect_rows("!is:problem", e, 4, "1010");
+	{
+		struct scan_user u = {4242, (char *)"python -c sleep"};
+
+		e[2].v.users.v = &u;
+		e[2].v.users.n = 1;
+		expect_rows("is:in-use", e, 4, "0010");
+		expect_rows("!is:in-use", e, 4, "1101");
+		e[2].v.users.v = NULL;
+		e[2].v.users.n = 0;
+	}
 	/* An unknown interpreter version is never 3.11, so it is "not 3.11". */
 	expect_rows("py:3.11", e, 4, "1001");
 	expect_rows("!py:3.11", e, 4, "0110");
@@ -299,7 +309,8 @@ static void test_bad_input_says_which_term(void **state)
 		{"py:>=abc", "\"py:>=abc\": \">=abc\" is not a version specifier"},
 		{"py:", "\"py:\": write a Python version"},
 		{"py:3.x", "\"py:3.x\": write a Python version"},
-		{"is:old", "\"is:old\": use is:broken, is:stale, is:incomplete or is:problem"},
+		{"is:old",
+		 "\"is:old\": use is:broken, is:stale, is:incomplete, is:in-use or is:problem"},
 		{"!", "\"!\": write '!' once, right before the term"},
 		{"!!pkg:pip", "\"!!pkg:pip\": write '!' once"},
 		{"pkg:django[bcrypt]", "\"pkg:django[bcrypt]\": a package name is"},
