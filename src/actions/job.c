@@ -12,6 +12,7 @@
 
 #include "../scan/inspect.h"
 #include "caches.h"
+#include "keep.h"
 #include "../scan/pyvenv_cfg.h"
 #include "../util/xalloc.h"
 #include "../util/vec.h"
@@ -261,10 +262,18 @@ static int finish_ok(struct act_job *j)
 							 j->n_paths, j->python.version, warn);
 		break;
 	}
-	case ACT_CLEAR:
-		j->summary = xasprintf("cleared %s: an empty environment with Python %s", j->paths[0],
-				       j->python.version);
+	case ACT_CLEAR: {
+		struct vs_err kerr = {0};
+		size_t kept = act_kept_count(j->kept);
+
+		if (act_kept_restore(j->kept, j->paths[0], &kerr) < 0)
+			j->summary = xasprintf("cleared %s, but %s", j->paths[0], kerr.msg);
+		else
+			j->summary = xasprintf("cleared %s: an empty environment with Python %s%s",
+					       j->paths[0], j->python.version,
+					       kept ? "; its manager's files were kept" : "");
 		break;
+	}
 	case ACT_UPGRADE:
 		now = cfg_version(j->paths[0]);
 		if (now && j->before && strcmp(now, j->before) != 0)
@@ -309,6 +318,8 @@ int act_job_finish(struct act_job *j, int status, bool cancelled, struct vs_err 
 	if (status != 0) {
 		if (j->kind == ACT_CREATE)
 			note_partial(j);
+		if (j->kind == ACT_CLEAR) /* best effort: a half-cleared env keeps them */
+			act_kept_restore(j->kept, j->paths[0], &(struct vs_err){0});
 		explain_venv_failure(j, status, err);
 		return err->code ? err->code : VS_EFAIL;
 	}
@@ -345,5 +356,6 @@ void act_job_free(struct act_job *j)
 	if (j->cache)
 		scan_caches_free(j->cache, 1);
 	vs_strv_free(j->partial, j->n_partial);
+	act_kept_free(j->kept);
 	free(j);
 }

@@ -52,6 +52,7 @@ struct act_job {
 	size_t n_partial;
 	bool keep_cwd;            /* run in the current folder (create --prompt .), isolated (-I) */
 	struct scan_cache *cache; /* ACT_CACHE_CLEAN: the cache as measured before (owned) */
+	struct act_kept *kept;    /* clear, rebuild: a manager's files to put back (owned) */
 };
 
 /* Checks the request (interpreter runs, options supported by its version,
