@@ -12,6 +12,7 @@
 
 #include "../scan/inspect.h"
 #include "caches.h"
+#include "job_internal.h"
 #include "keep.h"
 #include "../scan/pyvenv_cfg.h"
 #include "../util/xalloc.h"
@@ -65,9 +66,14 @@ static void tee_line(void *ctx, enum vs_proc_stream s, const char *line)
 		e->echo(e->ctx, s, line);
 }
 
-int act_job_run(struct act_job *j, vs_proc_line_fn echo, void *ctx, struct vs_err *err)
+int act_job_begin(struct act_job *j, struct vs_err *err)
 {
-	struct echo_ctx e = {j, echo, ctx};
+	return j->kind == ACT_REBUILD ? act_rebuild_begin(j, err) : 0;
+}
+
+/* One child of the job, to its end. */
+static int run_step(struct act_job *j, struct echo_ctx *e, struct vs_err *err)
+{
 	struct sigaction ign = {0}, old_int, old_quit;
 	struct vs_proc_spawn sp;
 	int status = -1, rc;
@@ -80,12 +86,26 @@ int act_job_run(struct act_job *j, vs_proc_line_fn echo, void *ctx, struct vs_er
 	sigemptyset(&ign.sa_mask);
 	sigaction(SIGINT, &ign, &old_int);
 	sigaction(SIGQUIT, &ign, &old_quit);
-	rc = vs_proc_run(&sp, tee_line, &e, &status, err);
+	rc = vs_proc_run(&sp, tee_line, e, &status, err);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
-	if (rc < 0)
+	if (rc < 0 && j->kind != ACT_REBUILD)
 		return VS_EFAIL;
+	if (rc < 0) /* a rebuild must still put the old env back */
+		act_job_output(j, VS_PROC_STDERR, err->msg), status = 127;
 	return act_job_finish(j, status, false, err);
+}
+
+int act_job_run(struct act_job *j, vs_proc_line_fn echo, void *ctx, struct vs_err *err)
+{
+	struct echo_ctx e = {j, echo, ctx};
+	int rc = act_job_begin(j, err);
+
+	if (rc < 0)
+		return rc;
+	while ((rc = run_step(j, &e, err)) == ACT_JOB_AGAIN)
+		; /* the next step's argv is set */
+	return rc;
 }
 
 static bool said(const struct act_job *j, const char *words)
@@ -290,6 +310,8 @@ static int finish_ok(struct act_job *j)
 	case ACT_CACHE_CLEAN:
 		j->summary = act_cache_freed_text(j->cache);
 		break;
+	case ACT_REBUILD: /* rebuild.c */
+		break;
 	case ACT_UPGRADE_DEPS:
 		now = pip_version(j->paths[0]);
 		if (now && j->before && strcmp(now, j->before) != 0)
@@ -306,6 +328,8 @@ static int finish_ok(struct act_job *j)
 
 int act_job_finish(struct act_job *j, int status, bool cancelled, struct vs_err *err)
 {
+	if (j->kind == ACT_REBUILD)
+		return act_rebuild_finish(j, status, cancelled, err);
 	/* 128 + SIGINT: Ctrl-C at the terminal (Python re-raises it). */
 	if (cancelled || status == 128 + 2 || status == 128 + 15 || status == 128 + 9) {
 		if (j->kind == ACT_CREATE)
@@ -357,5 +381,6 @@ void act_job_free(struct act_job *j)
 		scan_caches_free(j->cache, 1);
 	vs_strv_free(j->partial, j->n_partial);
 	act_kept_free(j->kept);
+	act_rebuild_free(j->rebuild);
 	free(j);
 }

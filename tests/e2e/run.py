@@ -51,6 +51,7 @@ import tests_signals  # noqa: E402
 import tests_space  # noqa: E402
 import tests_space_browser  # noqa: E402
 import tests_caches  # noqa: E402
+import tests_rebuild  # noqa: E402
 import truth  # noqa: E402
 from harness import Group, Results, Runner  # noqa: E402
 
@@ -242,6 +243,7 @@ def test(args, results, binary, runner, fx, t0):
     jobs += tests_space_browser.tests(ctx)
     jobs += tests_caches.tests(ctx)
     jobs += tests_dupes.tests(ctx)
+    jobs += tests_rebuild.tests(ctx)
     dl = tests_delete.tests(ctx)  # its first job (three pip envs) is long: started first
     jobs = dl[:1] + jobs + dl[1:]
     if args.only:
