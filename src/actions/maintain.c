@@ -19,8 +19,9 @@
 static int refuse_broken(const struct venv *v, const char *what, struct vs_err *err)
 {
 	return vs_err_set(err, VS_EUSAGE,
-			  "%s cannot be %s in place: its base interpreter %s is gone. Re-create it "
-			  "with another Python: venvscope create --clear --python PYTHON %s",
+			  "%s cannot be %s in place: its base interpreter %s is gone. Rebuild it "
+			  "with another Python, keeping its packages: venvscope rebuild --python "
+			  "PYTHON %s",
 			  v->path, what, v->base_python ? v->base_python : "(unknown)", v->path);
 }
 
@@ -68,8 +69,8 @@ static int start(struct act_job **out, enum act_kind kind, const struct venv *v,
 		return refuse_broken(v, what, err);
 	if (!(base = venv_base_interpreter(v, &why)))
 		return vs_err_set(err, VS_EUSAGE,
-				  "%s cannot be %s in place: %s. Re-create it with another Python: "
-				  "venvscope create --clear --python PYTHON %s",
+				  "%s cannot be %s in place: %s. Rebuild it with another Python, keeping "
+				  "its packages: venvscope rebuild --python PYTHON %s",
 				  v->path, what, why.msg, v->path);
 	j = new_job(kind, v);
 	rc = act_probe_python(&j->python, base, err);

@@ -16,8 +16,10 @@ import shutil
 import stat
 import subprocess
 
+from browser_kit import sel_name, session, start
 from harness import Group, fresh_dir
 from tests_actions import make_wheel, py_env, sh
+from tty import Tty
 
 DEBIAN_PY = "/usr/bin/python3.11"
 WRAPPER_HOOKS = ("preactivate", "postactivate", "predeactivate", "postdeactivate", "get_env_details")
@@ -251,7 +253,70 @@ def t_clear_wrapper(ctx):
     return g
 
 
+def t_browser(ctx):
+    """x on a broken env, then r (it used to open the create form with
+    "replace" ticked, and the packages were lost): the rebuild form, the
+    Python picked with Right, Enter, the log pane, the packages kept."""
+    def run(st):
+        base = fresh_dir(ctx.fx.base, "rebuild", "browser")
+        home = os.path.join(base, "home")
+        b = broken_env(ctx, base, "shop", home)
+        if isinstance(b, str) or not os.access(DEBIAN_PY, os.X_OK):
+            st.g.skip("rebuild in the browser", b if isinstance(b, str) else "%s is not here" % DEBIAN_PY)
+            return
+        env, wheels, truth, label = b
+        # Debian's 3.11, as /usr/bin/python3.11 or /usr/bin/python3 (the picker lists one of them).
+        PICKED = r"Python  < >\s+3\.11\.\d+\s+/usr/bin/python3(?:\.11)?\s"
+        before = ctx.runner.run(["freeze", "-o", "-", env], home=home)
+        # The user's pip config names the wheels (no network here).
+        pip = {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": wheels}
+        with Tty(ctx.runner, [os.path.dirname(env)], width=200, height=40, env=pip, tag="rebuild") as t:
+            start(t)
+            t.wait_for(lambda s: sel_name(s) == "shop" and s, styled=True, what="shop selected")
+            st.at("x on the broken env")
+            t.keys("x")
+            t.wait_for("This environment is broken", what="the broken-env dialog")
+            t.wait_for("r rebuild with another Python, keeping its packages", what="the r choice")
+            st.at("r")
+            t.keys("r")
+            scr = t.wait_for("Rebuild an environment with its packages", what="the rebuild form")
+            d = [] if "Recipe: 2 requirements" in scr.text else ["no 'Recipe: 2 requirements'\n%s" % scr]
+            d += [] if "alpha==1.0" in scr.text else ["the recipe's lines are not shown"]
+            st.check("r: the rebuild form shows the env and its recipe's line count", d)
+            st.at("Right until %s" % DEBIAN_PY)
+            for _ in range(len(ctx.fx.pythons) + 2):
+                if re.search(PICKED, t.screen().text):
+                    break
+                text = t.screen().text
+                t.keys("Right")
+                t.wait_for(lambda s: s.text != text and s, what="the picker to move")
+            scr = t.wait_for(PICKED, what="%s picked" % DEBIAN_PY)
+            st.at("Enter")
+            t.keys("Enter")
+            done = "rebuilt %s with Python 3.11" % env
+            scr = t.wait_for(lambda s: done in s.text and s, timeout=240, what="the result %r" % done)
+            d = [] if "rebuild %s" % env in scr.text else ["no pane title 'rebuild %s'\n%s" % (env, scr)]
+            own = sh([os.path.join(env, "bin/python"), "-m", "pip", "freeze"], home)
+            if canonical(own.stdout.decode()) != canonical(truth):
+                d.append("the rebuilt env's own pip freeze %r, before %r" % (own.stdout.decode(), truth))
+            after = ctx.runner.run(["freeze", "-o", "-", env], home=home)
+            if after.out != before.out or not after.out:
+                d.append("venvscope freeze before %r, after %r" % (before.out, after.out))
+            with open(os.path.join(env, "pyvenv.cfg")) as f:
+                if "executable = %s" % DEBIAN_PY not in f.read():
+                    d.append("pyvenv.cfg does not name %s" % DEBIAN_PY)
+            if not os.path.isdir(os.path.join(t.home, ".local/share/Trash/files/shop")):
+                d.append("the old env is not in the browser's trash")
+            st.check("Enter: rebuilt on %s in the log pane, packages kept (freeze identical)" % DEBIAN_PY, d)
+            st.at("the row")
+            t.wait_for(lambda s: [r for r in s.rows() if r["NAME"] == "shop" and "3.11" in r["PYTHON"]] and s,
+                       timeout=20, what="shop's row on Python 3.11")
+            st.check("the row shows the env on 3.11 again", [])
+    return session("rebuild browser", run)
+
+
 def tests(ctx):
     return [("rebuild broken env", lambda: t_rebuild(ctx)),
             ("rebuild fails", lambda: t_rebuild_fails(ctx)),
-            ("rebuild clear wrapper", lambda: t_clear_wrapper(ctx))]
+            ("rebuild clear wrapper", lambda: t_clear_wrapper(ctx)),
+            ("rebuild browser", lambda: t_browser(ctx))]
