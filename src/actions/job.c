@@ -167,6 +167,50 @@ static char *last_lines(const struct act_job *j, int n)
 	return sb_detach(&sb);
 }
 
+char *act_job_lines(const struct act_job *j, const char *prefix)
+{
+	const char *s = j->output.buf ? j->output.buf : "";
+	struct strbuf sb = STRBUF_INIT;
+	char *last = NULL;
+
+	for (const char *p = s; *p;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		if (len && !prefix) {
+			free(last);
+			last = xstrndup(p, len);
+		} else if (len && strncmp(p, prefix, strlen(prefix)) == 0) {
+			if (sb.len)
+				sb_adds(&sb, " / ");
+			sb_add(&sb, p, len);
+		}
+		p = e ? e + 1 : p + len;
+	}
+	if (!prefix) {
+		sb_free(&sb);
+		return last ? last : xstrdup("");
+	}
+	return sb_detach(&sb);
+}
+
+/* What pip said when it could not install a recipe, and how to retry. */
+static void install_failure(const struct act_job *j, int status, struct vs_err *err)
+{
+	char *said_err = act_job_lines(j, "ERROR:");
+	char *last = *said_err ? NULL : act_job_lines(j, NULL);
+
+	vs_err_set(err, VS_EFAIL,
+		   "pip installed nothing (exit %d): %s%s. Later: %s -m pip install -r %s", status,
+		   *said_err ? said_err : last,
+		   network_trouble(j) ? " (the package index could not be reached, or has no "
+					"such versions)"
+				      : "",
+		   j->argv[0], j->argv[j->n_argv_req]);
+	free(said_err);
+	free(last);
+}
+
 /* Why `python -m venv` failed, in words a person can act on. */
 static void explain_venv_failure(const struct act_job *j, int status, struct vs_err *err)
 {
@@ -185,12 +229,8 @@ static void explain_venv_failure(const struct act_job *j, int status, struct vs_
 		vs_err_set(err, VS_EUSAGE, "venv refuses a path that contains ':' (%s)", tail);
 	else if (said(j, "No space left on device"))
 		vs_err_set(err, VS_EFAIL, "the disk is full: %s", tail);
-	else if (network_trouble(j) && j->kind == ACT_INSTALL)
-		vs_err_set(err, VS_EFAIL,
-			   "pip could not install the requirements: the package index "
-			   "could not be reached (no network?) or has no such versions. "
-			   "Later: %s -m pip install -r %s",
-			   j->argv[0], j->argv[j->n_argv_req]);
+	else if (j->kind == ACT_INSTALL)
+		install_failure(j, status, err);
 	else if (network_trouble(j))
 		vs_err_set(err, VS_EFAIL,
 			   "the package index could not be reached (no network?), so "
@@ -304,9 +344,17 @@ static int finish_ok(struct act_job *j)
 					       "refreshed",
 					       j->paths[0], now ? now : "?");
 		break;
-	case ACT_INSTALL:
-		j->summary = xasprintf("installed the requirements into %s", j->paths[0]);
+	case ACT_INSTALL: {
+		/* pip's own words: "Successfully installed alpha-1.0 beta-2.5". */
+		char *done = act_job_lines(j, "Successfully installed ");
+
+		j->summary = *done ? xasprintf("%s into %s", done, j->paths[0])
+				   : xasprintf("pip installed nothing new into %s (every requirement "
+					       "was already there)",
+					       j->paths[0]);
+		free(done);
 		break;
+	}
 	case ACT_CACHE_CLEAN:
 		j->summary = act_cache_freed_text(j->cache);
 		break;

@@ -10,6 +10,10 @@
 /* Appends a copy of `s` to j->argv (kept NULL-terminated); *n counts. */
 void act_argv_add(struct act_job *j, size_t *n, const char *s);
 
+/* The lines of the child's output that start with `prefix`, joined with
+ * " / " ("" when none); prefix NULL: the last non-empty line. Owned. */
+char *act_job_lines(const struct act_job *j, const char *prefix);
+
 /* rebuild.c's part of act_job_finish and act_job_free. */
 int act_rebuild_begin(struct act_job *j, struct vs_err *err);
 int act_rebuild_finish(struct act_job *j, int status, bool cancelled, struct vs_err *err);

@@ -172,30 +172,15 @@ int act_rebuild_begin(struct act_job *j, struct vs_err *err)
 /* pip's own ERROR lines, joined; else the last line of output. */
 static char *child_error(const struct act_job *j, int status)
 {
-	const char *s = j->output.buf ? j->output.buf : "";
-	char *out = xstrdup(""), *last = NULL;
+	char *out = act_job_lines(j, "ERROR:");
+	char *last;
 
-	for (const char *p = s; *p;) {
-		const char *e = strchr(p, '\n');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-
-		if (len) {
-			free(last);
-			last = xstrndup(p, len);
-		}
-		if (len && strncmp(p, "ERROR:", 6) == 0) {
-			char *more = xasprintf("%s%s%.*s", out, *out ? " / " : "", (int)len, p);
-
-			free(out);
-			out = more;
-		}
-		p = e ? e + 1 : p + len;
-	}
-	if (!*out) {
-		free(out);
-		out = last ? xasprintf("exited with status %d: %s", status, last)
-			   : xasprintf("exited with status %d", status);
-	}
+	if (*out)
+		return out;
+	free(out);
+	last = act_job_lines(j, NULL);
+	out = *last ? xasprintf("exited with status %d: %s", status, last)
+		    : xasprintf("exited with status %d", status);
 	free(last);
 	return out;
 }

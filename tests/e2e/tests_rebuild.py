@@ -315,8 +315,72 @@ def t_browser(ctx):
     return session("rebuild browser", run)
 
 
+def t_recreate(ctx):
+    """recreate's traps (issue 15 item 4): --clear was 'unknown option', an
+    empty record was taken and 'installed the requirements' said, pip's
+    own error was replaced by a guess."""
+    g = Group()
+    base = fresh_dir(ctx.fx.base, "rebuild", "recreate")
+    home = os.path.join(base, "home")
+    for sub in (".local/share", ".local/state", ".cache", ".config"):
+        os.makedirs(os.path.join(home, sub))
+    py = DEBIAN_PY if os.access(DEBIAN_PY, os.X_OK) else ctx.fx.fast.exe
+    wheels, empty = os.path.join(base, "wheels"), os.path.join(base, "empty")
+    os.makedirs(wheels)
+    os.makedirs(empty)
+    make_wheel(wheels, "alpha", "1.0")
+    make_wheel(wheels, "beta_pkg", "2.5")
+    full, bare = os.path.join(base, "envs", "full"), os.path.join(base, "envs", "bare")
+    for args in ([py, "-m", "venv", full], [py, "-m", "venv", "--without-pip", bare],
+                 [os.path.join(full, "bin/python"), "-m", "pip", "install", "--no-index", "--find-links", wheels,
+                  "alpha", "beta_pkg"]):
+        p = sh(args, home)
+        if p.returncode != 0:
+            g.fail("recreate (setup)", "%s: %s" % (args, p.stderr.decode(errors="replace")[-300:]))
+            return g
+    for env in (full, bare):
+        p = ctx.runner.run(["delete", "--yes", env], home=home)
+        if p.rc != 0 or os.path.exists(env):
+            g.fail("recreate (setup: delete %s)" % env, p.err.decode(errors="replace"))
+            return g
+
+    name = "recreate: a record with no requirements is refused (exit 2) unless --empty"
+    p = ctx.runner.run(["recreate", bare], home=home, timeout=120)
+    d = [] if p.rc == 2 and b"has no requirements" in p.err else ["exit %r: %r" % (p.rc, p.err)]
+    if os.path.exists(bare):
+        d.append("it made %s anyway" % bare)
+    p = ctx.runner.run(["recreate", "--empty", bare], home=home, timeout=120)
+    if p.rc != 0 or not os.path.isfile(os.path.join(bare, "pyvenv.cfg")):
+        d.append("--empty: exit %r, %r" % (p.rc, p.err))
+    g.check(name, d)
+
+    name = "recreate: pip's own error when it cannot install, exit 1"
+    pip_env = {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": empty}
+    p = ctx.runner.run(["recreate", full], home=home, env=pip_env, timeout=300)
+    err = p.err.decode(errors="replace")
+    g.check(name, [] if p.rc == 1 and "ERROR: Could not find a version that satisfies the requirement alpha==1.0" in err
+            else ["exit %r: %r" % (p.rc, err[-800:])])
+
+    name = "recreate: an env at the path asks for --clear, and recreate --clear replaces it, saying what pip installed"
+    p = ctx.runner.run(["recreate", full], home=home, env=pip_env, timeout=120)
+    d = [] if p.rc == 2 and b"use --clear to replace it" in p.err else ["without --clear: exit %r %r" % (p.rc, p.err)]
+    pip_env["PIP_FIND_LINKS"] = wheels
+    p = ctx.runner.run(["recreate", "--clear", full], home=home, env=pip_env, timeout=300)
+    out = p.out.decode(errors="replace")
+    if p.rc != 0:
+        d.append("--clear: exit %r: %r" % (p.rc, p.err.decode(errors="replace")[-800:]))
+    if not re.search(r"^Successfully installed alpha-1\.0 beta[-_]pkg-2\.5 into %s$" % re.escape(full), out, re.M):
+        d.append("it does not say what pip installed: %r" % out)
+    own = sh([os.path.join(full, "bin/python"), "-m", "pip", "freeze"], home).stdout.decode()
+    if canonical(own) != ["alpha==1.0", "beta-pkg==2.5"]:
+        d.append("pip freeze after: %r" % own)
+    g.check(name, d)
+    return g
+
+
 def tests(ctx):
     return [("rebuild broken env", lambda: t_rebuild(ctx)),
             ("rebuild fails", lambda: t_rebuild_fails(ctx)),
             ("rebuild clear wrapper", lambda: t_clear_wrapper(ctx)),
-            ("rebuild browser", lambda: t_browser(ctx))]
+            ("rebuild browser", lambda: t_browser(ctx)),
+            ("rebuild recreate", lambda: t_recreate(ctx))]
