@@ -124,8 +124,9 @@ static int make_again(const struct act_record *rec, const struct recreate_opts *
 	act_job_free(j);
 	req = path_join(rec->dir, "requirements.txt");
 	if (rc == 0 && rec->without_pip && lines > 0) {
-		printf("made without pip, as before: install its %zu requirements yourself from %s\n",
-		       lines, tw_esc(req));
+		printf("made without pip, as before: install its requirements yourself from %s (%zu "
+		       "line%s)\n",
+		       tw_esc(req), lines, lines == 1 ? "" : "s");
 	} else if (rc == 0 && lines > 0) {
 		if ((rc = act_prepare_install(&j, rec->path, req, &err)) < 0)
 			fprintf(stderr, "venvscope recreate: %s\n", tw_esc(err.msg));
