@@ -379,6 +379,19 @@ int cli_upgrade(int argc, char **argv)
 	return rc;
 }
 
+/* Each line of `text` escaped on its own (tw_esc would show the newlines). */
+static void print_lines(const char *text)
+{
+	for (const char *p = text; p && *p;) {
+		const char *e = strchr(p, '\n');
+		char *line = xstrndup(p, e ? (size_t)(e - p) : strlen(p));
+
+		printf("%s\n", tw_esc(line));
+		free(line);
+		p = e ? e + 1 : NULL;
+	}
+}
+
 static void ask_rebuild(char *q, size_t cap, const struct act_job *j)
 {
 	size_t n = act_rebuild_recipe_lines(j);
@@ -436,7 +449,8 @@ int cli_rebuild(int argc, char **argv)
 	}
 	ask_rebuild(q, sizeof(q), j);
 	if (dry) {
-		printf("%s\n--- recipe ---\n%s", tw_esc(q), tw_esc(act_rebuild_recipe(j)));
+		printf("%s\n--- recipe ---\n", tw_esc(q));
+		print_lines(act_rebuild_recipe(j));
 		rc = CLI_EXIT_OK;
 	} else if (!yes && !isatty(STDIN_FILENO)) {
 		fprintf(stderr,

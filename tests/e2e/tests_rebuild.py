@@ -217,6 +217,13 @@ def t_rebuild_fails(ctx):
         d.append("a deletion record was left: %r" % rec.out)
     g.check(name, d)
 
+    name = "rebuild --dry-run: prints the recipe (venvscope freeze's lines) and changes nothing"
+    p = ctx.runner.run(["rebuild", "--dry-run", "--python", py, env], home=home)
+    fr = ctx.runner.run(["freeze", "-o", "-", env], home=home)
+    out = p.out.decode(errors="replace")
+    g.check(name, [] if p.rc == 0 and fr.out and out.endswith("--- recipe ---\n" + fr.out.decode())
+            and "its 2 requirements?" in out and tree_hash(env) == h0 else ["exit %r, out %r, freeze %r" % (p.rc, out, fr.out)])
+
     name = "rebuild: without a terminal and without --yes it refuses (exit 2) and changes nothing"
     p = ctx.runner.run(["rebuild", "--python", py, env], home=home)
     g.check(name, [] if p.rc == 2 and b"without --yes" in p.err and tree_hash(env) == h0
