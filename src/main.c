@@ -31,6 +31,7 @@ static const char usage[] =
 	"  create DIR...    make environments (--python, venv's options)\n"
 	"  clear ENV        empty an environment, keeping how it was made\n"
 	"  upgrade ENV      follow an updated base Python (--deps: upgrade pip)\n"
+	"  rebuild ENV      make it again with its packages (--python; old one to the trash)\n"
 	"  shell ENV        a subshell with the environment activated\n"
 	"  pythons          the interpreters this machine has\n"
 	"  delete ENV...    delete safely, keeping each one's recipe (--trash, --dry-run)\n"
@@ -69,6 +70,7 @@ static const struct {
 	{"deleted", cli_deleted, false}, {"recreate", cli_recreate, false},
 	{"freeze", cli_freeze, true},    {"gitignore", cli_gitignore, false},
 	{"caches", cli_caches, false},   {"dupes", cli_dupes, false},
+	{"rebuild", cli_rebuild, false},
 };
 
 static int browse(int argc, char **argv)

@@ -12,6 +12,8 @@
 
 #include "../scan/inspect.h"
 #include "caches.h"
+#include "job_internal.h"
+#include "keep.h"
 #include "../scan/pyvenv_cfg.h"
 #include "../util/xalloc.h"
 #include "../util/vec.h"
@@ -64,9 +66,14 @@ static void tee_line(void *ctx, enum vs_proc_stream s, const char *line)
 		e->echo(e->ctx, s, line);
 }
 
-int act_job_run(struct act_job *j, vs_proc_line_fn echo, void *ctx, struct vs_err *err)
+int act_job_begin(struct act_job *j, struct vs_err *err)
 {
-	struct echo_ctx e = {j, echo, ctx};
+	return j->kind == ACT_REBUILD ? act_rebuild_begin(j, err) : 0;
+}
+
+/* One child of the job, to its end. */
+static int run_step(struct act_job *j, struct echo_ctx *e, struct vs_err *err)
+{
 	struct sigaction ign = {0}, old_int, old_quit;
 	struct vs_proc_spawn sp;
 	int status = -1, rc;
@@ -79,12 +86,26 @@ int act_job_run(struct act_job *j, vs_proc_line_fn echo, void *ctx, struct vs_er
 	sigemptyset(&ign.sa_mask);
 	sigaction(SIGINT, &ign, &old_int);
 	sigaction(SIGQUIT, &ign, &old_quit);
-	rc = vs_proc_run(&sp, tee_line, &e, &status, err);
+	rc = vs_proc_run(&sp, tee_line, e, &status, err);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
-	if (rc < 0)
+	if (rc < 0 && j->kind != ACT_REBUILD)
 		return VS_EFAIL;
+	if (rc < 0) /* a rebuild must still put the old env back */
+		act_job_output(j, VS_PROC_STDERR, err->msg), status = 127;
 	return act_job_finish(j, status, false, err);
+}
+
+int act_job_run(struct act_job *j, vs_proc_line_fn echo, void *ctx, struct vs_err *err)
+{
+	struct echo_ctx e = {j, echo, ctx};
+	int rc = act_job_begin(j, err);
+
+	if (rc < 0)
+		return rc;
+	while ((rc = run_step(j, &e, err)) == ACT_JOB_AGAIN)
+		; /* the next step's argv is set */
+	return rc;
 }
 
 static bool said(const struct act_job *j, const char *words)
@@ -146,6 +167,50 @@ static char *last_lines(const struct act_job *j, int n)
 	return sb_detach(&sb);
 }
 
+char *act_job_lines(const struct act_job *j, const char *prefix)
+{
+	const char *s = j->output.buf ? j->output.buf : "";
+	struct strbuf sb = STRBUF_INIT;
+	char *last = NULL;
+
+	for (const char *p = s; *p;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		if (len && !prefix) {
+			free(last);
+			last = xstrndup(p, len);
+		} else if (len && strncmp(p, prefix, strlen(prefix)) == 0) {
+			if (sb.len)
+				sb_adds(&sb, " / ");
+			sb_add(&sb, p, len);
+		}
+		p = e ? e + 1 : p + len;
+	}
+	if (!prefix) {
+		sb_free(&sb);
+		return last ? last : xstrdup("");
+	}
+	return sb_detach(&sb);
+}
+
+/* What pip said when it could not install a recipe, and how to retry. */
+static void install_failure(const struct act_job *j, int status, struct vs_err *err)
+{
+	char *said_err = act_job_lines(j, "ERROR:");
+	char *last = *said_err ? NULL : act_job_lines(j, NULL);
+
+	vs_err_set(err, VS_EFAIL,
+		   "pip installed nothing (exit %d): %s%s. Later: %s -m pip install -r %s", status,
+		   *said_err ? said_err : last,
+		   network_trouble(j) ? " (the package index could not be reached, or has no "
+					"such versions)"
+				      : "",
+		   j->argv[0], j->argv[j->n_argv_req]);
+	free(said_err);
+	free(last);
+}
+
 /* Why `python -m venv` failed, in words a person can act on. */
 static void explain_venv_failure(const struct act_job *j, int status, struct vs_err *err)
 {
@@ -164,12 +229,8 @@ static void explain_venv_failure(const struct act_job *j, int status, struct vs_
 		vs_err_set(err, VS_EUSAGE, "venv refuses a path that contains ':' (%s)", tail);
 	else if (said(j, "No space left on device"))
 		vs_err_set(err, VS_EFAIL, "the disk is full: %s", tail);
-	else if (network_trouble(j) && j->kind == ACT_INSTALL)
-		vs_err_set(err, VS_EFAIL,
-			   "pip could not install the requirements: the package index "
-			   "could not be reached (no network?) or has no such versions. "
-			   "Later: %s -m pip install -r %s",
-			   j->argv[0], j->argv[j->n_argv_req]);
+	else if (j->kind == ACT_INSTALL)
+		install_failure(j, status, err);
 	else if (network_trouble(j))
 		vs_err_set(err, VS_EFAIL,
 			   "the package index could not be reached (no network?), so "
@@ -261,10 +322,18 @@ static int finish_ok(struct act_job *j)
 							 j->n_paths, j->python.version, warn);
 		break;
 	}
-	case ACT_CLEAR:
-		j->summary = xasprintf("cleared %s: an empty environment with Python %s", j->paths[0],
-				       j->python.version);
+	case ACT_CLEAR: {
+		struct vs_err kerr = {0};
+		size_t kept = act_kept_count(j->kept);
+
+		if (act_kept_restore(j->kept, j->paths[0], &kerr) < 0)
+			j->summary = xasprintf("cleared %s, but %s", j->paths[0], kerr.msg);
+		else
+			j->summary = xasprintf("cleared %s: an empty environment with Python %s%s",
+					       j->paths[0], j->python.version,
+					       kept ? "; its manager's files were kept" : "");
 		break;
+	}
 	case ACT_UPGRADE:
 		now = cfg_version(j->paths[0]);
 		if (now && j->before && strcmp(now, j->before) != 0)
@@ -275,11 +344,21 @@ static int finish_ok(struct act_job *j)
 					       "refreshed",
 					       j->paths[0], now ? now : "?");
 		break;
-	case ACT_INSTALL:
-		j->summary = xasprintf("installed the requirements into %s", j->paths[0]);
+	case ACT_INSTALL: {
+		/* pip's own words: "Successfully installed alpha-1.0 beta-2.5". */
+		char *done = act_job_lines(j, "Successfully installed ");
+
+		j->summary = *done ? xasprintf("%s into %s", done, j->paths[0])
+				   : xasprintf("pip installed nothing new into %s (every requirement "
+					       "was already there)",
+					       j->paths[0]);
+		free(done);
 		break;
+	}
 	case ACT_CACHE_CLEAN:
 		j->summary = act_cache_freed_text(j->cache);
+		break;
+	case ACT_REBUILD: /* rebuild.c */
 		break;
 	case ACT_UPGRADE_DEPS:
 		now = pip_version(j->paths[0]);
@@ -297,6 +376,8 @@ static int finish_ok(struct act_job *j)
 
 int act_job_finish(struct act_job *j, int status, bool cancelled, struct vs_err *err)
 {
+	if (j->kind == ACT_REBUILD)
+		return act_rebuild_finish(j, status, cancelled, err);
 	/* 128 + SIGINT: Ctrl-C at the terminal (Python re-raises it). */
 	if (cancelled || status == 128 + 2 || status == 128 + 15 || status == 128 + 9) {
 		if (j->kind == ACT_CREATE)
@@ -309,6 +390,8 @@ int act_job_finish(struct act_job *j, int status, bool cancelled, struct vs_err 
 	if (status != 0) {
 		if (j->kind == ACT_CREATE)
 			note_partial(j);
+		if (j->kind == ACT_CLEAR) /* best effort: a half-cleared env keeps them */
+			act_kept_restore(j->kept, j->paths[0], &(struct vs_err){0});
 		explain_venv_failure(j, status, err);
 		return err->code ? err->code : VS_EFAIL;
 	}
@@ -345,5 +428,7 @@ void act_job_free(struct act_job *j)
 	if (j->cache)
 		scan_caches_free(j->cache, 1);
 	vs_strv_free(j->partial, j->n_partial);
+	act_kept_free(j->kept);
+	act_rebuild_free(j->rebuild);
 	free(j);
 }

@@ -19,7 +19,18 @@
 #include "../util/strbuf.h"
 #include "pythons.h"
 
-enum act_kind { ACT_CREATE, ACT_CLEAR, ACT_UPGRADE, ACT_UPGRADE_DEPS, ACT_INSTALL, ACT_CACHE_CLEAN };
+enum act_kind {
+	ACT_CREATE,
+	ACT_CLEAR,
+	ACT_UPGRADE,
+	ACT_UPGRADE_DEPS,
+	ACT_INSTALL,
+	ACT_CACHE_CLEAN,
+	ACT_REBUILD
+};
+
+/* act_job_finish: the job has another step; spawn j->argv again. */
+#define ACT_JOB_AGAIN 1
 
 enum act_link { ACT_LINK_DEFAULT, ACT_LINK_SYMLINKS, ACT_LINK_COPIES };
 
@@ -50,8 +61,10 @@ struct act_job {
 	size_t n_argv_req;        /* install: the index of the requirements file in argv */
 	char **partial;           /* after a failed create: folders it left behind */
 	size_t n_partial;
-	bool keep_cwd;            /* run in the current folder (create --prompt .), isolated (-I) */
-	struct scan_cache *cache; /* ACT_CACHE_CLEAN: the cache as measured before (owned) */
+	bool keep_cwd;               /* run in the current folder (create --prompt .), isolated (-I) */
+	struct scan_cache *cache;    /* ACT_CACHE_CLEAN: the cache as measured before (owned) */
+	struct act_kept *kept;       /* clear, rebuild: a manager's files to put back (owned) */
+	struct act_rebuild *rebuild; /* ACT_REBUILD: its steps (owned, rebuild.c) */
 };
 
 /* Checks the request (interpreter runs, options supported by its version,
@@ -73,10 +86,47 @@ int act_prepare_upgrade(struct act_job **out, const struct venv *v, bool deps, s
 int act_prepare_install(struct act_job **out, const char *env, const char *requirements,
 			struct vs_err *err);
 
+/* A rebuild (`venvscope rebuild`, the browser's rebuild key): the recipe
+ * is the env's native freeze (works with a dead interpreter); the old env
+ * is moved aside to a hidden sibling (.NAME.rebuild-old) so that the new
+ * one is made at the env's own path (venv and pip write that path into
+ * bin/activate and every script: a folder made elsewhere and renamed would
+ * activate the wrong one); the new env gets the chosen Python and the old
+ * one's options (copies or symlinks, system-site, the prompt as it was:
+ * none stays none), then `pip install -r RECIPE` (the user's pip config,
+ * or --no-index --find-links DIR), a manager's files (keep.h) are put
+ * back, and only then the old env goes to the trash (its recipe is kept
+ * as a deletion record). Any failure or cancel removes the new env and
+ * renames the old one back, byte-identical; the error says why, with
+ * pip's own ERROR lines.
+ *
+ * Order: act_prepare_rebuild (reads only), act_job_begin (the record and
+ * the move aside), spawn, act_job_finish -> ACT_JOB_AGAIN (spawn the pip
+ * step) -> 0 or an error. act_job_run does all of it for the CLI. */
+struct act_rebuild_opts {
+	const char *python;     /* NULL: the env's base when it runs, else python3 */
+	const char *find_links; /* NULL: pip's own config */
+};
+
+/* Refuses an env that is not a venv (no pyvenv.cfg), a Python that does
+ * not run or has no ensurepip. Nothing is written. */
+int act_prepare_rebuild(struct act_job **out, const struct venv *v, const struct act_rebuild_opts *o,
+			struct vs_err *err);
+
+/* The recipe's requirement lines (what will be installed) and its text. */
+size_t act_rebuild_recipe_lines(const struct act_job *j);
+const char *act_rebuild_recipe(const struct act_job *j);
+
+/* Before the first spawn: the disk changes a job makes before its child
+ * runs (a rebuild: the record, the move aside). 0 for every other kind;
+ * on failure nothing was changed. */
+int act_job_begin(struct act_job *j, struct vs_err *err);
+
 /* Keeps a line of output (use as the runner's callback, or call from one). */
 void act_job_output(struct act_job *j, enum vs_proc_stream s, const char *line);
 
-/* Interprets the end of a run: 0 with j->summary on success; else a
+/* Interprets the end of a run: 0 with j->summary on success;
+ * ACT_JOB_AGAIN when the job has a next step (j->argv is set to it); else a
  * negative code with advice in err (ensurepip missing: which package to
  * install; no network; permission denied; cancelled) and, for a create,
  * j->partial listing folders left behind. */

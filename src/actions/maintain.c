@@ -14,12 +14,14 @@
 #include "../util/xalloc.h"
 #include "job.h"
 #include "job_internal.h"
+#include "keep.h"
 
 static int refuse_broken(const struct venv *v, const char *what, struct vs_err *err)
 {
 	return vs_err_set(err, VS_EUSAGE,
-			  "%s cannot be %s in place: its base interpreter %s is gone. Re-create it "
-			  "with another Python: venvscope create --clear --python PYTHON %s",
+			  "%s cannot be %s in place: its base interpreter %s is gone. Rebuild it "
+			  "with another Python, keeping its packages: venvscope rebuild --python "
+			  "PYTHON %s",
 			  v->path, what, v->base_python ? v->base_python : "(unknown)", v->path);
 }
 
@@ -67,8 +69,8 @@ static int start(struct act_job **out, enum act_kind kind, const struct venv *v,
 		return refuse_broken(v, what, err);
 	if (!(base = venv_base_interpreter(v, &why)))
 		return vs_err_set(err, VS_EUSAGE,
-				  "%s cannot be %s in place: %s. Re-create it with another Python: "
-				  "venvscope create --clear --python PYTHON %s",
+				  "%s cannot be %s in place: %s. Rebuild it with another Python, keeping "
+				  "its packages: venvscope rebuild --python PYTHON %s",
 				  v->path, what, why.msg, v->path);
 	j = new_job(kind, v);
 	rc = act_probe_python(&j->python, base, err);
@@ -106,8 +108,8 @@ static char *prompt_from_activate(const struct venv *v)
 	}
 	free(text);
 	free(path);
-	if (found && (strcmp(found, v->name) == 0 || strchr(found, '$'))) {
-		free(found); /* the default, or not a literal */
+	if (found && (!*found || strcmp(found, v->name) == 0 || strchr(found, '$'))) {
+		free(found); /* none, the default, or not a literal */
 		found = NULL;
 	}
 	return found;
@@ -127,8 +129,10 @@ static void keep_options(struct act_job *j, size_t *n, const struct venv *v, boo
 	if (with_prompt && v->prompt && v->cfg && scan_cfg_get(v->cfg, "prompt")) {
 		act_argv_add(j, n, "--prompt");
 		act_argv_add(j, n, v->prompt);
-	} else if (with_prompt) {
-		/* venv before 3.8 kept --prompt only in bin/activate. */
+	} else if (with_prompt && !(v->cfg && scan_cfg_get(v->cfg, "virtualenv"))) {
+		/* venv before 3.8 kept --prompt only in bin/activate. virtualenv
+		 * keeps it in pyvenv.cfg; its activate script's `PS1="() ..."`
+		 * branch is not a prompt (as --prompt "" it made `() $`). */
 		char *old = prompt_from_activate(v);
 
 		if (old) {
@@ -156,6 +160,7 @@ int act_prepare_clear(struct act_job **out, const struct venv *v, struct vs_err 
 	keep_options(j, &n, v, true);
 	act_argv_add(j, &n, v->path);
 	j->title = xasprintf("clear %s", v->path);
+	j->kept = act_kept_read(v->path); /* venv --clear deletes them */
 	*out = j;
 	return 0;
 }

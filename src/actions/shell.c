@@ -155,8 +155,8 @@ static int refuse(const struct venv *v, struct vs_err *err)
 
 	if (v->broken)
 		rc = vs_err_set(err, VS_EUSAGE,
-				"%s cannot be activated: %s. Its python would not run; re-create it "
-				"with another interpreter (venvscope create --clear --python PYTHON %s)",
+				"%s cannot be activated: %s. Its python would not run; rebuild it "
+				"with another interpreter (venvscope rebuild --python PYTHON %s)",
 				v->path, v->n_problems ? v->problems[0] : "it is broken", v->path);
 	else if (strpbrk(v->path, "$`\"\\"))
 		/* venv's activate puts the path in double quotes: these would run

@@ -360,6 +360,12 @@ static int open_parent(int *pfd, char **real, struct stat *st, const struct venv
 
 int act_trash(char **out_path, const struct venv *v, const char *home, struct vs_err *err)
 {
+	return act_trash_as(out_path, v, home, NULL, err);
+}
+
+int act_trash_as(char **out_path, const struct venv *v, const char *home, const char *was,
+		 struct vs_err *err)
+{
 	struct trash t = {NULL, NULL, -1, -1};
 	char *real = NULL, *text = NULL, *base = NULL;
 	struct stat st;
@@ -372,8 +378,15 @@ int act_trash(char **out_path, const struct venv *v, const char *home, struct vs
 	if (rc == 0)
 		rc = trash_open(&t, real, st.st_dev, home, err);
 	if (rc == 0) {
-		text = info_text(&t, v->path, real);
-		base = path_fit_name(path_basename(v->path), TRASH_NAME_MAX, v->path);
+		const char *shown = was ? was : v->path;
+		/* A sibling moved aside: the mount-relative Path= names `was` too. */
+		char *dir = path_dirname(real);
+		char *real_was = path_join(dir, path_basename(shown));
+
+		text = info_text(&t, shown, real_was);
+		free(real_was);
+		free(dir);
+		base = path_fit_name(path_basename(shown), TRASH_NAME_MAX, shown);
 		rc = place(out_path, &t, pfd, path_basename(v->path), base, text, err);
 	}
 	if (pfd >= 0)

@@ -21,6 +21,12 @@
  * or a negative code with the reason. `home` may be NULL. */
 int act_trash(char **out_path, const struct venv *v, const char *home, struct vs_err *err);
 
+/* act_trash() for an env moved aside from the path it had (a rebuild):
+ * the trash says it came from `was` (absolute), under that folder name,
+ * so restoring it puts it back there. `was` NULL: v->path. */
+int act_trash_as(char **out_path, const struct venv *v, const char *home, const char *was,
+		 struct vs_err *err);
+
 /* "Path=" value encoding: every byte outside A-Z a-z 0-9 - . _ ~ / becomes
  * %XX (upper-case hex). Caller frees. */
 char *act_trash_encode_path(const char *path);

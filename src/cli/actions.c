@@ -65,6 +65,29 @@ static const char upgrade_usage[] =
 	"Either way ENV's own python may run (venv's ensurepip, pip), and with it the\n"
 	"code of ENV's .pth files.\n";
 
+static const char rebuild_usage[] =
+	"usage: venvscope rebuild [--python PATH] [--find-links DIR] [--yes] [--dry-run] ENV\n"
+	"\n"
+	"Makes ENV again with its packages, e.g. when its base Python is gone or to\n"
+	"move it to another Python:\n"
+	"  1. its recipe is its freeze, read natively (a dead interpreter is fine) and\n"
+	"     kept as a deletion record (venvscope deleted);\n"
+	"  2. ENV is moved aside to .NAME.rebuild-old and a new env is made at its path\n"
+	"     with PYTHON and its old options (copies or symlinks, system-site-packages,\n"
+	"     the prompt as it was);\n"
+	"  3. the recipe is installed with the new env's pip (your pip config, or only\n"
+	"     the wheels in --find-links DIR);\n"
+	"  4. a manager's files (.project, virtualenvwrapper hooks, pipx and uv\n"
+	"     receipts) are copied over, and the old env goes to the trash.\n"
+	"If any step fails, the new env is removed and the old one put back unchanged.\n"
+	"\n"
+	"  --python PATH      the new base interpreter (default: ENV's own when it runs,\n"
+	"                     else python3 on PATH; `venvscope pythons` lists them)\n"
+	"  --find-links DIR   install from the wheels in DIR only (pip --no-index)\n"
+	"  -y, --yes          do not ask (needed without a terminal)\n"
+	"  -n, --dry-run      print the recipe and the plan; change nothing\n"
+	"  -h, --help         this text\n";
+
 static const char shell_usage[] =
 	"usage: venvscope shell ENV\n"
 	"\n"
@@ -91,6 +114,13 @@ static int usage_error(const char *cmd, const char *msg)
 {
 	fprintf(stderr, "venvscope %s: %s (see venvscope %s --help)\n", cmd, tw_esc(msg), cmd);
 	return CLI_EXIT_USAGE;
+}
+
+static bool cli_is_dir(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 /* True when `dir` holds a pyvenv.cfg (the scan then lists it). */
@@ -361,6 +391,95 @@ int cli_upgrade(int argc, char **argv)
 		return cli_exit_code(rc);
 	}
 	rc = run_job("upgrade", j, false);
+	act_job_free(j);
+	venv_free(v);
+	return rc;
+}
+
+/* Each line of `text` escaped on its own (tw_esc would show the newlines). */
+static void print_lines(const char *text)
+{
+	for (const char *p = text; p && *p;) {
+		const char *e = strchr(p, '\n');
+		char *line = xstrndup(p, e ? (size_t)(e - p) : strlen(p));
+
+		printf("%s\n", tw_esc(line));
+		free(line);
+		p = e ? e + 1 : NULL;
+	}
+}
+
+static void ask_rebuild(char *q, size_t cap, const struct act_job *j)
+{
+	size_t n = act_rebuild_recipe_lines(j);
+
+	snprintf(q, cap,
+		 "Rebuild %s with Python %s (%s) and its %zu requirement%s? The old one goes to "
+		 "the trash once the new one works.",
+		 j->paths[0], j->python.version, j->python.path, n, n == 1 ? "" : "s");
+}
+
+int cli_rebuild(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"python", required_argument, NULL, O_PYTHON},
+		{"find-links", required_argument, NULL, 'f'},
+		{"yes", no_argument, NULL, 'y'},
+		{"dry-run", no_argument, NULL, 'n'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct act_rebuild_opts o = {0};
+	struct venv *v = NULL;
+	struct vs_err err = {0};
+	struct act_job *j = NULL;
+	bool yes = false, dry = false;
+	char q[4400];
+	int c, rc;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "ynh", opts, NULL)) != -1) {
+		if (c == O_PYTHON)
+			o.python = optarg;
+		else if (c == 'f')
+			o.find_links = optarg;
+		else if (c == 'y')
+			yes = true;
+		else if (c == 'n')
+			dry = true;
+		else if (c == 'h')
+			return fputs(rebuild_usage, stdout), CLI_EXIT_OK;
+		else
+			return usage_error("rebuild", "unknown option or missing value");
+	}
+	if (optind != argc - 1)
+		return usage_error("rebuild", "give exactly one ENV");
+	if (o.find_links && !cli_is_dir(o.find_links))
+		return usage_error("rebuild", "--find-links needs a folder");
+	if ((rc = load_env(&v, argv[optind], "rebuild")) < 0)
+		return cli_exit_code(rc);
+	if ((rc = act_prepare_rebuild(&j, v, &o, &err)) < 0) {
+		fprintf(stderr, "venvscope rebuild: %s\n", tw_esc(err.msg));
+		venv_free(v);
+		return cli_exit_code(rc);
+	}
+	ask_rebuild(q, sizeof(q), j);
+	if (dry) {
+		printf("%s\n--- recipe ---\n", tw_esc(q));
+		print_lines(act_rebuild_recipe(j));
+		rc = CLI_EXIT_OK;
+	} else if (!yes && !isatty(STDIN_FILENO)) {
+		fprintf(stderr,
+			"venvscope rebuild: not rebuilding %s without --yes (no terminal to ask on)\n",
+			tw_esc(v->path));
+		rc = CLI_EXIT_USAGE;
+	} else if (!yes && !cli_ask(q)) {
+		fprintf(stderr, "venvscope rebuild: nothing changed\n");
+		rc = CLI_EXIT_FAIL;
+	} else {
+		rc = run_job("rebuild", j, false);
+	}
 	act_job_free(j);
 	venv_free(v);
 	return rc;

@@ -11,6 +11,7 @@ int cli_show(int argc, char **argv);
 int cli_create(int argc, char **argv);
 int cli_clear(int argc, char **argv);
 int cli_upgrade(int argc, char **argv);
+int cli_rebuild(int argc, char **argv);
 int cli_shell(int argc, char **argv);
 int cli_pythons(int argc, char **argv);
 int cli_delete(int argc, char **argv);

@@ -1,5 +1,5 @@
-/* venvscope delete | deleted | recreate: removing environments safely,
- * with their recipe kept, and making them again from it. */
+/* venvscope delete | deleted: removing environments safely, with their
+ * recipe kept (`venvscope recreate`, cli/recreate.c, makes them again). */
 #include <cJSON.h>
 #include <errno.h>
 #include <getopt.h>
@@ -56,17 +56,6 @@ static const char delete_usage[] =
 static const char deleted_usage[] = "usage: venvscope deleted [--json]\n"
 				    "\n"
 				    "Lists the recipes of deleted environments, newest first.\n";
-
-static const char recreate_usage[] =
-	"usage: venvscope recreate [--python PATH] RECORD\n"
-	"\n"
-	"Makes a deleted environment again at its old path with the same options\n"
-	"and installs its requirements with pip (which needs a package index or\n"
-	"local wheels). RECORD is a record folder, its name (venvscope deleted), a\n"
-	"part of its name, or the path the environment had (then the newest record\n"
-	"with packages). When several records fit, they are listed and nothing is\n"
-	"made (exit 2): give one's name. --python picks another interpreter when the\n"
-	"original one is gone.\n";
 
 struct del_opts {
 	bool yes, dry_run, trash, json, force;
@@ -384,103 +373,4 @@ int cli_deleted(int argc, char **argv)
 	}
 	act_records_free(r, n);
 	return CLI_EXIT_OK;
-}
-
-static int run_quiet(struct act_job *j, const char *what)
-{
-	struct vs_err err = {0};
-	int rc;
-
-	fprintf(stderr, "venvscope recreate: %s\n", tw_esc(j->title));
-	rc = act_job_run(j, NULL, NULL, &err);
-	if (rc < 0)
-		fprintf(stderr, "venvscope recreate: %s failed: %s\n", tw_esc(what), tw_esc(err.msg));
-	else
-		printf("%s\n", tw_esc(j->summary));
-	return rc;
-}
-
-/* The records that fit an ambiguous RECORD, one a line, newest first. */
-static void print_choices(const struct act_record_list *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		fprintf(stderr, "  %s  %4zu pkgs  %s  (%s)\n",
-			tw_esc(l->v[i].deleted ? l->v[i].deleted : "?"), l->v[i].package_count,
-			tw_esc(path_basename(l->v[i].dir)), tw_esc(l->v[i].path));
-}
-
-int cli_recreate(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{"python", required_argument, NULL, 'p'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	struct act_record rec = {0};
-	struct act_record_list choices = {0};
-	struct act_create_opts co = {0};
-	struct act_job *j = NULL;
-	struct vs_err err = {0};
-	const char *python = NULL, *target;
-	char *req;
-	int c, rc;
-
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h')
-			return fputs(recreate_usage, stdout), CLI_EXIT_OK;
-		if (c != 'p')
-			return fprintf(stderr, "venvscope recreate: unknown option\n"), CLI_EXIT_USAGE;
-		python = optarg;
-	}
-	if (optind != argc - 1)
-		return fprintf(stderr, "venvscope recreate: give one RECORD (see venvscope deleted)\n"),
-		       CLI_EXIT_USAGE;
-	if (act_record_find(&rec, argv[optind], &choices, &err) < 0) {
-		fprintf(stderr, "venvscope recreate: %s\n", tw_esc(err.msg));
-		print_choices(&choices);
-		act_record_list_clear(&choices);
-		return CLI_EXIT_USAGE;
-	}
-	if (!python && rec.base_python && access(rec.base_python, X_OK) == 0)
-		python = rec.base_python;
-	if (!python) {
-		fprintf(stderr,
-			"venvscope recreate: its Python (%s) is gone; pick another with --python "
-			"(venvscope pythons lists them)\n",
-			tw_esc(rec.base_python ? rec.base_python : "unknown"));
-		act_record_clear(&rec);
-		return CLI_EXIT_USAGE;
-	}
-	target = rec.path;
-	co.python = python;
-	co.targets = &target;
-	co.n_targets = 1;
-	co.link = rec.copies ? ACT_LINK_COPIES : ACT_LINK_SYMLINKS;
-	co.system_site_packages = rec.system_site_packages;
-	co.prompt = rec.prompt;
-	co.without_pip = rec.without_pip;
-	rc = act_prepare_create(&j, &co, &err);
-	if (rc < 0) {
-		fprintf(stderr, "venvscope recreate: %s\n", tw_esc(err.msg));
-		act_record_clear(&rec);
-		return cli_exit_code(rc);
-	}
-	rc = run_quiet(j, "create");
-	act_job_free(j);
-	req = path_join(rec.dir, "requirements.txt");
-	if (rc == 0 && rec.without_pip) {
-		printf("made without pip, as before: install its requirements yourself from %s\n",
-		       tw_esc(req));
-	} else if (rc == 0 && rec.package_count > 0) {
-		if ((rc = act_prepare_install(&j, rec.path, req, &err)) < 0)
-			fprintf(stderr, "venvscope recreate: %s\n", tw_esc(err.msg));
-		else
-			rc = run_quiet(j, "installing the requirements");
-		act_job_free(j);
-	}
-	free(req);
-	act_record_clear(&rec);
-	return cli_exit_code(rc);
 }

@@ -1,4 +1,4 @@
-/* The list's action keys: x clear, u upgrade, b activate, q (asks while an
+/* The list's action keys: x clear, X rebuild, u upgrade, b activate, q (asks while an
  * action runs). Each confirms in a dialog, then hands jobs to jobs.c.
  * Actions apply to the marked envs when there are any, else to the row
  * under the cursor. */
@@ -48,18 +48,28 @@ static int submit_all(struct ui *ui, void *data)
 	return UI_REACT_REDRAW;
 }
 
-/* A broken env cannot be cleared or upgraded in place: re-create it. */
-static int recreate_choice(struct ui *ui, void *data)
+/* A broken env cannot be cleared or upgraded in place: rebuild it on
+ * another Python, with its packages (a bare re-create lost them). */
+static int rebuild_choice(struct ui *ui, void *data)
 {
-	ui_switch_to(ui, UI_VIEW_CREATE);
-	ui_create_prefill(ui, data);
+	ui_rebuild_open(ui, data);
+	return UI_REACT_REDRAW;
+}
+
+int ui_act_rebuild(struct ui *ui)
+{
+	struct venv *v = ui_model_selected(&ui->model);
+
+	if (!v)
+		return UI_REACT_NONE;
+	ui_rebuild_open(ui, v->path);
 	return UI_REACT_REDRAW;
 }
 
 static void explain_refusal(struct ui *ui, const struct venv *v, const char *msg)
 {
 	static const struct ui_choice choices[] = {
-		{'r', "r re-create with another Python", recreate_choice},
+		{'r', "r rebuild with another Python, keeping its packages", rebuild_choice},
 	};
 	struct ui_dialog *d;
 

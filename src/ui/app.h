@@ -68,6 +68,7 @@ enum ui_view_id {
 	UI_VIEW_CREATE,
 	UI_VIEW_CACHES,
 	UI_VIEW_DUPES,
+	UI_VIEW_REBUILD,
 	UI_VIEW_COUNT
 };
 
@@ -96,7 +97,8 @@ extern const struct ui_view ui_list_view;
 extern const struct ui_view ui_detail_view;
 extern const struct ui_view ui_help_view;
 extern const struct ui_view ui_caches_view;
-extern const struct ui_view ui_dupes_view; /* dupes_view.c: D, duplicates across envs */
+extern const struct ui_view ui_dupes_view;   /* dupes_view.c: D, duplicates across envs */
+extern const struct ui_view ui_rebuild_view; /* rebuild_view.c: X, and r on a broken env */
 
 /* The bindings of each view, for the help screen (NULL-key terminated). */
 extern const struct ui_binding ui_list_bindings[];
@@ -211,6 +213,9 @@ size_t ui_targets(struct ui *ui, struct venv ***out);
 /* A delete running on its own thread is the task ui_delete_task (task.h). */
 
 extern const struct ui_view ui_create_view;
+/* Opens the rebuild form for the env at `path` (its row in the model). */
+void ui_rebuild_open(struct ui *ui, const char *path);
+int ui_act_rebuild(struct ui *ui);
 /* Fills the create form to re-create the env at `path` (--clear). */
 void ui_create_prefill(struct ui *ui, const char *path);
 

@@ -61,6 +61,20 @@ static void keep_line(void *ctx, enum vs_proc_stream s, const char *line)
 		J->n++;
 }
 
+/* Starts the child; when it cannot start, a job that already changed the
+ * disk (a rebuild moved its env aside) puts it back. */
+static int start_or_undo(struct act_job *j, struct vs_proc **proc, const struct vs_proc_spawn *sp,
+			 struct vs_err *err)
+{
+	if (vs_proc_start(proc, sp, err) == 0)
+		return 0;
+	if (j->kind == ACT_REBUILD) {
+		act_job_output(j, VS_PROC_STDERR, err->msg);
+		return act_job_finish(j, 127, false, err);
+	}
+	return -1;
+}
+
 static void start_next(struct ui *ui)
 {
 	struct ui_jobs *J = jobs(ui);
@@ -76,7 +90,7 @@ static void start_next(struct ui *ui)
 		J->shown = true;
 		J->started = vs_now_ns();
 		act_job_spawn(J->job, &sp);
-		if (vs_proc_start(&J->proc, &sp, &err) < 0) {
+		if (act_job_begin(J->job, &err) < 0 || start_or_undo(J->job, &J->proc, &sp, &err) < 0) {
 			J->failed = true;
 			J->ended = J->started;
 			snprintf(J->result, sizeof(J->result), "%s", err.msg);
@@ -144,18 +158,55 @@ static void offer_partial(struct ui *ui, const struct act_job *j)
 	}
 }
 
+/* A job with a second step (a rebuild's pip): its child runs in the same
+ * pane. False when it cannot start (finish then says so). */
+static bool next_step(struct ui *ui)
+{
+	struct ui_jobs *J = ui->jobs;
+	struct vs_proc_spawn sp;
+	struct vs_err err = {0};
+	int rc;
+
+	vs_proc_free(J->proc);
+	J->proc = NULL;
+	act_job_spawn(J->job, &sp);
+	if (vs_proc_start(&J->proc, &sp, &err) == 0) {
+		struct strbuf cmd = STRBUF_INIT;
+
+		for (size_t i = 0; J->job->argv[i]; i++)
+			sb_adds(&cmd, i ? " " : ""), sb_adds(&cmd, J->job->argv[i]);
+		keep_line(J, VS_PROC_STDOUT, cmd.buf);
+		sb_free(&cmd);
+		return true;
+	}
+	/* The step could not start: the job puts things back and says why. */
+	act_job_output(J->job, VS_PROC_STDERR, err.msg);
+	rc = act_job_finish(J->job, 127, false, &err);
+	J->running = false;
+	J->failed = rc < 0;
+	J->ended = vs_now_ns();
+	snprintf(J->result, sizeof(J->result), "%s failed: %s", J->job->title, err.msg);
+	ui_message(ui, true, "%s", err.msg);
+	ui_scan_paths(ui, J->job->paths, J->job->n_paths);
+	start_next(ui);
+	return true;
+}
+
 static void finish(struct ui *ui)
 {
 	struct ui_jobs *J = ui->jobs;
 	struct vs_err err = {0};
-	int status = -1;
+	int status = -1, rc;
 	double secs;
 
 	vs_proc_done(J->proc, &status);
+	rc = act_job_finish(J->job, status, vs_proc_cancelled(J->proc), &err);
+	if (rc == ACT_JOB_AGAIN && next_step(ui))
+		return;
 	J->running = false;
 	J->ended = vs_now_ns();
 	secs = (double)(J->ended - J->started) / 1e9;
-	if (act_job_finish(J->job, status, vs_proc_cancelled(J->proc), &err) < 0) {
+	if (rc < 0) {
 		J->failed = true;
 		snprintf(J->result, sizeof(J->result), "%s failed after %.1fs: %s", J->job->title,
 			 secs, err.msg);

@@ -469,6 +469,8 @@ const struct ui_binding ui_list_bindings[] = {
 	{'q', "q", "quit", act_quit},
 	{'c', "c", "create an environment (form: folder, Python, options)", act_create},
 	{'x', "x", "clear: empty the marked / selected envs, keeping their options", ui_act_clear},
+	{'X', "X", "rebuild the selected env on a Python you pick, keeping its packages",
+	 ui_act_rebuild},
 	{'u', "u", "upgrade: follow the base Python, or upgrade pip", ui_act_upgrade},
 	{'b', "b", "activate: a shell with the selected env active", ui_act_activate},
 	{'f', "f", "freeze to the project's requirements.txt (shows changes, asks)", ui_act_freeze},

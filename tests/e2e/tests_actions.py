@@ -725,7 +725,7 @@ def t_broken(ctx):
     add_dist(env, "keepme", "1.0")
     os.unlink(link)
     snap = snapshot(env)
-    advice = "venvscope create --clear --python"
+    advice = "venvscope rebuild --python"
     for args in (["clear", "--yes"], ["upgrade"], ["upgrade", "--deps"], ["shell"]):
         p = ctx.runner.run(args + [env])
         d = expect_rc(p, 2)
@@ -734,13 +734,17 @@ def t_broken(ctx):
         if snapshot(env) != snap:
             d.append("the env changed")
         g.check("actions: %s on a broken env (base removed): exit 2, advice names `%s`" % (" ".join(args), advice), d)
-    # Following the advice works.
-    p = ctx.runner.run(["create", "--clear", "--python", fast.exe, "--without-pip", env])
+    # Following the advice works, and keeps the package (the old advice,
+    # create --clear, lost it).
+    wheels = os.path.join(base, "wheels")
+    os.makedirs(wheels)
+    make_wheel(wheels, "keepme", "1.0")
+    p = ctx.runner.run(["rebuild", "--python", fast.exe, "--find-links", wheels, "--yes", env], timeout=300)
     d = expect_rc(p, 0)
-    says = env_python_says(env, "import sys; print(sys.prefix)", os.path.join(base, "home"))
-    if says != env:
-        d.append("after the re-create the env's python says %r" % says)
-    g.check("actions: following the advice (create --clear --python) repairs the broken env", d)
+    says = env_python_says(env, "import sys, keepme; print(sys.prefix, keepme.VERSION)", os.path.join(base, "home"))
+    if says != env + " 1.0":
+        d.append("after the rebuild the env's python says %r (expected %r)" % (says, env + " 1.0"))
+    g.check("actions: following the advice (rebuild --python) repairs the broken env and keeps keepme==1.0", d)
     return g
 
 
