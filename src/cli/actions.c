@@ -66,7 +66,8 @@ static const char upgrade_usage[] =
 	"code of ENV's .pth files.\n";
 
 static const char rebuild_usage[] =
-	"usage: venvscope rebuild [--python PATH] [--find-links DIR] [--yes] [--dry-run] ENV\n"
+	"usage: venvscope rebuild [--python PATH] [--find-links DIR] [--yes] [--dry-run] [--force]\n"
+	"                         ENV\n"
 	"\n"
 	"Makes ENV again with its packages, e.g. when its base Python is gone or to\n"
 	"move it to another Python:\n"
@@ -86,6 +87,8 @@ static const char rebuild_usage[] =
 	"  --find-links DIR   install from the wheels in DIR only (pip --no-index)\n"
 	"  -y, --yes          do not ask (needed without a terminal)\n"
 	"  -n, --dry-run      print the recipe and the plan; change nothing\n"
+	"  --force            rebuild even when a running process uses ENV (without it:\n"
+	"                     refused, exit 2, the processes named)\n"
 	"  -h, --help         this text\n";
 
 static const char shell_usage[] =
@@ -426,6 +429,7 @@ int cli_rebuild(int argc, char **argv)
 		{"find-links", required_argument, NULL, 'f'},
 		{"yes", no_argument, NULL, 'y'},
 		{"dry-run", no_argument, NULL, 'n'},
+		{"force", no_argument, NULL, O_FORCE},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -433,7 +437,7 @@ int cli_rebuild(int argc, char **argv)
 	struct venv *v = NULL;
 	struct vs_err err = {0};
 	struct act_job *j = NULL;
-	bool yes = false, dry = false;
+	bool yes = false, dry = false, force = false;
 	char q[4400];
 	int c, rc;
 
@@ -448,6 +452,8 @@ int cli_rebuild(int argc, char **argv)
 			yes = true;
 		else if (c == 'n')
 			dry = true;
+		else if (c == O_FORCE)
+			force = true;
 		else if (c == 'h')
 			return fputs(rebuild_usage, stdout), CLI_EXIT_OK;
 		else
@@ -465,6 +471,17 @@ int cli_rebuild(int argc, char **argv)
 		return cli_exit_code(rc);
 	}
 	ask_rebuild(q, sizeof(q), j);
+	/* The old env goes to the trash: not under a running process. */
+	if (!dry && act_inuse_guard(v, NULL, &err) < 0) {
+		fprintf(stderr, "venvscope rebuild: %s%s\n", tw_esc(err.msg),
+			force ? " (--force: rebuilding it anyway)"
+			      : "; not rebuilt (--force rebuilds it anyway)");
+		if (!force) {
+			act_job_free(j);
+			venv_free(v);
+			return CLI_EXIT_USAGE;
+		}
+	}
 	if (dry) {
 		printf("%s\n--- recipe ---\n", tw_esc(q));
 		print_lines(act_rebuild_recipe(j));

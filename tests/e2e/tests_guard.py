@@ -104,6 +104,20 @@ def t_cli(ctx):
             d.append("the held env is gone")
         g.check("clear --yes refuses the env in use: exit 2, names the pid and its command, env untouched", d)
 
+        p = ctx.runner.run(["rebuild", "--yes", "--python", "/usr/bin/python3.11", held],
+                           home=home, env=xdg, wrap=guard)
+        d = expect_rc(p, 2)
+        for w in ("in use", "pid %d" % holder.pid, SLEEP, "--force"):
+            if w not in p.err_text:
+                d.append("stderr does not say %r: %r" % (w, p.err_text))
+        if os.path.isdir(held):
+            d += snap_diff(held, before, snapshot(held))
+        else:
+            d.append("the held env is gone")
+        if records_in(xdg["XDG_STATE_HOME"]):
+            d.append("a record was written: %s" % records_in(xdg["XDG_STATE_HOME"]))
+        g.check("rebuild --yes refuses the env in use: exit 2, names the pid and its command, env untouched, no record", d)
+
         stop(holder)
         ts = []
         for _ in range(5):
