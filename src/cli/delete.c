@@ -37,6 +37,7 @@ static const char delete_usage[] =
 	"  --dry-run    say what would be removed and how much space it frees\n"
 	"  --json       with --dry-run: each ENV's freeable_bytes and the total\n"
 	"  --trash      move to the desktop trash instead of deleting\n"
+	"  -h, --help   this text\n"
 	"\n"
 	"Space freed is counted on disk, for the ENVs together: a file hard-linked\n"
 	"from outside them (a uv or pip cache, another env's cp -al twin) frees\n"
@@ -45,9 +46,16 @@ static const char delete_usage[] =
 	"\n"
 	"Exit status: 0 only when every ENV was removed.\n";
 
-static const char deleted_usage[] = "usage: venvscope deleted [--json]\n"
-				    "\n"
-				    "Lists the recipes of deleted environments, newest first.\n";
+static const char deleted_usage[] =
+	"usage: venvscope deleted [--json]\n"
+	"\n"
+	"Lists the recipes of deleted environments, newest first (kept under\n"
+	"$XDG_STATE_HOME/venvscope/deleted; `venvscope recreate` makes one again).\n"
+	"\n"
+	"  --json       a JSON array, one object per record\n"
+	"  -h, --help   this text\n"
+	"\n"
+	"Exit status: 0 ok, 2 bad usage.\n";
 
 static const char recreate_usage[] =
 	"usage: venvscope recreate [--python PATH] RECORD\n"
@@ -58,7 +66,13 @@ static const char recreate_usage[] =
 	"part of its name, or the path the environment had (then the newest record\n"
 	"with packages). When several records fit, they are listed and nothing is\n"
 	"made (exit 2): give one's name. --python picks another interpreter when the\n"
-	"original one is gone.\n";
+	"original one is gone.\n"
+	"\n"
+	"  --python PATH   the base interpreter to use instead of the recorded one\n"
+	"  -h, --help      this text\n"
+	"\n"
+	"Exit status: 0 made and installed, 1 something failed, 2 bad usage or no\n"
+	"single record fits.\n";
 
 struct del_opts {
 	bool yes, dry_run, trash, json;

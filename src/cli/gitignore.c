@@ -25,6 +25,7 @@ static const char gitignore_usage[] =
 	"Shows what will change and asks first.\n"
 	"\n"
 	"  --inner      a .gitignore with \"*\" inside ENV, not a line in the repository's\n"
+	"               top-level .gitignore\n"
 	"  -y, --yes    do not ask (needed when there is no terminal)\n"
 	"  -h, --help   this text\n"
 	"\n"
