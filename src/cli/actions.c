@@ -326,9 +326,10 @@ int cli_clear(int argc, char **argv)
 		char q[4400];
 
 		snprintf(q, sizeof(q),
-			 "Clear %s (%s, %zu packages)? Its packages will be removed; keep a list "
+			 "Clear %s (%s, %zu %s)? Its packages will be removed; keep a list "
 			 "first with `python -m pip freeze > requirements.txt`.",
-			 v->path, size, v->package_count);
+			 v->path, size, v->package_count,
+			 human_noun(v->package_count, "package", "packages"));
 		if (!isatty(STDIN_FILENO)) {
 			fprintf(stderr,
 				"venvscope clear: not clearing %s without --yes (no terminal to "

@@ -100,8 +100,8 @@ static void on_progress(void *ctx, const struct act_delete_progress *p)
 	if (!isatty(STDERR_FILENO))
 		return;
 	human_size(size, sizeof(size), p->bytes);
-	fprintf(stderr, "\r  deleting %s: %llu files, %s   ", tw_esc((const char *)ctx),
-		(unsigned long long)p->files, size);
+	fprintf(stderr, "\r  deleting %s: %llu %s, %s   ", tw_esc((const char *)ctx),
+		(unsigned long long)p->files, human_noun(p->files, "file", "files"), size);
 	fflush(stderr);
 }
 
@@ -202,9 +202,10 @@ static void dry_run(const struct cli_result *all, const struct del_opts *o,
 	for (size_t i = 0; i < all->n; i++) {
 		known = scan_space_set_one(set, i, &b);
 		human_size(size, sizeof(size), all->venvs[i]->size.size_bytes);
-		printf("would %s %s (%s, %llu files; %s freeable alone)\n",
-		       o->trash ? "trash" : "delete", tw_esc(all->venvs[i]->path), size,
+		printf("would %s %s (%s, %llu %s; %s freeable alone)\n", o->trash ? "trash" : "delete",
+		       tw_esc(all->venvs[i]->path), size,
 		       (unsigned long long)all->venvs[i]->size.files,
+		       human_noun(all->venvs[i]->size.files, "file", "files"),
 		       known ? (human_size(fr, sizeof(fr), b), fr) : "unknown");
 	}
 	scan_space_set_text(fr, sizeof(fr), set, NULL);
@@ -365,10 +366,11 @@ int cli_deleted(int argc, char **argv)
 		char size[32];
 
 		human_size(size, sizeof(size), r[i].size_bytes);
-		printf("%s  %-8s %9s %4zu pkgs  %s\n    %s\n",
+		printf("%s  %-8s %9s %4zu %-4s  %s\n    %s\n",
 		       tw_esc(r[i].deleted ? r[i].deleted : "?"),
 		       tw_esc(r[i].python_version ? r[i].python_version : "?"), size,
-		       r[i].package_count, tw_esc(r[i].path ? r[i].path : "?"), tw_esc(r[i].dir));
+		       r[i].package_count, human_noun(r[i].package_count, "pkg", "pkgs"),
+		       tw_esc(r[i].path ? r[i].path : "?"), tw_esc(r[i].dir));
 	}
 	act_records_free(r, n);
 	return CLI_EXIT_OK;
@@ -392,8 +394,9 @@ static int run_quiet(struct act_job *j, const char *what)
 static void print_choices(const struct act_record_list *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		fprintf(stderr, "  %s  %4zu pkgs  %s  (%s)\n",
+		fprintf(stderr, "  %s  %4zu %-4s  %s  (%s)\n",
 			tw_esc(l->v[i].deleted ? l->v[i].deleted : "?"), l->v[i].package_count,
+			human_noun(l->v[i].package_count, "pkg", "pkgs"),
 			tw_esc(path_basename(l->v[i].dir)), tw_esc(l->v[i].path));
 }
 

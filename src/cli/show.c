@@ -108,8 +108,8 @@ static void print_state(const struct venv *v, time_t now)
 	if (v->size_known) {
 		human_size(a, sizeof(a), v->size.size_bytes);
 		human_size(b, sizeof(b), v->size.disk_bytes);
-		sb_addf(&sb, "%s apparent, %s on disk, %llu files", a, b,
-			(unsigned long long)v->size.files);
+		sb_addf(&sb, "%s apparent, %s on disk, %llu %s", a, b,
+			(unsigned long long)v->size.files, human_noun(v->size.files, "file", "files"));
 		field("size", sb_str(&sb));
 		sb_reset(&sb);
 		venv_space_text(&sb, v);
