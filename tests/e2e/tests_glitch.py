@@ -96,8 +96,8 @@ def t_theme_everywhere(ctx, cmds=None):
             g.check("%s %s --help" % (cmd, " ".join(form)),
                     [] if (p.rc, p.out) == (0, plain.out)
                     else ["exit %d, stderr %r" % (p.rc, p.err.decode()[:200])])
-    # The same rows with and without it.
-    root = ctx.fx.base
+    # The same rows with and without it (a fixture tree no test changes).
+    root = os.path.join(ctx.fx.base, "sorttree")
     a = ctx.runner.run(["list", "--json", "--no-size", "--no-git", root], timeout=120)
     b = ctx.runner.run(["list", "--theme", "light", "--json", "--no-size", "--no-git", root], timeout=120)
     g.check("list --theme light --json: the same rows", [] if (b.rc, b.out) == (a.rc, a.out)
