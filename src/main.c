@@ -51,9 +51,12 @@ static const char usage[] =
 	"  --no-git             do not ask git whether envs are ignored\n"
 	"  --stale-days N       untouched for more than N days is stale (default " CLI_STALE_DAYS_DEFAULT_TEXT
 	")\n"
-	"  --theme NAME|PATH    default, light, mono, high-contrast, or a theme file\n"
 	"  -h, --help           this text\n"
 	"  --version            print the version\n"
+	"\n"
+	"options every command accepts:\n"
+	"  --theme NAME|PATH    default, light, mono, high-contrast, or a theme file\n"
+	"                       (used by the browser; checked everywhere)\n"
 	"\n"
 	"`venvscope COMMAND --help` tells more. NO_COLOR=1 turns colours off.\n";
 
@@ -115,6 +118,21 @@ static int browse(int argc, char **argv)
 	return rc;
 }
 
+/* Runs subcommand `cmd` once the options common to all commands are out
+ * of its argv (a theme is checked even where nothing is drawn). */
+static int run_command(int cmd, int argc, char **argv)
+{
+	struct vs_err err = {0};
+	const char *theme = NULL;
+
+	if (cli_take_common_opts(&argc, argv, &theme, &err) < 0 ||
+	    (theme && ui_check_theme(theme, &err) < 0)) {
+		fprintf(stderr, "venvscope %s: %s\n", argv[0], tw_esc(err.msg));
+		return CLI_EXIT_USAGE;
+	}
+	return commands[cmd].run(argc, argv);
+}
+
 /* The index of the subcommand `name`, or -1. */
 static int find_command(const char *name)
 {
@@ -142,7 +160,7 @@ int main(int argc, char **argv)
 		return CLI_EXIT_OK;
 	}
 	if (cmd >= 0)
-		return commands[cmd].run(argc - 1, argv + 1);
+		return run_command(cmd, argc - 1, argv + 1);
 	if (argc >= 2 && argv[1][0] != '-' && argv[1][0] != '~' && strchr(argv[1], '/') == NULL) {
 		struct stat st;
 

@@ -39,9 +39,13 @@ static const char create_usage[] =
 	"  --clear                    replace an existing environment\n"
 	"  -y, --yes                  remove what a failed create left, without asking\n"
 	"\n"
+	"  -h, --help                 this text\n"
+	"\n"
 	"Ctrl-C stops the create (pip too) and offers to remove what it left; a\n"
 	"half-made env is listed with the flag `incomplete`.\n"
-	"  -h, --help                 this text\n";
+	"\n"
+	"Exit status: 0 every DIR was made, 1 the create failed, 2 bad usage or a DIR\n"
+	"that cannot hold a new environment.\n";
 
 static const char clear_usage[] =
 	"usage: venvscope clear [--yes] [--force] ENV\n"
@@ -52,7 +56,14 @@ static const char clear_usage[] =
 	"Nothing inside ENV is run: a base interpreter that lies inside it is refused.\n"
 	"An ENV a running process uses (its program, cwd or a mapped file is inside,\n"
 	"per /proc, looked at right before) is refused with the processes named\n"
-	"(exit 2) unless --force.\n";
+	"(exit 2) unless --force.\n"
+	"\n"
+	"  -y, --yes    do not ask (needed when there is no terminal)\n"
+	"  --force      clear it even when a running process uses it\n"
+	"  -h, --help   this text\n"
+	"\n"
+	"Exit status: 0 cleared, 1 failed or the answer was no, 2 bad usage, ENV\n"
+	"is not an environment, or it is in use (without --force).\n";
 
 static const char upgrade_usage[] =
 	"usage: venvscope upgrade [--deps] ENV\n"
@@ -63,7 +74,12 @@ static const char upgrade_usage[] =
 	"the package index, as venv's --upgrade-deps does; fails (exit 1) when the\n"
 	"index cannot be reached.\n"
 	"Either way ENV's own python may run (venv's ensurepip, pip), and with it the\n"
-	"code of ENV's .pth files.\n";
+	"code of ENV's .pth files.\n"
+	"\n"
+	"  --deps       upgrade pip (and setuptools) instead\n"
+	"  -h, --help   this text\n"
+	"\n"
+	"Exit status: 0 upgraded, 1 failed, 2 bad usage or ENV is not an environment.\n";
 
 static const char rebuild_usage[] =
 	"usage: venvscope rebuild [--python PATH] [--find-links DIR] [--yes] [--dry-run] [--force]\n"
@@ -95,7 +111,11 @@ static const char shell_usage[] =
 	"usage: venvscope shell ENV\n"
 	"\n"
 	"Opens $SHELL (else /bin/sh) with ENV activated as `source ENV/bin/activate`\n"
-	"would; exit the shell to come back. Exits with the shell's status.\n";
+	"would; exit the shell to come back.\n"
+	"\n"
+	"  -h, --help   this text\n"
+	"\n"
+	"Exit status: the shell's own, or 2 when ENV is not an environment.\n";
 
 static const char pythons_usage[] =
 	"usage: venvscope pythons [--json]\n"
@@ -103,7 +123,12 @@ static const char pythons_usage[] =
 	"Lists the Python interpreters this machine has (python3* on PATH,\n"
 	"/usr/bin/python3.*, /usr/local/bin/python3.*, ~/.pyenv/versions/*),\n"
 	"newest first, with their versions and whether they can make a venv with pip.\n"
-	"An activated environment's bin/ on PATH is left out: its pythons are not run.\n";
+	"An activated environment's bin/ on PATH is left out: its pythons are not run.\n"
+	"\n"
+	"  --json       a JSON array, one object per interpreter\n"
+	"  -h, --help   this text\n"
+	"\n"
+	"Exit status: 0 ok, 2 bad usage.\n";
 
 static void echo_line(void *ctx, enum vs_proc_stream s, const char *line)
 {
@@ -274,7 +299,8 @@ int cli_create(int argc, char **argv)
 	return rc;
 }
 
-/* Parses `CMD [flags] ENV` for the commands on one env. */
+/* Parses `CMD [flags] ENV` for the commands on one env. Returns 0 to go
+ * on, -1 when the help was printed (exit 0), or CLI_EXIT_USAGE. */
 static int parse_env_cmd(int argc, char **argv, const char *cmd, const char *usage, bool *flag,
 			 const char *flag_name, char **env, bool *force)
 {
@@ -292,7 +318,7 @@ static int parse_env_cmd(int argc, char **argv, const char *cmd, const char *usa
 	while ((c = getopt_long(argc, argv, "yh", opts, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(usage, stdout);
-			return 1;
+			return -1;
 		}
 		if ((c == 'y' && flag_name && strcmp(flag_name, "yes") == 0) || c == O_DEPS)
 			*flag = true;
@@ -328,7 +354,7 @@ int cli_clear(int argc, char **argv)
 	int rc = parse_env_cmd(argc, argv, "clear", clear_usage, &yes, "yes", &env, &force);
 
 	if (rc)
-		return rc > 0 ? CLI_EXIT_OK : rc;
+		return rc < 0 ? CLI_EXIT_OK : rc;
 	if ((rc = load_env(&v, env, "clear")) < 0)
 		return cli_exit_code(rc);
 	if ((rc = act_prepare_clear(&j, v, &err)) < 0) {
@@ -351,9 +377,10 @@ int cli_clear(int argc, char **argv)
 		char q[4400];
 
 		snprintf(q, sizeof(q),
-			 "Clear %s (%s, %zu packages)? Its packages will be removed; keep a list "
+			 "Clear %s (%s, %zu %s)? Its packages will be removed; keep a list "
 			 "first with `python -m pip freeze > requirements.txt`.",
-			 v->path, size, v->package_count);
+			 v->path, size, v->package_count,
+			 human_noun(v->package_count, "package", "packages"));
 		if (!isatty(STDIN_FILENO)) {
 			fprintf(stderr,
 				"venvscope clear: not clearing %s without --yes (no terminal to "
@@ -385,7 +412,7 @@ int cli_upgrade(int argc, char **argv)
 	int rc = parse_env_cmd(argc, argv, "upgrade", upgrade_usage, &deps, "deps", &env, NULL);
 
 	if (rc)
-		return rc > 0 ? CLI_EXIT_OK : rc;
+		return rc < 0 ? CLI_EXIT_OK : rc;
 	if ((rc = load_env(&v, env, "upgrade")) < 0)
 		return cli_exit_code(rc);
 	if ((rc = act_prepare_upgrade(&j, v, deps, &err)) < 0) {
@@ -512,7 +539,7 @@ int cli_shell(int argc, char **argv)
 	    rc = parse_env_cmd(argc, argv, "shell", shell_usage, &unused, NULL, &env, NULL);
 
 	if (rc)
-		return rc > 0 ? CLI_EXIT_OK : rc;
+		return rc < 0 ? CLI_EXIT_OK : rc;
 	if ((rc = load_env(&v, env, "shell")) < 0)
 		return cli_exit_code(rc);
 	rc = act_shell(v, &status, &err);

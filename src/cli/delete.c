@@ -42,6 +42,7 @@ static const char delete_usage[] =
 	"               pipx's shared env, or a pipx app's env while pipx is installed\n"
 	"               (`pipx uninstall APP` is the better way); without it those are\n"
 	"               refused with the reason (exit 2)\n"
+	"  -h, --help   this text\n"
 	"\n"
 	"A pipx app's env deleted this way takes its links in pipx's bin folder\n"
 	"(~/.local/bin) with it: only symlinks pointing into the env are removed.\n"
@@ -53,9 +54,16 @@ static const char delete_usage[] =
 	"\n"
 	"Exit status: 0 only when every ENV was removed.\n";
 
-static const char deleted_usage[] = "usage: venvscope deleted [--json]\n"
-				    "\n"
-				    "Lists the recipes of deleted environments, newest first.\n";
+static const char deleted_usage[] =
+	"usage: venvscope deleted [--json]\n"
+	"\n"
+	"Lists the recipes of deleted environments, newest first (kept under\n"
+	"$XDG_STATE_HOME/venvscope/deleted; `venvscope recreate` makes one again).\n"
+	"\n"
+	"  --json       a JSON array, one object per record\n"
+	"  -h, --help   this text\n"
+	"\n"
+	"Exit status: 0 ok, 2 bad usage.\n";
 
 struct del_opts {
 	bool yes, dry_run, trash, json, force;
@@ -83,8 +91,8 @@ static void on_progress(void *ctx, const struct act_delete_progress *p)
 	if (!isatty(STDERR_FILENO))
 		return;
 	human_size(size, sizeof(size), p->bytes);
-	fprintf(stderr, "\r  deleting %s: %llu files, %s   ", tw_esc((const char *)ctx),
-		(unsigned long long)p->files, size);
+	fprintf(stderr, "\r  deleting %s: %llu %s, %s   ", tw_esc((const char *)ctx),
+		(unsigned long long)p->files, human_noun(p->files, "file", "files"), size);
 	fflush(stderr);
 }
 
@@ -195,9 +203,10 @@ static void dry_run(const struct cli_result *all, const struct del_opts *o,
 	for (size_t i = 0; i < all->n; i++) {
 		known = scan_space_set_one(set, i, &b);
 		human_size(size, sizeof(size), all->venvs[i]->size.size_bytes);
-		printf("would %s %s (%s, %llu files; %s freeable alone)\n",
-		       o->trash ? "trash" : "delete", tw_esc(all->venvs[i]->path), size,
+		printf("would %s %s (%s, %llu %s; %s freeable alone)\n", o->trash ? "trash" : "delete",
+		       tw_esc(all->venvs[i]->path), size,
 		       (unsigned long long)all->venvs[i]->size.files,
+		       human_noun(all->venvs[i]->size.files, "file", "files"),
 		       known ? (human_size(fr, sizeof(fr), b), fr) : "unknown");
 	}
 	scan_space_set_text(fr, sizeof(fr), set, NULL);
@@ -366,10 +375,11 @@ int cli_deleted(int argc, char **argv)
 		char size[32];
 
 		human_size(size, sizeof(size), r[i].size_bytes);
-		printf("%s  %-8s %9s %4zu pkgs  %s\n    %s\n",
+		printf("%s  %-8s %9s %4zu %-4s  %s\n    %s\n",
 		       tw_esc(r[i].deleted ? r[i].deleted : "?"),
 		       tw_esc(r[i].python_version ? r[i].python_version : "?"), size,
-		       r[i].package_count, tw_esc(r[i].path ? r[i].path : "?"), tw_esc(r[i].dir));
+		       r[i].package_count, human_noun(r[i].package_count, "pkg", "pkgs"),
+		       tw_esc(r[i].path ? r[i].path : "?"), tw_esc(r[i].dir));
 	}
 	act_records_free(r, n);
 	return CLI_EXIT_OK;

@@ -31,6 +31,8 @@ static const char dupes_usage[] =
 	"  --exclude GLOB       skip folders whose name or path matches (repeatable)\n"
 	"  -x, --one-file-system  stay on each ROOT's filesystem\n"
 	"  --threads N          worker threads (default: one per core)\n"
+	"  --no-size, --no-git, --stale-days N\n"
+	"                       accepted as for list; they change nothing here\n"
 	"  -h, --help           this text\n"
 	"\n"
 	"Exit status: 0 ok, 1 something failed (or the scan was incomplete), 2 bad\n"

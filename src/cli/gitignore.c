@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../util/human.h"
 #include "../actions/gitignore.h"
 #include "../actions/open.h"
 #include "../util/textwidth.h"
@@ -25,6 +26,7 @@ static const char gitignore_usage[] =
 	"Shows what will change and asks first.\n"
 	"\n"
 	"  --inner      a .gitignore with \"*\" inside ENV, not a line in the repository's\n"
+	"               top-level .gitignore\n"
 	"  -y, --yes    do not ask (needed when there is no terminal)\n"
 	"  -h, --help   this text\n"
 	"\n"
@@ -50,9 +52,10 @@ static int usage_error(const char *msg)
 static void print_plan(const struct act_gitignore_plan *p, const char *env)
 {
 	if (p->untrack) {
-		printf("%s: %zu of its files are in git's index (repository %s); ignoring it "
+		printf("%s: %zu of its files %s in git's index (repository %s); ignoring it "
 		       "is not enough.\n",
-		       tw_esc(env), p->n_tracked, tw_esc(p->repo));
+		       tw_esc(env), p->n_tracked, human_noun(p->n_tracked, "is", "are"),
+		       tw_esc(p->repo));
 		printf("  - take them out of the index (git rm -r --cached; the files stay on disk)\n");
 	} else {
 		printf("%s: git would commit it (repository %s).\n", tw_esc(env), tw_esc(p->repo));

@@ -167,6 +167,36 @@ int cli_parse_opts(struct cli_opts *o, int argc, char **argv, unsigned flags, st
 	return 0;
 }
 
+int cli_take_common_opts(int *argc, char **argv, const char **theme, struct vs_err *err)
+{
+	int k = 1;
+
+	for (int i = 1; i < *argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0) {
+			/* After "--" everything is an argument: keep it as it is. */
+			while (i < *argc)
+				argv[k++] = argv[i++];
+			break;
+		}
+		if (strncmp(a, "--theme=", 8) == 0) {
+			*theme = a + 8;
+			continue;
+		}
+		if (strcmp(a, "--theme") == 0) {
+			if (i + 1 >= *argc)
+				return vs_err_set(err, VS_EUSAGE, "--theme wants a NAME or a PATH");
+			*theme = argv[++i];
+			continue;
+		}
+		argv[k++] = argv[i];
+	}
+	argv[k] = NULL;
+	*argc = k;
+	return 0;
+}
+
 void cli_opts_free(struct cli_opts *o)
 {
 	vs_vec_clear(&o->roots);

@@ -44,4 +44,10 @@ enum { CLI_OPT_SORT = 1 << 0, CLI_OPT_THEME = 1 << 1, CLI_OPT_DEFAULT_ROOTS = 1 
 int cli_parse_opts(struct cli_opts *o, int argc, char **argv, unsigned flags, struct vs_err *err);
 void cli_opts_free(struct cli_opts *o);
 
+/* The options every command accepts (today --theme NAME|PATH, which only
+ * the browser uses): takes them out of argv[1..] (up to a "--") and keeps
+ * the rest in order, so each command parses only its own. Sets *theme when
+ * given. Returns 0, or VS_EUSAGE with a sentence in err. */
+int cli_take_common_opts(int *argc, char **argv, const char **theme, struct vs_err *err);
+
 #endif

@@ -8,6 +8,7 @@
 #include "../actions/job.h"
 #include "../actions/record.h"
 #include "../pip/pip.h"
+#include "../util/human.h"
 #include "../util/path.h"
 #include "../util/textwidth.h"
 #include "cli.h"
@@ -29,7 +30,10 @@ static const char recreate_usage[] =
 	"  --empty         make it even when its record has no requirements\n"
 	"  -h, --help      this text\n"
 	"\n"
-	"It says what pip installed, or pip's own error when it could not.\n";
+	"It says what pip installed, or pip's own error when it could not.\n"
+	"\n"
+	"Exit status: 0 made and installed, 1 something failed, 2 bad usage or no\n"
+	"single record fits.\n";
 
 static int run_quiet(struct act_job *j, const char *what)
 {
@@ -49,8 +53,9 @@ static int run_quiet(struct act_job *j, const char *what)
 static void print_choices(const struct act_record_list *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		fprintf(stderr, "  %zu) %s  %4zu pkgs  %s  (%s)\n", i + 1,
+		fprintf(stderr, "  %zu) %s  %4zu %-4s  %s  (%s)\n", i + 1,
 			tw_esc(l->v[i].deleted ? l->v[i].deleted : "?"), l->v[i].package_count,
+			human_noun(l->v[i].package_count, "pkg", "pkgs"),
 			tw_esc(path_basename(l->v[i].dir)), tw_esc(l->v[i].path));
 }
 

@@ -30,6 +30,10 @@ static const char show_usage[] =
 	"\n"
 	"  --json            one JSON object (the keys of `list --json` plus git_rule, config, packages)\n"
 	"  --no-size         do not measure the size\n"
+	"  --no-git          do not ask git whether ENV is ignored or tracked\n"
+	"  --threads N       worker threads (default: one per core)\n"
+	"  --depth N, --exclude GLOB, -x, --one-file-system\n"
+	"                    accepted as for list; they change nothing for one ENV\n"
 	"  --stale-days N    untouched for more than N days is stale (default " CLI_STALE_DAYS_DEFAULT_TEXT
 	")\n"
 	"  -h, --help        this text\n"
@@ -111,8 +115,8 @@ static void print_state(const struct venv *v, time_t now)
 	if (v->size_known) {
 		human_size(a, sizeof(a), v->size.size_bytes);
 		human_size(b, sizeof(b), v->size.disk_bytes);
-		sb_addf(&sb, "%s apparent, %s on disk, %llu files", a, b,
-			(unsigned long long)v->size.files);
+		sb_addf(&sb, "%s apparent, %s on disk, %llu %s", a, b,
+			(unsigned long long)v->size.files, human_noun(v->size.files, "file", "files"));
 		field("size", sb_str(&sb));
 		sb_reset(&sb);
 		venv_space_text(&sb, v);

@@ -523,8 +523,9 @@ void scan_dupe_text(struct strbuf *sb, const struct scan_dupe_group *g)
 	bytes_text(dup, sizeof(dup), g->disk.duplicated);
 	bytes_text(shared, sizeof(shared), g->disk.shared);
 	bytes_text(copy, sizeof(copy), g->disk.per_copy);
-	sb_addf(sb, "%s %s — %zu envs", g->name, g->version, g->n_envs);
+	sb_addf(sb, "%s %s — %zu %s", g->name, g->version, g->n_envs,
+		human_noun(g->n_envs, "env", "envs"));
 	if (g->copies != g->n_envs)
-		sb_addf(sb, " (%zu copies)", g->copies);
+		sb_addf(sb, " (%zu %s)", g->copies, human_noun(g->copies, "copy", "copies"));
 	sb_addf(sb, ", %s duplicated, %s shared (%s a copy)", dup, shared, copy);
 }

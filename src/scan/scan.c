@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../util/human.h"
 #include "../util/path.h"
 #include "../util/readfile.h"
 #include "../util/trace.h"
@@ -532,14 +533,17 @@ bool scan_incomplete_text(char *buf, size_t cap, const struct scan_progress *p)
 		return false;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
 		snprintf(buf, cap,
-			 "the scan is incomplete: %llu files or folders could not be opened "
+			 "the scan is incomplete: %llu %s could not be opened "
 			 "(too many open files; the limit is %llu, see ulimit -n)",
-			 (unsigned long long)p->fd_shortages, (unsigned long long)rl.rlim_cur);
+			 (unsigned long long)p->fd_shortages,
+			 human_noun(p->fd_shortages, "file or folder", "files or folders"),
+			 (unsigned long long)rl.rlim_cur);
 	else
 		snprintf(buf, cap,
-			 "the scan is incomplete: %llu files or folders could not be opened "
+			 "the scan is incomplete: %llu %s could not be opened "
 			 "(too many open files)",
-			 (unsigned long long)p->fd_shortages);
+			 (unsigned long long)p->fd_shortages,
+			 human_noun(p->fd_shortages, "file or folder", "files or folders"));
 	return true;
 }
 

@@ -97,8 +97,9 @@ void venv_space_text(struct strbuf *sb, const struct venv *v)
 	char a[32], b[32];
 
 	if (!venv_freeable_known(v)) {
-		sb_addf(sb, "freeable unknown: %llu entries could not be read",
-			(unsigned long long)v->size.errors);
+		sb_addf(sb, "freeable unknown: %llu %s could not be read",
+			(unsigned long long)v->size.errors,
+			human_noun(v->size.errors, "entry", "entries"));
 		return;
 	}
 	human_size(a, sizeof(a), v->size.freeable_bytes);

@@ -14,16 +14,24 @@
 #include "app.h"
 
 /* The envs an action applies to (borrowed pointers). */
+struct venv *ui_target_env(struct ui *ui)
+{
+	if (ui->view == &ui_detail_view)
+		return ui_detail_env(ui);
+	return ui_model_selected(&ui->model);
+}
+
 size_t ui_targets(struct ui *ui, struct venv ***out)
 {
 	size_t n = 0;
 
 	*out = xcalloc(ui->model.n_ids + 1, sizeof(**out));
-	for (size_t i = 0; i < ui->model.n_ids; i++)
+	/* The details are about one env: the marks of the list do not count. */
+	for (size_t i = 0; i < ui->model.n_ids && ui->view != &ui_detail_view; i++)
 		if (ui->model.by_id[i] && ui->model.marked[i])
 			(*out)[n++] = ui->model.by_id[i];
-	if (n == 0 && ui_model_selected(&ui->model))
-		(*out)[n++] = ui_model_selected(&ui->model);
+	if (n == 0 && ui_target_env(ui))
+		(*out)[n++] = ui_target_env(ui);
 	return n;
 }
 
@@ -112,8 +120,8 @@ static void list_targets(struct ui_dialog *d, struct venv **t, size_t n)
 
 		if (t[i]->size_known)
 			human_size(size, sizeof(size), t[i]->size.size_bytes);
-		ui_dialog_line(d, "%-20s %9s  %3zu packages  %s", t[i]->name, size,
-			       t[i]->package_count, t[i]->path);
+		ui_dialog_line(d, "%-20s %9s  %3zu %-8s  %s", t[i]->name, size, t[i]->package_count,
+			       human_noun(t[i]->package_count, "package", "packages"), t[i]->path);
 	}
 	if (n > 8)
 		ui_dialog_line(d, "... and %zu more", n - 8);
@@ -211,7 +219,7 @@ int ui_act_upgrade(struct ui *ui)
 
 int ui_act_activate(struct ui *ui)
 {
-	struct venv *v = ui_model_selected(&ui->model);
+	struct venv *v = ui_target_env(ui);
 	struct vs_err err = {0};
 	int status = 0, rc;
 

@@ -238,8 +238,12 @@ static void loop(struct ui *ui)
 				key_at = 0;
 			}
 		}
-		/* While scanning, wake for the spinner and to flush a pending frame. */
-		poll(p, (nfds_t)n, dirty ? 10 : ui_tasks_busy(ui) ? 100 : -1);
+		/* While scanning, wake for the spinner and to flush a pending
+		 * frame; idle, for the ages' next tick. */
+		poll(p, (nfds_t)n,
+		     dirty               ? 10
+		     : ui_tasks_busy(ui) ? 100
+					 : ui_model_tick_ms(&ui->model, time(NULL)) + 50);
 		woke = vs_now_ns();
 		if (read(sig_pipe[0], &sig, 1) == 1) {
 			/* The shell convention: 130 for Ctrl-C, 143 for SIGTERM. */
@@ -267,6 +271,10 @@ static void loop(struct ui *ui)
 				break;
 		}
 		if (ui_tasks_pump(ui))
+			dirty = true;
+		if (ui_dialog_expire(ui))
+			dirty = true;
+		if (ui_model_tick(&ui->model, time(NULL)))
 			dirty = true;
 		if (ui_tasks_busy(ui) && vs_now_ns() - last_draw >= 100000000LL) {
 			ui->spinner++;

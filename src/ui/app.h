@@ -47,6 +47,10 @@ struct ui_dialog {
 	void *data;
 	void (*free_data)(void *data);
 	bool error; /* drawn in the error role */
+	/* A dialog about work that may end by itself (quit while an action
+	 * runs, cancel it): closed by the loop once this says false. NULL:
+	 * stays until answered. */
+	bool (*lasts_while)(const struct ui *ui);
 };
 
 /* A line of text asked for in the status line (a path, ...). */
@@ -180,6 +184,9 @@ struct ui_dialog *ui_dialog_open(struct ui *ui, const char *title, const struct 
 				 size_t n_choices, void *data, void (*free_data)(void *));
 void ui_dialog_line(struct ui_dialog *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ui_dialog_close(struct ui *ui);
+/* Closes a dialog whose lasts_while went false (the action it asks about
+ * ended, so the next key is not eaten by a stale question); true if so. */
+bool ui_dialog_expire(struct ui *ui);
 int ui_dialog_key(struct ui *ui, int ch);
 void ui_dialog_draw(const struct ui *ui);
 
@@ -206,9 +213,13 @@ int ui_act_freeze(struct ui *ui);
 int ui_act_delete(struct ui *ui);
 int ui_act_gitignore(struct ui *ui);
 
-/* The envs an action applies to: the marked ones, else the selected one
- * (borrowed pointers; *out is owned by the caller). */
+/* The envs an action applies to: in the details view its env; in the list
+ * the marked ones, else the selected one (borrowed pointers; *out is owned
+ * by the caller). */
 size_t ui_targets(struct ui *ui, struct venv ***out);
+/* The one env an action on one env applies to: the details view's, else
+ * the selected row's (NULL: none). */
+struct venv *ui_target_env(struct ui *ui);
 
 /* A delete running on its own thread is the task ui_delete_task (task.h). */
 

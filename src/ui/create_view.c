@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "../actions/pythons.h"
+#include "../util/human.h"
 #include "../util/path.h"
 #include "../util/textwidth.h"
 #include "../util/xalloc.h"
@@ -37,6 +38,7 @@ struct ui_form {
 	int link; /* enum act_link */
 	int focus;
 	char error[1100];
+	char note[160]; /* said until the next key (keys dropped at opening) */
 };
 
 static struct ui_form *state(struct ui *ui)
@@ -98,6 +100,24 @@ static void find_pythons(struct ui *ui, struct ui_form *form)
 	act_python_clear(&def);
 }
 
+/* Keys typed while the Pythons were probed (about a second) were meant for
+ * a form not yet on screen, most likely for another field than Folder, or
+ * for the list: they are dropped, and the form says how many, rather than
+ * typed into the Folder field. */
+static void drop_typeahead(struct ui_form *form)
+{
+	unsigned n = 0;
+	int ch;
+
+	while ((ch = getch()) != ERR)
+		n += ch != KEY_RESIZE;
+	if (n)
+		snprintf(form->note, sizeof(form->note),
+			 "%u %s typed before the form was ready %s dropped: type %s again.", n,
+			 human_noun(n, "key", "keys"), n == 1 ? "was" : "were",
+			 n == 1 ? "it" : "them");
+}
+
 static void form_open(struct ui *ui)
 {
 	const char *root = ui->opts.req->n_roots ? ui->opts.req->roots[0] : ".";
@@ -110,6 +130,7 @@ static void form_open(struct ui *ui)
 	free(abs);
 	form->deps = false;
 	find_pythons(ui, form);
+	drop_typeahead(form);
 	if (form->pys.n == 0)
 		snprintf(form->error, sizeof(form->error),
 			 "No Python 3 with the venv module was found on this machine.");
@@ -235,6 +256,8 @@ static void form_draw(struct ui *ui)
 	draw_resolved(ui, form, y++);
 	if (form->error[0])
 		ui_put(y++, 2, COLS - 4, form->error, ui_role_attr(UI_ROLE_ERROR), 0);
+	if (form->note[0])
+		ui_put(y++, 2, COLS - 4, form->note, ui_role_attr(UI_ROLE_MESSAGE), 0);
 	if (LINES - 2 - y > 2)
 		draw_pythons(form, y + 1, LINES - 2 - y - 1);
 	ui_draw_status(ui, " Up/Down Tab move  Space toggle  Left/Right choose  Enter create  "
@@ -344,6 +367,7 @@ static int form_key(struct ui *ui, int ch)
 	struct ui_form *form = state(ui);
 	bool text = form->focus == F_PATHS || form->focus == F_PROMPT;
 
+	form->note[0] = '\0';
 	switch (ch) {
 	case 27:
 		form_reset(form);

@@ -213,12 +213,12 @@ static void add_target(struct ui_deleter *d, const struct venv *v)
 static int start(struct ui *ui, bool trash)
 {
 	struct ui_deleter *d = deleter_new(ui, trash);
+	struct venv **t;
+	size_t n = ui_targets(ui, &t);
 
-	for (size_t i = 0; i < ui->model.n_ids; i++)
-		if (ui->model.by_id[i] && ui->model.marked[i])
-			add_target(d, ui->model.by_id[i]);
-	if (d->n == 0 && ui_model_selected(&ui->model))
-		add_target(d, ui_model_selected(&ui->model));
+	for (size_t i = 0; i < n; i++)
+		add_target(d, t[i]);
+	free(t);
 	if (d->n == 0 || pthread_create(&d->th, NULL, worker, d) != 0) {
 		deleter_free(d);
 		return UI_REACT_REDRAW;
@@ -273,15 +273,44 @@ static void warn_guarded(struct ui_dialog *dlg, struct venv **t, size_t n)
 	}
 }
 
+/* The space sentence of the delete dialog: what y frees, or that a size
+ * is not known yet (still being measured, or --no-size) rather than 0 B. */
+static void say_space(struct ui *ui, struct ui_dialog *dlg, struct venv **t, size_t n, size_t unsized,
+		      bool known, const char *frees)
+{
+	uint64_t total = 0;
+	char size[32];
+
+	if (unsized) {
+		if (ui->opts.req->no_size)
+			ui_dialog_line(dlg,
+				       "Sizes are not measured (--no-size): y deletes %s all the same.",
+				       n > 1 ? "them" : "it");
+		else
+			ui_dialog_line(dlg,
+				       "The size of %zu of %s is not known yet (still being measured): "
+				       "y deletes %s all the same.",
+				       unsized, n > 1 ? "them" : "it", n > 1 ? "them" : "it");
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		total += ui_model_bytes(&ui->model, t[i]);
+	human_size(size, sizeof(size), total);
+	ui_dialog_line(dlg, "y frees %s of %s %s %s.", frees, n > 1 ? "their" : "its", size,
+		       ui->model.disk ? "on disk" : "apparent");
+	if (!known)
+		ui_dialog_line(dlg, "(parts could not be read)");
+}
+
 int ui_act_delete(struct ui *ui)
 {
 	static const struct ui_choice choices[] = {{'y', "y delete", choose_delete},
 						   {'t', "t move to the trash", choose_trash}};
 	struct ui_dialog *dlg;
 	struct venv **t;
-	size_t n = ui_targets(ui, &t), recent = 0, norec = 0;
-	uint64_t total = 0, set;
-	char size[32], frees[96];
+	size_t n = ui_targets(ui, &t), recent = 0, norec = 0, unsized = 0;
+	uint64_t set;
+	char frees[96];
 	bool known;
 
 	if (ui->deleter || n == 0) {
@@ -291,20 +320,23 @@ int ui_act_delete(struct ui *ui)
 		return UI_REACT_REDRAW;
 	}
 	for (size_t i = 0; i < n; i++)
-		total += ui_model_bytes(&ui->model, t[i]);
-	human_size(size, sizeof(size), total);
+		unsized += !t[i]->size_known;
 	/* What the envs free together (issue 14), not the sum of their sizes. */
 	known = ui_set_freeable((const struct venv *const *)t, n, &set);
-	if (known)
+	if (unsized)
+		snprintf(frees, sizeof(frees), "size not known yet");
+	else if (known)
 		human_size(frees, sizeof(frees), set);
 	else
 		snprintf(frees, sizeof(frees), "an unknown amount");
 	dlg = ui_dialog_open(ui, "", choices, 2, NULL, NULL);
 	free(dlg->title);
-	dlg->title = xasprintf("Delete %zu environment%s, freeing %s?", n, n > 1 ? "s" : "", frees);
+	dlg->title = xasprintf(unsized ? "Delete %zu environment%s (%s)?"
+				       : "Delete %zu environment%s, freeing %s?",
+			       n, n > 1 ? "s" : "", frees);
 	for (size_t i = 0; i < n; i++) {
 		bool rec = venv_project_has_recipe(t[i]);
-		char s[32] = "?", *name = ui_display_name(t[i]);
+		char s[32] = "not known", *name = ui_display_name(t[i]);
 
 		recent += !t[i]->stale;
 		norec += !rec;
@@ -318,14 +350,12 @@ int ui_act_delete(struct ui *ui)
 	if (n > 10)
 		ui_dialog_line(dlg, "... and %zu more", n - 10);
 	ui_dialog_line(dlg, "%s", "");
-	ui_dialog_line(dlg, "y frees %s of %s %s %s.", frees, n > 1 ? "their" : "its", size,
-		       ui->model.disk ? "on disk" : "apparent");
-	if (!known)
-		ui_dialog_line(dlg, "(not sized yet, or parts could not be read)");
+	say_space(ui, dlg, t, n, unsized, known, frees);
 	ui_dialog_line(dlg, "t: the trash frees nothing until it is emptied.");
 	if (recent)
-		ui_dialog_line(dlg, "%zu of them %s not stale (touched in the last %d days).", recent,
-			       recent == 1 ? "is" : "are", ui->opts.req->stale_days);
+		ui_dialog_line(dlg, "%zu of them %s not stale (touched in the last %d %s).", recent,
+			       recent == 1 ? "is" : "are", ui->opts.req->stale_days,
+			       human_noun((unsigned)ui->opts.req->stale_days, "day", "days"));
 	if (norec)
 		ui_dialog_line(dlg, "%zu of them %s no requirements file in %s project.", norec,
 			       norec == 1 ? "has" : "have", norec == 1 ? "its" : "their");
@@ -494,6 +524,7 @@ static int ui_delete_escape(struct ui *ui)
 	if (!ui->deleter)
 		return UI_REACT_NONE;
 	dlg = ui_dialog_open(ui, "Stop deleting?", choices, 1, NULL, NULL);
+	dlg->lasts_while = ui_deleting;
 	ui_dialog_line(dlg, "The environment being deleted stops where it is (its row shows what is");
 	ui_dialog_line(dlg, "left); the ones after it are kept.");
 	return UI_REACT_REDRAW;
@@ -522,9 +553,9 @@ static void ui_delete_draw(const struct ui *ui, int top, int rows)
 	human_bar(b2, sizeof(b2), freed + bytes, d->total, 30);
 	human_size(s1, sizeof(s1), bytes);
 	human_size(s2, sizeof(s2), size_cur);
-	snprintf(line, sizeof(line), " %s %zu of %zu: %s  %s  %llu files, %s of %s",
+	snprintf(line, sizeof(line), " %s %zu of %zu: %s  %s  %llu %s, %s of %s",
 		 d->trash ? "Trashing" : "Deleting", cur + 1, d->n, d->names[cur], b1,
-		 (unsigned long long)files, s1, s2);
+		 (unsigned long long)files, human_noun(files, "file", "files"), s1, s2);
 	ui_put(top, 0, COLS, line, ui_role_attr(UI_ROLE_TITLE) | A_REVERSE, 0);
 	human_size(s1, sizeof(s1), freed + bytes);
 	human_size(s3, sizeof(s3), d->total);

@@ -197,7 +197,8 @@ static void add_state(struct lines *ls, struct ui *ui, const struct venv *v)
 		human_size(a, sizeof(a), v->size.size_bytes);
 		human_size(b, sizeof(b), v->size.disk_bytes);
 		add(ls, venv_is_large(v) ? UI_ROLE_SIZE_LARGE : UI_ROLE_ROW, "size",
-		    "%s apparent, %s on disk, %llu files", a, b, (unsigned long long)v->size.files);
+		    "%s apparent, %s on disk, %llu %s", a, b, (unsigned long long)v->size.files,
+		    human_noun(v->size.files, "file", "files"));
 		venv_space_text(&sb, v);
 		add(ls, UI_ROLE_ROW, "space", "%s", sb_str(&sb));
 		sb_free(&sb);
@@ -276,9 +277,13 @@ static void build(struct lines *ls, struct ui *ui, const struct venv *v)
 	add_packages(ls, v, state(ui)->by_size);
 }
 
-static int body_height(void)
+/* The rows under the header, above the panes of running work (an action
+ * started here shows its log as it does under the list) and the status. */
+static int body_height(const struct ui *ui)
 {
-	return LINES - 2 > 0 ? LINES - 2 : 0;
+	int h = LINES - 2 - ui_tasks_rows(ui);
+
+	return h > 0 ? h : 0;
 }
 
 /* One screen row of the body: a piece of a line (wrapped to the width). */
@@ -288,7 +293,8 @@ struct row {
 	bool first;
 };
 
-/* Wraps every line to the screen: long values continue under themselves. */
+/* Wraps every line to the screen at word boundaries: long values continue
+ * under themselves. */
 static size_t layout(struct row **out, const struct lines *ls)
 {
 	size_t n = 0, cap = 0;
@@ -300,7 +306,7 @@ static size_t layout(struct row **out, const struct lines *ls)
 		size_t off = 0, len = strlen(l->text);
 
 		do {
-			size_t take = w > 0 ? tw_take(l->text + off, (size_t)w) : len - off;
+			size_t take = w > 0 ? tw_take_words(l->text + off, (size_t)w) : len - off;
 
 			*out = xgrow(*out, &cap, n + 1, sizeof(**out));
 			(*out)[n++] = (struct row){l, off, take, off == 0};
@@ -317,7 +323,7 @@ static void detail_draw(struct ui *ui)
 	struct lines ls = {0};
 	struct row *rows;
 	size_t n;
-	int h = body_height();
+	int h = body_height(ui);
 
 	ui_draw_header(ui);
 	if (!v) {
@@ -354,7 +360,9 @@ static void detail_draw(struct ui *ui)
 	}
 	free(rows);
 	lines_free(&ls);
-	ui_draw_status(ui, " Esc back  ↑↓ PgUp PgDn scroll  s sort packages  r rescan  ? help  q quit");
+	ui_tasks_draw(ui, 1 + h);
+	ui_draw_status(ui, " Esc back  ↑↓ scroll  s sort packages  r rescan  x u b f d i act on it  ? "
+			   "help  q quit");
 }
 
 static int scroll_by(struct ui *ui, int d)
@@ -377,11 +385,11 @@ static int act_down(struct ui *ui)
 }
 static int act_pgup(struct ui *ui)
 {
-	return scroll_by(ui, -(body_height() - 1));
+	return scroll_by(ui, -(body_height(ui) - 1));
 }
 static int act_pgdn(struct ui *ui)
 {
-	return scroll_by(ui, body_height() - 1);
+	return scroll_by(ui, body_height(ui) - 1);
 }
 static int act_home(struct ui *ui)
 {
@@ -436,6 +444,12 @@ const struct ui_binding ui_detail_bindings[] = {
 	{KEY_LEFT, NULL, NULL, act_back},
 	{'s', "s", "sort packages by name or by size", act_sort},
 	{'r', "r", "rescan this environment", act_rescan},
+	{'x', "x", "clear this environment", ui_act_clear},
+	{'u', "u", "upgrade it: follow the base Python, or upgrade pip", ui_act_upgrade},
+	{'b', "b", "activate: a shell with it active", ui_act_activate},
+	{'f', "f", "freeze it to its project's requirements.txt", ui_act_freeze},
+	{'d', "d", "delete it (recipe kept; or to the trash)", ui_act_delete},
+	{'i', "i", "make git ignore it", ui_act_gitignore},
 	{'?', "?", "this help", act_help},
 	{'q', "q", "quit", act_quit},
 	{0, NULL, NULL, NULL},

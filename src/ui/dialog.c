@@ -53,6 +53,14 @@ void ui_dialog_close(struct ui *ui)
 	ui->dialog = NULL;
 }
 
+bool ui_dialog_expire(struct ui *ui)
+{
+	if (!ui->dialog || !ui->dialog->lasts_while || ui->dialog->lasts_while(ui))
+		return false;
+	ui_dialog_close(ui);
+	return true;
+}
+
 int ui_dialog_key(struct ui *ui, int ch)
 {
 	struct ui_dialog *d = ui->dialog;
@@ -157,6 +165,23 @@ void ui_prompt_draw(const struct ui *ui)
 	sb_free(&sb);
 }
 
+/* The dialog's lines wrapped at word boundaries into `width` columns:
+ * each row is a copy (the caller frees the vector). */
+static void wrap_text(struct vs_vec *rows, const struct vs_vec *text, int width)
+{
+	vs_vec_init_strs(rows);
+	for (size_t i = 0; i < text->n; i++) {
+		const char *s = text->v[i];
+
+		do {
+			size_t take = width > 0 ? tw_take_words(s, (size_t)width) : strlen(s);
+
+			vs_vec_push(rows, xstrndup(s, take));
+			s += take;
+		} while (*s);
+	}
+}
+
 void ui_dialog_draw(const struct ui *ui)
 {
 	const struct ui_dialog *d = ui->dialog;
@@ -164,6 +189,7 @@ void ui_dialog_draw(const struct ui *ui)
 	attr_t body = ui_role_attr(UI_ROLE_DEFAULT);
 	int w = (int)tw_width(d->title) + 6, h, x, y;
 	struct strbuf keys = STRBUF_INIT;
+	struct vs_vec rows;
 
 	for (size_t i = 0; i < d->text.n; i++) {
 		int lw = (int)tw_width(d->text.v[i]) + 4;
@@ -176,7 +202,9 @@ void ui_dialog_draw(const struct ui *ui)
 	if ((int)tw_width(sb_str(&keys)) + 4 > w)
 		w = (int)tw_width(sb_str(&keys)) + 4;
 	w = w > COLS - 2 ? COLS - 2 : w;
-	h = (int)d->text.n + 4;
+	/* A line wider than the screen goes on over several rows. */
+	wrap_text(&rows, &d->text, w - 4);
+	h = (int)rows.n + 4;
 	h = h > LINES - 2 ? LINES - 2 : h;
 	x = (COLS - w) / 2;
 	y = (LINES - h) / 2;
@@ -185,9 +213,10 @@ void ui_dialog_draw(const struct ui *ui)
 		mvhline(y + r, x, ' ', w);
 	}
 	ui_put(y, x + 1, w - 2, d->title, box | A_BOLD, 0);
-	for (int r = 0; r < h - 4 && (size_t)r < d->text.n; r++)
-		ui_put(y + 2 + r, x + 2, w - 4, d->text.v[r], body, 1);
+	for (int r = 0; r < h - 4 && (size_t)r < rows.n; r++)
+		ui_put(y + 2 + r, x + 2, w - 4, rows.v[r], body, 0);
 	ui_put(y + h - 1, x + 1, w - 2, sb_str(&keys), box, 0);
 	attrset(A_NORMAL);
 	sb_free(&keys);
+	vs_vec_clear(&rows);
 }

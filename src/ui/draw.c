@@ -88,9 +88,10 @@ void ui_draw_header(struct ui *ui)
 	if (ui_scan_progress(ui, &p)) {
 		human_size(size, sizeof(size), p.bytes);
 		snprintf(line, sizeof(line),
-			 " venvscope  %s scanning  %llu entries · %llu envs · %s · %.1fs  in %s",
-			 ui_spinner(ui), (unsigned long long)p.entries, (unsigned long long)p.envs,
-			 size, p.elapsed, ui->roots_label);
+			 " venvscope  %s scanning  %llu %s · %llu %s · %s · %.1fs  in %s",
+			 ui_spinner(ui), (unsigned long long)p.entries,
+			 human_noun(p.entries, "entry", "entries"), (unsigned long long)p.envs,
+			 human_noun(p.envs, "env", "envs"), size, p.elapsed, ui->roots_label);
 	} else {
 		char took[32];
 

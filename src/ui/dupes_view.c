@@ -197,8 +197,8 @@ static void draw_title(const struct ui *ui, const struct dupes_state *S)
 	char a[32], b[32], line[256];
 
 	if (!S->counted_once) {
-		snprintf(line, sizeof(line), " Duplicates: counting the copies in %zu envs %s",
-			 S->counted, ui_spinner(ui));
+		snprintf(line, sizeof(line), " Duplicates: counting the copies in %zu %s %s",
+			 S->counted, human_noun(S->counted, "env", "envs"), ui_spinner(ui));
 		ui_fill_line(1, ui_role_attr(UI_ROLE_COLUMNS));
 		ui_put(1, 0, COLS, line, ui_role_attr(UI_ROLE_COLUMNS), 0);
 		return;
@@ -211,9 +211,10 @@ static void draw_title(const struct ui *ui, const struct dupes_state *S)
 	human_size(a, sizeof(a), dup);
 	human_size(b, sizeof(b), shared);
 	snprintf(line, sizeof(line),
-		 " Duplicates: %zu distributions in more than one of %zu envs · %s duplicated · %s shared "
+		 " Duplicates: %zu %s in more than one of %zu %s · %s duplicated · %s shared "
 		 "through hard links%s",
-		 S->d.n, S->counted, a, b,
+		 S->d.n, human_noun(S->d.n, "distribution", "distributions"), S->counted,
+		 human_noun(S->counted, "env", "envs"), a, b,
 		 S->unread ? " · packages of some envs not read yet (r)" : "");
 	ui_fill_line(1, ui_role_attr(UI_ROLE_COLUMNS));
 	ui_put(1, 0, COLS, line, ui_role_attr(UI_ROLE_COLUMNS), 0);
@@ -331,8 +332,8 @@ static int act_recount(struct ui *ui)
 		return UI_REACT_REDRAW;
 	}
 	recount(ui);
-	ui_message(ui, false, "counting the duplicates again over %zu environments",
-		   state(ui)->counted);
+	ui_message(ui, false, "counting the duplicates again over %zu %s", state(ui)->counted,
+		   human_noun(state(ui)->counted, "environment", "environments"));
 	return UI_REACT_REDRAW;
 }
 

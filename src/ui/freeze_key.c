@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/human.h"
 #include "../actions/freeze_out.h"
 #include "../pip/pip.h"
 #include "../util/path.h"
@@ -137,7 +138,8 @@ static void ask_replace(struct ui *ui, struct freeze_run *r, const struct venv *
 	for (size_t i = 0; i < diff.n_removed && shown < 12; i++, shown++)
 		ui_dialog_line(d, "- %s", diff.removed[i]);
 	if (diff.n_added + diff.n_removed > shown)
-		ui_dialog_line(d, "... %zu more changed lines", diff.n_added + diff.n_removed - shown);
+		ui_dialog_line(d, "... %zu more changed %s", diff.n_added + diff.n_removed - shown,
+			       human_noun(diff.n_added + diff.n_removed - shown, "line", "lines"));
 	ui_dialog_line(d, "the old file is kept as %s~", p->path);
 	scan_freeze_diff_clear(&diff);
 }
@@ -197,13 +199,13 @@ static void step(struct ui *ui, struct freeze_run *r)
 int ui_act_freeze(struct ui *ui)
 {
 	struct freeze_run *r = xcalloc(1, sizeof(*r));
+	struct venv **t;
+	size_t n = ui_targets(ui, &t);
 
-	r->ids = xcalloc(ui->model.n_ids + 1, sizeof(*r->ids));
-	for (size_t i = 0; i < ui->model.n_ids; i++)
-		if (ui->model.by_id[i] && ui->model.marked[i])
-			r->ids[r->n++] = i;
-	if (r->n == 0 && ui_model_selected(&ui->model))
-		r->ids[r->n++] = ui_model_selected(&ui->model)->id;
+	r->ids = xcalloc(n + 1, sizeof(*r->ids));
+	for (size_t i = 0; i < n; i++)
+		r->ids[r->n++] = t[i]->id;
+	free(t);
 	step(ui, r);
 	if (!(ui->dialog && ui->dialog->data == r) && !(ui->prompt && ui->prompt->data == r))
 		run_free(r);

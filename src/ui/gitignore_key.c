@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../util/human.h"
 #include "../actions/gitignore.h"
 #include "../util/path.h"
 #include "../util/xalloc.h"
@@ -47,7 +48,7 @@ int ui_act_gitignore(struct ui *ui)
 		{'y', "y add the line", choose_root},
 		{'e', "e a .gitignore inside the env instead", choose_inner},
 	};
-	struct venv *v = ui_model_selected(&ui->model);
+	struct venv *v = ui_target_env(ui);
 	struct act_gitignore_plan plan = {0};
 	struct vs_err err = {0};
 	struct ui_dialog *d;
@@ -64,8 +65,8 @@ int ui_act_gitignore(struct ui *ui)
 			   choices, plan.untrack ? 1 : 2, xstrdup(v->path), free);
 	if (plan.untrack) {
 		d->error = true;
-		ui_dialog_line(d, "%zu of its files are in the index of %s.", plan.n_tracked,
-			       plan.repo);
+		ui_dialog_line(d, "%zu of its files %s in the index of %s.", plan.n_tracked,
+			       human_noun(plan.n_tracked, "is", "are"), plan.repo);
 		ui_dialog_line(d, "An ignore rule alone does not stop git tracking them: they will be");
 		ui_dialog_line(d,
 			       "removed from the index (git rm -r --cached; the files stay on disk),");

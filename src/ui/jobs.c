@@ -271,6 +271,7 @@ static int job_escape(struct ui *ui)
 		struct ui_dialog *d = ui_dialog_open(ui, "Cancel the running action?", choices, 1,
 						     NULL, NULL);
 
+		d->lasts_while = job_running;
 		ui_dialog_line(d, "%s", J->job->title);
 		ui_dialog_line(d, "It is stopped (SIGTERM, then SIGKILL after 3 s); a create that "
 				  "stops halfway leaves a folder you can remove.");

@@ -26,6 +26,30 @@ void ui_model_clear(struct ui_model *m)
 	m->gen++;
 }
 
+bool ui_model_tick(struct ui_model *m, time_t now)
+{
+	if (now - m->envs.now < UI_AGE_TICK_S)
+		return false;
+	m->envs.now = now;
+	for (size_t i = 0; i < m->envs.n_ids; i++) {
+		struct venv *v = m->envs.by_id[i];
+
+		/* As scan_venv_apply decides it when the packages arrive. */
+		if (v && v->packages_known)
+			v->stale = v->last_modified > 0 && (int64_t)now - v->last_modified >
+								   (int64_t)m->envs.stale_days * 86400;
+	}
+	m->dirty = true; /* a filter on is:stale may show other rows */
+	return true;
+}
+
+int ui_model_tick_ms(const struct ui_model *m, time_t now)
+{
+	time_t left = m->envs.now + UI_AGE_TICK_S - now;
+
+	return left <= 0 ? 0 : left > UI_AGE_TICK_S ? UI_AGE_TICK_S * 1000 : (int)left * 1000;
+}
+
 void ui_model_free(struct ui_model *m)
 {
 	scan_model_free(&m->envs);

@@ -67,6 +67,14 @@ void ui_model_free(struct ui_model *m);
 /* Drops every environment and mark (a full rescan starts). */
 void ui_model_clear(struct ui_model *m);
 
+/* Ages and the stale flag move with the clock: once UI_AGE_TICK_S have
+ * passed since the model's "now", it becomes `now` and the stale flags
+ * are worked out again. True when it did (redraw). */
+#define UI_AGE_TICK_S 60
+bool ui_model_tick(struct ui_model *m, time_t now);
+/* Milliseconds until the next tick is due (0: due now). */
+int ui_model_tick_ms(const struct ui_model *m, time_t now);
+
 /* Takes an event of the scan `f` reads (scan_model_merge): FOUND (the
  * venv moves to the model, in place of an env with the same path),
  * PACKAGES, SIZED and GIT. Other events are ignored. */

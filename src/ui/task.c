@@ -105,6 +105,7 @@ int ui_act_quit(struct ui *ui)
 	if (!ui_tasks_block_quit(ui))
 		return UI_REACT_QUIT;
 	d = ui_dialog_open(ui, "An action is still running", choices, 1, NULL, NULL);
+	d->lasts_while = ui_tasks_block_quit;
 	ui_dialog_line(d, "Quitting stops it; a create stopped halfway leaves a folder behind.");
 	return UI_REACT_REDRAW;
 }

@@ -79,3 +79,8 @@ void human_when(char *out, size_t n, int64_t when, int64_t now)
 	human_age(age, sizeof(age), now - when);
 	snprintf(out, n, "%s (%s ago)", day, age);
 }
+
+const char *human_noun(unsigned long long n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}

@@ -14,6 +14,9 @@ void human_bar(char *out, size_t n, uint64_t done, uint64_t all, int w);
  * "45%", "100%"; "-" when all == 0. */
 void human_percent(char *out, size_t n, uint64_t part, uint64_t all);
 
+/* `one` when n is 1, else `many`: "1 package", "2 packages", "0 packages". */
+const char *human_noun(unsigned long long n, const char *one, const char *many);
+
 /* Age of something `seconds` old: "now", "45s", "12m", "3h", "3d", "5mo", "2y". */
 void human_age(char *out, size_t n, int64_t seconds);
 

@@ -160,6 +160,25 @@ size_t tw_take(const char *s, size_t width)
 	return bytes;
 }
 
+size_t tw_take_words(const char *s, size_t width)
+{
+	size_t take = tw_take(s, width), cut = take;
+
+	if (s[take] == '\0')
+		return take;
+	if (s[take] == ' ') {
+		/* The row ends on a word's end: the spaces go with it. */
+		while (s[cut] == ' ')
+			cut++;
+		return cut;
+	}
+	/* Back to the start of the word the row would cut (ASCII spaces:
+	 * never inside a UTF-8 sequence). */
+	while (cut > 0 && s[cut - 1] != ' ')
+		cut--;
+	return cut > 0 ? cut : take;
+}
+
 void tw_escape(struct strbuf *out, const char *s)
 {
 	struct unit u;

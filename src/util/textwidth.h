@@ -33,6 +33,13 @@ void tw_fit(struct strbuf *out, const char *s, size_t width, enum tw_cut cut, in
  * least one character when `s` is not empty, so a caller always advances). */
 size_t tw_take(const char *s, size_t width);
 
+/* The same for wrapping text: the bytes of `s` to show on one row of
+ * `width` columns, ending at a word boundary (the spaces after the last
+ * whole word are taken too, so the next row starts with a word). A word
+ * longer than the row is cut as tw_take cuts it. Rows made by calling it
+ * until `s` is used up show every word whole when it fits. */
+size_t tw_take_words(const char *s, size_t width);
+
 /* Appends `s` with the escapes above, whatever the locale (valid printable
  * UTF-8 stays as it is): for plain text output, where nothing is fitted. */
 void tw_escape(struct strbuf *out, const char *s);

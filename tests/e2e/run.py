@@ -44,6 +44,7 @@ import tests_freeze  # noqa: E402
 import tests_freeze_target  # noqa: E402
 import tests_git  # noqa: E402
 import tests_git_hard  # noqa: E402
+import tests_glitch  # noqa: E402
 import tests_main  # noqa: E402
 import tests_noexec  # noqa: E402
 import tests_opts  # noqa: E402
@@ -248,6 +249,7 @@ def test(args, results, binary, runner, fx, t0):
     jobs += tests_paths.tests(ctx)
     jobs += tests_guard.tests(ctx)
     jobs += tests_rebuild.tests(ctx)
+    jobs += tests_glitch.tests(ctx)
     dl = tests_delete.tests(ctx)  # its first job (three pip envs) is long: started first
     jobs = dl[:1] + jobs + dl[1:]
     if args.only:

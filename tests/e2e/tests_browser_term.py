@@ -382,7 +382,7 @@ def t_responsive(ctx):
                              timeout=10, what="the selection to move off the first row after j")
             during = "scanning" in scr.line(0)
             d = []
-            if during and not re.match(r"^ venvscope  [|/\\-] scanning  \d+ entries · \d+ envs · \S+ \S+ · "
+            if during and not re.match(r"^ venvscope  [|/\\-] scanning  \d+ entr(?:y|ies) · \d+ envs? · \S+ \S+ · "
                                        r"\d+\.\ds  in ", scr.line(0)):
                 d.append("header while scanning: %r" % scr.line(0))
             sel = scr.rows()[scr.selected()]["NAME"]

@@ -286,7 +286,7 @@ def fd_list(ctx, g, root, envs, du, cwd, env, limit):
         if missing or unsized or nopkg:
             d.append("exit 0 with something missing: %s; e.g. %s" % (summary, (missing + unsized + nopkg)[:3]))
     elif p.returncode == 1:
-        if not re.search(r"^venvscope list: the scan is incomplete: \d+ files or folders could not be opened "
+        if not re.search(r"^venvscope list: the scan is incomplete: \d+ (?:files or folders|file or folder) could not be opened "
                          r"\(too many open files; the limit is %d" % limit, err, re.M):
             d.append("exit 1 without the summary line 'venvscope list: the scan is incomplete: ...'; "
                      "stderr ends %r" % err[-400:])

@@ -83,7 +83,7 @@ def mark_and_d(t, st, names, sizes, frees):
     return t.wait_for(re.escape(title), what="the dialog titled %r" % title)
 
 
-PROGRESS = (r"(Deleting|Trashing) (\d) of (\d): (\S+)\s+\[[#-]{30}\]\s+(\d+) files, (\S+ \S+) of (\S+ \S+)",
+PROGRESS = (r"(Deleting|Trashing) (\d) of (\d): (\S+)\s+\[[#-]{30}\]\s+(\d+) files?, (\S+ \S+) of (\S+ \S+)",
             r"In all\s+\[[#-]{30}\]\s+(\S+ \S+) of (\S+ \S+)")
 
 

@@ -265,13 +265,42 @@ static void test_read_fd(void **state)
 	free(d);
 }
 
+/* Rows of `width` columns made with tw_take_words, joined by '|'. */
+static void words_are(const char *s, size_t width, const char *want)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	while (*s) {
+		size_t take = tw_take_words(s, width);
+
+		assert_true(take > 0);
+		sb_addf(&sb, "%s%.*s", sb.len ? "|" : "", (int)take, s);
+		s += take;
+	}
+	assert_string_equal(sb_str(&sb), want);
+	sb_free(&sb);
+}
+
+static void test_wrap_words(void **st)
+{
+	(void)st;
+	words_are("venvscope create --clear --python /usr/bin/python3.11 /srv/app/.venv", 24,
+		  "venvscope create --clear |--python |/usr/bin/python3.11 |/srv/app/.venv");
+	words_are("fits", 10, "fits");
+	words_are("ab cd", 2, "ab |cd");              /* the row ends on a word's end */
+	words_are("abcdefgh ij", 4, "abcd|efgh |ij"); /* a word longer than the row is cut */
+	assert_string_equal(human_noun(1, "package", "packages"), "package");
+	assert_string_equal(human_noun(0, "package", "packages"), "packages");
+	assert_string_equal(human_noun(2, "copy", "copies"), "copies");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_quote), cmocka_unit_test(test_sort),
 		cmocka_unit_test(test_textwidth),  cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_human),      cmocka_unit_test(test_paths),
-		cmocka_unit_test(test_read_fd),
+		cmocka_unit_test(test_read_fd),    cmocka_unit_test(test_wrap_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
