@@ -105,7 +105,10 @@ static const char rebuild_usage[] =
 	"  -n, --dry-run      print the recipe and the plan; change nothing\n"
 	"  --force            rebuild even when a running process uses ENV (without it:\n"
 	"                     refused, exit 2, the processes named)\n"
-	"  -h, --help         this text\n";
+	"  -h, --help         this text\n"
+	"\n"
+	"Exit status: 0 rebuilt (or --dry-run), 1 a step failed (the old env is back)\n"
+	"or the answer was no, 2 bad usage, no terminal without --yes, or in use.\n";
 
 static const char shell_usage[] =
 	"usage: venvscope shell ENV\n"

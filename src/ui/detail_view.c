@@ -309,7 +309,7 @@ static size_t layout(struct row **out, const struct lines *ls)
 			size_t take = w > 0 ? tw_take_words(l->text + off, (size_t)w) : len - off;
 
 			*out = xgrow(*out, &cap, n + 1, sizeof(**out));
-			(*out)[n++] = (struct row){l, off, take, off == 0};
+			(*out)[n++] = (struct row){l, off, tw_trim_end(l->text + off, take), off == 0};
 			off += take;
 		} while (off < len);
 	}

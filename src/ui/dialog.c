@@ -176,7 +176,7 @@ static void wrap_text(struct vs_vec *rows, const struct vs_vec *text, int width)
 		do {
 			size_t take = width > 0 ? tw_take_words(s, (size_t)width) : strlen(s);
 
-			vs_vec_push(rows, xstrndup(s, take));
+			vs_vec_push(rows, xstrndup(s, tw_trim_end(s, take)));
 			s += take;
 		} while (*s);
 	}

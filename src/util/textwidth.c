@@ -179,6 +179,13 @@ size_t tw_take_words(const char *s, size_t width)
 	return cut > 0 ? cut : take;
 }
 
+size_t tw_trim_end(const char *s, size_t n)
+{
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	return n;
+}
+
 void tw_escape(struct strbuf *out, const char *s)
 {
 	struct unit u;

@@ -40,6 +40,10 @@ size_t tw_take(const char *s, size_t width);
  * until `s` is used up show every word whole when it fits. */
 size_t tw_take_words(const char *s, size_t width);
 
+/* `n` less the spaces that end s[0..n): what a row from tw_take_words
+ * shows (the spaces it takes would make it one column too wide). */
+size_t tw_trim_end(const char *s, size_t n);
+
 /* Appends `s` with the escapes above, whatever the locale (valid printable
  * UTF-8 stays as it is): for plain text output, where nothing is fitted. */
 void tw_escape(struct strbuf *out, const char *s);
