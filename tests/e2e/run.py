@@ -26,6 +26,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True
+# Which processes are the suite's own (truth.InUse): set before any worker
+# is forked.
+os.environ["VS_E2E_SUITE_PID"] = str(os.getpid())
 
 import fixtures  # noqa: E402
 import fixtures_more  # noqa: E402

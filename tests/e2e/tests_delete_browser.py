@@ -16,7 +16,7 @@ import subprocess
 from browser_kit import human_size, marked_text, session, start, status_has, status_marked, wait_rows
 from tests_delete import add_files, snap_diff, snapshot, template_env, workdir
 from truth import du_bytes, space_of
-from tty import Tty
+from tty import ScreenError, Tty
 
 
 def grow(tpl, path, files):
@@ -230,6 +230,16 @@ def t_errors(ctx):
                 st.check("hotel-ok's row goes; india-swapped (replaced after the scan) is refused, its row stays", d)
                 left = du_bytes(paths["golf-stuck"], "-b") if os.path.isdir(paths["golf-stuck"]) else None
                 got = rows.get("golf-stuck", {}).get("SIZE")
+                if left is not None and got != human_size(left):
+                    # The row is measured again after the delete ends: wait
+                    # for that rescan rather than read the screen of its start.
+                    try:
+                        scr = t.wait_for(lambda s: {r["NAME"]: r for r in s.rows()}.get(
+                            "golf-stuck", {}).get("SIZE") == human_size(left), timeout=20,
+                            what="golf-stuck's SIZE to become %s" % human_size(left))
+                    except ScreenError:
+                        scr = t.screen()
+                    got = {r["NAME"]: r for r in scr.rows()}.get("golf-stuck", {}).get("SIZE")
                 st.check("golf-stuck's row stays and shows the size of what is left (%s)" % human_size(left or 0),
                          [] if left is not None and got == human_size(left) else
                          ["golf-stuck's row: %s; what is left on disk is %s bytes (du -sb); status line %r" % (

@@ -11,7 +11,7 @@ import stat
 import subprocess
 import time
 
-from harness import clean_environ, nonempty_sentences
+from harness import Matcher, clean_environ, nonempty_sentences
 
 try:
     import importlib.metadata as imd
@@ -378,10 +378,52 @@ def _proc_paths():
     return out
 
 
+# The suite's own process: the e2e runner sets it before any test starts,
+# so that forked workers know it too.
+SUITE_PID = int(os.environ.setdefault("VS_E2E_SUITE_PID", str(os.getpid())))
+
+
+def _transient(pid):
+    """A process that is gone, or one the suite itself started (a test
+    running a fixture env's python while another test lists it): neither
+    holds an env for the in_use comparison. Held envs have their own test."""
+    while pid > 1:
+        if pid == SUITE_PID:
+            return True
+        try:
+            with open("/proc/%d/stat" % pid, "rb") as f:
+                st = f.read()
+        except OSError:
+            return True
+        try:
+            pid = int(st[st.rindex(b")") + 2:].split()[1])
+        except (ValueError, IndexError):
+            return False
+    return False
+
+
+class InUse(Matcher):
+    """The pids using an env, as a list: equal to the truth once the suite's
+    own short-lived children and ended processes are left out on both
+    sides (they come and go between the two looks at /proc)."""
+
+    def __init__(self, pids):
+        self.pids = sorted(pids)
+
+    def matches(self, v):
+        if not isinstance(v, list) or not all(isinstance(p, int) for p in v):
+            return False
+        return sorted(p for p in v if not _transient(p)) == \
+            sorted(p for p in self.pids if not _transient(p))
+
+    def __repr__(self):
+        return repr(self.pids)
+
+
 def in_use_of(env_path):
     env = os.path.realpath(env_path)
-    return sorted(pid for pid, paths in _proc_paths().items()
-                  if any(p == env or p.startswith(env + "/") for p in paths))
+    return InUse(pid for pid, paths in _proc_paths().items()
+                 if any(p == env or p.startswith(env + "/") for p in paths))
 
 
 def pipx_app_of(env_path, manager):
