@@ -17,6 +17,7 @@
 #include "../util/strbuf.h"
 #include "../util/readfile.h"
 #include "../util/xalloc.h"
+#include "conda.h"
 #include "inspect.h"
 #include "pyvenv_cfg.h"
 #include "scan_internal.h"
@@ -182,6 +183,29 @@ static void visit_child(struct scan *s, DIR *d, const char *name, struct strbuf 
 		walk_dir(s, cfd, path, depth, root_dev);
 }
 
+/* A conda installation's prefix is an env that holds the others in its
+ * envs/ folder: that one folder is walked, nothing else of the prefix. */
+static void walk_conda_envs(struct scan *s, int fd, struct strbuf *path, int depth, dev_t root_dev)
+{
+	size_t base_len = path->len;
+	struct stat st;
+	int cfd;
+
+	if ((s->max_depth >= 0 && depth >= s->max_depth) || atomic_load(&s->cancel))
+		return;
+	cfd = openat(fd, "envs", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (cfd < 0)
+		return;
+	if (s->one_file_system && (fstat(cfd, &st) != 0 || st.st_dev != root_dev)) {
+		close(cfd);
+		return;
+	}
+	set_child_path(path, base_len, "envs");
+	walk_dir(s, cfd, path, depth + 1, root_dev);
+	path->len = base_len;
+	path->buf[base_len] = '\0';
+}
+
 static void walk_dir(struct scan *s, int fd, struct strbuf *path, int depth, dev_t root_dev)
 {
 	size_t base_len = path->len;
@@ -191,6 +215,12 @@ static void walk_dir(struct scan *s, int fd, struct strbuf *path, int depth, dev
 	atomic_fetch_add(&s->dirs, 1);
 	if (holds_env(s, fd, path->buf)) {
 		report_env(s, fd, path->buf);
+		close(fd);
+		return;
+	}
+	if (scan_conda_is_prefix(fd)) {
+		report_env(s, fd, path->buf);
+		walk_conda_envs(s, fd, path, depth, root_dev);
 		close(fd);
 		return;
 	}

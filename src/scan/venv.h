@@ -16,10 +16,12 @@
 #include "../util/err.h"
 #include "pyvenv_cfg.h"
 #include "git.h"
+#include "conda.h"
 #include "inuse.h"
 #include "size.h"
 
-enum venv_kind { VENV_KIND_VENV, VENV_KIND_VIRTUALENV, VENV_KIND_UV };
+/* CONDA: a conda, mamba, micromamba or pixi prefix (conda-meta, no pyvenv.cfg). */
+enum venv_kind { VENV_KIND_VENV, VENV_KIND_VIRTUALENV, VENV_KIND_UV, VENV_KIND_CONDA };
 
 enum venv_link { VENV_LINK_MISSING, VENV_LINK_SYMLINK, VENV_LINK_COPY };
 
@@ -80,6 +82,11 @@ struct venv {
 	/* Its hard-linked files that have links outside it (inodes.h), for
 	 * the figures of several envs; NULL when there are none. Owned. */
 	struct scan_inodes *inodes;
+
+	/* Issue 16, conda/pixi kinds (conda.h). kind is VENV_KIND_CONDA and
+	 * manager "conda", "mamba", "micromamba" or "pixi"; role "base" for a
+	 * conda installation's own prefix (it holds envs/ or condabin/). */
+	struct scan_conda *conda; /* its conda-meta records, with the packages; else NULL */
 };
 
 /* Environments at least this big are flagged "large". */
