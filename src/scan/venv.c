@@ -16,6 +16,11 @@
 #include "../util/xalloc.h"
 #include "../util/vec.h"
 
+const char *venv_freeze_file(const struct venv *v)
+{
+	return v && v->kind == VENV_KIND_CONDA ? "environment.yml" : "requirements.txt";
+}
+
 const char *venv_kind_name(enum venv_kind kind)
 {
 	switch (kind) {

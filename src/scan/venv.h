@@ -117,6 +117,9 @@ const char *venv_git_word(const struct venv *v);
 bool venv_project_has_recipe(const struct venv *v);
 
 const char *venv_kind_name(enum venv_kind kind);
+/* The file its freeze goes to in a project: "environment.yml" for a conda
+ * env (issue 16), else "requirements.txt". */
+const char *venv_freeze_file(const struct venv *v);
 const char *venv_link_name(enum venv_link link);
 
 /* The base interpreter to run for `v` instead of anything inside it: the
