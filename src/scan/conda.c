@@ -57,6 +57,14 @@ static const char *manager_of(const char *argv0, size_t n)
 	return NULL;
 }
 
+static bool has_control(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return true;
+	return false;
+}
+
 /* One `# cmd:` argument list: conda writes ' '.join(sys.argv), unquoted. */
 static void parse_cmd(struct scan_conda_history *h, const char *s, size_t n)
 {
@@ -103,7 +111,8 @@ static void parse_cmd(struct scan_conda_history *h, const char *s, size_t n)
 			val = w[i] + 9;
 			vl = wl[i] - 9;
 		}
-		if (slot && val && vl && !*slot)
+		/* A control character (a CR inside the line) makes no name. */
+		if (slot && val && vl && !*slot && !has_control(val, vl))
 			*slot = xstrndup(val, vl);
 	}
 }
