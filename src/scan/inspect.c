@@ -448,6 +448,15 @@ static void find_project(struct venv *v, int envfd, const char *home)
 	}
 	if (v->project)
 		return;
+	if (v->manager && (strcmp(v->manager, "tox") == 0 || strcmp(v->manager, "nox") == 0)) {
+		/* <project>/.tox/<env>: the folder holding .tox (or .nox). */
+		const char *dot = strstr(v->path, strcmp(v->manager, "tox") == 0 ? "/.tox/" : "/.nox/");
+
+		if (dot && dot > v->path) {
+			v->project = xstrndup(v->path, (size_t)(dot - v->path));
+			return;
+		}
+	}
 	parent = path_dirname(v->path);
 	central = scan_is_central_folder(parent, home);
 	free(parent);
@@ -503,6 +512,9 @@ struct venv *scan_inspect_env(int envfd, const char *path, const char *home)
 		v->role = "shared";
 	else if (v->manager && strcmp(v->manager, "pipx") == 0)
 		v->app = pipx_app(envfd);
+	else if (v->manager && strcmp(v->manager, "uv") == 0 &&
+		 fstatat(envfd, "uv-receipt.toml", &st, AT_SYMLINK_NOFOLLOW) == 0)
+		v->app = xstrdup(v->name); /* uv tool install NAME makes tools/NAME */
 	v->system_site_packages = VENV_UNKNOWN;
 	v->git_state = SCAN_GIT_UNKNOWN;
 	if (fstat(envfd, &st) == 0) {

@@ -54,7 +54,7 @@ struct venv {
 	char *prompt;     /* as the shell shows it (repr quotes removed), or NULL */
 	char *project;    /* owning project folder, or NULL */
 	const char *role; /* static: "shared" for pipx's shared env, else NULL */
-	char *app;        /* pipx: the app its pipx_metadata.json names, or NULL */
+	char *app; /* pipx: the app its pipx_metadata.json names; uv tool: its folder; or NULL */
 
 	/* The processes using it (inuse.h), from the scan's one /proc pass. */
 	bool in_use_known;
