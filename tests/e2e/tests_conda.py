@@ -35,7 +35,9 @@ import os
 import subprocess
 
 import conda_kit
+from browser_kit import session, start, wait_rows
 from harness import Group
+from tty import Tty
 from tests_delete import expect_rc, ns_script, sandbox, snap_diff, snapshot, text, workdir
 
 
@@ -369,6 +371,58 @@ def t_kinds(ctx):
     return g
 
 
+def t_browser(ctx):
+    base = workdir(ctx, "conda-browser")
+    root = os.path.join(base, "root")
+    proj = os.path.join(root, "proj")
+    os.makedirs(proj)
+    with open(os.path.join(proj, "pyproject.toml"), "w") as f:
+        f.write("[project]\nname = 'proj'\n")
+    env = os.path.join(proj, "cenv")
+    title = "conda browser: is:conda keeps the conda row, x says why not, f writes environment.yml"
+    if not os.path.exists(conda_kit.PY) or not conda_kit.pip_wheel():
+        g = Group()
+        g.skip(title, "needs /usr/bin/python3.11 and Debian's pip wheel")
+        return g
+    conda_kit.make_prefix(env, "conda create -p %s python=3.11" % env, wheels=os.path.join(base, "w"))
+    subprocess.run([ctx.fx.fast.exe, "-m", "venv", "--without-pip", os.path.join(root, "plainenv")], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    truth = ctx.runner.run(["freeze", "-o", "-", env]).out
+    yml = os.path.join(proj, "environment.yml")
+
+    def run(st):
+        with Tty(ctx.runner, [root], width=140, height=30, tag="conda-browser") as t:
+            start(t)
+            st.at("/is:conda keeps only the conda env")
+            t.keys("/")
+            t.type("is:conda")
+            t.keys("Enter")
+            wait_rows(t, ["cenv"], "the filter is:conda")
+            st.check("/is:conda keeps only the conda env (not the venv beside it)", [])
+            st.at("x says why it is not cleared")
+            before = snapshot(env)
+            t.keys("x")
+            t.wait_for(lambda s: "cannot be cleared by venvscope" in s.text, timeout=10,
+                       what="the refusal of clear")
+            st.check("x on it says why it is not cleared; the env untouched", snap_diff(env, before, snapshot(env)))
+            st.at("f writes environment.yml")
+            t.keys("Escape")
+            t.keys("f")
+            t.wait_for(lambda s: "environment.yml" in s.text, timeout=10, what="the freeze message")
+            with open(yml, "rb") as f:
+                got = f.read()
+            st.check("f writes <project>/environment.yml, the bytes venvscope freeze -o - prints",
+                     [] if got == truth and got.startswith(b"name: cenv\n") else
+                     ["environment.yml %r, freeze -o - gives %r" % (got[:300], truth[:300])])
+            st.at("the details list the records")
+            t.keys("Enter")
+            t.wait_for(lambda s: "conda packages (conda-meta: %d records)" % len(conda_kit.PACKAGES) in s.text
+                       and "h955ad1f_0" in s.text, timeout=10, what="the details' conda records")
+            st.check("the details list the conda-meta records with their builds", [])
+
+    return session(title, run)
+
+
 def t_cli(ctx):
     g = t_found(ctx)
     if getattr(ctx, "_conda", None):
@@ -379,7 +433,8 @@ def t_cli(ctx):
 
 def tests(ctx):
     return [("conda found", lambda: t_cli(ctx)), ("conda delete", lambda: t_delete(ctx)),
-            ("conda bad input", lambda: t_bad(ctx)), ("kinds tox uv", lambda: t_kinds(ctx))]
+            ("conda bad input", lambda: t_bad(ctx)), ("kinds tox uv", lambda: t_kinds(ctx)),
+            ("conda browser", lambda: t_browser(ctx))]
 
 
 __all__ = ["tests"]
