@@ -1,6 +1,7 @@
 /* conda's places (see conda_places.h). */
 #include "conda_places.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -72,23 +73,28 @@ void scan_condarc_envs_dirs(struct vs_vec *out, const char *text, size_t len, co
 	}
 }
 
-/* True when `dir` (absolute, not /) holds a conda prefix's marker. */
-static bool is_prefix(const char *dir)
+/* NULL when `dir` is a conda prefix to walk, else why not. */
+static const char *not_prefix(const char *dir)
 {
+	const char *why = NULL;
 	int fd;
-	bool yes;
 
-	if (dir[0] != '/' || strspn(dir, "/") == strlen(dir))
-		return false;
+	if (dir[0] != '/')
+		return "not an absolute path";
+	if (strspn(dir, "/") == strlen(dir))
+		return "the root folder, never walked";
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return false;
-	yes = scan_conda_is_prefix(fd);
+		return errno == ENOTDIR ? "not a folder" : "no such folder";
+	if (!scan_conda_is_prefix(fd))
+		why = "not a conda environment (no conda-meta/history)";
 	close(fd);
-	return yes;
+	return why;
 }
 
-static void add_environments_txt(struct vs_vec *out, const char *home)
+/* Each line of environments.txt: a prefix goes to `out`, any other
+ * non-empty line to `skipped` as a sentence (either may be NULL). */
+static void read_environments_txt(struct vs_vec *out, struct vs_vec *skipped, const char *home)
 {
 	char *file = scan_conda_environments_txt(home), *text = NULL;
 	size_t len = 0, i = 0;
@@ -102,15 +108,24 @@ static void add_environments_txt(struct vs_vec *out, const char *home)
 		const char *line = text + i, *nl = memchr(line, '\n', len - i);
 		size_t n = nl ? (size_t)(nl - line) : len - i;
 		char *p = clean_path(line, n, NULL);
+		const char *why = p ? not_prefix(p) : NULL;
 
 		i += n + (nl ? 1 : 0);
-		if (p && is_prefix(p))
+		if (p && !why && out) {
 			vs_vec_push(out, p);
-		else
-			free(p);
+			continue;
+		}
+		if (p && why && skipped)
+			vs_vec_push(skipped, xasprintf("%s: the line %s is skipped: %s", file, p, why));
+		free(p);
 	}
 	free(text);
 	free(file);
+}
+
+void scan_conda_txt_skipped(struct vs_vec *why, const char *home)
+{
+	read_environments_txt(NULL, why, home && home[0] == '/' ? home : NULL);
 }
 
 static void add_condarc(struct vs_vec *out, const char *dir, const char *home)
@@ -135,7 +150,7 @@ void scan_conda_places(struct vs_vec *out, const char *home)
 
 	if (home && home[0] != '/')
 		home = NULL;
-	add_environments_txt(out, home);
+	read_environments_txt(out, NULL, home);
 	add_condarc(out, home, home);
 	add_condarc(out, getenv("CONDA_PREFIX"), home);
 	for (size_t i = 0; home && i < sizeof(roots) / sizeof(*roots); i++)

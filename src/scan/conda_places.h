@@ -18,6 +18,12 @@
  * caller. `home` NULL: only what the variables name. */
 void scan_conda_places(struct vs_vec *out, const char *home);
 
+/* Appends to `why` (owning strings) a sentence for each line of
+ * environments.txt that scan_conda_places skips: "FILE: the line PATH is
+ * skipped: REASON" (not an absolute path, the root folder, no such
+ * folder, not a folder, not a conda environment). */
+void scan_conda_txt_skipped(struct vs_vec *why, const char *home);
+
 /* home/.conda/environments.txt, the list conda keeps of the envs it made.
  * NULL without a home. Caller frees. */
 char *scan_conda_environments_txt(const char *home);

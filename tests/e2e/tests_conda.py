@@ -145,13 +145,21 @@ def t_found(ctx):
             d.append("%s: python_version %r, the record says 3.11.5" % (path, r["python_version"]))
         if r["broken"] or r["problems"]:
             d.append("%s: broken %r, problems %r" % (path, r["broken"], r["problems"]))
+    txt = os.path.join(home, ".conda", "environments.txt")
+    for line, why in (("/", "the root folder"), ("relative/path", "not an absolute path"),
+                      (os.path.join(base, "a-file"), "not a folder"),
+                      (os.path.join(base, "plain-folder"), "not a conda environment"),
+                      ("/no/such/env", "no such folder")):
+        w = "%s: the line %s is skipped: %s" % (txt, line, why)
+        if w not in p.err_text:
+            d.append("stderr does not warn %r: %r" % (w, p.err_text[-800:]))
     outside = [k for k in rows if not k.startswith(base + "/")]
     if outside:
         d.append("rows outside the test's folder (a bad environments.txt line was walked?): %s" % outside[:5])
     g.check("list --json with no ROOT finds the base (name and role base), envs/*, ~/micromamba, "
             "MAMBA_ROOT_PREFIX, ~/.conda/envs, .condarc envs_dirs, an environments.txt -p prefix "
             "(project its folder) and a pixi env; kind, manager, name, Python from the records; "
-            "no bad environments.txt line walked", d)
+            "each bad environments.txt line (/, relative, a file, a plain folder, missing) warned, never walked", d)
 
     sci = [k for k, v in exp.items() if v[2] == "sci"][0]
     p = ctx.runner.run(["show", "--json", sci], home=home, cwd=cwd, env=xdg)
