@@ -57,14 +57,18 @@ static char *pixi_project(const char *path)
 	return r;
 }
 
-/* The parent of `conda create -p PREFIX`, when that is a project folder. */
-static char *prefix_project(const char *prefix, const char *home)
+/* The parent of `conda create -p PREFIX`, when that is a project folder.
+ * A relative PREFIX was taken from a folder we cannot know: the env's own
+ * parent stands for it. */
+static char *prefix_project(const char *prefix, const char *env, const char *home)
 {
 	char *norm, *parent = NULL;
 	struct stat st;
 	bool ok;
 
-	if (!prefix || prefix[0] != '/' || !(norm = path_absolute(prefix)))
+	if (prefix && prefix[0] != '/')
+		prefix = env;
+	if (!prefix || !(norm = path_absolute(prefix)))
 		return NULL;
 	parent = path_dirname(norm);
 	ok = parent && strcmp(parent, "/") != 0 && !(home && strcmp(parent, home) == 0) &&
@@ -99,7 +103,7 @@ bool scan_conda_inspect(struct venv *v, int envfd, const char *home)
 		free(v->name);
 		v->name = xstrdup(h.name);
 	}
-	v->project = pixi ? pixi_project(v->path) : prefix_project(h.prefix, home);
+	v->project = pixi ? pixi_project(v->path) : prefix_project(h.prefix, v->path, home);
 	v->python_version = scan_conda_python_version(envfd);
 	if (v->python_version)
 		v->implementation = xstrdup("CPython");

@@ -14,8 +14,9 @@
  * "base"; else the folder's name), python_version and implementation (from
  * conda-meta/python-X.Y.Z-*.json), project (pixi: the folder holding
  * .pixi/ when it has pixi.toml or pyproject.toml; conda: the parent of
- * -p/--prefix when that is absolute, not /, not `home` nor a central
- * folder, and either holds a project file or is gone) and problems (a
+ * -p/--prefix (of the env itself when that was relative) when it is not /,
+ * not `home` nor a central folder, and either holds a project file or is
+ * gone) and problems (a
  * history with bytes that are not text). Returns true when the prefix has
  * a python record, so its interpreter is to be checked like a venv's. */
 bool scan_conda_inspect(struct venv *v, int envfd, const char *home);

@@ -224,6 +224,38 @@ static void test_prefix_and_export(void **state)
 	venv_free(v);
 }
 
+/* conda create -p: the prefix's folder is the project when it holds a
+ * project file; a relative -p stands for the env's own place. */
+static void test_prefix_project(void **state)
+{
+	const char *dir = ((struct fx_dir *)*state)->dir;
+	char hist[512], *proj = fx_path(dir, "proj"), *env = fx_path(dir, "proj/env");
+	struct venv *v;
+	int fd;
+
+	fx_write(dir, "proj/pyproject.toml", "[project]\n", 10);
+	fx_write(dir, "proj/env/conda-meta/history", "# cmd: conda create -p ./env\n", 29);
+	fd = open(env, O_RDONLY | O_DIRECTORY);
+	v = scan_inspect_env(fd, env, NULL);
+	assert_non_null(v->project);
+	assert_string_equal(v->project, proj);
+	assert_string_equal(v->name, "env");
+	venv_free(v);
+	/* An absolute -p whose folder holds no project file: no project. */
+	snprintf(hist, sizeof(hist), "# cmd: conda create -p %s/plain/env\n", dir);
+	fx_write(dir, "plain/env/conda-meta/history", hist, strlen(hist));
+	close(fd);
+	free(env);
+	env = fx_path(dir, "plain/env");
+	fd = open(env, O_RDONLY | O_DIRECTORY);
+	v = scan_inspect_env(fd, env, NULL);
+	assert_null(v->project);
+	venv_free(v);
+	close(fd);
+	free(env);
+	free(proj);
+}
+
 static void test_filter_terms(void **state)
 {
 	struct venv conda = {0}, plain = {0};
@@ -263,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_channel_name),
 		cmocka_unit_test(test_condarc),
 		cmocka_unit_test_setup_teardown(test_prefix_and_export, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_prefix_project, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test(test_filter_terms),
 	};
 
