@@ -27,8 +27,11 @@ run: Debian 12 packages none of them.
 - bad input: a broken record, a 17 MiB record and a history with binary
   junk are flagged in problems while the other records are still listed.
 
-The other kinds: a tox env's project is the folder holding .tox, a uv
-tool's env names its app."""
+The other kinds: tox and nox envs have the folder holding .tox/.nox as
+their project, a uv tool's env names its app (both new), a $PIPX_HOME env is
+pipx's with pipx_metadata.json's app and a $WORKON_HOME env is
+virtualenvwrapper's with its .project (both worked already; tests_guard.py
+covers the two pipx layouts with the real pipx)."""
 
 import json
 import os
@@ -360,22 +363,34 @@ def t_kinds(ctx):
     with open(os.path.join(proj, "tox.ini"), "w") as f:
         f.write("[tox]\n")
     tox = os.path.join(proj, ".tox", "py311")
+    nox = os.path.join(proj, ".nox", "tests")
     uv = os.path.join(xdg["XDG_DATA_HOME"], "uv", "tools", "ruff")
-    for e in (tox, uv):
+    pipx = os.path.join(base, "pipxhome", "venvs", "hello-app")
+    wo = os.path.join(base, "workon", "wenv")
+    for e in (tox, nox, uv, pipx, wo):
         subprocess.run([ctx.fx.fast.exe, "-m", "venv", "--without-pip", e], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     with open(os.path.join(uv, "uv-receipt.toml"), "w") as f:
         f.write('[tool]\nrequirements = [{ name = "ruff" }]\n')
+    with open(os.path.join(pipx, "pipx_metadata.json"), "w") as f:
+        json.dump({"main_package": {"package": "hello-app", "package_or_url": "hello-app"},
+                   "pipx_metadata_version": "0.2"}, f)
+    with open(os.path.join(wo, ".project"), "w") as f:
+        f.write(proj + "\n")
+    env = dict(xdg, PIPX_HOME=os.path.join(base, "pipxhome"), WORKON_HOME=os.path.dirname(wo))
     p = ctx.runner.run(["list", "--json", "--no-size", "--no-git", os.path.join(base, "root"),
-                        os.path.dirname(uv)], home=home, env=xdg)
+                        os.path.dirname(uv), os.path.dirname(pipx), os.path.dirname(wo)], home=home, env=env)
     rows = by_path(p)
     d = expect_rc(p, 0)
     got = {k: (rows.get(k, {}).get("manager"), rows.get(k, {}).get("project"), rows.get(k, {}).get("app"))
-           for k in (tox, uv)}
-    want = {tox: ("tox", proj, None), uv: ("uv", None, "ruff")}
+           for k in (tox, nox, uv, pipx, wo)}
+    want = {tox: ("tox", proj, None), nox: ("nox", proj, None), uv: ("uv", None, "ruff"),
+            pipx: ("pipx", None, "hello-app"), wo: ("virtualenvwrapper", proj, None)}
     if got != want:
         d.append("(manager, project, app) %r, expected %r" % (got, want))
-    g.check("a tox env's project is the folder holding .tox; a uv tool's env names its app", d)
+    g.check("tox and nox envs have the folder holding .tox/.nox as project; a uv tool's env names its "
+            "app; a $PIPX_HOME env is pipx's with pipx_metadata.json's app; a $WORKON_HOME env is "
+            "virtualenvwrapper's with its .project", d)
     return g
 
 
