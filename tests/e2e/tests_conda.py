@@ -309,6 +309,14 @@ def t_delete(ctx):
     g.check("delete --yes of a conda env removes it, keeps environment.yml and explicit.txt in its "
             "record, and drops exactly its line from ~/.conda/environments.txt (other bytes kept)", d)
 
+    p = ctx.runner.run(["recreate", envs[1]], home=home, env=xdg, wrap=guard)
+    d = expect_rc(p, 2)
+    if "conda env create -p %s -f " % envs[1] not in p.err_text:
+        d.append("stderr does not name conda's command: %r" % p.err_text)
+    if os.path.lexists(envs[1]):
+        d.append("something was made at %s" % envs[1])
+    g.check("recreate of a conda env's record is refused (exit 2) naming conda env create -f its environment.yml", d)
+
     before = snapshot(mc, contents=False)
     p = ctx.runner.run(["delete", "--yes", mc], home=home, env=xdg, wrap=guard)
     d = expect_rc(p, 2)
