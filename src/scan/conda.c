@@ -25,6 +25,11 @@ static bool is_regular_at(int fd, const char *rel)
 
 bool scan_conda_is_prefix(int fd)
 {
+	struct stat st;
+
+	/* One failed lookup when there is no conda-meta, the usual case. */
+	if (fstatat(fd, "conda-meta", &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode))
+		return false;
 	return is_regular_at(fd, "conda-meta/history") || is_regular_at(fd, "conda-meta/pixi");
 }
 
