@@ -186,8 +186,15 @@ def t_found(ctx):
         d.append("packages %s\n  expected %s" % (pkgs, want))
     if not pip_installed(sci):
         d.append("the fixture has no pip-installed dist (pip --target failed?)")
+    p = ctx.runner.run(["show", sci], home=home, cwd=cwd, env=xdg)
+    out = text(p.out)
+    for n, v, b, chan, subdir, _ in conda_kit.PACKAGES:
+        if not any(line.split()[:4] == [n, v, b, "%s/%s" % (chan, subdir)] for line in out.splitlines()):
+            d.append("show does not list the record %s %s %s" % (n, v, b))
+    if "conda packages (%d)" % len(conda_kit.PACKAGES) not in out or "conda activate" not in out:
+        d.append("show's text lacks 'conda packages (N)' or 'conda activate': %r" % out[-800:])
     g.check("show --json: every conda-meta record (name, version, build, channel, installer conda) "
-            "and pip's dist (installer pip), nothing else", d)
+            "and pip's dist (installer pip), nothing else; show's text lists the records and conda activate", d)
     ctx._conda = (home, xdg, cwd, sci, exp)
     return g
 
