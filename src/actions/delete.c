@@ -90,6 +90,12 @@ int act_delete_guard(const struct venv *v, struct scan_users *users, struct vs_e
 	if (v->role && strcmp(v->role, "shared") == 0)
 		sb_addf(&sb, "%s%s: pipx's shared environment, which every pipx app runs on",
 			sb.len ? "; " : "", v->path);
+	else if (v->role && strcmp(v->role, "base") == 0)
+		sb_addf(&sb,
+			"%s%s: conda's base installation, which holds conda itself and the "
+			"named envs in its envs/ folder; uninstall conda instead, or delete "
+			"the envs one by one",
+			sb.len ? "; " : "", v->path);
 	else if (v->app && v->manager && strcmp(v->manager, "pipx") == 0 &&
 		 (pipx = vs_proc_which("pipx")) != NULL)
 		sb_addf(&sb, "%s%s: pipx's environment of %s; run `pipx uninstall %s`",
@@ -99,6 +105,19 @@ int act_delete_guard(const struct venv *v, struct scan_users *users, struct vs_e
 		rc = vs_err_set(err, VS_EUSAGE, "%s", sb_str(&sb));
 	sb_free(&sb);
 	return rc;
+}
+
+/* A conda prefix: conda-meta/history or conda-meta/pixi, a regular file. */
+static bool conda_prefix(const char *p)
+{
+	int fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	bool yes;
+
+	if (fd < 0)
+		return false;
+	yes = scan_conda_is_prefix(fd);
+	close(fd);
+	return yes;
 }
 
 int act_delete_check(const struct venv *v, const char *home, struct vs_err *err)
@@ -133,6 +152,8 @@ int act_delete_check(const struct venv *v, const char *home, struct vs_err *err)
 	sub = path_join(p, "pyvenv.cfg");
 	ok = lstat(sub, &st) == 0 && S_ISREG(st.st_mode);
 	free(sub);
+	if (!ok && v->kind == VENV_KIND_CONDA)
+		ok = conda_prefix(p);
 	if (!ok)
 		return vs_err_set(err, VS_EUSAGE,
 				  "%s: not a virtual environment (no regular pyvenv.cfg "

@@ -2,9 +2,9 @@
  *
  * act_delete_check() refuses, with the reason in words, anything that is not
  * (any more) the environment the scan saw: not a folder holding a regular
- * pyvenv.cfg, a symlink, a folder whose device and inode changed since the
- * scan, "/", the home folder or a folder containing it, a mount point, a git
- * repository's root or a folder holding .git.
+ * pyvenv.cfg (or, for a conda env, conda-meta/history or conda-meta/pixi), a symlink, a folder whose
+ * device and inode changed since the scan, "/", the home folder or a folder containing it, a mount
+ * point, a git repository's root or a folder holding .git.
  *
  * act_delete() then removes the tree with act_delete_tree(), the one
  * walker that removes anything in venvscope, relative to open directory fds:

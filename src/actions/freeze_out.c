@@ -19,9 +19,9 @@ int act_freeze_out_plan(struct act_freeze_out *out, const struct venv *v, const 
 	out->path = output ? xstrdup(output) : scan_freeze_default_output(v);
 	if (!out->path)
 		return vs_err_set(err, VS_EUSAGE,
-				  "%s has no project folder to put requirements.txt in; say "
+				  "%s has no project folder to put %s in; say "
 				  "where to write with -o FILE (or -o - for standard output)",
-				  v->path);
+				  v->path, venv_freeze_file(v));
 	if (!output) {
 		char *parent = path_dirname(v->path);
 
@@ -49,7 +49,7 @@ char *act_freeze_out_proposal(const struct venv *v, const char *start, const cha
 	char *parent = path_dirname(v->path);
 	bool here = start && strcmp(parent, start) == 0 && !(home && strcmp(parent, home) == 0) &&
 		    !scan_is_central_folder(parent, home);
-	char *out = path_join(here ? parent : v->path, "requirements.txt");
+	char *out = path_join(here ? parent : v->path, venv_freeze_file(v));
 
 	free(parent);
 	return out;

@@ -1,6 +1,7 @@
 /* Where a freeze goes, and whether the user must say yes first.
  *
- * The default target is <project>/requirements.txt. Writing there needs a
+ * The default target is <project>/requirements.txt (environment.yml for a
+ * conda env: venv_freeze_file). Writing there needs a
  * confirmation when the project is not the env's own parent folder (a
  * .project pointing elsewhere: another project's file) or when a file is
  * there whose content differs. The same content: nothing is written.
@@ -38,8 +39,8 @@ int act_freeze_out_plan(struct act_freeze_out *out, const struct venv *v, const 
  * (v->project NULL): `start`/requirements.txt when the env lies directly
  * in `start` (the folder the browser or the command was started in) and
  * that folder is neither `home` nor a central folder; else
- * <env>/requirements.txt. Never a central folder such as ~/venvs: that is
- * nobody's project. Caller frees. */
+ * <env>/requirements.txt (environment.yml: venv_freeze_file). Never a central folder such as ~/venvs:
+ * that is nobody's project. Caller frees. */
 char *act_freeze_out_proposal(const struct venv *v, const char *start, const char *home);
 
 /* Another project's folder, or a file whose content differs. */

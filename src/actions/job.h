@@ -76,6 +76,12 @@ int act_prepare_create(struct act_job **out, const struct act_create_opts *o, st
  * copies, system-site-packages, prompt and without-pip. Refuses a broken env
  * (its base is gone) with advice. */
 int act_prepare_clear(struct act_job **out, const struct venv *v, struct vs_err *err);
+/* 0, or VS_EUSAGE with the reason when `v` is a conda, mamba, micromamba or
+ * pixi env: those are not made by python -m venv, so clear, upgrade and
+ * rebuild (`what`: "cleared", "upgraded", "rebuilt") would break them; the
+ * sentence names the tool's own command instead. act_prepare_clear,
+ * act_prepare_upgrade and act_prepare_rebuild call it first. */
+int act_refuse_conda(const struct venv *v, const char *what, struct vs_err *err);
 
 /* `BASE -m venv --upgrade ENV` (deps false), or pip (and setuptools before
  * 3.12) upgraded inside the env (deps true). Refuses a broken env. */

@@ -56,6 +56,22 @@ static struct act_job *new_job(enum act_kind kind, const struct venv *v)
 
 /* The job with its base interpreter probed: never a python inside the env
  * (venv_base_interpreter), so clearing or upgrading runs nothing of it. */
+int act_refuse_conda(const struct venv *v, const char *what, struct vs_err *err)
+{
+	bool pixi;
+
+	if (v->kind != VENV_KIND_CONDA)
+		return 0;
+	pixi = v->manager && strcmp(v->manager, "pixi") == 0;
+	return vs_err_set(err, VS_EUSAGE,
+			  "%s cannot be %s by venvscope: it is a %s environment, whose packages %s "
+			  "keeps in conda-meta, not one python -m venv made; %s",
+			  v->path, what, pixi ? "pixi" : "conda", v->manager ? v->manager : "conda",
+			  pixi ? "use `pixi install` or `pixi update` in its project instead"
+			       : "use its own tool instead (conda update --all -p PREFIX, conda "
+				 "remove --all -p PREFIX)");
+}
+
 static int start(struct act_job **out, enum act_kind kind, const struct venv *v, const char *what,
 		 struct vs_err *err)
 {
@@ -65,6 +81,8 @@ static int start(struct act_job **out, enum act_kind kind, const struct venv *v,
 	int rc;
 
 	*out = NULL;
+	if ((rc = act_refuse_conda(v, what, err)) < 0)
+		return rc;
 	if (v->broken)
 		return refuse_broken(v, what, err);
 	if (!(base = venv_base_interpreter(v, &why)))

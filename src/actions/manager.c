@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../util/path.h"
+#include "../scan/conda_places.h"
 #include "../util/readfile.h"
 #include "write_atomic.h"
 #include "../util/xalloc.h"
@@ -110,13 +111,79 @@ static bool find_section(const char *t, size_t len, const char *base, const char
 	return in && match;
 }
 
+/* A part of a file's text, text[start..end). */
+struct span {
+	size_t start, end;
+};
+
+/* Rewrites `file` (its text[0..len) as read) atomically without the spans
+ * `cut` (in order, not overlapping): every other byte stays as it was. */
+static int rewrite_without(const char *file, const char *text, size_t len, const struct span *cut,
+			   size_t n, struct vs_err *err)
+{
+	char *out = xmalloc(len + 1);
+	size_t at = 0, from = 0;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		memcpy(out + at, text + from, cut[i].start - from);
+		at += cut[i].start - from;
+		from = cut[i].end;
+	}
+	memcpy(out + at, text + from, len - from);
+	at += len - from;
+	rc = act_write_atomic(file, out, at, 0, err) < 0 ? VS_EFAIL : 0;
+	free(out);
+	return rc;
+}
+
+/* conda: drops the env's lines (its path, exactly; a trailing \r or blanks
+ * allowed) from ~/.conda/environments.txt, the list `conda env list`
+ * shows, as `conda env remove` does. */
+static size_t conda_tidy(const struct venv *v, const char *home, struct vs_vec *done)
+{
+	char *file = scan_conda_environments_txt(home), *text = NULL;
+	struct span *cut = NULL;
+	size_t len = 0, n = 0, cap = 0, i = 0, plen = strlen(v->path);
+	struct vs_err err = {0};
+
+	if (!file ||
+	    vs_read_at(AT_FDCWD, file, VS_READ_NOFOLLOW, VS_READ_MAX_SMALL, &text, &len, NULL) < 0)
+		goto done;
+	while (i < len) {
+		const char *line = text + i, *nl = memchr(line, '\n', len - i);
+		size_t l = nl ? (size_t)(nl - line) : len - i, next = i + l + (nl ? 1 : 0);
+
+		while (l > plen && (line[l - 1] == '\r' || line[l - 1] == ' ' || line[l - 1] == '\t'))
+			l--;
+		if (l == plen && memcmp(line, v->path, plen) == 0) {
+			cut = xgrow(cut, &cap, n + 1, sizeof(*cut));
+			cut[n++] = (struct span){i, next};
+		}
+		i = next;
+	}
+	if (n == 0)
+		goto done;
+	if (rewrite_without(file, text, len, cut, n, &err) == 0) {
+		vs_vec_push(done, xasprintf("removed its line from conda's %s", file));
+	} else {
+		vs_vec_push(done, xasprintf("could not remove its line from %s: %s", file, err.msg));
+		n = 0;
+	}
+done:
+	free(cut);
+	free(text);
+	free(file);
+	return n ? 1 : 0;
+}
+
 /* poetry: removes [<base>] from envs.toml beside the env when it names
  * the env's minor version. */
 static size_t poetry_tidy(const struct venv *v, struct vs_vec *done)
 {
 	const char *name = v->name, *py = strrchr(name, '-');
 	char *dir = path_dirname(v->path), *file = dir ? path_join(dir, "envs.toml") : NULL;
-	char *text = NULL, *base = NULL, *out;
+	char *text = NULL, *base = NULL;
 	size_t len = 0, start = 0, end = 0, n = 0;
 	struct vs_err err = {0};
 
@@ -127,17 +194,18 @@ static size_t poetry_tidy(const struct venv *v, struct vs_vec *done)
 		goto done;
 	if (!find_section(text, len, base, py + 3, &start, &end))
 		goto done;
-	out = xmalloc(len + 1);
-	memcpy(out, text, start);
-	memcpy(out + start, text + end, len - end);
-	if (act_write_atomic(file, out, len - (end - start), 0, &err) >= 0) {
-		vs_vec_push(done, xasprintf("removed its entry [%s] from poetry's %s", base, file));
-		n = 1;
-	} else {
-		vs_vec_push(done, xasprintf("could not remove its entry [%s] from %s: %s", base, file,
-					    err.msg));
+	{
+		struct span cut = {start, end};
+
+		if (rewrite_without(file, text, len, &cut, 1, &err) == 0) {
+			vs_vec_push(done,
+				    xasprintf("removed its entry [%s] from poetry's %s", base, file));
+			n = 1;
+		} else {
+			vs_vec_push(done, xasprintf("could not remove its entry [%s] from %s: %s",
+						    base, file, err.msg));
+		}
 	}
-	free(out);
 done:
 	free(text);
 	free(base);
@@ -153,6 +221,8 @@ size_t act_manager_tidy(const struct venv *v, const char *home, struct vs_vec *r
 
 	if (v->manager && strcmp(v->manager, "poetry") == 0)
 		return poetry_tidy(v, removed);
+	if (v->kind == VENV_KIND_CONDA)
+		return conda_tidy(v, home, removed);
 	if (!v->manager || strcmp(v->manager, "pipx") != 0 || v->role)
 		return 0;
 	if (!(env = path_absolute(v->path)))

@@ -18,6 +18,11 @@
  * env's; so does this (the file rewritten atomically, every other line
  * kept as it was), so poetry does not point at an env that is gone.
  *
+ * conda, mamba, micromamba: ~/.conda/environments.txt lists the prefixes
+ * conda made, one a line; `conda env remove` drops the env's line. So does
+ * this: each line that is exactly the env's path (a trailing \r or blanks
+ * allowed) goes, the file rewritten atomically, every other byte kept.
+ *
  * pipenv keeps no pointer outside the env (its env name is derived from
  * the project path; the `.project` file inside the env goes with it): the
  * next `pipenv install` in the project makes a new env. */
@@ -29,8 +34,8 @@
 
 /* After `v` was deleted: for a pipx env (not the shared one) unlinks the
  * app links pointing into it; for a poetry env removes its envs.toml
- * section. Appends a sentence for each thing done to `done` (a vector
- * owning strings). `home` may be NULL. Returns how many. */
+ * section; for a conda env drops its environments.txt line. Appends a sentence for each thing done to
+ * `done` (a vector owning strings). `home` may be NULL. Returns how many. */
 size_t act_manager_tidy(const struct venv *v, const char *home, struct vs_vec *done);
 
 #endif

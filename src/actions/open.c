@@ -18,7 +18,7 @@ const char *act_home(void)
 	return h && *h ? h : NULL;
 }
 
-/* Opens ENV, a folder holding a regular pyvenv.cfg; returns its fd or a
+/* Opens ENV, a folder holding a regular pyvenv.cfg (or a conda prefix); returns its fd or a
  * negative code with the reason. */
 static int open_checked(const char *env, struct vs_err *err)
 {
@@ -40,7 +40,8 @@ static int open_checked(const char *env, struct vs_err *err)
 		return vs_err_set(err, VS_EUSAGE, "%s: cannot open folder: %s", env,
 				  path_errno_reason(why, sizeof(why), env, e));
 	}
-	if (fstatat(fd, "pyvenv.cfg", &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
+	if ((fstatat(fd, "pyvenv.cfg", &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) &&
+	    !scan_conda_is_prefix(fd)) {
 		close(fd);
 		return vs_err_set(err, VS_EUSAGE,
 				  "%s: not a virtual environment (it holds no pyvenv.cfg file)", env);

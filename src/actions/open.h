@@ -33,9 +33,10 @@ struct act_open_opts {
 /* Reads the environment at `path` into *out (owned: venv_free). A leading
  * ~ or ~user in `path` is expanded as the shell would (util/path.h). Returns
  * VS_EUSAGE with a sentence naming the path when it is not a folder holding
- * a regular pyvenv.cfg ("no such folder", "not a folder", "cannot open
- * folder: REASON", "not a virtual environment (it holds no pyvenv.cfg
- * file)"), VS_EFAIL when it vanished while it was read. The model's path is
+ * a regular pyvenv.cfg nor a conda prefix (conda-meta/history or
+ * conda-meta/pixi: scan/conda.h) ("no such folder", "not a folder",
+ * "cannot open folder: REASON", "not a virtual environment (it holds no
+ * pyvenv.cfg file)"), VS_EFAIL when it vanished while it was read. The model's path is
  * absolute. */
 int act_open_env(struct venv **out, const char *path, const struct act_open_opts *o,
 		 struct vs_err *err);

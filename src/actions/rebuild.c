@@ -74,6 +74,8 @@ int act_prepare_rebuild(struct act_job **out, const struct venv *v, const struct
 	int rc;
 
 	*out = NULL;
+	if ((rc = act_refuse_conda(v, "rebuilt", err)) < 0)
+		return rc;
 	if (!v->cfg)
 		return vs_err_set(err, VS_EUSAGE,
 				  "%s: not a venv (no readable pyvenv.cfg): venvscope rebuilds "

@@ -17,6 +17,7 @@
 #include <cJSON.h>
 
 #include "../pip/pip.h"
+#include "../scan/conda_export.h"
 #include "../scan/inspect.h"
 #include "../scan/places.h"
 #include "../scan/size.h"
@@ -31,10 +32,13 @@
 #define SUFFIX_ROOM 5
 
 static const char *const files[] = {"requirements.txt", "pyvenv.cfg", "record.json"};
+/* A conda env's recipe: its environment.yml and its explicit URL list. */
+static const char *const conda_files[] = {"environment.yml", "explicit.txt", "record.json"};
 enum { F_REQS, F_CFG, F_JSON, N_FILES };
 
 /* What goes into one record, all in memory before anything is written. */
 struct recipe {
+	const char *const *names; /* files or conda_files */
 	char *data[N_FILES];
 	size_t len[N_FILES];
 };
@@ -147,6 +151,8 @@ static char *record_json(const struct venv *v, time_t when)
 	cJSON_AddItemToObject(o, "name", json_string_node(v->name ? v->name : path_basename(v->path)));
 	cJSON_AddItemToObject(o, "deleted", json_string_node(deleted));
 	cJSON_AddItemToObject(o, "python_version", json_string_node(v->python_version));
+	if (v->kind == VENV_KIND_CONDA)
+		cJSON_AddItemToObject(o, "kind", json_string_node("conda"));
 	cJSON_AddItemToObject(o, "base_python", json_string_node(v->base_python));
 	cJSON_AddBoolToObject(o, "copies", v->link == VENV_LINK_COPY);
 	cJSON_AddBoolToObject(o, "system_site_packages", v->system_site_packages == VENV_YES);
@@ -178,14 +184,49 @@ static void recipe_clear(struct recipe *r)
 		free(r->data[i]);
 }
 
+/* A conda env: environment.yml and the explicit list, from its records
+ * (read here when the model has not read them). */
+static int conda_recipe(struct recipe *r, const struct venv *v, struct vs_err *err)
+{
+	struct scan_pkgs_result *pk = NULL;
+	struct venv tmp = *v;
+	int rc, fd;
+
+	r->names = conda_files;
+	if (!v->conda) {
+		fd = open(v->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			return vs_err_set(err, VS_EFAIL, "%s: %s", v->path, strerror(errno));
+		pk = scan_inspect_packages(fd, v->path);
+		close(fd);
+		tmp.conda = pk->conda;
+		tmp.packages = pk->packages;
+	}
+	rc = scan_conda_export(&r->data[F_REQS], &r->len[F_REQS], &tmp, SCAN_CONDA_YML, err);
+	if (rc == 0)
+		rc = scan_conda_export(&r->data[F_CFG], &r->len[F_CFG], &tmp, SCAN_CONDA_EXPLICIT_MD5,
+				       err);
+	scan_pkgs_result_free(pk);
+	return rc < 0 ? VS_EFAIL : 0;
+}
+
 /* Freeze, pyvenv.cfg and record.json, in memory. */
 static int recipe_make(struct recipe *r, const struct venv *v, time_t when, struct vs_err *err)
 {
 	struct scan_freeze_opts opts = {0};
-	char *cfg = path_join(v->path, "pyvenv.cfg");
+	char *cfg;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
+	r->names = files;
+	if (v->kind == VENV_KIND_CONDA) {
+		if (conda_recipe(r, v, err) != 0)
+			return VS_EFAIL;
+		r->data[F_JSON] = record_json(v, when);
+		r->len[F_JSON] = strlen(r->data[F_JSON]);
+		return 0;
+	}
+	cfg = path_join(v->path, "pyvenv.cfg");
 	rc = scan_freeze_read_file(&r->data[F_CFG], &r->len[F_CFG], cfg, err);
 	if (rc == 0 && !r->data[F_CFG])
 		rc = vs_err_set(err, VS_EFAIL, "%s: no such file, so there is no recipe to keep", cfg);
@@ -234,7 +275,7 @@ static int write_files(const char *dir, const struct recipe *r, struct vs_err *e
 	int i, rc = 0;
 
 	for (i = 0; i < N_FILES && rc == 0; i++) {
-		char *p = path_join(dir, files[i]);
+		char *p = path_join(dir, r->names[i]);
 
 		if (act_write_atomic(p, r->data[i], r->len[i], 0, err) < 0)
 			rc = VS_EFAIL;
@@ -244,7 +285,7 @@ static int write_files(const char *dir, const struct recipe *r, struct vs_err *e
 		return 0;
 	/* i - 1 failed (and left nothing); the ones before it were written. */
 	for (int j = 0; j < i - 1; j++) {
-		char *p = path_join(dir, files[j]);
+		char *p = path_join(dir, r->names[j]);
 
 		unlink(p);
 		free(p);

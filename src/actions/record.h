@@ -7,6 +7,9 @@
  *                      "base_python", "copies", "system_site_packages", "prompt"
  *                      (or null), "without_pip", "size_bytes", "package_count",
  *                      "state", "dev", "ino"}
+ * A conda env's record holds environment.yml and explicit.txt (its
+ * `conda list --explicit --md5`, scan/conda_export.h) instead of the first
+ * two, and record.json has "kind": "conda".
  * Written before anything is deleted; every file atomically. The folder
  * name is cut to fit NAME_MAX (util/path.h path_fit_name); record.json
  * always has the full path.

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../scan/conda_places.h"
 #include "../scan/model.h"
 #include "../scan/scan.h"
 #include "../util/textwidth.h"
@@ -70,6 +71,16 @@ int cli_collect(struct cli_result *out, const struct cli_opts *o, struct vs_err 
 	s = scan_start(&req, err);
 	if (!s)
 		return err->code ? err->code : VS_EFAIL;
+	if (o->default_roots) {
+		/* The conda list's lines that name no env: said, never walked. */
+		struct vs_vec skipped;
+
+		vs_vec_init_strs(&skipped);
+		scan_conda_txt_skipped(&skipped, req.home);
+		for (size_t i = 0; i < skipped.n; i++, out->warnings++)
+			cli_warn(NULL, skipped.v[i]);
+		vs_vec_clear(&skipped);
+	}
 	scan_model_init(&m, req.stale_days, out->now);
 	consume(s, &m, out);
 	scan_free(s);

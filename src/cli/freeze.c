@@ -12,6 +12,7 @@
 #include "../actions/freeze_out.h"
 #include "../actions/open.h"
 #include "../pip/pip.h"
+#include "../scan/conda_export.h"
 #include "../scan/inspect.h"
 #include "../util/path.h"
 #include "../util/textwidth.h"
@@ -21,7 +22,7 @@
 
 static const char freeze_usage[] =
 	"usage: venvscope freeze [--local] [--all] [--exclude-editable] [--pip] [--yes]\n"
-	"                        [-o FILE|-] ENV\n"
+	"                        [--explicit [--md5]] [-o FILE|-] ENV\n"
 	"\n"
 	"Writes the environment's requirements exactly as `ENV/bin/python -m pip freeze`\n"
 	"prints them, read natively from its metadata: nothing inside ENV is run (not its\n"
@@ -43,7 +44,16 @@ static const char freeze_usage[] =
 	"  --all               keep pip, setuptools, wheel and distribute (pip freeze --all)\n"
 	"  --exclude-editable  leave out editable installs\n"
 	"  --pip               run the environment's own pip instead (runs ENV's code)\n"
+	"  --explicit          conda env: the @EXPLICIT list of package URLs that\n"
+	"                      `conda list --explicit` prints, instead of environment.yml;\n"
+	"                      to standard output unless -o FILE\n"
+	"  --md5               with --explicit: each URL ends with #MD5 (conda's --md5)\n"
 	"  -h, --help          this text\n"
+	"\n"
+	"A conda, mamba, micromamba or pixi env (conda-meta, no pyvenv.cfg) is frozen\n"
+	"the way `conda env export` writes it, to <project>/environment.yml: name,\n"
+	"channels, NAME=VERSION=BUILD for each conda package, a pip: section for the\n"
+	"dists pip installed, and prefix; all read from conda-meta, no conda needed.\n"
 	"\n"
 	"A file is replaced atomically (temporary file, fsync, rename), keeps its mode,\n"
 	"and is left alone when it already says the same. Without -o, a file in another\n"
@@ -54,13 +64,15 @@ static const char freeze_usage[] =
 	"Exit status: 0 ok, 1 reading or writing failed, 2 bad usage, ENV is not a\n"
 	"virtual environment, or the file needs --yes.\n";
 
-enum { OPT_LOCAL = 256, OPT_ALL, OPT_EXCLUDE_EDITABLE, OPT_PIP };
+enum { OPT_LOCAL = 256, OPT_ALL, OPT_EXCLUDE_EDITABLE, OPT_PIP, OPT_EXPLICIT, OPT_MD5 };
 
 static const struct option long_opts[] = {
 	{"local", no_argument, NULL, OPT_LOCAL},
 	{"all", no_argument, NULL, OPT_ALL},
 	{"exclude-editable", no_argument, NULL, OPT_EXCLUDE_EDITABLE},
 	{"pip", no_argument, NULL, OPT_PIP},
+	{"explicit", no_argument, NULL, OPT_EXPLICIT},
+	{"md5", no_argument, NULL, OPT_MD5},
 	{"output", required_argument, NULL, 'o'},
 	{"yes", no_argument, NULL, 'y'},
 	{"help", no_argument, NULL, 'h'},
@@ -70,6 +82,8 @@ static const struct option long_opts[] = {
 struct freeze_args {
 	struct scan_freeze_opts opts;
 	bool pip;
+	bool explicit; /* conda: the @EXPLICIT list */
+	bool md5;      /* with explicit: #md5 after each url */
 	bool help;
 	bool yes;           /* write to another project's file or over a differing one */
 	const char *output; /* NULL: the default */
@@ -97,6 +111,12 @@ static int parse(struct freeze_args *a, int argc, char **argv, struct vs_err *er
 		case OPT_PIP:
 			a->pip = true;
 			break;
+		case OPT_EXPLICIT:
+			a->explicit = true;
+			break;
+		case OPT_MD5:
+			a->md5 = true;
+			break;
 		case 'o':
 			if (!*optarg)
 				return vs_err_set(err, VS_EUSAGE, "-o wants a file name or '-'");
@@ -118,6 +138,8 @@ static int parse(struct freeze_args *a, int argc, char **argv, struct vs_err *er
 		return 0;
 	if (argc - optind != 1)
 		return vs_err_set(err, VS_EUSAGE, "give exactly one ENV (see --help)");
+	if (a->md5 && !a->explicit)
+		return vs_err_set(err, VS_EUSAGE, "--md5 goes with --explicit");
 	a->env = argv[optind];
 	return 0;
 }
@@ -208,6 +230,36 @@ static int write_out(const struct freeze_args *a, const struct venv *v, const ch
 	return rc;
 }
 
+/* A conda env's environment.yml or explicit list, from its records: the
+ * env is opened again with its packages. */
+static int conda_text(char **text, size_t *len, struct venv **v, const struct freeze_args *a,
+		      struct vs_err *err)
+{
+	struct venv *full = NULL;
+	int rc;
+
+	if ((*v)->kind != VENV_KIND_CONDA)
+		return vs_err_set(err, VS_EUSAGE,
+				  "%s: --explicit is for conda environments (it holds no conda-meta)",
+				  (*v)->path);
+	if (a->pip || a->opts.local || a->opts.all || a->opts.exclude_editable)
+		return vs_err_set(err, VS_EUSAGE,
+				  "%s is a conda environment: it is frozen from its conda-meta "
+				  "records, so --pip, --local, --all and --exclude-editable do "
+				  "not apply",
+				  (*v)->path);
+	rc = act_open_env(&full, (*v)->path, &(struct act_open_opts){.what = ACT_OPEN_PACKAGES}, err);
+	if (rc < 0)
+		return rc;
+	venv_free(*v);
+	*v = full;
+	return scan_conda_export(text, len, full,
+				 !a->explicit ? SCAN_CONDA_YML
+				 : a->md5     ? SCAN_CONDA_EXPLICIT_MD5
+					      : SCAN_CONDA_EXPLICIT,
+				 err);
+}
+
 int cli_freeze(int argc, char **argv)
 {
 	struct vs_err err = {0};
@@ -240,6 +292,8 @@ int cli_freeze(int argc, char **argv)
 		free(output);
 		return cli_exit_code(err.code ? err.code : VS_EUSAGE);
 	}
+	if (a.explicit && !a.output)
+		a.output = "-"; /* as `conda list --explicit` prints it */
 	if (!a.output && !v->project) {
 		char *cwd = getcwd(NULL, 0);
 
@@ -249,10 +303,10 @@ int cli_freeze(int argc, char **argv)
 			 proposal);
 		if (!a.yes && !cli_ask(q)) {
 			fprintf(stderr,
-				"venvscope freeze: %s has no project folder to put requirements.txt "
+				"venvscope freeze: %s has no project folder to put %s "
 				"in; pass --yes to write %s, or say where with -o FILE (or -o - for "
 				"standard output)\n",
-				tw_esc(v->path), tw_esc(proposal));
+				tw_esc(v->path), venv_freeze_file(v), tw_esc(proposal));
 			free(proposal);
 			free(output);
 			venv_free(v);
@@ -260,7 +314,9 @@ int cli_freeze(int argc, char **argv)
 		}
 		a.output = proposal;
 	}
-	if (a.pip)
+	if (v->kind == VENV_KIND_CONDA || a.explicit)
+		rc = conda_text(&text, &len, &v, &a, &err);
+	else if (a.pip)
 		rc = scan_freeze_pip(&text, &len, v, &a.opts, &warn, &err);
 	else
 		rc = scan_freeze_env(&text, &len, v, &a.opts, &warn, &err);

@@ -42,6 +42,24 @@ static cJSON *json_tri(enum venv_tri t)
 	return t == VENV_UNKNOWN ? cJSON_CreateNull() : cJSON_CreateBool(t == VENV_YES);
 }
 
+/* A conda env's records, each with "installer": "conda" (its site-packages
+ * dists that no record installed follow with "installer": "pip"). */
+static void add_conda_records(cJSON *pkgs, const struct venv *v)
+{
+	for (size_t i = 0; v->conda && i < v->conda->n; i++) {
+		const struct scan_conda_rec *r = &v->conda->recs[i];
+		cJSON *e = cJSON_CreateObject();
+
+		cJSON_AddItemToObject(e, "name", cli_json_string(r->name));
+		cJSON_AddItemToObject(e, "version", cli_json_string(r->version));
+		cJSON_AddItemToObject(e, "location", cJSON_CreateNull());
+		cJSON_AddItemToObject(e, "installer", cli_json_string("conda"));
+		cJSON_AddItemToObject(e, "build", cli_json_string(r->build));
+		cJSON_AddItemToObject(e, "channel", cli_json_string(r->channel));
+		cJSON_AddItemToArray(pkgs, e);
+	}
+}
+
 static void add_details(cJSON *o, const struct venv *v)
 {
 	cJSON *cfg = cJSON_CreateArray();
@@ -54,13 +72,20 @@ static void add_details(cJSON *o, const struct venv *v)
 		cJSON_AddItemToObject(e, "value", cli_json_string(v->cfg->items[i].value));
 		cJSON_AddItemToArray(cfg, e);
 	}
+	add_conda_records(pkgs, v);
 	for (size_t i = 0; i < v->packages.n; i++) {
 		const struct scan_package *p = &v->packages.items[i];
-		cJSON *e = cJSON_CreateObject();
+		cJSON *e;
 
+		/* A conda env's dist installed by a record is listed as that record. */
+		if (v->conda && scan_conda_owns(v->conda, p->meta_dir))
+			continue;
+		e = cJSON_CreateObject();
 		cJSON_AddItemToObject(e, "name", cli_json_string(p->name));
 		cJSON_AddItemToObject(e, "version", cli_json_string(p->version));
 		cJSON_AddItemToObject(e, "location", cli_json_string(p->location));
+		if (v->conda)
+			cJSON_AddItemToObject(e, "installer", cli_json_string("pip"));
 		cJSON_AddItemToArray(pkgs, e);
 	}
 	cJSON_AddItemToObject(o, "config", cfg);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../actions/job.h"
@@ -30,7 +31,9 @@ static const char recreate_usage[] =
 	"  --empty         make it even when its record has no requirements\n"
 	"  -h, --help      this text\n"
 	"\n"
-	"It says what pip installed, or pip's own error when it could not.\n"
+	"It says what pip installed, or pip's own error when it could not. A conda\n"
+	"env's record (environment.yml, explicit.txt) is not made again: the conda\n"
+	"command that does it is named instead (exit 2).\n"
 	"\n"
 	"Exit status: 0 made and installed, 1 something failed, 2 bad usage or no\n"
 	"single record fits.\n";
@@ -145,6 +148,17 @@ static int make_again(const struct act_record *rec, const struct recreate_opts *
 	return cli_exit_code(rc);
 }
 
+/* A conda env's record holds environment.yml (actions/record.h). */
+static bool conda_record(const struct act_record *rec)
+{
+	char *yml = path_join(rec->dir, "environment.yml");
+	struct stat st;
+	bool yes = lstat(yml, &st) == 0 && S_ISREG(st.st_mode);
+
+	free(yml);
+	return yes;
+}
+
 int cli_recreate(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -187,6 +201,17 @@ int cli_recreate(int argc, char **argv)
 		act_record_list_clear(&choices);
 		if (rc < 0)
 			return CLI_EXIT_USAGE;
+	}
+	if (conda_record(&rec)) {
+		fprintf(stderr,
+			"venvscope recreate: the record %s is of a conda environment, which "
+			"python -m venv cannot make again; make it with conda: conda env create "
+			"-p %s -f %s/environment.yml (or conda create -p %s --file "
+			"%s/explicit.txt)\n",
+			tw_esc(rec.dir), tw_esc(rec.path), tw_esc(rec.dir), tw_esc(rec.path),
+			tw_esc(rec.dir));
+		act_record_clear(&rec);
+		return CLI_EXIT_USAGE;
 	}
 	lines = recipe_lines(&rec);
 	if (lines == 0 && !ro.empty) {

@@ -26,7 +26,8 @@ static const char show_usage[] =
 	"base interpreter and whether it still exists, link kind, sizes (apparent,\n"
 	"on disk, freeable by deleting it, shared through hard links from outside),\n"
 	"project, what git does with it (and the rule that ignores it), problems in\n"
-	"words, and the installed packages.\n"
+	"words, and the installed packages. A conda env shows its conda-meta records\n"
+	"(version, build, channel) instead of pyvenv.cfg, and `conda activate`.\n"
 	"\n"
 	"  --json            one JSON object (the keys of `list --json` plus git_rule, config, packages)\n"
 	"  --no-size         do not measure the size\n"
@@ -137,8 +138,13 @@ static void print_state(const struct venv *v, time_t now)
 		field("problems", "none");
 	for (size_t i = 0; i < v->n_problems; i++)
 		field(i ? "" : "problems", v->problems[i]);
-	/* A half-made env has no script to source. */
-	if (!v->incomplete) {
+	/* A half-made env has no script to source; conda's are activated by
+	 * their tool. */
+	if (v->kind == VENV_KIND_CONDA && v->manager && strcmp(v->manager, "pixi") != 0) {
+		sb_addf(&sb, "%s activate ", v->manager);
+		shell_quote(&sb, v->path);
+		field("activate", sb_str(&sb));
+	} else if (v->kind != VENV_KIND_CONDA && !v->incomplete) {
 		char *script = xasprintf("%s/bin/activate", v->path);
 
 		sb_adds(&sb, "source ");
@@ -178,6 +184,21 @@ static void print_human(const struct venv *v, time_t now)
 	printf("%s  %s\n", tw_esc(v->name), tw_esc(v->path));
 	print_identity(v);
 	print_state(v, now);
+	if (v->kind == VENV_KIND_CONDA) {
+		/* conda-meta's records instead of pyvenv.cfg (issue 16). */
+		printf("\nconda packages (%zu)\n", v->conda ? v->conda->n : 0);
+		for (size_t i = 0; v->conda && i < v->conda->n; i++) {
+			const struct scan_conda_rec *r = &v->conda->recs[i];
+
+			sb_reset(&sb);
+			sb_addf(&sb, "%s  %s  %s", r->version ? r->version : "?",
+				r->build ? r->build : "", r->channel ? r->channel : "");
+			field(r->name, sb_str(&sb));
+		}
+		print_packages(v);
+		sb_free(&sb);
+		return;
+	}
 	printf("\npyvenv.cfg\n");
 	for (size_t i = 0; v->cfg && i < v->cfg->n; i++) {
 		sb_reset(&sb);

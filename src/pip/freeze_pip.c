@@ -75,7 +75,7 @@ int scan_freeze_pip(char **out, size_t *len, const struct venv *v, const struct 
 
 char *scan_freeze_default_output(const struct venv *v)
 {
-	return v->project ? path_join(v->project, "requirements.txt") : NULL;
+	return v->project ? path_join(v->project, venv_freeze_file(v)) : NULL;
 }
 
 int scan_freeze_read_file(char **out, size_t *len, const char *path, struct vs_err *err)

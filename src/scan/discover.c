@@ -17,6 +17,7 @@
 #include "../util/strbuf.h"
 #include "../util/readfile.h"
 #include "../util/xalloc.h"
+#include "conda.h"
 #include "inspect.h"
 #include "pyvenv_cfg.h"
 #include "scan_internal.h"
@@ -182,28 +183,36 @@ static void visit_child(struct scan *s, DIR *d, const char *name, struct strbuf 
 		walk_dir(s, cfd, path, depth, root_dev);
 }
 
-static void walk_dir(struct scan *s, int fd, struct strbuf *path, int depth, dev_t root_dev)
+/* A conda installation's prefix is an env that holds the others in its
+ * envs/ folder: that one folder is walked, nothing else of the prefix. */
+static void walk_conda_envs(struct scan *s, int fd, struct strbuf *path, int depth, dev_t root_dev)
 {
 	size_t base_len = path->len;
-	struct dirent *de;
-	DIR *d;
+	struct stat st;
+	int cfd;
 
-	atomic_fetch_add(&s->dirs, 1);
-	if (holds_env(s, fd, path->buf)) {
-		report_env(s, fd, path->buf);
-		close(fd);
+	if ((s->max_depth >= 0 && depth >= s->max_depth) || atomic_load(&s->cancel))
+		return;
+	cfd = openat(fd, "envs", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (cfd < 0)
+		return;
+	if (s->one_file_system && (fstat(cfd, &st) != 0 || st.st_dev != root_dev)) {
+		close(cfd);
 		return;
 	}
-	if ((s->max_depth >= 0 && depth >= s->max_depth) || atomic_load(&s->cancel)) {
-		close(fd);
-		return;
-	}
-	d = fdopendir(fd);
-	if (!d) {
-		scan_warn(s, "%s: cannot read folder: %s", path->buf, strerror(errno));
-		close(fd);
-		return;
-	}
+	set_child_path(path, base_len, "envs");
+	walk_dir(s, cfd, path, depth + 1, root_dev);
+	path->len = base_len;
+	path->buf[base_len] = '\0';
+}
+
+/* Reads the folder's entries: the names of its subfolders to walk go into
+ * `names` (each with its NUL); true when one of them is conda-meta. */
+static bool read_entries(struct scan *s, DIR *d, struct strbuf *names, const char *path)
+{
+	bool conda_meta = false;
+	struct dirent *de;
+
 	for (errno = 0; (de = readdir(d)) != NULL; errno = 0) {
 		const char *name = de->d_name;
 
@@ -218,14 +227,64 @@ static void walk_dir(struct scan *s, int fd, struct strbuf *path, int depth, dev
 			continue;
 		if (pruned_name(name) || trash_name(name))
 			continue;
+		conda_meta = conda_meta || strcmp(name, "conda-meta") == 0;
+		sb_add(names, name, strlen(name) + 1);
+	}
+	if (errno != 0)
+		scan_warn(s, "%s: error while reading folder: %s", path, strerror(errno));
+	return conda_meta;
+}
+
+/* A conda prefix (conda.h) is an env; only its envs/ is walked. */
+static void report_conda(struct scan *s, int fd, struct strbuf *path, int depth, dev_t root_dev)
+{
+	report_env(s, fd, path->buf);
+	walk_conda_envs(s, fd, path, depth, root_dev);
+}
+
+static void walk_dir(struct scan *s, int fd, struct strbuf *path, int depth, dev_t root_dev)
+{
+	struct strbuf names = STRBUF_INIT;
+	size_t base_len = path->len;
+	DIR *d;
+
+	atomic_fetch_add(&s->dirs, 1);
+	if (holds_env(s, fd, path->buf)) {
+		report_env(s, fd, path->buf);
+		close(fd);
+		return;
+	}
+	if ((s->max_depth >= 0 && depth >= s->max_depth) || atomic_load(&s->cancel)) {
+		/* Not read: whether it is a conda prefix costs a lookup here. */
+		if (!atomic_load(&s->cancel) && scan_conda_is_prefix(fd))
+			report_conda(s, fd, path, depth, root_dev);
+		close(fd);
+		return;
+	}
+	d = fdopendir(fd);
+	if (!d) {
+		scan_warn(s, "%s: cannot read folder: %s", path->buf, strerror(errno));
+		close(fd);
+		return;
+	}
+	/* Names first, walk after: a conda prefix is known from its entries
+	 * (no lookup in the many folders that hold no conda-meta) before
+	 * anything in it is walked. */
+	if (read_entries(s, d, &names, path->buf) && scan_conda_is_prefix(dirfd(d))) {
+		report_conda(s, dirfd(d), path, depth, root_dev);
+		names.len = 0;
+	}
+	for (size_t at = 0; at < names.len && !atomic_load(&s->cancel);) {
+		const char *name = names.buf + at;
+
+		at += strlen(name) + 1;
 		set_child_path(path, base_len, name);
 		if (!excluded(s, name, path->buf))
 			visit_child(s, d, name, path, depth + 1, root_dev);
 		path->len = base_len;
 		path->buf[base_len] = '\0';
 	}
-	if (errno != 0)
-		scan_warn(s, "%s: error while reading folder: %s", path->buf, strerror(errno));
+	sb_free(&names);
 	closedir(d);
 }
 

@@ -18,6 +18,10 @@ enum term_kind {
 	TERM_PROBLEM,
 	TERM_INCOMPLETE,
 	TERM_IN_USE,
+	/* issue 16, conda/pixi kinds: */
+	TERM_CONDA, /* is:conda: kind conda (conda, mamba, micromamba, pixi) */
+	TERM_KIND,  /* kind:NAME: the JSON `kind` is `text` (any case) */
+	TERM_MGR,   /* mgr:NAME: the JSON `manager` is `text` (any case) */
 };
 
 struct term {
@@ -143,10 +147,12 @@ static int parse_is(struct term *t, const char *word, const char *rest, struct v
 		t->kind = TERM_INCOMPLETE;
 	else if (vs_ascii_casecmp(rest, "in-use") == 0)
 		t->kind = TERM_IN_USE;
+	else if (vs_ascii_casecmp(rest, "conda") == 0)
+		t->kind = TERM_CONDA;
 	else
 		return vs_err_set(err, VS_EUSAGE,
 				  "filter term \"%.200s\": use is:broken, is:stale, is:incomplete, "
-				  "is:in-use or is:problem",
+				  "is:in-use, is:conda or is:problem",
 				  word);
 	return 0;
 }
@@ -171,6 +177,16 @@ static int parse_term(struct term *t, const char *word, struct vs_err *err)
 		return parse_py(t, word, rest, err);
 	if ((rest = after_key(s, "is:")))
 		return parse_is(t, word, rest, err);
+	if ((rest = after_key(s, "kind:")) || (rest = after_key(s, "mgr:"))) {
+		if (!*rest)
+			return vs_err_set(err, VS_EUSAGE,
+					  "filter term \"%.200s\": say which, as in kind:conda or "
+					  "mgr:poetry",
+					  word);
+		t->kind = rest[-2] == 'd' || rest[-2] == 'D' ? TERM_KIND : TERM_MGR;
+		t->text = xstrdup(rest);
+		return 0;
+	}
 	t->kind = TERM_TEXT;
 	t->text = xstrdup(s);
 	return 0;
@@ -282,6 +298,12 @@ static bool term_match(const struct term *t, const struct venv *v)
 		return v->incomplete;
 	case TERM_IN_USE:
 		return v->users.n > 0;
+	case TERM_CONDA:
+		return v->kind == VENV_KIND_CONDA;
+	case TERM_KIND:
+		return vs_ascii_casecmp(venv_kind_name(v->kind), t->text) == 0;
+	case TERM_MGR:
+		return v->manager && vs_ascii_casecmp(v->manager, t->text) == 0;
 	}
 	return false;
 }

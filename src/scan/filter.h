@@ -14,8 +14,11 @@
  *   is:stale        not touched for the stale period
  *   is:incomplete   its creation stopped before the end (venv.h `incomplete`)
  *   is:problem      any problem found
+ *   is:conda        a conda, mamba, micromamba or pixi env (kind conda)
+ *   kind:NAME       its kind (venv, virtualenv, uv, conda) is NAME, any case
+ *   mgr:NAME        its manager (poetry, pipx, conda, mamba, pixi ...) is NAME
  *   !TERM           negates one term (`!pkg:pip`)
- * The words pkg:, py: and is: may be written in any case; any other word
+ * The words pkg:, py:, is:, kind: and mgr: may be written in any case; any other word
  * with a colon is plain text. An empty filter matches every env.
  *
  * A filter is immutable after parsing and keeps no pointer into the text or

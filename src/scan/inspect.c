@@ -17,6 +17,7 @@
 #include "../util/readfile.h"
 #include "../util/strbuf.h"
 #include "../util/xalloc.h"
+#include "conda_env.h"
 #include "places.h"
 
 /* Interpreter names tried inside an env, in order. */
@@ -403,7 +404,7 @@ static char *read_first_line(int dirfd, const char *name)
 	return xstrndup(s, (size_t)(e - s));
 }
 
-static bool is_project_marker(const char *n)
+bool scan_is_project_marker(const char *n)
 {
 	static const char *const markers[] = {"pyproject.toml", "setup.py", "setup.cfg", "Pipfile",
 					      ".git"};
@@ -447,6 +448,15 @@ static void find_project(struct venv *v, int envfd, const char *home)
 	}
 	if (v->project)
 		return;
+	if (v->manager && (strcmp(v->manager, "tox") == 0 || strcmp(v->manager, "nox") == 0)) {
+		/* <project>/.tox/<env>: the folder holding .tox (or .nox). */
+		const char *dot = strstr(v->path, strcmp(v->manager, "tox") == 0 ? "/.tox/" : "/.nox/");
+
+		if (dot && dot > v->path) {
+			v->project = xstrndup(v->path, (size_t)(dot - v->path));
+			return;
+		}
+	}
 	parent = path_dirname(v->path);
 	central = scan_is_central_folder(parent, home);
 	free(parent);
@@ -463,7 +473,7 @@ static void find_project(struct venv *v, int envfd, const char *home)
 		return;
 	}
 	while (!marked && (de = readdir(d)) != NULL)
-		marked = is_project_marker(de->d_name);
+		marked = scan_is_project_marker(de->d_name);
 	closedir(d);
 	if (marked)
 		v->project = path_dirname(v->path);
@@ -502,11 +512,21 @@ struct venv *scan_inspect_env(int envfd, const char *path, const char *home)
 		v->role = "shared";
 	else if (v->manager && strcmp(v->manager, "pipx") == 0)
 		v->app = pipx_app(envfd);
+	else if (v->manager && strcmp(v->manager, "uv") == 0 &&
+		 fstatat(envfd, "uv-receipt.toml", &st, AT_SYMLINK_NOFOLLOW) == 0)
+		v->app = xstrdup(v->name); /* uv tool install NAME makes tools/NAME */
 	v->system_site_packages = VENV_UNKNOWN;
 	v->git_state = SCAN_GIT_UNKNOWN;
 	if (fstat(envfd, &st) == 0) {
 		v->dev = st.st_dev;
 		v->ino = st.st_ino;
+	}
+	if (scan_conda_is_prefix(envfd)) {
+		/* conda-meta instead of pyvenv.cfg: its interpreter is checked
+		 * like a venv's only when it has a Python at all. */
+		if (scan_conda_inspect(v, envfd, home))
+			check_health(v, read_interpreter(v, envfd));
+		return v;
 	}
 	read_cfg(v, envfd);
 	read_identity(v, envfd);
@@ -519,10 +539,13 @@ struct venv *scan_inspect_env(int envfd, const char *path, const char *home)
 struct scan_pkgs_result *scan_inspect_packages(int envfd, const char *path)
 {
 	struct scan_pkgs_result *r = xcalloc(1, sizeof(*r));
+	bool conda = scan_conda_is_prefix(envfd);
 	struct stat st;
 
 	r->n_site_packages = scan_site_dirs(&r->site_packages, envfd, path);
-	if (fstatat(envfd, "pyvenv.cfg", &st, AT_SYMLINK_NOFOLLOW) == 0)
+	if (conda)
+		r->conda = scan_conda_packages(envfd, &r->problem);
+	if (fstatat(envfd, conda ? "conda-meta/history" : "pyvenv.cfg", &st, AT_SYMLINK_NOFOLLOW) == 0)
 		r->last_modified = (int64_t)st.st_mtime;
 	for (size_t i = 0; i < r->n_site_packages; i++) {
 		struct vs_err err = {0};
@@ -535,8 +558,14 @@ struct scan_pkgs_result *scan_inspect_packages(int envfd, const char *path)
 	}
 	if (!r->problem && r->packages.problem)
 		r->problem = xstrdup(r->packages.problem);
-	if (r->n_site_packages == 0)
-		r->problem = xstrdup("no site-packages folder found");
+	/* A conda env without Python (R, tools) has none by design. */
+	if (r->n_site_packages == 0 && !r->problem) {
+		char *py = conda ? scan_conda_python_version(envfd) : NULL;
+
+		if (!conda || py)
+			r->problem = xstrdup("no site-packages folder found");
+		free(py);
+	}
 	return r;
 }
 
@@ -546,6 +575,7 @@ void scan_pkgs_result_free(struct scan_pkgs_result *r)
 		return;
 	scan_free_strv(r->site_packages, r->n_site_packages);
 	scan_pkg_list_clear(&r->packages);
+	scan_conda_free(r->conda);
 	free(r->problem);
 	free(r);
 }

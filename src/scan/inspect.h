@@ -12,7 +12,8 @@ struct scan_pkgs_result {
 	size_t n_site_packages;
 	struct scan_pkg_list packages;
 	int64_t last_modified;
-	char *problem; /* a sentence to add to the env's problems, or NULL */
+	char *problem;            /* a sentence to add to the env's problems, or NULL */
+	struct scan_conda *conda; /* a conda prefix's records, or NULL */
 };
 
 /* Builds the model of the environment at absolute path `path`, whose folder
@@ -26,5 +27,9 @@ struct venv *scan_inspect_env(int envfd, const char *path, const char *home);
 struct scan_pkgs_result *scan_inspect_packages(int envfd, const char *path);
 
 void scan_pkgs_result_free(struct scan_pkgs_result *r);
+
+/* True for a file or folder name a project folder holds (pyproject.toml,
+ * setup.py, setup.cfg, Pipfile, .git, requirements*.txt). */
+bool scan_is_project_marker(const char *name);
 
 #endif

@@ -126,6 +126,12 @@ static void apply_packages(struct venv *v, struct scan_pkgs_result *r, int stale
 	v->packages = r->packages;
 	memset(&r->packages, 0, sizeof(r->packages));
 	v->package_count = v->packages.n;
+	if (r->conda) {
+		scan_conda_free(v->conda);
+		v->conda = r->conda;
+		r->conda = NULL;
+		v->package_count = scan_conda_package_count(v->conda, &v->packages);
+	}
 	for (size_t i = 0; i < v->packages.n; i++) {
 		const struct scan_package *p = &v->packages.items[i];
 

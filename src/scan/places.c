@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 
 #include "../util/path.h"
+#include "../util/vec.h"
+#include "conda_places.h"
 #include "../util/xalloc.h"
 
 enum {
@@ -231,6 +233,25 @@ static void add_pyenv_envs(struct found *f, const char *root)
 	free(versions);
 }
 
+/* conda's places (conda_places.h); never the root folder itself. */
+static void add_conda(struct found *f, const char *home)
+{
+	struct vs_vec dirs;
+
+	vs_vec_init_strs(&dirs);
+	scan_conda_places(&dirs, home);
+	for (size_t i = 0; i < dirs.n; i++) {
+		char *norm = path_absolute(dirs.v[i]);
+
+		if (norm && strcmp(norm, "/") == 0) {
+			free(norm);
+			continue;
+		}
+		add_if_dir(f, norm);
+	}
+	vs_vec_clear(&dirs);
+}
+
 size_t scan_central_places(char ***out, const char *home)
 {
 	char *places[PLACE_COUNT];
@@ -251,6 +272,7 @@ size_t scan_central_places(char ***out, const char *home)
 		places[i] = NULL; /* moved into the list or freed */
 	}
 	free_places(places);
+	add_conda(&f, home);
 	free(f.ids);
 	*out = f.v;
 	return f.n;

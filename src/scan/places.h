@@ -9,7 +9,8 @@
 /* The central folders that exist for this user (~/venvs, ~/.venvs,
  * $WORKON_HOME or ~/.virtualenvs, pipenv, poetry, pipx (and pipx 1.1's
  * ~/.local/pipx/venvs), hatch,
- * ~/.pyenv/versions/<v>/envs, uv tools), absolute, in that order.
+ * ~/.pyenv/versions/<v>/envs, uv tools, then conda's places:
+ * conda_places.h), absolute, in that order.
  * `home` is the home folder (NULL: nothing is returned). Returns the count;
  * *out is an owned array of owned strings. */
 size_t scan_central_places(char ***out, const char *home);

@@ -16,6 +16,11 @@
 #include "../util/xalloc.h"
 #include "../util/vec.h"
 
+const char *venv_freeze_file(const struct venv *v)
+{
+	return v && v->kind == VENV_KIND_CONDA ? "environment.yml" : "requirements.txt";
+}
+
 const char *venv_kind_name(enum venv_kind kind)
 {
 	switch (kind) {
@@ -23,6 +28,8 @@ const char *venv_kind_name(enum venv_kind kind)
 		return "uv";
 	case VENV_KIND_VIRTUALENV:
 		return "virtualenv";
+	case VENV_KIND_CONDA:
+		return "conda";
 	case VENV_KIND_VENV:
 		break;
 	}
@@ -242,5 +249,6 @@ void venv_free(struct venv *v)
 	free(v->git_repo);
 	free(v->git_rule);
 	scan_inodes_free(v->inodes);
+	scan_conda_free(v->conda);
 	free(v);
 }

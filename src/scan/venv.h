@@ -16,10 +16,12 @@
 #include "../util/err.h"
 #include "pyvenv_cfg.h"
 #include "git.h"
+#include "conda.h"
 #include "inuse.h"
 #include "size.h"
 
-enum venv_kind { VENV_KIND_VENV, VENV_KIND_VIRTUALENV, VENV_KIND_UV };
+/* CONDA: a conda, mamba, micromamba or pixi prefix (conda-meta, no pyvenv.cfg). */
+enum venv_kind { VENV_KIND_VENV, VENV_KIND_VIRTUALENV, VENV_KIND_UV, VENV_KIND_CONDA };
 
 enum venv_link { VENV_LINK_MISSING, VENV_LINK_SYMLINK, VENV_LINK_COPY };
 
@@ -52,7 +54,7 @@ struct venv {
 	char *prompt;     /* as the shell shows it (repr quotes removed), or NULL */
 	char *project;    /* owning project folder, or NULL */
 	const char *role; /* static: "shared" for pipx's shared env, else NULL */
-	char *app;        /* pipx: the app its pipx_metadata.json names, or NULL */
+	char *app; /* pipx: the app its pipx_metadata.json names; uv tool: its folder; or NULL */
 
 	/* The processes using it (inuse.h), from the scan's one /proc pass. */
 	bool in_use_known;
@@ -80,6 +82,11 @@ struct venv {
 	/* Its hard-linked files that have links outside it (inodes.h), for
 	 * the figures of several envs; NULL when there are none. Owned. */
 	struct scan_inodes *inodes;
+
+	/* Issue 16, conda/pixi kinds (conda.h). kind is VENV_KIND_CONDA and
+	 * manager "conda", "mamba", "micromamba" or "pixi"; role "base" for a
+	 * conda installation's own prefix (it holds envs/ or condabin/). */
+	struct scan_conda *conda; /* its conda-meta records, with the packages; else NULL */
 };
 
 /* Environments at least this big are flagged "large". */
@@ -110,6 +117,9 @@ const char *venv_git_word(const struct venv *v);
 bool venv_project_has_recipe(const struct venv *v);
 
 const char *venv_kind_name(enum venv_kind kind);
+/* The file its freeze goes to in a project: "environment.yml" for a conda
+ * env (issue 16), else "requirements.txt". */
+const char *venv_freeze_file(const struct venv *v);
 const char *venv_link_name(enum venv_link link);
 
 /* The base interpreter to run for `v` instead of anything inside it: the

@@ -261,6 +261,27 @@ static void add_packages(struct lines *ls, const struct venv *v, bool by_size)
 	free(p);
 }
 
+/* A conda env (issue 16): its conda-meta records instead of pyvenv.cfg;
+ * the site-packages list below it shows what pip sees. */
+static void add_conda(struct lines *ls, const struct venv *v)
+{
+	size_t n = v->conda ? v->conda->n : 0;
+
+	add(ls, UI_ROLE_TITLE, NULL, "conda packages (conda-meta: %zu %s)", n,
+	    human_noun(n, "record", "records"));
+	if (!v->conda)
+		add(ls, UI_ROLE_ROW, NULL, "  (reading...)");
+	for (size_t i = 0; i < n; i++) {
+		const struct scan_conda_rec *r = &v->conda->recs[i];
+		char *chan = scan_conda_channel_name(r->channel, r->subdir);
+
+		add(ls, UI_ROLE_ROW, NULL, "  %-28s %-14s %-18s %s", r->name,
+		    r->version ? r->version : "?", r->build ? r->build : "", chan ? chan : "");
+		free(chan);
+	}
+	add(ls, UI_ROLE_ROW, NULL, "%s", "");
+}
+
 static void build(struct lines *ls, struct ui *ui, const struct venv *v)
 {
 	home_dir = ui->home;
@@ -268,6 +289,11 @@ static void build(struct lines *ls, struct ui *ui, const struct venv *v)
 	add_identity(ls, v);
 	add_state(ls, ui, v);
 	add(ls, UI_ROLE_ROW, NULL, "%s", "");
+	if (v->kind == VENV_KIND_CONDA) {
+		add_conda(ls, v);
+		add_packages(ls, v, state(ui)->by_size);
+		return;
+	}
 	add(ls, UI_ROLE_TITLE, NULL, "pyvenv.cfg");
 	if (!v->cfg)
 		add(ls, UI_ROLE_BROKEN, NULL, "  (could not be read)");

@@ -1,12 +1,10 @@
 /* f: freeze the marked (or selected) envs to their project's
- * requirements.txt. Up to date: nothing is written. Different, or in
- * another project than the env's folder (a .project pointing elsewhere):
- * a dialog names the file, shows the lines added and removed, and the
- * user decides; a replaced file is kept as FILE~. No project: the path is
- * asked for, proposing <env>/requirements.txt (or the start folder's when
- * the env is in it), never a central folder's (act_freeze_out_proposal);
- * ~ and relative paths are taken as path_resolve_typed has them. Written
- * atomically (actions/freeze_out.h). */
+ * requirements.txt (a conda env: environment.yml, scan/conda_export.h). Up to date: nothing is
+ * written. Different, or in another project than the env's folder (a .project pointing elsewhere): a
+ * dialog names the file, shows the lines added and removed, and the user decides; a replaced file is
+ * kept as FILE~. No project: the path is asked for, proposing <env>/requirements.txt (or the start
+ * folder's when the env is in it), never a central folder's (act_freeze_out_proposal); ~ and relative
+ * paths are taken as path_resolve_typed has them. Written atomically (actions/freeze_out.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +12,7 @@
 #include "../util/human.h"
 #include "../actions/freeze_out.h"
 #include "../pip/pip.h"
+#include "../scan/conda_export.h"
 #include "../util/path.h"
 #include "../util/xalloc.h"
 #include "app.h"
@@ -113,11 +112,12 @@ static void ask_replace(struct ui *ui, struct freeze_run *r, const struct venv *
 						   {'n', "n keep the file", keep_choice}};
 	const struct act_freeze_out *p = &r->plan;
 	struct scan_freeze_diff diff;
-	struct ui_dialog *d = ui_dialog_open(ui,
-					     p->project
-						     ? "requirements.txt of another project"
-						     : "requirements.txt differs from the environment",
-					     choices, 2, r, run_free);
+	char title[96];
+	struct ui_dialog *d;
+
+	snprintf(title, sizeof(title), "%s %s", venv_freeze_file(v),
+		 p->project ? "of another project" : "differs from the environment");
+	d = ui_dialog_open(ui, title, choices, 2, r, run_free);
 	size_t shown = 0;
 
 	ui_dialog_line(d, "%s", p->path);
@@ -158,7 +158,17 @@ static void step(struct ui *ui, struct freeze_run *r)
 			continue;
 		free(r->text);
 		r->text = NULL;
-		scan_freeze_env(&r->text, &r->len, v, &(struct scan_freeze_opts){0}, &warn, &err);
+		if (v->kind == VENV_KIND_CONDA) {
+			/* environment.yml, from the records (read with its packages). */
+			if (scan_conda_export(&r->text, &r->len, v, SCAN_CONDA_YML, &err) < 0) {
+				r->failed++;
+				snprintf(r->last, sizeof(r->last), "%s", err.msg);
+				continue;
+			}
+		} else {
+			scan_freeze_env(&r->text, &r->len, v, &(struct scan_freeze_opts){0}, &warn,
+					&err);
+		}
 		scan_msgs_clear(&warn);
 		if (!r->out && !v->project) {
 			char *initial = act_freeze_out_proposal(v, ui->start_dir, ui->home);

@@ -473,7 +473,7 @@ const struct ui_binding ui_list_bindings[] = {
 	 ui_act_rebuild},
 	{'u', "u", "upgrade: follow the base Python, or upgrade pip", ui_act_upgrade},
 	{'b', "b", "activate: a shell with the selected env active", ui_act_activate},
-	{'f', "f", "freeze to the project's requirements.txt (shows changes, asks)", ui_act_freeze},
+	{'f', "f", "freeze to the project's requirements.txt (conda: environment.yml)", ui_act_freeze},
 	{'d', "d", "delete the marked / selected envs (recipe kept; or to the trash)", ui_act_delete},
 	{'i', "i", "make git ignore the selected env (shows the line, asks)", ui_act_gitignore},
 	{'C', "C", "the shared caches (pip, uv, conda...): sizes, and cleaning", ui_act_caches},

@@ -269,6 +269,9 @@ def project_of(env_path):
         # A relative .project is taken from the env's folder.
         return p if p.startswith("/") else os.path.normpath(os.path.join(env_path, p))
     parent = os.path.dirname(env_path)
+    # tox and nox: the folder holding .tox / .nox (issue 16).
+    if os.path.basename(parent) in (".tox", ".nox"):
+        return os.path.dirname(parent)
     for m in MARKERS:
         if os.path.lexists(os.path.join(parent, m)):
             return parent

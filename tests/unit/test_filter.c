@@ -310,7 +310,7 @@ static void test_bad_input_says_which_term(void **state)
 		{"py:", "\"py:\": write a Python version"},
 		{"py:3.x", "\"py:3.x\": write a Python version"},
 		{"is:old",
-		 "\"is:old\": use is:broken, is:stale, is:incomplete, is:in-use or is:problem"},
+		 "\"is:old\": use is:broken, is:stale, is:incomplete, is:in-use, is:conda or is:problem"},
 		{"!", "\"!\": write '!' once, right before the term"},
 		{"!!pkg:pip", "\"!!pkg:pip\": write '!' once"},
 		{"pkg:django[bcrypt]", "\"pkg:django[bcrypt]\": a package name is"},
