@@ -18,6 +18,9 @@ enum term_kind {
 	TERM_PROBLEM,
 	TERM_INCOMPLETE,
 	TERM_IN_USE,
+	TERM_ORPHAN, /* issue 16's story terms */
+	TERM_MOVED,
+	TERM_EOL,
 };
 
 struct term {
@@ -143,10 +146,16 @@ static int parse_is(struct term *t, const char *word, const char *rest, struct v
 		t->kind = TERM_INCOMPLETE;
 	else if (vs_ascii_casecmp(rest, "in-use") == 0)
 		t->kind = TERM_IN_USE;
+	else if (vs_ascii_casecmp(rest, "orphan") == 0)
+		t->kind = TERM_ORPHAN;
+	else if (vs_ascii_casecmp(rest, "moved") == 0)
+		t->kind = TERM_MOVED;
+	else if (vs_ascii_casecmp(rest, "eol") == 0)
+		t->kind = TERM_EOL;
 	else
 		return vs_err_set(err, VS_EUSAGE,
 				  "filter term \"%.200s\": use is:broken, is:stale, is:incomplete, "
-				  "is:in-use or is:problem",
+				  "is:in-use, is:orphan, is:moved, is:eol or is:problem",
 				  word);
 	return 0;
 }
@@ -277,11 +286,17 @@ static bool term_match(const struct term *t, const struct venv *v)
 	case TERM_STALE:
 		return v->stale;
 	case TERM_PROBLEM:
-		return v->broken || v->n_problems > 0;
+		return venv_has_problem(v);
 	case TERM_INCOMPLETE:
 		return v->incomplete;
 	case TERM_IN_USE:
 		return v->users.n > 0;
+	case TERM_ORPHAN:
+		return v->orphan;
+	case TERM_MOVED:
+		return v->moved_from != NULL;
+	case TERM_EOL:
+		return venv_is_eol(v);
 	}
 	return false;
 }

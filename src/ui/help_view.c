@@ -13,6 +13,7 @@ static const char *const filter_help[] = {
 	"pkg:NAME<2.31   ... at a version below 2.31 (also <= > >= == != ~=, and lists: >=3,<4)",
 	"py:3.11         Python 3.11.x (also py:<3.9)",
 	"is:broken       broken (also is:stale, is:incomplete, is:problem, is:in-use)",
+	"is:orphan       its project is gone (also is:moved, is:eol: its Python's end of life)",
 	"!TERM           environments the term does not match",
 	"Terms are combined: all must match. Esc clears the filter.",
 	NULL,

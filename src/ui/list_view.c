@@ -454,7 +454,7 @@ const struct ui_binding ui_list_bindings[] = {
 	{'\r', NULL, NULL, act_open},
 	{'l', NULL, NULL, act_open},
 	{KEY_RIGHT, NULL, NULL, act_open},
-	{'s', "s", "sort by size, name, age, Python, path (cycles)", act_sort},
+	{'s', "s", "sort by size, name, age, last used, Python, path (cycles)", act_sort},
 	{'S', "S", "reverse the order", act_reverse},
 	{'a', "a", "sizes: apparent / disk usage (SIZE, %, sort, totals)", act_size_mode},
 	{'/', "/", "filter: text, pkg:NAME, pkg:NAME<VERSION, py:3.11, is:broken", act_filter},
