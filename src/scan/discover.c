@@ -18,6 +18,7 @@
 #include "../util/readfile.h"
 #include "../util/xalloc.h"
 #include "inspect.h"
+#include "project.h"
 #include "pyvenv_cfg.h"
 #include "scan_internal.h"
 
@@ -126,6 +127,12 @@ static void report_env(struct scan *s, int fd, const char *path)
 	v = scan_inspect_env(fd, path, s->home);
 	find_users(s, v);
 	v->id = atomic_fetch_add(&s->next_id, 1);
+	{
+		char hash[9];
+
+		if (scan_project_hash_of(v, hash))
+			scan_note_hashed(s, v->id, hash);
+	}
 	atomic_fetch_add(&s->envs, 1);
 	ev = xcalloc(1, sizeof(*ev));
 	ev->type = SCAN_EV_FOUND;
@@ -214,6 +221,8 @@ static void walk_dir(struct scan *s, int fd, struct strbuf *path, int depth, dev
 			if (atomic_load(&s->cancel))
 				break;
 		}
+		if (strcmp(name, "pyproject.toml") == 0 && de->d_type != DT_DIR)
+			scan_note_project(s, path->buf);
 		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
 			continue;
 		if (pruned_name(name) || trash_name(name))
