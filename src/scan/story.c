@@ -13,6 +13,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "../util/human.h"
 #include "../util/path.h"
 #include "../util/readfile.h"
 #include "../util/xalloc.h"
@@ -336,4 +337,72 @@ void scan_story_read(struct venv *v, int envfd, time_t now)
 	read_mismatch(v);
 	read_life(v, now);
 	read_pipx_record(v, envfd);
+}
+
+static void line(struct scan_story_line *l, size_t *n, const char *label, bool bad, char *text)
+{
+	l[*n].label = label;
+	l[*n].text = text;
+	l[*n].bad = bad;
+	(*n)++;
+}
+
+static char *life_text(const struct venv *v)
+{
+	const char *date = v->life.eol_date ? v->life.eol_date : "?";
+
+	switch (v->life.support) {
+	case SCAN_SUPPORT_EOL:
+		return xasprintf("end of life since %s: no more fixes, not even for security", date);
+	case SCAN_SUPPORT_SECURITY:
+		return xasprintf("security fixes only, until %s", date);
+	case SCAN_SUPPORT_BUGFIX:
+		return xasprintf("bug fixes, end of life %s", date);
+	case SCAN_SUPPORT_UNKNOWN:
+		break;
+	}
+	return xstrdup("unknown");
+}
+
+size_t scan_story_lines(struct scan_story_line *out, const struct venv *v, time_t now)
+{
+	size_t n = 0;
+	char when[64];
+
+	if (v->project)
+		line(out, &n, "project", v->orphan,
+		     xasprintf("%s (%s)", v->project,
+			       v->project_exists == VENV_YES  ? "exists"
+			       : v->project_exists == VENV_NO ? "gone: the env is an orphan"
+							      : "cannot be checked"));
+	else
+		line(out, &n, "project", v->orphan,
+		     xstrdup(v->orphan ? "- (its manager has no record of it)" : "-"));
+	line(out, &n, "python support", venv_is_eol(v), life_text(v));
+	if (v->created > 0)
+		human_when(when, sizeof(when), v->created, (int64_t)now);
+	line(out, &n, "created", false,
+	     xstrdup(v->created > 0 ? when : "unknown (no birth time here)"));
+	if (v->last_used > 0) {
+		human_when(when, sizeof(when), v->last_used, (int64_t)now);
+		line(out, &n, "last used", false, xasprintf("%s, from %s", when, v->last_used_source));
+	} else {
+		line(out, &n, "last used", false,
+		     xstrdup(v->noatime ? "unknown: its filesystem keeps no access times (noatime)"
+					: "unknown"));
+	}
+	if (v->moved_from)
+		line(out, &n, "moved from", true,
+		     xasprintf("%s: its scripts point there; rebuild it", v->moved_from));
+	if (v->version_mismatch)
+		line(out, &n, "base version", true,
+		     xasprintf("%s, but pyvenv.cfg says %s; rebuild it", v->base_version,
+			       v->python_version));
+	return n;
+}
+
+void scan_story_lines_free(struct scan_story_line *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(l[i].text);
 }

@@ -5,6 +5,8 @@
 #ifndef VS_SCAN_STORY_H
 #define VS_SCAN_STORY_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <time.h>
 
 #include "venv.h"
@@ -26,5 +28,19 @@ char *scan_story_activate_path(const char *text);
 /* The env folder a `command = ... -m venv [options] PATH` line names, or
  * NULL. Caller frees. */
 char *scan_story_command_path(const char *command);
+
+/* The story in words, as the browser's details and `show` print it: a
+ * label ("project", "python support", "created", "last used", "moved
+ * from", "base version") and a text; `bad` when it is a problem. */
+struct scan_story_line {
+	const char *label; /* static */
+	char *text;        /* owned */
+	bool bad;
+};
+#define SCAN_STORY_LINES_MAX 6
+/* Fills out[] (at most SCAN_STORY_LINES_MAX) and returns the count; times
+ * are said relative to `now`. Free with scan_story_lines_free. */
+size_t scan_story_lines(struct scan_story_line *out, const struct venv *v, time_t now);
+void scan_story_lines_free(struct scan_story_line *l, size_t n);
 
 #endif

@@ -259,6 +259,9 @@ void ui_model_summary(const struct ui_model *m, struct ui_summary *s)
 			s->broken_bytes += b;
 		}
 		s->problems += ui_venv_has_problem(v);
+		s->orphaned += v->orphan;
+		s->eol += venv_is_eol(v);
+		s->moved += v->moved_from != NULL;
 		if (m->marked[i]) {
 			s->marked++;
 			s->marked_bytes += b;
