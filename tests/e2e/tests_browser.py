@@ -183,7 +183,10 @@ def t_filter(ctx):
             t.keys("Escape")
             settle(t, everything, "cleared")
             st.at("! problems only")
-            want = [n for n in everything if view.t[n]["broken"] or view.t[n]["stale"] or view.t[n]["problems"]]
+            # Issue 16: the story flags, in use and a git state that needs care count too.
+            want = [n for n in everything if any(view.t[n][k] for k in (
+                "broken", "stale", "problems", "orphan", "moved_from", "python_eol", "version_mismatch", "in_use"))
+                or view.t[n]["git"] in ("not-ignored", "tracked")]
             t.keys("!")
             scr = settle(t, want, "problems only")
             st.check("!: only the broken and stale envs (%d)" % len(want), order_diff(scr.names(), want) +
