@@ -159,12 +159,14 @@ void scan_project_check(struct venv *v)
 		return;
 	if (stat(v->project, &st) == 0) {
 		v->project_exists = S_ISDIR(st.st_mode) ? VENV_YES : VENV_NO;
+		v->n_flagged += !S_ISDIR(st.st_mode);
 		if (!S_ISDIR(st.st_mode))
 			venv_add_problem(v, "orphan: its project %s %s, not a folder", v->project,
 					 S_ISREG(st.st_mode) ? "is a file"
 							     : vs_file_type_reason(st.st_mode));
 	} else if (errno == ENOENT || errno == ENOTDIR) {
 		v->project_exists = VENV_NO;
+		v->n_flagged++;
 		venv_add_problem(v, "orphan: its project folder %s no longer exists", v->project);
 	}
 	v->orphan = v->orphan || v->project_exists == VENV_NO;

@@ -165,6 +165,7 @@ static void read_moved(struct venv *v, int envfd)
 	/* Another spelling of this very folder (a symlinked parent) is no move. */
 	if (norm && strcmp(norm, v->path) != 0 && !same_folder(norm, envfd)) {
 		v->moved_from = norm;
+		v->n_flagged++;
 		venv_add_problem(v,
 				 "moved: it was created at %s and its scripts still point there; "
 				 "rebuild it (venvscope rebuild)",
@@ -236,6 +237,7 @@ static void read_life(struct venv *v, time_t now)
 	v->life = scan_python_life(v->python_version, now);
 	if (v->life.support != SCAN_SUPPORT_EOL)
 		return;
+	v->n_flagged++;
 	if (v->life.eol_date)
 		venv_add_problem(v, "end of life: Python %s gets no more fixes since %s",
 				 v->python_version, v->life.eol_date);
@@ -325,6 +327,7 @@ static void read_pipx_record(struct venv *v, int envfd)
 	if (fstatat(envfd, "pipx_metadata.json", &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT)
 		return;
 	v->orphan = true;
+	v->n_flagged++;
 	venv_add_problem(v, "orphan: pipx has no record of it (pipx_metadata.json is missing)");
 }
 

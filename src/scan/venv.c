@@ -131,7 +131,7 @@ void venv_flags(char *out, size_t n, const struct venv *v)
 		words[k++] = "moved";
 	if (venv_is_eol(v))
 		words[k++] = "eol";
-	if (!v->broken && !v->incomplete && v->n_problems)
+	if (!v->broken && !v->incomplete && v->n_problems > v->n_flagged)
 		words[k++] = "problem";
 	if (v->git_state == SCAN_GIT_NOT_IGNORED)
 		words[k++] = "not-ignored";

@@ -68,6 +68,7 @@ struct venv {
 	const char *last_used_source; /* static: "bin/activate", ... or NULL */
 	bool noatime;                 /* its filesystem keeps no access times */
 	int64_t created;              /* btime of pyvenv.cfg; 0: unknown */
+	size_t n_flagged;             /* of problems[], those the words orphan, moved, eol say */
 
 	/* The processes using it (inuse.h), from the scan's one /proc pass. */
 	bool in_use_known;

@@ -127,9 +127,12 @@ class View:
     def summary(self):
         ts = list(self.t.values())
         stale = [t for t in ts if t["stale"]]
-        return "%d environments · %s apparent · %d stale (%s) · %d broken · scanned " % (
-            len(ts), human_size(sum(t["size_bytes"] for t in ts)), len(stale),
-            human_size(sum(t["size_bytes"] for t in stale)), sum(1 for t in ts if t["broken"]))
+        return ("%d environments · %s apparent · %d stale (%s) · %d broken · %d orphaned · %d EOL · "
+                "%d moved · scanned " % (
+                    len(ts), human_size(sum(t["size_bytes"] for t in ts)), len(stale),
+                    human_size(sum(t["size_bytes"] for t in stale)), sum(1 for t in ts if t["broken"]),
+                    sum(1 for t in ts if t["orphan"]), sum(1 for t in ts if t["python_eol"]),
+                    sum(1 for t in ts if t["moved_from"])))
 
 
 def main_roots(ctx):

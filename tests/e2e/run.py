@@ -55,6 +55,7 @@ import tests_space_browser  # noqa: E402
 import tests_caches  # noqa: E402
 import tests_guard  # noqa: E402
 import tests_rebuild  # noqa: E402
+import tests_story  # noqa: E402
 import truth  # noqa: E402
 from harness import Group, Results, Runner  # noqa: E402
 
@@ -250,6 +251,7 @@ def test(args, results, binary, runner, fx, t0):
     jobs += tests_guard.tests(ctx)
     jobs += tests_rebuild.tests(ctx)
     jobs += tests_glitch.tests(ctx)
+    jobs += tests_story.tests(ctx)
     dl = tests_delete.tests(ctx)  # its first job (three pip envs) is long: started first
     jobs = dl[:1] + jobs + dl[1:]
     if args.only:
