@@ -163,6 +163,8 @@ static enum ui_col sorted_col(enum scan_sort s)
 		return UI_COL_AGE;
 	case SCAN_SORT_PYTHON:
 		return UI_COL_PYTHON;
+	case SCAN_SORT_USED:
+		return UI_COL_COUNT; /* no column: the status line says it */
 	default:
 		return UI_COL_PATH;
 	}
