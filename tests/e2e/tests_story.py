@@ -371,8 +371,17 @@ def t_last_used(ctx):
         return g
     check_both(ctx, g, "after `env/bin/python -c 'import story_mod'`: last_used is the .pyc's new atime", env,
                {"last_used": moved, "last_used_source": "site-packages/__pycache__"}, home, xdg, roots=roots)
+    # Sorting by it: an env last used a week ago comes first (least recent).
+    idle = venv(ctx, os.path.join(base, "root", "idle"), base)
+    act2 = os.path.join(idle, "bin", "activate")
+    os.utime(act2, (back - 4 * 86400, os.stat(act2).st_mtime))
     p = ctx.runner.run(LIST + ["--sort", "used"] + roots, home=home, env=xdg)
-    g.check("list --sort used is accepted", expect_rc(p, 0))
+    try:
+        order = [e["path"] for e in json.loads(text(p.out))]
+    except ValueError:
+        order = []
+    g.check("list --json --sort used: least recently used first", expect_rc(p, 0) + (
+        [] if order == [idle, env] else ["order %r, expected [idle, env]" % order]))
     return g
 
 
