@@ -134,7 +134,10 @@ void scan_find_project(struct venv *v, int envfd, const char *home)
 	char *parent;
 	bool central;
 
-	v->project = project_from_file(v, envfd, home);
+	/* A kind that knows its project already (a conda prefix's history)
+	 * keeps it: only whether it still exists is checked. */
+	if (!v->project)
+		v->project = project_from_file(v, envfd, home);
 	if (!v->project && v->manager &&
 	    (strcmp(v->manager, "tox") == 0 || strcmp(v->manager, "nox") == 0))
 		v->project = test_runner_project(v);

@@ -12,7 +12,8 @@
  * or .nox), a .venv's parent, else its parent folder when that holds a
  * project marker. A central folder is never anyone's project. A .project
  * that names a file, `/`, or holds more than one line is flagged in
- * v->problems. Then sets project_exists and orphan (scan_project_check).
+ * v->problems. A project set before the call (a conda prefix's --prefix)
+ * is kept. Then sets project_exists and orphan (scan_project_check).
  * `envfd` is the env's folder (stays the caller's). */
 void scan_find_project(struct venv *v, int envfd, const char *home);
 
