@@ -156,6 +156,47 @@ def t_projects(ctx):
     return g
 
 
+def t_poetry_real(ctx):
+    """Debian's python3-poetry, offline: `poetry env use PYTHON` in a
+    project makes the env under its cache with the name of its own rule;
+    list run from the projects' folder names the project; once the
+    project folder is removed the env's project is unknown (null)."""
+    from tests_delete import sh
+    g = Group()
+    poetry = shutil.which("poetry")
+    if not poetry:
+        g.skip("a real poetry env", "no poetry on PATH (apt-get install python3-poetry)")
+        return g
+    base = workdir(ctx, "story-poetry")
+    home, xdg = sandbox(base)
+    xdg = dict(xdg, POETRY_CACHE_DIR=None, POETRY_VIRTUALENVS_IN_PROJECT=None, POETRY_VIRTUALENVS_PATH=None)
+    work = os.path.join(base, "work")
+    proj = os.path.join(work, "Real_Proj")
+    write(os.path.join(proj, "pyproject.toml"),
+          '[tool.poetry]\nname = "Real_Proj.app"\nversion = "0.1.0"\ndescription = ""\nauthors = []\n\n'
+          '[tool.poetry.dependencies]\npython = ">=3.7"\n')
+    p = sh([poetry, "env", "use", ctx.fx.fast.exe], home, cwd=proj,
+           env={"XDG_CACHE_HOME": xdg["XDG_CACHE_HOME"], "XDG_CONFIG_HOME": xdg["XDG_CONFIG_HOME"],
+                "XDG_DATA_HOME": xdg["XDG_DATA_HOME"]})
+    vdir = os.path.join(xdg["XDG_CACHE_HOME"], "pypoetry", "virtualenvs")
+    made = [n for n in (os.listdir(vdir) if os.path.isdir(vdir) else []) if n != "envs.toml"]
+    if p.returncode != 0 or len(made) != 1:
+        g.fail("a real poetry env", ["poetry env use: rc %d, made %r: %s" % (
+            p.returncode, made, p.stderr.decode(errors="replace")[-400:])])
+        return g
+    env = os.path.join(vdir, made[0])
+    want_name = "real-proj-app-%s-py" % path_hash(proj)
+    g.check("poetry env use names the env <name>-<hash of the real path>-pyX.Y (the rule venvscope matches)",
+            [] if made[0].startswith(want_name) else ["made %r, expected %s..." % (made[0], want_name)])
+    check_both(ctx, g, "real poetry env: list from the projects' folder names its project", env,
+               {"manager": "poetry", "project": proj, "project_exists": True, "orphan": False}, home, xdg,
+               cwd=work, show_want={"manager": "poetry", "project": None})
+    shutil.rmtree(proj)
+    check_both(ctx, g, "real poetry env whose project was removed: project null (its hash names no folder)",
+               env, {"project": None, "project_exists": None}, home, xdg, cwd=work)
+    return g
+
+
 # ------------------------------------------------------------ moved
 
 def activate_env_line(env):
@@ -492,7 +533,8 @@ def t_browser(ctx):
 
 
 def tests(ctx):
-    return [("story projects", lambda: t_projects(ctx)), ("story moved", lambda: t_moved(ctx)),
+    return [("story projects", lambda: t_projects(ctx)), ("story poetry", lambda: t_poetry_real(ctx)),
+            ("story moved", lambda: t_moved(ctx)),
             ("story eol", lambda: t_eol(ctx)), ("story mismatch", lambda: t_mismatch(ctx)),
             ("story last used", lambda: t_last_used(ctx)), ("story bad input", lambda: t_bad_input(ctx)),
             ("story browser", lambda: t_browser(ctx))]
