@@ -245,18 +245,14 @@ static void read_life(struct venv *v, time_t now)
 		venv_add_problem(v, "end of life: Python %s gets no more fixes", v->python_version);
 }
 
-/* Takes the atime of dirfd/name when it is newer. `ours`: only when the
- * file is one venvscope itself reads without touching its atime. */
-static void consider(struct venv *v, int dirfd, const char *name, const char *source, bool link)
+/* Takes the atime of dirfd/name, a regular file, when it is newer. A
+ * symlink is left out: its atime moves whenever anyone follows it, the
+ * scan itself too (bin/python is followed to find the base). */
+static void consider(struct venv *v, int dirfd, const char *name, const char *source)
 {
 	struct stat st;
 
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-		return;
-	/* A symlink's atime moves when anyone follows it, venvscope too. */
-	if (!link && S_ISLNK(st.st_mode))
-		return;
-	if (!S_ISREG(st.st_mode))
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
 		return;
 	if ((int64_t)st.st_atime > v->last_used) {
 		v->last_used = (int64_t)st.st_atime;
@@ -279,7 +275,7 @@ static void consider_pycache(struct venv *v, int envfd)
 		size_t n = strlen(de->d_name);
 
 		if (n > 4 && strcmp(de->d_name + n - 4, ".pyc") == 0)
-			consider(v, dirfd(d), de->d_name, "site-packages/__pycache__", false);
+			consider(v, dirfd(d), de->d_name, "site-packages/__pycache__");
 	}
 	if (d)
 		closedir(d);
@@ -300,10 +296,10 @@ static void read_last_used(struct venv *v, int envfd)
 	 * grants only for our own files (or to root): others are left out. */
 	if (fstatat(envfd, "bin/activate", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    (geteuid() == 0 || st.st_uid == geteuid()))
-		consider(v, envfd, "bin/activate", "bin/activate", false);
+		consider(v, envfd, "bin/activate", "bin/activate");
 	/* A copied interpreter is read by exec only; a symlink is followed
 	 * by the scan itself, so it is left out. */
-	consider(v, envfd, "bin/python", "bin/python", false);
+	consider(v, envfd, "bin/python", "bin/python");
 	consider_pycache(v, envfd);
 }
 
