@@ -240,6 +240,12 @@ def t_moved(ctx):
     else:
         g.skip("moved env without activate", "%s writes no `command` to pyvenv.cfg" % ctx.fx.fast.label)
 
+    # show (text) says it in its story lines.
+    p = ctx.runner.run(["show", "--no-size", "--no-git", new], home=home, env=xdg)
+    g.check("show (text): a 'moved from' line names the old path", expect_rc(p, 0) + (
+        [] if re.search(r"^  moved from\s+%s: its scripts point there" % re.escape(old), text(p.out), re.M)
+        else ["no 'moved from %s' line in:\n%s" % (old, text(p.out)[:1500])]))
+
     # The FLAGS column says moved.
     p = ctx.runner.run(["list", "--no-size", "--no-git", os.path.dirname(new)], home=home, env=xdg)
     line = [l[:l.index(new)] for l in text(p.out).splitlines() if new in l]  # the cells before the path
