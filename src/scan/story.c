@@ -86,7 +86,8 @@ char *scan_story_command_path(const char *command)
 	}
 	if (*p != '/')
 		return NULL;
-	return xstrdup(p);
+	/* One line: pyvenv.cfg's value never holds more. */
+	return xstrndup(p, strcspn(p, "\r\n"));
 }
 
 /* The env folder of a console script's `#!/x/env/bin/python` line. */
