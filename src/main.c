@@ -44,7 +44,7 @@ static const char usage[] =
 	"  dupes [ROOT...]  packages installed in several envs: duplicated vs hard-linked (--json)\n"
 	"\n"
 	"options of the browser (and of list):\n"
-	"  --sort KEY           size (default here), name, age, python or path\n"
+	"  --sort KEY           size (default here), name, age, used, python or path\n"
 	"  --reverse            reverse the order\n"
 	"  --depth N            look at most N levels below each ROOT\n"
 	"  --exclude GLOB       skip folders whose name or path matches (repeatable)\n"

@@ -105,6 +105,30 @@ static cJSON *json_users(const struct venv *v)
 	return a;
 }
 
+static cJSON *json_time(int64_t t)
+{
+	return t > 0 ? cli_json_u64((uint64_t)t) : cJSON_CreateNull();
+}
+
+/* Issue 16's keys: the env's story. */
+static void add_story(cJSON *o, const struct venv *v)
+{
+	bool known = v->life.support != SCAN_SUPPORT_UNKNOWN;
+
+	cJSON_AddItemToObject(o, "project_exists", json_tri(v->project_exists));
+	cJSON_AddBoolToObject(o, "orphan", v->orphan);
+	cJSON_AddItemToObject(o, "moved_from", cli_json_string(v->moved_from));
+	cJSON_AddBoolToObject(o, "version_mismatch", v->version_mismatch);
+	cJSON_AddItemToObject(o, "base_version", cli_json_string(v->base_version));
+	cJSON_AddItemToObject(o, "python_eol",
+			      known ? cJSON_CreateBool(venv_is_eol(v)) : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "python_eol_date", cli_json_string(v->life.eol_date));
+	cJSON_AddItemToObject(o, "python_support", cli_json_string(scan_support_word(v->life.support)));
+	cJSON_AddItemToObject(o, "last_used", json_time(v->last_used));
+	cJSON_AddItemToObject(o, "last_used_source", cli_json_string(v->last_used_source));
+	cJSON_AddItemToObject(o, "created", json_time(v->created));
+}
+
 cJSON *cli_json_venv(const struct venv *v, int details)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -156,6 +180,7 @@ cJSON *cli_json_venv(const struct venv *v, int details)
 	cJSON_AddItemToObject(o, "stale",
 			      v->packages_known ? cJSON_CreateBool(v->stale) : cJSON_CreateNull());
 	cJSON_AddItemToObject(o, "project", cli_json_string(v->project));
+	add_story(o, v);
 	cJSON_AddItemToObject(o, "in_use", json_users(v));
 	cJSON_AddItemToObject(o, "git", cli_json_string(scan_git_state_name(v->git_state)));
 	cJSON_AddItemToObject(o, "git_repo", cli_json_string(v->git_repo));

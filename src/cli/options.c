@@ -98,7 +98,7 @@ static int handle(struct cli_opts *o, int c, unsigned flags, struct vs_err *err)
 		if (!with_sort)
 			break;
 		return vs_err_set(err, VS_EUSAGE,
-				  "--sort wants one of size, name, age, python, path; not '%s'",
+				  "--sort wants one of size, name, age, used, python, path; not '%s'",
 				  optarg);
 	case OPT_THEME:
 		if (!(flags & CLI_OPT_THEME))

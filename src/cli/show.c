@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../actions/open.h"
+#include "../scan/story.h"
 #include "../util/human.h"
 #include "../util/strbuf.h"
 #include "../util/textwidth.h"
@@ -82,7 +83,14 @@ static void print_identity(const struct venv *v)
 			     : v->system_site_packages == VENV_YES   ? "yes"
 								     : "no");
 	field("prompt", v->prompt);
-	field("project", v->project);
+	{
+		struct scan_story_line l[SCAN_STORY_LINES_MAX];
+		size_t n = scan_story_lines(l, v, time(NULL));
+
+		for (size_t i = 0; i < n; i++)
+			field(l[i].label, l[i].text);
+		scan_story_lines_free(l, n);
+	}
 	if (v->app || v->role)
 		field(v->app ? "pipx app" : "pipx role", v->app ? v->app : v->role);
 	for (size_t i = 0; i < v->users.n; i++) {

@@ -11,6 +11,7 @@
 #include "../util/path.h"
 #include "../util/xalloc.h"
 #include "inspect.h"
+#include "project.h"
 #include "places.h"
 
 static bool is_dir_at(int fd, const char *rel)

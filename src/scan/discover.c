@@ -19,6 +19,7 @@
 #include "../util/xalloc.h"
 #include "conda.h"
 #include "inspect.h"
+#include "project.h"
 #include "pyvenv_cfg.h"
 #include "scan_internal.h"
 
@@ -127,6 +128,12 @@ static void report_env(struct scan *s, int fd, const char *path)
 	v = scan_inspect_env(fd, path, s->home);
 	find_users(s, v);
 	v->id = atomic_fetch_add(&s->next_id, 1);
+	{
+		char hash[9];
+
+		if (scan_project_hash_of(v, hash))
+			scan_note_hashed(s, v->id, hash);
+	}
 	atomic_fetch_add(&s->envs, 1);
 	ev = xcalloc(1, sizeof(*ev));
 	ev->type = SCAN_EV_FOUND;
@@ -223,6 +230,8 @@ static bool read_entries(struct scan *s, DIR *d, struct strbuf *names, const cha
 			if (atomic_load(&s->cancel))
 				break;
 		}
+		if (strcmp(name, "pyproject.toml") == 0 && de->d_type != DT_DIR)
+			scan_note_project(s, path->buf);
 		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
 			continue;
 		if (pruned_name(name) || trash_name(name))

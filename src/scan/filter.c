@@ -22,6 +22,9 @@ enum term_kind {
 	TERM_CONDA, /* is:conda: kind conda (conda, mamba, micromamba, pixi) */
 	TERM_KIND,  /* kind:NAME: the JSON `kind` is `text` (any case) */
 	TERM_MGR,   /* mgr:NAME: the JSON `manager` is `text` (any case) */
+	TERM_ORPHAN, /* issue 16's story terms */
+	TERM_MOVED,
+	TERM_EOL,
 };
 
 struct term {
@@ -149,10 +152,16 @@ static int parse_is(struct term *t, const char *word, const char *rest, struct v
 		t->kind = TERM_IN_USE;
 	else if (vs_ascii_casecmp(rest, "conda") == 0)
 		t->kind = TERM_CONDA;
+	else if (vs_ascii_casecmp(rest, "orphan") == 0)
+		t->kind = TERM_ORPHAN;
+	else if (vs_ascii_casecmp(rest, "moved") == 0)
+		t->kind = TERM_MOVED;
+	else if (vs_ascii_casecmp(rest, "eol") == 0)
+		t->kind = TERM_EOL;
 	else
 		return vs_err_set(err, VS_EUSAGE,
 				  "filter term \"%.200s\": use is:broken, is:stale, is:incomplete, "
-				  "is:in-use, is:conda or is:problem",
+				  "is:in-use, is:orphan, is:moved, is:eol, is:conda or is:problem",
 				  word);
 	return 0;
 }
@@ -293,7 +302,7 @@ static bool term_match(const struct term *t, const struct venv *v)
 	case TERM_STALE:
 		return v->stale;
 	case TERM_PROBLEM:
-		return v->broken || v->n_problems > 0;
+		return venv_has_problem(v);
 	case TERM_INCOMPLETE:
 		return v->incomplete;
 	case TERM_IN_USE:
@@ -304,6 +313,12 @@ static bool term_match(const struct term *t, const struct venv *v)
 		return vs_ascii_casecmp(venv_kind_name(v->kind), t->text) == 0;
 	case TERM_MGR:
 		return v->manager && vs_ascii_casecmp(v->manager, t->text) == 0;
+	case TERM_ORPHAN:
+		return v->orphan;
+	case TERM_MOVED:
+		return v->moved_from != NULL;
+	case TERM_EOL:
+		return venv_is_eol(v);
 	}
 	return false;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../pip/pyjson.h"
@@ -19,6 +20,8 @@
 #include "../util/xalloc.h"
 #include "conda_env.h"
 #include "places.h"
+#include "project.h"
+#include "story.h"
 
 /* Interpreter names tried inside an env, in order. */
 static const char *const interp_names[] = {"bin/python", "bin/python3", "Scripts/python.exe"};
@@ -371,114 +374,6 @@ static void check_complete(struct venv *v, int envfd)
 	free(word);
 }
 
-/* First line of a small regular file at dirfd/name, trimmed; NULL if none. */
-static char *read_first_line(int dirfd, const char *name)
-{
-	char buf[4096];
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	struct stat st;
-	ssize_t n;
-	char *s, *e;
-
-	if (fd < 0) {
-		vs_fd_shortage_note(errno);
-		return NULL;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return NULL;
-	}
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return NULL;
-	buf[n] = '\0';
-	s = buf;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strcspn(s, "\r\n");
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		e--;
-	if (e == s || memchr(s, '\0', (size_t)(e - s)))
-		return NULL;
-	return xstrndup(s, (size_t)(e - s));
-}
-
-bool scan_is_project_marker(const char *n)
-{
-	static const char *const markers[] = {"pyproject.toml", "setup.py", "setup.cfg", "Pipfile",
-					      ".git"};
-
-	for (size_t i = 0; i < sizeof(markers) / sizeof(*markers); i++)
-		if (strcmp(n, markers[i]) == 0)
-			return true;
-	if (strncmp(n, "requirements", 12) == 0) {
-		size_t len = strlen(n);
-
-		return len >= 16 && strcmp(n + len - 4, ".txt") == 0;
-	}
-	return false;
-}
-
-/* The env's project: what its .project names, else its parent folder when
- * that holds a project marker. A central folder (~/venvs, a manager's
- * folder) is never anyone's project, whatever files it holds. */
-static void find_project(struct venv *v, int envfd, const char *home)
-{
-	int fd;
-	DIR *d;
-	struct dirent *de;
-	bool marked = false, central;
-	char *parent;
-
-	v->project = read_first_line(envfd, ".project");
-	if (v->project) {
-		/* Relative to the env that holds it, not to our current folder;
-		 * normalised, so it compares with the env's parent folder. */
-		char *joined = v->project[0] == '/' ? xstrdup(v->project)
-						    : path_join(v->path, v->project);
-
-		free(v->project);
-		v->project = path_absolute(joined);
-		free(joined);
-		if (v->project && scan_is_central_folder(v->project, home)) {
-			free(v->project);
-			v->project = NULL;
-		}
-	}
-	if (v->project)
-		return;
-	if (v->manager && (strcmp(v->manager, "tox") == 0 || strcmp(v->manager, "nox") == 0)) {
-		/* <project>/.tox/<env>: the folder holding .tox (or .nox). */
-		const char *dot = strstr(v->path, strcmp(v->manager, "tox") == 0 ? "/.tox/" : "/.nox/");
-
-		if (dot && dot > v->path) {
-			v->project = xstrndup(v->path, (size_t)(dot - v->path));
-			return;
-		}
-	}
-	parent = path_dirname(v->path);
-	central = scan_is_central_folder(parent, home);
-	free(parent);
-	if (central)
-		return;
-	fd = openat(envfd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		vs_fd_shortage_note(errno);
-		return;
-	}
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return;
-	}
-	while (!marked && (de = readdir(d)) != NULL)
-		marked = scan_is_project_marker(de->d_name);
-	closedir(d);
-	if (marked)
-		v->project = path_dirname(v->path);
-}
-
 /* The package a pipx env provides: pipx_metadata.json's
  * main_package.package (what `pipx uninstall` takes), or NULL. */
 static char *pipx_app(int envfd)
@@ -526,13 +421,16 @@ struct venv *scan_inspect_env(int envfd, const char *path, const char *home)
 		 * like a venv's only when it has a Python at all. */
 		if (scan_conda_inspect(v, envfd, home))
 			check_health(v, read_interpreter(v, envfd));
+		scan_story_read(v, envfd, time(NULL));
+		scan_project_check(v);
 		return v;
 	}
 	read_cfg(v, envfd);
 	read_identity(v, envfd);
 	check_health(v, read_interpreter(v, envfd));
 	check_complete(v, envfd);
-	find_project(v, envfd, home);
+	scan_story_read(v, envfd, time(NULL));
+	scan_find_project(v, envfd, home);
 	return v;
 }
 

@@ -28,8 +28,4 @@ struct scan_pkgs_result *scan_inspect_packages(int envfd, const char *path);
 
 void scan_pkgs_result_free(struct scan_pkgs_result *r);
 
-/* True for a file or folder name a project folder holds (pyproject.toml,
- * setup.py, setup.cfg, Pipfile, .git, requirements*.txt). */
-bool scan_is_project_marker(const char *name);
-
 #endif

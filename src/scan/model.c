@@ -6,6 +6,7 @@
 
 #include "../util/strmap.h"
 #include "../util/xalloc.h"
+#include "project.h"
 
 void scan_model_init(struct scan_model *m, int stale_days, time_t now)
 {
@@ -89,6 +90,7 @@ size_t scan_model_merge(struct scan_model *m, struct scan_feed *f, struct scan_e
 	case SCAN_EV_PACKAGES:
 	case SCAN_EV_SIZED:
 	case SCAN_EV_GIT:
+	case SCAN_EV_PROJECT:
 		slot = ev->id < f->n ? f->slot[ev->id] : SCAN_NO_SLOT;
 		if (slot == SCAN_NO_SLOT || !m->by_id[slot])
 			return SCAN_NO_SLOT;
@@ -170,5 +172,10 @@ void scan_venv_apply(struct venv *v, struct scan_event *ev, int stale_days, time
 		ev->git->repo = ev->git->rule = NULL;
 		if (ev->git->error)
 			venv_add_problem(v, "git: %s", ev->git->error);
+	} else if (ev->type == SCAN_EV_PROJECT && ev->project) {
+		free(v->project);
+		v->project = ev->project;
+		ev->project = NULL;
+		scan_project_check(v);
 	}
 }

@@ -114,6 +114,7 @@ void scan_event_free(struct scan_event *ev)
 	venv_free(ev->venv);
 	scan_pkgs_result_free(ev->pkgs);
 	scan_inodes_free(ev->inodes);
+	free(ev->project);
 	if (ev->git) {
 		free(ev->git->repo);
 		free(ev->git->rule);

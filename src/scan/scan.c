@@ -224,6 +224,9 @@ static void *worker(void *arg)
 	/* Exactly one worker ends the walk: DONE now, or (with git) the git
 	 * thread sends it once its own queue is empty. */
 	pthread_mutex_lock(&s->lock);
+	if (!s->projects_matched && !atomic_load(&s->cancel))
+		scan_match_projects(s);
+	s->projects_matched = true;
 	if (s->git_on) {
 		s->git_closing = true;
 		pthread_cond_broadcast(&s->git_cond);
@@ -430,6 +433,8 @@ static void scan_destroy(struct scan *s)
 	scan_free_strv(s->excludes, s->n_excludes);
 	free(s->home);
 	free(s->seen);
+	scan_free_strv(s->projects, s->n_projects);
+	free(s->hashed);
 	free(s->threads);
 	free(s->joined);
 	scan_queue_destroy(&s->queue);

@@ -16,7 +16,8 @@
  * whole scan into a model keyed by path: scan_model_merge in model.h).
  * Events for one env always come in the order FOUND, PACKAGES, SIZED (SIZED
  * only without no_size); GIT (unless no_git) comes after FOUND, in any order
- * with the others. DONE is the last event. Workers never touch a venv
+ * with the others. PROJECT (a poetry or hatch env's project, matched once
+ * the walk is over) comes after FOUND too. DONE is the last event. Workers never touch a venv
  * after handing it over: the model has a single owner, the consumer. */
 #ifndef VS_SCAN_SCAN_H
 #define VS_SCAN_SCAN_H
@@ -55,6 +56,7 @@ enum scan_event_type {
 	SCAN_EV_PACKAGES, /* id + pkgs: site-packages, packages, last_modified */
 	SCAN_EV_SIZED,    /* id + size */
 	SCAN_EV_GIT,      /* id + git: what git does with the env (after FOUND, any order) */
+	SCAN_EV_PROJECT,  /* id + project: the project a poetry/hatch env's name hashes */
 	SCAN_EV_WARNING,  /* message: something could not be read; the scan goes on */
 	SCAN_EV_PROGRESS, /* progress: counters so far */
 	SCAN_EV_DONE,     /* progress: final counters; nothing follows */
@@ -82,6 +84,7 @@ struct scan_event {
 	bool size_failed;              /* SIZED: the env could not be opened; size unknown */
 	struct scan_inodes *inodes;    /* SIZED: files linked outside it, or NULL; owned */
 	struct scan_git_info *git;     /* GIT */
+	char *project;                 /* PROJECT: the folder, as the walk met it; owned */
 	char *message;                 /* WARNING: names the path and the reason */
 	struct scan_progress progress; /* PROGRESS, DONE */
 };
@@ -128,7 +131,7 @@ void scan_free(struct scan *s);
 
 void scan_event_free(struct scan_event *ev);
 
-/* Merges a PACKAGES, SIZED or GIT event into `v` (ids must match); moves
+/* Merges a PACKAGES, SIZED, GIT or PROJECT event into `v` (ids must match); moves
  * the payload out of the event. `stale_days` and `now` decide `stale`.
  * Defined next to the model (model.c); scan_model_merge calls it for a
  * whole set of envs. */

@@ -1,6 +1,6 @@
-/* Private to the scan engine (scan.c, queue.c, discover.c, detail.c): its
- * state, shared by the worker threads. Nothing outside src/scan/ includes
- * this. */
+/* Private to the scan engine (scan.c, queue.c, discover.c, detail.c,
+ * scan_projects.c): its state, shared by the worker threads. Nothing
+ * outside src/scan/ includes this. */
 #ifndef VS_SCAN_SCAN_INTERNAL_H
 #define VS_SCAN_SCAN_INTERNAL_H
 
@@ -122,6 +122,16 @@ struct scan {
 	bool inuse_taken;
 	struct scan_inuse *inuse;
 
+	/* Issue 16: poetry and hatch name an env by a hash of its project's
+	 * path. The walk notes every folder holding a pyproject.toml and
+	 * every env so named; the first worker done matches them (all under
+	 * `lock`, scan_note_project / scan_note_hashed / scan_match_projects). */
+	char **projects;
+	size_t n_projects, cap_projects;
+	struct hashed_env *hashed;
+	size_t n_hashed, cap_hashed;
+	bool projects_matched;
+
 	/* Progress. */
 	atomic_uint_fast64_t entries, dirs, envs, sized, bytes, warnings;
 	atomic_size_t next_id;
@@ -129,6 +139,20 @@ struct scan {
 	unsigned long long fd_base; /* vs_fd_shortages() when the scan started */
 	int64_t start_ns;
 };
+
+struct hashed_env {
+	size_t id;
+	char hash[9];
+};
+
+/* The walk met `dir` holding a pyproject.toml (copies it). */
+void scan_note_project(struct scan *s, const char *dir);
+/* Env `id` names its project by `hash` (scan_project_hash_of). */
+void scan_note_hashed(struct scan *s, size_t id, const char hash[9]);
+/* Once, when the walk is over: a PROJECT event for each noted env whose
+ * hash is that of a noted folder's path (as met, or resolved). Caller
+ * holds `lock`. */
+void scan_match_projects(struct scan *s);
 
 /* Engine services used by the walker (scan.c). */
 void scan_emit(struct scan *s, struct scan_event *ev);

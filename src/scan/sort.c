@@ -5,13 +5,15 @@
 
 #include "../util/version.h"
 
-static const char *const sort_names[] = {"path", "size", "name", "age", "python"};
+static const char *const sort_names[] = {"path", "size", "name", "age", "python", "used"};
 
 int scan_sort_parse(const char *s)
 {
 	for (size_t i = 0; i < sizeof(sort_names) / sizeof(*sort_names); i++)
 		if (strcmp(s, sort_names[i]) == 0)
 			return (int)i;
+	if (strcmp(s, "last_used") == 0 || strcmp(s, "last-used") == 0)
+		return SCAN_SORT_USED;
 	return -1;
 }
 
@@ -41,6 +43,10 @@ static int natural(const struct venv *x, const struct venv *y, enum scan_sort ke
 		return 0;
 	case SCAN_SORT_PYTHON:
 		return vs_version_cmp(x->python_version, y->python_version);
+	case SCAN_SORT_USED:
+		if (x->last_used != y->last_used)
+			return x->last_used < y->last_used ? -1 : 1;
+		return 0;
 	case SCAN_SORT_PATH:
 		break;
 	}
@@ -56,6 +62,8 @@ static bool known(const struct venv *v, enum scan_sort key)
 		return v->last_modified > 0;
 	case SCAN_SORT_PYTHON:
 		return v->python_version != NULL;
+	case SCAN_SORT_USED:
+		return v->last_used > 0;
 	default:
 		return true;
 	}

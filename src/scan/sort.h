@@ -10,9 +10,17 @@
 /* Natural directions: size largest first, age oldest first, name and path
  * A to Z, python oldest version first (vs_version_cmp, util/version.h). Ties are broken by path.
  * Unknown values (no size yet, no version) sort last. */
-enum scan_sort { SCAN_SORT_PATH, SCAN_SORT_SIZE, SCAN_SORT_NAME, SCAN_SORT_AGE, SCAN_SORT_PYTHON };
+enum scan_sort {
+	SCAN_SORT_PATH,
+	SCAN_SORT_SIZE,
+	SCAN_SORT_NAME,
+	SCAN_SORT_AGE,
+	SCAN_SORT_PYTHON,
+	SCAN_SORT_USED, /* last_used, least recently used first */
+};
 
-/* Parses "size", "name", "age", "python", "path"; -1 when unknown. */
+/* Parses "size", "name", "age", "python", "path", "used" (also
+ * "last_used", "last-used"); -1 when unknown. */
 int scan_sort_parse(const char *s);
 const char *scan_sort_name(enum scan_sort key);
 

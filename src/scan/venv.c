@@ -116,7 +116,7 @@ void venv_space_text(struct strbuf *sb, const struct venv *v)
 
 void venv_flags(char *out, size_t n, const struct venv *v)
 {
-	const char *words[10];
+	const char *words[16];
 	size_t k = 0, used = 0;
 
 	if (v->broken)
@@ -131,7 +131,14 @@ void venv_flags(char *out, size_t n, const struct venv *v)
 		words[k++] = "incomplete";
 	if (v->users.n)
 		words[k++] = "in-use";
-	if (!v->broken && !v->incomplete && v->n_problems)
+	/* Issue 16's story flags. */
+	if (v->orphan)
+		words[k++] = "orphan";
+	if (v->moved_from)
+		words[k++] = "moved";
+	if (venv_is_eol(v))
+		words[k++] = "eol";
+	if (!v->broken && !v->incomplete && v->n_problems > v->n_flagged)
 		words[k++] = "problem";
 	if (v->git_state == SCAN_GIT_NOT_IGNORED)
 		words[k++] = "not-ignored";
@@ -213,6 +220,18 @@ char *venv_base_interpreter(const struct venv *v, struct vs_err *why)
 	return found;
 }
 
+bool venv_is_eol(const struct venv *v)
+{
+	return v->life.support == SCAN_SUPPORT_EOL;
+}
+
+bool venv_has_problem(const struct venv *v)
+{
+	return v->broken || v->stale || v->n_problems > 0 || v->orphan || v->moved_from ||
+	       venv_is_eol(v) || v->version_mismatch || v->users.n > 0 ||
+	       v->git_state == SCAN_GIT_NOT_IGNORED || v->git_state == SCAN_GIT_TRACKED;
+}
+
 void venv_add_problem(struct venv *v, const char *fmt, ...)
 {
 	va_list ap;
@@ -243,6 +262,8 @@ void venv_free(struct venv *v)
 	vs_strv_free(v->problems, v->n_problems);
 	free(v->prompt);
 	free(v->project);
+	free(v->moved_from);
+	free(v->base_version);
 	vs_strv_free(v->site_packages, v->n_site_packages);
 	scan_pkg_list_clear(&v->packages);
 	free(v->pip_version);

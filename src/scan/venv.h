@@ -19,6 +19,7 @@
 #include "conda.h"
 #include "inuse.h"
 #include "size.h"
+#include "eol.h"
 
 /* CONDA: a conda, mamba, micromamba or pixi prefix (conda-meta, no pyvenv.cfg). */
 enum venv_kind { VENV_KIND_VENV, VENV_KIND_VIRTUALENV, VENV_KIND_UV, VENV_KIND_CONDA };
@@ -55,6 +56,21 @@ struct venv {
 	char *project;    /* owning project folder, or NULL */
 	const char *role; /* static: "shared" for pipx's shared env, else NULL */
 	char *app; /* pipx: the app its pipx_metadata.json names; uv tool: its folder; or NULL */
+
+	/* Issue 16, "each env's story" (story.c, project.c): set by
+	 * scan_inspect_env, except a poetry/hatch project, which comes with
+	 * SCAN_EV_PROJECT once the walk has met the candidate projects. */
+	enum venv_tri project_exists; /* UNKNOWN while project is NULL */
+	bool orphan;                  /* its project folder is gone, or a manager's record */
+	char *moved_from;             /* the path it was created at, when not here; owned */
+	bool version_mismatch;        /* pyvenv.cfg's version is not the base's */
+	char *base_version;           /* "X.Y" the base's own files say, when known; owned */
+	struct scan_python_life life; /* python_support, python_eol_date, as of the scan */
+	int64_t last_used;            /* newest atime of what use reads; 0: unknown */
+	const char *last_used_source; /* static: "bin/activate", ... or NULL */
+	bool noatime;                 /* its filesystem keeps no access times */
+	int64_t created;              /* btime of pyvenv.cfg; 0: unknown */
+	size_t n_flagged;             /* of problems[], those the words orphan, moved, eol say */
 
 	/* The processes using it (inuse.h), from the scan's one /proc pass. */
 	bool in_use_known;
@@ -132,6 +148,13 @@ const char *venv_link_name(enum venv_link link);
  * through this. NULL, with the reason in `why`, when none is left. Reads
  * the disk (stat, realpath); runs nothing. Caller frees. */
 char *venv_base_interpreter(const struct venv *v, struct vs_err *why);
+
+/* Reached its end of life (python_eol). */
+bool venv_is_eol(const struct venv *v);
+/* What `!` and is:problem show: broken, stale, orphan, moved, EOL, version
+ * mismatch, a not-ignored or tracked git state, in use, or any problem
+ * sentence. */
+bool venv_has_problem(const struct venv *v);
 
 /* Adds a problem sentence (printf style). */
 void venv_add_problem(struct venv *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -11,6 +11,7 @@
 #include "../util/strbuf.h"
 #include "../util/textwidth.h"
 #include "../util/xalloc.h"
+#include "../scan/story.h"
 #include "app.h"
 #include "colors.h"
 
@@ -104,6 +105,17 @@ static const char *tilde(const char *p)
 	return ring[k];
 }
 
+/* Issue 16: project (exists or gone), support, created, last used, moved. */
+static void add_story(struct lines *ls, const struct venv *v)
+{
+	struct scan_story_line l[SCAN_STORY_LINES_MAX];
+	size_t n = scan_story_lines(l, v, time(NULL));
+
+	for (size_t i = 0; i < n; i++)
+		add(ls, l[i].bad ? UI_ROLE_PROBLEM : UI_ROLE_ROW, l[i].label, "%s", l[i].text);
+	scan_story_lines_free(l, n);
+}
+
 static void add_identity(struct lines *ls, const struct venv *v)
 {
 	add(ls, UI_ROLE_ROW, "kind", "%s%s%s", venv_kind_name(v->kind), v->manager ? ", made by " : "",
@@ -121,7 +133,7 @@ static void add_identity(struct lines *ls, const struct venv *v)
 	    : v->system_site_packages == VENV_YES   ? "yes"
 						    : "no");
 	add(ls, UI_ROLE_ROW, "prompt", "%s", v->prompt ? v->prompt : "-");
-	add(ls, UI_ROLE_ROW, "project", "%s", v->project ? tilde(v->project) : "-");
+	add_story(ls, v);
 	if (v->role)
 		add(ls, UI_ROLE_STALE, "pipx", "the %s env every pipx app runs on", v->role);
 	else if (v->app)

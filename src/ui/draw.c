@@ -106,10 +106,10 @@ void ui_draw_header(struct ui *ui)
 		/* The total says which size it is: `a` switches it. */
 		snprintf(line, sizeof(line),
 			 " venvscope  %s%zu environment%s · %s %s · %zu stale (%s) · %zu broken · "
-			 "scanned in %s: %s",
+			 "%zu orphaned · %zu EOL · %zu moved · scanned in %s: %s",
 			 p.fd_shortages ? "INCOMPLETE scan (too many open files) · " : "", s.envs,
 			 s.envs == 1 ? "" : "s", size, ui->model.disk ? "on disk" : "apparent",
-			 s.stale, stale, s.broken, took, ui->roots_label);
+			 s.stale, stale, s.broken, s.orphaned, s.eol, s.moved, took, ui->roots_label);
 	}
 	if (ui->model.filter_text || ui->model.problems_only) {
 		char *rest = xstrdup(line + strlen(" venvscope  "));

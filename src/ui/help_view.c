@@ -16,6 +16,7 @@ static const char *const filter_help[] = {
 	"is:conda        conda, mamba, micromamba and pixi envs",
 	"kind:conda      its kind is conda (also venv, virtualenv, uv)",
 	"mgr:poetry      its manager is poetry (also pipx, conda, mamba, pixi, ...)",
+	"is:orphan       its project is gone (also is:moved, is:eol: its Python's end of life)",
 	"!TERM           environments the term does not match",
 	"Terms are combined: all must match. Esc clears the filter.",
 	NULL,

@@ -163,6 +163,8 @@ static enum ui_col sorted_col(enum scan_sort s)
 		return UI_COL_AGE;
 	case SCAN_SORT_PYTHON:
 		return UI_COL_PYTHON;
+	case SCAN_SORT_USED:
+		return UI_COL_COUNT; /* no column: the status line says it */
 	default:
 		return UI_COL_PATH;
 	}
@@ -454,7 +456,7 @@ const struct ui_binding ui_list_bindings[] = {
 	{'\r', NULL, NULL, act_open},
 	{'l', NULL, NULL, act_open},
 	{KEY_RIGHT, NULL, NULL, act_open},
-	{'s', "s", "sort by size, name, age, Python, path (cycles)", act_sort},
+	{'s', "s", "sort by size, name, age, last used, Python, path (cycles)", act_sort},
 	{'S', "S", "reverse the order", act_reverse},
 	{'a', "a", "sizes: apparent / disk usage (SIZE, %, sort, totals)", act_size_mode},
 	{'/', "/", "filter: text, pkg:NAME, pkg:NAME<VERSION, py:3.11, is:broken", act_filter},

@@ -86,7 +86,7 @@ void ui_model_remove(struct ui_model *m, size_t id)
 
 bool ui_venv_has_problem(const struct venv *v)
 {
-	return v->broken || v->stale || v->n_problems > 0;
+	return venv_has_problem(v);
 }
 
 static bool shown(const struct ui_model *m, const struct venv *v)
@@ -180,14 +180,16 @@ void ui_model_mark_all_shown(struct ui_model *m)
 
 void ui_model_cycle_sort(struct ui_model *m)
 {
-	/* The order the issue names: size, name, age, Python, path. */
-	static const enum scan_sort cycle[] = {SCAN_SORT_SIZE, SCAN_SORT_NAME, SCAN_SORT_AGE,
-					       SCAN_SORT_PYTHON, SCAN_SORT_PATH};
+	/* The order the issue names: size, name, age, Python, path; last
+	 * used (issue 16) after age. */
+	static const enum scan_sort cycle[] = {SCAN_SORT_SIZE, SCAN_SORT_NAME,   SCAN_SORT_AGE,
+					       SCAN_SORT_USED, SCAN_SORT_PYTHON, SCAN_SORT_PATH};
+	const size_t n = sizeof(cycle) / sizeof(*cycle);
 	size_t i = 0;
 
-	while (i < 5 && cycle[i] != m->sort)
+	while (i < n && cycle[i] != m->sort)
 		i++;
-	m->sort = cycle[(i + 1) % 5];
+	m->sort = cycle[(i + 1) % n];
 	m->dirty = true;
 }
 
@@ -257,6 +259,9 @@ void ui_model_summary(const struct ui_model *m, struct ui_summary *s)
 			s->broken_bytes += b;
 		}
 		s->problems += ui_venv_has_problem(v);
+		s->orphaned += v->orphan;
+		s->eol += venv_is_eol(v);
+		s->moved += v->moved_from != NULL;
 		if (m->marked[i]) {
 			s->marked++;
 			s->marked_bytes += b;

@@ -57,6 +57,7 @@ struct ui_model {
 /* Counts, and bytes in the model's size mode (apparent or disk). */
 struct ui_summary {
 	size_t envs, sized, stale, broken, problems, marked, shown;
+	size_t orphaned, eol, moved; /* issue 16's story counts */
 	uint64_t bytes, stale_bytes, broken_bytes, marked_bytes;
 	uint64_t shown_bytes; /* of the rows listed: what a row's share is of */
 };
@@ -129,8 +130,9 @@ size_t ui_model_linked_envs(const struct ui_model *m, const struct venv *v, cons
 /* The same for the marked envs (kept until an env or a mark changes). */
 bool ui_model_marked_freeable(struct ui_model *m, uint64_t *out);
 
-/* True when the env counts as having a problem (broken, stale, or any
- * problem sentence) — what `!` shows. */
+/* True when the env counts as having a problem (venv_has_problem: broken,
+ * stale, orphan, moved, EOL, ..., or any problem sentence) — what `!`
+ * shows. */
 bool ui_venv_has_problem(const struct venv *v);
 
 #endif

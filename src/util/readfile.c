@@ -106,8 +106,15 @@ int vs_open_at(int dirfd, const char *path, int flags, size_t max, off_t *size, 
 		return refuse_errno(err, path, errno);
 	if (check_stat(&st, max, path, err) < 0)
 		return VS_EFAIL;
-	fd = openat(dirfd, path,
-		    O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (nofollow ? O_NOFOLLOW : 0));
+	fd = -1;
+	if (flags & VS_READ_NOATIME)
+		fd = openat(dirfd, path,
+			    O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOATIME |
+				    (nofollow ? O_NOFOLLOW : 0));
+	/* EPERM: O_NOATIME is refused on a file that is not ours. */
+	if (fd < 0 && (!(flags & VS_READ_NOATIME) || errno == EPERM))
+		fd = openat(dirfd, path,
+			    O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (nofollow ? O_NOFOLLOW : 0));
 	if (fd < 0)
 		return refuse_errno(err, path, errno);
 	/* It may have been swapped between the look and the open. */

@@ -24,6 +24,10 @@
 /* Flags for vs_open_at / vs_read_at. */
 enum {
 	VS_READ_NOFOLLOW = 1, /* refuse a symbolic link at the last component (ELOOP) */
+	/* Leave its access time alone (O_NOATIME) where the system permits it
+	 * (the file is ours, or we are root); otherwise it is read anyway and
+	 * its atime may move. */
+	VS_READ_NOATIME = 2,
 };
 
 /* Caps for the formats venvscope reads (bytes). */

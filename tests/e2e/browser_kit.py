@@ -127,9 +127,18 @@ class View:
     def summary(self):
         ts = list(self.t.values())
         stale = [t for t in ts if t["stale"]]
-        return "%d environments · %s apparent · %d stale (%s) · %d broken · scanned " % (
-            len(ts), human_size(sum(t["size_bytes"] for t in ts)), len(stale),
-            human_size(sum(t["size_bytes"] for t in stale)), sum(1 for t in ts if t["broken"]))
+        return ("%d environments · %s apparent · %d stale (%s) · %d broken · %d orphaned · %d EOL · "
+                "%d moved · scanned " % (
+                    len(ts), human_size(sum(t["size_bytes"] for t in ts)), len(stale),
+                    human_size(sum(t["size_bytes"] for t in stale)), sum(1 for t in ts if t["broken"]),
+                    sum(1 for t in ts if t["orphan"]), sum(1 for t in ts if t["python_eol"]),
+                    sum(1 for t in ts if t["moved_from"])))
+
+
+def header_starts(head, want):
+    """The header starts with `want`, or is `want` cut at the screen's
+    width (the story counts of issue 16 make it longer than 100 columns)."""
+    return head.startswith(want) or (len(head.rstrip()) >= 60 and want.startswith(head.rstrip()))
 
 
 def main_roots(ctx):

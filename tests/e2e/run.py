@@ -59,6 +59,7 @@ import tests_caches  # noqa: E402
 import tests_conda  # noqa: E402
 import tests_guard  # noqa: E402
 import tests_rebuild  # noqa: E402
+import tests_story  # noqa: E402
 import truth  # noqa: E402
 from harness import Group, Results, Runner  # noqa: E402
 
@@ -255,6 +256,7 @@ def test(args, results, binary, runner, fx, t0):
     jobs += tests_rebuild.tests(ctx)
     jobs += tests_glitch.tests(ctx)
     jobs += tests_conda.tests(ctx)
+    jobs += tests_story.tests(ctx)
     dl = tests_delete.tests(ctx)  # its first job (three pip envs) is long: started first
     jobs = dl[:1] + jobs + dl[1:]
     if args.only:

@@ -13,7 +13,7 @@ import os
 import re
 import time
 
-from browser_kit import (DURATIONS, View, human_age, human_size, main_roots, order_diff,
+from browser_kit import (DURATIONS, View, header_starts, human_age, human_size, main_roots, order_diff,
                          session, set_filter, settle, shown_diff, start, status_has, vcmp,
                          release)
 from tty import ScreenError, Tty
@@ -38,7 +38,8 @@ def check_rows(view, scr, t0, t1):
             continue
         flags = ",".join(w for w, on in (("broken", t["broken"]), ("stale", t["stale"]),
                                           ("large", t["size_bytes"] >= 1 << 30),
-                                          ("shared", t["shared"])) if on)
+                                          ("shared", t["shared"]), ("orphan", t["orphan"]),
+                                          ("moved", t["moved_from"]), ("eol", t["python_eol"])) if on)
         want = {"PYTHON": t["python_version"] or "?", "SIZE": human_size(t["size_bytes"]),
                 "PKGS": str(t["package_count"]), "LINK": t["link"], "FLAGS": flags}
         for col, w in want.items():
@@ -63,7 +64,7 @@ def t_rows(ctx):
             t1 = time.time()
             head = scr.line(0)
             want = " venvscope  " + view.summary()
-            st.check("header totals", [] if head.startswith(want) else
+            st.check("header totals", [] if header_starts(head, want) else
                      ["header is %r\n  expected it to start %r" % (head, want)])
             ti = scr.titles()
             st.check("column titles, sorted by size (SIZE↓)",
@@ -77,9 +78,13 @@ def t_rows(ctx):
             st.check("rows in size order, largest first", order_diff(scr.names(), view.order("size")))
             st.check("first row is selected", [] if scr.selected() == 0 else
                      ["selected row index %s, expected 0\n%s" % (scr.selected(), scr)])
-            for key in ("name", "age", "python", "path"):
+            for key in ("name", "age", "used", "python", "path"):
                 st.at("s: sort by %s" % key)
                 t.keys("s")
+                if key == "used":
+                    # No column shows last_used: the status line says the sort.
+                    t.wait_for(lambda s: "sorted by used" in s.last and s, what="'sorted by used'")
+                    continue
                 scr = t.wait_for(lambda s: s.sorted_by() == (key.upper(), "↓") and s, what="%s↓" % key.upper())
                 scr = settle(t, view.order(key), "sort by " + key)
                 st.check("s: sorted by %s (%s↓, status says so)" % (key, key.upper()),
@@ -183,7 +188,10 @@ def t_filter(ctx):
             t.keys("Escape")
             settle(t, everything, "cleared")
             st.at("! problems only")
-            want = [n for n in everything if view.t[n]["broken"] or view.t[n]["stale"] or view.t[n]["problems"]]
+            # Issue 16: the story flags, in use and a git state that needs care count too.
+            want = [n for n in everything if any(view.t[n][k] for k in (
+                "broken", "stale", "problems", "orphan", "moved_from", "python_eol", "version_mismatch", "in_use"))
+                or view.t[n]["git"] in ("not-ignored", "tracked")]
             t.keys("!")
             scr = settle(t, want, "problems only")
             st.check("!: only the broken and stale envs (%d)" % len(want), order_diff(scr.names(), want) +

@@ -10,7 +10,7 @@ import signal
 import threading
 import time
 
-from browser_kit import (View, done, human_size, main_roots, order_diff, session, start,
+from browser_kit import (View, done, header_starts, human_size, main_roots, order_diff, session, start,
                            status_has)
 from tty import ScreenError, Tty
 
@@ -101,7 +101,7 @@ def t_resize(ctx):
             scr = t.wait_for(lambda s: s.names() == order[:27] and s, what="100x30: the rows again")
             st.check("back to 100x30: titles and rows again",
                      ["no %s title" % x for x in view.titles() if x not in scr.titles()] +
-                     ([] if scr.line(0).startswith(" venvscope  " + view.summary()) else
+                     ([] if header_starts(scr.line(0), " venvscope  " + view.summary()) else
                       ["header %r" % scr.line(0)]))
     return session("browser resize", run)
 

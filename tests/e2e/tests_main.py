@@ -205,11 +205,13 @@ def t_table_flags(ctx):
         if cell is None:
             diffs.append("%s: no row shows its path" % ctx.label(e.path))
             continue
-        want = [w for w, on in (("broken", exp["broken"]), ("stale", exp["stale"])) if on]
+        want = [w for w, on in (("broken", exp["broken"]), ("stale", exp["stale"]),
+                                ("orphan", exp["orphan"]), ("moved", exp["moved_from"]),
+                                ("eol", exp["python_eol"])) if on]
         for w in want:
             if w not in cell:
                 diffs.append("%s: FLAGS %r does not say %s" % (ctx.label(e.path), cell, w))
-        if not want and cell != "-":
+        if not want and not exp["version_mismatch"] and cell != "-":
             diffs.append("%s: healthy env, FLAGS %r (expected '-')" % (ctx.label(e.path), cell))
     g.check(name, diffs)
     return g

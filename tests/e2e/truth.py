@@ -12,6 +12,7 @@ import subprocess
 import time
 
 from harness import Matcher, clean_environ, nonempty_sentences
+import story_truth
 
 try:
     import importlib.metadata as imd
@@ -21,7 +22,10 @@ except ImportError:  # Python < 3.8 running the suite
 KEYS = ["path", "name", "kind", "manager", "python_version", "implementation", "home",
         "base_python", "base_exists", "broken", "incomplete", "problems", "link", "system_site_packages",
         "prompt", "site_packages", "package_count", "has_pip", "pip_version", "size_bytes",
-        "disk_bytes", "freeable_bytes", "shared_bytes", "shared", "shared_with", "shared_with_count", "files", "last_modified", "stale", "project", "in_use", "git", "git_repo", "manager_role", "app"]
+        "disk_bytes", "freeable_bytes", "shared_bytes", "shared", "shared_with", "shared_with_count", "files", "last_modified", "stale", "project", "in_use", "git", "git_repo", "manager_role", "app",
+        # issue 16: the env's story (story_truth.py)
+        "project_exists", "orphan", "moved_from", "version_mismatch", "base_version", "python_eol",
+        "python_eol_date", "python_support", "last_used", "last_used_source", "created"]
 SIZE_KEYS = ("size_bytes", "disk_bytes", "freeable_bytes", "shared_bytes", "shared", "shared_with",
              "shared_with_count", "files")
 MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile", ".git")
@@ -261,13 +265,10 @@ def last_modified(env_path, site_dirs):
     return int(max(ts) // 1)
 
 
-def project_of(env_path):
-    dp = os.path.join(env_path, ".project")
-    if os.path.isfile(dp):
-        with open(dp, "rb") as f:
-            p = f.read().decode("utf-8", "surrogateescape").rstrip("\r\n")
-        # A relative .project is taken from the env's folder.
-        return p if p.startswith("/") else os.path.normpath(os.path.join(env_path, p))
+def project_of(env_path, manager=None):
+    p = story_truth.project_of(env_path, manager)
+    if p:
+        return p
     parent = os.path.dirname(env_path)
     # tox and nox: the folder holding .tox / .nox (issue 16).
     if os.path.basename(parent) in (".tox", ".nox"):
@@ -440,6 +441,19 @@ def pipx_app_of(env_path, manager):
     return p if isinstance(p, str) and p else None
 
 
+def cfg_version(cfg, env_path):
+    """The version venvscope reads: pyvenv.cfg's version, version_info, else
+    the env's lib/pythonX.Y."""
+    if cfg.get("version"):
+        return cfg["version"]
+    if cfg.get("version_info"):
+        return ".".join(cfg["version_info"].split(".")[:3])
+    for n in sorted(os.listdir(os.path.join(env_path, "lib"))) if os.path.isdir(os.path.join(env_path, "lib")) else []:
+        if re.match(r"python\d", n):
+            return n[6:]
+    return None
+
+
 def compute(env_path, runnable=True, manager=None, stale_days=90, now=None):
     """Every list field of the env at env_path (as reached from the root).
     runnable: the env's python must run (and is asked); False: derive
@@ -516,10 +530,15 @@ def compute(env_path, runnable=True, manager=None, stale_days=90, now=None):
         "files": count_files(env_path),
         "last_modified": lm,
         "stale": lm < now - stale_days * 86400,
-        "project": project_of(env_path),
+        "project": project_of(env_path, manager),
         "in_use": in_use_of(env_path),
         "manager_role": "shared" if manager == "pipx" and os.path.basename(env_path) == "shared" else None,
         "app": pipx_app_of(env_path, manager),
     }
+    story, words = story_truth.story_keys(env_path, cfg, manager, cfg_version(cfg, env_path),
+                                          base, t["base_exists"], t["project"])
+    t.update(story)
+    if words and not (broken or incomplete):
+        t["problems"] = nonempty_sentences(words)
     t["git"], t["git_repo"], rule = git_of(env_path)
     return t, {"cfg": pairs, "dists": dists, "notes": notes, "git_rule": rule}

@@ -242,8 +242,9 @@ static void test_state_words(void **state)
 	expect_rows("is:broken", e, 4, "0100");
 	expect_rows("IS:Broken", e, 4, "0100");
 	expect_rows("is:stale", e, 4, "0010");
-	expect_rows("is:problem", e, 4, "0101");
-	expect_rows("!is:problem", e, 4, "1010");
+	/* Stale counts as a problem (issue 16: what `!` shows). */
+	expect_rows("is:problem", e, 4, "0111");
+	expect_rows("!is:problem", e, 4, "1000");
 	{
 		struct scan_user u = {4242, (char *)"python -c sleep"};
 
@@ -258,6 +259,41 @@ static void test_state_words(void **state)
 	expect_rows("py:3.11", e, 4, "1001");
 	expect_rows("!py:3.11", e, 4, "0110");
 	expect_rows("py:<4", e, 4, "1011");
+}
+
+/* Issue 16: is:orphan, is:moved, is:eol, and is:problem for each story
+ * flag, a git state that needs care, and in use - with no problem
+ * sentence to lean on. */
+static void test_story_words(void **state)
+{
+	struct env e[7];
+	struct scan_user u = {4242, (char *)"python -c sleep"};
+
+	(void)state;
+	env_init(&e[0], "/a/fine", "3.11.7", NULL, 0);
+	e[0].v.life.support = SCAN_SUPPORT_SECURITY;
+	env_init(&e[1], "/a/orphan", "3.11.7", NULL, 0);
+	e[1].v.orphan = true;
+	env_init(&e[2], "/a/moved", "3.11.7", NULL, 0);
+	e[2].v.moved_from = (char *)"/b/moved";
+	env_init(&e[3], "/a/eol", "3.7.16", NULL, 0);
+	e[3].v.life.support = SCAN_SUPPORT_EOL;
+	env_init(&e[4], "/a/mismatch", "3.11.7", NULL, 0);
+	e[4].v.version_mismatch = true;
+	env_init(&e[5], "/a/tracked", "3.11.7", NULL, 0);
+	e[5].v.git_state = SCAN_GIT_TRACKED;
+	env_init(&e[6], "/a/used", "3.11.7", NULL, 0);
+	e[6].v.users.v = &u;
+	e[6].v.users.n = 1;
+	expect_rows("is:orphan", e, 7, "0100000");
+	expect_rows("is:moved", e, 7, "0010000");
+	expect_rows("is:eol", e, 7, "0001000");
+	expect_rows("!is:eol", e, 7, "1110111");
+	expect_rows("is:problem", e, 7, "0111111");
+	e[5].v.git_state = SCAN_GIT_NOT_IGNORED;
+	expect_rows("is:problem", e, 7, "0111111");
+	e[5].v.git_state = SCAN_GIT_IGNORED;
+	expect_rows("is:problem", e, 7, "0111101");
 }
 
 static void test_empty_filter_keeps_all(void **state)
@@ -309,8 +345,8 @@ static void test_bad_input_says_which_term(void **state)
 		{"py:>=abc", "\"py:>=abc\": \">=abc\" is not a version specifier"},
 		{"py:", "\"py:\": write a Python version"},
 		{"py:3.x", "\"py:3.x\": write a Python version"},
-		{"is:old",
-		 "\"is:old\": use is:broken, is:stale, is:incomplete, is:in-use, is:conda or is:problem"},
+		{"is:old", "\"is:old\": use is:broken, is:stale, is:incomplete, is:in-use, is:orphan, "
+			   "is:moved, is:eol, is:conda or is:problem"},
 		{"!", "\"!\": write '!' once, right before the term"},
 		{"!!pkg:pip", "\"!!pkg:pip\": write '!' once"},
 		{"pkg:django[bcrypt]", "\"pkg:django[bcrypt]\": a package name is"},
@@ -351,6 +387,7 @@ int main(void)
 		cmocka_unit_test(test_prereleases),
 		cmocka_unit_test(test_package_names_canonical),
 		cmocka_unit_test(test_state_words),
+		cmocka_unit_test(test_story_words),
 		cmocka_unit_test(test_empty_filter_keeps_all),
 		cmocka_unit_test(test_packages_not_read_yet),
 		cmocka_unit_test(test_bad_input_says_which_term),
