@@ -231,7 +231,7 @@ static bool read_entries(struct scan *s, DIR *d, struct strbuf *names, const cha
 				break;
 		}
 		if (strcmp(name, "pyproject.toml") == 0 && de->d_type != DT_DIR)
-			scan_note_project(s, path->buf);
+			scan_note_project(s, path);
 		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
 			continue;
 		if (pruned_name(name) || trash_name(name))
