@@ -18,6 +18,7 @@ enum term_kind {
 	TERM_PROBLEM,
 	TERM_INCOMPLETE,
 	TERM_IN_USE,
+	TERM_PYTHON, /* issue 16, pythons: base_python is the file `text` (resolved) */
 };
 
 struct term {
@@ -131,6 +132,22 @@ static int parse_py(struct term *t, const char *word, const char *rest, struct v
 	return 0;
 }
 
+/* python:PATH - the envs whose base interpreter is PATH once resolved (the
+ * Pythons view's Enter). */
+static int parse_python(struct term *t, const char *word, const char *rest, struct vs_err *err)
+{
+	if (*rest != '/')
+		return vs_err_set(err, VS_EUSAGE,
+				  "filter term \"%.200s\": write an interpreter's absolute path, "
+				  "as in python:/usr/bin/python3.11",
+				  word);
+	t->kind = TERM_PYTHON;
+	t->text = realpath(rest, NULL);
+	if (!t->text)
+		t->text = xstrdup(rest);
+	return 0;
+}
+
 static int parse_is(struct term *t, const char *word, const char *rest, struct vs_err *err)
 {
 	if (vs_ascii_casecmp(rest, "broken") == 0)
@@ -171,6 +188,8 @@ static int parse_term(struct term *t, const char *word, struct vs_err *err)
 		return parse_py(t, word, rest, err);
 	if ((rest = after_key(s, "is:")))
 		return parse_is(t, word, rest, err);
+	if ((rest = after_key(s, "python:")))
+		return parse_python(t, word, rest, err);
 	t->kind = TERM_TEXT;
 	t->text = xstrdup(s);
 	return 0;
@@ -282,6 +301,8 @@ static bool term_match(const struct term *t, const struct venv *v)
 		return v->incomplete;
 	case TERM_IN_USE:
 		return v->users.n > 0;
+	case TERM_PYTHON:
+		return v->base_python && strcmp(v->base_python, t->text) == 0;
 	}
 	return false;
 }

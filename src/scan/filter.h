@@ -14,8 +14,10 @@
  *   is:stale        not touched for the stale period
  *   is:incomplete   its creation stopped before the end (venv.h `incomplete`)
  *   is:problem      any problem found
+ *   python:PATH     its base interpreter (base_python) is the file PATH,
+ *                   both resolved: what the Pythons view's Enter types
  *   !TERM           negates one term (`!pkg:pip`)
- * The words pkg:, py: and is: may be written in any case; any other word
+ * The words pkg:, py:, is: and python: may be written in any case; any other word
  * with a colon is plain text. An empty filter matches every env.
  *
  * A filter is immutable after parsing and keeps no pointer into the text or
