@@ -16,11 +16,22 @@
 #include "venv.h"
 
 /* One line: "3.11.7 1 1" = version, venv importable, ensurepip importable.
- * Python 2 fails on importlib.util: it has no venv. */
+ * Written for Python 2 too (imp instead of importlib.util), so that a 2.7
+ * says its full version; it has no venv, so the pickers leave it out. */
 static const char probe_code[] =
-	"import sys, importlib.util as u\n"
-	"print('%d.%d.%d' % sys.version_info[:3], int(u.find_spec('venv') is not None),"
-	" int(u.find_spec('ensurepip') is not None))\n";
+	"import sys\n"
+	"try:\n"
+	"    import importlib.util as u\n"
+	"    f = lambda m: u.find_spec(m) is not None\n"
+	"except ImportError:\n"
+	"    import imp\n"
+	"    def f(m):\n"
+	"        try:\n"
+	"            imp.find_module(m)\n"
+	"            return True\n"
+	"        except ImportError:\n"
+	"            return False\n"
+	"print('%d.%d.%d %d %d' % (tuple(sys.version_info[:3]) + (f('venv'), f('ensurepip'))))\n";
 
 /* Strips PYTHON* variables that would change what the probe reports. */
 static const char *const probe_unset[] = {"PYTHONHOME", "PYTHONPATH", "VIRTUAL_ENV", NULL};
@@ -64,14 +75,34 @@ static void version_from_name(struct scan_python *py)
 	}
 }
 
-static int start_probe(struct probe *p, const char *path, struct vs_err *err)
+/* `legacy`: for Python 2, which has no -I: -E -s (its parts that 2.7 has),
+ * run in / so that the folder of the caller is not searched for modules. */
+static int start_probe(struct probe *p, const char *path, bool legacy, struct vs_err *err)
 {
 	/* -S: no site, so no .pth file of that interpreter runs; -B: it
 	 * writes no bytecode; venv and ensurepip are in the standard library. */
 	const char *argv[] = {path, "-I", "-S", "-B", "-c", probe_code, NULL};
-	struct vs_proc_spawn sp = {.argv = argv, .unset = probe_unset};
+	const char *argv2[] = {path, "-E", "-s", "-S", "-B", "-c", probe_code, NULL};
+	struct vs_proc_spawn sp = {
+		.argv = legacy ? argv2 : argv, .unset = probe_unset, .cwd = legacy ? "/" : NULL};
 
 	return vs_proc_start(&p->proc, &sp, err);
+}
+
+/* Waits for a probe started by start_probe; true when it answered. */
+static bool finish_probe(struct probe *p, struct scan_python *py)
+{
+	int status = -1;
+	bool ok = false;
+
+	if (p->proc) {
+		vs_proc_wait(p->proc, collect, p, &status);
+		vs_proc_free(p->proc);
+		p->proc = NULL;
+		ok = status == 0 && parse_probe(py, sb_str(&p->out)) == 0;
+		sb_reset(&p->out);
+	}
+	return ok;
 }
 
 int scan_probe_python(struct scan_python *out, const char *typed, struct vs_err *err)
@@ -85,7 +116,7 @@ int scan_probe_python(struct scan_python *out, const char *typed, struct vs_err 
 	/* --python '~/x' reaches us unexpanded: the shell's rule, here. */
 	if (path_expand_tilde(&path, typed, err) < 0)
 		return VS_EUSAGE;
-	if (start_probe(&p, path, err) < 0) {
+	if (start_probe(&p, path, false, err) < 0) {
 		free(path);
 		err->code = VS_EUSAGE; /* the message (path and reason) is already there */
 		return VS_EUSAGE;
@@ -186,38 +217,39 @@ static int newest_first(const void *a, const void *b)
 	return c ? c : strcmp(x->path, y->path);
 }
 
-/* Runs every probe at once (a dozen interpreters cost one start-up time)
- * and keeps what `flags` asks for. */
+/* Runs every probe at once (a dozen interpreters cost one start-up time);
+ * with SCAN_PYTHONS_ALL, those that did not answer are asked again the
+ * Python 2 way, then named by their file; keeps what `flags` asks for. */
 static void probe_all(struct scan_python_list *l, unsigned flags)
 {
 	struct probe *p = xcalloc(l->n + 1, sizeof(*p));
+	bool *ok = xcalloc(l->n + 1, sizeof(*ok));
 	size_t k = 0;
 
-	for (size_t i = 0; i < l->n; i++) {
-		struct vs_err err = {0};
+	for (int legacy = 0; legacy < ((flags & SCAN_PYTHONS_ALL) ? 2 : 1); legacy++) {
+		for (size_t i = 0; i < l->n; i++) {
+			struct vs_err err = {0};
 
-		if (start_probe(&p[i], l->items[i].path, &err) < 0)
-			p[i].proc = NULL;
+			if (!ok[i] && start_probe(&p[i], l->items[i].path, legacy, &err) < 0)
+				p[i].proc = NULL;
+		}
+		for (size_t i = 0; i < l->n; i++)
+			if (!ok[i])
+				ok[i] = finish_probe(&p[i], &l->items[i]);
 	}
 	for (size_t i = 0; i < l->n; i++) {
 		struct scan_python *py = &l->items[i];
-		int status = -1;
-		bool ok = false;
 
-		if (p[i].proc) {
-			vs_proc_wait(p[i].proc, collect, &p[i], &status);
-			vs_proc_free(p[i].proc);
-			ok = status == 0 && parse_probe(py, sb_str(&p[i].out)) == 0;
-			sb_free(&p[i].out);
-		}
-		if (!ok)
+		sb_free(&p[i].out);
+		if (!ok[i])
 			version_from_name(py);
-		if ((ok && py->has_venv) || (flags & SCAN_PYTHONS_ALL))
+		if ((ok[i] && py->has_venv) || (flags & SCAN_PYTHONS_ALL))
 			l->items[k++] = *py;
 		else
 			scan_python_clear(py);
 	}
 	l->n = k;
+	free(ok);
 	free(p);
 }
 

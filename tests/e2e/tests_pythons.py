@@ -150,7 +150,7 @@ def check_rows(rows, envs, today):
         if not names or names[0] != r["path"] or any(os.path.realpath(n) != real for n in names):
             d.append("%s: names %s are not all this file, path first" % (r["path"], names))
         v = own_version(r["path"])
-        ok = v == r["version"] if r.get("has_venv") else (v is None or v.startswith((r["version"] or "?") + "."))
+        ok = v is None or v == r["version"] or (not r.get("has_venv") and v.startswith((r["version"] or "?") + "."))
         if v and not ok:
             d.append("%s: version %r, it says %r" % (r["path"], r["version"], v))
         xy = ".".join((r["version"] or "").split(".")[:2])
@@ -316,8 +316,10 @@ def t_columns(ctx):
             for w in (120, 80, 60):
                 st.at("%d columns" % w)
                 t.resize(w, 20)
-                scr = t.wait_for(lambda s: len(s.rows()) == len(envs) and s.width == w and s,
-                                 what="%d rows at %d columns" % (len(envs), w))
+                # tmux cuts the old screen's lines at once; the redraw comes after:
+                # wait for the redrawn titles (a PATH title), the check follows.
+                scr = t.wait_for(lambda s: len(s.rows()) == len(envs) and s.width == w and "PATH" in s.titles()
+                                 and s, what="%d rows and a PATH column at %d columns" % (len(envs), w))
                 ti = scr.titles()
                 deco = [x for x in ("GIT", "FLAGS", "KIND", "PYTHON", "PKGS", "LINK", "AGE")
                         if re.search(r"(?<!\S)%s" % x, scr.line(1))]
