@@ -83,8 +83,9 @@ static int start_probe(struct probe *p, const char *path, bool legacy, struct vs
 	 * writes no bytecode; venv and ensurepip are in the standard library. */
 	const char *argv[] = {path, "-I", "-S", "-B", "-c", probe_code, NULL};
 	const char *argv2[] = {path, "-E", "-s", "-S", "-B", "-c", probe_code, NULL};
-	struct vs_proc_spawn sp = {
-		.argv = legacy ? argv2 : argv, .unset = probe_unset, .cwd = legacy ? "/" : NULL};
+	struct vs_proc_spawn sp = {.argv = legacy ? argv2 : argv,
+				   .unset = probe_unset,
+				   .cwd = legacy ? "/" : NULL};
 
 	return vs_proc_start(&p->proc, &sp, err);
 }
