@@ -66,6 +66,7 @@ def t_resize(ctx):
         path = {n: t["path"] for n, t in view.t.items()}
         with Tty(ctx.runner, [root], width=100, height=30, tag="b-resize") as t:
             scr = start(t)
+            first_titles = list(scr.titles())
             rows = scr.rows()
             d = order_diff(scr.names(), order[:27])
             d += ["%s: path cell %r is not its path %r shortened in the middle" % (r["NAME"], r["PATH"], path[r["NAME"]])
@@ -102,8 +103,8 @@ def t_resize(ctx):
             st.at("back to 100x30")
             t.resize(100, 30)
             scr = t.wait_for(lambda s: s.names() == order[:27] and s, what="100x30: the rows again")
-            st.check("back to 100x30: titles and rows again",
-                     ["no %s title" % x for x in view.titles() if x not in scr.titles()] +
+            st.check("back to 100x30: titles (as at the start) and rows again",
+                     ["no %s title" % x for x in first_titles if x not in scr.titles()] +
                      ([] if scr.line(0).startswith(" venvscope  " + view.summary()) else
                       ["header %r" % scr.line(0)]))
     return session("browser resize", run)
