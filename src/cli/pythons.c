@@ -153,8 +153,7 @@ int cli_pythons(int argc, char **argv)
 	int rc;
 
 	if (cli_parse_opts(&o, argc, argv, CLI_OPT_DEFAULT_ROOTS, &err) < 0) {
-		fprintf(stderr, "venvscope pythons: %s (see venvscope pythons --help)\n",
-			tw_esc(err.msg));
+		fprintf(stderr, "venvscope pythons: %s\n", tw_esc(err.msg));
 		cli_opts_free(&o);
 		return CLI_EXIT_USAGE;
 	}

@@ -40,7 +40,7 @@ struct ui_col_wants {
 
 /* Lays out columns in `width` screen columns. NAME, SIZE and a short path
  * are kept before the decorative columns: the path first shrinks to 12
- * columns, then link, the share, packages, age, git, kind, Python, flags
+ * columns, then link, git, packages, age, the share, kind, Python, flags
  * and the marker give way, and only then the path, then the size; the name
  * shrinks to 8 columns but always stays. So a path is never dropped while
  * a decorative column remains. The GIT, FLAGS and marker columns are left

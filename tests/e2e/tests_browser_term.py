@@ -85,10 +85,12 @@ def t_resize(ctx):
 
             st.at("resize to 60x20")
             t.resize(60, 20)
-            scr = t.wait_for(lambda s: s.names() == order[:17] and s, what="60x20: 17 rows")
+            # tmux cuts the old lines at once, the redraw follows: wait for it.
+            scr = t.wait_for(lambda s: s.names() == order[:17] and "PATH" in s.titles() and s,
+                             what="60x20: 17 rows and a PATH column")
             ti = scr.titles()
             # Issue 16: NAME, SIZE and a short path stay; the decorative
-            # columns (KIND, PYTHON, PKGS, LINK, AGE, FLAGS) give way first.
+            # columns (LINK, GIT, PKGS, AGE, %, KIND, PYTHON, FLAGS) give way first.
             d = ["no %s title at 60 columns: %r" % (x, scr.line(1)) for x in ("NAME", "SIZE", "PATH") if x not in ti]
             d += ["%s: path cell %r is not its path %r shortened in the middle" % (r["NAME"], r["PATH"], path[r["NAME"]])
                   for r in scr.rows() if not path_cell_ok(r["PATH"], path.get(r["NAME"], ""))]

@@ -47,8 +47,8 @@ static void test_wide_screen_shows_everything(void **state)
 }
 
 /* Issue 16: NAME, SIZE and a short path are kept before the decorative
- * columns. A long path shrinks to its short width first; then LINK, the
- * share, PKGS, AGE, GIT, KIND, PYTHON, FLAGS and the marker give way; the
+ * columns. A long path shrinks to its short width first; then LINK, GIT,
+ * PKGS, AGE, the share, KIND, PYTHON, FLAGS and the marker give way; the
  * path goes only when none of them is left. */
 static void test_path_kept_while_decorations_remain(void **state)
 {
@@ -161,9 +161,10 @@ static void test_empty_columns_left_out(void **state)
 }
 
 /* The size's share and the hard-link marker: on 80 columns, with a
- * repository and flags, the path stays and the share gives way (after
- * link); the marker stays; it takes room only when some row has it, and
- * goes just before the path and the size themselves. */
+ * repository, flags and a 20-column name, the path stays and the share
+ * gives way (after link, git, packages and age); the marker stays; it takes
+ * room only when some row has it, and goes just before the path and the
+ * size themselves. */
 static void test_share_and_marker_on_80_columns(void **state)
 {
 	struct ui_layout l;
@@ -185,16 +186,18 @@ static void test_share_and_marker_on_80_columns(void **state)
 	w.hlink = false;
 	ui_layout_columns(&l, 80, &w);
 	assert_false(l.shown[UI_COL_HLINK]);
-	/* Very narrow: the share goes before packages, age, Python and flags;
-	 * the marker only just before the size. */
+	/* Very narrow: the share goes after packages and age, before Python
+	 * and flags; the marker only just before the path and the size. */
 	w.hlink = true;
 	ui_layout_columns(&l, 50, &w);
 	assert_false(l.shown[UI_COL_SHARE]);
 	assert_true(l.shown[UI_COL_SIZE]);
 	for (int width = 20; width <= 200; width++) {
 		ui_layout_columns(&l, width, &w);
+		if (l.shown[UI_COL_PKGS])
+			assert_true(l.shown[UI_COL_SHARE] && l.shown[UI_COL_SIZE]);
 		if (l.shown[UI_COL_SHARE])
-			assert_true(l.shown[UI_COL_PKGS] && l.shown[UI_COL_SIZE]);
+			assert_true(l.shown[UI_COL_PYTHON] && l.shown[UI_COL_FLAGS]);
 		if (l.shown[UI_COL_HLINK])
 			assert_true(l.shown[UI_COL_SIZE]);
 		if (l.shown[UI_COL_FLAGS])
