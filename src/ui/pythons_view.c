@@ -4,13 +4,17 @@
  * the unused ones (safe to uninstall as far as the envs found go) last.
  * Enter goes back to the list filtered to the envs of one (python:PATH);
  * p in the list comes here with the cursor on the selected env's
- * interpreter. The interpreters are found once (each run with -I -S -B,
- * all at once) and again on r; which envs use them is counted each time
- * the view opens. */
+ * interpreter. The interpreters are found once, and again on r, on a
+ * thread of their own (each is run with -I -S -B: about a second in all,
+ * and the browser stays responsive meanwhile); which envs use them is
+ * counted each time the view opens or the interpreters come. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../scan/eol.h"
 #include "../scan/pythons.h"
@@ -24,11 +28,28 @@
 
 #define PYTHONS_TOP 3 /* header, title, column titles */
 
+/* One search on its own thread. The thread reads only its own copies (home,
+ * extra) and the disk, fills `result`, then writes a byte to wake[1]. The
+ * browser takes the result (the task's pump), or abandons the job
+ * (quitting): a job abandoned before it finished is freed by its thread. */
+struct find_job {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	bool finished, abandoned; /* under lock */
+	int wake[2];
+	char *home;
+	struct vs_vec extra; /* owned copies of the envs' base paths */
+	struct scan_python_list result;
+};
+
 struct pythons_state {
 	bool found; /* the interpreters were looked for */
+	struct find_job *job;
 	struct scan_python_list l;
 	size_t cursor, top;
 	time_t now;
+	bool jump;      /* p: once found, put the cursor on jump_id's base */
+	size_t jump_id; /* a model id */
 };
 
 static struct pythons_state *state(struct ui *ui)
@@ -50,21 +71,104 @@ static void count_users(struct ui *ui, struct pythons_state *S)
 		S->cursor = S->l.n ? S->l.n - 1 : 0;
 }
 
-/* Looks for the interpreters, the bases of the envs found so far too. */
+static void job_free(struct find_job *j)
+{
+	if (j->wake[0] >= 0)
+		close(j->wake[0]);
+	if (j->wake[1] >= 0)
+		close(j->wake[1]);
+	free(j->home);
+	vs_vec_clear(&j->extra);
+	scan_python_list_free(&j->result);
+	pthread_mutex_destroy(&j->lock);
+	free(j);
+}
+
+static void *job_main(void *arg)
+{
+	struct find_job *j = arg;
+	bool abandoned;
+
+	scan_find_pythons(&j->result, j->home, (const char *const *)j->extra.v, j->extra.n,
+			  SCAN_PYTHONS_ALL);
+	pthread_mutex_lock(&j->lock);
+	j->finished = true;
+	abandoned = j->abandoned;
+	pthread_mutex_unlock(&j->lock);
+	if (abandoned)
+		job_free(j);
+	else if (write(j->wake[1], "x", 1) < 0) {
+		/* Non-blocking, one byte: it cannot be full. */
+	}
+	return NULL;
+}
+
+static void job_abandon(struct find_job *j)
+{
+	bool finished;
+
+	if (!j)
+		return;
+	pthread_mutex_lock(&j->lock);
+	j->abandoned = true;
+	finished = j->finished;
+	pthread_mutex_unlock(&j->lock);
+	if (finished) {
+		pthread_join(j->thread, NULL);
+		job_free(j);
+	} else {
+		pthread_detach(j->thread);
+	}
+}
+
+/* Starts looking for the interpreters, the bases of the envs found so far
+ * too; the rows shown stay until the new ones come. */
 static void find(struct ui *ui, struct pythons_state *S)
 {
-	struct vs_vec extra = {.free_item = NULL}; /* borrows the envs' paths */
+	struct find_job *j;
 
+	if (S->job)
+		return;
+	j = xcalloc(1, sizeof(*j));
+	pthread_mutex_init(&j->lock, NULL);
+	vs_vec_init(&j->extra, free);
+	j->home = ui->home ? xstrdup(ui->home) : NULL;
 	for (size_t i = 0; i < ui->model.n_ids; i++) {
 		const struct venv *v = ui->model.by_id[i];
 
 		if (v && v->base_exists)
-			vs_vec_push(&extra, v->base_python);
+			vs_vec_push(&j->extra, xstrdup(v->base_python));
 	}
-	scan_python_list_free(&S->l);
-	scan_find_pythons(&S->l, ui->home, (const char *const *)extra.v, extra.n, SCAN_PYTHONS_ALL);
-	vs_vec_clear(&extra);
-	S->found = true;
+	j->wake[0] = j->wake[1] = -1;
+	if (pipe2(j->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+		ui_message(ui, true, "cannot look for the interpreters: %s", strerror(errno));
+		job_free(j);
+		return;
+	}
+	if (pthread_create(&j->thread, NULL, job_main, j) != 0) {
+		ui_message(ui, true, "cannot look for the interpreters: no thread");
+		job_free(j);
+		return;
+	}
+	S->job = j;
+}
+
+/* p: the cursor on the base of the env jump_id, or a message. */
+static void do_jump(struct ui *ui, struct pythons_state *S)
+{
+	const struct venv *v = S->jump_id < ui->model.n_ids ? ui->model.by_id[S->jump_id] : NULL;
+	const struct scan_python *py = v ? scan_python_of(&S->l, v) : NULL;
+
+	S->jump = false;
+	if (py) {
+		S->cursor = (size_t)(py - S->l.items);
+		return;
+	}
+	if (v)
+		ui_message(ui, true, "%s: its base interpreter %s", v->name,
+			   v->base_python ? (v->base_exists ? "is not among the interpreters found"
+							    : "is gone")
+					  : "is not known");
 }
 
 static void draw_title(struct ui *ui, const struct pythons_state *S)
@@ -76,15 +180,19 @@ static void draw_title(struct ui *ui, const struct pythons_state *S)
 		unused += S->l.items[i].n_envs == 0;
 		envs += S->l.items[i].n_envs;
 	}
-	snprintf(line, sizeof(line), " Pythons: %zu %s · %zu %s on them · %zu unused (no env uses it)",
-		 S->l.n, human_noun(S->l.n, "interpreter", "interpreters"), envs,
-		 human_noun(envs, "env", "envs"), unused);
+	if (!S->found)
+		snprintf(line, sizeof(line), " Pythons: looking for the interpreters %s",
+			 ui_spinner(ui));
+	else
+		snprintf(line, sizeof(line),
+			 " Pythons: %zu %s · %zu %s on them · %zu unused (no env uses it)%s", S->l.n,
+			 human_noun(S->l.n, "interpreter", "interpreters"), envs,
+			 human_noun(envs, "env", "envs"), unused, S->job ? " · looking again" : "");
 	ui_fill_line(1, ui_role_attr(UI_ROLE_COLUMNS));
 	ui_put(1, 0, COLS, line, ui_role_attr(UI_ROLE_COLUMNS), 0);
 	ui_fill_line(2, ui_role_attr(UI_ROLE_COLUMNS));
 	ui_put(2, 0, COLS, "  ENVS      VERSION   SUPPORT   EOL         PATH",
 	       ui_role_attr(UI_ROLE_COLUMNS), 0);
-	(void)ui;
 }
 
 static void draw_row(struct ui *ui, const struct pythons_state *S, size_t i, int y)
@@ -132,7 +240,7 @@ static void pythons_draw(struct ui *ui)
 		S->top = S->cursor - h + 1;
 	for (size_t i = 0; i < h; i++)
 		ui_fill_line(PYTHONS_TOP + (int)i, ui_role_attr(UI_ROLE_DEFAULT));
-	if (S->l.n == 0)
+	if (S->l.n == 0 && S->found)
 		ui_put(PYTHONS_TOP, 1, COLS - 1, "no Python interpreter found",
 		       ui_role_attr(UI_ROLE_DIM), 0);
 	for (size_t i = S->top; i < S->l.n && i - S->top < h; i++)
@@ -209,12 +317,8 @@ static int act_envs(struct ui *ui)
 
 static int act_refind(struct ui *ui)
 {
-	struct pythons_state *S = state(ui);
-
-	find(ui, S);
-	count_users(ui, S);
-	ui_message(ui, false, "found %zu %s", S->l.n,
-		   human_noun(S->l.n, "interpreter", "interpreters"));
+	find(ui, state(ui));
+	ui_message(ui, false, "looking for the interpreters again");
 	return UI_REACT_REDRAW;
 }
 
@@ -276,12 +380,16 @@ static void pythons_open(struct ui *ui)
 	if (!S->found)
 		find(ui, S);
 	count_users(ui, S);
+	if (S->found && S->jump)
+		do_jump(ui, S);
 }
 
 static void pythons_close(void *private)
 {
 	struct pythons_state *S = private;
 
+	job_abandon(S->job);
+	S->job = NULL;
 	scan_python_list_free(&S->l);
 }
 
@@ -295,26 +403,83 @@ int ui_act_env_python(struct ui *ui)
 {
 	const struct venv *v = ui_model_selected(&ui->model);
 	struct pythons_state *S = state(ui);
-	const struct scan_python *py;
 
 	if (!v)
 		return UI_REACT_NONE;
-	if (!S->found)
-		find(ui, S);
-	count_users(ui, S);
-	py = scan_python_of(&S->l, v);
-	if (!py) {
+	if (!v->base_exists) {
 		ui_message(ui, true, "%s: its base interpreter %s", v->name,
-			   v->base_python ? (v->base_exists ? "is not among the interpreters found"
-							    : "is gone")
-					  : "is not known");
+			   v->base_python ? "is gone" : "is not known");
 		return UI_REACT_REDRAW;
 	}
-	S->cursor = (size_t)(py - S->l.items);
+	/* The view opens at once; the cursor goes to its base when known. */
+	S->jump = true;
+	S->jump_id = v->id;
 	ui_switch_to(ui, UI_VIEW_PYTHONS);
-	/* open counted again: the sort is the same, so the cursor stays. */
 	return UI_REACT_REDRAW;
 }
+
+/* ---- the search as a background task ---- */
+
+static struct pythons_state *task_state(const struct ui *ui)
+{
+	return ui->view_private[UI_VIEW_PYTHONS];
+}
+
+static int task_fds(const struct ui *ui, struct pollfd *p)
+{
+	struct pythons_state *S = task_state(ui);
+
+	if (!S || !S->job)
+		return 0;
+	*p = (struct pollfd){.fd = S->job->wake[0], .events = POLLIN};
+	return 1;
+}
+
+static bool task_pump(struct ui *ui)
+{
+	struct pythons_state *S = task_state(ui);
+	struct find_job *j = S ? S->job : NULL;
+	char b;
+
+	if (!j || read(j->wake[0], &b, 1) != 1)
+		return false;
+	pthread_join(j->thread, NULL);
+	scan_python_list_free(&S->l);
+	S->l = j->result;
+	memset(&j->result, 0, sizeof(j->result));
+	S->job = NULL;
+	job_free(j);
+	S->found = true;
+	count_users(ui, S);
+	if (S->jump)
+		do_jump(ui, S);
+	return true;
+}
+
+static bool task_busy(const struct ui *ui)
+{
+	struct pythons_state *S = task_state(ui);
+
+	return S && S->job;
+}
+
+static void task_free(struct ui *ui)
+{
+	struct pythons_state *S = task_state(ui);
+
+	if (S) {
+		job_abandon(S->job);
+		S->job = NULL;
+	}
+}
+
+const struct ui_task_ops ui_pythons_task = {
+	.name = "pythons",
+	.fds = task_fds,
+	.pump = task_pump,
+	.busy = task_busy,
+	.free = task_free,
+};
 
 const struct ui_view ui_pythons_view = {
 	.name = "pythons",

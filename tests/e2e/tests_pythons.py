@@ -259,7 +259,9 @@ def t_browser(ctx):
             start(t)
             st.at("P: the Pythons view")
             t.keys("P")
-            scr = t.wait_for(lambda s: "Pythons:" in s.line(1) and s, what="the Pythons view")
+            # The interpreters are looked for on a thread: "looking for..." first.
+            scr = t.wait_for(lambda s: re.search(r"Pythons: \d", s.line(1)) and s,
+                             what="the Pythons view with its interpreters")
             used = sum(len(r["envs"]) for r in rows)
             unused = sum(1 for r in rows if not r["envs"])
             title = "Pythons: %d interpreters · %d %s on them · %d unused" % (
@@ -290,7 +292,8 @@ def t_browser(ctx):
             target = os.path.realpath(os.path.join(envs[label], "bin", "python"))
             select_row(t, envs[label])
             t.keys("p")
-            scr = t.wait_for(lambda s: "Pythons:" in s.line(1) and s, what="the Pythons view from p")
+            scr = t.wait_for(lambda s: re.search(r"Pythons: \d", s.line(1)) and cursor_line(s) and s,
+                             what="the Pythons view from p, its cursor placed")
             row = next(r for r in rows if os.path.realpath(r["path"]) == target)
             line = cursor_line(scr) or ""
             st.check("p on %s: the cursor on its interpreter %s" % (label, row["path"]),
