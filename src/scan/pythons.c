@@ -172,7 +172,8 @@ void scan_python_list_free(struct scan_python_list *l)
 
 /* Merges the candidates that are one file (device and inode) into one
  * entry: its first candidate's path, every name, and the most telling
- * source (a named place rather than "PATH"). Takes the candidates' paths. */
+ * source (a named place rather than "PATH"; "env-base" only when nothing
+ * else found it). Takes the candidates' paths. */
 static void merge(struct scan_python_list *out, struct pythons_cands *c)
 {
 	size_t cap = 0;
@@ -194,7 +195,7 @@ static void merge(struct scan_python_list *out, struct pythons_cands *c)
 			py->dev = k->dev;
 			py->ino = k->ino;
 			py->source = k->source;
-		} else if (strcmp(py->source, "PATH") == 0) {
+		} else if (strcmp(py->source, "PATH") == 0 && strcmp(k->source, "env-base") != 0) {
 			py->source = k->source;
 		}
 		for (size_t j = 0; j < py->n_names && k->path; j++)

@@ -91,7 +91,8 @@ static void add_dir(struct pythons_cands *c, const char *dir, const char *sub, c
 				 : path_join(dir, de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), by_name);
+	if (n)
+		qsort(names, n, sizeof(*names), by_name);
 	for (size_t i = 0; i < n; i++)
 		add_cand(c, names[i], source);
 	free(names);
