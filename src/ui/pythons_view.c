@@ -50,6 +50,7 @@ struct pythons_state {
 	time_t now;
 	bool jump;      /* p: once found, put the cursor on jump_id's base */
 	size_t jump_id; /* a model id */
+	size_t counted; /* model ids when the envs were last counted */
 };
 
 static struct pythons_state *state(struct ui *ui)
@@ -62,11 +63,30 @@ static int height(void)
 	return LINES - PYTHONS_TOP - 1 > 0 ? LINES - PYTHONS_TOP - 1 : 0;
 }
 
-/* Which envs of the list use each interpreter (model ids). */
-static void count_users(struct ui *ui, struct pythons_state *S)
+/* The interpreter under the cursor, to find it again after a new order. */
+struct cursor_at {
+	bool had;
+	dev_t dev;
+	ino_t ino;
+};
+
+static struct cursor_at cursor_save(const struct pythons_state *S)
+{
+	const struct scan_python *py = S->cursor < S->l.n ? &S->l.items[S->cursor] : NULL;
+
+	return py ? (struct cursor_at){true, py->dev, py->ino} : (struct cursor_at){0};
+}
+
+/* Which envs of the list use each interpreter (model ids), most used first;
+ * the cursor goes back to `at` when it is still there. */
+static void count_users(struct ui *ui, struct pythons_state *S, struct cursor_at at)
 {
 	scan_pythons_users(&S->l, (const struct venv *const *)ui->model.by_id, ui->model.n_ids);
 	scan_pythons_sort_by_users(&S->l);
+	S->counted = ui->model.n_ids;
+	for (size_t i = 0; at.had && i < S->l.n; i++)
+		if (S->l.items[i].dev == at.dev && S->l.items[i].ino == at.ino)
+			S->cursor = i;
 	if (S->cursor >= S->l.n)
 		S->cursor = S->l.n ? S->l.n - 1 : 0;
 }
@@ -232,6 +252,9 @@ static void pythons_draw(struct ui *ui)
 	struct pythons_state *S = state(ui);
 	size_t h = (size_t)height();
 
+	/* The scan may still be finding envs: count them in as they come. */
+	if (S->found && S->counted != ui->model.n_ids)
+		count_users(ui, S, cursor_save(S));
 	ui_draw_header(ui);
 	draw_title(ui, S);
 	if (S->cursor < S->top)
@@ -379,7 +402,7 @@ static void pythons_open(struct ui *ui)
 	S->now = time(NULL);
 	if (!S->found)
 		find(ui, S);
-	count_users(ui, S);
+	count_users(ui, S, cursor_save(S));
 	if (S->found && S->jump)
 		do_jump(ui, S);
 }
@@ -439,18 +462,20 @@ static bool task_pump(struct ui *ui)
 {
 	struct pythons_state *S = task_state(ui);
 	struct find_job *j = S ? S->job : NULL;
+	struct cursor_at at;
 	char b;
 
 	if (!j || read(j->wake[0], &b, 1) != 1)
 		return false;
 	pthread_join(j->thread, NULL);
+	at = cursor_save(S);
 	scan_python_list_free(&S->l);
 	S->l = j->result;
 	memset(&j->result, 0, sizeof(j->result));
 	S->job = NULL;
 	job_free(j);
 	S->found = true;
-	count_users(ui, S);
+	count_users(ui, S, at);
 	if (S->jump)
 		do_jump(ui, S);
 	return true;
