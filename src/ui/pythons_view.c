@@ -400,6 +400,8 @@ static void pythons_open(struct ui *ui)
 	struct pythons_state *S = state(ui);
 
 	S->now = time(NULL);
+	/* The view's own words: not what the view left before said. */
+	ui->message[0] = '\0';
 	if (!S->found)
 		find(ui, S);
 	count_users(ui, S, cursor_save(S));
@@ -476,6 +478,9 @@ static bool task_pump(struct ui *ui)
 	job_free(j);
 	S->found = true;
 	count_users(ui, S, at);
+	if (ui->view == &ui_pythons_view && (!ui->message[0] || !ui->message_error))
+		ui_message(ui, false, "%zu %s; Enter shows the envs of one", S->l.n,
+			   human_noun(S->l.n, "interpreter", "interpreters"));
 	if (S->jump)
 		do_jump(ui, S);
 	return true;
