@@ -476,6 +476,13 @@ keys D
 wait_for "the duplicates" "pip " "duplicated distribution"
 shoot dupes dark
 
+# The interpreters with their envs (P).
+keys Escape
+wait_for "the list again" "scanned in"
+keys P
+wait_for "the Pythons" "Pythons: " "!looking for" "ENVS"
+shoot pythons dark
+
 # The light theme, rendered as a light terminal.
 start --theme light
 wait_for "the finished scan (light theme)" "$n_envs environments" "1 stale (" \

@@ -35,7 +35,7 @@ static const char usage[] =
 	"  upgrade ENV      follow an updated base Python (--deps: upgrade pip)\n"
 	"  rebuild ENV      make it again with its packages (--python; old one to the trash)\n"
 	"  shell ENV        a subshell with the environment activated\n"
-	"  pythons          the interpreters this machine has\n"
+	"  pythons          the interpreters this machine has, and the envs using each\n"
 	"  delete ENV...    delete safely, keeping each one's recipe (--trash, --dry-run)\n"
 	"  deleted          the recipes of deleted environments\n"
 	"  recreate RECORD  make a deleted environment again from its recipe\n"

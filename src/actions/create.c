@@ -86,17 +86,17 @@ static int check_target(const char *t, bool clear, bool *existed, struct vs_err 
 }
 
 /* Options this interpreter's venv does not know are refused up front. */
-static int check_options(const struct act_create_opts *o, const struct act_python *py,
+static int check_options(const struct act_create_opts *o, const struct scan_python *py,
 			 struct vs_err *err)
 {
-	if (o->upgrade_deps && !act_python_at_least(py, 3, 9))
+	if (o->upgrade_deps && !scan_python_at_least(py, 3, 9))
 		return vs_err_set(err, VS_EUSAGE, "--upgrade-deps needs Python 3.9 or newer; %s is %s",
 				  py->path, py->version);
-	if (o->without_scm_ignore_files && !act_python_at_least(py, 3, 13))
+	if (o->without_scm_ignore_files && !scan_python_at_least(py, 3, 13))
 		return vs_err_set(err, VS_EUSAGE,
 				  "--without-scm-ignore-files needs Python 3.13 or newer; %s is %s",
 				  py->path, py->version);
-	if (o->prompt && strcmp(o->prompt, ".") == 0 && !act_python_at_least(py, 3, 9))
+	if (o->prompt && strcmp(o->prompt, ".") == 0 && !scan_python_at_least(py, 3, 9))
 		return vs_err_set(err, VS_EUSAGE,
 				  "--prompt . (the folder's name) needs Python 3.9 or newer; %s is %s",
 				  py->path, py->version);
@@ -156,7 +156,7 @@ int act_prepare_create(struct act_job **out, const struct act_create_opts *o, st
 		act_job_free(j);
 		return vs_err_set(err, VS_EUSAGE, "give at least one folder to create");
 	}
-	if ((rc = act_probe_python(&j->python, o->python ? o->python : "python3", err)) < 0 ||
+	if ((rc = scan_probe_python(&j->python, o->python ? o->python : "python3", err)) < 0 ||
 	    (rc = check_options(o, &j->python, err)) < 0) {
 		act_job_free(j);
 		return rc;

@@ -29,7 +29,7 @@ int act_prepare_install(struct act_job **out, const char *env, const char *requi
 	j->paths[0] = xstrdup(env);
 	j->existed[0] = true;
 	j->n_paths = 1;
-	if ((rc = act_probe_python(&j->python, py, err)) < 0) {
+	if ((rc = scan_probe_python(&j->python, py, err)) < 0) {
 		free(py);
 		act_job_free(j);
 		return rc;

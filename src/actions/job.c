@@ -421,7 +421,7 @@ void act_job_free(struct act_job *j)
 	free(j->argv);
 	vs_strv_free(j->paths, j->n_paths);
 	free(j->existed);
-	act_python_clear(&j->python);
+	scan_python_clear(&j->python);
 	free(j->before);
 	sb_free(&j->output);
 	free(j->summary);

@@ -17,7 +17,7 @@
 #include "../util/err.h"
 #include "../util/proc.h"
 #include "../util/strbuf.h"
-#include "pythons.h"
+#include "../scan/pythons.h"
 
 enum act_kind {
 	ACT_CREATE,
@@ -53,13 +53,13 @@ struct act_job {
 	char **argv;  /* owned, NULL-terminated */
 	char **paths; /* the env folder(s) it works on (absolute) */
 	size_t n_paths;
-	bool *existed;            /* create: whether each path existed before */
-	struct act_python python; /* the interpreter that runs it */
-	char *before;             /* upgrade: Python version before; deps: pip version before */
-	struct strbuf output;     /* everything the child printed (the last 256 KiB) */
-	char *summary;            /* after finish: one sentence of what happened */
-	size_t n_argv_req;        /* install: the index of the requirements file in argv */
-	char **partial;           /* after a failed create: folders it left behind */
+	bool *existed;             /* create: whether each path existed before */
+	struct scan_python python; /* the interpreter that runs it */
+	char *before;              /* upgrade: Python version before; deps: pip version before */
+	struct strbuf output;      /* everything the child printed (the last 256 KiB) */
+	char *summary;             /* after finish: one sentence of what happened */
+	size_t n_argv_req;         /* install: the index of the requirements file in argv */
+	char **partial;            /* after a failed create: folders it left behind */
 	size_t n_partial;
 	bool keep_cwd;               /* run in the current folder (create --prompt .), isolated (-I) */
 	struct scan_cache *cache;    /* ACT_CACHE_CLEAN: the cache as measured before (owned) */

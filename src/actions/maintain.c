@@ -91,7 +91,7 @@ static int start(struct act_job **out, enum act_kind kind, const struct venv *v,
 				  "its packages: venvscope rebuild --python PYTHON %s",
 				  v->path, what, why.msg, v->path);
 	j = new_job(kind, v);
-	rc = act_probe_python(&j->python, base, err);
+	rc = scan_probe_python(&j->python, base, err);
 	free(base);
 	if (rc < 0) {
 		act_job_free(j);
@@ -159,7 +159,7 @@ static void keep_options(struct act_job *j, size_t *n, const struct venv *v, boo
 			free(old);
 		}
 	}
-	if (made_with(v, "--without-scm-ignore-files") && act_python_at_least(&j->python, 3, 13))
+	if (made_with(v, "--without-scm-ignore-files") && scan_python_at_least(&j->python, 3, 13))
 		act_argv_add(j, n, "--without-scm-ignore-files");
 }
 
@@ -216,7 +216,7 @@ static int upgrade_deps_argv(struct act_job *j, const struct venv *v, struct vs_
 	act_argv_add(j, &n, "install");
 	act_argv_add(j, &n, "--upgrade");
 	act_argv_add(j, &n, "pip");
-	if (!act_python_at_least(&j->python, 3, 12))
+	if (!scan_python_at_least(&j->python, 3, 12))
 		act_argv_add(j, &n, "setuptools");
 	free(py);
 	j->title = xasprintf("upgrade pip in %s", v->path);

@@ -1,4 +1,4 @@
-/* venvscope create | clear | upgrade | shell | pythons: the command-line
+/* venvscope create | clear | upgrade | shell: the command-line
  * twins of the browser's actions, on the same functions in src/actions/. */
 #include <cJSON.h>
 #include <getopt.h>
@@ -11,7 +11,7 @@
 #include "../actions/delete.h"
 #include "../actions/job.h"
 #include "../actions/open.h"
-#include "../actions/pythons.h"
+#include "../scan/pythons.h"
 #include "../actions/shell.h"
 #include "../util/human.h"
 #include "../util/textwidth.h"
@@ -119,19 +119,6 @@ static const char shell_usage[] =
 	"  -h, --help   this text\n"
 	"\n"
 	"Exit status: the shell's own, or 2 when ENV is not an environment.\n";
-
-static const char pythons_usage[] =
-	"usage: venvscope pythons [--json]\n"
-	"\n"
-	"Lists the Python interpreters this machine has (python3* on PATH,\n"
-	"/usr/bin/python3.*, /usr/local/bin/python3.*, ~/.pyenv/versions/*),\n"
-	"newest first, with their versions and whether they can make a venv with pip.\n"
-	"An activated environment's bin/ on PATH is left out: its pythons are not run.\n"
-	"\n"
-	"  --json       a JSON array, one object per interpreter\n"
-	"  -h, --help   this text\n"
-	"\n"
-	"Exit status: 0 ok, 2 bad usage.\n";
 
 static void echo_line(void *ctx, enum vs_proc_stream s, const char *line)
 {
@@ -552,40 +539,4 @@ int cli_shell(int argc, char **argv)
 		return cli_exit_code(rc);
 	}
 	return status;
-}
-
-int cli_pythons(int argc, char **argv)
-{
-	struct act_python_list l;
-	bool json = false;
-
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
-			json = true;
-		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
-			return fputs(pythons_usage, stdout), CLI_EXIT_OK;
-		else
-			return usage_error("pythons", "unknown argument");
-	}
-	act_find_pythons(&l, getenv("HOME"), NULL, 0);
-	if (json) {
-		cJSON *arr = cJSON_CreateArray();
-
-		for (size_t i = 0; i < l.n; i++) {
-			cJSON *o = cJSON_CreateObject();
-
-			cJSON_AddItemToObject(o, "path", cli_json_string(l.items[i].path));
-			cJSON_AddItemToObject(o, "real_path", cli_json_string(l.items[i].real));
-			cJSON_AddItemToObject(o, "version", cli_json_string(l.items[i].version));
-			cJSON_AddBoolToObject(o, "has_ensurepip", l.items[i].has_ensurepip);
-			cJSON_AddItemToArray(arr, o);
-		}
-		act_python_list_free(&l);
-		return cli_print_json(arr);
-	}
-	for (size_t i = 0; i < l.n; i++)
-		printf("%-9s %s%s\n", tw_esc(l.items[i].version), tw_esc(l.items[i].path),
-		       l.items[i].has_ensurepip ? "" : "  (no ensurepip: only --without-pip)");
-	act_python_list_free(&l);
-	return CLI_EXIT_OK;
 }

@@ -25,6 +25,7 @@ enum term_kind {
 	TERM_ORPHAN, /* issue 16's story terms */
 	TERM_MOVED,
 	TERM_EOL,
+	TERM_PYTHON, /* issue 16, pythons: base_python is the file `text` (resolved) */
 };
 
 struct term {
@@ -138,6 +139,22 @@ static int parse_py(struct term *t, const char *word, const char *rest, struct v
 	return 0;
 }
 
+/* python:PATH - the envs whose base interpreter is PATH once resolved (the
+ * Pythons view's Enter). */
+static int parse_python(struct term *t, const char *word, const char *rest, struct vs_err *err)
+{
+	if (*rest != '/')
+		return vs_err_set(err, VS_EUSAGE,
+				  "filter term \"%.200s\": write an interpreter's absolute path, "
+				  "as in python:/usr/bin/python3.11",
+				  word);
+	t->kind = TERM_PYTHON;
+	t->text = realpath(rest, NULL);
+	if (!t->text)
+		t->text = xstrdup(rest);
+	return 0;
+}
+
 static int parse_is(struct term *t, const char *word, const char *rest, struct vs_err *err)
 {
 	if (vs_ascii_casecmp(rest, "broken") == 0)
@@ -196,6 +213,8 @@ static int parse_term(struct term *t, const char *word, struct vs_err *err)
 		t->text = xstrdup(rest);
 		return 0;
 	}
+	if ((rest = after_key(s, "python:")))
+		return parse_python(t, word, rest, err);
 	t->kind = TERM_TEXT;
 	t->text = xstrdup(s);
 	return 0;
@@ -319,6 +338,8 @@ static bool term_match(const struct term *t, const struct venv *v)
 		return v->moved_from != NULL;
 	case TERM_EOL:
 		return venv_is_eol(v);
+	case TERM_PYTHON:
+		return v->base_python && strcmp(v->base_python, t->text) == 0;
 	}
 	return false;
 }

@@ -17,8 +17,10 @@
  *   is:conda        a conda, mamba, micromamba or pixi env (kind conda)
  *   kind:NAME       its kind (venv, virtualenv, uv, conda) is NAME, any case
  *   mgr:NAME        its manager (poetry, pipx, conda, mamba, pixi ...) is NAME
+ *   python:PATH     its base interpreter (base_python) is the file PATH,
+ *                   both resolved: what the Pythons view's Enter types
  *   !TERM           negates one term (`!pkg:pip`)
- * The words pkg:, py:, is:, kind: and mgr: may be written in any case; any other word
+ * The words pkg:, py:, is:, kind:, mgr: and python: may be written in any case; any other word
  * with a colon is plain text. An empty filter matches every env.
  *
  * A filter is immutable after parsing and keeps no pointer into the text or

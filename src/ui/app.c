@@ -351,6 +351,7 @@ int ui_run(const struct scan_request *req, const struct ui_settings *set)
 		[UI_VIEW_CACHES] = &ui_caches_view,
 		[UI_VIEW_DUPES] = &ui_dupes_view,
 		[UI_VIEW_REBUILD] = &ui_rebuild_view,
+		[UI_VIEW_PYTHONS] = &ui_pythons_view,
 	});
 	ui_switch(&ui, &ui_list_view);
 	loop(&ui);

@@ -73,6 +73,7 @@ enum ui_view_id {
 	UI_VIEW_CACHES,
 	UI_VIEW_DUPES,
 	UI_VIEW_REBUILD,
+	UI_VIEW_PYTHONS,
 	UI_VIEW_COUNT
 };
 
@@ -103,12 +104,14 @@ extern const struct ui_view ui_help_view;
 extern const struct ui_view ui_caches_view;
 extern const struct ui_view ui_dupes_view;   /* dupes_view.c: D, duplicates across envs */
 extern const struct ui_view ui_rebuild_view; /* rebuild_view.c: X, and r on a broken env */
+extern const struct ui_view ui_pythons_view; /* pythons_view.c: P, the interpreters */
 
 /* The bindings of each view, for the help screen (NULL-key terminated). */
 extern const struct ui_binding ui_list_bindings[];
 extern const struct ui_binding ui_detail_bindings[];
 extern const struct ui_binding ui_caches_bindings[];
 extern const struct ui_binding ui_dupes_bindings[];
+extern const struct ui_binding ui_pythons_bindings[];
 
 /* What every view shares. A view's own state is in view_private, a
  * background task's behind its pointer here (task.h). */
@@ -265,6 +268,10 @@ int ui_act_caches(struct ui *ui);
  * they were never measured (nothing is known). */
 struct strbuf;
 bool ui_caches_holding(const struct ui *ui, const struct venv *v, struct strbuf *out);
+/* P: the Pythons view; p: the same with the cursor on the selected env's
+ * base interpreter (a message when it is gone or not found). pythons_view.c */
+int ui_act_pythons(struct ui *ui);
+int ui_act_env_python(struct ui *ui);
 /* T: the next built-in theme (theme_key.c). */
 int ui_cycle_theme(struct ui *ui);
 /* Loads the theme the options name, or mono with NO_COLOR (theme_key.c). */

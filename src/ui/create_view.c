@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../actions/pythons.h"
+#include "../scan/pythons.h"
 #include "../util/human.h"
 #include "../util/path.h"
 #include "../util/textwidth.h"
@@ -32,7 +32,7 @@ enum field {
 /* The view's own state: the form. */
 struct ui_form {
 	struct ui_lineedit paths, prompt;
-	struct act_python_list pys;
+	struct scan_python_list pys;
 	size_t py;
 	bool deps, syssite, nopip, noscm, clear;
 	int link; /* enum act_link */
@@ -46,7 +46,7 @@ static struct ui_form *state(struct ui *ui)
 	return ui_view_private(ui, &ui_create_view);
 }
 
-static const struct act_python *chosen(const struct ui_form *form)
+static const struct scan_python *chosen(const struct ui_form *form)
 {
 	return form->py < form->pys.n ? &form->pys.items[form->py] : NULL;
 }
@@ -54,12 +54,12 @@ static const struct act_python *chosen(const struct ui_form *form)
 /* Fields the chosen Python can use. */
 static bool shown(const struct ui_form *form, enum field f)
 {
-	const struct act_python *py = chosen(form);
+	const struct scan_python *py = chosen(form);
 
 	if (f == F_DEPS)
-		return py && act_python_at_least(py, 3, 9);
+		return py && scan_python_at_least(py, 3, 9);
 	if (f == F_NOSCM)
-		return py && act_python_at_least(py, 3, 13);
+		return py && scan_python_at_least(py, 3, 13);
 	return true;
 }
 
@@ -70,7 +70,7 @@ static void form_reset(void *private)
 
 	ui_lineedit_free(&form->paths);
 	ui_lineedit_free(&form->prompt);
-	act_python_list_free(&form->pys);
+	scan_python_list_free(&form->pys);
 	memset(form, 0, sizeof(*form));
 }
 
@@ -79,7 +79,7 @@ static void form_reset(void *private)
 static void find_pythons(struct ui *ui, struct ui_form *form)
 {
 	struct vs_vec extra = {.free_item = free}; /* owns the paths */
-	struct act_python def = {0};
+	struct scan_python def = {0};
 	struct vs_err err = {0};
 
 	for (size_t i = 0; i < ui->model.n_ids; i++) {
@@ -89,15 +89,15 @@ static void find_pythons(struct ui *ui, struct ui_form *form)
 		if (base)
 			vs_vec_push(&extra, base);
 	}
-	act_find_pythons(&form->pys, ui->home, (const char *const *)extra.v, extra.n);
+	scan_find_pythons(&form->pys, ui->home, (const char *const *)extra.v, extra.n, 0);
 	vs_vec_clear(&extra);
 	/* The default: the version `python3` runs here, as on the command line. */
-	if (act_probe_python(&def, "python3", &err) == 0) {
+	if (scan_probe_python(&def, "python3", &err) == 0) {
 		for (size_t i = form->pys.n; i-- > 0;)
 			if (strcmp(form->pys.items[i].version, def.version) == 0)
 				form->py = i;
 	}
-	act_python_clear(&def);
+	scan_python_clear(&def);
 }
 
 /* Keys typed while the Pythons were probed (about a second) were meant for
@@ -174,7 +174,7 @@ static void draw_pythons(const struct ui_form *form, int y, int rows)
 	for (int i = 0; i < rows - 1 && (size_t)i < form->pys.n; i++) {
 		size_t k = form->py >= (size_t)rows - 1 ? form->py - (size_t)rows + 2 + (size_t)i
 							: (size_t)i;
-		const struct act_python *p;
+		const struct scan_python *p;
 		char line[4200];
 
 		if (k >= form->pys.n)
@@ -232,7 +232,7 @@ static void draw_resolved(const struct ui *ui, const struct ui_form *form, int y
 static void form_draw(struct ui *ui)
 {
 	const struct ui_form *form = state(ui);
-	const struct act_python *py = chosen(form);
+	const struct scan_python *py = chosen(form);
 	char v[4400];
 	int y = 2;
 
@@ -291,7 +291,7 @@ static void split_paths(struct vs_vec *out, const char *text)
 
 static int submit(struct ui *ui, struct ui_form *form)
 {
-	const struct act_python *py = chosen(form);
+	const struct scan_python *py = chosen(form);
 	struct act_create_opts o = {0};
 	struct vs_err err = {0};
 	struct act_job *j = NULL;

@@ -7,6 +7,8 @@
 #include "app.h"
 #include "colors.h"
 
+#define HELP_MAX 192 /* lines of help, at most */
+
 static const char *const filter_help[] = {
 	"text            name or path contains the text (any case)",
 	"pkg:NAME        has the package (names compared as pip does)",
@@ -17,6 +19,7 @@ static const char *const filter_help[] = {
 	"kind:conda      its kind is conda (also venv, virtualenv, uv)",
 	"mgr:poetry      its manager is poetry (also pipx, conda, mamba, pixi, ...)",
 	"is:orphan       its project is gone (also is:moved, is:eol: its Python's end of life)",
+	"python:PATH     its base interpreter is PATH (Enter in the Pythons view, P)",
 	"!TERM           environments the term does not match",
 	"Terms are combined: all must match. Esc clears the filter.",
 	NULL,
@@ -71,7 +74,8 @@ static size_t collect(struct help_line *out, size_t max)
 	} sections[] = {{"In the list", UI_VIEW_LIST},
 			{"In the details", UI_VIEW_DETAIL},
 			{"In the caches (C)", UI_VIEW_CACHES},
-			{"In the duplicates (D)", UI_VIEW_DUPES}};
+			{"In the duplicates (D)", UI_VIEW_DUPES},
+			{"In the Pythons (P)", UI_VIEW_PYTHONS}};
 
 	for (size_t s = 0; s < sizeof(sections) / sizeof(*sections); s++) {
 		if (n < max)
@@ -104,8 +108,8 @@ static size_t collect(struct help_line *out, size_t max)
 
 static void help_draw(struct ui *ui)
 {
-	struct help_line lines[128];
-	size_t n = collect(lines, 128);
+	struct help_line lines[HELP_MAX];
+	size_t n = collect(lines, HELP_MAX);
 	int h = LINES - 2;
 	struct help_state *H = state(ui);
 
@@ -170,16 +174,17 @@ static int help_key(struct ui *ui, int ch)
 /* Opened from the details or the duplicates, the help starts at their keys. */
 static void help_open(struct ui *ui)
 {
-	struct help_line lines[128];
-	size_t n = collect(lines, 128);
+	struct help_line lines[HELP_MAX];
+	size_t n = collect(lines, HELP_MAX);
 	struct help_state *H = state(ui);
 
 	H->top = 0;
-	const char *want = !H->back                        ? NULL
-			   : H->back->id == UI_VIEW_DETAIL ? "In the details"
-			   : H->back->id == UI_VIEW_DUPES  ? "In the duplicates (D)"
-			   : H->back->id == UI_VIEW_CACHES ? "In the caches (C)"
-							   : NULL;
+	const char *want = !H->back                         ? NULL
+			   : H->back->id == UI_VIEW_DETAIL  ? "In the details"
+			   : H->back->id == UI_VIEW_DUPES   ? "In the duplicates (D)"
+			   : H->back->id == UI_VIEW_CACHES  ? "In the caches (C)"
+			   : H->back->id == UI_VIEW_PYTHONS ? "In the Pythons (P)"
+							    : NULL;
 
 	for (size_t i = 0; want && i < n; i++)
 		if (lines[i].title && strcmp(lines[i].text, want) == 0)

@@ -8,16 +8,19 @@
 #define PATH_MIN 12
 #define FLAGS_MIN 5 /* its title */
 #define FLAGS_MAX 30
+#define KIND_MIN 4 /* its title */
+#define KIND_MAX 10
 
-static const char *const titles[UI_COL_COUNT] = {"",     "NAME", "PYTHON", "SIZE", "",      "%",
-						 "PKGS", "LINK", "GIT",    "AGE",  "FLAGS", "PATH"};
+static const char *const titles[UI_COL_COUNT] = {"",     "NAME", "KIND", "PYTHON", "SIZE",  "",    "%",
+						 "PKGS", "LINK", "GIT",  "AGE",    "FLAGS", "PATH"};
 /* Fixed widths; name, flags and path are decided per screen. The share is
  * "[#####] 100%". */
-static const int fixed[UI_COL_COUNT] = {1, 0, 7, 9, 1, 12, 4, 7, 11, 4, 0, 0};
-/* The order in which columns give way when the screen is narrow. */
-static const enum ui_col give_way[] = {UI_COL_PATH,  UI_COL_LINK, UI_COL_GIT,    UI_COL_SHARE,
-				       UI_COL_PKGS,  UI_COL_AGE,  UI_COL_PYTHON, UI_COL_FLAGS,
-				       UI_COL_HLINK, UI_COL_SIZE};
+static const int fixed[UI_COL_COUNT] = {1, 0, 0, 7, 9, 1, 12, 4, 7, 11, 4, 0, 0};
+/* The order in which columns give way when the screen is narrow (once the
+ * path is down to its short width): the decorative ones, then the path. */
+static const enum ui_col give_way[] = {UI_COL_LINK,  UI_COL_GIT,  UI_COL_PKGS,   UI_COL_AGE,
+				       UI_COL_SHARE, UI_COL_KIND, UI_COL_PYTHON, UI_COL_FLAGS,
+				       UI_COL_HLINK, UI_COL_PATH, UI_COL_SIZE};
 
 const char *ui_col_title(enum ui_col c)
 {
@@ -58,6 +61,7 @@ void ui_layout_columns(struct ui_layout *out, int width, const struct ui_col_wan
 	out->shown[UI_COL_HLINK] = want->hlink;
 	out->shown[UI_COL_FLAGS] = want->flags > 0;
 	out->w[UI_COL_FLAGS] = clamp(want->flags, FLAGS_MIN, FLAGS_MAX);
+	out->w[UI_COL_KIND] = clamp(want->kind, KIND_MIN, KIND_MAX);
 	out->w[UI_COL_NAME] = clamp(name_want, NAME_MIN, NAME_MAX);
 	out->w[UI_COL_PATH] = path_want > PATH_MIN ? path_want : PATH_MIN;
 

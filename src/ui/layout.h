@@ -8,6 +8,7 @@
 enum ui_col {
 	UI_COL_MARK, /* '*' for marked rows */
 	UI_COL_NAME,
+	UI_COL_KIND, /* the manager (poetry, pipx, ...) or the kind (venv, uv, ...) */
 	UI_COL_PYTHON,
 	UI_COL_SIZE,
 	UI_COL_HLINK, /* 'H': most of its files are hard links from outside */
@@ -32,16 +33,19 @@ struct ui_layout {
 struct ui_col_wants {
 	int name, path; /* widths of the longest name and path */
 	int flags;      /* width of the longest FLAGS cell; 0: no env has a flag */
+	int kind;       /* width of the longest KIND cell */
 	bool git;       /* some env is in a repository */
 	bool hlink;     /* some env gets the hard-link marker */
 };
 
-/* Lays out columns in `width` screen columns. The path gives way first (it
- * shrinks to 12, then goes), then link, git, the share, packages, age,
- * Python, flags and size (with its marker); the name shrinks to 8 columns
- * but always stays. The GIT, FLAGS and marker columns are left out when
- * they would be empty on every row; FLAGS is as wide as its longest cell
- * (5 to 30). */
+/* Lays out columns in `width` screen columns. NAME, SIZE and a short path
+ * are kept before the decorative columns: the path first shrinks to 12
+ * columns, then link, git, packages, age, the share, kind, Python, flags
+ * and the marker give way, and only then the path, then the size; the name
+ * shrinks to 8 columns but always stays. So a path is never dropped while
+ * a decorative column remains. The GIT, FLAGS and marker columns are left
+ * out when they would be empty on every row; FLAGS is as wide as its
+ * longest cell (5 to 30), KIND too (4 to 10). */
 void ui_layout_columns(struct ui_layout *out, int width, const struct ui_col_wants *want);
 
 const char *ui_col_title(enum ui_col c);

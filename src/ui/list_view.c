@@ -63,6 +63,12 @@ static char *share_text(const struct venv *v, uint64_t bytes, uint64_t total)
 	return xasprintf("%s %4s", b, p);
 }
 
+/* The KIND column: the tool that manages the env, else its kind. */
+static const char *kind_text(const struct venv *v)
+{
+	return v->manager ? v->manager : venv_kind_name(v->kind);
+}
+
 static void cell_texts(const struct ui *ui, const struct venv *v, uint64_t total, char **cells)
 {
 	char buf[64];
@@ -70,6 +76,7 @@ static void cell_texts(const struct ui *ui, const struct venv *v, uint64_t total
 
 	cells[UI_COL_MARK] = xstrdup(ui->model.marked[v->id] ? "*" : " ");
 	cells[UI_COL_NAME] = ui_display_name(v);
+	cells[UI_COL_KIND] = xstrdup(kind_text(v));
 	cells[UI_COL_PYTHON] = xstrdup(v->python_version ? v->python_version : "?");
 	if (v->size_known)
 		human_size(buf, sizeof(buf), bytes);
@@ -206,12 +213,14 @@ static void wanted_widths(const struct ui *ui, struct ui_col_wants *w)
 		char *p = path_tilde(v->path, ui->home);
 		char *dn = ui_display_name(v);
 		int nw = (int)tw_width(dn), pw = (int)tw_width(p), fw;
+		int kw = (int)tw_width(kind_text(v));
 
 		venv_flags(flags, sizeof(flags), v);
 		fw = (int)strlen(flags);
 		w->name = nw > w->name ? nw : w->name;
 		w->path = pw > w->path ? pw : w->path;
 		w->flags = fw > w->flags ? fw : w->flags;
+		w->kind = kw > w->kind ? kw : w->kind;
 		w->git = w->git || v->git_state > SCAN_GIT_NO_REPO;
 		w->hlink = w->hlink || venv_is_shared(v);
 		free(p);
@@ -479,6 +488,10 @@ const struct ui_binding ui_list_bindings[] = {
 	{'d', "d", "delete the marked / selected envs (recipe kept; or to the trash)", ui_act_delete},
 	{'i', "i", "make git ignore the selected env (shows the line, asks)", ui_act_gitignore},
 	{'C', "C", "the shared caches (pip, uv, conda...): sizes, and cleaning", ui_act_caches},
+	{'P', "P", "Pythons: every interpreter, its support, EOL and how many envs use it",
+	 ui_act_pythons},
+	{'p', "p", "its Python: the Pythons view on the selected env's base interpreter",
+	 ui_act_env_python},
 	{'D', "D", "duplicates: packages installed in several envs, duplicated or hard-linked",
 	 act_dupes},
 	{0, NULL, NULL, NULL},

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../actions/pythons.h"
+#include "../scan/pythons.h"
 #include "../util/xalloc.h"
 #include "app.h"
 #include "colors.h"
@@ -16,7 +16,7 @@
 
 struct ui_rebuild {
 	char *path; /* the env (owned) */
-	struct act_python_list pys;
+	struct scan_python_list pys;
 	size_t py;
 	struct act_job *probe; /* prepared once at open: the recipe (owned) */
 	char error[1100];
@@ -32,7 +32,7 @@ static void form_reset(void *private)
 	struct ui_rebuild *f = private;
 
 	free(f->path);
-	act_python_list_free(&f->pys);
+	scan_python_list_free(&f->pys);
 	act_job_free(f->probe);
 	memset(f, 0, sizeof(*f));
 }
@@ -49,7 +49,7 @@ static struct venv *find_env(struct ui *ui, const char *path)
  * 3.10 env wants 3.10), else the version python3 runs. */
 static size_t default_python(const struct ui_rebuild *f, const struct venv *v)
 {
-	struct act_python def = {0};
+	struct scan_python def = {0};
 	struct vs_err err = {0};
 	size_t pick = 0;
 	char mm[32] = "";
@@ -62,11 +62,11 @@ static size_t default_python(const struct ui_rebuild *f, const struct venv *v)
 			 (int)(dot2 ? (size_t)(dot2 - v->python_version) : strlen(v->python_version)),
 			 v->python_version);
 	}
-	if (act_probe_python(&def, "python3", &err) == 0)
+	if (scan_probe_python(&def, "python3", &err) == 0)
 		for (size_t i = f->pys.n; i-- > 0;)
 			if (strcmp(f->pys.items[i].version, def.version) == 0)
 				pick = i;
-	act_python_clear(&def);
+	scan_python_clear(&def);
 	for (size_t i = f->pys.n; mm[0] && i-- > 0;) {
 		char with_dot[64];
 
@@ -86,7 +86,7 @@ void ui_rebuild_open(struct ui *ui, const char *path)
 
 	form_reset(f);
 	f->path = xstrdup(path);
-	act_find_pythons(&f->pys, ui->home, NULL, 0);
+	scan_find_pythons(&f->pys, ui->home, NULL, 0, 0);
 	if (v) {
 		f->py = default_python(f, v);
 		o.python = f->py < f->pys.n ? f->pys.items[f->py].path : NULL;
@@ -123,7 +123,7 @@ static void draw_recipe(const struct ui_rebuild *f, int y, int rows)
 static void form_draw(struct ui *ui)
 {
 	const struct ui_rebuild *f = state(ui);
-	const struct act_python *py = f->py < f->pys.n ? &f->pys.items[f->py] : NULL;
+	const struct scan_python *py = f->py < f->pys.n ? &f->pys.items[f->py] : NULL;
 	char v[4400];
 	int y = 2;
 

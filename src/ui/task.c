@@ -5,7 +5,8 @@
 
 const struct ui_task_ops *const ui_tasks[UI_N_TASKS] = {&ui_scan_task,   &ui_side_task,
 							&ui_jobs_task,   &ui_delete_task,
-							&ui_caches_task, &ui_dupes_task};
+							&ui_caches_task, &ui_dupes_task,
+							&ui_pythons_task};
 
 int ui_tasks_fds(const struct ui *ui, struct pollfd *p)
 {

@@ -33,16 +33,17 @@ struct ui_task_ops {
 	bool ask_before_quit;
 };
 
-extern const struct ui_task_ops ui_scan_task;   /* scans.c: the full scan */
-extern const struct ui_task_ops ui_side_task;   /* scans.c: side scans */
-extern const struct ui_task_ops ui_jobs_task;   /* jobs.c */
-extern const struct ui_task_ops ui_delete_task; /* delete_key.c */
-extern const struct ui_task_ops ui_caches_task; /* caches_view.c: measuring the caches */
-extern const struct ui_task_ops ui_dupes_task;  /* dupes_view.c: counting duplicates */
+extern const struct ui_task_ops ui_scan_task;    /* scans.c: the full scan */
+extern const struct ui_task_ops ui_side_task;    /* scans.c: side scans */
+extern const struct ui_task_ops ui_jobs_task;    /* jobs.c */
+extern const struct ui_task_ops ui_delete_task;  /* delete_key.c */
+extern const struct ui_task_ops ui_caches_task;  /* caches_view.c: measuring the caches */
+extern const struct ui_task_ops ui_dupes_task;   /* dupes_view.c: counting duplicates */
+extern const struct ui_task_ops ui_pythons_task; /* pythons_view.c: finding the interpreters */
 
 /* Every task, in the order the loop pumps them and their panes stack. */
 extern const struct ui_task_ops *const ui_tasks[];
-#define UI_N_TASKS 6
+#define UI_N_TASKS 7
 
 /* Over the list: */
 int ui_tasks_fds(const struct ui *ui, struct pollfd *p); /* up to UI_N_TASKS * MAX_FDS */

@@ -11,7 +11,7 @@ import traceback
 from harness import Group
 from tty import ScreenError
 
-TITLES = ("NAME", "PYTHON", "SIZE", "PKGS", "LINK", "AGE", "FLAGS", "PATH")
+TITLES = ("NAME", "KIND", "PYTHON", "SIZE", "PKGS", "LINK", "AGE", "FLAGS", "PATH")
 # The header once the scan ended; "[N of M shown: ...]" comes first while
 # a filter or ! hides rows.
 DONE = r"^ venvscope  (?:\[(\d+) of (\d+) shown: ([^\]]*)\]  )?(\d+) environments? · "

@@ -52,6 +52,7 @@ import tests_main  # noqa: E402
 import tests_noexec  # noqa: E402
 import tests_opts  # noqa: E402
 import tests_paths  # noqa: E402
+import tests_pythons  # noqa: E402
 import tests_signals  # noqa: E402
 import tests_space  # noqa: E402
 import tests_space_browser  # noqa: E402
@@ -252,6 +253,7 @@ def test(args, results, binary, runner, fx, t0):
     jobs += tests_caches.tests(ctx)
     jobs += tests_dupes.tests(ctx)
     jobs += tests_paths.tests(ctx)
+    jobs += tests_pythons.tests(ctx)
     jobs += tests_guard.tests(ctx)
     jobs += tests_rebuild.tests(ctx)
     jobs += tests_glitch.tests(ctx)

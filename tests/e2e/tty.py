@@ -129,7 +129,7 @@ def parse_styled(raw):
 
 # ------------------------------------------------------------ the screen
 
-TITLES = ("NAME", "PYTHON", "SIZE", "PKGS", "LINK", "AGE", "FLAGS", "PATH")
+TITLES = ("NAME", "KIND", "PYTHON", "SIZE", "PKGS", "LINK", "AGE", "FLAGS", "PATH")
 RIGHT = ("SIZE", "PKGS", "AGE")  # right-aligned columns: cells end where the title ends
 
 

@@ -6,8 +6,10 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "scan/filter.h"
 
@@ -294,6 +296,45 @@ static void test_story_words(void **state)
 	expect_rows("is:problem", e, 7, "0111111");
 	e[5].v.git_state = SCAN_GIT_IGNORED;
 	expect_rows("is:problem", e, 7, "0111101");
+/* python:PATH (the Pythons view's Enter): the envs whose resolved base is
+ * the file PATH leads to, typed by any of its names. */
+static void test_python_path_term(void **state)
+{
+	char dir[] = "/tmp/vs-filter-XXXXXX";
+	char file[128], link[128], *real;
+	struct env e[3];
+	struct vs_err err = {0};
+	struct scan_filter *f = NULL;
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(file, sizeof(file), "%s/python3.11", dir);
+	snprintf(link, sizeof(link), "%s/python3", dir);
+	assert_non_null(fp = fopen(file, "w"));
+	fclose(fp);
+	assert_int_equal(symlink("python3.11", link), 0);
+	real = realpath(file, NULL);
+	env_init(&e[0], "/a/uses", "3.11.7", NULL, 0);
+	e[0].v.base_python = real;
+	env_init(&e[1], "/a/other", "3.11.7", NULL, 0);
+	e[1].v.base_python = (char *)"/usr/bin/python3.99";
+	env_init(&e[2], "/a/unknown", NULL, NULL, 0);
+	{
+		char term[160];
+
+		snprintf(term, sizeof(term), "python:%s", link);
+		expect_rows(term, e, 3, "100");
+		snprintf(term, sizeof(term), "!python:%s", file);
+		expect_rows(term, e, 3, "011");
+	}
+	assert_int_equal(scan_filter_parse(&f, "python:python3", &err), VS_EUSAGE);
+	assert_null(f);
+	assert_non_null(strstr(err.msg, "absolute path"));
+	unlink(link);
+	unlink(file);
+	rmdir(dir);
+	free(real);
 }
 
 static void test_empty_filter_keeps_all(void **state)
@@ -388,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_package_names_canonical),
 		cmocka_unit_test(test_state_words),
 		cmocka_unit_test(test_story_words),
+		cmocka_unit_test(test_python_path_term),
 		cmocka_unit_test(test_empty_filter_keeps_all),
 		cmocka_unit_test(test_packages_not_read_yet),
 		cmocka_unit_test(test_bad_input_says_which_term),

@@ -46,18 +46,73 @@ static void test_wide_screen_shows_everything(void **state)
 	assert_true(l.right[UI_COL_SIZE]);
 }
 
-static void test_path_gives_way_first(void **state)
+/* Issue 16: NAME, SIZE and a short path are kept before the decorative
+ * columns. A long path shrinks to its short width first; then LINK, GIT,
+ * PKGS, AGE, the share, KIND, PYTHON, FLAGS and the marker give way; the
+ * path goes only when none of them is left. */
+static void test_path_kept_while_decorations_remain(void **state)
 {
+	static const enum ui_col decorative[] = {UI_COL_KIND,  UI_COL_PYTHON, UI_COL_HLINK,
+						 UI_COL_SHARE, UI_COL_PKGS,   UI_COL_LINK,
+						 UI_COL_GIT,   UI_COL_AGE,    UI_COL_FLAGS};
 	struct ui_layout l;
 
 	(void)state;
-	layout(&l, 114, 12, 200, true, 13); /* a long path on 114 columns */
+	layout(&l, 114, 12, 200, true, 13); /* a long path on 114 columns: shortened */
 	assert_true(l.shown[UI_COL_PATH]);
+	assert_true(l.w[UI_COL_PATH] >= 12 && l.w[UI_COL_PATH] < 200);
 	assert_int_equal(right_edge(&l), 114);
 	layout(&l, 104, 12, 200, true, 13);
-	assert_false(l.shown[UI_COL_PATH]);
-	assert_true(l.shown[UI_COL_LINK]);
+	assert_true(l.shown[UI_COL_PATH]);
+	assert_false(l.shown[UI_COL_LINK]); /* a decorative column went instead */
 	assert_true(right_edge(&l) <= 104);
+	for (int w = 20; w <= 240; w++) {
+		struct ui_col_wants want =
+			{.name = 20, .path = 60, .flags = 13, .kind = 7, .git = true, .hlink = true};
+
+		ui_layout_columns(&l, w, &want);
+		assert_true(l.shown[UI_COL_NAME]);
+		if (l.shown[UI_COL_PATH]) {
+			assert_true(l.shown[UI_COL_SIZE]);
+			assert_true(l.w[UI_COL_PATH] >= 12);
+			continue;
+		}
+		for (size_t i = 0; i < sizeof(decorative) / sizeof(*decorative); i++)
+			if (l.shown[decorative[i]])
+				fail_msg("width %d: the path is dropped while column %s stays", w,
+					 ui_col_title(decorative[i]));
+	}
+}
+
+/* The widths the browser is tried at: 60, 80 and 120 columns keep the
+ * name, the size and the path; at 120 every column of a plain row fits. */
+static void test_60_80_120_columns(void **state)
+{
+	struct ui_col_wants want =
+		{.name = 14, .path = 34, .flags = 6, .kind = 6, .git = true, .hlink = false};
+	static const int widths[] = {60, 80, 120};
+	struct ui_layout l;
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		ui_layout_columns(&l, widths[i], &want);
+		assert_true(l.shown[UI_COL_NAME]);
+		assert_true(l.shown[UI_COL_SIZE]);
+		assert_true(l.shown[UI_COL_PATH]);
+		assert_true(right_edge(&l) <= widths[i]);
+	}
+	ui_layout_columns(&l, 60, &want);
+	assert_false(l.shown[UI_COL_GIT]);
+	ui_layout_columns(&l, 80, &want);
+	assert_true(l.shown[UI_COL_KIND]);
+	assert_true(l.shown[UI_COL_FLAGS]);
+	assert_int_equal(l.w[UI_COL_KIND], 6);
+	assert_true(l.x[UI_COL_NAME] < l.x[UI_COL_KIND] && l.x[UI_COL_KIND] < l.x[UI_COL_SIZE]);
+	ui_layout_columns(&l, 120, &want);
+	for (int c = 0; c < UI_COL_COUNT; c++)
+		if (c != UI_COL_HLINK)
+			assert_true(l.shown[c]);
+	assert_string_equal(ui_col_title(UI_COL_KIND), "KIND");
 }
 
 static void test_narrow_screens_never_overflow(void **state)
@@ -106,9 +161,10 @@ static void test_empty_columns_left_out(void **state)
 }
 
 /* The size's share and the hard-link marker: on 80 columns, with a
- * repository and flags, the share and the marker stay next to the size
- * (link and git give way first); the marker takes room only when some row
- * has it, and goes just before the size itself. */
+ * repository, flags and a 20-column name, the path stays and the share
+ * gives way (after link, git, packages and age); the marker stays; it takes
+ * room only when some row has it, and goes just before the path and the
+ * size themselves. */
 static void test_share_and_marker_on_80_columns(void **state)
 {
 	struct ui_layout l;
@@ -116,28 +172,32 @@ static void test_share_and_marker_on_80_columns(void **state)
 
 	(void)state;
 	ui_layout_columns(&l, 80, &w);
-	assert_true(l.shown[UI_COL_SHARE]);
+	assert_false(l.shown[UI_COL_SHARE]);
 	assert_true(l.shown[UI_COL_HLINK]);
 	assert_true(l.shown[UI_COL_SIZE]);
-	assert_false(l.shown[UI_COL_PATH]);
+	assert_true(l.shown[UI_COL_PATH]);
 	assert_false(l.shown[UI_COL_GIT]);
 	assert_true(right_edge(&l) <= 80);
 	assert_int_equal(l.x[UI_COL_HLINK], l.x[UI_COL_SIZE] + l.w[UI_COL_SIZE] + 2);
+	ui_layout_columns(&l, 140, &w);
 	assert_true(l.x[UI_COL_SHARE] > l.x[UI_COL_HLINK]);
 	assert_int_equal(l.w[UI_COL_SHARE], 12); /* "[#####] 100%" */
+	ui_layout_columns(&l, 80, &w);
 	w.hlink = false;
 	ui_layout_columns(&l, 80, &w);
 	assert_false(l.shown[UI_COL_HLINK]);
-	/* Very narrow: the share goes before packages, age, Python and flags;
-	 * the marker only just before the size. */
+	/* Very narrow: the share goes after packages and age, before Python
+	 * and flags; the marker only just before the path and the size. */
 	w.hlink = true;
 	ui_layout_columns(&l, 50, &w);
 	assert_false(l.shown[UI_COL_SHARE]);
 	assert_true(l.shown[UI_COL_SIZE]);
 	for (int width = 20; width <= 200; width++) {
 		ui_layout_columns(&l, width, &w);
+		if (l.shown[UI_COL_PKGS])
+			assert_true(l.shown[UI_COL_SHARE] && l.shown[UI_COL_SIZE]);
 		if (l.shown[UI_COL_SHARE])
-			assert_true(l.shown[UI_COL_PKGS] && l.shown[UI_COL_SIZE]);
+			assert_true(l.shown[UI_COL_PYTHON] && l.shown[UI_COL_FLAGS]);
 		if (l.shown[UI_COL_HLINK])
 			assert_true(l.shown[UI_COL_SIZE]);
 		if (l.shown[UI_COL_FLAGS])
@@ -149,7 +209,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_wide_screen_shows_everything),
-		cmocka_unit_test(test_path_gives_way_first),
+		cmocka_unit_test(test_path_kept_while_decorations_remain),
+		cmocka_unit_test(test_60_80_120_columns),
 		cmocka_unit_test(test_narrow_screens_never_overflow),
 		cmocka_unit_test(test_name_keeps_what_it_needs),
 		cmocka_unit_test(test_empty_columns_left_out),

@@ -1,0 +1,523 @@
+/* The Pythons view (P from the list): every interpreter on the machine
+ * (scan/pythons.h) with its version, support status, end of life and the
+ * envs of the list whose base it is; the ones most envs use come first,
+ * the unused ones (safe to uninstall as far as the envs found go) last.
+ * Enter goes back to the list filtered to the envs of one (python:PATH);
+ * p in the list comes here with the cursor on the selected env's
+ * interpreter. The interpreters are found once, and again on r, on a
+ * thread of their own (each is run with -I -S -B: about a second in all,
+ * and the browser stays responsive meanwhile); which envs use them is
+ * counted each time the view opens or the interpreters come. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../scan/eol.h"
+#include "../scan/pythons.h"
+#include "../util/human.h"
+#include "../util/path.h"
+#include "../util/strbuf.h"
+#include "../util/vec.h"
+#include "../util/xalloc.h"
+#include "app.h"
+#include "colors.h"
+
+#define PYTHONS_TOP 3 /* header, title, column titles */
+
+/* One search on its own thread. The thread reads only its own copies (home,
+ * extra) and the disk, fills `result`, then writes a byte to wake[1]. The
+ * browser takes the result (the task's pump), or abandons the job
+ * (quitting): a job abandoned before it finished is freed by its thread. */
+struct find_job {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	bool finished, abandoned; /* under lock */
+	int wake[2];
+	char *home;
+	struct vs_vec extra; /* owned copies of the envs' base paths */
+	struct scan_python_list result;
+};
+
+struct pythons_state {
+	bool found; /* the interpreters were looked for */
+	struct find_job *job;
+	struct scan_python_list l;
+	size_t cursor, top;
+	time_t now;
+	bool jump;      /* p: once found, put the cursor on jump_id's base */
+	size_t jump_id; /* a model id */
+	size_t counted; /* model ids when the envs were last counted */
+};
+
+static struct pythons_state *state(struct ui *ui)
+{
+	return ui_view_private(ui, &ui_pythons_view);
+}
+
+static int height(void)
+{
+	return LINES - PYTHONS_TOP - 1 > 0 ? LINES - PYTHONS_TOP - 1 : 0;
+}
+
+/* The interpreter under the cursor, to find it again after a new order. */
+struct cursor_at {
+	bool had;
+	dev_t dev;
+	ino_t ino;
+};
+
+static struct cursor_at cursor_save(const struct pythons_state *S)
+{
+	const struct scan_python *py = S->cursor < S->l.n ? &S->l.items[S->cursor] : NULL;
+
+	return py ? (struct cursor_at){true, py->dev, py->ino} : (struct cursor_at){0};
+}
+
+/* Which envs of the list use each interpreter (model ids), most used first;
+ * the cursor goes back to `at` when it is still there. */
+static void count_users(struct ui *ui, struct pythons_state *S, struct cursor_at at)
+{
+	scan_pythons_users(&S->l, (const struct venv *const *)ui->model.by_id, ui->model.n_ids);
+	scan_pythons_sort_by_users(&S->l);
+	S->counted = ui->model.n_ids;
+	for (size_t i = 0; at.had && i < S->l.n; i++)
+		if (S->l.items[i].dev == at.dev && S->l.items[i].ino == at.ino)
+			S->cursor = i;
+	if (S->cursor >= S->l.n)
+		S->cursor = S->l.n ? S->l.n - 1 : 0;
+}
+
+static void job_free(struct find_job *j)
+{
+	if (j->wake[0] >= 0)
+		close(j->wake[0]);
+	if (j->wake[1] >= 0)
+		close(j->wake[1]);
+	free(j->home);
+	vs_vec_clear(&j->extra);
+	scan_python_list_free(&j->result);
+	pthread_mutex_destroy(&j->lock);
+	free(j);
+}
+
+static void *job_main(void *arg)
+{
+	struct find_job *j = arg;
+	bool abandoned;
+
+	scan_find_pythons(&j->result, j->home, (const char *const *)j->extra.v, j->extra.n,
+			  SCAN_PYTHONS_ALL);
+	pthread_mutex_lock(&j->lock);
+	j->finished = true;
+	abandoned = j->abandoned;
+	pthread_mutex_unlock(&j->lock);
+	if (abandoned)
+		job_free(j);
+	else if (write(j->wake[1], "x", 1) < 0) {
+		/* Non-blocking, one byte: it cannot be full. */
+	}
+	return NULL;
+}
+
+static void job_abandon(struct find_job *j)
+{
+	bool finished;
+
+	if (!j)
+		return;
+	pthread_mutex_lock(&j->lock);
+	j->abandoned = true;
+	finished = j->finished;
+	pthread_mutex_unlock(&j->lock);
+	if (finished) {
+		pthread_join(j->thread, NULL);
+		job_free(j);
+	} else {
+		pthread_detach(j->thread);
+	}
+}
+
+/* Starts looking for the interpreters, the bases of the envs found so far
+ * too; the rows shown stay until the new ones come. */
+static void find(struct ui *ui, struct pythons_state *S)
+{
+	struct find_job *j;
+
+	if (S->job)
+		return;
+	j = xcalloc(1, sizeof(*j));
+	pthread_mutex_init(&j->lock, NULL);
+	vs_vec_init(&j->extra, free);
+	j->home = ui->home ? xstrdup(ui->home) : NULL;
+	for (size_t i = 0; i < ui->model.n_ids; i++) {
+		const struct venv *v = ui->model.by_id[i];
+
+		if (v && v->base_exists)
+			vs_vec_push(&j->extra, xstrdup(v->base_python));
+	}
+	j->wake[0] = j->wake[1] = -1;
+	if (pipe2(j->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+		ui_message(ui, true, "cannot look for the interpreters: %s", strerror(errno));
+		job_free(j);
+		return;
+	}
+	if (pthread_create(&j->thread, NULL, job_main, j) != 0) {
+		ui_message(ui, true, "cannot look for the interpreters: no thread");
+		job_free(j);
+		return;
+	}
+	S->job = j;
+}
+
+/* p: the cursor on the base of the env jump_id, or a message. */
+static void do_jump(struct ui *ui, struct pythons_state *S)
+{
+	const struct venv *v = S->jump_id < ui->model.n_ids ? ui->model.by_id[S->jump_id] : NULL;
+	const struct scan_python *py = v ? scan_python_of(&S->l, v) : NULL;
+
+	S->jump = false;
+	if (py) {
+		S->cursor = (size_t)(py - S->l.items);
+		return;
+	}
+	if (v)
+		ui_message(ui, true, "%s: its base interpreter %s", v->name,
+			   v->base_python ? (v->base_exists ? "is not among the interpreters found"
+							    : "is gone")
+					  : "is not known");
+}
+
+static void draw_title(struct ui *ui, const struct pythons_state *S)
+{
+	size_t unused = 0, envs = 0;
+	char line[256];
+
+	for (size_t i = 0; i < S->l.n; i++) {
+		unused += S->l.items[i].n_envs == 0;
+		envs += S->l.items[i].n_envs;
+	}
+	if (!S->found)
+		snprintf(line, sizeof(line), " Pythons: looking for the interpreters %s",
+			 ui_spinner(ui));
+	else
+		snprintf(line, sizeof(line),
+			 " Pythons: %zu %s · %zu %s on them · %zu unused (no env uses it)%s", S->l.n,
+			 human_noun(S->l.n, "interpreter", "interpreters"), envs,
+			 human_noun(envs, "env", "envs"), unused, S->job ? " · looking again" : "");
+	ui_fill_line(1, ui_role_attr(UI_ROLE_COLUMNS));
+	ui_put(1, 0, COLS, line, ui_role_attr(UI_ROLE_COLUMNS), 0);
+	ui_fill_line(2, ui_role_attr(UI_ROLE_COLUMNS));
+	ui_put(2, 0, COLS, "  ENVS      VERSION   SUPPORT   EOL         PATH",
+	       ui_role_attr(UI_ROLE_COLUMNS), 0);
+}
+
+static void draw_row(struct ui *ui, const struct pythons_state *S, size_t i, int y)
+{
+	const struct scan_python *py = &S->l.items[i];
+	struct scan_python_life life = scan_python_life(py->version, S->now);
+	const char *support = scan_support_word(life.support);
+	struct strbuf sb = STRBUF_INIT;
+	enum ui_role role = i == S->cursor                     ? UI_ROLE_SELECTED
+			    : life.support == SCAN_SUPPORT_EOL ? UI_ROLE_STALE
+							       : UI_ROLE_ROW;
+	char envs[32], *p = path_tilde(py->path, ui->home);
+
+	if (py->n_envs)
+		snprintf(envs, sizeof(envs), "%zu %s", py->n_envs,
+			 human_noun(py->n_envs, "env", "envs"));
+	else
+		snprintf(envs, sizeof(envs), "unused");
+	sb_addf(&sb, "%-8s  %-9s %-9s %-10s  %s", envs, py->version ? py->version : "?",
+		support ? support : "?", life.eol_date ? life.eol_date : "?", p);
+	free(p);
+	for (size_t k = 1; k < py->n_names; k++) {
+		p = path_tilde(py->names[k], ui->home);
+		sb_addf(&sb, "%s%s", k == 1 ? " (also " : ", ", p);
+		free(p);
+	}
+	sb_addf(&sb, "%s  [%s]", py->n_names > 1 ? ")" : "", py->source);
+	ui_fill_line(y, ui_role_attr(role));
+	/* The cursor is also a '>', for monochrome terminals. */
+	ui_put(y, 0, 2, i == S->cursor ? ">" : "", ui_role_attr(role), 0);
+	ui_put(y, 2, COLS - 2, sb_str(&sb), ui_role_attr(role), 0);
+	sb_free(&sb);
+}
+
+static void pythons_draw(struct ui *ui)
+{
+	struct pythons_state *S = state(ui);
+	size_t h = (size_t)height();
+
+	/* The scan may still be finding envs: count them in as they come. */
+	if (S->found && S->counted != ui->model.n_ids)
+		count_users(ui, S, cursor_save(S));
+	ui_draw_header(ui);
+	draw_title(ui, S);
+	if (S->cursor < S->top)
+		S->top = S->cursor;
+	else if (h && S->cursor >= S->top + h)
+		S->top = S->cursor - h + 1;
+	for (size_t i = 0; i < h; i++)
+		ui_fill_line(PYTHONS_TOP + (int)i, ui_role_attr(UI_ROLE_DEFAULT));
+	if (S->l.n == 0 && S->found)
+		ui_put(PYTHONS_TOP, 1, COLS - 1, "no Python interpreter found",
+		       ui_role_attr(UI_ROLE_DIM), 0);
+	for (size_t i = S->top; i < S->l.n && i - S->top < h; i++)
+		draw_row(ui, S, i, PYTHONS_TOP + (int)(i - S->top));
+	ui_draw_status(ui, " Enter its envs  ↑↓ move  r find again  Esc back  ? help  q quit");
+}
+
+/* ---- keys ---- */
+
+static int move_by(struct ui *ui, long d)
+{
+	struct pythons_state *S = state(ui);
+	long c = (long)S->cursor + d;
+
+	if (S->l.n == 0)
+		return UI_REACT_NONE;
+	c = c < 0 ? 0 : c >= (long)S->l.n ? (long)S->l.n - 1 : c;
+	S->cursor = (size_t)c;
+	return UI_REACT_REDRAW;
+}
+
+static int act_up(struct ui *ui)
+{
+	return move_by(ui, -1);
+}
+static int act_down(struct ui *ui)
+{
+	return move_by(ui, 1);
+}
+static int act_pgup(struct ui *ui)
+{
+	return move_by(ui, -(long)(height() > 1 ? height() - 1 : 1));
+}
+static int act_pgdn(struct ui *ui)
+{
+	return move_by(ui, height() > 1 ? height() - 1 : 1);
+}
+static int act_home(struct ui *ui)
+{
+	return move_by(ui, -(long)state(ui)->l.n);
+}
+static int act_end(struct ui *ui)
+{
+	return move_by(ui, (long)state(ui)->l.n);
+}
+
+/* Enter: the list, filtered to the envs whose base this one is. */
+static int act_envs(struct ui *ui)
+{
+	struct pythons_state *S = state(ui);
+	const struct scan_python *py = S->cursor < S->l.n ? &S->l.items[S->cursor] : NULL;
+	struct vs_err err = {0};
+	char *filter;
+
+	if (!py)
+		return UI_REACT_NONE;
+	if (py->n_envs == 0) {
+		ui_message(ui, false, "no env found uses %s: removing it breaks none of them",
+			   py->path);
+		return UI_REACT_REDRAW;
+	}
+	filter = xasprintf("python:%s", py->real);
+	if (ui_model_set_filter(&ui->model, filter, &err) < 0) {
+		ui_message(ui, true, "%s", err.msg);
+		free(filter);
+		return UI_REACT_REDRAW;
+	}
+	free(filter);
+	ui_switch_to(ui, UI_VIEW_LIST);
+	ui_message(ui, false, "the %zu %s on %s (Esc: all)", py->n_envs,
+		   human_noun(py->n_envs, "env", "envs"), py->path);
+	return UI_REACT_REDRAW;
+}
+
+static int act_refind(struct ui *ui)
+{
+	find(ui, state(ui));
+	ui_message(ui, false, "looking for the interpreters again");
+	return UI_REACT_REDRAW;
+}
+
+static int act_back(struct ui *ui)
+{
+	ui_switch_to(ui, UI_VIEW_LIST);
+	return UI_REACT_REDRAW;
+}
+
+static int act_help(struct ui *ui)
+{
+	ui_help_show(ui);
+	return UI_REACT_REDRAW;
+}
+
+static int act_quit(struct ui *ui)
+{
+	return ui_act_quit(ui);
+}
+
+const struct ui_binding ui_pythons_bindings[] = {
+	{KEY_UP, "↑ k", "previous interpreter", act_up},
+	{'k', NULL, NULL, act_up},
+	{KEY_DOWN, "↓ j", "next interpreter", act_down},
+	{'j', NULL, NULL, act_down},
+	{KEY_PPAGE, "PgUp", "page up", act_pgup},
+	{KEY_NPAGE, "PgDn", "page down", act_pgdn},
+	{KEY_HOME, "Home g", "first", act_home},
+	{'g', NULL, NULL, act_home},
+	{KEY_END, "End G", "last", act_end},
+	{'G', NULL, NULL, act_end},
+	{'\n', "Enter l →", "the list of the envs it is the base of (filter python:PATH)", act_envs},
+	{KEY_ENTER, NULL, NULL, act_envs},
+	{'\r', NULL, NULL, act_envs},
+	{'l', NULL, NULL, act_envs},
+	{KEY_RIGHT, NULL, NULL, act_envs},
+	{'r', "r", "look for the interpreters again", act_refind},
+	{27, "Esc h ←", "back to the list", act_back},
+	{'h', NULL, NULL, act_back},
+	{KEY_LEFT, NULL, NULL, act_back},
+	{'?', "?", "this help", act_help},
+	{'q', "q", "quit", act_quit},
+	{0, NULL, NULL, NULL},
+};
+
+static int pythons_key(struct ui *ui, int ch)
+{
+	bool handled;
+	int r = ui_dispatch(ui, ui_pythons_bindings, ch, &handled);
+
+	return handled ? r : UI_REACT_NONE;
+}
+
+static void pythons_open(struct ui *ui)
+{
+	struct pythons_state *S = state(ui);
+
+	S->now = time(NULL);
+	/* The view's own words: not what the view left before said. */
+	ui->message[0] = '\0';
+	if (!S->found)
+		find(ui, S);
+	count_users(ui, S, cursor_save(S));
+	if (S->found && S->jump)
+		do_jump(ui, S);
+}
+
+static void pythons_close(void *private)
+{
+	struct pythons_state *S = private;
+
+	job_abandon(S->job);
+	S->job = NULL;
+	scan_python_list_free(&S->l);
+}
+
+int ui_act_pythons(struct ui *ui)
+{
+	ui_switch_to(ui, UI_VIEW_PYTHONS);
+	return UI_REACT_REDRAW;
+}
+
+int ui_act_env_python(struct ui *ui)
+{
+	const struct venv *v = ui_model_selected(&ui->model);
+	struct pythons_state *S = state(ui);
+
+	if (!v)
+		return UI_REACT_NONE;
+	if (!v->base_exists) {
+		ui_message(ui, true, "%s: its base interpreter %s", v->name,
+			   v->base_python ? "is gone" : "is not known");
+		return UI_REACT_REDRAW;
+	}
+	/* The view opens at once; the cursor goes to its base when known. */
+	S->jump = true;
+	S->jump_id = v->id;
+	ui_switch_to(ui, UI_VIEW_PYTHONS);
+	return UI_REACT_REDRAW;
+}
+
+/* ---- the search as a background task ---- */
+
+static struct pythons_state *task_state(const struct ui *ui)
+{
+	return ui->view_private[UI_VIEW_PYTHONS];
+}
+
+static int task_fds(const struct ui *ui, struct pollfd *p)
+{
+	struct pythons_state *S = task_state(ui);
+
+	if (!S || !S->job)
+		return 0;
+	*p = (struct pollfd){.fd = S->job->wake[0], .events = POLLIN};
+	return 1;
+}
+
+static bool task_pump(struct ui *ui)
+{
+	struct pythons_state *S = task_state(ui);
+	struct find_job *j = S ? S->job : NULL;
+	struct cursor_at at;
+	char b;
+
+	if (!j || read(j->wake[0], &b, 1) != 1)
+		return false;
+	pthread_join(j->thread, NULL);
+	at = cursor_save(S);
+	scan_python_list_free(&S->l);
+	S->l = j->result;
+	memset(&j->result, 0, sizeof(j->result));
+	S->job = NULL;
+	job_free(j);
+	S->found = true;
+	count_users(ui, S, at);
+	if (ui->view == &ui_pythons_view && (!ui->message[0] || !ui->message_error))
+		ui_message(ui, false, "%zu %s; Enter shows the envs of one", S->l.n,
+			   human_noun(S->l.n, "interpreter", "interpreters"));
+	if (S->jump)
+		do_jump(ui, S);
+	return true;
+}
+
+static bool task_busy(const struct ui *ui)
+{
+	struct pythons_state *S = task_state(ui);
+
+	return S && S->job;
+}
+
+static void task_free(struct ui *ui)
+{
+	struct pythons_state *S = task_state(ui);
+
+	if (S) {
+		job_abandon(S->job);
+		S->job = NULL;
+	}
+}
+
+const struct ui_task_ops ui_pythons_task = {
+	.name = "pythons",
+	.fds = task_fds,
+	.pump = task_pump,
+	.busy = task_busy,
+	.free = task_free,
+};
+
+const struct ui_view ui_pythons_view = {
+	.name = "pythons",
+	.id = UI_VIEW_PYTHONS,
+	.private_size = sizeof(struct pythons_state),
+	.open = pythons_open,
+	.draw = pythons_draw,
+	.key = pythons_key,
+	.close = pythons_close,
+	.bindings = ui_pythons_bindings,
+};
