@@ -126,7 +126,7 @@ static void help_draw(struct ui *ui)
 			ui_put(y, 3, COLS - 3, lines[k].text, ui_role_attr(UI_ROLE_ROW), 0);
 		}
 	}
-	ui_draw_status(ui, " Esc back  ↑↓ scroll  q quit");
+	ui_draw_status(ui, " Esc q back  ↑↓ scroll");
 }
 
 static int help_key(struct ui *ui, int ch)
@@ -149,9 +149,8 @@ static int help_key(struct ui *ui, int ch)
 	case ' ':
 		H->top += LINES - 3;
 		return UI_REACT_REDRAW;
-	case 'q':
-		return UI_REACT_QUIT;
 	case 27:
+	case 'q':
 	case '?':
 	case 'h':
 	case KEY_LEFT:
