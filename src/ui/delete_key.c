@@ -32,13 +32,14 @@ struct ui_deleter {
 	size_t *ids;
 	dev_t *devs;
 	ino_t *inos;
-	uint64_t *sizes;
-	int *state;                  /* ST_* per env */
-	char **msgs;                 /* per env: the record folder, or why it failed */
-	uint64_t total, done;        /* apparent bytes: all, and of the envs finished (progress) */
-	struct scan_space_set space; /* walked before the first removal: what they free */
-	bool *gone;                  /* per env: removed (or trashed) whole */
-	atomic_uint_fast64_t files, bytes; /* of the env being deleted */
+	uint64_t *sizes;                   /* apparent, as the scan measured (the record says it) */
+	uint64_t *disks;                   /* disk usage: the unit of the dialog and the progress */
+	int *state;                        /* ST_* per env */
+	char **msgs;                       /* per env: the record folder, or why it failed */
+	uint64_t total, done;              /* disk bytes: all, and of the envs finished (progress) */
+	struct scan_space_set space;       /* walked before the first removal: what they free */
+	bool *gone;                        /* per env: removed (or trashed) whole */
+	atomic_uint_fast64_t files, bytes; /* of the env being deleted (bytes: disk usage) */
 	atomic_bool cancel;
 	bool asking; /* the worker waits for `answer` */
 	char ask_path[4096];
@@ -83,7 +84,7 @@ static void progress(void *ctx, const struct act_delete_progress *p)
 	struct ui_deleter *d = ctx;
 
 	atomic_store(&d->files, p->files);
-	atomic_store(&d->bytes, p->bytes);
+	atomic_store(&d->bytes, p->disk);
 	poke(d);
 }
 
@@ -140,7 +141,7 @@ static void *worker(void *arg)
 		d->msgs[i] = rc == 0 ? xstrdup(res.record ? res.record : "") : xstrdup(err.msg);
 		d->gone[i] = rc == 0;
 		if (rc == 0)
-			d->done += d->sizes[i];
+			d->done += d->disks[i];
 		pthread_mutex_unlock(&d->lock);
 		venv_free(v);
 		act_remove_result_clear(&res);
@@ -162,6 +163,7 @@ static void deleter_free(struct ui_deleter *d)
 	free(d->devs);
 	free(d->inos);
 	free(d->sizes);
+	free(d->disks);
 	free(d->state);
 	free(d->gone);
 	scan_space_set_free(&d->space);
@@ -186,6 +188,7 @@ static struct ui_deleter *deleter_new(struct ui *ui, bool trash)
 	d->devs = xcalloc(cap, sizeof(*d->devs));
 	d->inos = xcalloc(cap, sizeof(*d->inos));
 	d->sizes = xcalloc(cap, sizeof(*d->sizes));
+	d->disks = xcalloc(cap, sizeof(*d->disks));
 	d->state = xcalloc(cap, sizeof(*d->state));
 	d->gone = xcalloc(cap, sizeof(*d->gone));
 	d->home = ui->home ? xstrdup(ui->home) : NULL;
@@ -207,7 +210,8 @@ static void add_target(struct ui_deleter *d, const struct venv *v)
 	d->devs[i] = v->dev;
 	d->inos[i] = v->ino;
 	d->sizes[i] = v->size_known ? v->size.size_bytes : 0;
-	d->total += d->sizes[i];
+	d->disks[i] = v->size_known ? v->size.disk_bytes : 0;
+	d->total += d->disks[i];
 }
 
 static int start(struct ui *ui, bool trash)
@@ -293,11 +297,12 @@ static void say_space(struct ui *ui, struct ui_dialog *dlg, struct venv **t, siz
 				       unsized, n > 1 ? "them" : "it", n > 1 ? "them" : "it");
 		return;
 	}
+	/* Freeable counts blocks: the total it is a part of is their disk
+	 * usage, whichever size the list shows. */
 	for (size_t i = 0; i < n; i++)
-		total += ui_model_bytes(&ui->model, t[i]);
+		total += t[i]->size.disk_bytes;
 	human_size(size, sizeof(size), total);
-	ui_dialog_line(dlg, "y frees %s of %s %s %s.", frees, n > 1 ? "their" : "its", size,
-		       ui->model.disk ? "on disk" : "apparent");
+	ui_dialog_line(dlg, "y frees %s of %s %s on disk.", frees, n > 1 ? "their" : "its", size);
 	if (!known)
 		ui_dialog_line(dlg, "(parts could not be read)");
 }
@@ -548,18 +553,21 @@ static void ui_delete_draw(const struct ui *ui, int top, int rows)
 	cur = d->cur;
 	freed = d->done;
 	pthread_mutex_unlock(&d->lock);
-	size_cur = d->sizes[cur];
+	size_cur = d->disks[cur];
+	/* A file linked twice inside the env is counted at each link: kept
+	 * within what du said. */
+	bytes = bytes > size_cur ? size_cur : bytes;
 	human_bar(b1, sizeof(b1), bytes, size_cur, 30);
 	human_bar(b2, sizeof(b2), freed + bytes, d->total, 30);
 	human_size(s1, sizeof(s1), bytes);
 	human_size(s2, sizeof(s2), size_cur);
-	snprintf(line, sizeof(line), " %s %zu of %zu: %s  %s  %llu %s, %s of %s",
+	snprintf(line, sizeof(line), " %s %zu of %zu: %s  %s  %llu %s, %s of %s on disk",
 		 d->trash ? "Trashing" : "Deleting", cur + 1, d->n, d->names[cur], b1,
 		 (unsigned long long)files, human_noun(files, "file", "files"), s1, s2);
 	ui_put(top, 0, COLS, line, ui_role_attr(UI_ROLE_TITLE) | A_REVERSE, 0);
 	human_size(s1, sizeof(s1), freed + bytes);
 	human_size(s3, sizeof(s3), d->total);
-	snprintf(line, sizeof(line), " In all                 %s  %s of %s", b2, s1, s3);
+	snprintf(line, sizeof(line), " In all                 %s  %s of %s on disk", b2, s1, s3);
 	ui_put(top + 1, 0, COLS, line, ui_role_attr(UI_ROLE_PROGRESS), 0);
 	ui_put(top + 2, 0, COLS, " Esc stops; the list stays usable", ui_role_attr(UI_ROLE_DIM), 0);
 }

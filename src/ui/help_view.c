@@ -25,7 +25,8 @@ static const char *const columns_help[] = {
 	"H               after the size: most of its blocks are hard links shared with files",
 	"                outside it (a uv or pip cache, a cp -al twin); deleting it frees little",
 	"Space marks     the status line: what deleting the marked envs together frees, of",
-	"                their size (a file linked between them counts once all its links go)",
+	"                their disk usage (both in blocks, whichever size a shows; a file",
+	"                linked between them counts once all its links go)",
 	NULL,
 };
 

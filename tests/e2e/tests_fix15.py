@@ -65,5 +65,75 @@ def t_q_closes_views(ctx):
     return bk.session("fix15 browser: q closes a view", run)
 
 
+# ------------------------------------------------- 2, 3. one unit for the marks
+
+def _du(path, *opts):
+    import truth
+    return truth.du_bytes(path, *opts)
+
+
+def t_marks_one_unit(ctx):
+    """Apparent sizes shown (the start), one env of many tiny files
+    (apparent far below its disk usage): the status line's marks, the
+    delete dialog's space sentence and the progress area all give the disk
+    total that freeable is a part of (du -s), never the apparent one."""
+    bk, ta, tab, tty = _browser()
+    import subprocess
+    import truth
+
+    def run(st):
+        root = os.path.join(ta.workdir(ctx, "f15-units"), "root")
+        env = _env(ta, ctx, os.path.join(root, "tiny-files"))
+        data = os.path.join(env, "data")
+        os.makedirs(data)
+        for i in range(300):
+            with open(os.path.join(data, "f%03d.txt" % i), "w") as f:
+                f.write("x" * 10)
+        stuck = os.path.join(data, "zz-stuck.txt")
+        open(stuck, "w").write("immutable\n")
+        if subprocess.run(["chattr", "+i", stuck], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode:
+            st.g.skip("fix15 browser: marks in one unit", "chattr +i does not work here")
+            return
+        try:
+            apparent, disk = _du(env, "-b"), _du(env, "--block-size=1")
+            free = truth.space_of(env)[1]
+            if bk.human_size(apparent) == bk.human_size(disk):
+                raise LookupError("apparent %d and disk %d read the same" % (apparent, disk))
+            with tty.Tty(ctx.runner, [root], width=160, height=32, tag="f15-units") as t:
+                scr = bk.start(t)
+                st.check("the list shows apparent sizes", [] if "apparent · " in scr.line(0) else [scr.line(0)])
+                t.keys("Space")
+                want = "1 marked · %s freeable of %s on disk" % (bk.human_size(free), bk.human_size(disk))
+                scr = t.wait_for(lambda s: "1 marked" in s.last and s, what="the marks on the status line")
+                st.check("status line %r (du -s, not du -sb %s)" % (want, bk.human_size(apparent)),
+                         [] if want in scr.last else ["status line %r" % scr.last])
+                t.keys("d")
+                scr = t.wait_for(r"Delete 1 environment", what="the delete dialog")
+                want = "y frees %s of its %s on disk." % (bk.human_size(free), bk.human_size(disk))
+                st.check("the dialog says %r" % want, [] if want in " ".join(scr.text.split())
+                         else [str(scr)])
+                t.keys("y")
+                scr = t.wait_for(r"Cannot remove a file", timeout=20, what="the immutable file's dialog")
+                flat = scr.text.replace("\n", " ")
+                m0 = re.search(r"Deleting 1 of 1: tiny-files\s+\[[#-]{30}\]\s+\d+ files?, (\S+ \S+) of "
+                               r"(\S+ \S+) on disk", flat)
+                m1 = re.search(r"In all\s+\[[#-]{30}\]\s+(\S+ \S+) of (\S+ \S+) on disk", flat)
+                d = []
+                if not m0 or m0.group(2) != bk.human_size(disk):
+                    d.append("no progress line 'Deleting 1 of 1: tiny-files [...] N files, X of %s on disk'"
+                             % bk.human_size(disk))
+                if not m1 or m1.group(2) != bk.human_size(disk):
+                    d.append("no progress line 'In all [...] X of %s on disk'" % bk.human_size(disk))
+                st.check("the progress counts disk usage, of the dialog's %s" % bk.human_size(disk),
+                         d + ([str(scr)] if d else []))
+                t.keys("a")
+                t.wait_for(lambda s: "Cannot remove" not in s.text and "Esc stops" not in s.text and s,
+                           timeout=20, what="the delete to end")
+        finally:
+            subprocess.run(["chattr", "-i", stuck], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return bk.session("fix15 browser: marks in one unit", run)
+
+
 def tests(ctx):
-    return [("fix15 browser q closes views", lambda: t_q_closes_views(ctx))]
+    return [("fix15 browser marks one unit", lambda: t_marks_one_unit(ctx)),
+            ("fix15 browser q closes views", lambda: t_q_closes_views(ctx))]
