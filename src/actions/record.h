@@ -6,7 +6,8 @@
  *   record.json       {"path", "name", "deleted" (ISO local time), "python_version",
  *                      "base_python", "copies", "system_site_packages", "prompt"
  *                      (or null), "without_pip", "size_bytes", "package_count",
- *                      "state", "dev", "ino"}
+ *                      "tools" (pip, setuptools, wheel, distribute: those the env
+ *                      had, which a freeze may leave out), "state", "dev", "ino"}
  * Written before anything is deleted; every file atomically. The folder
  * name is cut to fit NAME_MAX (util/path.h path_fit_name); record.json
  * always has the full path.
@@ -41,6 +42,8 @@ struct act_record {
 	bool without_pip;
 	uint64_t size_bytes;
 	size_t package_count;
+	char *tools;       /* "pip and setuptools": pip's own tools the env had, or NULL (none, or an
+			      older record) */
 	char *state;       /* "deleting", "partial" or "deleted" (never NULL) */
 	uint64_t dev, ino; /* the env folder's identity, 0 when unknown */
 };

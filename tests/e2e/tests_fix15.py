@@ -134,6 +134,96 @@ def t_marks_one_unit(ctx):
     return bk.session("fix15 browser: marks in one unit", run)
 
 
+# ------------------------------------------------- 4, 5. recreate
+
+def _cli_home(ctx, tag):
+    from harness import fresh_dir
+    base = fresh_dir(ctx.fx.base, "fix15", tag)
+    home = os.path.join(base, "home")
+    for sub in (".local/share", ".local/state", ".cache", ".config"):
+        os.makedirs(os.path.join(home, sub))
+    return base, home
+
+
+def t_recreate_exact(ctx):
+    """Records of envs `legacy` and `legacy-twin`: `recreate legacy` makes
+    legacy (the exact name wins), not 'ambiguous'; `recreate leg` still
+    lists both."""
+    import tests_actions as ta
+    g = Group()
+    base, home = _cli_home(ctx, "recreate-exact")
+    envs = {}
+    for name in ("legacy", "legacy-twin"):
+        envs[name] = _env(ta, ctx, os.path.join(base, "envs", name), ["pkg_" + name.replace("-", "_")])
+        p = ctx.runner.run(["delete", "--yes", envs[name]], home=home)
+        if p.rc != 0 or os.path.exists(envs[name]):
+            g.fail("fix15 recreate exact (setup: delete %s)" % name, p.err.decode(errors="replace"))
+            return g
+    p = ctx.runner.run(["recreate", "legacy"], home=home, timeout=120)
+    d = [] if p.rc == 0 else ["exit %d: %r" % (p.rc, p.err.decode(errors="replace")[-600:])]
+    if not os.path.isfile(os.path.join(envs["legacy"], "pyvenv.cfg")):
+        d.append("%s was not made" % envs["legacy"])
+    if os.path.exists(envs["legacy-twin"]):
+        d.append("%s was made too" % envs["legacy-twin"])
+    g.check("fix15 recreate legacy: the exact name wins over legacy-twin", d)
+    p = ctx.runner.run(["recreate", "leg"], home=home, timeout=120)
+    err = p.err.decode(errors="replace")
+    g.check("fix15 recreate leg: a part still lists both (exit 2)",
+            [] if p.rc == 2 and "legacy-twin" in err and "2 deletion records" in err
+            else ["exit %d: %r" % (p.rc, err[-600:])])
+    return g
+
+
+def t_recreate_tools_only(ctx):
+    """An env that had only pip and setuptools (as python -m venv made it):
+    its record has no requirements, and recreate says what it had and makes
+    it again with pip (exit 0), rather than 'no packages'."""
+    import tests_actions as ta
+    g = Group()
+    name = "fix15 recreate: a record with only pip's tools"
+    py = next((p for p in ctx.fx.pythons if p.ensurepip and p.vtuple >= (3, 8)), None)
+    if py is None:
+        g.skip(name, "no Python with ensurepip here")
+        return g
+    base, home = _cli_home(ctx, "recreate-tools")
+    env = os.path.join(base, "envs", "tools-only")
+    p = ta.sh([py.exe, "-m", "venv", env], home)
+    if p.returncode != 0:
+        g.fail(name, "venv: %s" % p.stderr.decode(errors="replace")[-300:])
+        return g
+    # The truth: what the env has, by its own pip (pip list --format=freeze).
+    q = ta.sh([os.path.join(env, "bin", "python"), "-m", "pip", "list", "--format=freeze",
+               "--disable-pip-version-check"], home)
+    had = sorted(ln.split("==")[0].lower() for ln in q.stdout.decode().splitlines() if "==" in ln)
+    if not had or not set(had) <= {"pip", "setuptools", "wheel"}:
+        g.fail(name, "the fresh env has %r, not only pip's tools" % had)
+        return g
+    order = [n for n in ("pip", "setuptools", "wheel") if n in had]
+    said = order[0] if len(order) == 1 else ", ".join(order[:-1]) + " and " + order[-1]
+    p = ctx.runner.run(["delete", "--yes", env], home=home)
+    if p.rc != 0 or os.path.exists(env):
+        g.fail(name + " (setup: delete)", p.err.decode(errors="replace"))
+        return g
+    p = ctx.runner.run(["recreate", "tools-only"], home=home, timeout=300)
+    out, err = p.out.decode(errors="replace"), p.err.decode(errors="replace")
+    d = [] if p.rc == 0 else ["exit %d: %r" % (p.rc, err[-600:])]
+    want = "the record lists only %s; nothing to install" % said
+    if want not in out:
+        d.append("it does not say %r: stdout %r" % (want, out))
+    if "no packages" in out + err:
+        d.append("it says 'no packages': %r" % (out + err))
+    q = ta.sh([os.path.join(env, "bin", "python"), "-m", "pip", "--version"], home) \
+        if os.path.exists(os.path.join(env, "bin", "python")) else None
+    if q is None:
+        d.append("%s was not made again" % env)
+    elif q.returncode != 0:
+        d.append("the env made again has no working pip: %r" % q.stderr.decode(errors="replace")[-300:])
+    g.check(name + ": %r, exit 0, pip back" % want, d)
+    return g
+
+
 def tests(ctx):
-    return [("fix15 browser marks one unit", lambda: t_marks_one_unit(ctx)),
+    return [("fix15 recreate exact name", lambda: t_recreate_exact(ctx)),
+            ("fix15 recreate tools only", lambda: t_recreate_tools_only(ctx)),
+            ("fix15 browser marks one unit", lambda: t_marks_one_unit(ctx)),
             ("fix15 browser q closes views", lambda: t_q_closes_views(ctx))]
