@@ -307,13 +307,55 @@ static void say_space(struct ui *ui, struct ui_dialog *dlg, struct venv **t, siz
 		ui_dialog_line(dlg, "(parts could not be read)");
 }
 
+/* "It is" for one env, "2 of them are" for several: who the sentence is
+ * about, with the verb agreeing (singular, plural). */
+static void about(char *out, size_t size, size_t k, size_t n, const char *one, const char *many)
+{
+	if (n == 1)
+		snprintf(out, size, "It %s", one);
+	else
+		snprintf(out, size, "%zu of them %s", k, human_noun(k, one, many));
+}
+
+/* What the dialog warns about: envs touched lately, envs whose project
+ * keeps no requirements file, envs with no project at all (~/venvs, a
+ * manager's folder: nothing else keeps their packages). */
+static void say_keep(struct ui *ui, struct ui_dialog *dlg, struct venv **t, size_t n, size_t recent)
+{
+	size_t norec = 0, noproj = 0;
+	int days = ui->opts.req->stale_days;
+	char who[64];
+
+	for (size_t i = 0; i < n; i++) {
+		if (!t[i]->project)
+			noproj++;
+		else if (!venv_project_has_recipe(t[i]))
+			norec++;
+	}
+	if (recent) {
+		about(who, sizeof(who), recent, n, "is", "are");
+		ui_dialog_line(dlg, "%s not stale (touched in the last %d %s).", who, days,
+			       human_noun((unsigned)days, "day", "days"));
+	}
+	if (norec) {
+		about(who, sizeof(who), norec, n, "has", "have");
+		ui_dialog_line(dlg, "%s no requirements file in %s project.", who,
+			       human_noun(norec, "its", "their"));
+	}
+	if (noproj) {
+		about(who, sizeof(who), noproj, n, "belongs", "belong");
+		ui_dialog_line(dlg, "%s to no project: no requirements file keeps %s packages.", who,
+			       human_noun(noproj, "its", "their"));
+	}
+}
+
 int ui_act_delete(struct ui *ui)
 {
 	static const struct ui_choice choices[] = {{'y', "y delete", choose_delete},
 						   {'t', "t move to the trash", choose_trash}};
 	struct ui_dialog *dlg;
 	struct venv **t;
-	size_t n = ui_targets(ui, &t), recent = 0, norec = 0, unsized = 0;
+	size_t n = ui_targets(ui, &t), recent = 0, unsized = 0;
 	uint64_t set;
 	char frees[96];
 	bool known;
@@ -344,7 +386,6 @@ int ui_act_delete(struct ui *ui)
 		char s[32] = "not known", *name = ui_display_name(t[i]);
 
 		recent += !t[i]->stale;
-		norec += !rec;
 		if (t[i]->size_known)
 			human_size(s, sizeof(s), ui_model_bytes(&ui->model, t[i]));
 		if (i < 10)
@@ -357,13 +398,7 @@ int ui_act_delete(struct ui *ui)
 	ui_dialog_line(dlg, "%s", "");
 	say_space(ui, dlg, t, n, unsized, known, frees);
 	ui_dialog_line(dlg, "t: the trash frees nothing until it is emptied.");
-	if (recent)
-		ui_dialog_line(dlg, "%zu of them %s not stale (touched in the last %d %s).", recent,
-			       recent == 1 ? "is" : "are", ui->opts.req->stale_days,
-			       human_noun((unsigned)ui->opts.req->stale_days, "day", "days"));
-	if (norec)
-		ui_dialog_line(dlg, "%zu of them %s no requirements file in %s project.", norec,
-			       norec == 1 ? "has" : "have", norec == 1 ? "its" : "their");
+	say_keep(ui, dlg, t, n, recent);
 	ui_dialog_line(dlg, "Each one's recipe (freeze, pyvenv.cfg) is kept first: `venvscope "
 			    "recreate` makes it again.");
 	warn_guarded(dlg, t, n);

@@ -222,8 +222,71 @@ def t_recreate_tools_only(ctx):
     return g
 
 
+# ------------------------------------------------- 6. dialog wording
+
+def t_dialog_wording(ctx):
+    """The delete dialog of one fresh ~/venvs env says 'It is not stale'
+    and that it belongs to no project (not '1 of them is', not 'their
+    project'); of two (a project env with no requirements file and a
+    ~/venvs env), '1 of them has ... in its project' and '1 of them belongs
+    to no project'."""
+    bk, ta, tab, tty = _browser()
+    import tests_glitch
+
+    def said(scr, title):
+        rows = tests_glitch._dialog_rows(scr, title, "y delete")
+        return " ".join(" ".join(rows).split())
+
+    def run(st):
+        with tty.Tty(ctx.runner, [], width=160, height=40, shell=True, tag="f15-words") as t:
+            central = _env(ta, ctx, os.path.join(t.home, "venvs", "tools"), ["onepkg"])
+            proj = os.path.join(ta.workdir(ctx, "f15-words"), "proj")
+            os.makedirs(proj)
+            os.makedirs(os.path.join(proj, ".git"))  # a project marker, and no requirements file
+            _env(ta, ctx, os.path.join(proj, ".venv"), ["otherpkg"])
+            t.wait_for(r"^[$#] ?$", what="the shell prompt")
+            t.line(t.command_line([os.path.join(t.home, "venvs"), proj, "--sort", "path"]) + '; echo "RC=$?"')
+            bk.start(t)
+            st.at("d on the ~/venvs env alone")
+            bk.set_filter(t, "tools", first=True)
+            bk.wait_rows(t, ["tools"], "/tools")
+            t.keys("d")
+            scr = t.wait_for(r"Delete 1 environment", what="the delete dialog")
+            text = said(scr, "Delete 1 environment")
+            d = []
+            for want in ("It is not stale (touched in the last ",
+                         "It belongs to no project: no requirements file keeps its packages."):
+                if want not in text:
+                    d.append("it does not say %r" % want)
+            for bad in ("1 of them", "their project", "its project"):
+                if bad in text:
+                    d.append("it says %r" % bad)
+            st.check("one ~/venvs env: 'It is not stale', 'It belongs to no project'", d + ([text] if d else []))
+            t.keys("Escape")
+            t.wait_for(lambda s: "Delete 1" not in s.text and s, what="the dialog to close")
+            st.at("d on both")
+            t.keys("Escape")  # the filter goes
+            t.wait_for(lambda s: len(s.names()) == 2 and s, what="both rows")
+            t.keys("*")
+            t.wait_for(lambda s: "2 marked" in s.last and s, what="both marked")
+            t.keys("d")
+            scr = t.wait_for(r"Delete 2 environments", what="the delete dialog of two")
+            text = said(scr, "Delete 2 environments")
+            d = []
+            for want in ("2 of them are not stale", "1 of them has no requirements file in its project.",
+                         "1 of them belongs to no project: no requirements file keeps its packages."):
+                if want not in text:
+                    d.append("it does not say %r" % want)
+            if "their project" in text:
+                d.append("it says 'their project'")
+            st.check("two: 'of them are', 'has ... in its project', 'belongs to no project'", d + ([text] if d else []))
+            t.keys("Escape")
+    return bk.session("fix15 browser: dialog wording", run)
+
+
 def tests(ctx):
-    return [("fix15 recreate exact name", lambda: t_recreate_exact(ctx)),
+    return [("fix15 browser dialog wording", lambda: t_dialog_wording(ctx)),
+            ("fix15 recreate exact name", lambda: t_recreate_exact(ctx)),
             ("fix15 recreate tools only", lambda: t_recreate_tools_only(ctx)),
             ("fix15 browser marks one unit", lambda: t_marks_one_unit(ctx)),
             ("fix15 browser q closes views", lambda: t_q_closes_views(ctx))]
