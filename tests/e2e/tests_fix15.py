@@ -284,8 +284,38 @@ def t_dialog_wording(ctx):
     return bk.session("fix15 browser: dialog wording", run)
 
 
+# ------------------------------------------------- 8. just now
+
+def t_just_now(ctx):
+    """An env whose newest file is from a moment ago (here: a minute ahead
+    of the clock, so the test does not race it): the details and `show`
+    say '(just now)', never 'now ago'."""
+    bk, ta, tab, tty = _browser()
+    import time
+
+    def run(st):
+        root = os.path.join(ta.workdir(ctx, "f15-now"), "root")
+        env = _env(ta, ctx, os.path.join(root, "fresh"))
+        soon = time.time() + 60
+        os.utime(os.path.join(env, "pyvenv.cfg"), (soon, soon))
+        p = ctx.runner.run(["show", env])
+        out = p.out.decode(errors="replace")
+        line = next((ln for ln in out.splitlines() if "last modified" in ln), "")
+        st.check("show: last modified '(just now)'", [] if "(just now)" in line and "now ago" not in out
+                 else ["exit %d, line %r" % (p.rc, line)])
+        with tty.Tty(ctx.runner, [root], width=160, height=32, tag="f15-now") as t:
+            bk.start(t)
+            t.keys("Enter")
+            scr = t.wait_for(r"^ +last modified ", what="the details' last modified line")
+            line = next(ln for ln in scr.lines if "last modified" in ln)
+            st.check("details: last modified '(just now)'",
+                     [] if "(just now)" in line and "now ago" not in scr.text else [line])
+    return bk.session("fix15 browser: just now", run)
+
+
 def tests(ctx):
-    return [("fix15 browser dialog wording", lambda: t_dialog_wording(ctx)),
+    return [("fix15 browser just now", lambda: t_just_now(ctx)),
+            ("fix15 browser dialog wording", lambda: t_dialog_wording(ctx)),
             ("fix15 recreate exact name", lambda: t_recreate_exact(ctx)),
             ("fix15 recreate tools only", lambda: t_recreate_tools_only(ctx)),
             ("fix15 browser marks one unit", lambda: t_marks_one_unit(ctx)),
