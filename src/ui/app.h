@@ -122,9 +122,13 @@ struct ui {
 	const struct ui_view *view;
 	void *view_private[UI_VIEW_COUNT]; /* ui_view_private */
 
-	char message[512]; /* the status line's message ("" none) */
+	/* The status line's message ("" none). It belongs to the action that
+	 * set it: another action beginning (a dialog, a prompt, a form) clears
+	 * it, and the action ending replaces it (ui_message_end). */
+	char message[512];
 	bool message_error;
-	unsigned long caches_gen; /* caches measured so far (ui_caches_holding) */
+	const void *message_owner; /* ui_message_as's owner, NULL for ui_message */
+	unsigned long caches_gen;  /* caches measured so far (ui_caches_holding) */
 
 	unsigned spinner;
 	bool quit;
@@ -143,6 +147,14 @@ struct ui {
 
 /* Sets the status-line message (printf style); `error` picks the role. */
 void ui_message(struct ui *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* The same for an action that ends later: ui_message_end(ui, owner) then
+ * clears it, unless another message replaced it meanwhile. */
+void ui_message_as(struct ui *ui, const void *owner, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void ui_message_end(struct ui *ui, const void *owner);
+/* A new action begins: the last one's message goes. */
+void ui_message_clear(struct ui *ui);
 
 /* Switches views (calls the new view's open). */
 void ui_switch(struct ui *ui, const struct ui_view *view);

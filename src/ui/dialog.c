@@ -15,6 +15,7 @@ struct ui_dialog *ui_dialog_open(struct ui *ui, const char *title, const struct 
 	struct ui_dialog *d = xcalloc(1, sizeof(*d));
 
 	ui_dialog_close(ui);
+	ui_message_clear(ui); /* a new question: the last action's word is over */
 	d->title = xstrdup(title);
 	vs_vec_init_strs(&d->text);
 	if (n_choices > sizeof(d->choices) / sizeof(*d->choices))
@@ -101,6 +102,7 @@ void ui_prompt_open(struct ui *ui, const char *label, const char *initial,
 	struct ui_prompt *p = xcalloc(1, sizeof(*p));
 
 	ui_prompt_close(ui);
+	ui_message_clear(ui);
 	p->label = xstrdup(label);
 	ui_lineedit_set(&p->edit, initial);
 	p->done = done;

@@ -210,8 +210,8 @@ static void finish(struct ui *ui)
 		J->failed = true;
 		snprintf(J->result, sizeof(J->result), "%s failed after %.1fs: %s", J->job->title,
 			 secs, err.msg);
+		offer_partial(ui, J->job); /* its dialog first: the message stays under it */
 		ui_message(ui, true, "%s", err.msg);
-		offer_partial(ui, J->job);
 	} else {
 		snprintf(J->result, sizeof(J->result), "%s (%.1fs)", J->job->summary, secs);
 		ui_message(ui, false, "%s", J->job->summary);

@@ -313,8 +313,50 @@ def t_just_now(ctx):
     return bk.session("fix15 browser: just now", run)
 
 
+# ------------------------------------------------- 9. stale status messages
+
+def t_stale_messages(ctx):
+    """'rescanning everything ...' goes when R's scan has ended; 'nothing
+    rebuilt' (Esc on the rebuild form) goes when a later delete dialog
+    opens, and is not on the status line after that dialog's Esc."""
+    bk, ta, tab, tty = _browser()
+
+    def run(st):
+        root = os.path.join(ta.workdir(ctx, "f15-msgs"), "root")
+        env = _env(ta, ctx, os.path.join(root, "one"), ["somepkg"])
+        with tty.Tty(ctx.runner, [root], width=160, height=32, tag="f15-msgs") as t:
+            bk.start(t)
+            st.at("R")
+            t.keys("R")
+            try:
+                t.wait_for(lambda s: bk.done(s) and s.names() == ["one"] and "rescanning" not in s.last and s,
+                           timeout=15, what="R's scan to end and 'rescanning everything ...' to go")
+                d = []
+            except tty.ScreenError as e:
+                d = [str(e)]
+            st.check("R: the message goes when the scan has ended", d)
+            st.at("X, then Esc")
+            t.keys("X")
+            t.wait_for(r"Left/Right choose the Python", timeout=15, what="the rebuild form")
+            t.keys("Escape")
+            t.wait_for(lambda s: "nothing rebuilt" in s.last and s, what="'nothing rebuilt'")
+            st.at("d, then Esc")
+            t.keys("d")
+            scr = t.wait_for(r"Delete 1 environment", what="the delete dialog")
+            d = ["the status line still says 'nothing rebuilt' under the delete dialog"] \
+                if "nothing rebuilt" in scr.last else []
+            t.keys("Escape")
+            scr = t.wait_for(lambda s: "Delete 1" not in s.text and s, what="the dialog to close")
+            if "nothing rebuilt" in scr.last:
+                d.append("after the delete dialog's Esc the status line says %r" % scr.last)
+            st.check("a later dialog and its cancel: 'nothing rebuilt' is gone", d)
+            st.check("nothing was deleted", [] if os.path.isdir(env) else ["%s is gone" % env])
+    return bk.session("fix15 browser: stale messages", run)
+
+
 def tests(ctx):
-    return [("fix15 browser just now", lambda: t_just_now(ctx)),
+    return [("fix15 browser stale messages", lambda: t_stale_messages(ctx)),
+            ("fix15 browser just now", lambda: t_just_now(ctx)),
             ("fix15 browser dialog wording", lambda: t_dialog_wording(ctx)),
             ("fix15 recreate exact name", lambda: t_recreate_exact(ctx)),
             ("fix15 recreate tools only", lambda: t_recreate_tools_only(ctx)),
