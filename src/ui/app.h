@@ -178,6 +178,10 @@ int ui_dispatch(struct ui *ui, const struct ui_binding *table, int ch, bool *han
 /* Writes `s` at y,x fitted into `width` columns (printable, cut with an
  * ellipsis, padded with spaces) in the role's attribute. */
 void ui_put(int y, int x, int width, const char *s, attr_t attr, int cut_middle);
+/* Appends `s` to `rows` (strings, owned) as rows of `width` columns cut at
+ * word boundaries (a word longer than a row is cut where the row ends):
+ * the dialogs and the log pane show whole lines this way. */
+void ui_wrap(struct vs_vec *rows, const char *s, int width);
 /* Right-aligned variant. */
 void ui_put_right(int y, int x, int width, const char *s, attr_t attr);
 /* Clears a line to its end in the given attribute. */

@@ -167,21 +167,23 @@ void ui_prompt_draw(const struct ui *ui)
 	sb_free(&sb);
 }
 
+void ui_wrap(struct vs_vec *rows, const char *s, int width)
+{
+	do {
+		size_t take = width > 0 ? tw_take_words(s, (size_t)width) : strlen(s);
+
+		vs_vec_push(rows, xstrndup(s, tw_trim_end(s, take)));
+		s += take;
+	} while (*s);
+}
+
 /* The dialog's lines wrapped at word boundaries into `width` columns:
  * each row is a copy (the caller frees the vector). */
 static void wrap_text(struct vs_vec *rows, const struct vs_vec *text, int width)
 {
 	vs_vec_init_strs(rows);
-	for (size_t i = 0; i < text->n; i++) {
-		const char *s = text->v[i];
-
-		do {
-			size_t take = width > 0 ? tw_take_words(s, (size_t)width) : strlen(s);
-
-			vs_vec_push(rows, xstrndup(s, tw_trim_end(s, take)));
-			s += take;
-		} while (*s);
-	}
+	for (size_t i = 0; i < text->n; i++)
+		ui_wrap(rows, text->v[i], width);
 }
 
 void ui_dialog_draw(const struct ui *ui)

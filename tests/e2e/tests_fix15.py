@@ -354,8 +354,60 @@ def t_stale_messages(ctx):
     return bk.session("fix15 browser: stale messages", run)
 
 
+# ------------------------------------------------- 10. the log pane's long lines
+
+def t_log_wraps(ctx):
+    """u, p (upgrade pip) with pip's links in a folder whose path is longer
+    than the screen is wide: pip's 'Looking in links: PATH' line is in the
+    log pane whole (wrapped at words), not cut with '…'."""
+    bk, ta, tab, tty = _browser()
+
+    def run(st):
+        py = next((p for p in ctx.fx.pythons if p.ensurepip and p.vtuple >= (3, 9)), None)
+        if py is None:
+            st.g.skip("fix15 browser: the log pane wraps", "no Python 3.9+ with ensurepip")
+            return
+        base = ta.workdir(ctx, "f15-log")
+        links = os.path.join(base, "a-folder-of-wheels-with-a-rather-long-name", "and-another-level-below-it",
+                             "and-one-more-to-pass-the-width-of-the-screen")
+        os.makedirs(links)
+        root = os.path.join(base, "root")
+        env = os.path.join(root, "withpip")
+        ta.venv_ref(py, [], [env], os.path.join(base, "home"))
+        W = 100
+        if len("Looking in links: " + links) <= W:
+            raise LookupError("the links path is not longer than the screen")
+        pip = {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": links, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+        with tty.Tty(ctx.runner, [root], width=W, height=40, env=pip, tag="f15-log") as t:
+            bk.start(t)
+            t.keys("u")
+            t.wait_for(r"p upgrade pip", what="the upgrade dialog")
+            t.keys("p")
+            scr = t.wait_for(lambda s: "Esc close" in s.text and s, timeout=120, what="the upgrade to end")
+            lines = scr.lines
+            i = next((k for k, l in enumerate(lines) if l.startswith("Looking in links:")), None)
+            if i is None:
+                st.check("the pane shows 'Looking in links:'", [str(scr)])
+                return
+            rows = [lines[i]] + [l for l in lines[i + 1:i + 4]]
+            joined = " ".join(" ".join(rows).split())
+            d = []
+            if "…" in lines[i]:
+                d.append("the line is cut: %r" % lines[i])
+            if ("Looking in links: " + links) not in joined.replace(" ", " "):
+                # words are cut only at spaces: the path has none, so it is
+                # whole on its own row (or cut only where a row ends)
+                flat = "".join(r.strip() for r in rows)
+                if links.replace(" ", "") not in flat:
+                    d.append("the whole path is not in the pane rows %r" % rows)
+            st.check("the log pane shows pip's long line whole (%d columns on a %d-column screen)"
+                     % (len("Looking in links: " + links), W), d + ([str(scr)] if d else []))
+    return bk.session("fix15 browser: the log pane wraps", run)
+
+
 def tests(ctx):
-    return [("fix15 browser stale messages", lambda: t_stale_messages(ctx)),
+    return [("fix15 browser log wraps", lambda: t_log_wraps(ctx)),
+            ("fix15 browser stale messages", lambda: t_stale_messages(ctx)),
             ("fix15 browser just now", lambda: t_just_now(ctx)),
             ("fix15 browser dialog wording", lambda: t_dialog_wording(ctx)),
             ("fix15 recreate exact name", lambda: t_recreate_exact(ctx)),
