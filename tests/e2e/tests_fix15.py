@@ -405,8 +405,59 @@ def t_log_wraps(ctx):
     return bk.session("fix15 browser: the log pane wraps", run)
 
 
+# ------------------------------------------------- 11. f on a .venv with no marker
+
+PROMPT = "no project folder: write the freeze to: "
+
+
+def t_freeze_generic(ctx):
+    """A .venv in a folder holding only .py files (no project marker), the
+    browser started elsewhere: f proposes FOLDER/requirements.txt, as
+    `freeze ENV` does; a ~/venvs/venv (central) still proposes its own."""
+    bk, ta, tab, tty = _browser()
+
+    def run(st):
+        base = ta.workdir(ctx, "f15-freeze")
+        proj = os.path.join(base, "scripts")
+        os.makedirs(proj)
+        open(os.path.join(proj, "main.py"), "w").write("print('hi')\n")
+        env = _env(ta, ctx, os.path.join(proj, ".venv"), ["somepkg"])
+        with tty.Tty(ctx.runner, [], width=200, height=32, shell=True, tag="f15-freeze") as t:
+            central = _env(ta, ctx, os.path.join(t.home, "venvs", "venv"), ["otherpkg"])
+            # The CLI first: no terminal, so it names the file it proposes (exit 2).
+            p = ctx.runner.run(["freeze", env], home=t.home, cwd=t.cwd)
+            want = os.path.join(proj, "requirements.txt")
+            st.check("freeze ENV: exit 2 proposing %s" % want,
+                     [] if p.rc == 2 and want in p.err.decode(errors="replace")
+                     else ["exit %d: %r" % (p.rc, p.err.decode(errors="replace")[-400:])])
+            p = ctx.runner.run(["freeze", central], home=t.home, cwd=t.cwd)
+            want_c = os.path.join(central, "requirements.txt")
+            st.check("freeze ~/venvs/venv: exit 2 proposing its own %s" % want_c,
+                     [] if p.rc == 2 and want_c in p.err.decode(errors="replace")
+                     else ["exit %d: %r" % (p.rc, p.err.decode(errors="replace")[-400:])])
+            t.wait_for(r"^[$#] ?$", what="the shell prompt")
+            t.line(t.command_line([proj, os.path.join(t.home, "venvs")]))
+            bk.start(t)
+            for name, target in (("scripts/.venv", want), ("venv", want_c)):
+                st.at("f on %s" % name)
+                t.keys("Escape")  # the last filter goes
+                t.wait_for(lambda s: len(s.names()) == 2 and s, what="both rows")
+                bk.set_filter(t, "scripts" if "/" in name else "venvs/venv", first=True)
+                t.wait_for(lambda s: len(s.names()) == 1 and s, what="one row for %s" % name)
+                t.keys("f")
+                scr = t.wait_for(lambda s: s.last.startswith(PROMPT) and s, what="the freeze prompt")
+                got = scr.last[len(PROMPT):].strip()
+                st.check("f on %s proposes %s" % (name, target),
+                         [] if got == target else ["proposed %r, not %r" % (got, target)])
+                t.keys("Escape")
+                t.wait_for(lambda s: not s.last.startswith(PROMPT) and s, what="the prompt to close")
+            st.check("nothing written", [p for p in (want, want_c) if os.path.lexists(p)])
+    return bk.session("fix15 browser: f on a .venv with no marker", run)
+
+
 def tests(ctx):
-    return [("fix15 browser log wraps", lambda: t_log_wraps(ctx)),
+    return [("fix15 browser freeze generic", lambda: t_freeze_generic(ctx)),
+            ("fix15 browser log wraps", lambda: t_log_wraps(ctx)),
             ("fix15 browser stale messages", lambda: t_stale_messages(ctx)),
             ("fix15 browser just now", lambda: t_just_now(ctx)),
             ("fix15 browser dialog wording", lambda: t_dialog_wording(ctx)),
