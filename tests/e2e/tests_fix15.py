@@ -455,8 +455,72 @@ def t_freeze_generic(ctx):
     return bk.session("fix15 browser: f on a .venv with no marker", run)
 
 
+# ------------------------------------------------- 7. rebuild across pip versions
+
+def t_rebuild_pips(ctx):
+    """An env of an old Python (pip 23.0, setuptools) with a wheel installed
+    from a file, rebuilt on Python 3.12+ (a newer pip adds #sha256= to the
+    file URL; its venv brings no setuptools): rebuild says the freeze is the
+    recipe and names pip's tools before and after, setuptools' absence
+    included. The truth: each env's own pip freeze and pip list."""
+    import re as _re
+    import tests_actions as ta
+    g = Group()
+    name = "fix15 rebuild across pip versions"
+    pys = sorted((p for p in ctx.fx.pythons if p.ensurepip and p.vtuple >= (3, 8)), key=lambda p: p.vtuple)
+    old_py = next((p for p in pys if p.vtuple < (3, 12)), None)
+    new_py = next((p for p in reversed(pys) if p.vtuple >= (3, 12)), None)
+    if not old_py or not new_py:
+        g.skip(name, "needs a Python below 3.12 and one of 3.12+ with ensurepip (their pips differ)")
+        return g
+    base, home = _cli_home(ctx, "rebuild-pips")
+    wheels = os.path.join(base, "wheels")
+    os.makedirs(wheels)
+    whl = ta.make_wheel(wheels, "alpha", "1.0")
+    whl = whl if os.path.isabs(whl) else os.path.join(wheels, os.path.basename(whl))
+    env = os.path.join(base, "envs", "oldpip")
+    for args in ([old_py.exe, "-m", "venv", env],
+                 [os.path.join(env, "bin/python"), "-m", "pip", "install", "--no-index", whl]):
+        p = ta.sh(args, home)
+        if p.returncode != 0:
+            g.fail(name + " (setup)", "%s: %s" % (args[:3], p.stderr.decode(errors="replace")[-300:]))
+            return g
+
+    def pip_of(e, *args):
+        return ta.sh([os.path.join(e, "bin/python"), "-m", "pip", "--disable-pip-version-check"] + list(args),
+                     home).stdout.decode()
+
+    def tools(e):
+        got = dict(ln.split("==", 1) for ln in pip_of(e, "list", "--format=freeze").splitlines() if "==" in ln)
+        return ", ".join("%s %s" % (n, got[n]) for n in ("pip", "setuptools", "wheel", "distribute") if n in got)
+
+    before_freeze, before_tools = pip_of(env, "freeze"), tools(env)
+    p = ctx.runner.run(["rebuild", "--yes", "--python", new_py.exe, "--find-links", wheels, env], home=home,
+                       timeout=300)
+    out = p.out.decode(errors="replace")
+    d = [] if p.rc == 0 else ["exit %d: %r" % (p.rc, p.err.decode(errors="replace")[-800:])]
+    after_freeze, after_tools = pip_of(env, "freeze"), tools(env)
+    strip = lambda t: sorted(_re.sub(r"#sha256=[0-9a-f]+$", "", ln) for ln in t.splitlines()  # noqa: E731
+                             if ln and not _re.match(r"(?i)(pip|setuptools|wheel|distribute)==", ln))
+    if strip(before_freeze) != strip(after_freeze):
+        d.append("the freezes differ beyond pip's version: %r vs %r" % (before_freeze, after_freeze))
+    if "#sha256=" not in after_freeze:
+        ctx.fx.note("%s: the new pip wrote no #sha256= (%r)" % (name, after_freeze))
+    if "its freeze is the recipe" not in out:
+        d.append("rebuild does not say the freeze is the recipe: %r" % out)
+    want = "pip's own tools (a freeze leaves them out): before %s, now %s" % (before_tools, after_tools)
+    if want not in out:
+        d.append("rebuild does not say %r: %r" % (want, out))
+    if "setuptools" in before_tools and "setuptools" not in after_tools and \
+            "setuptools is not brought by the new venv" not in out:
+        d.append("setuptools went silently: %r" % out)
+    g.check(name + ": %s -> %s, the freeze is the recipe, tools named" % (old_py.label, new_py.label), d)
+    return g
+
+
 def tests(ctx):
-    return [("fix15 browser freeze generic", lambda: t_freeze_generic(ctx)),
+    return [("fix15 rebuild pip versions", lambda: t_rebuild_pips(ctx)),
+            ("fix15 browser freeze generic", lambda: t_freeze_generic(ctx)),
             ("fix15 browser log wraps", lambda: t_log_wraps(ctx)),
             ("fix15 browser stale messages", lambda: t_stale_messages(ctx)),
             ("fix15 browser just now", lambda: t_just_now(ctx)),
