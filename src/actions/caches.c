@@ -161,6 +161,7 @@ static void add_result(struct act_delete_result *res, const struct act_delete_re
 {
 	res->done.files += one->done.files;
 	res->done.bytes += one->done.bytes;
+	res->done.disk += one->done.disk;
 	res->done.folders += one->done.folders;
 	res->left += one->left;
 	res->aborted |= one->aborted;
@@ -193,6 +194,7 @@ static void remove_entry(int fd, dev_t dev, const char *dir, const char *name,
 	} else if (unlinkat(fd, name, 0) == 0) {
 		one.done.files = 1;
 		one.done.bytes = st.st_size > 0 ? (uint64_t)st.st_size : 0;
+		one.done.disk = (uint64_t)st.st_blocks * 512u;
 	} else if (errno != ENOENT) {
 		one.left = 1;
 		snprintf(one.first_error, sizeof(one.first_error), "%s: %s", p, strerror(errno));

@@ -268,8 +268,10 @@ static void remove_subdir(struct walk *w, int dfd, const char *name, const struc
 		return;
 	if (unlinkat(dfd, name, AT_REMOVEDIR) != 0)
 		gone_or_failed(w, name, errno);
-	else
+	else {
 		w->res->done.folders++;
+		w->res->done.disk += (uint64_t)st.st_blocks * 512u;
+	}
 }
 
 /* Empties the folder open as `fd` (and closes it). */
@@ -304,6 +306,7 @@ static void remove_dir(struct walk *w, int fd)
 		} else {
 			w->res->done.files++;
 			w->res->done.bytes += (uint64_t)st.st_size;
+			w->res->done.disk += (uint64_t)st.st_blocks * 512u;
 		}
 		progress(w, false);
 	}

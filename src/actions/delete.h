@@ -29,6 +29,8 @@ enum act_delete_choice { ACT_DEL_SKIP, ACT_DEL_SKIP_ALL, ACT_DEL_ABORT };
 struct act_delete_progress {
 	uint64_t files;   /* entries removed so far (not folders) */
 	uint64_t bytes;   /* their apparent sizes */
+	uint64_t disk;    /* disk usage (st_blocks * 512) of them and the folders removed;
+			   * a file's blocks at each of its links */
 	uint64_t folders; /* folders removed */
 };
 

@@ -44,10 +44,24 @@ int act_freeze_out_plan(struct act_freeze_out *out, const struct venv *v, const 
 	return 0;
 }
 
+/* Named as a project's own env is (python -m venv .venv): its folder is
+ * the project's, marker or not (a .git, only .py files). */
+static bool generic_name(const char *path)
+{
+	static const char *const names[] = {".venv", "venv", "env"};
+	const char *base = path_basename(path);
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (strcmp(base, names[i]) == 0)
+			return true;
+	return false;
+}
+
 char *act_freeze_out_proposal(const struct venv *v, const char *start, const char *home)
 {
 	char *parent = path_dirname(v->path);
-	bool here = start && strcmp(parent, start) == 0 && !(home && strcmp(parent, home) == 0) &&
+	bool here = ((start && strcmp(parent, start) == 0) || generic_name(v->path)) &&
+		    strcmp(parent, "/") != 0 && !(home && strcmp(parent, home) == 0) &&
 		    !scan_is_central_folder(parent, home);
 	char *out = path_join(here ? parent : v->path, venv_freeze_file(v));
 

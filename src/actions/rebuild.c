@@ -11,11 +11,13 @@
 
 #include "../pip/pip.h"
 #include "../util/path.h"
+#include "../util/strbuf.h"
 #include "../util/xalloc.h"
 #include "job.h"
 #include "job_internal.h"
 #include "keep.h"
 #include "open.h"
+#include "rebuild_check.h"
 #include "record.h"
 #include "trash.h"
 
@@ -27,8 +29,9 @@ struct act_rebuild {
 	char *recipe; /* the native freeze (owned) */
 	size_t lines; /* its requirement lines */
 	char *find_links;
-	char *aside;  /* where the old env waits while the new one is made */
-	char *record; /* the deletion record holding the recipe */
+	char *aside;     /* where the old env waits while the new one is made */
+	char *record;    /* the deletion record holding the recipe */
+	char *old_tools; /* pip's own tools the old env had ("pip 23.0.1, ..."), or NULL */
 	enum step step;
 };
 
@@ -60,6 +63,26 @@ static void drop_clear(struct act_job *j)
 			j->argv[w++] = j->argv[r];
 	}
 	j->argv[w] = NULL;
+}
+
+/* pip's own tools in `v`: from the model when its packages were read, else
+ * read now (a freeze leaves them out, so the recipe cannot say). */
+static char *tools_of(const struct venv *v)
+{
+	struct scan_pkgs_result *r;
+	char *out;
+	int fd;
+
+	if (v->packages_known)
+		return act_rebuild_tools(&v->packages);
+	fd = open(v->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	r = scan_inspect_packages(fd, v->path);
+	close(fd);
+	out = act_rebuild_tools(&r->packages);
+	scan_pkgs_result_free(r);
+	return out;
 }
 
 int act_prepare_rebuild(struct act_job **out, const struct venv *v, const struct act_rebuild_opts *o,
@@ -109,6 +132,7 @@ int act_prepare_rebuild(struct act_job **out, const struct venv *v, const struct
 	rb->recipe = recipe;
 	rb->lines = count_lines(recipe);
 	rb->find_links = o->find_links ? path_absolute(o->find_links) : NULL;
+	rb->old_tools = tools_of(v);
 	return 0;
 }
 
@@ -239,6 +263,50 @@ static void pip_argv(struct act_job *j)
 	free(req);
 }
 
+/* The new env's freeze against the recipe, and pip's own tools before and
+ * after, in words (never silently: a venv of Python 3.12 brings no
+ * setuptools where the old one had it). */
+static char *checked(const struct act_rebuild *rb, const char *path)
+{
+	static const char *const tools[] = {"setuptools ", "wheel ", "distribute "};
+	struct act_open_opts oo = {.what = ACT_OPEN_PACKAGES};
+	struct scan_freeze_opts fo = {0};
+	struct vs_err e = {0};
+	struct venv *nv = NULL;
+	char *now = NULL, *diff = NULL, *new_tools = NULL, *out;
+	size_t len = 0;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (act_open_env(&nv, path, &oo, &e) == 0 &&
+	    scan_freeze_env(&now, &len, nv, &fo, NULL, &e) == 0) {
+		diff = act_rebuild_compare(rb->recipe, now);
+		new_tools = act_rebuild_tools(&nv->packages);
+		if (diff)
+			sb_addf(&sb, "its freeze differs from the recipe (%s)", diff);
+		else
+			sb_addf(&sb, "its freeze is the recipe (compared line by line as sets, with "
+				     "what differs between pip versions alone set aside: the "
+				     "spelling of names, a #sha256= after a URL, pip's own tools)");
+	} else {
+		sb_addf(&sb, "its freeze could not be read to compare: %s", e.msg);
+	}
+	sb_addf(&sb, "; pip's own tools (a freeze leaves them out): before %s, now %s",
+		rb->old_tools ? rb->old_tools : "none", new_tools ? new_tools : "none");
+	for (size_t i = 0; i < sizeof(tools) / sizeof(*tools); i++)
+		if (rb->old_tools && strstr(rb->old_tools, tools[i]) &&
+		    !(new_tools && strstr(new_tools, tools[i])))
+			sb_addf(&sb,
+				" (%.*s is not brought by the new venv: pip install it if the "
+				"project needs it)",
+				(int)strlen(tools[i]) - 1, tools[i]);
+	out = sb_detach(&sb);
+	free(now);
+	free(diff);
+	free(new_tools);
+	venv_free(nv);
+	return out;
+}
+
 /* All went well: the manager's files back, the old env to the trash. */
 static int finish_done(struct act_job *j, struct vs_err *err)
 {
@@ -246,7 +314,7 @@ static int finish_done(struct act_job *j, struct vs_err *err)
 	struct act_open_opts oo = {.what = ACT_OPEN_CONFIG};
 	struct vs_err kerr = {0}, terr = {0};
 	struct venv *old = NULL;
-	char *trashed = NULL;
+	char *trashed = NULL, *check;
 	int rc;
 
 	rb->step = STEP_DONE;
@@ -263,11 +331,13 @@ static int finish_done(struct act_job *j, struct vs_err *err)
 				j->paths[0], terr.msg, rb->aside);
 		return rc;
 	}
+	check = checked(rb, j->paths[0]);
 	j->summary = xasprintf("rebuilt %s with Python %s: %zu requirement%s of its recipe "
-			       "installed; the old environment is in the trash (%s); recipe: "
+			       "installed; %s; the old environment is in the trash (%s); recipe: "
 			       "%s/requirements.txt%s%s",
 			       j->paths[0], j->python.version, rb->lines, rb->lines == 1 ? "" : "s",
-			       trashed, rb->record, kerr.msg[0] ? "; but " : "", kerr.msg);
+			       check, trashed, rb->record, kerr.msg[0] ? "; but " : "", kerr.msg);
+	free(check);
 	free(trashed);
 	return 0;
 }
@@ -304,5 +374,6 @@ void act_rebuild_free(struct act_rebuild *r)
 	free(r->find_links);
 	free(r->aside);
 	free(r->record);
+	free(r->old_tools);
 	free(r);
 }

@@ -83,17 +83,33 @@ static void local_time(char *out, size_t n, const char *fmt, time_t when)
 		snprintf(out, n, "%lld", (long long)when);
 }
 
-/* Package count and pip, from the model when the scan read them, else read
- * here (a delete may come straight from a path). */
-static void count_packages(const struct venv *v, size_t *count, bool *has_pip)
+/* pip's own tools, which a freeze may leave out: the record names the ones
+ * the env had, so recreate can say what a record with no requirements held. */
+static void add_tools(cJSON *tools, const struct scan_pkg_list *l)
+{
+	static const char *const names[] = {"pip", "setuptools", "wheel", "distribute"};
+
+	for (size_t k = 0; k < sizeof(names) / sizeof(*names); k++)
+		for (size_t i = 0; i < l->n; i++)
+			if (l->items[i].canonical && strcmp(l->items[i].canonical, names[k]) == 0) {
+				cJSON_AddItemToArray(tools, json_string_node(names[k]));
+				break;
+			}
+}
+
+/* Package count, pip and the tools, from the model when the scan read
+ * them, else read here (a delete may come straight from a path). */
+static void count_packages(const struct venv *v, size_t *count, bool *has_pip, cJSON *tools)
 {
 	struct scan_pkgs_result *r;
 	int fd;
 
 	*count = v->package_count;
 	*has_pip = v->has_pip;
-	if (v->packages_known)
+	if (v->packages_known) {
+		add_tools(tools, &v->packages);
 		return;
+	}
 	fd = open(v->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return;
@@ -104,6 +120,7 @@ static void count_packages(const struct venv *v, size_t *count, bool *has_pip)
 		if (r->packages.items[i].canonical &&
 		    strcmp(r->packages.items[i].canonical, "pip") == 0)
 			*has_pip = true;
+	add_tools(tools, &r->packages);
 	scan_pkgs_result_free(r);
 }
 
@@ -138,7 +155,7 @@ static void env_identity(const struct venv *v, uint64_t *dev, uint64_t *ino)
 
 static char *record_json(const struct venv *v, time_t when)
 {
-	cJSON *o = cJSON_CreateObject();
+	cJSON *o = cJSON_CreateObject(), *tools = cJSON_CreateArray();
 	char deleted[64], num[32];
 	uint64_t dev, ino;
 	size_t count;
@@ -146,7 +163,7 @@ static char *record_json(const struct venv *v, time_t when)
 	char *text, *out;
 
 	local_time(deleted, sizeof(deleted), "%Y-%m-%dT%H:%M:%S", when);
-	count_packages(v, &count, &has_pip);
+	count_packages(v, &count, &has_pip, tools);
 	cJSON_AddItemToObject(o, "path", json_string_node(v->path));
 	cJSON_AddItemToObject(o, "name", json_string_node(v->name ? v->name : path_basename(v->path)));
 	cJSON_AddItemToObject(o, "deleted", json_string_node(deleted));
@@ -163,6 +180,7 @@ static char *record_json(const struct venv *v, time_t when)
 	cJSON_AddItemToObject(o, "size_bytes", cJSON_CreateRaw(num));
 	snprintf(num, sizeof(num), "%zu", count);
 	cJSON_AddItemToObject(o, "package_count", cJSON_CreateRaw(num));
+	cJSON_AddItemToObject(o, "tools", tools);
 	cJSON_AddItemToObject(o, "state", json_string_node("deleting"));
 	env_identity(v, &dev, &ino);
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)dev);

@@ -6,7 +6,8 @@
  *   record.json       {"path", "name", "deleted" (ISO local time), "python_version",
  *                      "base_python", "copies", "system_site_packages", "prompt"
  *                      (or null), "without_pip", "size_bytes", "package_count",
- *                      "state", "dev", "ino"}
+ *                      "tools" (pip, setuptools, wheel, distribute: those the env
+ *                      had, which a freeze may leave out), "state", "dev", "ino"}
  * A conda env's record holds environment.yml and explicit.txt (its
  * `conda list --explicit --md5`, scan/conda_export.h) instead of the first
  * two, and record.json has "kind": "conda".
@@ -44,6 +45,8 @@ struct act_record {
 	bool without_pip;
 	uint64_t size_bytes;
 	size_t package_count;
+	char *tools;       /* "pip and setuptools": pip's own tools the env had, or NULL (none, or an
+			      older record) */
 	char *state;       /* "deleting", "partial" or "deleted" (never NULL) */
 	uint64_t dev, ino; /* the env folder's identity, 0 when unknown */
 };

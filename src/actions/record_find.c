@@ -10,6 +10,7 @@
 #include "../pip/pip.h"
 #include "../util/json_quote.h"
 #include "../util/path.h"
+#include "../util/strbuf.h"
 #include "../util/xalloc.h"
 #include "record.h"
 
@@ -30,6 +31,24 @@ static double json_num(const cJSON *o, const char *key)
 	const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, key);
 
 	return cJSON_IsNumber(n) && n->valuedouble > 0 ? n->valuedouble : 0;
+}
+
+/* "pip", "pip and setuptools", "pip, setuptools and wheel" from the
+ * record's "tools" (names only, at most four); NULL when it has none. */
+static char *tools_text(const cJSON *a)
+{
+	const char *names[4];
+	size_t n = 0;
+	const cJSON *it;
+	struct strbuf sb = STRBUF_INIT;
+
+	cJSON_ArrayForEach(it, a) if (n < 4 && cJSON_IsString(it) && it->valuestring &&
+				      *it->valuestring) names[n++] = it->valuestring;
+	if (n == 0)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		sb_addf(&sb, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", names[i]);
+	return sb_detach(&sb);
 }
 
 /* Reads dir/record.json. A record without "path" is of no use: -1. */
@@ -64,6 +83,7 @@ static int load_record(struct act_record *out, const char *dir)
 	out->without_pip = json_bool(o, "without_pip");
 	out->size_bytes = (uint64_t)json_num(o, "size_bytes");
 	out->package_count = (size_t)json_num(o, "package_count");
+	out->tools = tools_text(cJSON_GetObjectItemCaseSensitive(o, "tools"));
 	out->state = json_str(o, "state");
 	if (!out->state) /* written before there were states: finished */
 		out->state = xstrdup("deleted");
@@ -158,6 +178,19 @@ static bool name_has(const struct act_record *r, const void *arg)
 	return strstr(path_basename(r->dir), (const char *)arg) != NULL;
 }
 
+/* The env's own name, or the record folder's name after its
+ * "YYYYmmdd-HHMMSS-" date (a ".venv" is kept as "PROJECT-.venv"), exactly. */
+static bool name_is(const struct act_record *r, const void *arg)
+{
+	const char *want = arg, *base = path_basename(r->dir);
+	size_t n = strlen(want);
+
+	if (r->name && strcmp(r->name, want) == 0)
+		return true;
+	return strlen(base) == 16 + n && base[8] == '-' && base[15] == '-' &&
+	       strcmp(base + 16, want) == 0;
+}
+
 /* Takes the only record of `l` into *out (0), or hands `l` to `choices`
  * and says how to pick one (VS_EUSAGE). */
 static int one_of(struct act_record *out, struct act_record_list *l, struct act_record_list *choices,
@@ -215,7 +248,8 @@ static int find_by_env_path(struct act_record *out, const char *path, struct act
 	return rc;
 }
 
-/* A part of a record folder's name. 1: none matches. */
+/* An env's exact name, else a part of a record folder's name ("legacy"
+ * is the env legacy's record, not legacy-twin's too). 1: none matches. */
 static int find_by_part(struct act_record *out, const char *part, struct act_record_list *choices,
 			struct vs_err *err)
 {
@@ -223,6 +257,11 @@ static int find_by_part(struct act_record *out, const char *part, struct act_rec
 	size_t n = act_records_list(&all);
 	struct act_record_list l;
 
+	pick(&l, all, n, name_is, part);
+	if (l.n > 0) {
+		act_records_free(all, n);
+		return one_of(out, &l, choices, part, "are of an env of that name", err);
+	}
 	pick(&l, all, n, name_has, part);
 	act_records_free(all, n);
 	if (l.n == 0)
@@ -279,6 +318,7 @@ void act_record_clear(struct act_record *r)
 	free(r->base_python);
 	free(r->prompt);
 	free(r->state);
+	free(r->tools);
 	memset(r, 0, sizeof(*r));
 }
 

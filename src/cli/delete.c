@@ -155,10 +155,13 @@ static bool confirm(const struct cli_result *all, const struct del_opts *o)
 			human_size(s, sizeof(s), v->size.size_bytes);
 		fprintf(stderr, "  %-24s %9s  %s%s%s\n", tw_esc(v->name), s, tw_esc(v->path),
 			v->stale ? "" : "  (not stale: used recently)",
-			venv_project_has_recipe(v) ? "" : "  (no requirements file in its project)");
+			!v->project ? "  (no project: no requirements file keeps its packages)"
+			: venv_project_has_recipe(v) ? ""
+						     : "  (no requirements file in its project)");
 	}
 	fprintf(stderr, "Each one's recipe is kept; `venvscope recreate` makes it again.\n");
-	snprintf(q, sizeof(q), "%s them?", o->trash ? "Trash" : "Delete");
+	snprintf(q, sizeof(q), "%s %s?", o->trash ? "Trash" : "Delete",
+		 human_noun(all->n, "it", "them"));
 	return cli_ask(q);
 }
 

@@ -22,7 +22,8 @@ static const char recreate_usage[] =
 	"and installs its requirements with pip (which needs a package index or\n"
 	"local wheels: your pip configuration). RECORD is a record folder, its name\n"
 	"(venvscope deleted), a part of its name, or the path the environment had\n"
-	"(then the newest record with packages). When several records fit, they are\n"
+	"(then the newest record with packages). The env's exact name wins over a\n"
+	"part of another's (legacy over legacy-twin). When several records fit, they are\n"
 	"listed with their dates: on a terminal you pick one by number, else nothing\n"
 	"is made (exit 2) and you give one's name.\n"
 	"\n"
@@ -31,9 +32,11 @@ static const char recreate_usage[] =
 	"  --empty         make it even when its record has no requirements\n"
 	"  -h, --help      this text\n"
 	"\n"
-	"It says what pip installed, or pip's own error when it could not. A conda\n"
-	"env's record (environment.yml, explicit.txt) is not made again: the conda\n"
-	"command that does it is named instead (exit 2).\n"
+	"It says what pip installed, or pip's own error when it could not. A record of\n"
+	"an env that had only pip and its tools (setuptools, wheel: a freeze leaves\n"
+	"them out) is made again with pip, as it was, saying so; nothing to install.\n"
+	"A conda env's record (environment.yml, explicit.txt) is not made again: the\n"
+	"conda command that does it is named instead (exit 2).\n"
 	"\n"
 	"Exit status: 0 made and installed, 1 something failed, 2 bad usage or no\n"
 	"single record fits.\n";
@@ -102,6 +105,14 @@ static size_t recipe_lines(const struct act_record *r)
 	return n;
 }
 
+/* A record with no requirements of an env that had pip: only pip's own
+ * tools, which its freeze leaves out. Made again as it was (with pip),
+ * saying so, as --empty would. */
+static bool tools_only(const struct act_record *rec, size_t lines)
+{
+	return lines == 0 && !rec->without_pip && rec->package_count > 0;
+}
+
 struct recreate_opts {
 	const char *python;
 	bool clear, empty;
@@ -141,6 +152,9 @@ static int make_again(const struct act_record *rec, const struct recreate_opts *
 		else
 			rc = run_quiet(j, "installing the requirements");
 		act_job_free(j);
+	} else if (rc == 0 && tools_only(rec, lines)) {
+		printf("made %s again with pip, as it was; nothing else to install\n",
+		       tw_esc(rec->path));
 	} else if (rc == 0) {
 		printf("its record has no requirements: %s is empty (--empty)\n", tw_esc(rec->path));
 	}
@@ -214,7 +228,10 @@ int cli_recreate(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	}
 	lines = recipe_lines(&rec);
-	if (lines == 0 && !ro.empty) {
+	if (tools_only(&rec, lines)) {
+		printf("the record lists only %s; nothing to install\n",
+		       tw_esc(rec.tools ? rec.tools : "pip and its tools (setuptools, wheel)"));
+	} else if (lines == 0 && !ro.empty) {
 		fprintf(stderr,
 			"venvscope recreate: the record %s has no requirements (the env had no "
 			"packages): nothing to install. --empty makes it empty anyway; `venvscope "

@@ -125,9 +125,13 @@ struct ui {
 	const struct ui_view *view;
 	void *view_private[UI_VIEW_COUNT]; /* ui_view_private */
 
-	char message[512]; /* the status line's message ("" none) */
+	/* The status line's message ("" none). It belongs to the action that
+	 * set it: another action beginning (a dialog, a prompt, a form) clears
+	 * it, and the action ending replaces it (ui_message_end). */
+	char message[512];
 	bool message_error;
-	unsigned long caches_gen; /* caches measured so far (ui_caches_holding) */
+	const void *message_owner; /* ui_message_as's owner, NULL for ui_message */
+	unsigned long caches_gen;  /* caches measured so far (ui_caches_holding) */
 
 	unsigned spinner;
 	bool quit;
@@ -146,6 +150,14 @@ struct ui {
 
 /* Sets the status-line message (printf style); `error` picks the role. */
 void ui_message(struct ui *ui, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* The same for an action that ends later: ui_message_end(ui, owner) then
+ * clears it, unless another message replaced it meanwhile. */
+void ui_message_as(struct ui *ui, const void *owner, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void ui_message_end(struct ui *ui, const void *owner);
+/* A new action begins: the last one's message goes. */
+void ui_message_clear(struct ui *ui);
 
 /* Switches views (calls the new view's open). */
 void ui_switch(struct ui *ui, const struct ui_view *view);
@@ -169,6 +181,10 @@ int ui_dispatch(struct ui *ui, const struct ui_binding *table, int ch, bool *han
 /* Writes `s` at y,x fitted into `width` columns (printable, cut with an
  * ellipsis, padded with spaces) in the role's attribute. */
 void ui_put(int y, int x, int width, const char *s, attr_t attr, int cut_middle);
+/* Appends `s` to `rows` (strings, owned) as rows of `width` columns cut at
+ * word boundaries (a word longer than a row is cut where the row ends):
+ * the dialogs and the log pane show whole lines this way. */
+void ui_wrap(struct vs_vec *rows, const char *s, int width);
 /* Right-aligned variant. */
 void ui_put_right(int y, int x, int width, const char *s, attr_t attr);
 /* Clears a line to its end in the given attribute. */

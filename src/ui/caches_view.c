@@ -277,7 +277,7 @@ static void caches_draw(struct ui *ui)
 	}
 	if (pane)
 		ui_tasks_draw(ui, 2 + h);
-	ui_draw_status(ui, " Esc back  x clean  r measure again  ? help  q quit");
+	ui_draw_status(ui, " Esc q back  x clean  r measure again  ? help");
 }
 
 /* y in the dialog: clean the cache the dialog names (its index). */
@@ -404,11 +404,11 @@ const struct ui_binding ui_caches_bindings[] = {
 	{'j', NULL, NULL, act_down},
 	{'x', "x", "clean the selected cache (says what it frees and how, asks)", act_clean},
 	{'r', "r", "find and measure the caches again", act_again},
-	{27, "Esc h ←", "back to the list", act_back},
+	{27, "Esc q h ←", "back to the list", act_back},
+	{'q', NULL, NULL, act_back},
 	{'h', NULL, NULL, act_back},
 	{KEY_LEFT, NULL, NULL, act_back},
 	{'?', NULL, NULL, act_help},
-	{'q', NULL, NULL, ui_act_quit},
 	{0, NULL, NULL, NULL},
 };
 

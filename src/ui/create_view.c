@@ -124,6 +124,7 @@ static void form_open(struct ui *ui)
 	char *abs = path_absolute(root);
 	struct ui_form *form = state(ui);
 
+	ui_message_clear(ui);
 	form_reset(form);
 	ui_lineedit_set(&form->paths, abs ? abs : root);
 	sb_adds(&form->paths.text, "/.venv");

@@ -18,6 +18,7 @@
 #include "../util/xalloc.h"
 #include "app.h"
 #include "colors.h"
+#include "delete_dialog.h"
 
 enum { ST_WAIT, ST_RUN, ST_DONE, ST_FAIL, ST_SEEN };
 
@@ -32,13 +33,14 @@ struct ui_deleter {
 	size_t *ids;
 	dev_t *devs;
 	ino_t *inos;
-	uint64_t *sizes;
-	int *state;                  /* ST_* per env */
-	char **msgs;                 /* per env: the record folder, or why it failed */
-	uint64_t total, done;        /* apparent bytes: all, and of the envs finished (progress) */
-	struct scan_space_set space; /* walked before the first removal: what they free */
-	bool *gone;                  /* per env: removed (or trashed) whole */
-	atomic_uint_fast64_t files, bytes; /* of the env being deleted */
+	uint64_t *sizes;                   /* apparent, as the scan measured (the record says it) */
+	uint64_t *disks;                   /* disk usage: the unit of the dialog and the progress */
+	int *state;                        /* ST_* per env */
+	char **msgs;                       /* per env: the record folder, or why it failed */
+	uint64_t total, done;              /* disk bytes: all, and of the envs finished (progress) */
+	struct scan_space_set space;       /* walked before the first removal: what they free */
+	bool *gone;                        /* per env: removed (or trashed) whole */
+	atomic_uint_fast64_t files, bytes; /* of the env being deleted (bytes: disk usage) */
 	atomic_bool cancel;
 	bool asking; /* the worker waits for `answer` */
 	char ask_path[4096];
@@ -83,7 +85,7 @@ static void progress(void *ctx, const struct act_delete_progress *p)
 	struct ui_deleter *d = ctx;
 
 	atomic_store(&d->files, p->files);
-	atomic_store(&d->bytes, p->bytes);
+	atomic_store(&d->bytes, p->disk);
 	poke(d);
 }
 
@@ -140,7 +142,7 @@ static void *worker(void *arg)
 		d->msgs[i] = rc == 0 ? xstrdup(res.record ? res.record : "") : xstrdup(err.msg);
 		d->gone[i] = rc == 0;
 		if (rc == 0)
-			d->done += d->sizes[i];
+			d->done += d->disks[i];
 		pthread_mutex_unlock(&d->lock);
 		venv_free(v);
 		act_remove_result_clear(&res);
@@ -162,6 +164,7 @@ static void deleter_free(struct ui_deleter *d)
 	free(d->devs);
 	free(d->inos);
 	free(d->sizes);
+	free(d->disks);
 	free(d->state);
 	free(d->gone);
 	scan_space_set_free(&d->space);
@@ -186,6 +189,7 @@ static struct ui_deleter *deleter_new(struct ui *ui, bool trash)
 	d->devs = xcalloc(cap, sizeof(*d->devs));
 	d->inos = xcalloc(cap, sizeof(*d->inos));
 	d->sizes = xcalloc(cap, sizeof(*d->sizes));
+	d->disks = xcalloc(cap, sizeof(*d->disks));
 	d->state = xcalloc(cap, sizeof(*d->state));
 	d->gone = xcalloc(cap, sizeof(*d->gone));
 	d->home = ui->home ? xstrdup(ui->home) : NULL;
@@ -207,7 +211,8 @@ static void add_target(struct ui_deleter *d, const struct venv *v)
 	d->devs[i] = v->dev;
 	d->inos[i] = v->ino;
 	d->sizes[i] = v->size_known ? v->size.size_bytes : 0;
-	d->total += d->sizes[i];
+	d->disks[i] = v->size_known ? v->size.disk_bytes : 0;
+	d->total += d->disks[i];
 }
 
 static int start(struct ui *ui, bool trash)
@@ -236,82 +241,12 @@ static int choose_trash(struct ui *ui, void *data)
 	return (void)data, start(ui, true);
 }
 
-/* Checked again now (a fresh look at /proc): the envs in use, pipx's
- * shared env, pipx apps. Named in the dialog, whose y is the "yes, anyway"
- * the CLI's --force is. */
-static void warn_guarded(struct ui_dialog *dlg, struct venv **t, size_t n)
-{
-	bool first = true;
-
-	for (size_t i = 0; i < n; i++) {
-		struct vs_err err = {0};
-		struct scan_users u = {0};
-		char *name;
-
-		if (act_delete_guard(t[i], &u, &err) == 0)
-			continue;
-		if (first)
-			ui_dialog_line(dlg, "%s", "");
-		first = false;
-		name = ui_display_name(t[i]);
-		if (u.n == 0)
-			ui_dialog_line(dlg, "WARNING %s", err.msg);
-		else
-			ui_dialog_line(dlg, "WARNING %s is in use by:", name);
-		/* One process a line: pid first, so a narrow screen keeps it. */
-		for (size_t k = 0; k < u.n; k++)
-			ui_dialog_line(dlg, "  pid %d  %s", (int)u.v[k].pid, u.v[k].cmd);
-		if (u.n && t[i]->role)
-			ui_dialog_line(dlg, "  and it is pipx's %s env (every pipx app runs on it)",
-				       t[i]->role);
-		free(name);
-		scan_users_clear(&u);
-	}
-	if (!first) {
-		dlg->error = true;
-		ui_dialog_line(dlg, "y deletes anyway.");
-	}
-}
-
-/* The space sentence of the delete dialog: what y frees, or that a size
- * is not known yet (still being measured, or --no-size) rather than 0 B. */
-static void say_space(struct ui *ui, struct ui_dialog *dlg, struct venv **t, size_t n, size_t unsized,
-		      bool known, const char *frees)
-{
-	uint64_t total = 0;
-	char size[32];
-
-	if (unsized) {
-		if (ui->opts.req->no_size)
-			ui_dialog_line(dlg,
-				       "Sizes are not measured (--no-size): y deletes %s all the same.",
-				       n > 1 ? "them" : "it");
-		else
-			ui_dialog_line(dlg,
-				       "The size of %zu of %s is not known yet (still being measured): "
-				       "y deletes %s all the same.",
-				       unsized, n > 1 ? "them" : "it", n > 1 ? "them" : "it");
-		return;
-	}
-	for (size_t i = 0; i < n; i++)
-		total += ui_model_bytes(&ui->model, t[i]);
-	human_size(size, sizeof(size), total);
-	ui_dialog_line(dlg, "y frees %s of %s %s %s.", frees, n > 1 ? "their" : "its", size,
-		       ui->model.disk ? "on disk" : "apparent");
-	if (!known)
-		ui_dialog_line(dlg, "(parts could not be read)");
-}
-
 int ui_act_delete(struct ui *ui)
 {
 	static const struct ui_choice choices[] = {{'y', "y delete", choose_delete},
 						   {'t', "t move to the trash", choose_trash}};
-	struct ui_dialog *dlg;
 	struct venv **t;
-	size_t n = ui_targets(ui, &t), recent = 0, norec = 0, unsized = 0;
-	uint64_t set;
-	char frees[96];
-	bool known;
+	size_t n = ui_targets(ui, &t);
 
 	if (ui->deleter || n == 0) {
 		if (ui->deleter)
@@ -319,49 +254,7 @@ int ui_act_delete(struct ui *ui)
 		free(t);
 		return UI_REACT_REDRAW;
 	}
-	for (size_t i = 0; i < n; i++)
-		unsized += !t[i]->size_known;
-	/* What the envs free together (issue 14), not the sum of their sizes. */
-	known = ui_set_freeable((const struct venv *const *)t, n, &set);
-	if (unsized)
-		snprintf(frees, sizeof(frees), "size not known yet");
-	else if (known)
-		human_size(frees, sizeof(frees), set);
-	else
-		snprintf(frees, sizeof(frees), "an unknown amount");
-	dlg = ui_dialog_open(ui, "", choices, 2, NULL, NULL);
-	free(dlg->title);
-	dlg->title = xasprintf(unsized ? "Delete %zu environment%s (%s)?"
-				       : "Delete %zu environment%s, freeing %s?",
-			       n, n > 1 ? "s" : "", frees);
-	for (size_t i = 0; i < n; i++) {
-		bool rec = venv_project_has_recipe(t[i]);
-		char s[32] = "not known", *name = ui_display_name(t[i]);
-
-		recent += !t[i]->stale;
-		norec += !rec;
-		if (t[i]->size_known)
-			human_size(s, sizeof(s), ui_model_bytes(&ui->model, t[i]));
-		if (i < 10)
-			ui_dialog_line(dlg, "%-24s %9s%s%s", name, s, t[i]->stale ? "" : "  not stale",
-				       rec ? "" : "  no requirements file");
-		free(name);
-	}
-	if (n > 10)
-		ui_dialog_line(dlg, "... and %zu more", n - 10);
-	ui_dialog_line(dlg, "%s", "");
-	say_space(ui, dlg, t, n, unsized, known, frees);
-	ui_dialog_line(dlg, "t: the trash frees nothing until it is emptied.");
-	if (recent)
-		ui_dialog_line(dlg, "%zu of them %s not stale (touched in the last %d %s).", recent,
-			       recent == 1 ? "is" : "are", ui->opts.req->stale_days,
-			       human_noun((unsigned)ui->opts.req->stale_days, "day", "days"));
-	if (norec)
-		ui_dialog_line(dlg, "%zu of them %s no requirements file in %s project.", norec,
-			       norec == 1 ? "has" : "have", norec == 1 ? "its" : "their");
-	ui_dialog_line(dlg, "Each one's recipe (freeze, pyvenv.cfg) is kept first: `venvscope "
-			    "recreate` makes it again.");
-	warn_guarded(dlg, t, n);
+	ui_delete_dialog_fill(ui, ui_dialog_open(ui, "", choices, 2, NULL, NULL), t, n);
 	free(t);
 	return UI_REACT_REDRAW;
 }
@@ -411,7 +304,16 @@ static void ask_user(struct ui *ui, struct ui_deleter *d)
 						   {'a', "a skip all", ans_skip_all},
 						   {'b', "b abort", ans_abort},
 						   {27, "", ans_abort}};
-	struct ui_dialog *dlg = ui_dialog_open(ui, "Cannot remove a file", choices, 3, NULL, NULL);
+	char said[sizeof(ui->message)];
+	bool error = ui->message_error;
+	struct ui_dialog *dlg;
+
+	/* A question of the running delete: what it said of the envs before
+	 * stays (the same action goes on), the dialog shows over it. */
+	memcpy(said, ui->message, sizeof(said));
+	dlg = ui_dialog_open(ui, "Cannot remove a file", choices, 3, NULL, NULL);
+	memcpy(ui->message, said, sizeof(said));
+	ui->message_error = error;
 
 	dlg->error = true;
 	ui_dialog_line(dlg, "%s", d->ask_path);
@@ -548,18 +450,21 @@ static void ui_delete_draw(const struct ui *ui, int top, int rows)
 	cur = d->cur;
 	freed = d->done;
 	pthread_mutex_unlock(&d->lock);
-	size_cur = d->sizes[cur];
+	size_cur = d->disks[cur];
+	/* A file linked twice inside the env is counted at each link: kept
+	 * within what du said. */
+	bytes = bytes > size_cur ? size_cur : bytes;
 	human_bar(b1, sizeof(b1), bytes, size_cur, 30);
 	human_bar(b2, sizeof(b2), freed + bytes, d->total, 30);
 	human_size(s1, sizeof(s1), bytes);
 	human_size(s2, sizeof(s2), size_cur);
-	snprintf(line, sizeof(line), " %s %zu of %zu: %s  %s  %llu %s, %s of %s",
+	snprintf(line, sizeof(line), " %s %zu of %zu: %s  %s  %llu %s, %s of %s on disk",
 		 d->trash ? "Trashing" : "Deleting", cur + 1, d->n, d->names[cur], b1,
 		 (unsigned long long)files, human_noun(files, "file", "files"), s1, s2);
 	ui_put(top, 0, COLS, line, ui_role_attr(UI_ROLE_TITLE) | A_REVERSE, 0);
 	human_size(s1, sizeof(s1), freed + bytes);
 	human_size(s3, sizeof(s3), d->total);
-	snprintf(line, sizeof(line), " In all                 %s  %s of %s", b2, s1, s3);
+	snprintf(line, sizeof(line), " In all                 %s  %s of %s on disk", b2, s1, s3);
 	ui_put(top + 1, 0, COLS, line, ui_role_attr(UI_ROLE_PROGRESS), 0);
 	ui_put(top + 2, 0, COLS, " Esc stops; the list stays usable", ui_role_attr(UI_ROLE_DIM), 0);
 }

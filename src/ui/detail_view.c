@@ -399,8 +399,9 @@ static void detail_draw(struct ui *ui)
 	free(rows);
 	lines_free(&ls);
 	ui_tasks_draw(ui, 1 + h);
-	ui_draw_status(ui, " Esc back  ↑↓ scroll  s sort packages  r rescan  x u b f d i act on it  ? "
-			   "help  q quit");
+	ui_draw_status(ui,
+		       " Esc q back  ↑↓ scroll  s sort packages  r rescan  x u b f d i act on it  ? "
+		       "help");
 }
 
 static int scroll_by(struct ui *ui, int d)
@@ -461,11 +462,6 @@ static int act_help(struct ui *ui)
 	return UI_REACT_REDRAW;
 }
 
-static int act_quit(struct ui *ui)
-{
-	return ui_act_quit(ui);
-}
-
 const struct ui_binding ui_detail_bindings[] = {
 	{KEY_UP, "↑ k", "scroll up", act_up},
 	{'k', NULL, NULL, act_up},
@@ -477,7 +473,8 @@ const struct ui_binding ui_detail_bindings[] = {
 	{'g', NULL, NULL, act_home},
 	{KEY_END, "End G", "bottom", act_end},
 	{'G', NULL, NULL, act_end},
-	{27, "Esc h ←", "back to the list", act_back},
+	{27, "Esc q h ←", "back to the list", act_back},
+	{'q', NULL, NULL, act_back},
 	{'h', NULL, NULL, act_back},
 	{KEY_LEFT, NULL, NULL, act_back},
 	{'s', "s", "sort packages by name or by size", act_sort},
@@ -489,7 +486,6 @@ const struct ui_binding ui_detail_bindings[] = {
 	{'d', "d", "delete it (recipe kept; or to the trash)", ui_act_delete},
 	{'i', "i", "make git ignore it", ui_act_gitignore},
 	{'?', "?", "this help", act_help},
-	{'q', "q", "quit", act_quit},
 	{0, NULL, NULL, NULL},
 };
 

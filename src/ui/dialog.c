@@ -15,6 +15,7 @@ struct ui_dialog *ui_dialog_open(struct ui *ui, const char *title, const struct 
 	struct ui_dialog *d = xcalloc(1, sizeof(*d));
 
 	ui_dialog_close(ui);
+	ui_message_clear(ui); /* a new question: the last action's word is over */
 	d->title = xstrdup(title);
 	vs_vec_init_strs(&d->text);
 	if (n_choices > sizeof(d->choices) / sizeof(*d->choices))
@@ -101,6 +102,7 @@ void ui_prompt_open(struct ui *ui, const char *label, const char *initial,
 	struct ui_prompt *p = xcalloc(1, sizeof(*p));
 
 	ui_prompt_close(ui);
+	ui_message_clear(ui);
 	p->label = xstrdup(label);
 	ui_lineedit_set(&p->edit, initial);
 	p->done = done;
@@ -165,21 +167,23 @@ void ui_prompt_draw(const struct ui *ui)
 	sb_free(&sb);
 }
 
+void ui_wrap(struct vs_vec *rows, const char *s, int width)
+{
+	do {
+		size_t take = width > 0 ? tw_take_words(s, (size_t)width) : strlen(s);
+
+		vs_vec_push(rows, xstrndup(s, tw_trim_end(s, take)));
+		s += take;
+	} while (*s);
+}
+
 /* The dialog's lines wrapped at word boundaries into `width` columns:
  * each row is a copy (the caller frees the vector). */
 static void wrap_text(struct vs_vec *rows, const struct vs_vec *text, int width)
 {
 	vs_vec_init_strs(rows);
-	for (size_t i = 0; i < text->n; i++) {
-		const char *s = text->v[i];
-
-		do {
-			size_t take = width > 0 ? tw_take_words(s, (size_t)width) : strlen(s);
-
-			vs_vec_push(rows, xstrndup(s, tw_trim_end(s, take)));
-			s += take;
-		} while (*s);
-	}
+	for (size_t i = 0; i < text->n; i++)
+		ui_wrap(rows, text->v[i], width);
 }
 
 void ui_dialog_draw(const struct ui *ui)

@@ -136,14 +136,15 @@ void ui_draw_status(struct ui *ui, const char *keys)
 	ui_fill_line(y, a);
 	ui_model_summary(&ui->model, &s);
 	if (s.marked) {
-		/* What deleting them together frees, of their size in the mode. */
-		human_size(size, sizeof(size), s.marked_bytes);
+		/* What deleting them together frees, of their disk usage: freeable
+		 * counts blocks, so the total is in blocks too whatever `a` shows. */
+		human_size(size, sizeof(size), s.marked_disk);
 		if (ui_model_marked_freeable(&ui->model, &set))
 			human_size(freed, sizeof(freed), set);
 		else
 			snprintf(freed, sizeof(freed), "unknown");
-		snprintf(right, sizeof(right), " %zu marked · %s freeable of %s ", s.marked, freed,
-			 size);
+		snprintf(right, sizeof(right), " %zu marked · %s freeable of %s on disk ", s.marked,
+			 freed, size);
 	}
 	rw = (int)tw_width(right);
 	if (ui->message[0]) {

@@ -263,7 +263,7 @@ static void dupes_draw(struct ui *ui)
 		}
 	}
 	sb_free(&sb);
-	ui_draw_status(ui, " Enter envs  ↑↓ move  r recount  Esc back  ? help  q quit");
+	ui_draw_status(ui, " Enter envs  ↑↓ move  r recount  Esc q back  ? help");
 }
 
 /* ---- keys ---- */
@@ -349,11 +349,6 @@ static int act_help(struct ui *ui)
 	return UI_REACT_REDRAW;
 }
 
-static int act_quit(struct ui *ui)
-{
-	return ui_act_quit(ui);
-}
-
 const struct ui_binding ui_dupes_bindings[] = {
 	{KEY_UP, "↑ k", "previous distribution", act_up},
 	{'k', NULL, NULL, act_up},
@@ -371,11 +366,11 @@ const struct ui_binding ui_dupes_bindings[] = {
 	{'l', NULL, NULL, act_toggle},
 	{KEY_RIGHT, NULL, NULL, act_toggle},
 	{'r', "r", "count again (after the scan has read more envs)", act_recount},
-	{27, "Esc h ←", "back to the list", act_back},
+	{27, "Esc q h ←", "back to the list", act_back},
+	{'q', NULL, NULL, act_back},
 	{'h', NULL, NULL, act_back},
 	{KEY_LEFT, NULL, NULL, act_back},
 	{'?', "?", "this help", act_help},
-	{'q', "q", "quit", act_quit},
 	{0, NULL, NULL, NULL},
 };
 

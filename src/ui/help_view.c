@@ -32,7 +32,8 @@ static const char *const columns_help[] = {
 	"H               after the size: most of its blocks are hard links shared with files",
 	"                outside it (a uv or pip cache, a cp -al twin); deleting it frees little",
 	"Space marks     the status line: what deleting the marked envs together frees, of",
-	"                their size (a file linked between them counts once all its links go)",
+	"                their disk usage (both in blocks, whichever size a shows; a file",
+	"                linked between them counts once all its links go)",
 	NULL,
 };
 
@@ -134,7 +135,7 @@ static void help_draw(struct ui *ui)
 			ui_put(y, 3, COLS - 3, lines[k].text, ui_role_attr(UI_ROLE_ROW), 0);
 		}
 	}
-	ui_draw_status(ui, " Esc back  ↑↓ scroll  q quit");
+	ui_draw_status(ui, " Esc q back  ↑↓ scroll");
 }
 
 static int help_key(struct ui *ui, int ch)
@@ -157,9 +158,8 @@ static int help_key(struct ui *ui, int ch)
 	case ' ':
 		H->top += LINES - 3;
 		return UI_REACT_REDRAW;
-	case 'q':
-		return UI_REACT_QUIT;
 	case 27:
+	case 'q':
 	case '?':
 	case 'h':
 	case KEY_LEFT:

@@ -210,8 +210,8 @@ static void finish(struct ui *ui)
 		J->failed = true;
 		snprintf(J->result, sizeof(J->result), "%s failed after %.1fs: %s", J->job->title,
 			 secs, err.msg);
+		offer_partial(ui, J->job); /* its dialog first: the message stays under it */
 		ui_message(ui, true, "%s", err.msg);
-		offer_partial(ui, J->job);
 	} else {
 		snprintf(J->result, sizeof(J->result), "%s (%.1fs)", J->job->summary, secs);
 		ui_message(ui, false, "%s", J->job->summary);
@@ -284,6 +284,35 @@ static int job_escape(struct ui *ui)
 	return UI_REACT_NONE;
 }
 
+/* The newest output at the bottom, each line wrapped at words (a long pip
+ * line is read whole, never cut with "..."); continuation rows are
+ * indented by two columns. */
+static void draw_lines(const struct ui_jobs *J, int top, int body)
+{
+	struct vs_vec rows, one;
+	int n = 0;
+
+	vs_vec_init_strs(&rows); /* newest row first */
+	for (size_t k = J->n; k-- > 0 && rows.n < (size_t)body;) {
+		const char *line = J->lines[(J->head + KEEP_LINES - J->n + k) % KEEP_LINES];
+
+		vs_vec_init_strs(&one);
+		ui_wrap(&one, line ? line : "", COLS > 2 ? COLS - 2 : 1);
+		for (size_t r = one.n; r-- > 0 && rows.n < (size_t)body;) {
+			char *row = vs_vec_take(&one, r);
+
+			vs_vec_push(&rows, r ? xasprintf("  %s", row) : xstrdup(row));
+			free(row);
+		}
+		vs_vec_clear(&one);
+	}
+	for (size_t r = rows.n; r-- > 0; n++)
+		ui_put(top + n, 0, COLS, rows.v[r], ui_role_attr(UI_ROLE_DIM), 0);
+	for (; n < body; n++)
+		ui_put(top + n, 0, COLS, "", ui_role_attr(UI_ROLE_DIM), 0);
+	vs_vec_clear(&rows);
+}
+
 static void draw_pane(const struct ui *ui, int top, int rows)
 {
 	static const char *const spin[] = {"|", "/", "-", "\\"};
@@ -297,14 +326,7 @@ static void draw_pane(const struct ui *ui, int top, int rows)
 	else
 		snprintf(title, sizeof(title), " %s   Esc close", J->job ? J->job->title : "");
 	ui_put(top, 0, COLS, title, ui_role_attr(UI_ROLE_TITLE) | A_REVERSE, 0);
-	for (int i = 0; i < body; i++) {
-		size_t k = J->n > (size_t)body ? J->n - (size_t)body + (size_t)i : (size_t)i;
-		const char *line = "";
-
-		if (k < J->n)
-			line = J->lines[(J->head + KEEP_LINES - J->n + k) % KEEP_LINES];
-		ui_put(top + 1 + i, 0, COLS, line, ui_role_attr(UI_ROLE_DIM), 0);
-	}
+	draw_lines(J, top + 1, body);
 	ui_put(top + rows - 1, 0, COLS, J->running ? "running ..." : J->result,
 	       ui_role_attr(J->running  ? UI_ROLE_MESSAGE
 			    : J->failed ? UI_ROLE_ERROR

@@ -265,6 +265,7 @@ void ui_model_summary(const struct ui_model *m, struct ui_summary *s)
 		if (m->marked[i]) {
 			s->marked++;
 			s->marked_bytes += b;
+			s->marked_disk += v->size_known ? v->size.disk_bytes : 0;
 		}
 	}
 	for (size_t i = 0; i < m->n_rows; i++)

@@ -59,6 +59,7 @@ struct ui_summary {
 	size_t envs, sized, stale, broken, problems, marked, shown;
 	size_t orphaned, eol, moved; /* issue 16's story counts */
 	uint64_t bytes, stale_bytes, broken_bytes, marked_bytes;
+	uint64_t marked_disk; /* the marked envs' disk usage whatever the mode: the unit of freeable */
 	uint64_t shown_bytes; /* of the rows listed: what a row's share is of */
 };
 

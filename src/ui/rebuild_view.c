@@ -84,6 +84,7 @@ void ui_rebuild_open(struct ui *ui, const char *path)
 	struct vs_err err = {0};
 	struct venv *v = find_env(ui, path);
 
+	ui_message_clear(ui);
 	form_reset(f);
 	f->path = xstrdup(path);
 	scan_find_pythons(&f->pys, ui->home, NULL, 0, 0);

@@ -29,6 +29,10 @@ struct ui_scans {
 	struct vs_vec retired;      /* struct scan *: replaced by a rescan, not yet stopped */
 };
 
+/* The owner of "rescanning everything ..." (ui_message_as): it goes when
+ * that scan ends. */
+static const char rescan_all = 'R';
+
 static void free_scan(void *s)
 {
 	scan_free(s);
@@ -196,7 +200,7 @@ void ui_scan_restart_all(struct ui *ui)
 	if (ui_scan_start_full(ui, &err) < 0)
 		ui_message(ui, true, "cannot rescan: %s", err.msg);
 	else
-		ui_message(ui, false, "rescanning everything ...");
+		ui_message_as(ui, &rescan_all, false, "rescanning everything ...");
 }
 
 /* The rows of asked-for paths that are not envs any more go. */
@@ -300,6 +304,7 @@ static void main_event(struct ui *ui, struct ui_scans *S, struct scan_event *ev)
 
 		S->progress = ev->progress;
 		S->scanning = false;
+		ui_message_end(ui, &rescan_all); /* the header says the new totals */
 		/* The header says so too, for as long as these rows are shown. */
 		if (scan_incomplete_text(why, sizeof(why), &ev->progress))
 			ui_message(ui, true, "%s", why);

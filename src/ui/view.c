@@ -15,6 +15,31 @@ void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	vsnprintf(ui->message, sizeof(ui->message), fmt, ap);
 	va_end(ap);
 	ui->message_error = error;
+	ui->message_owner = NULL;
+}
+
+void ui_message_as(struct ui *ui, const void *owner, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ui->message, sizeof(ui->message), fmt, ap);
+	va_end(ap);
+	ui->message_error = error;
+	ui->message_owner = owner;
+}
+
+void ui_message_end(struct ui *ui, const void *owner)
+{
+	if (owner && ui->message_owner == owner)
+		ui_message_clear(ui);
+}
+
+void ui_message_clear(struct ui *ui)
+{
+	ui->message[0] = '\0';
+	ui->message_error = false;
+	ui->message_owner = NULL;
 }
 
 void ui_switch(struct ui *ui, const struct ui_view *view)

@@ -76,6 +76,11 @@ void human_when(char *out, size_t n, int64_t when, int64_t now)
 
 	localtime_r(&t, &tm);
 	strftime(day, sizeof(day), "%Y-%m-%d %H:%M", &tm);
+	/* human_age's "now" is a column's word: in a sentence, "just now". */
+	if (now - when < 5) {
+		snprintf(out, n, "%s (just now)", day);
+		return;
+	}
 	human_age(age, sizeof(age), now - when);
 	snprintf(out, n, "%s (%s ago)", day, age);
 }

@@ -20,7 +20,8 @@ const char *human_noun(unsigned long long n, const char *one, const char *many);
 /* Age of something `seconds` old: "now", "45s", "12m", "3h", "3d", "5mo", "2y". */
 void human_age(char *out, size_t n, int64_t seconds);
 
-/* A moment and how long ago it was: "2026-11-20 05:35 (6d ago)". */
+/* A moment and how long ago it was: "2026-11-20 05:35 (6d ago)", or
+ * "(just now)" under 5 s (never "now ago"). */
 void human_when(char *out, size_t n, int64_t when, int64_t now);
 
 #endif

@@ -44,6 +44,7 @@ import tests_dupes  # noqa: E402
 import tests_edge  # noqa: E402
 import tests_escape  # noqa: E402
 import tests_freeze  # noqa: E402
+import tests_fix15  # noqa: E402
 import tests_freeze_target  # noqa: E402
 import tests_git  # noqa: E402
 import tests_git_hard  # noqa: E402
@@ -259,6 +260,7 @@ def test(args, results, binary, runner, fx, t0):
     jobs += tests_glitch.tests(ctx)
     jobs += tests_conda.tests(ctx)
     jobs += tests_story.tests(ctx)
+    jobs += tests_fix15.tests(ctx)
     dl = tests_delete.tests(ctx)  # its first job (three pip envs) is long: started first
     jobs = dl[:1] + jobs + dl[1:]
     if args.only:

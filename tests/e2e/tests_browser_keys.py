@@ -18,13 +18,13 @@ class Rows:
     many the machine has. Every fifth name ends in -pickrow (a filter picks
     those), the others in -restrow; the truth is du -sb of each copy.
     .order is the browser's size order (largest first, then the path);
-    .size and .path by name."""
+    .size (du -sb), .disk (du -s in bytes) and .path by name."""
 
     def __init__(self, ctx, tag, n):
         src = os.path.join(ctx.fx.tree, "real", ctx.fx.fast.label + "-nopip")
         self.root = os.path.join(os.path.dirname(ctx.runner.make_home(tag)), "root")
         os.makedirs(self.root)
-        self.size, self.path = {}, {}
+        self.size, self.path, self.disk = {}, {}, {}
         for i in range(n):
             name = "keys-%02d-%s" % (i, "pickrow" if i % 5 == 0 else "restrow")
             p = os.path.join(self.root, name)
@@ -32,6 +32,8 @@ class Rows:
             with open(os.path.join(p, "pad.bin"), "wb") as f:
                 f.write(b"\1" * (1000 * ((i * 7) % n + 1)))
             self.size[name], self.path[name] = du_b(p), p
+            self.disk[name] = int(subprocess.run(["du", "-s", "--block-size=1", p], stdout=subprocess.PIPE,
+                                                 check=True).stdout.split()[0])
         self.order = sorted(self.size, key=lambda x: (-self.size[x], self.path[x]))
 
 
@@ -59,7 +61,7 @@ def t_marks(ctx):
                 rows = scr.names()
                 st.check("%s: row %d (%s) selected and on screen" % (key, idx, order[idx]),
                          [] if len(rows) == h else ["%d rows on a %d-line screen, expected %d" % (len(rows), H, h)])
-            sizes = [tree.size[n] for n in order]
+            sizes = [tree.disk[n] for n in order]  # the marks' total: disk usage, freeable's unit
             st.at("Space marks")
             t.keys("Space")
             scr = t.wait_for(status_marked(1, human_size(sizes[0])), styled=True,

@@ -36,6 +36,12 @@ def make_root(ctx, name, spec):
     return base, tpl, root, paths, sizes
 
 
+def disks_of(paths):
+    """{name: du -s --block-size=1}: the marks' total and the progress are
+    in the unit of freeable, blocks, whatever the list shows."""
+    return {n: du_bytes(p, "--block-size=1") for n, p in paths.items()}
+
+
 def records(home):
     d = os.path.join(home, ".local", "state", "venvscope", "deleted")
     out = {}
@@ -67,14 +73,14 @@ def prefix_frees(paths, names):
     return [space_of(*[paths[n] for n in names[:i + 1]])[1] for i in range(len(names))]
 
 
-def mark_and_d(t, st, names, sizes, frees):
+def mark_and_d(t, st, names, disks, frees):
     """Space on each of the first rows (the status line says how many, what
-    they free together and their size), then d: the dialog screen, titled
-    with what they free together."""
+    they free together and their disk usage), then d: the dialog screen,
+    titled with what they free together."""
     st.at("Space marks %s" % ", ".join(names))
     for i in range(len(names)):
         t.keys("Space")
-        size = human_size(sum(sizes[n] for n in names[:i + 1]))
+        size = human_size(sum(disks[n] for n in names[:i + 1]))
         t.wait_for(status_marked(i + 1, size, human_size(frees[i])),
                    what="%r on the status line" % marked_text(i + 1, size, human_size(frees[i])))
     st.at("d opens the dialog")
@@ -83,8 +89,8 @@ def mark_and_d(t, st, names, sizes, frees):
     return t.wait_for(re.escape(title), what="the dialog titled %r" % title)
 
 
-PROGRESS = (r"(Deleting|Trashing) (\d) of (\d): (\S+)\s+\[[#-]{30}\]\s+(\d+) files?, (\S+ \S+) of (\S+ \S+)",
-            r"In all\s+\[[#-]{30}\]\s+(\S+ \S+) of (\S+ \S+)")
+PROGRESS = (r"(Deleting|Trashing) (\d) of (\d): (\S+)\s+\[[#-]{30}\]\s+(\d+) files?, (\S+ \S+) of (\S+ \S+) on disk",
+            r"In all\s+\[[#-]{30}\]\s+(\S+ \S+) of (\S+ \S+) on disk")
 
 
 def t_delete_flow(ctx, trash):
@@ -103,7 +109,8 @@ def t_delete_flow(ctx, trash):
             start(t)
             st.at("the scan")
             wait_rows(t, [n for n, _ in spec], "the scan, biggest first")
-            scr = mark_and_d(t, st, gone, sizes, prefix_frees(paths, gone))
+            disks = disks_of(paths)
+            scr = mark_and_d(t, st, gone, disks, prefix_frees(paths, gone))
             st.check("d: 'Delete 2 environments, freeing X?' names both with their sizes, offers y and t",
                      dialog_diff(scr, gone, sizes))
             st.at("%s: wait for the rows to go" % key)
@@ -127,8 +134,8 @@ def t_delete_flow(ctx, trash):
             for l in seen:
                 m = re.search(PROGRESS[0], l)
                 if m and (m.group(3) != "2" or m.group(4) not in gone or
-                          m.group(7) != human_size(sizes[m.group(4)])):
-                    d.append("progress line %r: expected 'of 2', one of %s and its size" % (l, gone))
+                          m.group(7) != human_size(disks[m.group(4)])):
+                    d.append("progress line %r: expected 'of 2', one of %s and its disk usage" % (l, gone))
             if not trash:
                 ctx.fx.note("delete browser: the progress area was caught on %d screens" % len(seen))
             st.check("%s: every progress line caught names the env being removed, 'N of 2' and its size" % key, d)
@@ -180,7 +187,9 @@ def t_errors(ctx):
                 os.rename(india, india + ".old")
                 shutil.copytree(tpl, india, symlinks=True)
                 snaps = {p: snapshot(p) for p in (india, india + ".old")}
-                scr = mark_and_d(t, st, [n for n, _ in spec], sizes, frees)
+                disks = disks_of(paths)
+                disks["india-swapped"] = du_bytes(india + ".old", "--block-size=1")  # what the scan saw
+                scr = mark_and_d(t, st, [n for n, _ in spec], disks, frees)
                 statuses = []
 
                 def watch(cond):
@@ -202,11 +211,11 @@ def t_errors(ctx):
                 m0 = re.search(PROGRESS[0], flat)
                 m1 = re.search(PROGRESS[1], flat)
                 if not m0 or m0.group(1, 3, 4) != ("Deleting", "3", "golf-stuck") or \
-                        m0.group(7) != human_size(sizes["golf-stuck"]):
+                        m0.group(7) != human_size(disks["golf-stuck"]):
                     d.append("no progress line 'Deleting N of 3: golf-stuck [...] N files, X of %s'" %
-                             human_size(sizes["golf-stuck"]))
-                if not m1 or m1.group(2) != human_size(sum(sizes.values())):
-                    d.append("no progress line 'In all [...] X of %s'" % human_size(sum(sizes.values())))
+                             human_size(disks["golf-stuck"]))
+                if not m1 or m1.group(2) != human_size(sum(disks.values())):
+                    d.append("no progress line 'In all [...] X of %s'" % human_size(sum(disks.values())))
                 st.check("an immutable file: the dialog names it and why, offers skip / skip all / abort; the "
                          "progress area shows 'Deleting N of 3: golf-stuck' with its size and 'In all' with the total",
                          d + (["the screen:\n%s" % scr] if d else []))

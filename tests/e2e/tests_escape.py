@@ -152,7 +152,7 @@ def tty_delete(ctx, ns, root, work):
     cmd = " ".join(shlex.quote(a) for a in ns + [ctx.runner.binary, "delete", env])
     t, raw = piped_shell(ctx, "esc-del", cmd + "\necho DONE-$?\n")
     with t:
-        t.wait_for(r"Delete them\? \[y/N\]", what="the confirmation")
+        t.wait_for(r"Delete it\? \[y/N\]", what="the confirmation (one env: it)")
         t.type("y")
         t.keys("Enter")
         data = raw_until(raw, rb"DONE-\d+")

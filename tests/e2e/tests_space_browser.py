@@ -149,16 +149,18 @@ def t_space_browser(ctx):
                      "(lstat truth), S = their disk usage", [])
             st.at("a again: apparent, the marks stay")
             t.keys("a")
-            size = human_size(truth["orig"]["apparent"] + truth["twin"]["apparent"])
-            scr = t.wait_for(status_marked(2, size, human_size(free)), timeout=10,
-                             what="%r on the status line" % marked_text(2, size, human_size(free)))
-            st.check("a again: the same freeable figure, of their apparent size", screen_diff(scr, truth, "apparent"))
+            size = human_size(truth["orig"]["disk"] + truth["twin"]["disk"])
+            scr = t.wait_for(lambda s: status_marked(2, size, human_size(free))(s) and "apparent · " in s.line(0)
+                             and s, timeout=10,
+                             what="%r on the status line, apparent sizes" % marked_text(2, size, human_size(free)))
+            st.check("a again: the same freeable figure, of the same disk usage (one unit, whatever the list shows)",
+                     screen_diff(scr, truth, "apparent"))
             st.at("d: the dialog")
             t.keys("d")
             title = "Delete 2 environments, freeing %s?" % human_size(free)
             scr = t.wait_for(re.escape(title), what="the dialog titled %r" % title)
             d = []
-            for want in ("y frees %s of their %s apparent." % (human_size(free), size),
+            for want in ("y frees %s of their %s on disk." % (human_size(free), size),
                          "t: the trash frees nothing until it is emptied."):
                 if want not in scr.text:
                     d.append("the dialog does not say %r" % want)

@@ -296,6 +296,8 @@ static void test_story_words(void **state)
 	expect_rows("is:problem", e, 7, "0111111");
 	e[5].v.git_state = SCAN_GIT_IGNORED;
 	expect_rows("is:problem", e, 7, "0111101");
+}
+
 /* python:PATH (the Pythons view's Enter): the envs whose resolved base is
  * the file PATH leads to, typed by any of its names. */
 static void test_python_path_term(void **state)

@@ -10,6 +10,7 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -180,6 +181,22 @@ static void test_human(void **state)
 	assert_string_equal(b, "5mo");
 	human_age(b, sizeof(b), 800LL * 86400);
 	assert_string_equal(b, "2y");
+	/* In a sentence: "just now", never "now ago"; the day is local time. */
+	{
+		char w[64], day[32];
+		time_t t = 1764000000;
+		struct tm tm;
+
+		localtime_r(&t, &tm);
+		strftime(day, sizeof(day), "%Y-%m-%d %H:%M", &tm);
+		human_when(w, sizeof(w), t, t + 4);
+		assert_true(strstr(w, "(just now)") && strncmp(w, day, strlen(day)) == 0);
+		human_when(w, sizeof(w), t + 60, t); /* a clock behind the file's time */
+		assert_non_null(strstr(w, "(just now)"));
+		human_when(w, sizeof(w), t, t + 5);
+		assert_non_null(strstr(w, "(5s ago)"));
+		assert_null(strstr(w, "now ago"));
+	}
 }
 
 static void test_paths(void **state)
