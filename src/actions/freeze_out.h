@@ -40,8 +40,8 @@ int act_freeze_out_plan(struct act_freeze_out *out, const struct venv *v, const 
  * lies directly in, when the env is named .venv, venv or env or that
  * folder is `start` (where the browser or the command was started), and
  * the folder is neither `home`, "/" nor a central folder; else
- * <env>/requirements.txt (environment.yml for a conda env: venv_freeze_file). Never a central folder such as ~/venvs: that is
- * nobody's project. Caller frees. */
+ * <env>/requirements.txt (environment.yml for a conda env: venv_freeze_file). Never a central folder
+ * such as ~/venvs: that is nobody's project. Caller frees. */
 char *act_freeze_out_proposal(const struct venv *v, const char *start, const char *home);
 
 /* Another project's folder, or a file whose content differs. */

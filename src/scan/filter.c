@@ -19,9 +19,9 @@ enum term_kind {
 	TERM_INCOMPLETE,
 	TERM_IN_USE,
 	/* issue 16, conda/pixi kinds: */
-	TERM_CONDA, /* is:conda: kind conda (conda, mamba, micromamba, pixi) */
-	TERM_KIND,  /* kind:NAME: the JSON `kind` is `text` (any case) */
-	TERM_MGR,   /* mgr:NAME: the JSON `manager` is `text` (any case) */
+	TERM_CONDA,  /* is:conda: kind conda (conda, mamba, micromamba, pixi) */
+	TERM_KIND,   /* kind:NAME: the JSON `kind` is `text` (any case) */
+	TERM_MGR,    /* mgr:NAME: the JSON `manager` is `text` (any case) */
 	TERM_ORPHAN, /* issue 16's story terms */
 	TERM_MOVED,
 	TERM_EOL,
