@@ -2,37 +2,35 @@
  * poetry, conda... with their four sizes, the same figures as `venvscope
  * caches`, and x to clean the selected one (a dialog naming what is freed
  * and how; the tool's command runs as a job in the log pane). */
-#include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../actions/caches.h"
+#include "../util/bgjob.h"
 #include "../util/human.h"
 #include "../util/path.h"
 #include "../util/xalloc.h"
 #include "app.h"
 #include "colors.h"
 
+/* One measuring, the job's `arg` (util/bgjob.h): the thread sizes the
+ * caches `v` found before it started. */
+struct caches_work {
+	struct scan_cache *v;
+	size_t n;
+};
+
 struct caches_state {
 	struct scan_cache *v; /* owned: what is shown */
 	size_t n;
 	size_t sel;
 	size_t top;
-	/* The measuring thread: it sizes `work` and then writes a byte to
-	 * wake[1]; the loop's pump joins it and takes `work` as `v`. */
-	pthread_t thread;
-	bool running;
-	int wake[2];
-	atomic_bool cancel;
-	struct scan_cache *work;
-	size_t n_work;
-	bool quiet;     /* measuring after a clean: the clean's message stays */
-	bool after_job; /* a clean runs as a job: measure again when it ends */
-	bool measured;  /* v holds a measurement (with the caches' linked files) */
+	struct vs_bgjob *job;      /* measuring (of a caches_work), or NULL */
+	struct caches_work *ready; /* measured here, without a thread: for the pump */
+	bool quiet;                /* measuring after a clean: the clean's message stays */
+	bool after_job;            /* a clean runs as a job: measure again when it ends */
+	bool measured;             /* v holds a measurement (with the caches' linked files) */
 };
 
 static struct caches_state *state(struct ui *ui)
@@ -47,59 +45,62 @@ static struct caches_state *peek(const struct ui *ui)
 	return ui->view_private[UI_VIEW_CACHES];
 }
 
-static void *measure_thread(void *arg)
+static void work_free(void *arg)
 {
-	struct caches_state *S = arg;
-	char b = 1;
+	struct caches_work *w = arg;
 
-	for (size_t i = 0; i < S->n_work && !atomic_load(&S->cancel); i++)
-		scan_cache_measure(&S->work[i], &S->cancel);
-	while (write(S->wake[1], &b, 1) < 0 && errno == EINTR)
-		;
-	return NULL;
+	if (!w)
+		return;
+	scan_caches_free(w->v, w->n);
+	free(w);
+}
+
+static void work_run(void *arg, const atomic_bool *cancel)
+{
+	struct caches_work *w = arg;
+
+	for (size_t i = 0; i < w->n && !atomic_load(cancel); i++)
+		scan_cache_measure(&w->v[i], cancel);
+}
+
+/* True while a measuring is under way or waits for the pump. */
+static bool measuring(const struct caches_state *S)
+{
+	return S && (S->job || S->ready);
 }
 
 /* Finds the caches now (cheap) and sizes them on a thread. */
 static void measure_start(struct ui *ui)
 {
 	struct caches_state *S = state(ui);
+	struct caches_work *w;
 
-	if (S->running)
+	if (measuring(S))
 		return;
 	S->quiet = false;
-	S->n_work = scan_caches_find(&S->work, ui->home);
-	atomic_store(&S->cancel, false);
-	if (pipe2(S->wake, O_CLOEXEC | O_NONBLOCK) != 0 ||
-	    pthread_create(&S->thread, NULL, measure_thread, S) != 0) {
+	w = xcalloc(1, sizeof(*w));
+	w->n = scan_caches_find(&w->v, ui->home);
+	if (vs_bgjob_start(&S->job, work_run, work_free, w, NULL) < 0) {
 		/* No thread: measure here, the browser waits. */
-		for (size_t i = 0; i < S->n_work; i++)
-			scan_cache_measure(&S->work[i], NULL);
-		S->wake[0] = S->wake[1] = -1;
-		S->running = true;
-		return;
+		for (size_t i = 0; i < w->n; i++)
+			scan_cache_measure(&w->v[i], NULL);
+		S->ready = w;
 	}
-	S->running = true;
 }
 
-/* Joins the thread (cancelled first when `stop`) and closes its pipe. */
-static void measure_join(struct caches_state *S, bool stop)
+/* Stops the measuring without waiting (quitting): an unfinished one is
+ * freed by its thread. */
+static void measure_abandon(struct caches_state *S)
 {
-	if (!S->running)
-		return;
-	if (stop)
-		atomic_store(&S->cancel, true);
-	if (S->wake[0] >= 0) {
-		pthread_join(S->thread, NULL);
-		close(S->wake[0]);
-		close(S->wake[1]);
-	}
-	S->wake[0] = S->wake[1] = -1;
-	S->running = false;
+	vs_bgjob_abandon(S->job);
+	S->job = NULL;
+	work_free(S->ready);
+	S->ready = NULL;
 }
 
-/* The measured caches replace the shown ones; linked bytes against the
- * envs the list holds now. */
-static void measure_take(struct ui *ui)
+/* The measured caches `w` replace the shown ones; linked bytes against
+ * the envs the list holds now. */
+static void measure_take(struct ui *ui, struct caches_work *w)
 {
 	struct caches_state *S = state(ui);
 	const struct venv **vs = xcalloc(ui->model.n_ids + 1, sizeof(*vs));
@@ -109,10 +110,9 @@ static void measure_take(struct ui *ui)
 		if (ui->model.by_id[id])
 			vs[k++] = ui->model.by_id[id];
 	scan_caches_free(S->v, S->n);
-	S->v = S->work;
-	S->n = S->n_work;
-	S->work = NULL;
-	S->n_work = 0;
+	S->v = w->v;
+	S->n = w->n;
+	free(w);
 	/* The caches' linked files stay (a few bytes a file): the details
 	 * of an env name the cache it is linked from (ui_caches_holding). */
 	for (size_t i = 0; i < S->n; i++)
@@ -155,50 +155,48 @@ static int task_fds(const struct ui *ui, struct pollfd *p)
 {
 	struct caches_state *S = peek(ui);
 
-	if (!S || !S->running || S->wake[0] < 0)
+	if (!S || !S->job)
 		return 0;
-	p[0] = (struct pollfd){.fd = S->wake[0], .events = POLLIN};
+	p[0] = (struct pollfd){.fd = vs_bgjob_fd(S->job), .events = POLLIN};
 	return 1;
 }
 
 static bool task_pump(struct ui *ui)
 {
 	struct caches_state *S = peek(ui);
-	char b;
+	struct caches_work *w;
 
-	if (S && S->after_job && !S->running && !ui_jobs_task.busy(ui)) {
+	if (S && S->after_job && !measuring(S) && !ui_jobs_task.busy(ui)) {
 		/* The clean's job has ended (jobs are pumped before us). */
 		S->after_job = false;
 		measure_start(ui);
 		S->quiet = true;
 		return true;
 	}
-	if (!S || !S->running)
+	if (S && S->ready) {
+		w = S->ready;
+		S->ready = NULL;
+	} else if (S && vs_bgjob_finished(S->job)) {
+		w = vs_bgjob_take(S->job);
+		S->job = NULL;
+	} else {
 		return false;
-	if (S->wake[0] >= 0 && read(S->wake[0], &b, 1) != 1)
-		return false;
-	measure_join(S, false);
-	measure_take(ui);
+	}
+	measure_take(ui, w);
 	return true;
 }
 
 static bool task_busy(const struct ui *ui)
 {
-	struct caches_state *S = peek(ui);
-
-	return S && S->running;
+	return measuring(peek(ui));
 }
 
 static void task_free(struct ui *ui)
 {
 	struct caches_state *S = peek(ui);
 
-	if (!S)
-		return;
-	measure_join(S, true);
-	scan_caches_free(S->work, S->n_work);
-	S->work = NULL;
-	S->n_work = 0;
+	if (S)
+		measure_abandon(S);
 }
 
 const struct ui_task_ops ui_caches_task = {
@@ -268,7 +266,7 @@ static void caches_draw(struct ui *ui)
 		ui_fill_line(2 + i, ui_role_attr(UI_ROLE_DEFAULT));
 		if (k < S->n)
 			draw_row(ui, 2 + i, &S->v[k], k == S->sel);
-		else if (k == 0 && S->running)
+		else if (k == 0 && measuring(S))
 			ui_put(2, 1, COLS - 1, "measuring...", ui_role_attr(UI_ROLE_DIM), 0);
 		else if (k == 0)
 			ui_put(2, 1, COLS - 1,
@@ -385,7 +383,7 @@ static int act_back(struct ui *ui)
 
 static int act_again(struct ui *ui)
 {
-	if (state(ui)->running)
+	if (measuring(state(ui)))
 		return UI_REACT_NONE;
 	caches_open(ui);
 	return UI_REACT_REDRAW;
@@ -426,10 +424,7 @@ static void caches_close(void *private)
 {
 	struct caches_state *S = private;
 
-	measure_join(S, true);
-	scan_caches_free(S->work, S->n_work);
-	S->work = NULL;
-	S->n_work = 0;
+	measure_abandon(S);
 	scan_caches_free(S->v, S->n);
 	S->v = NULL;
 	S->n = 0;

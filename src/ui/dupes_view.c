@@ -5,16 +5,13 @@
  * packages the scan has read by then, on a thread of their own (the task
  * ui_dupes_task): thousands of files are looked at, and the browser stays
  * responsive meanwhile. */
-#include <errno.h>
-#include <fcntl.h>
 #include <langinfo.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../scan/dupes.h"
+#include "../util/bgjob.h"
 #include "../util/human.h"
 #include "../util/path.h"
 #include "../util/strbuf.h"
@@ -24,25 +21,17 @@
 
 #define DUPES_TOP 2 /* header, title line */
 
-/* One count on its own thread. The thread reads only `in` and the disk and
- * fills `result`; when done it writes a byte to wake[1]. The browser takes
- * the result (ui_dupes_task's pump), or abandons the job (quitting): a job
- * abandoned before it finished is freed by its thread, so quitting never
- * waits on a read stuck on a hung mount. */
-struct dupes_job {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	bool finished, abandoned; /* under lock */
-	atomic_bool cancel;
-	int wake[2];
+/* One count, the job's `arg` (util/bgjob.h): the thread reads only `in`
+ * and the disk and fills `result`. */
+struct dupes_work {
 	struct scan_dupes_input *in;
 	struct scan_dupes result;
 };
 
 /* The view's own state. */
 struct dupes_state {
-	struct dupes_job *job; /* a count running, or NULL */
-	bool counted_once;     /* a result was shown */
+	struct vs_bgjob *job; /* a count running (of a dupes_work), or NULL */
+	bool counted_once;    /* a result was shown */
 	struct scan_dupes d;
 	bool *open;     /* by group: its envs are shown */
 	size_t cursor;  /* a group */
@@ -63,52 +52,20 @@ static void dupes_clear(struct dupes_state *S)
 	S->open = NULL;
 }
 
-static void job_free(struct dupes_job *j)
+static void work_free(void *arg)
 {
-	close(j->wake[0]);
-	close(j->wake[1]);
-	scan_dupes_input_free(j->in);
-	scan_dupes_free(&j->result);
-	pthread_mutex_destroy(&j->lock);
-	free(j);
+	struct dupes_work *w = arg;
+
+	scan_dupes_input_free(w->in);
+	scan_dupes_free(&w->result);
+	free(w);
 }
 
-static void *job_main(void *arg)
+static void work_run(void *arg, const atomic_bool *cancel)
 {
-	struct dupes_job *j = arg;
-	bool abandoned;
+	struct dupes_work *w = arg;
 
-	scan_dupes_run(&j->result, j->in, &j->cancel);
-	pthread_mutex_lock(&j->lock);
-	j->finished = true;
-	abandoned = j->abandoned;
-	pthread_mutex_unlock(&j->lock);
-	if (abandoned)
-		job_free(j);
-	else if (write(j->wake[1], "x", 1) < 0) {
-		/* The pipe is non-blocking and holds one byte: it cannot be full. */
-	}
-	return NULL;
-}
-
-/* Quitting, or a count replaced: stops the job without waiting for it. */
-static void job_abandon(struct dupes_job *j)
-{
-	bool finished;
-
-	if (!j)
-		return;
-	pthread_mutex_lock(&j->lock);
-	j->abandoned = true;
-	atomic_store(&j->cancel, true);
-	finished = j->finished;
-	pthread_mutex_unlock(&j->lock);
-	if (finished) {
-		pthread_join(j->thread, NULL);
-		job_free(j);
-	} else {
-		pthread_detach(j->thread);
-	}
+	scan_dupes_run(&w->result, w->in, cancel);
 }
 
 /* Counts the groups again from the envs the browser has now, on a thread;
@@ -116,7 +73,8 @@ static void job_abandon(struct dupes_job *j)
 static void recount(struct ui *ui)
 {
 	struct dupes_state *S = state(ui);
-	struct dupes_job *j;
+	struct dupes_work *w;
+	struct vs_err err = {0};
 
 	if (S->job)
 		return; /* one count at a time: this one sees the same envs */
@@ -129,37 +87,24 @@ static void recount(struct ui *ui)
 		else if (v)
 			S->unread++;
 	}
-	j = xcalloc(1, sizeof(*j));
-	pthread_mutex_init(&j->lock, NULL);
-	atomic_init(&j->cancel, false);
-	j->in = scan_dupes_input_new((const struct venv *const *)ui->model.by_id, ui->model.n_ids);
-	if (pipe2(j->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
-		ui_message(ui, true, "cannot count the duplicates: %s", strerror(errno));
-		scan_dupes_input_free(j->in);
-		pthread_mutex_destroy(&j->lock);
-		free(j);
-		return;
+	w = xcalloc(1, sizeof(*w));
+	w->in = scan_dupes_input_new((const struct venv *const *)ui->model.by_id, ui->model.n_ids);
+	if (vs_bgjob_start(&S->job, work_run, work_free, w, &err) < 0) {
+		ui_message(ui, true, "cannot count the duplicates: %s", err.msg);
+		work_free(w);
 	}
-	if (pthread_create(&j->thread, NULL, job_main, j) != 0) {
-		ui_message(ui, true, "cannot count the duplicates: no thread");
-		j->wake[0] = j->wake[1] = -1;
-		job_free(j);
-		return;
-	}
-	S->job = j;
 }
 
-/* The job's result replaces the groups shown. */
+/* The count's result replaces the groups shown. */
 static void take_result(struct dupes_state *S)
 {
-	struct dupes_job *j = S->job;
+	struct dupes_work *w = vs_bgjob_take(S->job);
 
-	pthread_join(j->thread, NULL);
-	dupes_clear(S);
-	S->d = j->result;
-	memset(&j->result, 0, sizeof(j->result));
 	S->job = NULL;
-	job_free(j);
+	dupes_clear(S);
+	S->d = w->result;
+	memset(&w->result, 0, sizeof(w->result));
+	work_free(w);
 	S->open = xcalloc(S->d.n + 1, sizeof(*S->open));
 	S->cursor = S->top = 0;
 	S->counted_once = true;
@@ -393,7 +338,7 @@ static void dupes_close(void *private)
 {
 	struct dupes_state *S = private;
 
-	job_abandon(S->job); /* normally gone already: ui_dupes_task's free */
+	vs_bgjob_abandon(S->job); /* normally gone already: ui_dupes_task's free */
 	S->job = NULL;
 	dupes_clear(S);
 }
@@ -411,16 +356,15 @@ static int task_fds(const struct ui *ui, struct pollfd *p)
 
 	if (!S || !S->job)
 		return 0;
-	*p = (struct pollfd){.fd = S->job->wake[0], .events = POLLIN};
+	*p = (struct pollfd){.fd = vs_bgjob_fd(S->job), .events = POLLIN};
 	return 1;
 }
 
 static bool task_pump(struct ui *ui)
 {
 	struct dupes_state *S = task_state(ui);
-	char b;
 
-	if (!S || !S->job || read(S->job->wake[0], &b, 1) != 1)
+	if (!S || !vs_bgjob_finished(S->job))
 		return false;
 	take_result(S);
 	ui_message(ui, false, "%zu duplicated distribution%s; Enter shows the envs of one", S->d.n,
@@ -440,7 +384,7 @@ static void task_free(struct ui *ui)
 	struct dupes_state *S = task_state(ui);
 
 	if (S) {
-		job_abandon(S->job);
+		vs_bgjob_abandon(S->job);
 		S->job = NULL;
 	}
 }

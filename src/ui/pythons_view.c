@@ -8,16 +8,13 @@
  * thread of their own (each is run with -I -S -B: about a second in all,
  * and the browser stays responsive meanwhile); which envs use them is
  * counted each time the view opens or the interpreters come. */
-#include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../scan/eol.h"
 #include "../scan/pythons.h"
+#include "../util/bgjob.h"
 #include "../util/human.h"
 #include "../util/path.h"
 #include "../util/strbuf.h"
@@ -28,23 +25,17 @@
 
 #define PYTHONS_TOP 3 /* header, title, column titles */
 
-/* One search on its own thread. The thread reads only its own copies (home,
- * extra) and the disk, fills `result`, then writes a byte to wake[1]. The
- * browser takes the result (the task's pump), or abandons the job
- * (quitting): a job abandoned before it finished is freed by its thread. */
-struct find_job {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	bool finished, abandoned; /* under lock */
-	int wake[2];
+/* One search, the job's `arg` (util/bgjob.h): the thread reads only its
+ * own copies (home, extra) and the disk, and fills `result`. */
+struct find_work {
 	char *home;
 	struct vs_vec extra; /* owned copies of the envs' base paths */
 	struct scan_python_list result;
 };
 
 struct pythons_state {
-	bool found; /* the interpreters were looked for */
-	struct find_job *job;
+	bool found;           /* the interpreters were looked for */
+	struct vs_bgjob *job; /* a search running (of a find_work), or NULL */
 	struct scan_python_list l;
 	size_t cursor, top;
 	time_t now;
@@ -91,86 +82,47 @@ static void count_users(struct ui *ui, struct pythons_state *S, struct cursor_at
 		S->cursor = S->l.n ? S->l.n - 1 : 0;
 }
 
-static void job_free(struct find_job *j)
+static void work_free(void *arg)
 {
-	if (j->wake[0] >= 0)
-		close(j->wake[0]);
-	if (j->wake[1] >= 0)
-		close(j->wake[1]);
-	free(j->home);
-	vs_vec_clear(&j->extra);
-	scan_python_list_free(&j->result);
-	pthread_mutex_destroy(&j->lock);
-	free(j);
+	struct find_work *w = arg;
+
+	free(w->home);
+	vs_vec_clear(&w->extra);
+	scan_python_list_free(&w->result);
+	free(w);
 }
 
-static void *job_main(void *arg)
+static void work_run(void *arg, const atomic_bool *cancel)
 {
-	struct find_job *j = arg;
-	bool abandoned;
+	struct find_work *w = arg;
 
-	scan_find_pythons(&j->result, j->home, (const char *const *)j->extra.v, j->extra.n,
+	(void)cancel; /* the search has no stop: an abandoned one ends on its own */
+	scan_find_pythons(&w->result, w->home, (const char *const *)w->extra.v, w->extra.n,
 			  SCAN_PYTHONS_ALL);
-	pthread_mutex_lock(&j->lock);
-	j->finished = true;
-	abandoned = j->abandoned;
-	pthread_mutex_unlock(&j->lock);
-	if (abandoned)
-		job_free(j);
-	else if (write(j->wake[1], "x", 1) < 0) {
-		/* Non-blocking, one byte: it cannot be full. */
-	}
-	return NULL;
-}
-
-static void job_abandon(struct find_job *j)
-{
-	bool finished;
-
-	if (!j)
-		return;
-	pthread_mutex_lock(&j->lock);
-	j->abandoned = true;
-	finished = j->finished;
-	pthread_mutex_unlock(&j->lock);
-	if (finished) {
-		pthread_join(j->thread, NULL);
-		job_free(j);
-	} else {
-		pthread_detach(j->thread);
-	}
 }
 
 /* Starts looking for the interpreters, the bases of the envs found so far
  * too; the rows shown stay until the new ones come. */
 static void find(struct ui *ui, struct pythons_state *S)
 {
-	struct find_job *j;
+	struct find_work *w;
+	struct vs_err err = {0};
 
 	if (S->job)
 		return;
-	j = xcalloc(1, sizeof(*j));
-	pthread_mutex_init(&j->lock, NULL);
-	vs_vec_init(&j->extra, free);
-	j->home = ui->home ? xstrdup(ui->home) : NULL;
+	w = xcalloc(1, sizeof(*w));
+	vs_vec_init(&w->extra, free);
+	w->home = ui->home ? xstrdup(ui->home) : NULL;
 	for (size_t i = 0; i < ui->model.n_ids; i++) {
 		const struct venv *v = ui->model.by_id[i];
 
 		if (v && v->base_exists)
-			vs_vec_push(&j->extra, xstrdup(v->base_python));
+			vs_vec_push(&w->extra, xstrdup(v->base_python));
 	}
-	j->wake[0] = j->wake[1] = -1;
-	if (pipe2(j->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
-		ui_message(ui, true, "cannot look for the interpreters: %s", strerror(errno));
-		job_free(j);
-		return;
+	if (vs_bgjob_start(&S->job, work_run, work_free, w, &err) < 0) {
+		ui_message(ui, true, "cannot look for the interpreters: %s", err.msg);
+		work_free(w);
 	}
-	if (pthread_create(&j->thread, NULL, job_main, j) != 0) {
-		ui_message(ui, true, "cannot look for the interpreters: no thread");
-		job_free(j);
-		return;
-	}
-	S->job = j;
 }
 
 /* p: the cursor on the base of the env jump_id, or a message. */
@@ -413,7 +365,7 @@ static void pythons_close(void *private)
 {
 	struct pythons_state *S = private;
 
-	job_abandon(S->job);
+	vs_bgjob_abandon(S->job);
 	S->job = NULL;
 	scan_python_list_free(&S->l);
 }
@@ -456,26 +408,25 @@ static int task_fds(const struct ui *ui, struct pollfd *p)
 
 	if (!S || !S->job)
 		return 0;
-	*p = (struct pollfd){.fd = S->job->wake[0], .events = POLLIN};
+	*p = (struct pollfd){.fd = vs_bgjob_fd(S->job), .events = POLLIN};
 	return 1;
 }
 
 static bool task_pump(struct ui *ui)
 {
 	struct pythons_state *S = task_state(ui);
-	struct find_job *j = S ? S->job : NULL;
+	struct find_work *w;
 	struct cursor_at at;
-	char b;
 
-	if (!j || read(j->wake[0], &b, 1) != 1)
+	if (!S || !vs_bgjob_finished(S->job))
 		return false;
-	pthread_join(j->thread, NULL);
+	w = vs_bgjob_take(S->job);
+	S->job = NULL;
 	at = cursor_save(S);
 	scan_python_list_free(&S->l);
-	S->l = j->result;
-	memset(&j->result, 0, sizeof(j->result));
-	S->job = NULL;
-	job_free(j);
+	S->l = w->result;
+	memset(&w->result, 0, sizeof(w->result));
+	work_free(w);
 	S->found = true;
 	count_users(ui, S, at);
 	if (ui->view == &ui_pythons_view && (!ui->message[0] || !ui->message_error))
@@ -498,7 +449,7 @@ static void task_free(struct ui *ui)
 	struct pythons_state *S = task_state(ui);
 
 	if (S) {
-		job_abandon(S->job);
+		vs_bgjob_abandon(S->job);
 		S->job = NULL;
 	}
 }
