@@ -26,11 +26,10 @@ struct caches_state {
 	size_t n;
 	size_t sel;
 	size_t top;
-	struct vs_bgjob *job;      /* measuring (of a caches_work), or NULL */
-	struct caches_work *ready; /* measured here, without a thread: for the pump */
-	bool quiet;                /* measuring after a clean: the clean's message stays */
-	bool after_job;            /* a clean runs as a job: measure again when it ends */
-	bool measured;             /* v holds a measurement (with the caches' linked files) */
+	struct vs_bgjob *job; /* measuring (of a caches_work), or NULL */
+	bool quiet;           /* measuring after a clean: the clean's message stays */
+	bool after_job;       /* a clean runs as a job: measure again when it ends */
+	bool measured;        /* v holds a measurement (with the caches' linked files) */
 };
 
 static struct caches_state *state(struct ui *ui)
@@ -49,8 +48,6 @@ static void work_free(void *arg)
 {
 	struct caches_work *w = arg;
 
-	if (!w)
-		return;
 	scan_caches_free(w->v, w->n);
 	free(w);
 }
@@ -63,46 +60,12 @@ static void work_run(void *arg, const atomic_bool *cancel)
 		scan_cache_measure(&w->v[i], cancel);
 }
 
-/* True while a measuring is under way or waits for the pump. */
-static bool measuring(const struct caches_state *S)
-{
-	return S && (S->job || S->ready);
-}
-
-/* Finds the caches now (cheap) and sizes them on a thread. */
-static void measure_start(struct ui *ui)
+/* The measured caches (a caches_work) replace the shown ones; linked
+ * bytes against the envs the list holds now. The task's `take`. */
+static bool measure_take(struct ui *ui, void *arg)
 {
 	struct caches_state *S = state(ui);
-	struct caches_work *w;
-
-	if (measuring(S))
-		return;
-	S->quiet = false;
-	w = xcalloc(1, sizeof(*w));
-	w->n = scan_caches_find(&w->v, ui->home);
-	if (vs_bgjob_start(&S->job, work_run, work_free, w, NULL) < 0) {
-		/* No thread: measure here, the browser waits. */
-		for (size_t i = 0; i < w->n; i++)
-			scan_cache_measure(&w->v[i], NULL);
-		S->ready = w;
-	}
-}
-
-/* Stops the measuring without waiting (quitting): an unfinished one is
- * freed by its thread. */
-static void measure_abandon(struct caches_state *S)
-{
-	vs_bgjob_abandon(S->job);
-	S->job = NULL;
-	work_free(S->ready);
-	S->ready = NULL;
-}
-
-/* The measured caches `w` replace the shown ones; linked bytes against
- * the envs the list holds now. */
-static void measure_take(struct ui *ui, struct caches_work *w)
-{
-	struct caches_state *S = state(ui);
+	struct caches_work *w = arg;
 	const struct venv **vs = xcalloc(ui->model.n_ids + 1, sizeof(*vs));
 	size_t k = 0;
 
@@ -125,6 +88,27 @@ static void measure_take(struct ui *ui, struct caches_work *w)
 	if (!S->quiet)
 		ui_message(ui, false, "%zu cache%s measured; x cleans the selected one", S->n,
 			   S->n == 1 ? "" : "s");
+	return true;
+}
+
+/* Finds the caches now (cheap) and sizes them on a thread; `quiet`: the
+ * result comes without a message (measuring after a clean). */
+static void measure_start(struct ui *ui, bool quiet)
+{
+	struct caches_state *S = state(ui);
+	struct caches_work *w;
+
+	if (S->job)
+		return;
+	S->quiet = quiet;
+	w = xcalloc(1, sizeof(*w));
+	w->n = scan_caches_find(&w->v, ui->home);
+	if (vs_bgjob_start(&S->job, work_run, work_free, w, NULL) < 0) {
+		/* No thread: measure here, the browser waits. */
+		for (size_t i = 0; i < w->n; i++)
+			scan_cache_measure(&w->v[i], NULL);
+		measure_take(ui, w);
+	}
 }
 
 bool ui_caches_holding(const struct ui *ui, const struct venv *v, struct strbuf *out)
@@ -146,65 +130,37 @@ bool ui_caches_holding(const struct ui *ui, const struct venv *v, struct strbuf 
 static void caches_open(struct ui *ui)
 {
 	ui_message(ui, false, "measuring the caches...");
-	measure_start(ui);
+	measure_start(ui, false);
 }
 
-/* ---- the task: the measuring thread in the loop ---- */
+/* ---- the task: the measuring job in the loop ---- */
 
-static int task_fds(const struct ui *ui, struct pollfd *p)
+static struct vs_bgjob **task_job(const struct ui *ui)
 {
 	struct caches_state *S = peek(ui);
 
-	if (!S || !S->job)
-		return 0;
-	p[0] = (struct pollfd){.fd = vs_bgjob_fd(S->job), .events = POLLIN};
-	return 1;
+	return S ? &S->job : NULL;
 }
 
+/* After the measuring is taken (`take`): a clean that ran as a job has
+ * ended, so the caches are measured again. */
 static bool task_pump(struct ui *ui)
 {
 	struct caches_state *S = peek(ui);
-	struct caches_work *w;
 
-	if (S && S->after_job && !measuring(S) && !ui_jobs_task.busy(ui)) {
-		/* The clean's job has ended (jobs are pumped before us). */
-		S->after_job = false;
-		measure_start(ui);
-		S->quiet = true;
-		return true;
-	}
-	if (S && S->ready) {
-		w = S->ready;
-		S->ready = NULL;
-	} else if (S && vs_bgjob_finished(S->job)) {
-		w = vs_bgjob_take(S->job);
-		S->job = NULL;
-	} else {
+	if (!S || !S->after_job || S->job || ui_jobs_task.busy(ui))
 		return false;
-	}
-	measure_take(ui, w);
+	/* The clean's job has ended (jobs are pumped before us). */
+	S->after_job = false;
+	measure_start(ui, true);
 	return true;
-}
-
-static bool task_busy(const struct ui *ui)
-{
-	return measuring(peek(ui));
-}
-
-static void task_free(struct ui *ui)
-{
-	struct caches_state *S = peek(ui);
-
-	if (S)
-		measure_abandon(S);
 }
 
 const struct ui_task_ops ui_caches_task = {
 	.name = "caches",
-	.fds = task_fds,
 	.pump = task_pump,
-	.busy = task_busy,
-	.free = task_free,
+	.job = task_job,
+	.take = measure_take,
 };
 
 static const char *size_text(char *buf, size_t n, bool known, uint64_t v)
@@ -266,7 +222,7 @@ static void caches_draw(struct ui *ui)
 		ui_fill_line(2 + i, ui_role_attr(UI_ROLE_DEFAULT));
 		if (k < S->n)
 			draw_row(ui, 2 + i, &S->v[k], k == S->sel);
-		else if (k == 0 && measuring(S))
+		else if (k == 0 && S->job)
 			ui_put(2, 1, COLS - 1, "measuring...", ui_role_attr(UI_ROLE_DIM), 0);
 		else if (k == 0)
 			ui_put(2, 1, COLS - 1,
@@ -308,8 +264,7 @@ static int clean_choice(struct ui *ui, void *data)
 		return UI_REACT_REDRAW;
 	}
 	said = act_cache_freed_text(&S->v[i]);
-	measure_start(ui);
-	S->quiet = true;
+	measure_start(ui, true);
 	if (err.code)
 		ui_message(ui, true, "%s; %s", err.msg, said);
 	else
@@ -383,7 +338,7 @@ static int act_back(struct ui *ui)
 
 static int act_again(struct ui *ui)
 {
-	if (measuring(state(ui)))
+	if (state(ui)->job)
 		return UI_REACT_NONE;
 	caches_open(ui);
 	return UI_REACT_REDRAW;
@@ -424,7 +379,8 @@ static void caches_close(void *private)
 {
 	struct caches_state *S = private;
 
-	measure_abandon(S);
+	vs_bgjob_abandon(S->job); /* normally gone already: the task's free */
+	S->job = NULL;
 	scan_caches_free(S->v, S->n);
 	S->v = NULL;
 	S->n = 0;

@@ -95,21 +95,6 @@ static void recount(struct ui *ui)
 	}
 }
 
-/* The count's result replaces the groups shown. */
-static void take_result(struct dupes_state *S)
-{
-	struct dupes_work *w = vs_bgjob_take(S->job);
-
-	S->job = NULL;
-	dupes_clear(S);
-	S->d = w->result;
-	memset(&w->result, 0, sizeof(w->result));
-	work_free(w);
-	S->open = xcalloc(S->d.n + 1, sizeof(*S->open));
-	S->cursor = S->top = 0;
-	S->counted_once = true;
-}
-
 /* Screen lines before group g (its own line and, when open, its envs). */
 static size_t line_of(const struct dupes_state *S, size_t g)
 {
@@ -345,56 +330,35 @@ static void dupes_close(void *private)
 
 /* ---- the count as a background task ---- */
 
-static struct dupes_state *task_state(const struct ui *ui)
+static struct vs_bgjob **task_job(const struct ui *ui)
 {
-	return ui->view_private[UI_VIEW_DUPES];
+	struct dupes_state *S = ui->view_private[UI_VIEW_DUPES];
+
+	return S ? &S->job : NULL;
 }
 
-static int task_fds(const struct ui *ui, struct pollfd *p)
+/* The count's result (a dupes_work) replaces the groups shown. */
+static bool task_take(struct ui *ui, void *arg)
 {
-	struct dupes_state *S = task_state(ui);
+	struct dupes_state *S = state(ui);
+	struct dupes_work *w = arg;
 
-	if (!S || !S->job)
-		return 0;
-	*p = (struct pollfd){.fd = vs_bgjob_fd(S->job), .events = POLLIN};
-	return 1;
-}
-
-static bool task_pump(struct ui *ui)
-{
-	struct dupes_state *S = task_state(ui);
-
-	if (!S || !vs_bgjob_finished(S->job))
-		return false;
-	take_result(S);
+	dupes_clear(S);
+	S->d = w->result;
+	memset(&w->result, 0, sizeof(w->result));
+	work_free(w);
+	S->open = xcalloc(S->d.n + 1, sizeof(*S->open));
+	S->cursor = S->top = 0;
+	S->counted_once = true;
 	ui_message(ui, false, "%zu duplicated distribution%s; Enter shows the envs of one", S->d.n,
 		   S->d.n == 1 ? "" : "s");
 	return true;
 }
 
-static bool task_busy(const struct ui *ui)
-{
-	struct dupes_state *S = task_state(ui);
-
-	return S && S->job;
-}
-
-static void task_free(struct ui *ui)
-{
-	struct dupes_state *S = task_state(ui);
-
-	if (S) {
-		vs_bgjob_abandon(S->job);
-		S->job = NULL;
-	}
-}
-
 const struct ui_task_ops ui_dupes_task = {
 	.name = "duplicates",
-	.fds = task_fds,
-	.pump = task_pump,
-	.busy = task_busy,
-	.free = task_free,
+	.job = task_job,
+	.take = task_take,
 };
 
 const struct ui_view ui_dupes_view = {

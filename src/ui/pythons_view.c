@@ -397,32 +397,20 @@ int ui_act_env_python(struct ui *ui)
 
 /* ---- the search as a background task ---- */
 
-static struct pythons_state *task_state(const struct ui *ui)
+static struct vs_bgjob **task_job(const struct ui *ui)
 {
-	return ui->view_private[UI_VIEW_PYTHONS];
+	struct pythons_state *S = ui->view_private[UI_VIEW_PYTHONS];
+
+	return S ? &S->job : NULL;
 }
 
-static int task_fds(const struct ui *ui, struct pollfd *p)
+/* The interpreters found (a find_work) replace the rows shown. */
+static bool task_take(struct ui *ui, void *arg)
 {
-	struct pythons_state *S = task_state(ui);
+	struct pythons_state *S = state(ui);
+	struct find_work *w = arg;
+	struct cursor_at at = cursor_save(S);
 
-	if (!S || !S->job)
-		return 0;
-	*p = (struct pollfd){.fd = vs_bgjob_fd(S->job), .events = POLLIN};
-	return 1;
-}
-
-static bool task_pump(struct ui *ui)
-{
-	struct pythons_state *S = task_state(ui);
-	struct find_work *w;
-	struct cursor_at at;
-
-	if (!S || !vs_bgjob_finished(S->job))
-		return false;
-	w = vs_bgjob_take(S->job);
-	S->job = NULL;
-	at = cursor_save(S);
 	scan_python_list_free(&S->l);
 	S->l = w->result;
 	memset(&w->result, 0, sizeof(w->result));
@@ -437,29 +425,10 @@ static bool task_pump(struct ui *ui)
 	return true;
 }
 
-static bool task_busy(const struct ui *ui)
-{
-	struct pythons_state *S = task_state(ui);
-
-	return S && S->job;
-}
-
-static void task_free(struct ui *ui)
-{
-	struct pythons_state *S = task_state(ui);
-
-	if (S) {
-		vs_bgjob_abandon(S->job);
-		S->job = NULL;
-	}
-}
-
 const struct ui_task_ops ui_pythons_task = {
 	.name = "pythons",
-	.fds = task_fds,
-	.pump = task_pump,
-	.busy = task_busy,
-	.free = task_free,
+	.job = task_job,
+	.take = task_take,
 };
 
 const struct ui_view ui_pythons_view = {

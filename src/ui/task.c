@@ -1,6 +1,7 @@
 /* The list of background tasks and the loops over it. */
 #include "task.h"
 
+#include "../util/bgjob.h"
 #include "app.h"
 
 const struct ui_task_ops *const ui_tasks[UI_N_TASKS] = {&ui_scan_task,   &ui_side_task,
@@ -8,13 +9,67 @@ const struct ui_task_ops *const ui_tasks[UI_N_TASKS] = {&ui_scan_task,   &ui_sid
 							&ui_caches_task, &ui_dupes_task,
 							&ui_pythons_task};
 
+/* The view's job pointer of a task that is one job, else NULL. */
+static struct vs_bgjob **job_of(const struct ui_task_ops *t, const struct ui *ui)
+{
+	return t->job ? t->job(ui) : NULL;
+}
+
+static int task_fds(const struct ui_task_ops *t, const struct ui *ui, struct pollfd *p)
+{
+	struct vs_bgjob **j = job_of(t, ui);
+
+	if (t->fds)
+		return t->fds(ui, p);
+	if (!j || !*j)
+		return 0;
+	*p = (struct pollfd){.fd = vs_bgjob_fd(*j), .events = POLLIN};
+	return 1;
+}
+
+static bool task_pump(const struct ui_task_ops *t, struct ui *ui)
+{
+	struct vs_bgjob **j = job_of(t, ui);
+	bool changed = false;
+
+	if (j && vs_bgjob_finished(*j)) {
+		void *arg = vs_bgjob_take(*j);
+
+		*j = NULL;
+		changed = t->take(ui, arg);
+	}
+	if (t->pump && t->pump(ui))
+		changed = true;
+	return changed;
+}
+
+static bool task_busy(const struct ui_task_ops *t, const struct ui *ui)
+{
+	struct vs_bgjob **j = job_of(t, ui);
+
+	if (t->busy)
+		return t->busy(ui);
+	return j && *j;
+}
+
+static void task_free(const struct ui_task_ops *t, struct ui *ui)
+{
+	struct vs_bgjob **j = job_of(t, ui);
+
+	if (j) {
+		vs_bgjob_abandon(*j);
+		*j = NULL;
+	}
+	if (t->free)
+		t->free(ui);
+}
+
 int ui_tasks_fds(const struct ui *ui, struct pollfd *p)
 {
 	int n = 0;
 
 	for (int i = 0; i < UI_N_TASKS; i++)
-		if (ui_tasks[i]->fds)
-			n += ui_tasks[i]->fds(ui, p + n);
+		n += task_fds(ui_tasks[i], ui, p + n);
 	return n;
 }
 
@@ -23,7 +78,7 @@ bool ui_tasks_pump(struct ui *ui)
 	bool changed = false;
 
 	for (int i = 0; i < UI_N_TASKS; i++)
-		if (ui_tasks[i]->pump && ui_tasks[i]->pump(ui))
+		if (task_pump(ui_tasks[i], ui))
 			changed = true;
 	return changed;
 }
@@ -31,7 +86,7 @@ bool ui_tasks_pump(struct ui *ui)
 bool ui_tasks_busy(const struct ui *ui)
 {
 	for (int i = 0; i < UI_N_TASKS; i++)
-		if (ui_tasks[i]->busy && ui_tasks[i]->busy(ui))
+		if (task_busy(ui_tasks[i], ui))
 			return true;
 	return false;
 }
@@ -39,7 +94,7 @@ bool ui_tasks_busy(const struct ui *ui)
 bool ui_tasks_block_quit(const struct ui *ui)
 {
 	for (int i = 0; i < UI_N_TASKS; i++)
-		if (ui_tasks[i]->ask_before_quit && ui_tasks[i]->busy && ui_tasks[i]->busy(ui))
+		if (ui_tasks[i]->ask_before_quit && task_busy(ui_tasks[i], ui))
 			return true;
 	return false;
 }
@@ -80,15 +135,14 @@ int ui_tasks_escape(struct ui *ui)
 void ui_tasks_free(struct ui *ui)
 {
 	for (int i = UI_N_TASKS; i-- > 0;)
-		if (ui_tasks[i]->free)
-			ui_tasks[i]->free(ui);
+		task_free(ui_tasks[i], ui);
 }
 
 void ui_tasks_free_changing(struct ui *ui)
 {
 	for (int i = UI_N_TASKS; i-- > 0;)
-		if (ui_tasks[i]->ask_before_quit && ui_tasks[i]->free)
-			ui_tasks[i]->free(ui);
+		if (ui_tasks[i]->ask_before_quit)
+			task_free(ui_tasks[i], ui);
 }
 
 static int quit_choice(struct ui *ui, void *data)

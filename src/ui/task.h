@@ -1,8 +1,9 @@
 /* Private to src/ui/: background work the browser's loop serves beside
- * the keys — the full scan, side scans, actions (jobs.c) and a delete
- * (delete_key.c). Each kind is one ops table; the loop, the list's panes
- * and Esc go through the list `ui_tasks`, so a new kind of work is added
- * in one place. Every op may be NULL; each finds its own state from `ui`. */
+ * the keys — the full scan, side scans, actions (jobs.c), a delete
+ * (delete_key.c) and the one job of a view (util/bgjob.h: measuring the
+ * caches, counting duplicates, finding interpreters). Each kind is one ops table; the loop, the list's
+ * panes and Esc go through the list `ui_tasks`, so a new kind of work is added in one place. Every op
+ * may be NULL; each finds its own state from `ui`. */
 #ifndef VS_UI_TASK_H
 #define VS_UI_TASK_H
 
@@ -10,6 +11,7 @@
 #include <stdbool.h>
 
 struct ui;
+struct vs_bgjob;
 
 #define UI_TASK_MAX_FDS 2 /* fds one task may add to the poll set */
 
@@ -31,6 +33,15 @@ struct ui_task_ops {
 	void (*free)(struct ui *ui);
 	/* Quitting while busy asks first (it changes disk). */
 	bool ask_before_quit;
+	/* A task that is one background job (util/bgjob.h) of a view, one at
+	 * a time: `job` says where the view keeps it (NULL: the view never
+	 * opened; *job NULL: none running). The loop then polls the job's fd,
+	 * is busy while *job is set, takes the finished job and hands its arg
+	 * to `take` (which owns it then; true when the screen changed), and
+	 * abandons the job (sets *job NULL) when quitting. fds, busy and free
+	 * are then not needed; pump, when given, runs after `take`. */
+	struct vs_bgjob **(*job)(const struct ui *ui);
+	bool (*take)(struct ui *ui, void *arg);
 };
 
 extern const struct ui_task_ops ui_scan_task;    /* scans.c: the full scan */
