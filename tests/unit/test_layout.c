@@ -48,7 +48,7 @@ static void test_wide_screen_shows_everything(void **state)
 
 /* Issue 16: NAME, SIZE and a short path are kept before the decorative
  * columns. A long path shrinks to its short width first; then LINK, GIT,
- * PKGS, AGE, the share, KIND, PYTHON, FLAGS and the marker give way; the
+ * PKGS, AGE, KIND, the share, PYTHON, FLAGS and the marker give way; the
  * path goes only when none of them is left. */
 static void test_path_kept_while_decorations_remain(void **state)
 {
