@@ -138,7 +138,8 @@ class View:
 def header_starts(head, want):
     """The header starts with `want`, or is `want` cut at the screen's
     width (the story counts of issue 16 make it longer than 100 columns)."""
-    return head.startswith(want) or (len(head.rstrip()) >= 60 and want.startswith(head.rstrip()))
+    cut = head.rstrip().rstrip("…").rstrip()
+    return head.startswith(want) or (len(cut) >= 60 and want.startswith(cut))
 
 
 def main_roots(ctx):

@@ -155,8 +155,10 @@ def noatime(p):
     return bool(os.statvfs(p).f_flag & getattr(os, "ST_NOATIME", 1024))
 
 
-def atime_sources(env_path, version):
-    """(atime, source) of the files use reads and venvscope does not."""
+def atime_sources(env_path, version, uid=None):
+    """(atime, source) of the files use reads and venvscope does not. A
+    scan by `uid` (not root) leaves out a bin/activate it does not own: it
+    could not read that file without moving its atime (O_NOATIME)."""
     out = []
     act = os.path.join(env_path, "bin", "activate")
     py = os.path.join(env_path, "bin", "python")
@@ -164,6 +166,8 @@ def atime_sources(env_path, version):
         try:
             st = os.lstat(p)
         except OSError:
+            continue
+        if src == "bin/activate" and uid not in (None, 0) and st.st_uid != uid:
             continue
         if not os.path.islink(p) and os.path.isfile(p):
             out.append((int(st.st_atime), src))
@@ -181,10 +185,10 @@ def atime_sources(env_path, version):
     return out
 
 
-def last_used_of(env_path, version):
+def last_used_of(env_path, version, uid=None):
     if noatime(env_path):
         return None, None
-    src = atime_sources(env_path, version)
+    src = atime_sources(env_path, version, uid)
     if not src:
         return None, None
     return max(src)
@@ -203,6 +207,13 @@ class AtimeSince(Matcher):
 
     def __repr__(self):
         return "<an int between %d and now>" % self.t
+
+
+def last_used_keys(env_path, version, uid=None):
+    """The expected last_used and last_used_source of a scan by `uid`."""
+    lu, _ = last_used_of(env_path, version, uid)
+    return (None if lu is None else AtimeSince(lu),
+            None if lu is None else OneOf(["bin/activate", "bin/python", "site-packages/__pycache__"]))
 
 
 class OneOf(Matcher):

@@ -252,11 +252,11 @@ def t_help(ctx):
             t.keys("Enter")
             # The details' own key line: at 30 lines the package list may lie below
             # the story lines (issue 16).
-            t.wait_for(lambda s: s.last.startswith(" Esc back") and s, what="details")
+            t.wait_for(lambda s: re.match(r" Esc (q )?back", s.last) and s, what="details")
             t.keys("?")
             t.wait_for(r"^ In the details", what="the help from the details")
             t.keys("Escape")
-            t.wait_for(lambda s: s.last.startswith(" Esc back") and s, what="the details again after Esc")
+            t.wait_for(lambda s: re.match(r" Esc (q )?back", s.last) and s, what="the details again after Esc")
             st.check("? in the details, Esc goes back to the details", [])
     return session("browser help", run)
 

@@ -7,6 +7,7 @@ import subprocess
 import threading
 
 from harness import Group, NOBODY, by_path, diff_obj, show
+import story_truth  # noqa: E402
 import truth
 
 
@@ -120,7 +121,12 @@ def t_perm(ctx):
             diffs.append("%s: env not listed (the scan must go on past unreadable folders)" % ctx.label(e.path))
             continue
         try:
-            diffs += diff_obj(ctx.label(e.path), ctx.expected(e), idx[e.path])
+            exp = dict(ctx.expected(e))
+            if user is not None:
+                # As that user, a bin/activate it does not own is no source.
+                exp["last_used"], exp["last_used_source"] = story_truth.last_used_keys(
+                    e.path, exp.get("python_version"), user)
+            diffs += diff_obj(ctx.label(e.path), exp, idx[e.path])
         except LookupError as x:
             diffs.append(str(x))
     if perm_envs:

@@ -405,15 +405,16 @@ def t_log_wraps(ctx):
     return bk.session("fix15 browser: the log pane wraps", run)
 
 
-# ------------------------------------------------- 11. f on a .venv with no marker
+# ------------------------------------------------- 11. f on a venv with no marker
 
 PROMPT = "no project folder: write the freeze to: "
 
 
 def t_freeze_generic(ctx):
-    """A .venv in a folder holding only .py files (no project marker), the
-    browser started elsewhere: f proposes FOLDER/requirements.txt, as
-    `freeze ENV` does; a ~/venvs/venv (central) still proposes its own."""
+    """A venv (named venv: a .venv's folder is its project since issue 16)
+    in a folder holding only .py files (no project marker), the browser
+    started elsewhere: f proposes FOLDER/requirements.txt, as `freeze ENV`
+    does; a ~/venvs/venv (central) still proposes its own."""
     bk, ta, tab, tty = _browser()
 
     def run(st):
@@ -421,7 +422,7 @@ def t_freeze_generic(ctx):
         proj = os.path.join(base, "scripts")
         os.makedirs(proj)
         open(os.path.join(proj, "main.py"), "w").write("print('hi')\n")
-        env = _env(ta, ctx, os.path.join(proj, ".venv"), ["somepkg"])
+        env = _env(ta, ctx, os.path.join(proj, "venv"), ["somepkg"])
         with tty.Tty(ctx.runner, [], width=200, height=32, shell=True, tag="f15-freeze") as t:
             central = _env(ta, ctx, os.path.join(t.home, "venvs", "venv"), ["otherpkg"])
             # The CLI first: no terminal, so it names the file it proposes (exit 2).
@@ -438,7 +439,7 @@ def t_freeze_generic(ctx):
             t.wait_for(r"^[$#] ?$", what="the shell prompt")
             t.line(t.command_line([proj, os.path.join(t.home, "venvs")]))
             bk.start(t)
-            for name, target in (("scripts/.venv", want), ("venv", want_c)):
+            for name, target in (("scripts/venv", want), ("venv", want_c)):
                 st.at("f on %s" % name)
                 t.keys("Escape")  # the last filter goes
                 t.wait_for(lambda s: len(s.names()) == 2 and s, what="both rows")
@@ -452,7 +453,7 @@ def t_freeze_generic(ctx):
                 t.keys("Escape")
                 t.wait_for(lambda s: not s.last.startswith(PROMPT) and s, what="the prompt to close")
             st.check("nothing written", [p for p in (want, want_c) if os.path.lexists(p)])
-    return bk.session("fix15 browser: f on a .venv with no marker", run)
+    return bk.session("fix15 browser: f on a venv with no marker", run)
 
 
 # ------------------------------------------------- 7. rebuild across pip versions

@@ -18,14 +18,15 @@ def commands(ctx):
     p = ctx.runner.run(["--help"])
     text = p.out.decode()
     block = text.split("commands:\n", 1)[1].split("\n\n", 1)[0]
-    return [ln.split()[0] for ln in block.splitlines() if ln.startswith("  ") and ln.split()]
+    # A command's line is indented by two; its description's next lines by more.
+    return [ln.split()[0] for ln in block.splitlines() if re.match(r"  \S", ln)]
 
 
 def candidate_options(ctx, cmds):
     """Every long option named anywhere: the main --help and each command's."""
     seen = set()
     for args in [["--help"]] + [[c, "--help"] for c in cmds]:
-        seen |= set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", ctx.runner.run(args).out.decode()))
+        seen |= set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]+", ctx.runner.run(args).out.decode()))
     return sorted(seen - {"--help", "--version", "--theme"})
 
 
@@ -63,7 +64,7 @@ def t_help_complete(ctx):
             diffs.append("-h, --help is not described")
         if "Exit status" not in text:
             diffs.append("no exit status")
-        named = set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", text))
+        named = set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]+", text))
         for opt in opts:
             if any(n.startswith(opt) for n in named):
                 continue  # named, or getopt's abbreviation of one that is
@@ -125,7 +126,7 @@ def t_readme_synopsis(ctx):
     for cmd in cmds:
         lines = re.findall(r"^venvscope %s\b.*(?:\n {10,}.*)*" % cmd, syn, re.M)
         usage = ctx.runner.run([cmd, "--help"]).out.decode().split("\n\n", 1)[0]
-        for opt in set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", usage)) - {"--help"}:
+        for opt in set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]+", usage)) - {"--help"}:
             if not any(re.search(r"(?<![\w-])%s(?![\w-])" % re.escape(opt), ln) for ln in lines):
                 diffs.append("%s %s missing" % (cmd, opt))
     for opt in ("--threads", "--no-git", "--theme"):

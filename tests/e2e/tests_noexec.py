@@ -24,6 +24,7 @@ marked), d then y. After each, no marker may exist, and the
 command must still have done its work (the env listed, frozen, cleared,
 deleted; clear of the 'home' trap refused with the reason)."""
 
+import json
 import os
 import re
 
@@ -136,8 +137,18 @@ def t_cli(ctx):
         d = mark_diff({kind: marks[("look", kind)]}, "pythons --json")
         if p.rc != 0:
             d.append("expected exit 0; " + p.describe())
-        elif env.encode() in p.out:
-            d.append("the env's own python is listed: %s" % text(p.out)[:600])
+        else:
+            # Its `envs` may name the env (it is found under the current
+            # folder and uses that base); no interpreter may lie inside it.
+            try:
+                rows = json.loads(p.out)
+            except ValueError as e:
+                rows = []
+                d.append("not JSON (%s): %s" % (e, text(p.out)[:300]))
+            inside = [n for r in rows for n in [r.get("path"), r.get("real_path")] + list(r.get("names") or [])
+                      if isinstance(n, str) and (n == env or n.startswith(env + "/"))]
+            if inside:
+                d.append("the env's own python is listed: %s" % inside)
         g.check("noexec: pythons with the %r trap's bin/ first on PATH runs nothing, lists no env python" % kind, d)
 
     # create, run from inside the 'cwd' trap: `python -m venv` must not

@@ -420,6 +420,10 @@ class InUse(Matcher):
         return sorted(p for p in v if not _transient(p)) == \
             sorted(p for p in self.pids if not _transient(p))
 
+    def __bool__(self):
+        """Whether some process that is not the suite's own holds it."""
+        return any(not _transient(p) for p in self.pids)
+
     def __repr__(self):
         return repr(self.pids)
 
