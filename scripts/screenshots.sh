@@ -220,6 +220,28 @@ fi
 rm "$broken_link"
 rmdir "$H/.local/opt" "$H/.local" 2>/dev/null || true
 
+# A conda env made in its project (conda create -p ./env), laid out exactly
+# as conda writes it (history, one JSON record per package, a real
+# interpreter linked in, a dist installed by pip): tests/e2e/conda_kit.py,
+# the same kit the conda tests use.
+[ -x /usr/bin/python3.11 ] || die "the conda demo env links /usr/bin/python3.11, which is missing."
+project geo-analysis environment.yml
+(cd "$CODE/geo-analysis" && /usr/bin/python3.11 "$REPO/tests/e2e/conda_kit.py" "$CODE/geo-analysis/env" \
+	"conda create -p ./env python=3.11 six" "$T/work/wheels") >"$T/work/conda.log" 2>&1 ||
+	die "making the conda demo env failed: $(cat "$T/work/conda.log")"
+
+# An orphan: a pipenv env (its folder named as pipenv names it, .project
+# naming the project) whose project folder was deleted.
+PIPENV_HOME="$H/.local/share/virtualenvs"
+mkvenv "$(pick_python --pip 3.11 3.12)" "$PIPENV_HOME/old-blog-Xq3kV9aB"
+# A moved env: made in invoice-tool, then the project was renamed with mv;
+# its scripts still point at the old path.
+project invoice-tool requirements.txt
+mkvenv "$(pick_python 3.12 3.11)" "$CODE/invoice-tool/.venv" --without-pip
+wait_venvs
+printf '%s\n' "$CODE/old-blog" >"$PIPENV_HOME/old-blog-Xq3kV9aB/.project"
+mv "$CODE/invoice-tool" "$CODE/billing"
+
 # Believable ages: venvscope dates an env by the newest mtime of pyvenv.cfg,
 # its site-packages folder and every entry directly in it. legacy-django is
 # the stale one (older than the 90 days of --stale-days).
@@ -237,6 +259,7 @@ backdate cli-tool/.venv '45 days ago'
 backdate data-pipeline/.venv '12 days ago'
 backdate legacy-django/env '200 days ago'
 backdate webshop-hotfix/.venv '1 day ago'
+backdate billing/.venv '60 days ago'
 [ "$n_virtualenv" = 0 ] || {
 	backdate scraper/.venv '9 days ago'
 	backdate reports/.venv '30 days ago'
@@ -264,7 +287,7 @@ start() {
 	tm kill-session -t vs 2>/dev/null || true
 	tm new-session -d -s vs -x "$COLS" -y "$ROWS" -c "$H" \
 		env -i HOME="$H" PATH="$CLEAN_PATH" TERM=xterm-256color TERMINFO="$T/terminfo" \
-		LANG=C.UTF-8 "$VS" "$@" "$H/code"
+		LANG=C.UTF-8 "$VS" "$@" "$H/code" "$PIPENV_HOME"
 	size=$(tm display-message -p -t vs '#{pane_width}x#{pane_height}')
 	[ "$size" = "${COLS}x$ROWS" ] || die "the tmux pane is $size, not ${COLS}x$ROWS."
 }
@@ -426,12 +449,12 @@ shoot() {
 }
 
 mkdir -p "$OUT"
-n_envs=$((7 + n_virtualenv))
+n_envs=$((10 + n_virtualenv))
 
 # The list, sorted by size (the default), once the scan has finished.
 start
 wait_for "the finished scan" "$n_envs environments" "1 stale (" "1 broken" \
-	"scanned in" "SIZE↓" "legacy-django" "data-pipeline"
+	"scanned i" "SIZE↓" "legacy-django" "data-pipeline"
 shoot list dark
 
 # Details of the selected (largest) environment, which has packages.
@@ -451,34 +474,34 @@ shoot filter dark
 # deleting both frees (everything: every link is inside the pair).
 keys Escape
 start
-wait_for "the finished scan" "$n_envs environments" "scanned in" "webshop-hotfix"
+wait_for "the finished scan" "$n_envs environments" "scanned i" "webshop-hotfix"
 keys a
 wait_for "disk usage" "on disk ·"
 keys /
 keys -l 'webshop'
 keys Enter
-wait_for "the webshop filter" "/webshop" "!legacy-django"
+wait_for "the webshop filter" "shown: webshop]" "!legacy-django"
 keys Space Space
 wait_for "the two twins marked" "2 marked ·" "freeable of"
 shoot space dark
 
 # The shared caches (C).
 start
-wait_for "the finished scan" "$n_envs environments" "scanned in"
+wait_for "the finished scan" "$n_envs environments" "scanned i"
 keys C
 wait_for "the caches" "virtualenv" "!measuring"
 shoot caches dark
 
 # Duplicates across envs (D).
 keys Escape
-wait_for "the list again" "scanned in"
+wait_for "the list again" "scanned i"
 keys D
 wait_for "the duplicates" "pip " "duplicated distribution"
 shoot dupes dark
 
 # The interpreters with their envs (P).
 keys Escape
-wait_for "the list again" "scanned in"
+wait_for "the list again" "scanned i"
 keys P
 wait_for "the Pythons" "Pythons: " "!looking for" "ENVS"
 shoot pythons dark
@@ -486,7 +509,7 @@ shoot pythons dark
 # The light theme, rendered as a light terminal.
 start --theme light
 wait_for "the finished scan (light theme)" "$n_envs environments" "1 stale (" \
-	"1 broken" "scanned in" "legacy-django" "data-pipeline"
+	"1 broken" "scanned i" "legacy-django" "data-pipeline"
 shoot light light
 
 say "done in $(($(date +%s) - START))s"

@@ -149,4 +149,5 @@ def make_prefix(prefix, cmd, packages=PACKAGES, pip_dists=(("tinydist", "0.3"),)
 
 
 if __name__ == "__main__":
-    make_prefix(sys.argv[1], sys.argv[2])
+    # conda_kit.py PREFIX CMD [WHEELS]: scripts/screenshots.sh's conda env.
+    make_prefix(sys.argv[1], sys.argv[2], wheels=sys.argv[3] if len(sys.argv) > 3 else None)
