@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="gcc make libc6-dev pkg-config libncurses-dev libgit2-dev libcjson-dev \
-libcmocka-dev tmux git python3 python3-venv python3-virtualenv pipx python3-poetry"
+libcmocka-dev tmux git python3 python3-venv python3-virtualenv pipx python3-poetry pipenv"
 [ -n "${VS_EXTRA_PKGS:-}" ] && PKGS="$PKGS $VS_EXTRA_PKGS"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -8,7 +8,9 @@ words, and the browser's filters, details and header (tmux).
 Poetry and hatch are not installed here: their envs are laid out by the
 tools' documented rules (poetry's EnvManager.generate_env_name and hatch's
 virtual environment: the first 8 characters of urlsafe-b64(sha256(the
-project's real path))), with hashlib computing the names."""
+project's real path))), with hashlib computing the names. Debian's
+python3-poetry and pipenv, when installed (scripts/deps.sh installs them),
+also make real envs offline (t_poetry_real, t_pipenv_real)."""
 
 import base64
 import glob
@@ -194,6 +196,62 @@ def t_poetry_real(ctx):
     shutil.rmtree(proj)
     check_both(ctx, g, "real poetry env whose project was removed: project null (its hash names no folder)",
                env, {"project": None, "project_exists": None}, home, xdg, cwd=work)
+    return g
+
+
+def t_pipenv_real(ctx):
+    """Debian's pipenv, offline (virtualenv seeds from its bundled wheels,
+    nothing is installed): `pipenv --python PYTHON` in a project makes the
+    env under $XDG_DATA_HOME/virtualenvs/<name>-<hash> and writes the
+    project's path into its .project; list names that project, and once
+    the project folder is removed the env is an orphan."""
+    from tests_delete import sh
+    g = Group()
+    pipenv = shutil.which("pipenv")
+    if not pipenv:
+        g.skip("a real pipenv env", "no pipenv on PATH (apt-get install pipenv)")
+        return g
+    base = workdir(ctx, "story-pipenv")
+    home, xdg = sandbox(base)
+    xdg = dict(xdg, WORKON_HOME=None)
+    proj = os.path.join(base, "work", "Pip_Proj")
+    os.makedirs(proj)
+    p = sh([pipenv, "--python", ctx.fx.fast.exe], home, cwd=proj, timeout=120,
+           env=dict(xdg, PIPENV_NOSPIN="1", PIPENV_YES="1", PIPENV_SKIP_LOCK="1",
+                    PIPENV_DONT_LOAD_ENV="1", PIP_NO_INDEX="1", VIRTUALENV_NO_PERIODIC_UPDATE="1"))
+    vdir = os.path.join(xdg["XDG_DATA_HOME"], "virtualenvs")
+    made = os.listdir(vdir) if os.path.isdir(vdir) else []
+    if p.returncode != 0 or len(made) != 1:
+        g.fail("a real pipenv env", ["pipenv --python: rc %d, made %r: %s" % (
+            p.returncode, made, p.stderr.decode(errors="replace")[-400:])])
+        return g
+    env = os.path.join(vdir, made[0])
+    # pipenv's rule: urlsafe-b64 of the first 6 bytes of sha256(<project>/Pipfile).
+    want_name = "Pip_Proj-" + base64.urlsafe_b64encode(
+        hashlib.sha256(os.path.join(proj, "Pipfile").encode()).digest()[:6]).decode()
+    g.check("pipenv --python names the env <project>-<hash of its Pipfile's path>",
+            [] if made[0] == want_name else ["made %r, expected %r" % (made[0], want_name)])
+    try:
+        with open(os.path.join(env, ".project")) as f:
+            said = f.read().strip()
+    except OSError as e:
+        g.fail("pipenv wrote .project", [str(e)])
+        return g
+    g.check("pipenv's .project names the project folder", [] if said == proj else ["%r, expected %r" % (said, proj)])
+    for gone in (False, True):
+        if gone:
+            shutil.rmtree(proj)
+        exists = os.path.isdir(said)
+        want = {"manager": "pipenv", "project": said, "project_exists": exists, "orphan": not exists}
+        if not exists:
+            want["problems~"] = "orphan"
+        check_both(ctx, g, "real pipenv env whose project %s: project_exists %s, orphan %s"
+                   % ("was removed" if gone else "exists", exists, not exists), env, want, home, xdg, roots=[vdir])
+    # The FLAGS column says orphan.
+    p = ctx.runner.run(["list", "--no-size", "--no-git", vdir], home=home, env=xdg)
+    line = [l[:l.index(env)] for l in text(p.out).splitlines() if env in l]  # the cells before the path
+    g.check("list (table): the real pipenv env's FLAGS say orphan once its project is removed", expect_rc(p, 0) + (
+        [] if line and re.search(r"(^|[ ,])orphan([ ,]|$)", line[0]) else ["no 'orphan' in %r" % line]))
     return g
 
 
@@ -540,6 +598,7 @@ def t_browser(ctx):
 
 def tests(ctx):
     return [("story projects", lambda: t_projects(ctx)), ("story poetry", lambda: t_poetry_real(ctx)),
+            ("story pipenv", lambda: t_pipenv_real(ctx)),
             ("story moved", lambda: t_moved(ctx)),
             ("story eol", lambda: t_eol(ctx)), ("story mismatch", lambda: t_mismatch(ctx)),
             ("story last used", lambda: t_last_used(ctx)), ("story bad input", lambda: t_bad_input(ctx)),
