@@ -19,9 +19,9 @@ static const int fixed[UI_COL_COUNT] = {1, 0, 0, 7, 9, 1, 12, 4, 7, 11, 4, 0, 0}
 /* The order in which columns give way when the screen is narrow (once the
  * path is down to its short width): the decorative ones, then the path.
  * The share goes after KIND: this is where people come when a disk is full. */
-static const enum ui_col give_way[] = {UI_COL_LINK, UI_COL_GIT,   UI_COL_PKGS,   UI_COL_AGE,
-				       UI_COL_KIND, UI_COL_SHARE, UI_COL_PYTHON, UI_COL_FLAGS,
-				       UI_COL_HLINK, UI_COL_PATH, UI_COL_SIZE};
+static const enum ui_col give_way[] = {UI_COL_LINK,  UI_COL_GIT,   UI_COL_PKGS,   UI_COL_AGE,
+				       UI_COL_KIND,  UI_COL_SHARE, UI_COL_PYTHON, UI_COL_FLAGS,
+				       UI_COL_HLINK, UI_COL_PATH,  UI_COL_SIZE};
 
 const char *ui_col_title(enum ui_col c)
 {

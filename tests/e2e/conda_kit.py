@@ -13,7 +13,9 @@ import json
 import os
 import subprocess
 import sys
-import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tests_actions  # noqa: E402
 
 PY = "/usr/bin/python3.11"
 PIP_WHEEL = "/usr/share/python-wheels"
@@ -27,24 +29,10 @@ def pip_wheel():
 
 
 def make_wheel(folder, name, version):
-    """A minimal pure-Python wheel (no build tools, no index)."""
-    import base64
+    """A minimal pure-Python wheel in `folder` (made if need be): the
+    suite's one wheel maker, tests_actions.make_wheel."""
     os.makedirs(folder, exist_ok=True)
-    whl = os.path.join(folder, "%s-%s-py3-none-any.whl" % (name, version))
-    di = "%s-%s.dist-info" % (name, version)
-    files = {"%s/__init__.py" % name: "VERSION = %r\n" % version,
-             di + "/METADATA": "Metadata-Version: 2.1\nName: %s\nVersion: %s\n" % (name, version),
-             di + "/WHEEL": "Wheel-Version: 1.0\nGenerator: venvscope-e2e\nRoot-Is-Purelib: true\nTag: py3-none-any\n"}
-    record = []
-    for path, text in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
-        record.append("%s,sha256=%s,%d" % (path, digest, len(text.encode())))
-    record.append(di + "/RECORD,,")
-    files[di + "/RECORD"] = "\n".join(record) + "\n"
-    with zipfile.ZipFile(whl, "w") as z:
-        for path, text in files.items():
-            z.writestr(path, text)
-    return whl
+    return tests_actions.make_wheel(folder, name, version)
 
 
 # (name, version, build, channel URL without subdir, subdir, python package?)
