@@ -264,8 +264,9 @@ def t_browser(ctx):
                              what="the Pythons view with its interpreters")
             used = sum(len(r["envs"]) for r in rows)
             unused = sum(1 for r in rows if not r["envs"])
-            title = "Pythons: %d interpreters · %d %s on them · %d unused" % (
-                len(rows), used, "env" if used == 1 else "envs", unused)
+            title = "Pythons: %d %s · %d %s on them · %d unused" % (
+                len(rows), "interpreter" if len(rows) == 1 else "interpreters", used,
+                "env" if used == 1 else "envs", unused)
             d = [] if scr.line(1).strip().startswith(title) else ["title %r, expected %r" % (scr.line(1), title)]
             for i, r in enumerate(rows):
                 line = scr.line(3 + i)
