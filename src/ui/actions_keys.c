@@ -16,8 +16,8 @@
 /* The envs an action applies to (borrowed pointers). */
 struct venv *ui_target_env(struct ui *ui)
 {
-	if (ui->view == &ui_detail_view)
-		return ui_detail_env(ui);
+	if (ui->view->subject)
+		return ui->view->subject(ui);
 	return ui_model_selected(&ui->model);
 }
 
@@ -26,8 +26,8 @@ size_t ui_targets(struct ui *ui, struct venv ***out)
 	size_t n = 0;
 
 	*out = xcalloc(ui->model.n_ids + 1, sizeof(**out));
-	/* The details are about one env: the marks of the list do not count. */
-	for (size_t i = 0; i < ui->model.n_ids && ui->view != &ui_detail_view; i++)
+	/* A view about one env (the details): the marks of the list do not count. */
+	for (size_t i = 0; i < ui->model.n_ids && !ui->view->subject; i++)
 		if (ui->model.by_id[i] && ui->model.marked[i])
 			(*out)[n++] = ui->model.by_id[i];
 	if (n == 0 && ui_target_env(ui))

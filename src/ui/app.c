@@ -205,8 +205,7 @@ static int react(struct ui *ui, int r)
 		ui_switch(ui, &ui_list_view);
 	}
 	if (r & UI_REACT_RESCAN_ONE) /* r: the env in the details, else the selected one */
-		ui_scan_rescan(ui, ui->view == &ui_detail_view ? ui_detail_env(ui)
-							       : ui_model_selected(&ui->model));
+		ui_scan_rescan(ui, ui_target_env(ui));
 	return r != UI_REACT_NONE;
 }
 
@@ -300,6 +299,26 @@ static char *roots_label(const struct scan_request *o, bool default_roots, const
 	return sb_detach(&sb);
 }
 
+/* Hands every view and every background task to the files that loop over
+ * them, so those files never name a view or a task of their own. */
+static void register_parts(void)
+{
+	ui_views_register((const struct ui_view *const[UI_VIEW_COUNT]){
+		[UI_VIEW_LIST] = &ui_list_view,
+		[UI_VIEW_DETAIL] = &ui_detail_view,
+		[UI_VIEW_HELP] = &ui_help_view,
+		[UI_VIEW_CREATE] = &ui_create_view,
+		[UI_VIEW_CACHES] = &ui_caches_view,
+		[UI_VIEW_DUPES] = &ui_dupes_view,
+		[UI_VIEW_REBUILD] = &ui_rebuild_view,
+		[UI_VIEW_PYTHONS] = &ui_pythons_view,
+	});
+	ui_tasks_register((const struct ui_task_ops *const[UI_N_TASKS]){&ui_scan_task, &ui_side_task,
+									&ui_jobs_task, &ui_delete_task,
+									&ui_caches_task, &ui_dupes_task,
+									&ui_pythons_task});
+}
+
 int ui_run(const struct scan_request *req, const struct ui_settings *set)
 {
 	struct ui ui;
@@ -307,6 +326,7 @@ int ui_run(const struct scan_request *req, const struct ui_settings *set)
 	bool mono;
 	int rc = 0;
 
+	register_parts();
 	memset(&ui, 0, sizeof(ui));
 	ui.opts = (struct ui_options){.req = req, .set = *set};
 	vs_trace_start();
@@ -343,16 +363,6 @@ int ui_run(const struct scan_request *req, const struct ui_settings *set)
 		return err.code == VS_EUSAGE ? 2 : 1;
 	}
 	ui.roots_label = roots_label(req, set->default_roots, ui.home);
-	ui_views_register((const struct ui_view *const[UI_VIEW_COUNT]){
-		[UI_VIEW_LIST] = &ui_list_view,
-		[UI_VIEW_DETAIL] = &ui_detail_view,
-		[UI_VIEW_HELP] = &ui_help_view,
-		[UI_VIEW_CREATE] = &ui_create_view,
-		[UI_VIEW_CACHES] = &ui_caches_view,
-		[UI_VIEW_DUPES] = &ui_dupes_view,
-		[UI_VIEW_REBUILD] = &ui_rebuild_view,
-		[UI_VIEW_PYTHONS] = &ui_pythons_view,
-	});
 	ui_switch(&ui, &ui_list_view);
 	loop(&ui);
 	restore_terminal();

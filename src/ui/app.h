@@ -86,7 +86,10 @@ struct ui_view {
 	int (*key)(struct ui *ui, int ch);
 	int (*mouse)(struct ui *ui, const MEVENT *ev); /* may be NULL */
 	void (*close)(void *private);                  /* may be NULL */
-	const struct ui_binding *bindings;             /* its keys, for help (may be NULL) */
+	/* The one env this view is about: actions apply to it alone, not to
+	 * the list's marks (NULL: the list's selection and marks). */
+	struct venv *(*subject)(struct ui *ui);
+	const struct ui_binding *bindings; /* its keys, for help (may be NULL) */
 };
 
 /* One key binding: shown in the help screen from the same table that
@@ -131,7 +134,6 @@ struct ui {
 	char message[512];
 	bool message_error;
 	const void *message_owner; /* ui_message_as's owner, NULL for ui_message */
-	unsigned long caches_gen;  /* caches measured so far (ui_caches_holding) */
 
 	unsigned spinner;
 	bool quit;
@@ -273,8 +275,6 @@ bool ui_scan_progress(const struct ui *ui, struct scan_progress *out);
 
 /* The details of the env with this model id. */
 void ui_detail_show(struct ui *ui, size_t id);
-/* The env the details view shows, or NULL. */
-struct venv *ui_detail_env(struct ui *ui);
 /* The help, over the view showing now (Esc goes back to it). */
 void ui_help_show(struct ui *ui);
 /* C: the caches view (caches_view.c). */
@@ -284,6 +284,9 @@ int ui_act_caches(struct ui *ui);
  * they were never measured (nothing is known). */
 struct strbuf;
 bool ui_caches_holding(const struct ui *ui, const struct venv *v, struct strbuf *out);
+/* How many times the caches were measured: what ui_caches_holding says
+ * changes only when this does. */
+unsigned long ui_caches_generation(const struct ui *ui);
 /* P: the Pythons view; p: the same with the cursor on the selected env's
  * base interpreter (a message when it is gone or not found). pythons_view.c */
 int ui_act_pythons(struct ui *ui);

@@ -30,6 +30,7 @@ struct caches_state {
 	bool quiet;           /* measuring after a clean: the clean's message stays */
 	bool after_job;       /* a clean runs as a job: measure again when it ends */
 	bool measured;        /* v holds a measurement (with the caches' linked files) */
+	unsigned long gen;    /* measurements taken so far (ui_caches_generation) */
 };
 
 static struct caches_state *state(struct ui *ui)
@@ -81,7 +82,7 @@ static bool measure_take(struct ui *ui, void *arg)
 	for (size_t i = 0; i < S->n; i++)
 		scan_cache_link(&S->v[i], vs, k);
 	S->measured = true;
-	ui->caches_gen++;
+	S->gen++;
 	if (S->sel >= S->n)
 		S->sel = S->n ? S->n - 1 : 0;
 	free(vs);
@@ -109,6 +110,13 @@ static void measure_start(struct ui *ui, bool quiet)
 			scan_cache_measure(&w->v[i], NULL);
 		measure_take(ui, w);
 	}
+}
+
+unsigned long ui_caches_generation(const struct ui *ui)
+{
+	const struct caches_state *S = peek(ui);
+
+	return S ? S->gen : 0;
 }
 
 bool ui_caches_holding(const struct ui *ui, const struct venv *v, struct strbuf *out)

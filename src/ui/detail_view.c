@@ -68,7 +68,7 @@ struct detail_state {
 	char *with;
 	size_t with_id;
 	unsigned long with_gen;
-	unsigned long with_caches; /* ui->caches_gen then */
+	unsigned long with_caches; /* ui_caches_generation(ui) then */
 };
 
 static struct detail_state *state(struct ui *ui)
@@ -76,7 +76,8 @@ static struct detail_state *state(struct ui *ui)
 	return ui_view_private(ui, &ui_detail_view);
 }
 
-struct venv *ui_detail_env(struct ui *ui)
+/* The env the details show, or NULL (the view's subject). */
+static struct venv *detail_env(struct ui *ui)
 {
 	size_t id = state(ui)->id;
 
@@ -187,12 +188,12 @@ static void add_sharing(struct lines *ls, struct ui *ui, const struct venv *v)
 	struct detail_state *D = state(ui);
 
 	if (!D->with || D->with_id != v->id || D->with_gen != ui->model.gen ||
-	    D->with_caches != ui->caches_gen) {
+	    D->with_caches != ui_caches_generation(ui)) {
 		free(D->with);
 		D->with = sharing_words(ui, v);
 		D->with_id = v->id;
 		D->with_gen = ui->model.gen;
-		D->with_caches = ui->caches_gen;
+		D->with_caches = ui_caches_generation(ui);
 	}
 	if (D->with)
 		add(ls, UI_ROLE_ROW, "shared with", "%s", D->with);
@@ -356,7 +357,7 @@ static size_t layout(struct row **out, const struct lines *ls)
 
 static void detail_draw(struct ui *ui)
 {
-	struct venv *v = ui_detail_env(ui);
+	struct venv *v = detail_env(ui);
 	struct detail_state *D = state(ui);
 	struct lines ls = {0};
 	struct row *rows;
@@ -530,4 +531,5 @@ const struct ui_view ui_detail_view = {
 	.mouse = detail_mouse,
 	.bindings = ui_detail_bindings,
 	.close = detail_close,
+	.subject = detail_env,
 };

@@ -2,8 +2,8 @@
  * the keys — the full scan, side scans, actions (jobs.c), a delete
  * (delete_key.c) and the one job of a view (util/bgjob.h: measuring the
  * caches, counting duplicates, finding interpreters). Each kind is one ops table; the loop, the list's
- * panes and Esc go through the list `ui_tasks`, so a new kind of work is added in one place. Every op
- * may be NULL; each finds its own state from `ui`. */
+ * panes and Esc go through the list app.c registers, so a new kind of work is added in one place.
+ * Every op may be NULL; each finds its own state from `ui`. */
 #ifndef VS_UI_TASK_H
 #define VS_UI_TASK_H
 
@@ -52,9 +52,10 @@ extern const struct ui_task_ops ui_caches_task;  /* caches_view.c: measuring the
 extern const struct ui_task_ops ui_dupes_task;   /* dupes_view.c: counting duplicates */
 extern const struct ui_task_ops ui_pythons_task; /* pythons_view.c: finding the interpreters */
 
-/* Every task, in the order the loop pumps them and their panes stack. */
-extern const struct ui_task_ops *const ui_tasks[];
 #define UI_N_TASKS 7
+/* app.c hands over every task once, before the loop starts, in the order
+ * the loop pumps them and their panes stack. */
+void ui_tasks_register(const struct ui_task_ops *const tasks[UI_N_TASKS]);
 
 /* Over the list: */
 int ui_tasks_fds(const struct ui *ui, struct pollfd *p); /* up to UI_N_TASKS * MAX_FDS */
