@@ -54,6 +54,7 @@ import tests_noexec  # noqa: E402
 import tests_opts  # noqa: E402
 import tests_paths  # noqa: E402
 import tests_pythons  # noqa: E402
+import tests_shape  # noqa: E402
 import tests_signals  # noqa: E402
 import tests_space  # noqa: E402
 import tests_space_browser  # noqa: E402
@@ -246,6 +247,7 @@ def test(args, results, binary, runner, fx, t0):
     jobs += tests_bounded.tests(ctx)
     jobs += tests_noexec.tests(ctx)
     jobs += tests_signals.tests(ctx)
+    jobs += tests_shape.tests(ctx)
     jobs += tests_delete_hard.tests(ctx)
     jobs += tests_escape.tests(ctx)
     jobs += tests_defects.tests(ctx)
