@@ -12,6 +12,7 @@
 
 #include "../util/human.h"
 #include "../util/path.h"
+#include "../util/readfile.h"
 #include "../util/proc.h"
 #include "../util/strbuf.h"
 #include "../util/vec.h"
@@ -224,7 +225,7 @@ int act_cache_remove(const struct scan_cache *c, const struct act_delete_hooks *
 		return vs_err_set(err, VS_EUSAGE, "%s: %s", c->path,
 				  fd < 0 ? strerror(e) : "is a mount point; not cleaned");
 	}
-	d = fdopendir(dup(fd));
+	d = vs_opendir_at(fd, ".", 0);
 	if (!d) {
 		close(fd);
 		return vs_err_set(err, VS_EFAIL, "%s: %s", c->path, strerror(errno));

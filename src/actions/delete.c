@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../util/readfile.h"
 #include "../util/path.h"
 #include "../util/proc.h"
 #include "../util/strbuf.h"
@@ -277,11 +278,10 @@ static void remove_subdir(struct walk *w, int dfd, const char *name, const struc
 /* Empties the folder open as `fd` (and closes it). */
 static void remove_dir(struct walk *w, int fd)
 {
-	DIR *d = fdopendir(fd);
+	DIR *d = vs_fdopendir(fd);
 	struct dirent *de;
 
 	if (!d) {
-		close(fd);
 		failed(w, ".", errno);
 		return;
 	}

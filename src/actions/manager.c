@@ -31,17 +31,13 @@ static char *tool_dir(const char *var, const char *home, const char *dflt)
 /* Unlinks the links in `dir` that point into `env`. */
 static size_t unlink_into(const char *dir, const char *env, struct vs_vec *removed)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	DIR *d;
+	DIR *d = vs_opendir_at(AT_FDCWD, dir, VS_READ_NOFOLLOW);
 	struct dirent *de;
+	int fd = d ? dirfd(d) : -1;
 	size_t n = 0;
 
-	if (fd < 0)
+	if (!d)
 		return 0;
-	if (!(d = fdopendir(fd))) {
-		close(fd);
-		return 0;
-	}
 	while ((de = readdir(d)) != NULL) {
 		char target[PATH_MAX], *abs, *norm;
 		struct stat st;

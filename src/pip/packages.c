@@ -65,17 +65,11 @@ static int open_dir_at(int dirfd, const char *name)
 /* lib/python* / lib/pypy* site folders below the folder `lib`. */
 static void scan_lib(struct site_cands *c, int envfd, const char *env_path, const char *lib)
 {
-	int fd = open_dir_at(envfd, lib);
+	DIR *d = vs_opendir_at(envfd, lib, VS_READ_NOFOLLOW);
 	struct dirent *de;
-	DIR *d;
 
-	if (fd < 0)
+	if (!d)
 		return;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return;
-	}
 	while ((de = readdir(d)) != NULL) {
 		char *rel;
 		int sub;
@@ -450,21 +444,12 @@ static void read_entry(struct scan_pkg_list *list, int sitefd, const char *site_
 
 int scan_packages_read(struct scan_pkg_list *list, const char *site_path, struct vs_err *err)
 {
+	DIR *d = vs_opendir_at(AT_FDCWD, site_path, 0);
 	struct dirent *de;
-	DIR *d;
-	int fd, rc = 0;
+	int rc = 0;
 
-	fd = open(site_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		vs_fd_shortage_note(errno);
+	if (!d)
 		return vs_err_set(err, VS_EFAIL, "%s: %s", site_path, dir_reason(errno));
-	}
-	d = fdopendir(fd);
-	if (!d) {
-		rc = vs_err_set(err, VS_EFAIL, "%s: %s", site_path, dir_reason(errno));
-		close(fd);
-		return rc;
-	}
 	for (;;) {
 		bool dist;
 
@@ -488,20 +473,11 @@ int64_t scan_site_newest_mtime(const char *site_path)
 	struct dirent *de;
 	int64_t best = 0;
 	DIR *d;
-	int fd;
 
 	if (stat(site_path, &st) == 0)
 		best = (int64_t)st.st_mtime;
-	fd = open(site_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		vs_fd_shortage_note(errno);
+	if (!(d = vs_opendir_at(AT_FDCWD, site_path, 0)))
 		return best;
-	}
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return best;
-	}
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../util/path.h"
+#include "../util/readfile.h"
 #include "../util/vec.h"
 #include "../util/xalloc.h"
 #include "inodes.h"
@@ -129,14 +130,13 @@ static void size_but(struct scan_size *out, int fd, const char *skip,
 {
 	struct vs_vec names = {0};
 	struct stat st;
-	int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	DIR *d = vs_opendir_at(fd, ".", 0);
 	struct dirent *de;
 
 	memset(out, 0, sizeof(*out));
 	if (!d || fstat(fd, &st) != 0) {
-		if (dfd >= 0 && !d)
-			close(dfd);
+		if (d)
+			closedir(d);
 		out->errors = 1;
 		return;
 	}

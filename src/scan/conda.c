@@ -346,19 +346,12 @@ static void read_record(struct scan_conda *c, int metafd, const char *file)
 
 int scan_conda_read(struct scan_conda *out, int envfd, struct vs_err *err)
 {
-	int fd = openat(envfd, "conda-meta", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = vs_opendir_at(envfd, "conda-meta", VS_READ_NOFOLLOW);
 	struct dirent *de;
-	DIR *d;
 
 	memset(out, 0, sizeof(*out));
-	if (fd < 0) {
-		vs_fd_shortage_note(errno);
+	if (!d)
 		return vs_err_set(err, VS_EFAIL, "conda-meta: %s", strerror(errno));
-	}
-	if (!(d = fdopendir(fd))) {
-		close(fd);
-		return vs_err_set(err, VS_EFAIL, "conda-meta: %s", strerror(errno));
-	}
 	while ((de = readdir(d)) != NULL) {
 		size_t n = strlen(de->d_name);
 
@@ -383,17 +376,12 @@ bool scan_conda_owns(const struct scan_conda *c, const char *meta_dir)
 
 char *scan_conda_python_version(int envfd)
 {
-	int fd = openat(envfd, "conda-meta", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = vs_opendir_at(envfd, "conda-meta", VS_READ_NOFOLLOW);
 	struct dirent *de;
 	char *found = NULL;
-	DIR *d;
 
-	if (fd < 0)
+	if (!d)
 		return NULL;
-	if (!(d = fdopendir(fd))) {
-		close(fd);
-		return NULL;
-	}
 	/* python-3.11.7-h955ad1f_0.json; not python-dateutil-2.8.2-... */
 	while (!found && (de = readdir(d)) != NULL) {
 		const char *v = de->d_name + 7, *dash;

@@ -58,21 +58,13 @@ static char *first_three_parts(const char *s)
 /* Looks for lib/pythonX.Y or lib/pypyX.Y; returns "X.Y" and whether PyPy. */
 static char *version_from_lib(int envfd, bool *pypy)
 {
-	int fd = openat(envfd, "lib", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	DIR *d;
+	DIR *d = vs_opendir_at(envfd, "lib", VS_READ_NOFOLLOW);
 	struct dirent *de;
 	char *found = NULL;
 
 	*pypy = false;
-	if (fd < 0) {
-		vs_fd_shortage_note(errno);
+	if (!d)
 		return NULL;
-	}
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return NULL;
-	}
 	while (!found && (de = readdir(d)) != NULL) {
 		const char *n = de->d_name;
 

@@ -109,20 +109,12 @@ static char *test_runner_project(const struct venv *v)
 /* The parent folder when it holds a project marker. */
 static char *marked_parent(const struct venv *v, int envfd)
 {
-	int fd = openat(envfd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d;
+	DIR *d = vs_opendir_at(envfd, "..", 0);
 	struct dirent *de;
 	bool marked = false;
 
-	if (fd < 0) {
-		vs_fd_shortage_note(errno);
+	if (!d)
 		return NULL;
-	}
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return NULL;
-	}
 	while (!marked && (de = readdir(d)) != NULL)
 		marked = scan_is_project_marker(de->d_name);
 	closedir(d);

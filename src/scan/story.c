@@ -266,12 +266,9 @@ static void consider_pycache(struct venv *v, int envfd)
 {
 	char *mm = major_minor(v->python_version);
 	char *rel = mm ? xasprintf("lib/python%s/site-packages/__pycache__", mm) : NULL;
-	int fd = rel ? openat(envfd, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	DIR *d = rel ? vs_opendir_at(envfd, rel, VS_READ_NOFOLLOW) : NULL;
 	struct dirent *de;
 
-	if (fd >= 0 && !d)
-		close(fd);
 	while (d && (de = readdir(d)) != NULL) {
 		size_t n = strlen(de->d_name);
 

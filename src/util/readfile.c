@@ -42,6 +42,32 @@ unsigned long long vs_fd_shortages(void)
 	return atomic_load(&fd_shortages);
 }
 
+DIR *vs_opendir_at(int dirfd, const char *path, int flags)
+{
+	int fd = openat(dirfd, path,
+			O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+				(flags & VS_READ_NOFOLLOW ? O_NOFOLLOW : 0));
+
+	if (fd < 0) {
+		vs_fd_shortage_note(errno);
+		return NULL;
+	}
+	return vs_fdopendir(fd);
+}
+
+DIR *vs_fdopendir(int fd)
+{
+	DIR *d = fdopendir(fd);
+
+	if (!d) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+	}
+	return d;
+}
+
 /* Sets `err` for errno value `e` and leaves errno at `e`. */
 static int refuse_errno(struct vs_err *err, const char *path, int e)
 {

@@ -16,6 +16,7 @@
 #ifndef VS_UTIL_READFILE_H
 #define VS_UTIL_READFILE_H
 
+#include <dirent.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -56,6 +57,16 @@ int vs_read_at(int dirfd, const char *path, int flags, size_t max, char **out, s
  * EFBIG when it holds more than `max` bytes, or what fstat or read said.
  * The fd stays open. */
 int vs_read_fd(int fd, size_t max, char **out, size_t *len);
+
+/* Opens the folder `path` (relative to the folder fd `dirfd`, or
+ * AT_FDCWD) to read its entries: O_DIRECTORY | O_CLOEXEC, and O_NOFOLLOW
+ * with VS_READ_NOFOLLOW (other flags are ignored). Returns the stream
+ * (closedir closes its fd), or NULL with errno as the system said; an open
+ * refused for want of fds is counted (vs_fd_shortage_note). */
+DIR *vs_opendir_at(int dirfd, const char *path, int flags);
+/* Takes the folder open as `fd` over as a stream; when that fails, closes
+ * `fd` and returns NULL with errno kept. */
+DIR *vs_fdopendir(int fd);
 
 /* Counts `e` when it is EMFILE or ENFILE (an open refused because the
  * process or the system is out of file descriptors); leaves errno alone.

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -170,6 +171,85 @@ static void test_sparse(void **state)
 	}
 }
 
+/* The names in the stream, sorted and joined by spaces (the caller frees). */
+static char *names_of(DIR *d)
+{
+	char *names[16], *out = calloc(1, 256);
+	struct dirent *de;
+	int n = 0;
+
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && n < 16)
+			names[n++] = strdup(de->d_name);
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			if (strcmp(names[j], names[i]) < 0) {
+				char *t = names[i];
+
+				names[i] = names[j];
+				names[j] = t;
+			}
+	for (int i = 0; i < n; i++) {
+		strcat(out, i ? " " : "");
+		strcat(out, names[i]);
+		free(names[i]);
+	}
+	return out;
+}
+
+/* vs_opendir_at: a folder below a dirfd read as a stream; a link to a
+ * folder is followed unless VS_READ_NOFOLLOW; a file or nothing is NULL
+ * with the system's errno; vs_fdopendir takes an fd over, closing it when
+ * it is not a folder. */
+static void test_opendir_at(void **state)
+{
+	struct fx_dir *f = *state;
+	char *names;
+	DIR *d;
+	int fd;
+
+	fx_write(f->dir, "sub/a", "1", 1);
+	fx_write(f->dir, "sub/b", "2", 1);
+	fx_symlink("sub", f->dir, "link");
+	fx_write(f->dir, "file", "x", 1);
+	assert_non_null(d = vs_opendir_at(f->fd, "sub", VS_READ_NOFOLLOW));
+	assert_string_equal(names = names_of(d), "a b");
+	free(names);
+	assert_true(fcntl(dirfd(d), F_GETFD) & FD_CLOEXEC);
+	closedir(d);
+	assert_non_null(d = vs_opendir_at(f->fd, "link", 0));
+	assert_string_equal(names = names_of(d), "a b");
+	free(names);
+	closedir(d);
+	errno = 0;
+	assert_null(vs_opendir_at(f->fd, "link", VS_READ_NOFOLLOW));
+	assert_true(errno == ELOOP || errno == ENOTDIR);
+	errno = 0;
+	assert_null(vs_opendir_at(f->fd, "file", 0));
+	assert_int_equal(errno, ENOTDIR);
+	errno = 0;
+	assert_null(vs_opendir_at(f->fd, "none", 0));
+	assert_int_equal(errno, ENOENT);
+	/* An absolute path with AT_FDCWD, and ".." of a folder fd. */
+	names = fx_path(f->dir, "sub");
+	assert_non_null(d = vs_opendir_at(AT_FDCWD, names, 0));
+	free(names);
+	fd = dup(dirfd(d));
+	closedir(d);
+	assert_non_null(d = vs_opendir_at(fd, "..", 0));
+	assert_string_equal(names = names_of(d), "file link sub");
+	free(names);
+	closedir(d);
+	close(fd);
+	/* vs_fdopendir on a file's fd: NULL, errno kept, the fd closed. */
+	fd = openat(f->fd, "file", O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	errno = 0;
+	assert_null(vs_fdopendir(fd));
+	assert_int_equal(errno, ENOTDIR);
+	assert_int_equal(fcntl(fd, F_GETFD), -1);
+}
+
 static void test_type_reason(void **state)
 {
 	(void)state;
@@ -189,6 +269,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_noatime, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_not_regular, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test_setup_teardown(test_sparse, fx_setup_dir, fx_teardown_dir),
+		cmocka_unit_test_setup_teardown(test_opendir_at, fx_setup_dir, fx_teardown_dir),
 		cmocka_unit_test(test_type_reason),
 	};
 
