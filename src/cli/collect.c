@@ -13,6 +13,7 @@
 #include "../scan/scan.h"
 #include "../util/textwidth.h"
 #include "../util/xalloc.h"
+#include "cli.h"
 
 bool cli_ask(const char *question)
 {
@@ -99,6 +100,42 @@ int cli_collect(struct cli_result *out, const struct cli_opts *o, struct vs_err 
 struct act_open_opts cli_open_opts(void)
 {
 	return (struct act_open_opts){.what = ACT_OPEN_FULL, .on_warning = cli_warn};
+}
+
+int cli_report(int argc, char **argv, const char *cmd, const char *usage,
+	       int (*report)(const struct cli_opts *o, const struct cli_result *r))
+{
+	struct vs_err err = {0};
+	struct cli_result r;
+	struct cli_opts o;
+	int rc;
+
+	if (cli_parse_opts(&o, argc, argv, CLI_OPT_DEFAULT_ROOTS, &err) < 0) {
+		fprintf(stderr, "venvscope %s: %s\n", cmd, tw_esc(err.msg));
+		cli_opts_free(&o);
+		return CLI_EXIT_USAGE;
+	}
+	if (o.help) {
+		fputs(usage, stdout);
+		cli_opts_free(&o);
+		return CLI_EXIT_OK;
+	}
+	/* Neither sizes nor git are part of such an answer. */
+	o.req.no_size = true;
+	o.req.no_git = true;
+	if ((rc = cli_collect(&r, &o, &err)) < 0) {
+		fprintf(stderr, "venvscope %s: %s\n", cmd, tw_esc(err.msg));
+		cli_opts_free(&o);
+		return cli_exit_code(rc);
+	}
+	rc = report(&o, &r);
+	if (scan_incomplete_text(err.msg, sizeof(err.msg), &r.done)) {
+		fprintf(stderr, "venvscope %s: %s\n", cmd, err.msg);
+		rc = CLI_EXIT_FAIL;
+	}
+	cli_result_free(&r);
+	cli_opts_free(&o);
+	return rc;
 }
 
 void cli_result_free(struct cli_result *r)

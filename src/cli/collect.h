@@ -25,6 +25,14 @@ struct cli_result {
  * when the user gave none: cli_parse_opts with CLI_OPT_DEFAULT_ROOTS). Returns 0, or a negative code
  * with `err` set (a bad root is VS_EUSAGE). */
 int cli_collect(struct cli_result *out, const struct cli_opts *o, struct vs_err *err);
+/* The whole of a command that reports on the envs a scan finds, without
+ * their sizes or git (dupes, pythons): parses argv (default roots; errors
+ * as "venvscope CMD: ..." and exit 2), prints `usage` for --help, collects
+ * the envs and hands them to `report`, which prints and returns an exit
+ * code; a scan that was incomplete then says so on stderr and makes it 1.
+ * Returns the exit code. */
+int cli_report(int argc, char **argv, const char *cmd, const char *usage,
+	       int (*report)(const struct cli_opts *o, const struct cli_result *r));
 /* The options of act_open_env for a command on one ENV: everything a scan
  * learns with the default settings, warnings to stderr as cli_warn says. */
 struct act_open_opts cli_open_opts(void);

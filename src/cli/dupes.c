@@ -54,18 +54,12 @@ static void print_text(const struct scan_dupes *d)
 	sb_free(&sb);
 }
 
-static int run(const struct cli_opts *o)
+static int report(const struct cli_opts *o, const struct cli_result *r)
 {
-	struct vs_err err = {0};
-	struct cli_result r;
 	struct scan_dupes d;
-	int rc = cli_collect(&r, o, &err);
+	int rc;
 
-	if (rc < 0) {
-		fprintf(stderr, "venvscope dupes: %s\n", tw_esc(err.msg));
-		return cli_exit_code(rc);
-	}
-	scan_dupes_find(&d, (const struct venv *const *)r.venvs, r.n);
+	scan_dupes_find(&d, (const struct venv *const *)r->venvs, r->n);
 	if (o->json) {
 		cJSON *arr = cJSON_CreateArray();
 
@@ -76,35 +70,11 @@ static int run(const struct cli_opts *o)
 		print_text(&d);
 		rc = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 	}
-	if (scan_incomplete_text(err.msg, sizeof(err.msg), &r.done)) {
-		fprintf(stderr, "venvscope dupes: %s\n", err.msg);
-		rc = CLI_EXIT_FAIL;
-	}
 	scan_dupes_free(&d);
-	cli_result_free(&r);
 	return rc;
 }
 
 int cli_dupes(int argc, char **argv)
 {
-	struct vs_err err = {0};
-	struct cli_opts o;
-	int rc;
-
-	if (cli_parse_opts(&o, argc, argv, CLI_OPT_DEFAULT_ROOTS, &err) < 0) {
-		fprintf(stderr, "venvscope dupes: %s\n", tw_esc(err.msg));
-		cli_opts_free(&o);
-		return CLI_EXIT_USAGE;
-	}
-	if (o.help) {
-		fputs(dupes_usage, stdout);
-		cli_opts_free(&o);
-		return CLI_EXIT_OK;
-	}
-	/* Neither the envs' sizes nor git are part of the answer. */
-	o.req.no_size = true;
-	o.req.no_git = true;
-	rc = run(&o);
-	cli_opts_free(&o);
-	return rc;
+	return cli_report(argc, argv, "dupes", dupes_usage, report);
 }

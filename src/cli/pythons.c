@@ -110,65 +110,35 @@ static void print_text(const struct scan_python_list *l, const struct cli_result
 	printf(".\n");
 }
 
-static int run(const struct cli_opts *o)
+static int report(const struct cli_opts *o, const struct cli_result *r)
 {
-	struct vs_err err = {0};
 	struct vs_vec extra = {.free_item = NULL};
 	struct scan_python_list l;
-	struct cli_result r;
-	int rc = cli_collect(&r, o, &err);
+	int rc;
 
-	if (rc < 0) {
-		fprintf(stderr, "venvscope pythons: %s\n", tw_esc(err.msg));
-		return cli_exit_code(rc);
-	}
 	/* An env's base outside the usual places is an interpreter too. */
-	for (size_t i = 0; i < r.n; i++)
-		if (r.venvs[i]->base_exists)
-			vs_vec_push(&extra, r.venvs[i]->base_python);
+	for (size_t i = 0; i < r->n; i++)
+		if (r->venvs[i]->base_exists)
+			vs_vec_push(&extra, r->venvs[i]->base_python);
 	scan_find_pythons(&l, cli_home(), (const char *const *)extra.v, extra.n, SCAN_PYTHONS_ALL);
 	vs_vec_clear(&extra);
-	scan_pythons_users(&l, (const struct venv *const *)r.venvs, r.n);
+	scan_pythons_users(&l, (const struct venv *const *)r->venvs, r->n);
 	scan_pythons_sort_by_users(&l);
 	if (o->json) {
 		cJSON *arr = cJSON_CreateArray();
 
 		for (size_t i = 0; i < l.n; i++)
-			cJSON_AddItemToArray(arr, python_json(&l.items[i], &r));
+			cJSON_AddItemToArray(arr, python_json(&l.items[i], r));
 		rc = cli_print_json(arr);
 	} else {
-		print_text(&l, &r);
+		print_text(&l, r);
 		rc = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 	}
-	if (scan_incomplete_text(err.msg, sizeof(err.msg), &r.done)) {
-		fprintf(stderr, "venvscope pythons: %s\n", err.msg);
-		rc = CLI_EXIT_FAIL;
-	}
 	scan_python_list_free(&l);
-	cli_result_free(&r);
 	return rc;
 }
 
 int cli_pythons(int argc, char **argv)
 {
-	struct vs_err err = {0};
-	struct cli_opts o;
-	int rc;
-
-	if (cli_parse_opts(&o, argc, argv, CLI_OPT_DEFAULT_ROOTS, &err) < 0) {
-		fprintf(stderr, "venvscope pythons: %s\n", tw_esc(err.msg));
-		cli_opts_free(&o);
-		return CLI_EXIT_USAGE;
-	}
-	if (o.help) {
-		fputs(pythons_usage, stdout);
-		cli_opts_free(&o);
-		return CLI_EXIT_OK;
-	}
-	/* Neither sizes nor git are part of the answer. */
-	o.req.no_size = true;
-	o.req.no_git = true;
-	rc = run(&o);
-	cli_opts_free(&o);
-	return rc;
+	return cli_report(argc, argv, "pythons", pythons_usage, report);
 }
