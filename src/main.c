@@ -86,17 +86,10 @@ static int browse(int argc, char **argv)
 	int rc;
 
 	argv[0] = "venvscope";
-	if (cli_parse_opts(&o, argc, argv, CLI_OPT_SORT | CLI_OPT_THEME | CLI_OPT_DEFAULT_ROOTS,
-			   &err) < 0) {
-		fprintf(stderr, "venvscope: %s\n", tw_esc(err.msg));
-		cli_opts_free(&o);
-		return CLI_EXIT_USAGE;
-	}
-	if (o.help) {
-		fputs(usage, stdout);
-		cli_opts_free(&o);
-		return CLI_EXIT_OK;
-	}
+	rc = cli_start(&o, argc, argv, CLI_OPT_SORT | CLI_OPT_THEME | CLI_OPT_DEFAULT_ROOTS, -1, NULL,
+		       usage);
+	if (rc >= 0)
+		return rc;
 	if (!o.sort_given)
 		o.sort = SCAN_SORT_SIZE;
 	/* A theme typo is an error even where the list is printed instead. */

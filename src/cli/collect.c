@@ -108,18 +108,10 @@ int cli_report(int argc, char **argv, const char *cmd, const char *usage,
 	struct vs_err err = {0};
 	struct cli_result r;
 	struct cli_opts o;
-	int rc;
+	int rc = cli_start(&o, argc, argv, CLI_OPT_DEFAULT_ROOTS, -1, cmd, usage);
 
-	if (cli_parse_opts(&o, argc, argv, CLI_OPT_DEFAULT_ROOTS, &err) < 0) {
-		fprintf(stderr, "venvscope %s: %s\n", cmd, tw_esc(err.msg));
-		cli_opts_free(&o);
-		return CLI_EXIT_USAGE;
-	}
-	if (o.help) {
-		fputs(usage, stdout);
-		cli_opts_free(&o);
-		return CLI_EXIT_OK;
-	}
+	if (rc >= 0)
+		return rc;
 	/* Neither sizes nor git are part of such an answer. */
 	o.req.no_size = true;
 	o.req.no_git = true;

@@ -90,20 +90,12 @@ static size_t out_width(void)
 
 int cli_list(int argc, char **argv)
 {
-	struct vs_err err = {0};
 	struct cli_opts o;
-	int rc;
+	int rc = cli_start(&o, argc, argv, CLI_OPT_SORT | CLI_OPT_DEFAULT_ROOTS, -1, "list",
+			   list_usage);
 
-	if (cli_parse_opts(&o, argc, argv, CLI_OPT_SORT | CLI_OPT_DEFAULT_ROOTS, &err) < 0) {
-		fprintf(stderr, "venvscope list: %s\n", tw_esc(err.msg));
-		cli_opts_free(&o);
-		return CLI_EXIT_USAGE;
-	}
-	if (o.help) {
-		fputs(list_usage, stdout);
-		cli_opts_free(&o);
-		return CLI_EXIT_OK;
-	}
+	if (rc >= 0)
+		return rc;
 	rc = cli_list_run(&o);
 	cli_opts_free(&o);
 	return rc;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +11,9 @@
 #include "../scan/places.h"
 #include "../scan/sort.h"
 #include "../util/path.h"
+#include "../util/textwidth.h"
 #include "../util/xalloc.h"
+#include "cli.h"
 
 enum {
 	OPT_NO_SIZE = 256,
@@ -195,6 +198,28 @@ int cli_take_common_opts(int *argc, char **argv, const char **theme, struct vs_e
 	argv[k] = NULL;
 	*argc = k;
 	return 0;
+}
+
+int cli_start(struct cli_opts *o, int argc, char **argv, unsigned flags, int roots, const char *cmd,
+	      const char *usage)
+{
+	struct vs_err err = {0};
+
+	if (cli_parse_opts(o, argc, argv, flags, &err) == 0 && !o->help && roots >= 0 &&
+	    o->req.n_roots != (size_t)roots)
+		vs_err_set(&err, VS_EUSAGE, "give exactly %s (see --help)",
+			   roots == 1 ? "one ENV" : "the arguments --help names");
+	if (err.msg[0]) {
+		fprintf(stderr, "venvscope%s%s: %s\n", cmd ? " " : "", cmd ? cmd : "", tw_esc(err.msg));
+		cli_opts_free(o);
+		return CLI_EXIT_USAGE;
+	}
+	if (o->help) {
+		fputs(usage, stdout);
+		cli_opts_free(o);
+		return CLI_EXIT_OK;
+	}
+	return -1;
 }
 
 void cli_opts_free(struct cli_opts *o)

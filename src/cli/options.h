@@ -43,6 +43,14 @@ enum { CLI_OPT_SORT = 1 << 0, CLI_OPT_THEME = 1 << 1, CLI_OPT_DEFAULT_ROOTS = 1 
  * cli_opts_free. */
 int cli_parse_opts(struct cli_opts *o, int argc, char **argv, unsigned flags, struct vs_err *err);
 void cli_opts_free(struct cli_opts *o);
+/* cli_parse_opts, then the two answers every command gives the same way:
+ * a usage error, "venvscope CMD: SENTENCE" on stderr (`cmd` NULL: the
+ * browser's "venvscope: ..."), and --help, `usage` on stdout. `roots`: how
+ * many ROOT/ENV arguments the command needs (-1: any number). Returns -1
+ * when the command goes on with `o`; otherwise the exit status, with `o`
+ * already freed. */
+int cli_start(struct cli_opts *o, int argc, char **argv, unsigned flags, int roots, const char *cmd,
+	      const char *usage);
 
 /* The options every command accepts (today --theme NAME|PATH, which only
  * the browser uses): takes them out of argv[1..] (up to a "--") and keeps

@@ -223,20 +223,10 @@ int cli_show(int argc, char **argv)
 	struct cli_opts o;
 	struct act_open_opts oo = cli_open_opts();
 	struct venv *v = NULL;
-	int rc;
+	int rc = cli_start(&o, argc, argv, 0, 1, "show", show_usage);
 
-	if (cli_parse_opts(&o, argc, argv, 0, &err) < 0 || (!o.help && o.req.n_roots != 1)) {
-		if (!err.msg[0])
-			snprintf(err.msg, sizeof(err.msg), "give exactly one ENV (see --help)");
-		fprintf(stderr, "venvscope show: %s\n", tw_esc(err.msg));
-		cli_opts_free(&o);
-		return CLI_EXIT_USAGE;
-	}
-	if (o.help) {
-		fputs(show_usage, stdout);
-		cli_opts_free(&o);
-		return CLI_EXIT_OK;
-	}
+	if (rc >= 0)
+		return rc;
 	o.req.now = time(NULL);
 	oo.scan = &o.req;
 	rc = act_open_env(&v, o.req.roots[0], &oo, &err);
