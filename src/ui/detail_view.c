@@ -417,6 +417,12 @@ static int act_back(struct ui *ui)
 	return UI_REACT_REDRAW;
 }
 
+/* ncdu's i closes its info as it opened it. */
+static int act_info(struct ui *ui)
+{
+	return act_back(ui);
+}
+
 static int act_sort(struct ui *ui)
 {
 	state(ui)->by_size = !state(ui)->by_size;
@@ -449,7 +455,7 @@ const struct ui_binding ui_detail_bindings[] = {
 	{'q', "back", NULL, act_back},
 	{'h', "back", NULL, act_back},
 	{KEY_LEFT, "back", NULL, act_back},
-	{'i', "info", "back to the list (ncdu's i closes its info)", act_back},
+	{'i', "info", "back to the list (ncdu's i closes its info)", act_info},
 	{'s', "sort", "sort packages by name or by size", act_sort},
 	{'r', "rescan", "rescan this environment", act_rescan},
 	{'x', "clear", "clear this environment", ui_act_clear},

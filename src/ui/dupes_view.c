@@ -35,10 +35,10 @@ struct dupes_state {
 	struct scan_dupes d;
 	bool *open;           /* by group: its envs are shown */
 	struct ui_cursor cur; /* cur.pos: the selected group (its top unused: */
-			      /* groups open to several lines, `top` counts lines) */
-	size_t top;           /* first screen line (of the group and env lines) */
-	size_t unread;        /* envs whose packages were not known when counted */
-	size_t counted;       /* envs counted */
+	/* groups open to several lines, `top` counts lines) */
+	size_t top;     /* first screen line (of the group and env lines) */
+	size_t unread;  /* envs whose packages were not known when counted */
+	size_t counted; /* envs counted */
 };
 
 static struct dupes_state *state(struct ui *ui)

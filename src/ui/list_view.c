@@ -320,6 +320,12 @@ static int act_open(struct ui *ui)
 	return UI_REACT_REDRAW;
 }
 
+/* ncdu's i: the details (there, i again goes back). */
+static int act_info(struct ui *ui)
+{
+	return act_open(ui);
+}
+
 static int act_sort(struct ui *ui)
 {
 	ui_model_cycle_sort(&ui->model);
@@ -462,7 +468,7 @@ const struct ui_binding ui_list_bindings[] = {
 	{'\n', "open", "details of the environment", act_open},
 	{'l', "open", NULL, act_open},
 	{KEY_RIGHT, "open", NULL, act_open},
-	{'i', "info", "details of the environment (ncdu's info; i again: back)", act_open},
+	{'i', "info", "details of the environment (ncdu's info; i again: back)", act_info},
 	{'s', "sort", "sort by size, name, age, last used, Python, path (cycles)", act_sort},
 	{'n', "sort-name", "sort by name (again: reverse), as ncdu", act_sort_name},
 	{'M', "sort-used", "sort by last used (again: reverse), as ncdu's M", act_sort_used},
