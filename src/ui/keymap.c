@@ -157,12 +157,13 @@ static void list_actions(char *out, size_t size)
 
 int ui_keymap_bind(const char *key, const char *action, struct vs_err *err)
 {
+	struct vs_err why = {0};
 	int code;
 	size_t i;
 
-	if (ui_keymap_parse(key, &code, err) < 0)
+	if (ui_keymap_parse(key, &code, &why) < 0)
 		return vs_err_set(err, VS_EUSAGE, "bind %s %s: %s", key ? key : "",
-				  action ? action : "", err ? err->msg : "unknown key");
+				  action ? action : "", why.msg);
 	if (!action || (strcmp(action, "none") != 0 && !action_known(action))) {
 		char names[900];
 
