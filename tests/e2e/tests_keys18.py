@@ -226,6 +226,7 @@ def t_caches(ctx):
         H = 8  # 5 rows for 7 caches
         with Tty(ctx.runner, [root], width=120, height=H, env=env, tag="k18-caches") as t:
             start(t)
+            st.at("caches: End, Home, G, g")
             t.keys("C")
             t.wait_for(lambda s: "FREEABLE" in s.text and s.line(2).split()[:1] == [tools[0]],
                        what="the caches view")
@@ -268,6 +269,7 @@ def t_dupes(ctx):
         H = 10  # 7 lines for 12 groups
         with Tty(ctx.runner, [root], width=200, height=H, tag="k18-dupes") as t:
             start(t)
+            st.at("dupes: End, Home, G, g")
             t.keys("D")
             t.wait_for(lambda s: s.line(2).strip() == lines[0], what="the duplicates view, counted")
             for key, want in (("End", lines[-1]), ("Home", lines[0]), ("G", lines[-1]), ("g", lines[0])):
@@ -299,6 +301,7 @@ def t_pythons(ctx):
         H, TALL = 6, 40
         with Tty(ctx.runner, [root], width=160, height=TALL, env=env, tag="k18-pythons") as t:
             start(t)
+            st.at("pythons: End, Home, G, g")
             t.keys("P")
             scr = t.wait_for(lambda s: tests_pythons.cursor_line(s) and "Pythons" in s.text and s,
                              what="the Pythons view")
