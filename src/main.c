@@ -55,6 +55,8 @@ static const char usage[] =
 	")\n"
 	"  -h, --help           this text\n"
 	"  --version            print the version\n"
+	"  --print-keys[=md|man]  the browser's keys (with any rebinding): README's\n"
+	"                       markdown tables (md, the default) or the man page's\n"
 	"\n"
 	"options every command accepts:\n"
 	"  --theme NAME|PATH    default, light, mono, high-contrast, or a theme file\n"
@@ -152,6 +154,16 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
 		printf("venvscope %s\n", VS_VERSION);
+		return CLI_EXIT_OK;
+	}
+	if (argc >= 2 &&
+	    (strcmp(argv[1], "--print-keys") == 0 || strncmp(argv[1], "--print-keys=", 13) == 0)) {
+		struct vs_err err = {0};
+
+		if (ui_keymap_print(stdout, argv[1][12] ? argv[1] + 13 : "md", &err) < 0) {
+			fprintf(stderr, "venvscope: %s\n", tw_esc(err.msg));
+			return CLI_EXIT_USAGE;
+		}
 		return CLI_EXIT_OK;
 	}
 	if (cmd >= 0)

@@ -1,4 +1,4 @@
-/* The fix for an env git would commit (the `i` key, `venvscope gitignore`):
+/* The fix for an env git would commit (the `I` key, `venvscope gitignore`):
  *
  * not-ignored: add a line for the env's folder ("/.venv/", relative to the
  * repository root) to the repository's top-level .gitignore, creating it if

@@ -1,4 +1,4 @@
-/* venvscope gitignore ENV: the command-line twin of the browser's `i` key.
+/* venvscope gitignore ENV: the command-line twin of the browser's `I` key.
  * Shows what will change, asks, then runs act_gitignore_apply. */
 #include <getopt.h>
 #include <stdbool.h>

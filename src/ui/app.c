@@ -19,6 +19,7 @@
 #include "../util/xalloc.h"
 #include "app.h"
 #include "colors.h"
+#include "keymap.h"
 
 #define MIN_COLS 30
 #define MIN_LINES 6
@@ -303,6 +304,16 @@ static char *roots_label(const struct scan_request *o, bool default_roots, const
  * them, so those files never name a view or a task of their own. */
 static void register_parts(void)
 {
+	static const struct ui_keymap_section keys[] = {
+		{"In the list", ui_list_bindings},
+		{"In the details", ui_detail_bindings},
+		{"In the caches (C)", ui_caches_bindings},
+		{"In the duplicates (D)", ui_dupes_bindings},
+		{"In the Pythons (P)", ui_pythons_bindings},
+		{"In the help (?)", ui_help_bindings},
+	};
+
+	ui_keymap_register(keys, sizeof(keys) / sizeof(*keys));
 	ui_views_register((const struct ui_view *const[UI_VIEW_COUNT]){
 		[UI_VIEW_LIST] = &ui_list_view,
 		[UI_VIEW_DETAIL] = &ui_detail_view,
@@ -317,6 +328,18 @@ static void register_parts(void)
 									&ui_jobs_task, &ui_delete_task,
 									&ui_caches_task, &ui_dupes_task,
 									&ui_pythons_task});
+}
+
+int ui_keymap_bind(const char *key, const char *action, struct vs_err *err)
+{
+	register_parts();
+	return ui_keymap_set(key, action, err);
+}
+
+int ui_keymap_print(FILE *out, const char *format, struct vs_err *err)
+{
+	register_parts();
+	return ui_keymap_write(out, format, err);
 }
 
 int ui_run(const struct scan_request *req, const struct ui_settings *set)

@@ -12,6 +12,8 @@
 #include "../scan/scan.h"
 #include "../util/strbuf.h"
 #include "../util/vec.h"
+#include "cursor.h"
+#include "keymap.h"
 #include "lineedit.h"
 #include "model.h"
 #include "task.h"
@@ -89,16 +91,10 @@ struct ui_view {
 	/* The one env this view is about: actions apply to it alone, not to
 	 * the list's marks (NULL: the list's selection and marks). */
 	struct venv *(*subject)(struct ui *ui);
-	const struct ui_binding *bindings; /* its keys, for help (may be NULL) */
-};
-
-/* One key binding: shown in the help screen from the same table that
- * dispatches it, so a key is defined in one place. */
-struct ui_binding {
-	int key;
-	const char *label; /* how the key is written in help ("Space", "j ↓") */
-	const char *help;
-	int (*action)(struct ui *ui);
+	const struct ui_binding *bindings; /* its keys (keymap.h), may be NULL */
+	/* Its list cursor with count and height brought up to date, for the
+	 * shared moves (ui_act_up...); NULL: nothing scrolls. */
+	struct ui_cursor *(*cursor)(struct ui *ui);
 };
 
 extern const struct ui_view ui_list_view;
@@ -115,6 +111,7 @@ extern const struct ui_binding ui_detail_bindings[];
 extern const struct ui_binding ui_caches_bindings[];
 extern const struct ui_binding ui_dupes_bindings[];
 extern const struct ui_binding ui_pythons_bindings[];
+extern const struct ui_binding ui_help_bindings[];
 
 /* What every view shares. A view's own state is in view_private, a
  * background task's behind its pointer here (task.h). */
@@ -175,8 +172,18 @@ void *ui_view_private(struct ui *ui, const struct ui_view *view);
 /* Closes every view's state (the browser ends). */
 void ui_views_free(struct ui *ui);
 
-/* Dispatches `ch` through a binding table; UI_REACT_NONE if no binding. */
+/* Dispatches `ch` through a binding table after the user's rebindings
+ * (keymap.h); UI_REACT_NONE if no binding. */
 int ui_dispatch(struct ui *ui, const struct ui_binding *table, int ch, bool *handled);
+
+/* The cursor keys' actions, one for every view: they move the current
+ * view's cursor (its `cursor` op). */
+int ui_act_up(struct ui *ui);
+int ui_act_down(struct ui *ui);
+int ui_act_page_up(struct ui *ui);
+int ui_act_page_down(struct ui *ui);
+int ui_act_home(struct ui *ui);
+int ui_act_end(struct ui *ui);
 
 /* ---- drawing helpers (draw.c) ---- */
 

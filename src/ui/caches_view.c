@@ -24,8 +24,7 @@ struct caches_work {
 struct caches_state {
 	struct scan_cache *v; /* owned: what is shown */
 	size_t n;
-	size_t sel;
-	size_t top;
+	struct ui_cursor cur; /* the selected cache (cur.pos) and the first on screen */
 	struct vs_bgjob *job; /* measuring (of a caches_work), or NULL */
 	bool quiet;           /* measuring after a clean: the clean's message stays */
 	bool after_job;       /* a clean runs as a job: measure again when it ends */
@@ -83,8 +82,8 @@ static bool measure_take(struct ui *ui, void *arg)
 		scan_cache_link(&S->v[i], vs, k);
 	S->measured = true;
 	S->gen++;
-	if (S->sel >= S->n)
-		S->sel = S->n ? S->n - 1 : 0;
+	S->cur.count = S->n;
+	ui_cursor_fit(&S->cur);
 	free(vs);
 	if (!S->quiet)
 		ui_message(ui, false, "%zu cache%s measured; x cleans the selected one", S->n,
@@ -220,16 +219,15 @@ static void caches_draw(struct ui *ui)
 		ui_put(1, 57, COLS - 57, "PATH", ct, 0);
 	if (h < 1)
 		h = 1;
-	if (S->sel < S->top)
-		S->top = S->sel;
-	if (S->sel >= S->top + (size_t)h)
-		S->top = S->sel - (size_t)h + 1;
+	S->cur.count = S->n;
+	S->cur.height = (size_t)h;
+	ui_cursor_fit(&S->cur);
 	for (int i = 0; i < h; i++) {
-		size_t k = S->top + (size_t)i;
+		size_t k = S->cur.top + (size_t)i;
 
 		ui_fill_line(2 + i, ui_role_attr(UI_ROLE_DEFAULT));
 		if (k < S->n)
-			draw_row(ui, 2 + i, &S->v[k], k == S->sel);
+			draw_row(ui, 2 + i, &S->v[k], k == S->cur.pos);
 		else if (k == 0 && S->job)
 			ui_put(2, 1, COLS - 1, "measuring...", ui_role_attr(UI_ROLE_DIM), 0);
 		else if (k == 0)
@@ -292,15 +290,15 @@ static int act_clean(struct ui *ui)
 	size_t *idx;
 	char f[32], dk[32], l[32];
 
-	if (S->sel >= S->n)
+	if (S->cur.pos >= S->n)
 		return UI_REACT_NONE;
-	c = &S->v[S->sel];
+	c = &S->v[S->cur.pos];
 	if (act_cache_plan(&p, c, &err) < 0) {
 		ui_message(ui, true, "%s", err.msg);
 		return UI_REACT_REDRAW;
 	}
 	idx = xcalloc(1, sizeof(*idx));
-	*idx = S->sel;
+	*idx = S->cur.pos;
 	d = ui_dialog_open(ui, "Clean this cache?", choices, 1, idx, free);
 	ui_dialog_line(d, "the %s cache %s", c->tool, c->path);
 	if (scan_cache_known(c)) {
@@ -319,22 +317,13 @@ static int act_clean(struct ui *ui)
 	return UI_REACT_REDRAW;
 }
 
-static int act_up(struct ui *ui)
+/* The shared moves' cursor: the height is the last drawn. */
+static struct ui_cursor *caches_cursor(struct ui *ui)
 {
 	struct caches_state *S = state(ui);
 
-	if (S->sel > 0)
-		S->sel--;
-	return UI_REACT_REDRAW;
-}
-
-static int act_down(struct ui *ui)
-{
-	struct caches_state *S = state(ui);
-
-	if (S->sel + 1 < S->n)
-		S->sel++;
-	return UI_REACT_REDRAW;
+	S->cur.count = S->n;
+	return &S->cur;
 }
 
 static int act_back(struct ui *ui)
@@ -359,17 +348,23 @@ static int act_help(struct ui *ui)
 }
 
 const struct ui_binding ui_caches_bindings[] = {
-	{KEY_UP, "k ↑", "previous cache", act_up},
-	{'k', NULL, NULL, act_up},
-	{KEY_DOWN, "j ↓", "next cache", act_down},
-	{'j', NULL, NULL, act_down},
-	{'x', "x", "clean the selected cache (says what it frees and how, asks)", act_clean},
-	{'r', "r", "find and measure the caches again", act_again},
-	{27, "Esc q h ←", "back to the list", act_back},
-	{'q', NULL, NULL, act_back},
-	{'h', NULL, NULL, act_back},
-	{KEY_LEFT, NULL, NULL, act_back},
-	{'?', NULL, NULL, act_help},
+	{KEY_UP, "up", "previous cache", ui_act_up},
+	{'k', "up", NULL, ui_act_up},
+	{KEY_DOWN, "down", "next cache", ui_act_down},
+	{'j', "down", NULL, ui_act_down},
+	{KEY_PPAGE, "page-up", "page up", ui_act_page_up},
+	{KEY_NPAGE, "page-down", "page down", ui_act_page_down},
+	{KEY_HOME, "home", "first", ui_act_home},
+	{'g', "home", NULL, ui_act_home},
+	{KEY_END, "end", "last", ui_act_end},
+	{'G', "end", NULL, ui_act_end},
+	{'x', "clean", "clean the selected cache (says what it frees and how, asks)", act_clean},
+	{'r', "rescan", "find and measure the caches again", act_again},
+	{27, "back", "back to the list", act_back},
+	{'q', "back", NULL, act_back},
+	{'h', "back", NULL, act_back},
+	{KEY_LEFT, "back", NULL, act_back},
+	{'?', "help", "this help", act_help},
 	{0, NULL, NULL, NULL},
 };
 
@@ -409,4 +404,5 @@ const struct ui_view ui_caches_view = {
 	.key = caches_key,
 	.close = caches_close,
 	.bindings = ui_caches_bindings,
+	.cursor = caches_cursor,
 };

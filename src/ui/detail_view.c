@@ -60,9 +60,9 @@ static void lines_free(struct lines *ls)
 
 /* The view's own state. */
 struct detail_state {
-	size_t id;    /* the env shown (a model id) */
-	int top;      /* first line on screen */
-	bool by_size; /* packages by size, not by name */
+	size_t id;            /* the env shown (a model id) */
+	struct ui_cursor cur; /* a page: cur.top is the first line on screen */
+	bool by_size;         /* packages by size, not by name */
 	/* The "shared with" words of env `with_id`, kept while the model's
 	 * gen is `with_gen` (they sort every linked env's inode list). */
 	char *with;
@@ -373,12 +373,12 @@ static void detail_draw(struct ui *ui)
 	vs_vec_init(&ls.v, line_free);
 	build(&ls, ui, v);
 	n = layout(&rows, &ls);
-	if (D->top > (int)n - h)
-		D->top = (int)n - h;
-	if (D->top < 0)
-		D->top = 0;
+	D->cur.page = true;
+	D->cur.count = n;
+	D->cur.height = h > 0 ? (size_t)h : 0;
+	ui_cursor_fit(&D->cur);
 	for (int i = 0; i < h; i++) {
-		size_t k = (size_t)(D->top + i);
+		size_t k = D->cur.top + (size_t)i;
 		int y = 1 + i;
 		char *piece;
 
@@ -401,49 +401,27 @@ static void detail_draw(struct ui *ui)
 	lines_free(&ls);
 	ui_tasks_draw(ui, 1 + h);
 	ui_draw_status(ui,
-		       " Esc q back  ↑↓ scroll  s sort packages  r rescan  x u b f d i act on it  ? "
+		       " Esc q back  ↑↓ scroll  s sort packages  r rescan  x u b f d I act on it  ? "
 		       "help");
 }
 
-static int scroll_by(struct ui *ui, int d)
+/* The shared moves' cursor: count and height are the last drawn, which
+ * the next draw fits again. */
+static struct ui_cursor *detail_cursor(struct ui *ui)
 {
-	struct detail_state *D = state(ui);
-
-	D->top += d;
-	if (D->top < 0)
-		D->top = 0;
-	return UI_REACT_REDRAW;
-}
-
-static int act_up(struct ui *ui)
-{
-	return scroll_by(ui, -1);
-}
-static int act_down(struct ui *ui)
-{
-	return scroll_by(ui, 1);
-}
-static int act_pgup(struct ui *ui)
-{
-	return scroll_by(ui, -(body_height(ui) - 1));
-}
-static int act_pgdn(struct ui *ui)
-{
-	return scroll_by(ui, body_height(ui) - 1);
-}
-static int act_home(struct ui *ui)
-{
-	return state(ui)->top = 0, UI_REACT_REDRAW;
-}
-static int act_end(struct ui *ui)
-{
-	return scroll_by(ui, 1 << 20);
+	return &state(ui)->cur;
 }
 
 static int act_back(struct ui *ui)
 {
 	ui_switch_to(ui, UI_VIEW_LIST);
 	return UI_REACT_REDRAW;
+}
+
+/* ncdu's i closes its info as it opened it. */
+static int act_info(struct ui *ui)
+{
+	return act_back(ui);
 }
 
 static int act_sort(struct ui *ui)
@@ -464,29 +442,30 @@ static int act_help(struct ui *ui)
 }
 
 const struct ui_binding ui_detail_bindings[] = {
-	{KEY_UP, "↑ k", "scroll up", act_up},
-	{'k', NULL, NULL, act_up},
-	{KEY_DOWN, "↓ j", "scroll down", act_down},
-	{'j', NULL, NULL, act_down},
-	{KEY_PPAGE, "PgUp", "page up", act_pgup},
-	{KEY_NPAGE, "PgDn", "page down", act_pgdn},
-	{KEY_HOME, "Home g", "top", act_home},
-	{'g', NULL, NULL, act_home},
-	{KEY_END, "End G", "bottom", act_end},
-	{'G', NULL, NULL, act_end},
-	{27, "Esc q h ←", "back to the list", act_back},
-	{'q', NULL, NULL, act_back},
-	{'h', NULL, NULL, act_back},
-	{KEY_LEFT, NULL, NULL, act_back},
-	{'s', "s", "sort packages by name or by size", act_sort},
-	{'r', "r", "rescan this environment", act_rescan},
-	{'x', "x", "clear this environment", ui_act_clear},
-	{'u', "u", "upgrade it: follow the base Python, or upgrade pip", ui_act_upgrade},
-	{'b', "b", "activate: a shell with it active", ui_act_activate},
-	{'f', "f", "freeze it to its project's requirements.txt", ui_act_freeze},
-	{'d', "d", "delete it (recipe kept; or to the trash)", ui_act_delete},
-	{'i', "i", "make git ignore it", ui_act_gitignore},
-	{'?', "?", "this help", act_help},
+	{KEY_UP, "up", "scroll up", ui_act_up},
+	{'k', "up", NULL, ui_act_up},
+	{KEY_DOWN, "down", "scroll down", ui_act_down},
+	{'j', "down", NULL, ui_act_down},
+	{KEY_PPAGE, "page-up", "page up", ui_act_page_up},
+	{KEY_NPAGE, "page-down", "page down", ui_act_page_down},
+	{KEY_HOME, "home", "top", ui_act_home},
+	{'g', "home", NULL, ui_act_home},
+	{KEY_END, "end", "bottom", ui_act_end},
+	{'G', "end", NULL, ui_act_end},
+	{27, "back", "back to the list", act_back},
+	{'q', "back", NULL, act_back},
+	{'h', "back", NULL, act_back},
+	{KEY_LEFT, "back", NULL, act_back},
+	{'i', "info", "back to the list (ncdu's i closes its info)", act_info},
+	{'s', "sort", "sort packages by name or by size", act_sort},
+	{'r', "rescan", "rescan this environment", act_rescan},
+	{'x', "clear", "clear this environment", ui_act_clear},
+	{'u', "upgrade", "upgrade it: follow the base Python, or upgrade pip", ui_act_upgrade},
+	{'b', "shell", "activate: a shell with it active", ui_act_activate},
+	{'f', "freeze", "freeze it to its project's requirements.txt", ui_act_freeze},
+	{'d', "delete", "delete it (recipe kept; or to the trash)", ui_act_delete},
+	{'I', "gitignore", "make git ignore it", ui_act_gitignore},
+	{'?', "help", "this help", act_help},
 	{0, NULL, NULL, NULL},
 };
 
@@ -501,17 +480,17 @@ static int detail_key(struct ui *ui, int ch)
 static int detail_mouse(struct ui *ui, const MEVENT *ev)
 {
 	if (ev->bstate & BUTTON4_PRESSED)
-		return scroll_by(ui, -3);
+		return ui_cursor_move_by(&state(ui)->cur, -3), UI_REACT_REDRAW;
 #ifdef BUTTON5_PRESSED
 	if (ev->bstate & BUTTON5_PRESSED)
-		return scroll_by(ui, 3);
+		return ui_cursor_move_by(&state(ui)->cur, 3), UI_REACT_REDRAW;
 #endif
 	return UI_REACT_NONE;
 }
 
 static void detail_open(struct ui *ui)
 {
-	state(ui)->top = 0;
+	state(ui)->cur.top = 0;
 }
 
 static void detail_close(void *private)
@@ -530,6 +509,7 @@ const struct ui_view ui_detail_view = {
 	.key = detail_key,
 	.mouse = detail_mouse,
 	.bindings = ui_detail_bindings,
+	.cursor = detail_cursor,
 	.close = detail_close,
 	.subject = detail_env,
 };

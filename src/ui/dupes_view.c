@@ -33,8 +33,9 @@ struct dupes_state {
 	struct vs_bgjob *job; /* a count running (of a dupes_work), or NULL */
 	bool counted_once;    /* a result was shown */
 	struct scan_dupes d;
-	bool *open;     /* by group: its envs are shown */
-	size_t cursor;  /* a group */
+	bool *open;           /* by group: its envs are shown */
+	struct ui_cursor cur; /* cur.pos: the selected group (its top unused: */
+	/* groups open to several lines, `top` counts lines) */
 	size_t top;     /* first screen line (of the group and env lines) */
 	size_t unread;  /* envs whose packages were not known when counted */
 	size_t counted; /* envs counted */
@@ -113,7 +114,7 @@ static int height(void)
 /* Keeps the cursor's group line on screen. */
 static void scroll_to_cursor(struct dupes_state *S)
 {
-	size_t y = line_of(S, S->cursor), h = (size_t)height();
+	size_t y = line_of(S, S->cur.pos), h = (size_t)height();
 
 	if (y < S->top)
 		S->top = y;
@@ -172,7 +173,7 @@ static void dupes_draw(struct ui *ui)
 		const struct scan_dupe_group *G = S->d.groups + g;
 
 		if (line++ >= S->top) {
-			attr_t a = ui_role_attr(g == S->cursor ? UI_ROLE_SELECTED : UI_ROLE_ROW);
+			attr_t a = ui_role_attr(g == S->cur.pos ? UI_ROLE_SELECTED : UI_ROLE_ROW);
 
 			sb_reset(&sb);
 			sb_addf(&sb, "%s ", S->open[g] ? (utf8 ? "▾" : "v") : (utf8 ? "▸" : ">"));
@@ -198,44 +199,15 @@ static void dupes_draw(struct ui *ui)
 
 /* ---- keys ---- */
 
-static int move_by(struct ui *ui, long d)
+/* The shared moves' cursor over the groups; the draw then scrolls the
+ * lines to it (scroll_to_cursor). */
+static struct ui_cursor *dupes_cursor(struct ui *ui)
 {
 	struct dupes_state *S = state(ui);
-	long c = (long)S->cursor + d;
 
-	if (S->d.n == 0)
-		return UI_REACT_NONE;
-	if (c < 0)
-		c = 0;
-	if (c >= (long)S->d.n)
-		c = (long)S->d.n - 1;
-	S->cursor = (size_t)c;
-	return UI_REACT_REDRAW;
-}
-
-static int act_up(struct ui *ui)
-{
-	return move_by(ui, -1);
-}
-static int act_down(struct ui *ui)
-{
-	return move_by(ui, 1);
-}
-static int act_pgup(struct ui *ui)
-{
-	return move_by(ui, -(long)(height() > 1 ? height() - 1 : 1));
-}
-static int act_pgdn(struct ui *ui)
-{
-	return move_by(ui, height() > 1 ? height() - 1 : 1);
-}
-static int act_home(struct ui *ui)
-{
-	return move_by(ui, -(long)state(ui)->d.n);
-}
-static int act_end(struct ui *ui)
-{
-	return move_by(ui, (long)state(ui)->d.n);
+	S->cur.count = S->d.n;
+	S->cur.height = (size_t)height();
+	return &S->cur;
 }
 
 static int act_toggle(struct ui *ui)
@@ -244,10 +216,10 @@ static int act_toggle(struct ui *ui)
 
 	if (S->d.n == 0)
 		return UI_REACT_NONE;
-	S->open[S->cursor] = !S->open[S->cursor];
+	S->open[S->cur.pos] = !S->open[S->cur.pos];
 	/* Its envs come into view when there is room. */
-	if (S->open[S->cursor]) {
-		size_t end = line_of(S, S->cursor + 1), h = (size_t)height();
+	if (S->open[S->cur.pos]) {
+		size_t end = line_of(S, S->cur.pos + 1), h = (size_t)height();
 
 		if (h && end > S->top + h)
 			S->top = end - h;
@@ -280,27 +252,25 @@ static int act_help(struct ui *ui)
 }
 
 const struct ui_binding ui_dupes_bindings[] = {
-	{KEY_UP, "↑ k", "previous distribution", act_up},
-	{'k', NULL, NULL, act_up},
-	{KEY_DOWN, "↓ j", "next distribution", act_down},
-	{'j', NULL, NULL, act_down},
-	{KEY_PPAGE, "PgUp", "page up", act_pgup},
-	{KEY_NPAGE, "PgDn", "page down", act_pgdn},
-	{KEY_HOME, "Home g", "first", act_home},
-	{'g', NULL, NULL, act_home},
-	{KEY_END, "End G", "last", act_end},
-	{'G', NULL, NULL, act_end},
-	{'\n', "Enter l →", "show / hide the envs that hold it", act_toggle},
-	{KEY_ENTER, NULL, NULL, act_toggle},
-	{'\r', NULL, NULL, act_toggle},
-	{'l', NULL, NULL, act_toggle},
-	{KEY_RIGHT, NULL, NULL, act_toggle},
-	{'r', "r", "count again (after the scan has read more envs)", act_recount},
-	{27, "Esc q h ←", "back to the list", act_back},
-	{'q', NULL, NULL, act_back},
-	{'h', NULL, NULL, act_back},
-	{KEY_LEFT, NULL, NULL, act_back},
-	{'?', "?", "this help", act_help},
+	{KEY_UP, "up", "previous distribution", ui_act_up},
+	{'k', "up", NULL, ui_act_up},
+	{KEY_DOWN, "down", "next distribution", ui_act_down},
+	{'j', "down", NULL, ui_act_down},
+	{KEY_PPAGE, "page-up", "page up", ui_act_page_up},
+	{KEY_NPAGE, "page-down", "page down", ui_act_page_down},
+	{KEY_HOME, "home", "first", ui_act_home},
+	{'g', "home", NULL, ui_act_home},
+	{KEY_END, "end", "last", ui_act_end},
+	{'G', "end", NULL, ui_act_end},
+	{'\n', "open", "show / hide the envs that hold it", act_toggle},
+	{'l', "open", NULL, act_toggle},
+	{KEY_RIGHT, "open", NULL, act_toggle},
+	{'r', "rescan", "count again (after the scan has read more envs)", act_recount},
+	{27, "back", "back to the list", act_back},
+	{'q', "back", NULL, act_back},
+	{'h', "back", NULL, act_back},
+	{KEY_LEFT, "back", NULL, act_back},
+	{'?', "help", "this help", act_help},
 	{0, NULL, NULL, NULL},
 };
 
@@ -348,7 +318,7 @@ static bool task_take(struct ui *ui, void *arg)
 	memset(&w->result, 0, sizeof(w->result));
 	work_free(w);
 	S->open = xcalloc(S->d.n + 1, sizeof(*S->open));
-	S->cursor = S->top = 0;
+	S->cur.pos = S->cur.top = S->top = 0;
 	S->counted_once = true;
 	ui_message(ui, false, "%zu duplicated distribution%s; Enter shows the envs of one", S->d.n,
 		   S->d.n == 1 ? "" : "s");
@@ -370,4 +340,5 @@ const struct ui_view ui_dupes_view = {
 	.key = dupes_key,
 	.close = dupes_close,
 	.bindings = ui_dupes_bindings,
+	.cursor = dupes_cursor,
 };

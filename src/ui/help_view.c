@@ -42,16 +42,18 @@ static const char *const mouse_help[] = {
 	NULL,
 };
 
-/* Each line of the help: a section title (key NULL) or a key and words. */
+/* Each line of the help: a section title, words, or a binding (its keys
+ * now, its action's name and what it does). */
 struct help_line {
-	const char *key;
+	char key[48];     /* "" but for a binding */
+	const char *name; /* the action, for a binding */
 	const char *text;
 	bool title;
 };
 
 /* The view's own state. */
 struct help_state {
-	int top;                    /* first line on screen */
+	struct ui_cursor cur;       /* a page: cur.top is the first line on screen */
 	const struct ui_view *back; /* where Esc goes */
 };
 
@@ -66,44 +68,47 @@ void ui_help_show(struct ui *ui)
 	ui_switch(ui, &ui_help_view);
 }
 
+static void add(struct help_line *out, size_t max, size_t *n, const char *text, bool title)
+{
+	if (*n < max)
+		out[(*n)++] = (struct help_line){"", NULL, text, title};
+}
+
+/* The keys of every view, from the tables the dispatcher reads (keymap.h),
+ * then the filter, the columns and the mouse. */
 static size_t collect(struct help_line *out, size_t max)
 {
-	size_t n = 0;
-	struct {
-		const char *title;
-		enum ui_view_id view;
-	} sections[] = {{"In the list", UI_VIEW_LIST},
-			{"In the details", UI_VIEW_DETAIL},
-			{"In the caches (C)", UI_VIEW_CACHES},
-			{"In the duplicates (D)", UI_VIEW_DUPES},
-			{"In the Pythons (P)", UI_VIEW_PYTHONS}};
+	size_t n = 0, n_sections;
+	const struct ui_keymap_section *sec = ui_keymap_sections(&n_sections);
 
-	for (size_t s = 0; s < sizeof(sections) / sizeof(*sections); s++) {
-		if (n < max)
-			out[n++] = (struct help_line){NULL, sections[s].title, true};
-		for (const struct ui_binding *b = ui_view_get(sections[s].view)->bindings;
-		     b->action && n < max; b++)
-			if (b->label)
-				out[n++] = (struct help_line){b->label, b->help, false};
-		if (n < max)
-			out[n++] = (struct help_line){NULL, "", false};
+	for (size_t s = 0; s < n_sections; s++) {
+		const struct ui_binding *t = sec[s].table;
+
+		add(out, max, &n, sec[s].title, true);
+		for (const struct ui_binding *b = t; b->action && n < max; b++) {
+			bool first = b->help != NULL;
+
+			for (const struct ui_binding *c = t; first && c != b; c++)
+				first = !(c->help && strcmp(c->name, b->name) == 0);
+			if (!first)
+				continue;
+			out[n] = (struct help_line){"", b->name, b->help, false};
+			ui_keymap_label(t, b->name, out[n].key, sizeof(out[n].key));
+			n++;
+		}
+		add(out, max, &n, "", false);
 	}
-	if (n < max)
-		out[n++] = (struct help_line){NULL, "Filter (/)", true};
-	for (size_t i = 0; filter_help[i] && n < max; i++)
-		out[n++] = (struct help_line){NULL, filter_help[i], false};
-	if (n < max)
-		out[n++] = (struct help_line){NULL, "", false};
-	if (n < max)
-		out[n++] = (struct help_line){NULL, "Columns and sizes", true};
-	for (size_t i = 0; columns_help[i] && n < max; i++)
-		out[n++] = (struct help_line){NULL, columns_help[i], false};
-	if (n < max)
-		out[n++] = (struct help_line){NULL, "", false};
-	if (n < max)
-		out[n++] = (struct help_line){NULL, "Mouse", true};
-	for (size_t i = 0; mouse_help[i] && n < max; i++)
-		out[n++] = (struct help_line){NULL, mouse_help[i], false};
+	add(out, max, &n, "Filter (/)", true);
+	for (size_t i = 0; filter_help[i]; i++)
+		add(out, max, &n, filter_help[i], false);
+	add(out, max, &n, "", false);
+	add(out, max, &n, "Columns and sizes", true);
+	for (size_t i = 0; columns_help[i]; i++)
+		add(out, max, &n, columns_help[i], false);
+	add(out, max, &n, "", false);
+	add(out, max, &n, "Mouse", true);
+	for (size_t i = 0; mouse_help[i]; i++)
+		add(out, max, &n, mouse_help[i], false);
 	return n;
 }
 
@@ -115,12 +120,12 @@ static void help_draw(struct ui *ui)
 	struct help_state *H = state(ui);
 
 	ui_draw_header(ui);
-	if (H->top > (int)n - h)
-		H->top = (int)n - h;
-	if (H->top < 0)
-		H->top = 0;
+	H->cur.page = true;
+	H->cur.count = n;
+	H->cur.height = h > 0 ? (size_t)h : 0;
+	ui_cursor_fit(&H->cur);
 	for (int i = 0; i < h; i++) {
-		size_t k = (size_t)(H->top + i);
+		size_t k = H->cur.top + (size_t)i;
 		int y = 1 + i;
 
 		ui_fill_line(y, ui_role_attr(UI_ROLE_DEFAULT));
@@ -128,47 +133,59 @@ static void help_draw(struct ui *ui)
 			continue;
 		if (lines[k].title) {
 			ui_put(y, 1, COLS - 1, lines[k].text, ui_role_attr(UI_ROLE_TITLE), 0);
-		} else if (lines[k].key) {
-			ui_put(y, 3, 14, lines[k].key, ui_role_attr(UI_ROLE_KEY), 0);
-			ui_put(y, 18, COLS - 18, lines[k].text, ui_role_attr(UI_ROLE_ROW), 0);
+		} else if (lines[k].name) {
+			ui_put(y, 3, 14, lines[k].key[0] ? lines[k].key : "-",
+			       ui_role_attr(UI_ROLE_KEY), 0);
+			ui_put(y, 18, 13, lines[k].name, ui_role_attr(UI_ROLE_DIM), 0);
+			ui_put(y, 32, COLS - 32, lines[k].text, ui_role_attr(UI_ROLE_ROW), 0);
 		} else {
 			ui_put(y, 3, COLS - 3, lines[k].text, ui_role_attr(UI_ROLE_ROW), 0);
 		}
 	}
-	ui_draw_status(ui, " Esc q back  ↑↓ scroll");
+	ui_draw_status(ui, " Esc q back  ↑↓ PgUp PgDn Home End scroll");
 }
 
-static int help_key(struct ui *ui, int ch)
+static int act_back(struct ui *ui)
 {
 	struct help_state *H = state(ui);
 
-	switch (ch) {
-	case KEY_UP:
-	case 'k':
-		H->top--;
-		return UI_REACT_REDRAW;
-	case KEY_DOWN:
-	case 'j':
-		H->top++;
-		return UI_REACT_REDRAW;
-	case KEY_PPAGE:
-		H->top -= LINES - 3;
-		return UI_REACT_REDRAW;
-	case KEY_NPAGE:
-	case ' ':
-		H->top += LINES - 3;
-		return UI_REACT_REDRAW;
-	case 27:
-	case 'q':
-	case '?':
-	case 'h':
-	case KEY_LEFT:
-		/* Back without reopening: the details keep their scroll. */
-		ui->view = H->back ? H->back : ui_view_get(UI_VIEW_LIST);
-		return UI_REACT_REDRAW;
-	default:
-		return UI_REACT_NONE;
-	}
+	/* Back without reopening: the details keep their scroll. */
+	ui->view = H->back ? H->back : ui_view_get(UI_VIEW_LIST);
+	return UI_REACT_REDRAW;
+}
+
+const struct ui_binding ui_help_bindings[] = {
+	{KEY_UP, "up", "scroll up", ui_act_up},
+	{'k', "up", NULL, ui_act_up},
+	{KEY_DOWN, "down", "scroll down", ui_act_down},
+	{'j', "down", NULL, ui_act_down},
+	{KEY_PPAGE, "page-up", "page up", ui_act_page_up},
+	{KEY_NPAGE, "page-down", "page down", ui_act_page_down},
+	{' ', "page-down", NULL, ui_act_page_down},
+	{KEY_HOME, "home", "top", ui_act_home},
+	{'g', "home", NULL, ui_act_home},
+	{KEY_END, "end", "bottom", ui_act_end},
+	{'G', "end", NULL, ui_act_end},
+	{27, "back", "back", act_back},
+	{'q', "back", NULL, act_back},
+	{'?', "back", NULL, act_back},
+	{'h', "back", NULL, act_back},
+	{KEY_LEFT, "back", NULL, act_back},
+	{0, NULL, NULL, NULL},
+};
+
+static int help_key(struct ui *ui, int ch)
+{
+	bool handled;
+	int r = ui_dispatch(ui, ui_help_bindings, ch, &handled);
+
+	return handled ? r : UI_REACT_NONE;
+}
+
+/* The shared moves' cursor: count and height are the last drawn. */
+static struct ui_cursor *help_cursor(struct ui *ui)
+{
+	return &state(ui)->cur;
 }
 
 /* Opened from the details or the duplicates, the help starts at their keys. */
@@ -178,7 +195,7 @@ static void help_open(struct ui *ui)
 	size_t n = collect(lines, HELP_MAX);
 	struct help_state *H = state(ui);
 
-	H->top = 0;
+	H->cur.top = 0;
 	const char *want = !H->back                         ? NULL
 			   : H->back->id == UI_VIEW_DETAIL  ? "In the details"
 			   : H->back->id == UI_VIEW_DUPES   ? "In the duplicates (D)"
@@ -188,7 +205,7 @@ static void help_open(struct ui *ui)
 
 	for (size_t i = 0; want && i < n; i++)
 		if (lines[i].title && strcmp(lines[i].text, want) == 0)
-			H->top = (int)i;
+			H->cur.top = i;
 }
 
 const struct ui_view ui_help_view = {
@@ -198,4 +215,6 @@ const struct ui_view ui_help_view = {
 	.open = help_open,
 	.draw = help_draw,
 	.key = help_key,
+	.bindings = ui_help_bindings,
+	.cursor = help_cursor,
 };

@@ -280,11 +280,11 @@ static void list_draw(struct ui *ui)
 	ui_draw_header(ui);
 	draw_titles(ui, &l);
 	for (int i = 0; i < h; i++) {
-		size_t row = ui->model.top + (size_t)i;
+		size_t row = ui->model.cur.top + (size_t)i;
 
 		if (row < ui->model.n_rows)
 			draw_row(ui, &l, LIST_TOP + i, ui->model.by_id[ui->model.rows[row]],
-				 s.shown_bytes, row == ui->model.cursor);
+				 s.shown_bytes, row == ui->model.cur.pos);
 		else
 			ui_fill_line(LIST_TOP + i, ui_role_attr(UI_ROLE_DEFAULT));
 	}
@@ -303,31 +303,11 @@ static void list_draw(struct ui *ui)
 
 /* ---- keys ---- */
 
-static int act_up(struct ui *ui)
+/* The shared moves' cursor: the model's, over the list's height. */
+static struct ui_cursor *list_cursor(struct ui *ui)
 {
-	return ui_model_move(&ui->model, -1), UI_REACT_REDRAW;
-}
-static int act_down(struct ui *ui)
-{
-	return ui_model_move(&ui->model, 1), UI_REACT_REDRAW;
-}
-static int act_pgup(struct ui *ui)
-{
-	return ui_model_move(&ui->model, -(long)(list_height(ui) > 1 ? list_height(ui) - 1 : 1)),
-	       UI_REACT_REDRAW;
-}
-static int act_pgdn(struct ui *ui)
-{
-	return ui_model_move(&ui->model, list_height(ui) > 1 ? list_height(ui) - 1 : 1),
-	       UI_REACT_REDRAW;
-}
-static int act_home(struct ui *ui)
-{
-	return ui_model_move_to(&ui->model, 0), UI_REACT_REDRAW;
-}
-static int act_end(struct ui *ui)
-{
-	return ui_model_move_to(&ui->model, ui->model.n_rows), UI_REACT_REDRAW;
+	ui->model.cur.height = (size_t)(list_height(ui) > 0 ? list_height(ui) : 0);
+	return &ui->model.cur;
 }
 
 static int act_open(struct ui *ui)
@@ -340,11 +320,36 @@ static int act_open(struct ui *ui)
 	return UI_REACT_REDRAW;
 }
 
+/* ncdu's i: the details (there, i again goes back). */
+static int act_info(struct ui *ui)
+{
+	return act_open(ui);
+}
+
 static int act_sort(struct ui *ui)
 {
 	ui_model_cycle_sort(&ui->model);
 	ui_message(ui, false, "sorted by %s", scan_sort_name(ui->model.sort));
 	return UI_REACT_REDRAW;
+}
+
+/* ncdu's n and M: by name, by last use; again, the other way round. */
+static int sort_by(struct ui *ui, enum scan_sort sort)
+{
+	ui_model_sort_by(&ui->model, sort);
+	ui_message(ui, false, "sorted by %s, %s", scan_sort_name(ui->model.sort),
+		   ui->model.reverse ? "reversed" : "natural order");
+	return UI_REACT_REDRAW;
+}
+
+static int act_sort_name(struct ui *ui)
+{
+	return sort_by(ui, SCAN_SORT_NAME);
+}
+
+static int act_sort_used(struct ui *ui)
+{
+	return sort_by(ui, SCAN_SORT_USED);
 }
 
 static int act_reverse(struct ui *ui)
@@ -450,49 +455,52 @@ static int act_create(struct ui *ui)
 }
 
 const struct ui_binding ui_list_bindings[] = {
-	{KEY_UP, "↑ k", "move up", act_up},
-	{'k', NULL, NULL, act_up},
-	{KEY_DOWN, "↓ j", "move down", act_down},
-	{'j', NULL, NULL, act_down},
-	{KEY_PPAGE, "PgUp", "page up", act_pgup},
-	{KEY_NPAGE, "PgDn", "page down", act_pgdn},
-	{KEY_HOME, "Home g", "first row", act_home},
-	{'g', NULL, NULL, act_home},
-	{KEY_END, "End G", "last row", act_end},
-	{'G', NULL, NULL, act_end},
-	{'\n', "Enter l →", "details of the environment", act_open},
-	{KEY_ENTER, NULL, NULL, act_open},
-	{'\r', NULL, NULL, act_open},
-	{'l', NULL, NULL, act_open},
-	{KEY_RIGHT, NULL, NULL, act_open},
-	{'s', "s", "sort by size, name, age, last used, Python, path (cycles)", act_sort},
-	{'S', "S", "reverse the order", act_reverse},
-	{'a', "a", "sizes: apparent / disk usage (SIZE, %, sort, totals)", act_size_mode},
-	{'/', "/", "filter: text, pkg:NAME, pkg:NAME<VERSION, py:3.11, is:broken", act_filter},
-	{27, "Esc", "clear the filter", act_escape},
-	{'!', "!", "show only environments with problems (again: all)", act_problems},
-	{' ', "Space", "mark / unmark (then move down)", act_mark},
-	{'*', "*", "mark all shown (again: unmark)", act_mark_all},
-	{'r', "r", "rescan the selected environment", act_rescan_one},
-	{'R', "R", "rescan everything", act_rescan_all},
-	{'T', "T", "next colour theme (default, high-contrast, light, mono)", act_theme},
-	{'?', "?", "this help", act_help},
-	{'q', "q", "quit", act_quit},
-	{'c', "c", "create an environment (form: folder, Python, options)", act_create},
-	{'x', "x", "clear: empty the marked / selected envs, keeping their options", ui_act_clear},
-	{'X', "X", "rebuild the selected env on a Python you pick, keeping its packages",
+	{KEY_UP, "up", "move up", ui_act_up},
+	{'k', "up", NULL, ui_act_up},
+	{KEY_DOWN, "down", "move down", ui_act_down},
+	{'j', "down", NULL, ui_act_down},
+	{KEY_PPAGE, "page-up", "page up", ui_act_page_up},
+	{KEY_NPAGE, "page-down", "page down", ui_act_page_down},
+	{KEY_HOME, "home", "first row", ui_act_home},
+	{'g', "home", NULL, ui_act_home},
+	{KEY_END, "end", "last row", ui_act_end},
+	{'G', "end", NULL, ui_act_end},
+	{'\n', "open", "details of the environment", act_open},
+	{'l', "open", NULL, act_open},
+	{KEY_RIGHT, "open", NULL, act_open},
+	{'i', "info", "details of the environment (ncdu's info; i again: back)", act_info},
+	{'s', "sort", "sort by size, name, age, last used, Python, path (cycles)", act_sort},
+	{'n', "sort-name", "sort by name (again: reverse), as ncdu", act_sort_name},
+	{'M', "sort-used", "sort by last used (again: reverse), as ncdu's M", act_sort_used},
+	{'S', "reverse", "reverse the order", act_reverse},
+	{'a', "size-mode", "sizes: apparent / disk usage (SIZE, %, sort, totals)", act_size_mode},
+	{'/', "filter", "filter: text, pkg:NAME, pkg:NAME<VERSION, py:3.11, is:broken", act_filter},
+	{27, "clear-filter", "clear the filter", act_escape},
+	{'!', "problems", "show only environments with problems (again: all)", act_problems},
+	{' ', "mark", "mark / unmark (then move down)", act_mark},
+	{'*', "mark-all", "mark all shown (again: unmark)", act_mark_all},
+	{'r', "rescan", "rescan the selected environment", act_rescan_one},
+	{'R', "rescan-all", "rescan everything", act_rescan_all},
+	{'T', "theme", "next colour theme (default, high-contrast, light, mono)", act_theme},
+	{'?', "help", "this help", act_help},
+	{'q', "quit", "quit", act_quit},
+	{'c', "create", "create an environment (form: folder, Python, options)", act_create},
+	{'x', "clear", "clear: empty the marked / selected envs, keeping their options", ui_act_clear},
+	{'X', "rebuild", "rebuild the selected env on a Python you pick, keeping its packages",
 	 ui_act_rebuild},
-	{'u', "u", "upgrade: follow the base Python, or upgrade pip", ui_act_upgrade},
-	{'b', "b", "activate: a shell with the selected env active", ui_act_activate},
-	{'f', "f", "freeze to the project's requirements.txt (conda: environment.yml)", ui_act_freeze},
-	{'d', "d", "delete the marked / selected envs (recipe kept; or to the trash)", ui_act_delete},
-	{'i', "i", "make git ignore the selected env (shows the line, asks)", ui_act_gitignore},
-	{'C', "C", "the shared caches (pip, uv, conda...): sizes, and cleaning", ui_act_caches},
-	{'P', "P", "Pythons: every interpreter, its support, EOL and how many envs use it",
+	{'u', "upgrade", "upgrade: follow the base Python, or upgrade pip", ui_act_upgrade},
+	{'b', "shell", "activate: a shell with the selected env active", ui_act_activate},
+	{'f', "freeze", "freeze to the project's requirements.txt (conda: environment.yml)",
+	 ui_act_freeze},
+	{'d', "delete", "delete the marked / selected envs (recipe kept; or to the trash)",
+	 ui_act_delete},
+	{'I', "gitignore", "make git ignore the selected env (shows the line, asks)", ui_act_gitignore},
+	{'C', "caches", "the shared caches (pip, uv, conda...): sizes, and cleaning", ui_act_caches},
+	{'P', "pythons", "Pythons: every interpreter, its support, EOL and how many envs use it",
 	 ui_act_pythons},
-	{'p', "p", "its Python: the Pythons view on the selected env's base interpreter",
+	{'p', "its-python", "its Python: the Pythons view on the selected env's base interpreter",
 	 ui_act_env_python},
-	{'D', "D", "duplicates: packages installed in several envs, duplicated or hard-linked",
+	{'D', "dupes", "duplicates: packages installed in several envs, duplicated or hard-linked",
 	 act_dupes},
 	{0, NULL, NULL, NULL},
 };
@@ -543,9 +551,9 @@ static int list_mouse(struct ui *ui, const MEVENT *ev)
 	if (ev->bstate & BUTTON5_PRESSED)
 		return ui_model_move(&ui->model, 3), UI_REACT_REDRAW;
 #endif
-	if (row < 0 || row >= list_height(ui) || ui->model.top + (size_t)row >= ui->model.n_rows)
+	if (row < 0 || row >= list_height(ui) || ui->model.cur.top + (size_t)row >= ui->model.n_rows)
 		return UI_REACT_NONE;
-	ui_model_move_to(&ui->model, ui->model.top + (size_t)row);
+	ui_model_move_to(&ui->model, ui->model.cur.top + (size_t)row);
 	if (ev->bstate & BUTTON1_DOUBLE_CLICKED)
 		return act_open(ui);
 	return UI_REACT_REDRAW;
@@ -567,4 +575,5 @@ const struct ui_view ui_list_view = {
 	.mouse = list_mouse,
 	.close = list_close,
 	.bindings = ui_list_bindings,
+	.cursor = list_cursor,
 };

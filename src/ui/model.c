@@ -20,7 +20,7 @@ void ui_model_clear(struct ui_model *m)
 {
 	scan_model_clear(&m->envs);
 	memset(m->marked, 0, m->cap_marked * sizeof(*m->marked));
-	m->n_rows = m->cursor = m->top = 0;
+	m->n_rows = m->cur.pos = m->cur.top = m->cur.count = 0;
 	m->envs.now = time(NULL);
 	m->dirty = true;
 	m->gen++;
@@ -100,7 +100,7 @@ void ui_model_refresh(struct ui_model *m)
 {
 	/* The cursor follows its env, except at the top: rows arriving during
 	 * the scan should not carry it down the list (ncdu does the same). */
-	struct venv *keep = m->cursor == 0 ? NULL : ui_model_selected(m);
+	struct venv *keep = m->cur.pos == 0 ? NULL : ui_model_selected(m);
 	struct venv **tmp;
 	size_t n = 0;
 
@@ -113,49 +113,40 @@ void ui_model_refresh(struct ui_model *m)
 			tmp[n++] = m->by_id[i];
 	scan_sort_venvs_by(tmp, n, m->sort, m->reverse, m->disk);
 	m->rows = xgrow(m->rows, &m->cap_rows, n + 1, sizeof(*m->rows));
-	m->n_rows = n;
+	m->n_rows = m->cur.count = n;
 	for (size_t i = 0; i < n; i++) {
 		m->rows[i] = tmp[i]->id;
 		if (tmp[i] == keep)
-			m->cursor = i;
+			m->cur.pos = i;
 	}
 	free(tmp);
 	if (!keep)
-		m->cursor = 0;
-	if (m->cursor >= m->n_rows)
-		m->cursor = m->n_rows ? m->n_rows - 1 : 0;
+		m->cur.pos = 0;
+	if (m->cur.pos >= m->n_rows)
+		m->cur.pos = m->n_rows ? m->n_rows - 1 : 0;
 }
 
 struct venv *ui_model_selected(const struct ui_model *m)
 {
-	if (m->cursor >= m->n_rows)
+	if (m->cur.pos >= m->n_rows)
 		return NULL;
-	return m->by_id[m->rows[m->cursor]];
+	return m->by_id[m->rows[m->cur.pos]];
 }
 
 void ui_model_move_to(struct ui_model *m, size_t row)
 {
-	m->cursor = m->n_rows == 0 ? 0 : row >= m->n_rows ? m->n_rows - 1 : row;
+	ui_cursor_set(&m->cur, row);
 }
 
 void ui_model_move(struct ui_model *m, long delta)
 {
-	long target = (long)m->cursor + delta;
-
-	ui_model_move_to(m, target < 0 ? 0 : (size_t)target);
+	ui_cursor_move_by(&m->cur, delta);
 }
 
 void ui_model_scroll(struct ui_model *m, size_t height)
 {
-	if (height == 0)
-		return;
-	if (m->cursor < m->top)
-		m->top = m->cursor;
-	if (m->cursor >= m->top + height)
-		m->top = m->cursor - height + 1;
-	/* No empty space below the last row when the list could fill it. */
-	if (m->top + height > m->n_rows)
-		m->top = m->n_rows > height ? m->n_rows - height : 0;
+	m->cur.height = height;
+	ui_cursor_fit(&m->cur);
 }
 
 void ui_model_toggle_mark(struct ui_model *m)
@@ -190,6 +181,13 @@ void ui_model_cycle_sort(struct ui_model *m)
 	while (i < n && cycle[i] != m->sort)
 		i++;
 	m->sort = cycle[(i + 1) % n];
+	m->dirty = true;
+}
+
+void ui_model_sort_by(struct ui_model *m, enum scan_sort sort)
+{
+	m->reverse = m->sort == sort ? !m->reverse : false;
+	m->sort = sort;
 	m->dirty = true;
 }
 

@@ -18,6 +18,7 @@
 #include "../scan/scan.h"
 #include "../scan/sort.h"
 #include "../util/err.h"
+#include "cursor.h"
 
 struct scan_filter;
 
@@ -36,8 +37,9 @@ struct ui_model {
 
 	size_t *rows; /* ids shown, in display order */
 	size_t n_rows, cap_rows;
-	size_t cursor; /* index into rows */
-	size_t top;    /* first row on screen */
+	/* The selected row (cur.pos, an index into rows) and the first row on
+	 * screen (cur.top); cur.count is n_rows, cur.height the list's. */
+	struct ui_cursor cur;
 
 	enum scan_sort sort;
 	bool reverse;
@@ -91,11 +93,13 @@ void ui_model_refresh(struct ui_model *m);
 /* The env under the cursor, or NULL when no row is shown. */
 struct venv *ui_model_selected(const struct ui_model *m);
 
-/* Moves the cursor by `delta` rows (clamped) or to a row. */
+/* Moves the cursor by `delta` rows (clamped) or to a row (cursor.h). */
 void ui_model_move(struct ui_model *m, long delta);
 void ui_model_move_to(struct ui_model *m, size_t row);
-/* Keeps the cursor inside a window of `height` rows starting at `top`. */
+/* Keeps the cursor inside a window of `height` rows starting at cur.top. */
 void ui_model_scroll(struct ui_model *m, size_t height);
+/* Sorts by `sort`; by it already, reverses the order (ncdu's n and M). */
+void ui_model_sort_by(struct ui_model *m, enum scan_sort sort);
 
 void ui_model_toggle_mark(struct ui_model *m);
 /* Marks every shown row; when all of them already are, unmarks them. */

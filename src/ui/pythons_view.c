@@ -37,7 +37,7 @@ struct pythons_state {
 	bool found;           /* the interpreters were looked for */
 	struct vs_bgjob *job; /* a search running (of a find_work), or NULL */
 	struct scan_python_list l;
-	size_t cursor, top;
+	struct ui_cursor cur; /* the selected interpreter (cur.pos), the first on screen */
 	time_t now;
 	bool jump;      /* p: once found, put the cursor on jump_id's base */
 	size_t jump_id; /* a model id */
@@ -63,7 +63,7 @@ struct cursor_at {
 
 static struct cursor_at cursor_save(const struct pythons_state *S)
 {
-	const struct scan_python *py = S->cursor < S->l.n ? &S->l.items[S->cursor] : NULL;
+	const struct scan_python *py = S->cur.pos < S->l.n ? &S->l.items[S->cur.pos] : NULL;
 
 	return py ? (struct cursor_at){true, py->dev, py->ino} : (struct cursor_at){0};
 }
@@ -77,9 +77,9 @@ static void count_users(struct ui *ui, struct pythons_state *S, struct cursor_at
 	S->counted = ui->model.n_ids;
 	for (size_t i = 0; at.had && i < S->l.n; i++)
 		if (S->l.items[i].dev == at.dev && S->l.items[i].ino == at.ino)
-			S->cursor = i;
-	if (S->cursor >= S->l.n)
-		S->cursor = S->l.n ? S->l.n - 1 : 0;
+			S->cur.pos = i;
+	if (S->cur.pos >= S->l.n)
+		S->cur.pos = S->l.n ? S->l.n - 1 : 0;
 }
 
 static void work_free(void *arg)
@@ -133,7 +133,7 @@ static void do_jump(struct ui *ui, struct pythons_state *S)
 
 	S->jump = false;
 	if (py) {
-		S->cursor = (size_t)(py - S->l.items);
+		S->cur.pos = (size_t)(py - S->l.items);
 		return;
 	}
 	if (v)
@@ -173,7 +173,7 @@ static void draw_row(struct ui *ui, const struct pythons_state *S, size_t i, int
 	struct scan_python_life life = scan_python_life(py->version, S->now);
 	const char *support = scan_support_word(life.support);
 	struct strbuf sb = STRBUF_INIT;
-	enum ui_role role = i == S->cursor                     ? UI_ROLE_SELECTED
+	enum ui_role role = i == S->cur.pos                    ? UI_ROLE_SELECTED
 			    : life.support == SCAN_SUPPORT_EOL ? UI_ROLE_STALE
 							       : UI_ROLE_ROW;
 	char envs[32], *p = path_tilde(py->path, ui->home);
@@ -194,7 +194,7 @@ static void draw_row(struct ui *ui, const struct pythons_state *S, size_t i, int
 	sb_addf(&sb, "%s  [%s]", py->n_names > 1 ? ")" : "", py->source);
 	ui_fill_line(y, ui_role_attr(role));
 	/* The cursor is also a '>', for monochrome terminals. */
-	ui_put(y, 0, 2, i == S->cursor ? ">" : "", ui_role_attr(role), 0);
+	ui_put(y, 0, 2, i == S->cur.pos ? ">" : "", ui_role_attr(role), 0);
 	ui_put(y, 2, COLS - 2, sb_str(&sb), ui_role_attr(role), 0);
 	sb_free(&sb);
 }
@@ -209,64 +209,36 @@ static void pythons_draw(struct ui *ui)
 		count_users(ui, S, cursor_save(S));
 	ui_draw_header(ui);
 	draw_title(ui, S);
-	if (S->cursor < S->top)
-		S->top = S->cursor;
-	else if (h && S->cursor >= S->top + h)
-		S->top = S->cursor - h + 1;
+	S->cur.count = S->l.n;
+	S->cur.height = h;
+	ui_cursor_fit(&S->cur);
 	for (size_t i = 0; i < h; i++)
 		ui_fill_line(PYTHONS_TOP + (int)i, ui_role_attr(UI_ROLE_DEFAULT));
 	if (S->l.n == 0 && S->found)
 		ui_put(PYTHONS_TOP, 1, COLS - 1, "no Python interpreter found",
 		       ui_role_attr(UI_ROLE_DIM), 0);
-	for (size_t i = S->top; i < S->l.n && i - S->top < h; i++)
-		draw_row(ui, S, i, PYTHONS_TOP + (int)(i - S->top));
+	for (size_t i = S->cur.top; i < S->l.n && i - S->cur.top < h; i++)
+		draw_row(ui, S, i, PYTHONS_TOP + (int)(i - S->cur.top));
 	ui_draw_status(ui, " Enter its envs  ↑↓ move  r find again  Esc back  ? help  q quit");
 }
 
 /* ---- keys ---- */
 
-static int move_by(struct ui *ui, long d)
+/* The shared moves' cursor over the interpreters. */
+static struct ui_cursor *pythons_cursor(struct ui *ui)
 {
 	struct pythons_state *S = state(ui);
-	long c = (long)S->cursor + d;
 
-	if (S->l.n == 0)
-		return UI_REACT_NONE;
-	c = c < 0 ? 0 : c >= (long)S->l.n ? (long)S->l.n - 1 : c;
-	S->cursor = (size_t)c;
-	return UI_REACT_REDRAW;
-}
-
-static int act_up(struct ui *ui)
-{
-	return move_by(ui, -1);
-}
-static int act_down(struct ui *ui)
-{
-	return move_by(ui, 1);
-}
-static int act_pgup(struct ui *ui)
-{
-	return move_by(ui, -(long)(height() > 1 ? height() - 1 : 1));
-}
-static int act_pgdn(struct ui *ui)
-{
-	return move_by(ui, height() > 1 ? height() - 1 : 1);
-}
-static int act_home(struct ui *ui)
-{
-	return move_by(ui, -(long)state(ui)->l.n);
-}
-static int act_end(struct ui *ui)
-{
-	return move_by(ui, (long)state(ui)->l.n);
+	S->cur.count = S->l.n;
+	S->cur.height = (size_t)height();
+	return &S->cur;
 }
 
 /* Enter: the list, filtered to the envs whose base this one is. */
 static int act_envs(struct ui *ui)
 {
 	struct pythons_state *S = state(ui);
-	const struct scan_python *py = S->cursor < S->l.n ? &S->l.items[S->cursor] : NULL;
+	const struct scan_python *py = S->cur.pos < S->l.n ? &S->l.items[S->cur.pos] : NULL;
 	struct vs_err err = {0};
 	char *filter;
 
@@ -315,27 +287,25 @@ static int act_quit(struct ui *ui)
 }
 
 const struct ui_binding ui_pythons_bindings[] = {
-	{KEY_UP, "↑ k", "previous interpreter", act_up},
-	{'k', NULL, NULL, act_up},
-	{KEY_DOWN, "↓ j", "next interpreter", act_down},
-	{'j', NULL, NULL, act_down},
-	{KEY_PPAGE, "PgUp", "page up", act_pgup},
-	{KEY_NPAGE, "PgDn", "page down", act_pgdn},
-	{KEY_HOME, "Home g", "first", act_home},
-	{'g', NULL, NULL, act_home},
-	{KEY_END, "End G", "last", act_end},
-	{'G', NULL, NULL, act_end},
-	{'\n', "Enter l →", "the list of the envs it is the base of (filter python:PATH)", act_envs},
-	{KEY_ENTER, NULL, NULL, act_envs},
-	{'\r', NULL, NULL, act_envs},
-	{'l', NULL, NULL, act_envs},
-	{KEY_RIGHT, NULL, NULL, act_envs},
-	{'r', "r", "look for the interpreters again", act_refind},
-	{27, "Esc h ←", "back to the list", act_back},
-	{'h', NULL, NULL, act_back},
-	{KEY_LEFT, NULL, NULL, act_back},
-	{'?', "?", "this help", act_help},
-	{'q', "q", "quit", act_quit},
+	{KEY_UP, "up", "previous interpreter", ui_act_up},
+	{'k', "up", NULL, ui_act_up},
+	{KEY_DOWN, "down", "next interpreter", ui_act_down},
+	{'j', "down", NULL, ui_act_down},
+	{KEY_PPAGE, "page-up", "page up", ui_act_page_up},
+	{KEY_NPAGE, "page-down", "page down", ui_act_page_down},
+	{KEY_HOME, "home", "first", ui_act_home},
+	{'g', "home", NULL, ui_act_home},
+	{KEY_END, "end", "last", ui_act_end},
+	{'G', "end", NULL, ui_act_end},
+	{'\n', "open", "the list of the envs it is the base of (filter python:PATH)", act_envs},
+	{'l', "open", NULL, act_envs},
+	{KEY_RIGHT, "open", NULL, act_envs},
+	{'r', "rescan", "look for the interpreters again", act_refind},
+	{27, "back", "back to the list", act_back},
+	{'h', "back", NULL, act_back},
+	{KEY_LEFT, "back", NULL, act_back},
+	{'?', "help", "this help", act_help},
+	{'q', "quit", "quit", act_quit},
 	{0, NULL, NULL, NULL},
 };
 
@@ -440,4 +410,5 @@ const struct ui_view ui_pythons_view = {
 	.key = pythons_key,
 	.close = pythons_close,
 	.bindings = ui_pythons_bindings,
+	.cursor = pythons_cursor,
 };

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* The browser's own options; what to scan comes in main's scan request. */
 struct ui_settings {
@@ -30,6 +31,23 @@ bool ui_terminal_usable(const char **why);
  * naming the file and line) in err. */
 struct vs_err;
 int ui_check_theme(const char *name_or_path, struct vs_err *err);
+
+/* Key bindings (app.c over keymap.c), for the config file's `bind KEY ACTION` lines,
+ * called before ui_run. Binds the key spec `key` (a printable character,
+ * Space, Enter, Esc, Tab, Backspace, Up, Down, Left, Right, Home, End,
+ * PgUp, PgDn, Insert, Delete, F1-F12, ^A-^Z) to the action named `action`
+ * ("delete", "shell", "end", ... as `venvscope --print-keys` lists them, or
+ * "none": the key does nothing) in every view that has that action,
+ * replacing what the key did there; the action keeps its other keys, and a
+ * view without the action keeps the key's own meaning. A key bound twice
+ * takes the last. 0, or VS_EUSAGE with a message naming the key and the
+ * action in err (nothing changes then). */
+int ui_keymap_bind(const char *key, const char *action, struct vs_err *err);
+/* Forgets every rebinding. */
+void ui_keymap_reset(void);
+/* Writes the key tables (the defaults with the rebindings): "md" for
+ * README's, "man" for the man page's. 0, or VS_EUSAGE for another format. */
+int ui_keymap_print(FILE *out, const char *format, struct vs_err *err);
 
 /* Runs the browser on the scan request `req` (borrowed until it returns)
  * until the user quits. Returns the exit code (0, or 2 for a bad theme or

@@ -92,12 +92,43 @@ void ui_views_free(struct ui *ui)
 
 int ui_dispatch(struct ui *ui, const struct ui_binding *table, int ch, bool *handled)
 {
-	for (const struct ui_binding *b = table; b->action; b++) {
-		if (b->key == ch) {
-			*handled = true;
-			return b->action(ui);
-		}
-	}
-	*handled = false;
-	return UI_REACT_NONE;
+	const struct ui_binding *b = ui_keymap_lookup(table, ch);
+
+	*handled = b != NULL;
+	return b ? b->action(ui) : UI_REACT_NONE;
+}
+
+static int move_view_cursor(struct ui *ui, enum ui_move m)
+{
+	struct ui_cursor *c = ui->view->cursor ? ui->view->cursor(ui) : NULL;
+
+	if (!c)
+		return UI_REACT_NONE;
+	ui_cursor_move(c, m);
+	return UI_REACT_REDRAW;
+}
+
+int ui_act_up(struct ui *ui)
+{
+	return move_view_cursor(ui, UI_MOVE_UP);
+}
+int ui_act_down(struct ui *ui)
+{
+	return move_view_cursor(ui, UI_MOVE_DOWN);
+}
+int ui_act_page_up(struct ui *ui)
+{
+	return move_view_cursor(ui, UI_MOVE_PAGE_UP);
+}
+int ui_act_page_down(struct ui *ui)
+{
+	return move_view_cursor(ui, UI_MOVE_PAGE_DOWN);
+}
+int ui_act_home(struct ui *ui)
+{
+	return move_view_cursor(ui, UI_MOVE_HOME);
+}
+int ui_act_end(struct ui *ui)
+{
+	return move_view_cursor(ui, UI_MOVE_END);
 }

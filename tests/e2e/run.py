@@ -63,6 +63,7 @@ import tests_conda  # noqa: E402
 import tests_guard  # noqa: E402
 import tests_rebuild  # noqa: E402
 import tests_story  # noqa: E402
+import tests_keys18  # noqa: E402  (issue 18: keys)
 import truth  # noqa: E402
 from harness import Group, Results, Runner  # noqa: E402
 
@@ -263,6 +264,7 @@ def test(args, results, binary, runner, fx, t0):
     jobs += tests_conda.tests(ctx)
     jobs += tests_story.tests(ctx)
     jobs += tests_fix15.tests(ctx)
+    jobs += tests_keys18.tests(ctx)  # issue 18: keys
     dl = tests_delete.tests(ctx)  # its first job (three pip envs) is long: started first
     jobs = dl[:1] + jobs + dl[1:]
     if args.only:

@@ -196,14 +196,15 @@ def t_mouse(ctx):
 
 # ------------------------------------------------------------------ help
 
-HELP_KEYS = [  # (key as the help shows it, a word of what it does)
-    ("↑", "up"), ("k", "up"), ("↓", "down"), ("j", "down"), ("PgUp", "page up"), ("PgDn", "page down"),
+HELP_KEYS = [  # (key as the help shows it, a word of its action or what it does)
+    ("Up", "up"), ("k", "up"), ("Down", "down"), ("j", "down"), ("PgUp", "page up"), ("PgDn", "page down"),
     ("Home", "first"), ("g", "first"), ("End", "last"), ("G", "last"), ("Enter", "details"),
-    ("l", "details"), ("→", "details"), ("s", "sort"), ("S", "reverse"), ("/", "filter"),
+    ("l", "details"), ("Right", "details"), ("s", "sort"), ("S", "reverse"), ("/", "filter"),
     ("Esc", "clear the filter"), ("!", "problems"), ("Space", "mark"), ("*", "mark all"),
     ("r", "rescan the selected"), ("R", "rescan everything"), ("T", "theme"), ("?", "help"),
-    ("q", "quit"), ("h", "back"), ("←", "back"), ("c", "create"), ("x", "clear"), ("u", "upgrade"),
+    ("q", "quit"), ("h", "back"), ("Left", "back"), ("c", "create"), ("x", "clear"), ("u", "upgrade"),
     ("a", "apparent / disk"), ("b", "activate"), ("C", "caches"), ("D", "duplicates"),
+    ("i", "info"), ("I", "git ignore"), ("n", "sort-name"), ("M", "sort-used"),
 ]
 
 

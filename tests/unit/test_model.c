@@ -56,7 +56,7 @@ static void test_rows_sort_and_cursor(void **state)
 	ui_model_refresh(&m);
 	assert_int_equal(m.n_rows, 2);
 	assert_string_equal(row_name(&m, 0), "big");
-	assert_int_equal(m.cursor, 0);
+	assert_int_equal(m.cur.pos, 0);
 	/* At the top the cursor stays on row 0 while rows arrive... */
 	found(&m, 2, "/p/huge", 5000, false);
 	ui_model_refresh(&m);
@@ -67,7 +67,7 @@ static void test_rows_sort_and_cursor(void **state)
 	found(&m, 3, "/p/giant", 9000, false);
 	ui_model_refresh(&m);
 	assert_string_equal(ui_model_selected(&m)->name, "big");
-	assert_int_equal(m.cursor, 2);
+	assert_int_equal(m.cur.pos, 2);
 	ui_model_toggle_reverse(&m);
 	ui_model_refresh(&m);
 	assert_string_equal(row_name(&m, 0), "small");
@@ -75,9 +75,9 @@ static void test_rows_sort_and_cursor(void **state)
 	ui_model_cycle_sort(&m); /* size -> name */
 	assert_int_equal(m.sort, SCAN_SORT_NAME);
 	ui_model_move(&m, 100);
-	assert_int_equal(m.cursor, 3);
+	assert_int_equal(m.cur.pos, 3);
 	ui_model_move(&m, -100);
-	assert_int_equal(m.cursor, 0);
+	assert_int_equal(m.cur.pos, 0);
 	ui_model_free(&m);
 	scan_feed_free(&feed);
 }
@@ -139,13 +139,13 @@ static void test_scroll_keeps_cursor_visible(void **state)
 	ui_model_refresh(&m);
 	ui_model_move_to(&m, 30);
 	ui_model_scroll(&m, 10);
-	assert_true(m.top <= 30 && 30 < m.top + 10);
+	assert_true(m.cur.top <= 30 && 30 < m.cur.top + 10);
 	ui_model_move_to(&m, 2);
 	ui_model_scroll(&m, 10);
-	assert_int_equal(m.top, 2);
+	assert_int_equal(m.cur.top, 2);
 	ui_model_move_to(&m, 49);
 	ui_model_scroll(&m, 10);
-	assert_int_equal(m.top, 40);
+	assert_int_equal(m.cur.top, 40);
 	ui_model_free(&m);
 	scan_feed_free(&feed);
 }
