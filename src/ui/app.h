@@ -12,6 +12,7 @@
 #include "../scan/scan.h"
 #include "../util/strbuf.h"
 #include "../util/vec.h"
+#include "layout.h"
 #include "lineedit.h"
 #include "model.h"
 #include "task.h"
@@ -137,7 +138,8 @@ struct ui {
 	bool quit;
 	int exit_status; /* 128 + the signal that ended the browser, or 0 */
 	struct ui_theme *theme;
-	bool mono; /* NO_COLOR or no colours: attributes only */
+	bool mono;                  /* NO_COLOR or no colours: attributes only */
+	bool col_off[UI_COL_COUNT]; /* the columns the config's `columns` hides */
 
 	struct ui_dialog *dialog;   /* a modal box, or NULL */
 	struct ui_prompt *prompt;   /* a line being typed in the status line, or NULL */

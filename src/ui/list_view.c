@@ -208,6 +208,7 @@ static void wanted_widths(const struct ui *ui, struct ui_col_wants *w)
 
 	memset(w, 0, sizeof(*w));
 	w->name = w->path = 4;
+	w->off = ui->col_off;
 	for (size_t i = 0; i < ui->model.n_rows; i++) {
 		const struct venv *v = ui->model.by_id[ui->model.rows[i]];
 		char *p = path_tilde(v->path, ui->home);

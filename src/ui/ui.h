@@ -5,12 +5,27 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* A `bind KEY ACTION` line of the config file, as written. */
+struct ui_bind_line {
+	const char *key, *action;
+	const char *file; /* the config file */
+	int line;
+};
+
 /* The browser's own options; what to scan comes in main's scan request. */
 struct ui_settings {
 	int sort; /* enum scan_sort */
 	bool reverse;
-	const char *theme;  /* NULL: "default" */
-	bool default_roots; /* the request's roots are "." and the central places */
+	const char *theme;        /* NULL: "default" */
+	bool default_roots;       /* the request's roots are "." and the central places */
+	bool disk;                /* sizes as disk usage at start (`a`), else apparent */
+	const char *visible_cols; /* the list's visible columns (ui_check_columns), NULL: all */
+	/* Where the theme (T), the sort (s, S) and the size mode (a) are
+	 * remembered when changed (actions/state.h), or NULL: nowhere. */
+	const char *state_file;
+	const struct ui_bind_line *binds; /* the config's bind lines (borrowed) */
+	size_t n_binds;
+	const char *message; /* for the status line at start (config errors), or NULL */
 };
 
 /* What the views read (ui->opts), set once by ui_run: main's scan request
@@ -30,6 +45,11 @@ bool ui_terminal_usable(const char **why);
  * naming the file and line) in err. */
 struct vs_err;
 int ui_check_theme(const char *name_or_path, struct vs_err *err);
+
+/* Checks a list of the list's columns ("name, size, path"; names:
+ * name kind python size hlink share pkgs link git age flags path, split
+ * by commas or spaces): 0, or VS_EUSAGE naming the unknown one in err. */
+int ui_check_columns(const char *text, struct vs_err *err);
 
 /* Runs the browser on the scan request `req` (borrowed until it returns)
  * until the user quits. Returns the exit code (0, or 2 for a bad theme or
