@@ -355,6 +355,35 @@ static void remember(const struct ui *ui, const struct remembered *was)
 		fprintf(stderr, "venvscope: cannot remember the settings: %s\n", tw_esc(err.msg));
 }
 
+static void register_views(void)
+{
+	ui_views_register((const struct ui_view *const[UI_VIEW_COUNT]){
+		[UI_VIEW_LIST] = &ui_list_view,
+		[UI_VIEW_DETAIL] = &ui_detail_view,
+		[UI_VIEW_HELP] = &ui_help_view,
+		[UI_VIEW_CREATE] = &ui_create_view,
+		[UI_VIEW_CACHES] = &ui_caches_view,
+		[UI_VIEW_DUPES] = &ui_dupes_view,
+		[UI_VIEW_REBUILD] = &ui_rebuild_view,
+		[UI_VIEW_PYTHONS] = &ui_pythons_view,
+	});
+}
+
+/* What the config file and the state say beyond the sort and the theme. */
+static void apply_settings(struct ui *ui, const struct ui_settings *set)
+{
+	ui->model.disk = set->disk;
+	if (set->visible_cols) {
+		char bad[64];
+
+		/* main checked it (ui_check_columns): a bad list never gets here */
+		(void)ui_layout_parse_columns(ui->col_off, set->visible_cols, bad, sizeof(bad));
+	}
+	/* bind lines: applied by ui_keymap_bind (keys) */
+	for (size_t i = 0; i < set->n_binds; i++)
+		(void)set->binds[i];
+}
+
 int ui_run(const struct scan_request *req, const struct ui_settings *set)
 {
 	struct remembered was;
@@ -374,15 +403,7 @@ int ui_run(const struct scan_request *req, const struct ui_settings *set)
 		return 2;
 	}
 	ui_model_init(&ui.model, (enum scan_sort)set->sort, set->reverse, req->stale_days);
-	ui.model.disk = set->disk;
-	if (set->visible_cols) {
-		char bad[64];
-
-		(void)ui_layout_parse_columns(ui.col_off, set->visible_cols, bad, sizeof(bad));
-	}
-	/* bind lines: applied by ui_keymap_bind (keys) */
-	for (size_t i = 0; i < set->n_binds; i++)
-		(void)set->binds[i];
+	apply_settings(&ui, set);
 	remembered_now(&ui, &was);
 	/* The terminal first: its terminfo needs a file descriptor, and the
 	 * scan's workers may take every one there is (ulimit -n). */
@@ -409,16 +430,7 @@ int ui_run(const struct scan_request *req, const struct ui_settings *set)
 		return err.code == VS_EUSAGE ? 2 : 1;
 	}
 	ui.roots_label = roots_label(req, set->default_roots, ui.home);
-	ui_views_register((const struct ui_view *const[UI_VIEW_COUNT]){
-		[UI_VIEW_LIST] = &ui_list_view,
-		[UI_VIEW_DETAIL] = &ui_detail_view,
-		[UI_VIEW_HELP] = &ui_help_view,
-		[UI_VIEW_CREATE] = &ui_create_view,
-		[UI_VIEW_CACHES] = &ui_caches_view,
-		[UI_VIEW_DUPES] = &ui_dupes_view,
-		[UI_VIEW_REBUILD] = &ui_rebuild_view,
-		[UI_VIEW_PYTHONS] = &ui_pythons_view,
-	});
+	register_views();
 	ui_switch(&ui, &ui_list_view);
 	if (set->message)
 		ui_message(&ui, true, "%s", set->message);
