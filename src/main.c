@@ -156,7 +156,9 @@ static int browse(int argc, char **argv)
 
 	argv[0] = "venvscope";
 	cli_settings_init(&s);
-	if (cli_parse_opts(&o, argc, argv, CLI_OPT_SORT | CLI_OPT_THEME | CLI_OPT_CONFIG, &err) < 0 ||
+	if (cli_parse_opts(&o, argc, argv,
+			   CLI_OPT_SORT | CLI_OPT_THEME | CLI_OPT_CONFIG | CLI_OPT_PRINT_CONFIG,
+			   &err) < 0 ||
 	    (!o.help && (cli_settings_build(&s, &o, &err) < 0 || check_ui_values(&s, &err) < 0))) {
 		fprintf(stderr, "venvscope: %s\n", tw_esc(err.msg));
 		rc = CLI_EXIT_USAGE;

@@ -122,7 +122,7 @@ static int handle(struct cli_opts *o, int c, unsigned flags, struct vs_err *err)
 	case OPT_CONFIG:
 	case OPT_NO_CONFIG:
 	case OPT_PRINT_CONFIG:
-		if (!(flags & CLI_OPT_CONFIG))
+		if (!(flags & (c == OPT_PRINT_CONFIG ? CLI_OPT_PRINT_CONFIG : CLI_OPT_CONFIG)))
 			break;
 		if (c == OPT_CONFIG)
 			o->config_path = optarg;

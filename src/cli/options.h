@@ -45,7 +45,8 @@ enum {
 	CLI_OPT_SORT = 1 << 0,
 	CLI_OPT_THEME = 1 << 1,
 	CLI_OPT_DEFAULT_ROOTS = 1 << 2,
-	CLI_OPT_CONFIG = 1 << 3, /* --config PATH, --no-config, --print-config */
+	CLI_OPT_CONFIG = 1 << 3,       /* --config PATH, --no-config */
+	CLI_OPT_PRINT_CONFIG = 1 << 4, /* --print-config (the browser) */
 };
 
 /* Parses argv[1..] of subcommand `cmd` (argv[0] is the subcommand name).
