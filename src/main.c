@@ -179,6 +179,7 @@ static int browse(int argc, char **argv)
 	if (!ui_terminal_usable(&why)) {
 		fprintf(stderr, "venvscope: %s; printing the list instead of the browser\n", why);
 		o.req = s.req;
+		o.default_roots = s.default_roots;
 		o.sort = s.sort;
 		o.reverse = s.reverse;
 		rc = cli_list_run(&o);

@@ -117,6 +117,7 @@ int cli_list(int argc, char **argv)
 	for (size_t i = 0; i < s.errors.n; i++)
 		fprintf(stderr, "venvscope list: %s\n", tw_esc(s.errors.v[i]));
 	o.req = s.req;
+	o.default_roots = s.default_roots;
 	rc = cli_list_run(&o);
 done:
 	cli_settings_free(&s);
