@@ -28,8 +28,6 @@ import fnmatch
 import os
 import re
 import shutil
-import subprocess
-import tempfile
 
 from browser_kit import session, start
 from harness import NOBODY, Group, fresh_dir
