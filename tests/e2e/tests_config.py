@@ -22,6 +22,9 @@
   byte for byte as it was) and a second run starts with that sort (the
   title's arrow), that size mode (the header says "on disk") and that
   theme (the header's colours after T).
+- `columns = name, size path` leaves only those titles in the browser (all
+  of them are back with --no-config), and a bad line's error is in the
+  browser's status line.
 """
 
 import fnmatch
@@ -364,10 +367,41 @@ def t_remembered(ctx):
     return session(title, run)
 
 
+def t_columns_status(ctx):
+    title = "config: columns, and a bad line in the browser's status line"
+
+    def run(st):
+        base = fresh_dir(ctx.base, "config", "columns")
+        home = os.path.join(base, "home")
+        root = os.path.join(base, "r")
+        make_venv(ctx.fx.fast, os.path.join(root, "a"), home, "--without-pip")
+        cfg = config_path(home)
+        write(cfg, "roots = %s\ncolumns = name, size path\ncolour = red\n" % root)
+        with Tty(ctx.runner, [], width=160, height=20, env=xdg(home), tag="cfg-columns") as t:
+            scr = start(t)
+            d = []
+            if sorted(scr.titles()) != ["NAME", "PATH", "SIZE"]:
+                d.append("titles %s, the config says name, size path" % sorted(scr.titles()))
+            if ":3: unknown key 'colour'" not in scr.last:
+                d.append("status line %r lacks the config's error" % scr.last)
+            st.check("only the config's columns are shown; the bad line is in the status line", d)
+            t.keys("q")
+            t.wait_for(lambda s: s.dead is not None, what="the browser to quit")
+        with Tty(ctx.runner, ["--no-config", root], width=160, height=20, env=xdg(home), tag="cfg-columns2") as t:
+            scr = start(t)
+            st.check("without the config every column is back",
+                     [] if {"KIND", "PYTHON", "PKGS", "AGE"} <= set(scr.titles())
+                     else ["titles %s" % sorted(scr.titles())])
+            t.keys("q")
+            t.wait_for(lambda s: s.dead is not None, what="the browser to quit")
+
+    return session(title, run)
+
+
 def tests(ctx):
     return [("config roots", lambda: t_roots_excludes(ctx)), ("config entered", lambda: t_never_entered(ctx)),
             ("config errors", lambda: t_errors(ctx)), ("config print", lambda: t_print_config(ctx)),
-            ("config remembered", lambda: t_remembered(ctx))]
+            ("config remembered", lambda: t_remembered(ctx)), ("config columns", lambda: t_columns_status(ctx))]
 
 
 __all__ = ["tests"]
