@@ -14,7 +14,7 @@
  * is kept as it was. The folder is made (0700) when missing; the file is
  * replaced atomically (write_atomic.h), so it is never half-written.
  * Returns 0, or VS_EFAIL with "PATH: REASON" in err (a state file that is
- * not a regular file, or is above CLI's cap, is refused, not replaced). */
+ * not a regular file, or holds more than 64 KiB, is refused, not replaced). */
 int act_state_save(const char *path, const char *const *keys, const char *const *values, size_t n,
 		   struct vs_err *err);
 
