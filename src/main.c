@@ -119,7 +119,7 @@ static char *report_errors(const struct cli_settings *s)
 			 (const char *)s->errors.v[0], s->errors.n - 1);
 }
 
-static int run_browser(struct cli_opts *o, struct cli_settings *s, const char *message)
+static int run_browser(struct cli_settings *s, const char *message)
 {
 	struct ui_bind_line *binds = xcalloc(s->binds.n + 1, sizeof(*binds));
 	struct ui_settings set = {.sort = s->sort,
@@ -134,7 +134,6 @@ static int run_browser(struct cli_opts *o, struct cli_settings *s, const char *m
 				  .message = message};
 	int rc;
 
-	(void)o;
 	for (size_t i = 0; i < s->binds.n; i++) {
 		const struct cli_bind *b = s->binds.v[i];
 
@@ -184,7 +183,7 @@ static int browse(int argc, char **argv)
 		o.reverse = s.reverse;
 		rc = cli_list_run(&o);
 	} else {
-		rc = run_browser(&o, &s, message);
+		rc = run_browser(&s, message);
 	}
 done:
 	free(message);
