@@ -4,14 +4,17 @@
 #include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/config.h"
 #include "cli/options.h"
 #include "scan/sort.h"
 #include "ui/ui.h"
 #include "util/textwidth.h"
+#include "util/xalloc.h"
 
 static const char usage[] =
 	"usage: venvscope [OPTIONS] [ROOT...]\n"
@@ -53,6 +56,13 @@ static const char usage[] =
 	"  --no-git             do not ask git whether envs are ignored\n"
 	"  --stale-days N       untouched for more than N days is stale (default " CLI_STALE_DAYS_DEFAULT_TEXT
 	")\n"
+	"  --threads N          scan with N worker threads (default: one per core)\n"
+	"  --config PATH        read this config file instead of\n"
+	"                       $XDG_CONFIG_HOME/venvscope/config (~/.config/venvscope/config)\n"
+	"  --no-config          read no config file and no remembered settings, and\n"
+	"                       remember none\n"
+	"  --print-config       print the settings in effect and where each came from\n"
+	"                       (default, config FILE:LINE, state FILE:LINE, command line)\n"
 	"  -h, --help           this text\n"
 	"  --version            print the version\n"
 	"  --print-keys[=md|man]  the browser's keys (with any rebinding): README's\n"
@@ -80,37 +90,99 @@ static const struct {
 	{"rebuild", cli_rebuild, false},
 };
 
+/* The theme, the columns and the bind lines the files name are checked
+ * where they are used (the browser knows them): a bad one is a FILE:LINE
+ * error, and the default stands. The bind lines are applied here
+ * (ui_keymap_bind), before the browser starts. A --theme typo stays an
+ * error even where the list is printed instead. */
+static int check_ui_values(struct cli_settings *s, struct vs_err *err)
+{
+	struct vs_err e = {0};
+
+	if (s->theme && ui_check_theme(s->theme, &e) < 0) {
+		if (s->at[CLI_KEY_THEME].src == CLI_SRC_FLAG)
+			return vs_err_set(err, VS_EUSAGE, "%s", e.msg);
+		cli_settings_reject(s, CLI_KEY_THEME, e.msg);
+	}
+	if (s->columns && ui_check_columns(s->columns, &e) < 0)
+		cli_settings_reject(s, CLI_KEY_COLUMNS, e.msg);
+	for (size_t i = 0; i < s->binds.n; i++) {
+		const struct cli_bind *b = s->binds.v[i];
+
+		if (ui_keymap_bind(b->key, b->action, &e) < 0)
+			vs_vec_push(&s->errors, xasprintf("%s:%d: %s", s->config_file, b->line, e.msg));
+	}
+	return 0;
+}
+
+/* The config's errors, on stderr and for the browser's status line. */
+static char *report_errors(const struct cli_settings *s)
+{
+	for (size_t i = 0; i < s->errors.n; i++)
+		fprintf(stderr, "venvscope: %s\n", tw_esc(s->errors.v[i]));
+	if (s->errors.n == 0)
+		return NULL;
+	if (s->errors.n == 1)
+		return xstrdup(s->errors.v[0]);
+	return xasprintf("%s (and %zu more errors: see venvscope --print-config)",
+			 (const char *)s->errors.v[0], s->errors.n - 1);
+}
+
+static int run_browser(struct cli_settings *s, const char *message)
+{
+	struct ui_settings set = {.sort = s->sort,
+				  .reverse = s->reverse,
+				  .theme = s->theme,
+				  .default_roots = s->default_roots,
+				  .disk = s->disk,
+				  .visible_cols = s->columns,
+				  .state_file = s->state_file,
+				  .message = message};
+
+	return ui_run(&s->req, &set);
+}
+
 static int browse(int argc, char **argv)
 {
 	struct vs_err err = {0};
 	struct cli_opts o;
+	struct cli_settings s;
 	const char *why = NULL;
+	char *message = NULL;
 	int rc;
 
 	argv[0] = "venvscope";
-	rc = cli_start(&o, argc, argv, CLI_OPT_SORT | CLI_OPT_THEME | CLI_OPT_DEFAULT_ROOTS, -1, NULL,
+	rc = cli_start(&o, argc, argv,
+		       CLI_OPT_SORT | CLI_OPT_THEME | CLI_OPT_CONFIG | CLI_OPT_PRINT_CONFIG, -1, NULL,
 		       usage);
 	if (rc >= 0)
 		return rc;
-	if (!o.sort_given)
-		o.sort = SCAN_SORT_SIZE;
-	/* A theme typo is an error even where the list is printed instead. */
-	if (o.theme && ui_check_theme(o.theme, &err) < 0) {
+	cli_settings_init(&s);
+	if (cli_settings_build(&s, &o, &err) < 0 || check_ui_values(&s, &err) < 0) {
 		fprintf(stderr, "venvscope: %s\n", tw_esc(err.msg));
-		cli_opts_free(&o);
-		return CLI_EXIT_USAGE;
+		rc = CLI_EXIT_USAGE;
+		goto done;
+	}
+	message = report_errors(&s);
+	if (o.print_config) {
+		cli_settings_print(&s, stdout);
+		/* A script checking a config learns from the status too. */
+		rc = s.errors.n ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+		goto done;
 	}
 	if (!ui_terminal_usable(&why)) {
 		fprintf(stderr, "venvscope: %s; printing the list instead of the browser\n", why);
+		o.req = s.req;
+		o.default_roots = s.default_roots;
+		o.sort = s.sort;
+		o.reverse = s.reverse;
 		rc = cli_list_run(&o);
 	} else {
-		struct ui_settings set = {.sort = o.sort,
-					  .reverse = o.reverse,
-					  .theme = o.theme,
-					  .default_roots = o.default_roots};
-
-		rc = ui_run(&o.req, &set);
+		rc = run_browser(&s, message);
 	}
+done:
+	free(message);
+	cli_settings_free(&s);
 	cli_opts_free(&o);
 	return rc;
 }

@@ -10,6 +10,8 @@
 #include "../util/textwidth.h"
 #include "cli.h"
 #include "collect.h"
+#include "config.h"
+#include "options.h"
 #include "json.h"
 #include "table.h"
 
@@ -48,6 +50,9 @@ static const char list_usage[] =
 	"  --stale-days N       untouched for more than N days is stale (default " CLI_STALE_DAYS_DEFAULT_TEXT
 	")\n"
 	"  --threads N          worker threads (default: one per core)\n"
+	"  --config PATH        read this config file (roots, exclude, depth,\n"
+	"                       stale-days, threads) instead of ~/.config/venvscope/config\n"
+	"  --no-config          read no config file\n"
 	"  -h, --help           this text\n"
 	"\n"
 	"Exit status: 0 ok, 1 something failed (or the scan was incomplete: too many\n"
@@ -91,12 +96,27 @@ static size_t out_width(void)
 int cli_list(int argc, char **argv)
 {
 	struct cli_opts o;
-	int rc = cli_start(&o, argc, argv, CLI_OPT_SORT | CLI_OPT_DEFAULT_ROOTS, -1, "list",
-			   list_usage);
+	struct vs_err err = {0};
+	struct cli_settings s;
+	int rc = cli_start(&o, argc, argv, CLI_OPT_SORT | CLI_OPT_CONFIG, -1, "list", list_usage);
 
 	if (rc >= 0)
 		return rc;
+	cli_settings_init(&s);
+	if (cli_settings_build(&s, &o, &err) < 0) {
+		fprintf(stderr, "venvscope list: %s\n", tw_esc(err.msg));
+		rc = CLI_EXIT_USAGE;
+		goto done;
+	}
+	/* The config's scan settings (roots, excludes, depth, stale days,
+	 * threads); the order stays list's own (--sort, else path). */
+	for (size_t i = 0; i < s.errors.n; i++)
+		fprintf(stderr, "venvscope list: %s\n", tw_esc(s.errors.v[i]));
+	o.req = s.req;
+	o.default_roots = s.default_roots;
 	rc = cli_list_run(&o);
+done:
+	cli_settings_free(&s);
 	cli_opts_free(&o);
 	return rc;
 }

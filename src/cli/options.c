@@ -24,7 +24,10 @@ enum {
 	OPT_EXCLUDE,
 	OPT_DEPTH,
 	OPT_THEME,
-	OPT_NO_GIT
+	OPT_NO_GIT,
+	OPT_CONFIG,
+	OPT_NO_CONFIG,
+	OPT_PRINT_CONFIG
 };
 
 static const struct option long_opts[] = {
@@ -40,6 +43,9 @@ static const struct option long_opts[] = {
 	{"reverse", no_argument, NULL, OPT_REVERSE},
 	{"help", no_argument, NULL, 'h'},
 	{"theme", required_argument, NULL, OPT_THEME},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"no-config", no_argument, NULL, OPT_NO_CONFIG},
+	{"print-config", no_argument, NULL, OPT_PRINT_CONFIG},
 	{NULL, 0, NULL, 0},
 };
 
@@ -81,21 +87,22 @@ static int handle(struct cli_opts *o, int c, unsigned flags, struct vs_err *err)
 		return 0;
 	case OPT_DEPTH:
 		if (parse_int(optarg, 0, &o->req.max_depth) == 0)
-			return 0;
+			return o->given |= 1u << CLI_KEY_DEPTH, 0;
 		return vs_err_set(err, VS_EUSAGE,
 				  "--depth wants a number of levels (0 or more), not '%s'", optarg);
 	case OPT_STALE_DAYS:
 		if (parse_int(optarg, 0, &o->req.stale_days) == 0)
-			return 0;
+			return o->given |= 1u << CLI_KEY_STALE_DAYS, 0;
 		return vs_err_set(err, VS_EUSAGE, "--stale-days wants a number of days, not '%s'",
 				  optarg);
 	case OPT_THREADS:
 		if (parse_int(optarg, 1, &o->req.threads) == 0)
-			return 0;
+			return o->given |= 1u << CLI_KEY_THREADS, 0;
 		return vs_err_set(err, VS_EUSAGE, "--threads wants a number above 0, not '%s'", optarg);
 	case OPT_SORT:
 		if (with_sort && (o->sort = scan_sort_parse(optarg)) >= 0) {
 			o->sort_given = true;
+			o->given |= 1u << CLI_KEY_SORT;
 			return 0;
 		}
 		if (!with_sort)
@@ -107,11 +114,25 @@ static int handle(struct cli_opts *o, int c, unsigned flags, struct vs_err *err)
 		if (!(flags & CLI_OPT_THEME))
 			break;
 		o->theme = optarg;
+		o->given |= 1u << CLI_KEY_THEME;
 		return 0;
 	case OPT_REVERSE:
 		if (!with_sort)
 			break;
 		o->reverse = true;
+		o->given |= 1u << CLI_KEY_REVERSE;
+		return 0;
+	case OPT_CONFIG:
+	case OPT_NO_CONFIG:
+	case OPT_PRINT_CONFIG:
+		if (!(flags & (c == OPT_PRINT_CONFIG ? CLI_OPT_PRINT_CONFIG : CLI_OPT_CONFIG)))
+			break;
+		if (c == OPT_CONFIG)
+			o->config_path = optarg;
+		else if (c == OPT_NO_CONFIG)
+			o->no_config = true;
+		else
+			o->print_config = true;
 		return 0;
 	default:
 		break;

@@ -10,6 +10,7 @@
 #include "../scan/scan.h"
 #include "../util/err.h"
 #include "../util/vec.h"
+#include "config.h"
 
 /* The default stale days as text, for the help pages. */
 #define CLI_STR_(x) #x
@@ -31,11 +32,22 @@ struct cli_opts {
 	bool reverse;
 	bool help;
 	const char *theme; /* --theme (the browser only) */
+	/* The config file (CLI_OPT_CONFIG: the browser only). */
+	const char *config_path; /* --config PATH, or NULL: the default place */
+	bool no_config;          /* --no-config: neither config nor state is read or written */
+	bool print_config;       /* --print-config */
+	unsigned given;          /* 1 << enum cli_key: set on the command line */
 };
 
 /* Which options a command takes besides the scan options, and whether no
  * ROOT means the default roots (list and the browser). */
-enum { CLI_OPT_SORT = 1 << 0, CLI_OPT_THEME = 1 << 1, CLI_OPT_DEFAULT_ROOTS = 1 << 2 };
+enum {
+	CLI_OPT_SORT = 1 << 0,
+	CLI_OPT_THEME = 1 << 1,
+	CLI_OPT_DEFAULT_ROOTS = 1 << 2,
+	CLI_OPT_CONFIG = 1 << 3,       /* --config PATH, --no-config */
+	CLI_OPT_PRINT_CONFIG = 1 << 4, /* --print-config (the browser) */
+};
 
 /* Parses argv[1..] of subcommand `cmd` (argv[0] is the subcommand name).
  * `flags` (CLI_OPT_*) says which extra options are accepted. Returns 0, or

@@ -12,7 +12,9 @@
 #include <term.h>
 #include <unistd.h>
 
+#include "../actions/state.h"
 #include "../scan/places.h"
+#include "../scan/sort.h"
 #include "../util/path.h"
 #include "../util/textwidth.h"
 #include "../util/trace.h"
@@ -300,6 +302,59 @@ static char *roots_label(const struct scan_request *o, bool default_roots, const
 	return sb_detach(&sb);
 }
 
+int ui_check_columns(const char *text, struct vs_err *err)
+{
+	bool off[UI_COL_COUNT];
+	char bad[64];
+
+	if (ui_layout_parse_columns(off, text, bad, sizeof(bad)) == 0)
+		return 0;
+	return vs_err_set(err, VS_EUSAGE,
+			  "columns: no column '%s' (name kind python size hlink share pkgs link git "
+			  "age flags path)",
+			  bad);
+}
+
+/* What the user may change in the browser and have remembered. */
+struct remembered {
+	char theme[64];
+	enum scan_sort sort;
+	bool reverse, disk;
+};
+
+static void remembered_now(const struct ui *ui, struct remembered *r)
+{
+	snprintf(r->theme, sizeof(r->theme), "%s", ui->theme->name);
+	r->sort = ui->model.sort;
+	r->reverse = ui->model.reverse;
+	r->disk = ui->model.disk;
+}
+
+/* q: the settings changed since the start go to the state file (only
+ * those: one given on the command line and left alone is not made a
+ * habit). Said on stderr when they cannot be kept. */
+static void remember(const struct ui *ui, const struct remembered *was)
+{
+	struct remembered now;
+	const char *keys[4], *values[4];
+	size_t n = 0;
+	struct vs_err err = {0};
+
+	if (!ui->opts.set.state_file)
+		return;
+	remembered_now(ui, &now);
+	if (strcmp(now.theme, was->theme) != 0 && !ui->mono)
+		keys[n] = "theme", values[n++] = now.theme;
+	if (now.sort != was->sort)
+		keys[n] = "sort", values[n++] = scan_sort_name(now.sort);
+	if (now.reverse != was->reverse)
+		keys[n] = "reverse", values[n++] = now.reverse ? "yes" : "no";
+	if (now.disk != was->disk)
+		keys[n] = "size-mode", values[n++] = now.disk ? "disk" : "apparent";
+	if (n && act_state_save(ui->opts.set.state_file, keys, values, n, &err) < 0)
+		fprintf(stderr, "venvscope: cannot remember the settings: %s\n", tw_esc(err.msg));
+}
+
 /* Hands every view and every background task to the files that loop over
  * them, so those files never name a view or a task of their own. */
 static void register_parts(void)
@@ -344,6 +399,7 @@ int ui_keymap_print(FILE *out, const char *format, struct vs_err *err)
 
 int ui_run(const struct scan_request *req, const struct ui_settings *set)
 {
+	struct remembered was;
 	struct ui ui;
 	struct vs_err err = {0};
 	bool mono;
@@ -361,6 +417,8 @@ int ui_run(const struct scan_request *req, const struct ui_settings *set)
 		return 2;
 	}
 	ui_model_init(&ui.model, (enum scan_sort)set->sort, set->reverse, req->stale_days);
+	ui.model.disk = set->disk; /* the size mode the config or the state names */
+	remembered_now(&ui, &was);
 	/* The terminal first: its terminfo needs a file descriptor, and the
 	 * scan's workers may take every one there is (ulimit -n). */
 	install_signals();
@@ -387,6 +445,8 @@ int ui_run(const struct scan_request *req, const struct ui_settings *set)
 	}
 	ui.roots_label = roots_label(req, set->default_roots, ui.home);
 	ui_switch(&ui, &ui_list_view);
+	if (set->message)
+		ui_message(&ui, true, "%s", set->message);
 	loop(&ui);
 	restore_terminal();
 	uninstall_signals();
@@ -401,6 +461,7 @@ int ui_run(const struct scan_request *req, const struct ui_settings *set)
 	/* q: the scans only read, so a worker stuck in a system call (a hung
 	 * mount, a device) is not waited for: after QUIT_WAIT_MS the work that
 	 * changes disk is stopped as for a signal, and the process goes. */
+	remember(&ui, &was);
 	if (!ui_scans_stop(&ui, QUIT_WAIT_MS)) {
 		ui_tasks_free_changing(&ui);
 		fflush(NULL);

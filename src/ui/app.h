@@ -14,6 +14,7 @@
 #include "../util/vec.h"
 #include "cursor.h"
 #include "keymap.h"
+#include "layout.h"
 #include "lineedit.h"
 #include "model.h"
 #include "task.h"

@@ -1,5 +1,6 @@
 #include "layout.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define GAP 2
@@ -26,6 +27,41 @@ static const enum ui_col give_way[] = {UI_COL_LINK,  UI_COL_GIT,   UI_COL_PKGS, 
 const char *ui_col_title(enum ui_col c)
 {
 	return titles[c];
+}
+
+/* The names of the columns in the config's `columns` (the marker has none). */
+static const char *const col_names[UI_COL_COUNT] = {
+	[UI_COL_NAME] = "name", [UI_COL_KIND] = "kind",   [UI_COL_PYTHON] = "python",
+	[UI_COL_SIZE] = "size", [UI_COL_HLINK] = "hlink", [UI_COL_SHARE] = "share",
+	[UI_COL_PKGS] = "pkgs", [UI_COL_LINK] = "link",   [UI_COL_GIT] = "git",
+	[UI_COL_AGE] = "age",   [UI_COL_FLAGS] = "flags", [UI_COL_PATH] = "path",
+};
+
+int ui_layout_parse_columns(bool off[UI_COL_COUNT], const char *text, char *bad, size_t cap)
+{
+	const char *p = text;
+
+	for (int c = 0; c < UI_COL_COUNT; c++)
+		off[c] = c != UI_COL_MARK && c != UI_COL_NAME;
+	while (*p) {
+		size_t n = strcspn(p, ", \t");
+		int c = 0;
+
+		if (n == 0) {
+			p++;
+			continue;
+		}
+		while (c < UI_COL_COUNT && !(col_names[c] && strlen(col_names[c]) == n &&
+					     strncmp(col_names[c], p, n) == 0))
+			c++;
+		if (c == UI_COL_COUNT) {
+			snprintf(bad, cap, "%.*s", (int)n, p);
+			return -1;
+		}
+		off[c] = false;
+		p += n;
+	}
+	return 0;
 }
 
 static int clamp(int v, int lo, int hi)
@@ -65,6 +101,9 @@ void ui_layout_columns(struct ui_layout *out, int width, const struct ui_col_wan
 	out->w[UI_COL_KIND] = clamp(want->kind, KIND_MIN, KIND_MAX);
 	out->w[UI_COL_NAME] = clamp(name_want, NAME_MIN, NAME_MAX);
 	out->w[UI_COL_PATH] = path_want > PATH_MIN ? path_want : PATH_MIN;
+	for (int c = 0; want->off && c < UI_COL_COUNT; c++)
+		if (want->off[c])
+			out->shown[c] = false;
 
 	/* The path shrinks to whatever is left, down to its minimum. */
 	if (used(out) > width)

@@ -4,6 +4,7 @@
 #define VS_UI_LAYOUT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum ui_col {
 	UI_COL_MARK, /* '*' for marked rows */
@@ -31,11 +32,12 @@ struct ui_layout {
 
 /* What the rows on screen would like. */
 struct ui_col_wants {
-	int name, path; /* widths of the longest name and path */
-	int flags;      /* width of the longest FLAGS cell; 0: no env has a flag */
-	int kind;       /* width of the longest KIND cell */
-	bool git;       /* some env is in a repository */
-	bool hlink;     /* some env gets the hard-link marker */
+	int name, path;  /* widths of the longest name and path */
+	int flags;       /* width of the longest FLAGS cell; 0: no env has a flag */
+	int kind;        /* width of the longest KIND cell */
+	bool git;        /* some env is in a repository */
+	bool hlink;      /* some env gets the hard-link marker */
+	const bool *off; /* UI_COL_COUNT columns the user hid (config `columns`), or NULL */
 };
 
 /* Lays out columns in `width` screen columns. NAME, SIZE and a short path
@@ -49,5 +51,11 @@ struct ui_col_wants {
 void ui_layout_columns(struct ui_layout *out, int width, const struct ui_col_wants *want);
 
 const char *ui_col_title(enum ui_col c);
+
+/* Parses a `columns` list (names split by commas or spaces: name kind
+ * python size hlink share pkgs link git age flags path) into off[]: true
+ * for every column not listed. NAME and the marker are never off. Returns
+ * 0, or -1 with the first unknown name copied into bad (cap bytes). */
+int ui_layout_parse_columns(bool off[UI_COL_COUNT], const char *text, char *bad, size_t cap);
 
 #endif

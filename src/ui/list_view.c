@@ -16,10 +16,13 @@
 
 #define LIST_TOP 2 /* header, column titles */
 
-/* The list's own state: the filter being typed in the status line. */
+/* The list's own state: the filter being typed in the status line, and
+ * the columns the config's `columns` hides. */
 struct list_state {
 	bool editing;
 	struct ui_lineedit edit;
+	bool cols_read;             /* col_off holds the setting */
+	bool col_off[UI_COL_COUNT]; /* hidden columns */
 };
 
 static struct list_state *state(struct ui *ui)
@@ -202,12 +205,13 @@ static void draw_titles(const struct ui *ui, const struct ui_layout *l)
 /* The widest name and path among the rows, for the layout. */
 /* What the rows on screen would like: widths, and whether the GIT column
  * earns its room (some env is in a repository). */
-static void wanted_widths(const struct ui *ui, struct ui_col_wants *w)
+static void wanted_widths(const struct ui *ui, struct ui_col_wants *w, const bool *off)
 {
 	char flags[64];
 
 	memset(w, 0, sizeof(*w));
 	w->name = w->path = 4;
+	w->off = off;
 	for (size_t i = 0; i < ui->model.n_rows; i++) {
 		const struct venv *v = ui->model.by_id[ui->model.rows[i]];
 		char *p = path_tilde(v->path, ui->home);
@@ -266,6 +270,7 @@ static void draw_filter_prompt(struct ui *ui, struct list_state *L)
 
 static void list_draw(struct ui *ui)
 {
+	struct list_state *L = state(ui);
 	struct ui_layout l;
 	struct ui_col_wants want;
 	struct ui_summary s;
@@ -275,7 +280,14 @@ static void list_draw(struct ui *ui)
 	ui_model_refresh(&ui->model);
 	ui_model_summary(&ui->model, &s);
 	ui_model_scroll(&ui->model, (size_t)h);
-	wanted_widths(ui, &want);
+	if (!L->cols_read && ui->opts.set.visible_cols) {
+		char bad[64];
+
+		/* main checked it (ui_check_columns): a bad list never gets here */
+		(void)ui_layout_parse_columns(L->col_off, ui->opts.set.visible_cols, bad, sizeof(bad));
+	}
+	L->cols_read = true;
+	wanted_widths(ui, &want, L->col_off);
 	ui_layout_columns(&l, COLS, &want);
 	ui_draw_header(ui);
 	draw_titles(ui, &l);

@@ -10,8 +10,14 @@
 struct ui_settings {
 	int sort; /* enum scan_sort */
 	bool reverse;
-	const char *theme;  /* NULL: "default" */
-	bool default_roots; /* the request's roots are "." and the central places */
+	const char *theme;        /* NULL: "default" */
+	bool default_roots;       /* the request's roots are "." and the central places */
+	bool disk;                /* sizes as disk usage at start (`a`), else apparent */
+	const char *visible_cols; /* the list's visible columns (ui_check_columns), NULL: all */
+	/* Where the theme (T), the sort (s, S) and the size mode (a) are
+	 * remembered when changed (actions/state.h), or NULL: nowhere. */
+	const char *state_file;
+	const char *message; /* for the status line at start (config errors), or NULL */
 };
 
 /* What the views read (ui->opts), set once by ui_run: main's scan request
@@ -48,6 +54,11 @@ void ui_keymap_reset(void);
 /* Writes the key tables (the defaults with the rebindings): "md" for
  * README's, "man" for the man page's. 0, or VS_EUSAGE for another format. */
 int ui_keymap_print(FILE *out, const char *format, struct vs_err *err);
+
+/* Checks a list of the list's columns ("name, size, path"; names:
+ * name kind python size hlink share pkgs link git age flags path, split
+ * by commas or spaces): 0, or VS_EUSAGE naming the unknown one in err. */
+int ui_check_columns(const char *text, struct vs_err *err);
 
 /* Runs the browser on the scan request `req` (borrowed until it returns)
  * until the user quits. Returns the exit code (0, or 2 for a bad theme or

@@ -59,6 +59,7 @@ import tests_signals  # noqa: E402
 import tests_space  # noqa: E402
 import tests_space_browser  # noqa: E402
 import tests_caches  # noqa: E402
+import tests_config  # noqa: E402
 import tests_conda  # noqa: E402
 import tests_guard  # noqa: E402
 import tests_rebuild  # noqa: E402
@@ -265,6 +266,7 @@ def test(args, results, binary, runner, fx, t0):
     jobs += tests_story.tests(ctx)
     jobs += tests_fix15.tests(ctx)
     jobs += tests_keys18.tests(ctx)  # issue 18: keys
+    jobs += tests_config.tests(ctx)  # issue 18: the config file, remembered settings
     dl = tests_delete.tests(ctx)  # its first job (three pip envs) is long: started first
     jobs = dl[:1] + jobs + dl[1:]
     if args.only:
