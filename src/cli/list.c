@@ -36,6 +36,9 @@ static const char list_usage[] =
 	"                       version_mismatch, base_version, python_eol,\n"
 	"                       python_eol_date, python_support, last_used,\n"
 	"                       last_used_source, created)\n"
+	"  --paths              only the paths, one a line, as fast as it goes\n"
+	"                       (nothing measured, git not asked; for scripts and\n"
+	"                       shell completion)\n"
 	"  --sort KEY           size (largest first), name, age (oldest first),\n"
 	"                       used (least recently used first), python (oldest\n"
 	"                       first) or path (default)\n"
@@ -94,7 +97,8 @@ int cli_list(int argc, char **argv)
 	struct cli_opts o;
 	int rc;
 
-	if (cli_parse_opts(&o, argc, argv, CLI_OPT_SORT | CLI_OPT_DEFAULT_ROOTS, &err) < 0) {
+	if (cli_parse_opts(&o, argc, argv, CLI_OPT_SORT | CLI_OPT_DEFAULT_ROOTS | CLI_OPT_PATHS,
+			   &err) < 0) {
 		fprintf(stderr, "venvscope list: %s\n", tw_esc(err.msg));
 		cli_opts_free(&o);
 		return CLI_EXIT_USAGE;
@@ -103,6 +107,11 @@ int cli_list(int argc, char **argv)
 		fputs(list_usage, stdout);
 		cli_opts_free(&o);
 		return CLI_EXIT_OK;
+	}
+	if (o.paths) {
+		/* Only discovery's answer is wanted: sizes and git are its slow part. */
+		o.req.no_size = true;
+		o.req.no_git = true;
 	}
 	rc = cli_list_run(&o);
 	cli_opts_free(&o);
@@ -135,7 +144,12 @@ int cli_list_run(const struct cli_opts *o)
 		return cli_exit_code(rc);
 	}
 	scan_sort_venvs(r.venvs, r.n, (enum scan_sort)o->sort, o->reverse);
-	if (o->json) {
+	if (o->paths) {
+		/* As they are, one a line: a path is bytes, and scripts read them. */
+		for (size_t i = 0; i < r.n; i++)
+			printf("%s\n", r.venvs[i]->path);
+		rc = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+	} else if (o->json) {
 		cJSON *arr = cJSON_CreateArray();
 		struct scan_sharing sh;
 

@@ -21,7 +21,8 @@ enum {
 	OPT_EXCLUDE,
 	OPT_DEPTH,
 	OPT_THEME,
-	OPT_NO_GIT
+	OPT_NO_GIT,
+	OPT_PATHS
 };
 
 static const struct option long_opts[] = {
@@ -37,6 +38,7 @@ static const struct option long_opts[] = {
 	{"reverse", no_argument, NULL, OPT_REVERSE},
 	{"help", no_argument, NULL, 'h'},
 	{"theme", required_argument, NULL, OPT_THEME},
+	{"paths", no_argument, NULL, OPT_PATHS},
 	{NULL, 0, NULL, 0},
 };
 
@@ -104,6 +106,11 @@ static int handle(struct cli_opts *o, int c, unsigned flags, struct vs_err *err)
 		if (!(flags & CLI_OPT_THEME))
 			break;
 		o->theme = optarg;
+		return 0;
+	case OPT_PATHS:
+		if (!(flags & CLI_OPT_PATHS))
+			break;
+		o->paths = true;
 		return 0;
 	case OPT_REVERSE:
 		if (!with_sort)

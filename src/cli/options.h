@@ -30,12 +30,18 @@ struct cli_opts {
 	bool sort_given;
 	bool reverse;
 	bool help;
+	bool paths;        /* list --paths: one env path a line, nothing measured */
 	const char *theme; /* --theme (the browser only) */
 };
 
 /* Which options a command takes besides the scan options, and whether no
  * ROOT means the default roots (list and the browser). */
-enum { CLI_OPT_SORT = 1 << 0, CLI_OPT_THEME = 1 << 1, CLI_OPT_DEFAULT_ROOTS = 1 << 2 };
+enum {
+	CLI_OPT_SORT = 1 << 0,
+	CLI_OPT_THEME = 1 << 1,
+	CLI_OPT_DEFAULT_ROOTS = 1 << 2,
+	CLI_OPT_PATHS = 1 << 3 /* --paths (list) */
+};
 
 /* Parses argv[1..] of subcommand `cmd` (argv[0] is the subcommand name).
  * `flags` (CLI_OPT_*) says which extra options are accepted. Returns 0, or
