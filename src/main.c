@@ -53,6 +53,8 @@ static const char usage[] =
 	"  --no-git             do not ask git whether envs are ignored\n"
 	"  --stale-days N       untouched for more than N days is stale (default " CLI_STALE_DAYS_DEFAULT_TEXT
 	")\n"
+	"  --threads N          worker threads (default: one per core)\n"
+	"  --json               where there is no terminal: the list as list --json prints it\n"
 	"  -h, --help           this text\n"
 	"  --version            print the version\n"
 	"\n"
