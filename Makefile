@@ -174,8 +174,13 @@ uninstall:
 # hardening flags in its own folder, then scripts/make-deb.sh (dpkg-deb,
 # dpkg-shlibdeps; lintian checks it). Installs dpkg-dev first if needed.
 DEB_BUILD := build/deb-obj
+deb: export DEB_BUILD_MAINT_OPTIONS = hardening=+all
 deb:
 	@VS_EXTRA_PKGS='dpkg-dev' scripts/deps.sh
+	@# Objects made with other flags are not reused: the folder starts over.
+	@f="$$(dpkg-buildflags --get CFLAGS; dpkg-buildflags --get CPPFLAGS; dpkg-buildflags --get LDFLAGS)"; \
+	if [ "$$f" != "$$(cat $(DEB_BUILD)/flags 2>/dev/null)" ]; then \
+		rm -rf $(DEB_BUILD) && mkdir -p $(DEB_BUILD) && printf '%s\n' "$$f" > $(DEB_BUILD)/flags; fi
 	@$(MAKE) --no-print-directory BUILD=$(DEB_BUILD) OPT='' \
 		CFLAGS="$$(dpkg-buildflags --get CFLAGS)" \
 		EXTRA_CFLAGS="$$(dpkg-buildflags --get CPPFLAGS)" \
