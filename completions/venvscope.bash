@@ -45,22 +45,21 @@ _venvscope_sorts="size name age used python path"
 _venvscope_themes="default high-contrast light mono"
 
 # Env paths under the folder of the word being typed (else the current
-# folder and the central places), shown as typed: relative, or with ~.
+# folder and the central places), shown the way the word was typed.
 _venvscope_envs()
 {
-	local bin=$1 cur=$2 root word
+	local bin=$1 cur=$2 typed="" abs=$PWD root word
 	local -a roots=()
 	if [[ $cur == */* ]]; then
-		root=${cur%/*}/
+		typed=${cur%/*}/
+		root=$typed
 		[[ $root == "~/"* ]] && root=$HOME/${root#"~/"}
+		abs=$(cd "$root" 2>/dev/null && pwd) || return
+		[[ $abs == / ]] && abs=""
 		roots=("$root")
 	fi
 	while IFS= read -r word; do
-		if [[ $cur == "~/"* && $word == "$HOME/"* ]]; then
-			word="~/${word#"$HOME/"}"
-		elif [[ $cur != /* && $word == "$PWD/"* ]]; then
-			word=${word#"$PWD/"}
-		fi
+		[[ $word == "$abs/"* ]] && word=$typed${word#"$abs/"}
 		[[ $word == "$cur"* ]] || continue
 		if [[ $word == "~/"* ]]; then
 			printf -v word '~/%q' "${word#"~/"}"

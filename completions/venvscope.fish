@@ -75,17 +75,21 @@ function __venvscope_complete
     end
     switch "$cmd"
         case show freeze delete clear upgrade rebuild shell gitignore
+            # Under the folder being typed, else here and the central
+            # places; shown the way the word was typed.
             set -l root
+            set -l typed
+            set -l abs $PWD
             if string match -q '*/*' -- $cur
-                set root (string replace -r '[^/]*$' '' -- $cur)
-                set root (string replace -r '^~/' "$HOME/" -- $root)
+                set typed (string replace -r '[^/]*$' '' -- $cur)
+                set root (string replace -r '^~/' "$HOME/" -- $typed)
+                set abs (realpath -s -- $root 2>/dev/null); or return
+                test "$abs" = /; and set abs ''
             end
             set -l found
             for p in ($bin list --paths --depth 3 $root 2>/dev/null)
-                if string match -q '~/*' -- $cur; and string match -q "$HOME/*" -- $p
-                    set p "~/"(string sub -s (math (string length -- $HOME) + 2) -- $p)
-                else if not string match -q '/*' -- $cur; and string match -q "$PWD/*" -- $p
-                    set p (string sub -s (math (string length -- $PWD) + 2) -- $p)
+                if string match -q -- "$abs/*" $p
+                    set p "$typed"(string sub -s (math (string length -- "$abs") + 2) -- $p)
                 end
                 set -a found $p
             end
