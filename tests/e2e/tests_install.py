@@ -375,12 +375,19 @@ def lib_packages(binary):
     if not git2:
         notes.append("no libgit2.so.* under /usr/lib")
     for lib in filter(None, libs):
-        p = subprocess.run(["dpkg", "-S", os.path.realpath(lib)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        m = re.match(r"([^:,\s]+)", text(p.stdout))
-        if m:
-            pkgs.add(m.group(1))
+        # dpkg knows a file by the path its package shipped: the soname's
+        # target in the folder ldd named, or that folder with/without /usr
+        # (merged /usr makes /lib and /usr/lib one)
+        real = os.path.join(os.path.dirname(lib), os.path.basename(os.path.realpath(lib)))
+        alt = real[4:] if real.startswith("/usr/") else "/usr" + real
+        for cand in (real, alt, os.path.realpath(lib)):
+            p = subprocess.run(["dpkg", "-S", cand], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            m = re.match(r"([^:,\s]+)", text(p.stdout))
+            if p.returncode == 0 and m:
+                pkgs.add(m.group(1))
+                break
         else:
-            notes.append("dpkg -S %s: %s" % (lib, text(p.stderr).strip()))
+            notes.append("dpkg -S finds no package holding %s" % lib)
     return pkgs, notes
 
 
