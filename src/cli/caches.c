@@ -47,7 +47,7 @@ static const char caches_usage[] =
 	"                   symlink. Asks first, naming the space freed.\n"
 	"  --dry-run        with --clean: say what would run and what it frees\n"
 	"  --yes            with --clean: do not ask (needed when there is no terminal)\n"
-	"  --depth N, --exclude GLOB, -x, --threads N\n"
+	"  --depth N, --exclude GLOB, -x, --one-file-system, --threads N\n"
 	"                   how the ROOTs are scanned for linked_bytes, as for list\n"
 	"  --no-size, --no-git, --stale-days N\n"
 	"                   accepted as for list; they change nothing here\n"
