@@ -98,12 +98,12 @@ _venvscope()
 		[[ $cur == */* ]] && { compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -f -- "$cur"); }
 		return
 		;;
-	--python | --output | -o)
+	--python | --output | -o | --config)
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return
 		;;
-	--find-links | --config)
+	--find-links)
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 		return

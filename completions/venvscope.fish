@@ -52,10 +52,10 @@ function __venvscope_complete
             test -d "$VENVSCOPE_THEMES"; and ls $VENVSCOPE_THEMES
             string match -q '*/*' -- $cur; and __fish_complete_path $cur
             return
-        case --python --output -o
+        case --python --output -o --config
             __fish_complete_path $cur
             return
-        case --find-links --config
+        case --find-links
             __fish_complete_directories $cur
             return
     end
