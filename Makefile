@@ -5,6 +5,11 @@ PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/venvscope
+# Where each shell looks for completions on its own (bash-completion's
+# lazy loading, zsh's fpath, fish's vendor folder).
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 DESTDIR ?=
 
 CC      ?= cc
@@ -46,7 +51,7 @@ HELPER_SRC := $(sort $(wildcard tests/unit/helpers/*.c))
 HELPER_OBJ := $(HELPER_SRC:%.c=$(BUILD)/%.o)
 
 .SECONDARY:
-.PHONY: all deps run test test-build check asan asan-build asan-ci fuzz bench screenshots install uninstall clean format
+.PHONY: all deps run test test-build check asan asan-build asan-ci fuzz bench screenshots install uninstall deb clean format
 
 all: venvscope
 
@@ -147,14 +152,40 @@ screenshots: all
 	@scripts/screenshots.sh
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/themes
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/themes \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 venvscope $(DESTDIR)$(BINDIR)/venvscope
 	install -m 644 doc/venvscope.1 $(DESTDIR)$(MANDIR)/man1/venvscope.1
-	for t in themes/*; do [ -f "$$t" ] && install -m 644 "$$t" $(DESTDIR)$(DATADIR)/themes/; done; true
+	install -m 644 $(THEMES) $(DESTDIR)$(DATADIR)/themes/
+	install -m 644 completions/venvscope.bash $(DESTDIR)$(BASHCOMPDIR)/venvscope
+	install -m 644 completions/_venvscope $(DESTDIR)$(ZSHCOMPDIR)/_venvscope
+	install -m 644 completions/venvscope.fish $(DESTDIR)$(FISHCOMPDIR)/venvscope.fish
 
+# Removes what install put, file by file: the shared folders (bin, man1,
+# the completion folders) stay; venvscope's own data folder goes when empty.
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/venvscope $(DESTDIR)$(MANDIR)/man1/venvscope.1
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(BINDIR)/venvscope $(DESTDIR)$(MANDIR)/man1/venvscope.1 \
+		$(THEMES:themes/%=$(DESTDIR)$(DATADIR)/themes/%) \
+		$(DESTDIR)$(BASHCOMPDIR)/venvscope $(DESTDIR)$(ZSHCOMPDIR)/_venvscope \
+		$(DESTDIR)$(FISHCOMPDIR)/venvscope.fish
+	rmdir $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DATADIR) 2>/dev/null || true
+
+# build/venvscope_VERSION_ARCH.deb: a stripped release build with Debian's
+# hardening flags in its own folder, then scripts/make-deb.sh (dpkg-deb,
+# dpkg-shlibdeps; lintian checks it). Installs dpkg-dev first if needed.
+DEB_BUILD := build/deb-obj
+deb: export DEB_BUILD_MAINT_OPTIONS = hardening=+all
+deb:
+	@VS_EXTRA_PKGS='dpkg-dev' scripts/deps.sh
+	@# Objects made with other flags are not reused: the folder starts over.
+	@f="$$(dpkg-buildflags --get CFLAGS; dpkg-buildflags --get CPPFLAGS; dpkg-buildflags --get LDFLAGS)"; \
+	if [ "$$f" != "$$(cat $(DEB_BUILD)/flags 2>/dev/null)" ]; then \
+		rm -rf $(DEB_BUILD) && mkdir -p $(DEB_BUILD) && printf '%s\n' "$$f" > $(DEB_BUILD)/flags; fi
+	@$(MAKE) --no-print-directory BUILD=$(DEB_BUILD) OPT='' \
+		CFLAGS="$$(dpkg-buildflags --get CFLAGS)" \
+		EXTRA_CFLAGS="$$(dpkg-buildflags --get CPPFLAGS)" \
+		EXTRA_LDFLAGS="$$(dpkg-buildflags --get LDFLAGS)" $(DEB_BUILD)/venvscope
+	@scripts/make-deb.sh $(DEB_BUILD)/venvscope $(GIT2_SONAME)
 
 # Every C file of ours, headers too: src/, the unit tests and their helpers,
 # the fuzz targets (not build/, which is generated). Style: .clang-format.

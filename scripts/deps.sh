@@ -6,6 +6,9 @@ set -eu
 
 PKGS="gcc make libc6-dev pkg-config libncurses-dev libgit2-dev libcjson-dev \
 libcmocka-dev tmux git python3 python3-venv python3-virtualenv pipx python3-poetry pipenv"
+# tests/e2e/tests_install.py: the completions in zsh and fish, make deb
+# (dpkg-dev), the package checked (lintian) and its man page read (man-db).
+PKGS="$PKGS zsh fish dpkg-dev lintian man-db"
 [ -n "${VS_EXTRA_PKGS:-}" ] && PKGS="$PKGS $VS_EXTRA_PKGS"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -63,6 +63,7 @@ static const char usage[] =
 	"                       remember none\n"
 	"  --print-config       print the settings in effect and where each came from\n"
 	"                       (default, config FILE:LINE, state FILE:LINE, command line)\n"
+	"  --json               where there is no terminal: the list as list --json prints it\n"
 	"  -h, --help           this text\n"
 	"  --version            print the version\n"
 	"  --print-keys[=md|man]  the browser's keys (with any rebinding): README's\n"

@@ -47,7 +47,7 @@ static const char caches_usage[] =
 	"                   symlink. Asks first, naming the space freed.\n"
 	"  --dry-run        with --clean: say what would run and what it frees\n"
 	"  --yes            with --clean: do not ask (needed when there is no terminal)\n"
-	"  --depth N, --exclude GLOB, -x, --threads N\n"
+	"  --depth N, --exclude GLOB, -x, --one-file-system, --threads N\n"
 	"                   how the ROOTs are scanned for linked_bytes, as for list\n"
 	"  --no-size, --no-git, --stale-days N\n"
 	"                   accepted as for list; they change nothing here\n"
@@ -58,6 +58,9 @@ static const char caches_usage[] =
 struct caches_opts {
 	bool json, yes, dry_run;
 	const char *clean;
+	/* list's scan options as given, handed on to cli_parse_opts (owned;
+	 * the cli_opts borrow --exclude's globs from it) */
+	struct vs_vec fwd;
 };
 
 static void add_size(cJSON *o, const char *key, bool known, uint64_t v)
@@ -246,21 +249,39 @@ static int clean(struct scan_cache *v, size_t n, const struct caches_opts *o)
 static int parse(struct caches_opts *co, struct cli_opts *o, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"json", no_argument, NULL, 'j'},    {"yes", no_argument, NULL, 'y'},
-		{"dry-run", no_argument, NULL, 'n'}, {"clean", required_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'},    {NULL, 0, NULL, 0},
+		{"json", no_argument, NULL, 'j'},
+		{"yes", no_argument, NULL, 'y'},
+		{"dry-run", no_argument, NULL, 'n'},
+		{"clean", required_argument, NULL, 'c'},
+		{"help", no_argument, NULL, 'h'},
+		/* How the ROOTs are scanned, as for list (F: handed on). */
+		{"depth", required_argument, NULL, 'F'},
+		{"exclude", required_argument, NULL, 'F'},
+		{"one-file-system", no_argument, NULL, 'F'},
+		{"threads", required_argument, NULL, 'F'},
+		{"no-size", no_argument, NULL, 'F'},
+		{"no-git", no_argument, NULL, 'F'},
+		{"stale-days", required_argument, NULL, 'F'},
+		{NULL, 0, NULL, 0},
 	};
 	struct vs_err err = {0};
 	char **rest;
-	int c, k = 0;
+	int c, idx, k = 0;
 
 	memset(co, 0, sizeof(*co));
+	vs_vec_init_strs(&co->fwd);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "jynh", opts, NULL)) != -1) {
-		if (c == 'h')
+	while ((c = getopt_long(argc, argv, "jynhx", opts, &idx)) != -1) {
+		if (c == 'F' && optarg)
+			vs_vec_push(&co->fwd, xasprintf("--%s=%s", opts[idx].name, optarg));
+		else if (c == 'F')
+			vs_vec_push(&co->fwd, xasprintf("--%s", opts[idx].name));
+		else if (c == 'x')
+			vs_vec_push_str(&co->fwd, "-x");
+		else if (c == 'h')
 			return fputs(caches_usage, stdout), CLI_EXIT_OK;
-		if (c == 'j')
+		else if (c == 'j')
 			co->json = true;
 		else if (c == 'y')
 			co->yes = true;
@@ -281,9 +302,13 @@ static int parse(struct caches_opts *co, struct cli_opts *o, int argc, char **ar
 	if (co->json && co->clean)
 		return fprintf(stderr, "venvscope caches: --json does not go with --clean\n"),
 		       CLI_EXIT_USAGE;
-	/* The ROOTs, as list takes them (the defaults when none). */
-	rest = xcalloc((size_t)(argc - optind) + 2, sizeof(*rest));
+	/* The scan options, then the ROOTs, as list takes them (the defaults
+	 * when none); after "--" a ROOT may start with '-'. */
+	rest = xcalloc(co->fwd.n + (size_t)(argc - optind) + 3, sizeof(*rest));
 	rest[k++] = argv[0];
+	for (size_t i = 0; i < co->fwd.n; i++)
+		rest[k++] = co->fwd.v[i];
+	rest[k++] = "--";
 	for (int i = optind; i < argc; i++)
 		rest[k++] = argv[i];
 	c = cli_parse_opts(o, k, rest, CLI_OPT_DEFAULT_ROOTS, &err);
@@ -306,11 +331,13 @@ int cli_caches(int argc, char **argv)
 
 	if (rc >= 0) {
 		cli_opts_free(&o);
+		vs_vec_clear(&co.fwd);
 		return rc;
 	}
 	/* The envs first: linked_bytes is what the caches share with them. */
 	rc = cli_collect(&r, &o, &err);
 	cli_opts_free(&o);
+	vs_vec_clear(&co.fwd);
 	if (rc < 0) {
 		fprintf(stderr, "venvscope caches: %s\n", tw_esc(err.msg));
 		return cli_exit_code(rc);

@@ -55,12 +55,13 @@ static const char delete_usage[] =
 	"Exit status: 0 only when every ENV was removed.\n";
 
 static const char deleted_usage[] =
-	"usage: venvscope deleted [--json]\n"
+	"usage: venvscope deleted [--json | --names]\n"
 	"\n"
 	"Lists the recipes of deleted environments, newest first (kept under\n"
 	"$XDG_STATE_HOME/venvscope/deleted; `venvscope recreate` makes one again).\n"
 	"\n"
 	"  --json       a JSON array, one object per record\n"
+	"  --names      only the record names (what recreate takes), one a line\n"
 	"  -h, --help   this text\n"
 	"\n"
 	"Exit status: 0 ok, 2 bad usage.\n";
@@ -338,12 +339,14 @@ int cli_delete(int argc, char **argv)
 int cli_deleted(int argc, char **argv)
 {
 	struct act_record *r = NULL;
-	bool json = false;
+	bool json = false, names = false;
 	size_t n;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = true;
+		else if (strcmp(argv[i], "--names") == 0)
+			names = true;
 		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
 			return fputs(deleted_usage, stdout), CLI_EXIT_OK;
 		else
@@ -351,7 +354,20 @@ int cli_deleted(int argc, char **argv)
 				       tw_esc(argv[i])),
 			       CLI_EXIT_USAGE;
 	}
+	if (json && names)
+		return fprintf(stderr, "venvscope deleted: --json and --names: choose one\n"),
+		       CLI_EXIT_USAGE;
 	n = act_records_list(&r);
+	if (names) {
+		/* The record folders' names, as they are: recreate takes them. */
+		for (size_t i = 0; i < n; i++) {
+			const char *slash = strrchr(r[i].dir, '/');
+
+			printf("%s\n", slash ? slash + 1 : r[i].dir);
+		}
+		act_records_free(r, n);
+		return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+	}
 	if (json) {
 		cJSON *arr = cJSON_CreateArray();
 

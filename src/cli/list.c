@@ -38,6 +38,9 @@ static const char list_usage[] =
 	"                       version_mismatch, base_version, python_eol,\n"
 	"                       python_eol_date, python_support, last_used,\n"
 	"                       last_used_source, created)\n"
+	"  --paths              only the paths, one a line, as fast as it goes\n"
+	"                       (nothing measured, git not asked; for scripts and\n"
+	"                       shell completion)\n"
 	"  --sort KEY           size (largest first), name, age (oldest first),\n"
 	"                       used (least recently used first), python (oldest\n"
 	"                       first) or path (default)\n"
@@ -98,7 +101,8 @@ int cli_list(int argc, char **argv)
 	struct cli_opts o;
 	struct vs_err err = {0};
 	struct cli_settings s;
-	int rc = cli_start(&o, argc, argv, CLI_OPT_SORT | CLI_OPT_CONFIG, -1, "list", list_usage);
+	int rc = cli_start(&o, argc, argv, CLI_OPT_SORT | CLI_OPT_CONFIG | CLI_OPT_PATHS, -1, "list",
+			   list_usage);
 
 	if (rc >= 0)
 		return rc;
@@ -114,6 +118,11 @@ int cli_list(int argc, char **argv)
 		fprintf(stderr, "venvscope list: %s\n", tw_esc(s.errors.v[i]));
 	o.req = s.req;
 	o.default_roots = s.default_roots;
+	if (o.paths) {
+		/* Only discovery's answer is wanted: sizes and git are its slow part. */
+		o.req.no_size = true;
+		o.req.no_git = true;
+	}
 	rc = cli_list_run(&o);
 done:
 	cli_settings_free(&s);
@@ -147,7 +156,12 @@ int cli_list_run(const struct cli_opts *o)
 		return cli_exit_code(rc);
 	}
 	scan_sort_venvs(r.venvs, r.n, (enum scan_sort)o->sort, o->reverse);
-	if (o->json) {
+	if (o->paths) {
+		/* As they are, one a line: a path is bytes, and scripts read them. */
+		for (size_t i = 0; i < r.n; i++)
+			printf("%s\n", r.venvs[i]->path);
+		rc = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+	} else if (o->json) {
 		cJSON *arr = cJSON_CreateArray();
 		struct scan_sharing sh;
 

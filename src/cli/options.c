@@ -27,7 +27,8 @@ enum {
 	OPT_NO_GIT,
 	OPT_CONFIG,
 	OPT_NO_CONFIG,
-	OPT_PRINT_CONFIG
+	OPT_PRINT_CONFIG,
+	OPT_PATHS
 };
 
 static const struct option long_opts[] = {
@@ -46,6 +47,7 @@ static const struct option long_opts[] = {
 	{"config", required_argument, NULL, OPT_CONFIG},
 	{"no-config", no_argument, NULL, OPT_NO_CONFIG},
 	{"print-config", no_argument, NULL, OPT_PRINT_CONFIG},
+	{"paths", no_argument, NULL, OPT_PATHS},
 	{NULL, 0, NULL, 0},
 };
 
@@ -115,6 +117,11 @@ static int handle(struct cli_opts *o, int c, unsigned flags, struct vs_err *err)
 			break;
 		o->theme = optarg;
 		o->given |= 1u << CLI_KEY_THEME;
+		return 0;
+	case OPT_PATHS:
+		if (!(flags & CLI_OPT_PATHS))
+			break;
+		o->paths = true;
 		return 0;
 	case OPT_REVERSE:
 		if (!with_sort)

@@ -31,6 +31,7 @@ struct cli_opts {
 	bool sort_given;
 	bool reverse;
 	bool help;
+	bool paths;        /* list --paths: one env path a line, nothing measured */
 	const char *theme; /* --theme (the browser only) */
 	/* The config file (CLI_OPT_CONFIG: the browser only). */
 	const char *config_path; /* --config PATH, or NULL: the default place */
@@ -47,6 +48,7 @@ enum {
 	CLI_OPT_DEFAULT_ROOTS = 1 << 2,
 	CLI_OPT_CONFIG = 1 << 3,       /* --config PATH, --no-config */
 	CLI_OPT_PRINT_CONFIG = 1 << 4, /* --print-config (the browser) */
+	CLI_OPT_PATHS = 1 << 5,        /* --paths (list) */
 };
 
 /* Parses argv[1..] of subcommand `cmd` (argv[0] is the subcommand name).

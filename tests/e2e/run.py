@@ -48,6 +48,7 @@ import tests_fix15  # noqa: E402
 import tests_freeze_target  # noqa: E402
 import tests_git  # noqa: E402
 import tests_git_hard  # noqa: E402
+import tests_install  # noqa: E402
 import tests_glitch  # noqa: E402
 import tests_main  # noqa: E402
 import tests_noexec  # noqa: E402
@@ -267,6 +268,7 @@ def test(args, results, binary, runner, fx, t0):
     jobs += tests_fix15.tests(ctx)
     jobs += tests_keys18.tests(ctx)  # issue 18: keys
     jobs += tests_config.tests(ctx)  # issue 18: the config file, remembered settings
+    jobs += tests_install.tests(ctx)
     dl = tests_delete.tests(ctx)  # its first job (three pip envs) is long: started first
     jobs = dl[:1] + jobs + dl[1:]
     if args.only:
