@@ -212,6 +212,7 @@ static void *worker(void *arg)
 	struct scan *s = arg;
 	struct job *j;
 
+	atomic_store(&s->tids[atomic_fetch_add(&s->n_tids, 1)], (int)gettid());
 	while ((j = take_job(s)) != NULL) {
 		if (atomic_load(&s->cancel))
 			drop_job(j);
@@ -371,6 +372,7 @@ static void scan_destroy(struct scan *s)
 	free(s->hashed);
 	free(s->threads);
 	free(s->joined);
+	free(s->tids);
 	scan_queue_destroy(&s->queue);
 	pthread_mutex_destroy(&s->lock);
 	pthread_mutex_destroy(&s->inuse_lock);
@@ -432,6 +434,7 @@ struct scan *scan_start(const struct scan_request *req, struct vs_err *err)
 	s->max_threads = io_workers(req, s->n_threads, fd_limit);
 	s->threads = xcalloc((size_t)s->max_threads, sizeof(*s->threads));
 	s->joined = xcalloc((size_t)s->max_threads + 1, sizeof(*s->joined));
+	s->tids = xcalloc((size_t)s->max_threads, sizeof(*s->tids));
 	if (s->git_on && pthread_create(&s->git_thread, NULL, git_worker, s) != 0)
 		vs_die("cannot start the git thread");
 	for (int i = 0; i < s->n_threads; i++) {

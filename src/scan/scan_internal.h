@@ -102,6 +102,8 @@ struct scan {
 	 * while the workers mostly wait for the disk; at most max_threads. */
 	int max_active;
 	int cpu_workers;
+	atomic_int *tids; /* [max_threads]: each started worker's thread id */
+	atomic_int n_tids;
 	bool finished;
 	struct env_key *seen; /* envs already reported (a root inside another root) */
 	size_t n_seen, cap_seen;
