@@ -47,7 +47,8 @@ static const char list_usage[] =
 	"  --no-git             do not ask git whether envs are ignored or tracked\n"
 	"  --stale-days N       untouched for more than N days is stale (default " CLI_STALE_DAYS_DEFAULT_TEXT
 	")\n"
-	"  --threads N          worker threads (default: one per core)\n"
+	"  --threads N          worker threads (default: one per core, up to 16\n"
+	"                       while they wait for the disk)\n"
 	"  -h, --help           this text\n"
 	"\n"
 	"Exit status: 0 ok, 1 something failed (or the scan was incomplete: too many\n"
