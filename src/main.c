@@ -56,7 +56,8 @@ static const char usage[] =
 	"  --no-git             do not ask git whether envs are ignored\n"
 	"  --stale-days N       untouched for more than N days is stale (default " CLI_STALE_DAYS_DEFAULT_TEXT
 	")\n"
-	"  --threads N          scan with N worker threads (default: one per core)\n"
+	"  --threads N          scan with N worker threads (default: one per core, up to\n"
+	"                       16 while they wait for the disk)\n"
 	"  --config PATH        read this config file instead of\n"
 	"                       $XDG_CONFIG_HOME/venvscope/config (~/.config/venvscope/config)\n"
 	"  --no-config          read no config file and no remembered settings, and\n"

@@ -52,7 +52,8 @@ static const char list_usage[] =
 	"  --no-git             do not ask git whether envs are ignored or tracked\n"
 	"  --stale-days N       untouched for more than N days is stale (default " CLI_STALE_DAYS_DEFAULT_TEXT
 	")\n"
-	"  --threads N          worker threads (default: one per core)\n"
+	"  --threads N          worker threads (default: one per core, up to 16\n"
+	"                       while they wait for the disk)\n"
 	"  --config PATH        read this config file (roots, exclude, depth,\n"
 	"                       stale-days, threads) instead of ~/.config/venvscope/config\n"
 	"  --no-config          read no config file\n"

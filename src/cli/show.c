@@ -33,7 +33,8 @@ static const char show_usage[] =
 	"  --json            one JSON object (the keys of `list --json` plus git_rule, config, packages)\n"
 	"  --no-size         do not measure the size\n"
 	"  --no-git          do not ask git whether ENV is ignored or tracked\n"
-	"  --threads N       worker threads (default: one per core)\n"
+	"  --threads N       worker threads (default: one per core, up to 16\n"
+	"                    while they wait for the disk)\n"
 	"  --depth N, --exclude GLOB, -x, --one-file-system\n"
 	"                    accepted as for list; they change nothing for one ENV\n"
 	"  --stale-days N    untouched for more than N days is stale (default " CLI_STALE_DAYS_DEFAULT_TEXT

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../util/dirread.h"
 #include "../util/strbuf.h"
 #include "../util/readfile.h"
 #include "../util/xalloc.h"
@@ -166,10 +167,10 @@ static void set_child_path(struct strbuf *path, size_t base_len, const char *nam
 static void walk_dir(struct scan *s, int fd, struct strbuf *path, int depth, dev_t root_dev);
 
 /* Opens one entry of `d` as a folder and walks it (here or on another worker). */
-static void visit_child(struct scan *s, DIR *d, const char *name, struct strbuf *path, int depth,
+static void visit_child(struct scan *s, int fd, const char *name, struct strbuf *path, int depth,
 			dev_t root_dev)
 {
-	int cfd = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int cfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
 
 	if (cfd < 0) {
@@ -215,13 +216,13 @@ static void walk_conda_envs(struct scan *s, int fd, struct strbuf *path, int dep
 
 /* Reads the folder's entries: the names of its subfolders to walk go into
  * `names` (each with its NUL); true when one of them is conda-meta. */
-static bool read_entries(struct scan *s, DIR *d, struct strbuf *names, const char *path)
+static bool read_entries(struct scan *s, struct vs_dir *d, struct strbuf *names, const char *path)
 {
 	bool conda_meta = false;
-	struct dirent *de;
+	unsigned char type;
+	const char *name;
 
-	for (errno = 0; (de = readdir(d)) != NULL; errno = 0) {
-		const char *name = de->d_name;
+	while ((name = vs_dir_next(d, &type)) != NULL) {
 
 		if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0')))
 			continue;
@@ -230,16 +231,16 @@ static bool read_entries(struct scan *s, DIR *d, struct strbuf *names, const cha
 			if (atomic_load(&s->cancel))
 				break;
 		}
-		if (strcmp(name, "pyproject.toml") == 0 && de->d_type != DT_DIR)
+		if (strcmp(name, "pyproject.toml") == 0 && type != DT_DIR)
 			scan_note_project(s, path);
-		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
+		if (type != DT_DIR && type != DT_UNKNOWN)
 			continue;
 		if (pruned_name(name) || trash_name(name))
 			continue;
 		conda_meta = conda_meta || strcmp(name, "conda-meta") == 0;
 		sb_add(names, name, strlen(name) + 1);
 	}
-	if (errno != 0)
+	if (!name && errno != 0)
 		scan_warn(s, "%s: error while reading folder: %s", path, strerror(errno));
 	return conda_meta;
 }
@@ -255,7 +256,7 @@ static void walk_dir(struct scan *s, int fd, struct strbuf *path, int depth, dev
 {
 	struct strbuf names = STRBUF_INIT;
 	size_t base_len = path->len;
-	DIR *d;
+	struct vs_dir *d;
 
 	atomic_fetch_add(&s->dirs, 1);
 	if (holds_env(s, fd, path->buf)) {
@@ -270,17 +271,12 @@ static void walk_dir(struct scan *s, int fd, struct strbuf *path, int depth, dev
 		close(fd);
 		return;
 	}
-	d = fdopendir(fd);
-	if (!d) {
-		scan_warn(s, "%s: cannot read folder: %s", path->buf, strerror(errno));
-		close(fd);
-		return;
-	}
+	d = vs_dir_open(fd);
 	/* Names first, walk after: a conda prefix is known from its entries
 	 * (no lookup in the many folders that hold no conda-meta) before
 	 * anything in it is walked. */
-	if (read_entries(s, d, &names, path->buf) && scan_conda_is_prefix(dirfd(d))) {
-		report_conda(s, dirfd(d), path, depth, root_dev);
+	if (read_entries(s, d, &names, path->buf) && scan_conda_is_prefix(fd)) {
+		report_conda(s, fd, path, depth, root_dev);
 		names.len = 0;
 	}
 	for (size_t at = 0; at < names.len && !atomic_load(&s->cancel);) {
@@ -289,12 +285,12 @@ static void walk_dir(struct scan *s, int fd, struct strbuf *path, int depth, dev
 		at += strlen(name) + 1;
 		set_child_path(path, base_len, name);
 		if (!excluded(s, name, path->buf))
-			visit_child(s, d, name, path, depth + 1, root_dev);
+			visit_child(s, fd, name, path, depth + 1, root_dev);
 		path->len = base_len;
 		path->buf[base_len] = '\0';
 	}
 	sb_free(&names);
-	closedir(d);
+	vs_dir_close(d);
 }
 
 void scan_walk(struct scan *s, struct walk_job *job)

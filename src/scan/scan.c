@@ -4,7 +4,6 @@
  * single consumer. See scan.h for the contract. */
 #include "scan.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,7 +14,6 @@
 #include <unistd.h>
 
 #include "../util/human.h"
-#include "../util/path.h"
 #include "../util/readfile.h"
 #include "../util/trace.h"
 #include "../util/xalloc.h"
@@ -80,7 +78,7 @@ bool scan_wants_work(struct scan *s)
 
 	/* A racy peek is fine here: it only decides who walks a subtree. */
 	pthread_mutex_lock(&s->lock);
-	wants = s->idle > 0 && s->n_walks < (size_t)s->n_threads;
+	wants = s->idle > 0 && s->active < s->max_active && s->n_walks < (size_t)s->max_active;
 	pthread_mutex_unlock(&s->lock);
 	return wants;
 }
@@ -169,11 +167,14 @@ static struct job *take_job(struct scan *s)
 
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
-		if (s->walks) {
+		/* Past max_active (pace.c) a worker waits even with work queued. */
+		bool room = s->active < s->max_active;
+
+		if (room && s->walks) {
 			j = s->walks;
 			s->walks = j->next;
 			s->n_walks--;
-		} else if (s->details) {
+		} else if (room && s->details) {
 			j = s->details;
 			s->details = j->next;
 			if (!s->details)
@@ -186,6 +187,7 @@ static struct job *take_job(struct scan *s)
 		if (s->active == 0 || s->finished) {
 			s->finished = true;
 			pthread_cond_broadcast(&s->cond);
+			scan_pace_wake(s);
 			break;
 		}
 		s->idle++;
@@ -210,6 +212,7 @@ static void *worker(void *arg)
 	struct scan *s = arg;
 	struct job *j;
 
+	atomic_store(&s->tids[atomic_fetch_add(&s->n_tids, 1)], (int)gettid());
 	while ((j = take_job(s)) != NULL) {
 		if (atomic_load(&s->cancel))
 			drop_job(j);
@@ -312,6 +315,28 @@ static void *git_worker(void *arg)
  * (a size walk puts aside what it cannot open and comes back to it). */
 #define LEAN_FD_LIMIT 64
 
+/* Workers in all, the extra ones waiting for the disk (pace.c) included:
+ * only when the worker count is ours to choose (no --threads) and open
+ * files are plenty (each worker holds a chain of open folders). */
+#define IO_WORKERS 16
+#define IO_FD_LIMIT 1024
+
+static int io_workers(const struct scan_request *req, int cpu, rlim_t fd_limit)
+{
+	if (req->threads > 0 || (fd_limit != RLIM_INFINITY && fd_limit < IO_FD_LIMIT))
+		return cpu;
+	return IO_WORKERS > cpu ? IO_WORKERS : cpu;
+}
+
+bool scan_start_worker(struct scan *s)
+{
+	if (s->n_threads >= s->max_threads ||
+	    pthread_create(&s->threads[s->n_threads], NULL, worker, s) != 0)
+		return false;
+	s->n_threads++;
+	return true;
+}
+
 /* Returns the soft limit on open files now (RLIM_INFINITY: no limit). */
 static rlim_t raise_fd_limit(void)
 {
@@ -337,96 +362,6 @@ static char **copy_strv(const char *const *v, size_t n)
 	return out;
 }
 
-/* Opens every root; on the first bad one, says why and closes the rest. */
-static int open_roots(struct scan *s, const struct scan_request *req, int *fds, dev_t *devs,
-		      struct vs_err *err)
-{
-	for (size_t i = 0; i < req->n_roots; i++) {
-		const char *r = req->roots[i];
-		char *abs = path_absolute(r);
-		struct stat st;
-		int fd;
-
-		fds[i] = -1;
-		if (!abs) {
-			vs_err_set(err, VS_EFAIL, "%s: cannot read the current folder: %s", r,
-				   strerror(errno));
-			goto fail;
-		}
-		if (stat(abs, &st) != 0) {
-			char why[128];
-
-			if (errno == ENOENT)
-				vs_err_set(err, VS_EUSAGE, "%s: no such folder", r);
-			else
-				vs_err_set(err, VS_EUSAGE, "%s: %s", r,
-					   path_errno_reason(why, sizeof(why), abs, errno));
-			free(abs);
-			goto fail;
-		}
-		if (!S_ISDIR(st.st_mode)) {
-			vs_err_set(err, VS_EUSAGE, "%s: not a folder", r);
-			free(abs);
-			goto fail;
-		}
-		fd = open(abs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0) {
-			vs_err_set(err, VS_EUSAGE, "%s: cannot open folder: %s", r, strerror(errno));
-			free(abs);
-			goto fail;
-		}
-		fds[i] = fd;
-		devs[i] = st.st_dev;
-		s->roots[i] = abs;
-	}
-	return 0;
-fail:
-	for (size_t i = 0; i < req->n_roots; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	return VS_EUSAGE;
-}
-
-static void queue_roots(struct scan *s, int *fds, dev_t *devs)
-{
-	for (size_t i = 0; i < s->n_roots; i++) {
-		struct stat st;
-		bool dup = false;
-
-		/* The same folder given twice (or "." inside the list of central
-		 * places) is walked once. */
-		if (fstat(fds[i], &st) == 0) {
-			for (size_t k = 0; k < i && !dup; k++) {
-				struct stat sk;
-
-				dup = fds[k] >= 0 && fstat(fds[k], &sk) == 0 &&
-				      sk.st_dev == st.st_dev && sk.st_ino == st.st_ino;
-			}
-		}
-		if (dup) {
-			close(fds[i]);
-			fds[i] = -1;
-			continue;
-		}
-		scan_push_walk(s, fds[i], xstrdup(s->roots[i]), 0, devs[i]);
-	}
-}
-
-/* Remembers venvscope's own state folder and the home trash, so the walk
- * never lists a deletion record or a trashed env (discover.c). */
-static void note_own_folders(struct scan *s)
-{
-	char *dirs[2] = {scan_state_dir(s->home), scan_home_trash(s->home)};
-
-	for (int i = 0; i < 2; i++) {
-		struct stat st;
-
-		if (dirs[i] && stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode))
-			s->own[s->n_own++] = (struct env_key){st.st_dev, st.st_ino};
-		free(dirs[i]);
-	}
-}
-
 static void scan_destroy(struct scan *s)
 {
 	scan_free_strv(s->roots, s->n_roots);
@@ -437,12 +372,15 @@ static void scan_destroy(struct scan *s)
 	free(s->hashed);
 	free(s->threads);
 	free(s->joined);
+	free(s->tids);
 	scan_queue_destroy(&s->queue);
 	pthread_mutex_destroy(&s->lock);
 	pthread_mutex_destroy(&s->inuse_lock);
 	scan_inuse_free(s->inuse);
 	pthread_cond_destroy(&s->cond);
 	pthread_cond_destroy(&s->git_cond);
+	if (s->pace_inited)
+		pthread_cond_destroy(&s->pace_cond);
 	free(s);
 }
 
@@ -469,7 +407,7 @@ struct scan *scan_start(const struct scan_request *req, struct vs_err *err)
 	s->no_size = req->no_size;
 	s->git_on = !req->no_git;
 	s->home = home && *home ? xstrdup(home) : NULL;
-	note_own_folders(s);
+	scan_note_own_folders(s);
 	s->start_ns = vs_now_ns();
 	s->fd_base = vs_fd_shortages();
 	atomic_store(&s->last_progress_ns, s->start_ns);
@@ -478,7 +416,7 @@ struct scan *scan_start(const struct scan_request *req, struct vs_err *err)
 		vs_err_set(err, VS_EUSAGE, "nothing to scan: no folder given");
 		goto fail;
 	}
-	if (open_roots(s, req, fds, devs, err) < 0)
+	if (scan_open_roots(s, req, fds, devs, err) < 0)
 		goto fail;
 	if (scan_queue_open(&s->queue, err) < 0) {
 		for (size_t i = 0; i < req->n_roots; i++)
@@ -486,20 +424,24 @@ struct scan *scan_start(const struct scan_request *req, struct vs_err *err)
 		goto fail;
 	}
 	fd_limit = raise_fd_limit();
-	queue_roots(s, fds, devs);
+	scan_queue_roots(s, fds, devs);
 	s->n_threads = req->threads > 0 ? req->threads : (int)(cores > 0 ? cores : 1);
 	if (fd_limit != RLIM_INFINITY && fd_limit < LEAN_FD_LIMIT)
 		s->n_threads = 1;
 	if (s->n_threads > 64)
 		s->n_threads = 64;
-	s->threads = xcalloc((size_t)s->n_threads, sizeof(*s->threads));
-	s->joined = xcalloc((size_t)s->n_threads + 1, sizeof(*s->joined));
+	s->cpu_workers = s->max_active = s->n_threads;
+	s->max_threads = io_workers(req, s->n_threads, fd_limit);
+	s->threads = xcalloc((size_t)s->max_threads, sizeof(*s->threads));
+	s->joined = xcalloc((size_t)s->max_threads + 1, sizeof(*s->joined));
+	s->tids = xcalloc((size_t)s->max_threads, sizeof(*s->tids));
 	if (s->git_on && pthread_create(&s->git_thread, NULL, git_worker, s) != 0)
 		vs_die("cannot start the git thread");
 	for (int i = 0; i < s->n_threads; i++) {
 		if (pthread_create(&s->threads[i], NULL, worker, s) != 0)
 			vs_die("cannot start a scan thread");
 	}
+	scan_pace_start(s);
 	free(fds);
 	free(devs);
 	return s;
@@ -528,6 +470,7 @@ struct scan_event *scan_wait(struct scan *s)
 void scan_cancel(struct scan *s)
 {
 	atomic_store(&s->cancel, true);
+	scan_pace_wake(s);
 }
 
 bool scan_incomplete_text(char *buf, size_t cap, const struct scan_progress *p)
@@ -557,18 +500,14 @@ void scan_progress_now(const struct scan *s, struct scan_progress *out)
 	fill_progress(s, out);
 }
 
-/* Joins thread i (n_threads: the git thread) unless it was; by `deadline`
+/* Joins thread `t` unless `joined` says it was; by `deadline`
  * (CLOCK_REALTIME) when given. True once it is joined. */
-static bool join_one(struct scan *s, int i, const struct timespec *deadline)
+static bool join_thread(pthread_t t, bool *joined, const struct timespec *deadline)
 {
-	pthread_t t = i < s->n_threads ? s->threads[i] : s->git_thread;
-
-	if (i == s->n_threads && !s->git_on)
-		return true;
-	if (!s->joined[i])
-		s->joined[i] = deadline ? pthread_timedjoin_np(t, NULL, deadline) == 0
-					: pthread_join(t, NULL) == 0;
-	return s->joined[i];
+	if (!*joined)
+		*joined = deadline ? pthread_timedjoin_np(t, NULL, deadline) == 0
+				   : pthread_join(t, NULL) == 0;
+	return *joined;
 }
 
 bool scan_stop(struct scan *s, const struct timespec *deadline)
@@ -578,9 +517,14 @@ bool scan_stop(struct scan *s, const struct timespec *deadline)
 	if (!s)
 		return true;
 	scan_cancel(s);
+	/* The pacer first: once it is gone, no worker starts. */
+	if (s->pacer_on && !join_thread(s->pacer, &s->pacer_joined, deadline))
+		return false;
 	/* The git thread ends after the workers closed its queue. */
-	for (int i = 0; i <= s->n_threads; i++)
-		all = join_one(s, i, deadline) && all;
+	for (int i = 0; i < s->n_threads; i++)
+		all = join_thread(s->threads[i], &s->joined[i], deadline) && all;
+	if (s->git_on)
+		all = join_thread(s->git_thread, &s->joined[s->max_threads], deadline) && all;
 	return all;
 }
 

@@ -98,13 +98,24 @@ struct scan {
 	struct job *details, *details_tail;
 	int active; /* workers running a job */
 	int idle;   /* workers waiting for a job */
+	/* Workers allowed to run a job at once (pace.c): cpu_workers, more
+	 * while the workers mostly wait for the disk; at most max_threads. */
+	int max_active;
+	int cpu_workers;
+	atomic_int *tids; /* [max_threads]: each started worker's thread id */
+	atomic_int n_tids;
 	bool finished;
 	struct env_key *seen; /* envs already reported (a root inside another root) */
 	size_t n_seen, cap_seen;
-	pthread_t *threads;
-	int n_threads;
-	bool *joined; /* [n_threads + 1]: each worker, then the git thread, once joined */
+	pthread_t *threads; /* [max_threads] */
+	int n_threads;      /* workers started (the pacer starts more), under `lock` */
+	int max_threads;
+	bool *joined; /* [max_threads + 1]: each worker, then the git thread, once joined */
 	atomic_bool cancel;
+	/* The pacer thread (pace.c), when there are more workers than cores. */
+	pthread_t pacer;
+	bool pacer_on, pacer_joined, pace_inited;
+	pthread_cond_t pace_cond; /* with `lock`, CLOCK_MONOTONIC: wakes the pacer */
 
 	struct scan_queue queue;
 	bool done_queued; /* under `lock`: DONE was pushed */
@@ -182,6 +193,26 @@ void scan_run_detail(struct scan *s, struct detail_job *dj);
  * scan is cancelled instead (the env then reports a failed size). */
 void scan_run_part(struct scan *s, struct part_job *pj);
 void scan_drop_part(struct part_job *pj);
+
+/* The roots (scan_roots.c). scan_open_roots opens req's roots into fds
+ * (their st_dev into devs) and s->roots (absolute); on the first bad one
+ * it says why in err, closes the others and returns VS_EUSAGE.
+ * scan_queue_roots queues a walk of each distinct one (takes the fds).
+ * scan_note_own_folders fills s->own from s->home. */
+int scan_open_roots(struct scan *s, const struct scan_request *req, int *fds, dev_t *devs,
+		    struct vs_err *err);
+void scan_queue_roots(struct scan *s, int *fds, dev_t *devs);
+void scan_note_own_folders(struct scan *s);
+
+/* The pacer (pace.c): inits pace_cond, then starts the pacer thread when
+ * max_threads > cpu_workers (set both first); it starts more workers
+ * (scan_start_worker, under `lock`) as it raises max_active. A pacer that
+ * cannot start leaves the scan to its cpu_workers. scan_pace_wake: the scan
+ * finished or was cancelled; the pacer ends (joined by scan_stop). */
+void scan_pace_start(struct scan *s);
+void scan_pace_wake(struct scan *s);
+/* Starts worker n_threads; false when no thread could be made. */
+bool scan_start_worker(struct scan *s);
 
 /* The walker (discover.c): walks job->fd and below, closes the fd. */
 void scan_walk(struct scan *s, struct walk_job *job);

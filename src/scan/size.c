@@ -24,6 +24,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../util/dirread.h"
 #include "../util/err.h"
 #include "../util/readfile.h"
 #include "../util/strbuf.h"
@@ -432,34 +433,26 @@ static void visit(struct walk *w, int pfd, const char *name, unsigned char dtype
 /* Walks the directory open as `fd` and closes it. */
 static void walk_dir(struct walk *w, int fd)
 {
-	DIR *d = fdopendir(fd);
-	struct dirent *de;
+	struct vs_dir *d = vs_dir_open(fd);
 
-	if (!d) {
-		close(fd);
-		w->out->errors++;
-		return;
-	}
 	for (;;) {
-		const char *n;
+		unsigned char type;
+		const char *n = vs_dir_next(d, &type);
 
-		errno = 0;
-		de = readdir(d);
-		if (!de) {
+		if (!n) {
 			if (errno != 0)
 				w->out->errors++;
 			break;
 		}
-		n = de->d_name;
 		if (n[0] == '.' && (n[1] == '\0' || (n[1] == '.' && n[2] == '\0')))
 			continue;
 		if (cancelled(w))
 			break;
-		visit(w, dirfd(d), n, de->d_type);
+		visit(w, fd, n, type);
 		if (w->stop)
 			break;
 	}
-	closedir(d);
+	vs_dir_close(d);
 }
 
 int scan_size_tree_split(struct scan_size *out, int dirfd, const atomic_bool *cancel,
