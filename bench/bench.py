@@ -20,13 +20,16 @@ SIZES = [int(x) for x in os.environ.get("BENCH_SIZES", "50 200 800").split()]
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 ROUNDS_BIG = int(os.environ.get("BENCH_ROUNDS_BIG", "3"))
 COLD_ROUNDS = int(os.environ.get("BENCH_COLD_ROUNDS", "3"))
+COLD_ROUNDS_BIG = int(os.environ.get("BENCH_COLD_ROUNDS_BIG", "1"))
 DROP = "/proc/sys/vm/drop_caches"
 COLD = os.environ.get("BENCH_COLD", "1") != "0" and os.access(DROP, os.W_OK)
 DEVNULL = subprocess.DEVNULL
 log = trees.log
 
 # What each kind of tree measures: warm commands, cold commands, cold rounds,
-# whether the browser runs. The whole-home tree (2 million entries) times the
+# whether the browser runs. Trees of 500,000+ entries get BENCH_ROUNDS_BIG warm
+# and BENCH_COLD_ROUNDS_BIG cold rounds (a cold run there takes 10-30 s a tool),
+# except the whole-home tree, whose cold discovery is a target. The whole-home tree (2 million entries) times the
 # walkers that prune (venvscope) against the ones that only list names (find,
 # fd); the 10k tree is about memory and time per entry.
 ALL_WARM = ["vs_full", "vs_nogit", "vs_base", "du", "gdu", "ncdu", "dua", "vs_disc", "find", "fdfind"]
@@ -186,11 +189,13 @@ def measure(name, kind, root, meta, have):
     allc = commands(root, have)
     warm = {k: allc[k] for k in plan["warm"] if k in allc}
     cold = {k: allc[k] for k in plan["cold"] if k in allc} if COLD else {}
-    rounds = ROUNDS_BIG if meta["entries"] >= 500000 else ROUNDS
+    big = meta["entries"] >= 500000
+    rounds = ROUNDS_BIG if big else ROUNDS
+    crounds = (COLD_ROUNDS_BIG if big and kind != "home" else COLD_ROUNDS) if cold else 0
     log("bench: %s, %d envs, %d entries: warming up, %d warm rounds, %d cold" %
-        (name, meta["envs"], meta["entries"], rounds, COLD_ROUNDS if cold else 0))
+        (name, meta["envs"], meta["entries"], rounds, crounds))
     listing = json.loads(subprocess.run(warm["vs_full"], capture_output=True, check=True).stdout)
-    r = {"kind": kind, "meta": meta, "rounds": rounds, "cold_rounds": COLD_ROUNDS if cold else 0,
+    r = {"kind": kind, "meta": meta, "rounds": rounds, "cold_rounds": crounds,
          "found": len(listing), "size_mismatch": check_sizes(listing),
          "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "commit": report.commit(TOP),
          "load": os.getloadavg()[0]}
@@ -210,13 +215,13 @@ def measure(name, kind, root, meta, have):
         log("  warm round %d/%d" % (i + 1, rounds))
     ctimes = {k: [] for k in cold}
     cbr = {"first": [], "done": [], "hwm": []}
-    for i in range(COLD_ROUNDS if cold else 0):
+    for i in range(crounds):
         for k, c in cold.items():
             ctimes[k].append(timed(c, cold=True))
         if browser:
             for k, v in zip(("first", "done", "hwm"), browser_once(root, cold=True)):
                 cbr[k].append(v)
-        log("  cold round %d/%d" % (i + 1, COLD_ROUNDS))
+        log("  cold round %d/%d" % (i + 1, crounds))
     r.update({"times": times, "cold": ctimes, "browser": br if browser else None,
               "browser_cold": cbr if browser and cold else None})
     r["rss"], r["rss_how"] = peak_rss_kb(warm["vs_full"])

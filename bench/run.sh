@@ -23,6 +23,8 @@
 #   BENCH_COLD_ROUNDS=3        cold rounds: each tool's run follows a sync and
 #                              echo 3 > /proc/sys/vm/drop_caches (needs root;
 #                              without it the page says cold is not measurable)
+#   BENCH_COLD_ROUNDS_BIG=1    cold rounds for trees of 500,000+ entries but the
+#                              whole-home one (a cold run there is 10-30 s a tool)
 #   BENCH_COLD=0               no cold rounds
 #   BENCH_REBUILD=1            throw the cached trees away first
 #   VENVSCOPE=./venvscope      the binary to measure

@@ -18,7 +18,7 @@ entries (os.walk), bytes (du -sb) and build time.
 import glob, json, os, shutil, subprocess, sys, time, zipfile
 
 LAYOUT = "layout-3"        # light trees and templates: bump when their recipe changes
-HEAVY_LAYOUT = "heavy-1"
+HEAVY_LAYOUT = "heavy-2"
 HOME_LAYOUT = "home-1"
 TENK_LAYOUT = "10k-1"
 NPKGS = 60
@@ -315,7 +315,7 @@ def build_heavy_templates(cache, t):
     wheels = os.path.join(tdir, "wheels")
     os.makedirs(wheels)
     names = [write_wheel(wheels, "heavy-%02d" % i, "1.%d.0" % i,
-                         [200 + 150 * ((i + j) % 9) for j in range(8)], data_kb=200 + 20 * (i % 8))
+                         [100 + 80 * ((i + j) % 9) for j in range(8)], data_kb=60 + 10 * (i % 8))
              for i in range(24)]
     debian = sorted(glob.glob("/usr/share/python-wheels/setuptools-*.whl")
                     + glob.glob("/usr/share/python-wheels/wheel-*.whl"))
