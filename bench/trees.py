@@ -359,10 +359,9 @@ def build_heavy(cache, t, n=200):
     root, tmp, t0 = start(cache, "tree-heavy")
     os.makedirs(os.path.join(tmp, "projects"))
     os.makedirs(os.path.join(tmp, "envs"))
-    for i in range(n):
-        proj = os.path.join(tmp, "projects", "p%04d" % i)
-        run(CP + [h["project"], proj])
-        run(CP + [h["envs"][i % len(h["envs"])], env_place(tmp, proj, i)])
+    copies([(h["project"], os.path.join(tmp, "projects", "p%04d" % i)) for i in range(n)])
+    copies([(h["envs"][i % len(h["envs"])], env_place(tmp, os.path.join(tmp, "projects", "p%04d" % i), i))
+            for i in range(n)])
     return finish(root, tmp, stamp, {"layout": HEAVY_LAYOUT, "envs": n, "pythons": h["pythons"],
                                      "kinds": {"pip": n, "packaged": 0, "bare": 0}}, t0)
 
