@@ -473,7 +473,7 @@ def copies(jobs, width=4):
 def home_env_place(tmp, i):
     w = i % 10
     if w < 5:
-        d = os.path.join(tmp, "code", "proj-%03d" % (i * 7 % 420), ".venv" if i % 2 else "venv-%d" % i)
+        d = os.path.join(tmp, "code", "proj-%03d" % i, ".venv" if i % 3 else "venv")
     elif w < 7:
         d = os.path.join(tmp, ".virtualenvs", "env-%03d" % i)
     elif w < 9:
