@@ -19,7 +19,7 @@ import glob, json, os, shutil, subprocess, sys, time, zipfile
 
 LAYOUT = "layout-3"        # light trees and templates: bump when their recipe changes
 HEAVY_LAYOUT = "heavy-2"
-HOME_LAYOUT = "home-1"
+HOME_LAYOUT = "home-2"
 TENK_LAYOUT = "10k-1"
 NPKGS = 60
 notes = []
@@ -430,6 +430,9 @@ def build_home(cache, t, nenvs=300):
             os.makedirs(p)
             src_tree(p, 20, 2, 1)
     copies(jobs)
+    # node_modules and caches are hard links to one chunk (cp -al): a walker
+    # that only lists names (find, fd, discovery) meets every directory and
+    # entry as in a real home; du would count each file once.
     jobs = [(os.path.join(ch, "nm", "node_modules"), os.path.join(tmp, "code", "proj-%03d" % i, "node_modules"))
             for i in range(nproj) if i % 14 < 11]   # 330 of 420
     jobs += [(os.path.join(ch, "cache"), os.path.join(tmp, ".cache", "tool-%d" % i)) for i in range(4)]
@@ -437,7 +440,7 @@ def build_home(cache, t, nenvs=300):
     jobs += [(os.path.join(ch, "nm", "node_modules"), os.path.join(tmp, ".npm", "_cacache", "c%02d" % i))
              for i in range(20)]
     os.makedirs(os.path.join(tmp, ".cache"), exist_ok=True)
-    copies(jobs)
+    copies(jobs, link=True)
     for y in range(2016, 2026):
         for m in range(1, 13):
             d = os.path.join(tmp, "Pictures", str(y), "%02d" % m)
@@ -460,12 +463,13 @@ def build_home(cache, t, nenvs=300):
     return finish(root, tmp, stamp, {"layout": HOME_LAYOUT, "envs": nenvs, "kinds": kinds}, t0)
 
 
-def copies(jobs, width=4):
-    """cp -a each (src, dst), a few at a time: on a busy disk one copy at a
-    time mostly waits."""
+def copies(jobs, width=4, link=False):
+    """cp -a (cp -al with link) each (src, dst), a few at a time: on a busy
+    disk one copy at a time mostly waits."""
     from concurrent.futures import ThreadPoolExecutor
+    cp = CP[:-1] + ["-al"] if link else CP
     with ThreadPoolExecutor(width) as ex:
-        for k, _ in enumerate(ex.map(lambda j: run(CP + [j[0], j[1]]), jobs)):
+        for k, _ in enumerate(ex.map(lambda j: run(cp + [j[0], j[1]]), jobs)):
             if k % 500 == 499:
                 log("  copies %d/%d" % (k + 1, len(jobs)))
 
