@@ -288,8 +288,14 @@ def main():
         store["trees"][name] = measure(name, kind, root, meta, have)
     if "light" in SELECT:
         store["freeze"] = freeze(t)
-    store["runtime"] = {"build_s": round(built - t0), "measure_s": round(time.time() - built),
-                        "trees": SELECT, "date": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
+    # One record per set of trees run, the latest of each: what a run took.
+    runs = [x for x in store.get("runs", []) if x["trees"] != SELECT]
+    if "runtime" in store:
+        old = store.pop("runtime")
+        runs = [x for x in runs + [old] if x["trees"] != SELECT]
+    store["runs"] = runs + [{"build_s": round(built - t0), "measure_s": round(time.time() - built),
+                             "trees": SELECT, "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+                             "rounds": [ROUNDS, ROUNDS_BIG, COLD_ROUNDS, COLD_ROUNDS_BIG]}]
     with open(STORE + ".tmp", "w") as f:
         json.dump(store, f, indent=1)
     os.replace(STORE + ".tmp", STORE)

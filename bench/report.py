@@ -98,9 +98,11 @@ def render(store):
             " (Debian 12 has no dua-cli package)" if "dua" in mach["missing"] else ""))
     if mach.get("baseline"):
         out("- baseline: %s" % mach["baseline"])
-    rt = store.get("runtime", {})
-    out("- last run: %s, trees %s: building/checking trees %d s, measuring %d s" % (
-        rt.get("date", "?"), " ".join(rt.get("trees", [])), rt.get("build_s", 0), rt.get("measure_s", 0)))
+    runs = store.get("runs", []) + ([store["runtime"]] if "runtime" in store else [])
+    for rt in runs:
+        out("- run of %s: %s, building/checking trees %d s, measuring %d s%s" % (
+            " ".join(rt["trees"]), rt["date"], rt["build_s"], rt["measure_s"],
+            ", rounds warm %d (big trees %d), cold %d (big trees %d)" % tuple(rt["rounds"]) if "rounds" in rt else ""))
     out("- each tree's row says when and at which commit it was measured, and the 1-minute load average")
     out("  then: above 2 on this 2-core machine means it was shared and the figures are noisy.")
     out("")
