@@ -280,6 +280,11 @@ def main():
         with open(STORE) as f:
             store = json.load(f)
     store.setdefault("trees", {})
+    if os.environ.get("BENCH_LABEL"):
+        store["label"] = os.environ["BENCH_LABEL"]
+    if not SELECT:   # BENCH_TREES="": only write the page again from the store
+        write(store)
+        return
     store["machine"] = report.machine(TOP, VS, BASE, have)
     store["notes"] = sorted(set(t.get("notes", []) + trees.notes))
     store["cold_possible"] = COLD
@@ -296,6 +301,10 @@ def main():
     store["runs"] = runs + [{"build_s": round(built - t0), "measure_s": round(time.time() - built),
                              "trees": SELECT, "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
                              "rounds": [ROUNDS, ROUNDS_BIG, COLD_ROUNDS, COLD_ROUNDS_BIG]}]
+    write(store)
+
+
+def write(store):
     with open(STORE + ".tmp", "w") as f:
         json.dump(store, f, indent=1)
     os.replace(STORE + ".tmp", STORE)

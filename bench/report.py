@@ -91,7 +91,7 @@ def render(store):
     out("## Machine")
     out("")
     out("- cpu: %s, nproc %d; kernel %s" % (mach["cpu"], mach["nproc"], mach["kernel"]))
-    out("- venvscope: %s" % mach["binary"])
+    out("- venvscope: %s%s" % (mach["binary"], ", " + store["label"] if store.get("label") else ""))
     out("- tools: %s" % "; ".join(mach["tools"]))
     if mach["missing"]:
         out("- not installed here, rows left out: %s%s" % (", ".join(mach["missing"]),

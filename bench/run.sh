@@ -28,6 +28,8 @@
 #   BENCH_COLD=0               no cold rounds
 #   BENCH_REBUILD=1            throw the cached trees away first
 #   VENVSCOPE=./venvscope      the binary to measure
+#   BENCH_LABEL=TEXT           what the measured binary is (e.g. its commit), kept
+#                              in RESULTS.md; BENCH_TREES="" only rewrites the page
 #   BENCH_BASELINE=PATH        an older venvscope binary, timed in the same rounds
 #                              (`list --json`): the cost of a change, as a ratio
 #   BENCH_BASELINE_LABEL=TEXT  what the baseline is, for RESULTS.md
