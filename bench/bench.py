@@ -291,6 +291,7 @@ def main():
     store["store"] = os.path.relpath(STORE, TOP) if STORE.startswith(TOP + os.sep) else os.path.basename(STORE)
     for name, kind, root, meta in todo:
         store["trees"][name] = measure(name, kind, root, meta, have)
+        write(store, quiet=True)   # a run cut short keeps the trees it finished
     if "light" in SELECT:
         store["freeze"] = freeze(t)
     # One record per set of trees run, the latest of each: what a run took.
@@ -304,12 +305,13 @@ def main():
     write(store)
 
 
-def write(store):
+def write(store, quiet=False):
     with open(STORE + ".tmp", "w") as f:
         json.dump(store, f, indent=1)
     os.replace(STORE + ".tmp", STORE)
     text = report.render(store)
-    print(text)
+    if not quiet:
+        print(text)
     with open(OUT + ".tmp", "w") as f:
         f.write(text)
     os.replace(OUT + ".tmp", OUT)
