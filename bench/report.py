@@ -317,11 +317,13 @@ def targets17(out, T):
 MOVE = {
     ("full scan", "heavy"):
         "Full scan, heavy tree: every file in an env is a `statx` (sizes must equal `du`), and the envs hold "
-        "most of the tree, so the walk cannot prune. Warm, the profile's CPU near 2.0 with most of it `sys` "
-        "says the two cores are busy in the kernel's `statx`/`getdents64`: fewer calls per entry (one "
-        "`statx` mask, no second stat of a directory) would move it. Cold, CPU far below 2.0 says the walkers "
-        "wait on the disk one request each: more requests in flight (walker threads above the core count "
-        "while they block, or io_uring `statx`) is what would move it — the perf part of issue 17.",
+        "most of the tree, so the walk cannot prune; `strace -c` shows one `newfstatat` per entry and the "
+        "rest of the time in `futex` (workers waiting for each other or for work). Warm on a quiet machine "
+        "the two cores are busy, mostly in `sys`: fewer calls per entry would move it; with a load above 2 "
+        "(trees table) a low warm CPU is other processes' share and the warm ratio is noise. Cold, CPU far "
+        "below 2.0 while du, fd and venvscope all wait says the walk waits on the disk a request per "
+        "thread: more requests in flight (walker threads above the core count while they block, or "
+        "io_uring `statx`) would move it — the perf part of issue 17.",
     ("discovery", "home"):
         "Discovery, whole home, cold: every directory that may hold an env is one `getdents64`, and cold "
         "each is a disk read; `fdfind` keeps several threads reading, `find` one. CPU far below 2.0 in the "
@@ -354,7 +356,8 @@ def profiles(out, T):
     out("")
     for n, prof in P:
         for p in prof:
-            out("- %s, %s: wall %.2f s, user %.2f s, sys %.2f s, CPU %.2f; top calls: %s" % (
+            calls = ", ".join("%s %s (%s s)" % (c["calls"], c["name"], c["seconds"]) for c in p["calls"][:5])
+            out("- %s, %s: wall %.2f s, user %.2f s, sys %.2f s, CPU %.2f%s" % (
                 n, p["what"], p["wall"], p["user"], p["sys"], (p["user"] + p["sys"]) / p["wall"] if p["wall"] else 0,
-                ", ".join("%s %s (%s s)" % (c["calls"], c["name"], c["seconds"]) for c in p["calls"][:5])))
+                "; strace -c -f, top calls (count, name, seconds summed over threads): " + calls if calls else ""))
     out("")
