@@ -282,12 +282,12 @@ def main():
     store.setdefault("trees", {})
     if os.environ.get("BENCH_LABEL"):
         store["label"] = os.environ["BENCH_LABEL"]
+    store["cold_possible"] = os.access(DROP, os.W_OK)   # BENCH_COLD=0 is a choice, not the machine
     if not SELECT:   # BENCH_TREES="": only write the page again from the store
         write(store)
         return
     store["machine"] = report.machine(TOP, VS, BASE, have)
     store["notes"] = sorted(set(t.get("notes", []) + trees.notes))
-    store["cold_possible"] = os.access(DROP, os.W_OK)   # BENCH_COLD=0 is a choice, not the machine
     store["store"] = os.path.relpath(STORE, TOP) if STORE.startswith(TOP + os.sep) else os.path.basename(STORE)
     for name, kind, root, meta in todo:
         store["trees"][name] = measure(name, kind, root, meta, have)
