@@ -143,7 +143,7 @@ fuzz: $(BUILD)/gen/themes.c
 	done
 
 bench: all
-	@VS_EXTRA_PKGS='gdu ncdu' scripts/deps.sh
+	@VS_EXTRA_PKGS='gdu ncdu fd-find' scripts/deps.sh
 	@bench/run.sh
 
 # Regenerates screenshots/*.png from real runs (needs tmux, aha, chromium).
