@@ -348,16 +348,7 @@ static int act_help(struct ui *ui)
 }
 
 const struct ui_binding ui_caches_bindings[] = {
-	{KEY_UP, "up", "previous cache", ui_act_up},
-	{'k', "up", NULL, ui_act_up},
-	{KEY_DOWN, "down", "next cache", ui_act_down},
-	{'j', "down", NULL, ui_act_down},
-	{KEY_PPAGE, "page-up", "page up", ui_act_page_up},
-	{KEY_NPAGE, "page-down", "page down", ui_act_page_down},
-	{KEY_HOME, "home", "first", ui_act_home},
-	{'g', "home", NULL, ui_act_home},
-	{KEY_END, "end", "last", ui_act_end},
-	{'G', "end", NULL, ui_act_end},
+	UI_CURSOR_BINDINGS("previous cache", "next cache", "first", "last"),
 	{'x', "clean", "clean the selected cache (says what it frees and how, asks)", act_clean},
 	{'r', "rescan", "find and measure the caches again", act_again},
 	{27, "back", "back to the list", act_back},

@@ -442,16 +442,7 @@ static int act_help(struct ui *ui)
 }
 
 const struct ui_binding ui_detail_bindings[] = {
-	{KEY_UP, "up", "scroll up", ui_act_up},
-	{'k', "up", NULL, ui_act_up},
-	{KEY_DOWN, "down", "scroll down", ui_act_down},
-	{'j', "down", NULL, ui_act_down},
-	{KEY_PPAGE, "page-up", "page up", ui_act_page_up},
-	{KEY_NPAGE, "page-down", "page down", ui_act_page_down},
-	{KEY_HOME, "home", "top", ui_act_home},
-	{'g', "home", NULL, ui_act_home},
-	{KEY_END, "end", "bottom", ui_act_end},
-	{'G', "end", NULL, ui_act_end},
+	UI_CURSOR_BINDINGS("scroll up", "scroll down", "top", "bottom"),
 	{27, "back", "back to the list", act_back},
 	{'q', "back", NULL, act_back},
 	{'h', "back", NULL, act_back},

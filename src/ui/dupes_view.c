@@ -252,16 +252,7 @@ static int act_help(struct ui *ui)
 }
 
 const struct ui_binding ui_dupes_bindings[] = {
-	{KEY_UP, "up", "previous distribution", ui_act_up},
-	{'k', "up", NULL, ui_act_up},
-	{KEY_DOWN, "down", "next distribution", ui_act_down},
-	{'j', "down", NULL, ui_act_down},
-	{KEY_PPAGE, "page-up", "page up", ui_act_page_up},
-	{KEY_NPAGE, "page-down", "page down", ui_act_page_down},
-	{KEY_HOME, "home", "first", ui_act_home},
-	{'g', "home", NULL, ui_act_home},
-	{KEY_END, "end", "last", ui_act_end},
-	{'G', "end", NULL, ui_act_end},
+	UI_CURSOR_BINDINGS("previous distribution", "next distribution", "first", "last"),
 	{'\n', "open", "show / hide the envs that hold it", act_toggle},
 	{'l', "open", NULL, act_toggle},
 	{KEY_RIGHT, "open", NULL, act_toggle},

@@ -155,17 +155,8 @@ static int act_back(struct ui *ui)
 }
 
 const struct ui_binding ui_help_bindings[] = {
-	{KEY_UP, "up", "scroll up", ui_act_up},
-	{'k', "up", NULL, ui_act_up},
-	{KEY_DOWN, "down", "scroll down", ui_act_down},
-	{'j', "down", NULL, ui_act_down},
-	{KEY_PPAGE, "page-up", "page up", ui_act_page_up},
-	{KEY_NPAGE, "page-down", "page down", ui_act_page_down},
+	UI_CURSOR_BINDINGS("scroll up", "scroll down", "top", "bottom"),
 	{' ', "page-down", NULL, ui_act_page_down},
-	{KEY_HOME, "home", "top", ui_act_home},
-	{'g', "home", NULL, ui_act_home},
-	{KEY_END, "end", "bottom", ui_act_end},
-	{'G', "end", NULL, ui_act_end},
 	{27, "back", "back", act_back},
 	{'q', "back", NULL, act_back},
 	{'?', "back", NULL, act_back},

@@ -467,16 +467,7 @@ static int act_create(struct ui *ui)
 }
 
 const struct ui_binding ui_list_bindings[] = {
-	{KEY_UP, "up", "move up", ui_act_up},
-	{'k', "up", NULL, ui_act_up},
-	{KEY_DOWN, "down", "move down", ui_act_down},
-	{'j', "down", NULL, ui_act_down},
-	{KEY_PPAGE, "page-up", "page up", ui_act_page_up},
-	{KEY_NPAGE, "page-down", "page down", ui_act_page_down},
-	{KEY_HOME, "home", "first row", ui_act_home},
-	{'g', "home", NULL, ui_act_home},
-	{KEY_END, "end", "last row", ui_act_end},
-	{'G', "end", NULL, ui_act_end},
+	UI_CURSOR_BINDINGS("move up", "move down", "first row", "last row"),
 	{'\n', "open", "details of the environment", act_open},
 	{'l', "open", NULL, act_open},
 	{KEY_RIGHT, "open", NULL, act_open},

@@ -287,16 +287,7 @@ static int act_quit(struct ui *ui)
 }
 
 const struct ui_binding ui_pythons_bindings[] = {
-	{KEY_UP, "up", "previous interpreter", ui_act_up},
-	{'k', "up", NULL, ui_act_up},
-	{KEY_DOWN, "down", "next interpreter", ui_act_down},
-	{'j', "down", NULL, ui_act_down},
-	{KEY_PPAGE, "page-up", "page up", ui_act_page_up},
-	{KEY_NPAGE, "page-down", "page down", ui_act_page_down},
-	{KEY_HOME, "home", "first", ui_act_home},
-	{'g', "home", NULL, ui_act_home},
-	{KEY_END, "end", "last", ui_act_end},
-	{'G', "end", NULL, ui_act_end},
+	UI_CURSOR_BINDINGS("previous interpreter", "next interpreter", "first", "last"),
 	{'\n', "open", "the list of the envs it is the base of (filter python:PATH)", act_envs},
 	{'l', "open", NULL, act_envs},
 	{KEY_RIGHT, "open", NULL, act_envs},

@@ -398,8 +398,48 @@ def t_columns_status(ctx):
     return session(title, run)
 
 
+def t_bind(ctx):
+    """`bind KEY ACTION` lines of the config rebind the browser's keys
+    (ui_keymap_bind): Z opens the help, i does nothing any more, help lists
+    Z beside ?, and a line naming no action is a FILE:LINE error while the
+    good lines still apply."""
+    title = "config: bind lines rebind the browser's keys"
+
+    def run(st):
+        base = fresh_dir(ctx.base, "config", "bind")
+        home = os.path.join(base, "home")
+        root = os.path.join(base, "r")
+        make_venv(ctx.fx.fast, os.path.join(root, "a"), home, "--without-pip")
+        cfg = config_path(home)
+        write(cfg, "roots = %s\nbind Z help\nbind i none\nbind Q explode\n" % root)
+        r = ctx.runner.run(["--print-config"], home=home, cwd=base, env=xdg(home))
+        err = r.err_text
+        st.check("--print-config: the bad bind line is named by file and line, exit 2",
+                 [] if r.rc == 2 and "%s:4:" % cfg in err and "explode" in err
+                 else ["rc %s, stderr %r" % (r.rc, err)])
+        with Tty(ctx.runner, [], width=160, height=40, env=xdg(home), tag="cfg-bind") as t:
+            scr = start(t)
+            st.check("the bad bind line is in the status line",
+                     [] if ":4:" in scr.last and "explode" in scr.last else ["status line %r" % scr.last])
+            t.keys("i")
+            t.keys("s")  # a key after i: its answer shows i did nothing first
+            scr = t.wait_for(lambda s: s.titles() and "NAME" in s.titles() and s, what="the list after i")
+            st.check("i does nothing (bound to none): the list stays",
+                     [] if not re.match(r" Esc (q )?back", scr.last) else ["i opened the details"])
+            t.keys("Z")
+            scr = t.wait_for(lambda s: s.line(1).strip() == "In the list" and s, what="the help after Z")
+            line = next((l for l in scr.lines if re.search(r"\bhelp\b", l) and "?" in l), "")
+            st.check("Z opens the help, which lists Z beside ? for it",
+                     [] if re.search(r"(^|\s)Z(\s|$)", line) else ["help's line for help: %r" % line])
+            t.keys("Escape")
+            t.keys("q")
+            t.wait_for(lambda s: s.dead is not None, what="the browser to quit")
+
+    return session(title, run)
+
+
 def tests(ctx):
-    return [("config roots", lambda: t_roots_excludes(ctx)), ("config entered", lambda: t_never_entered(ctx)),
+    return [("config bind", lambda: t_bind(ctx)), ("config roots", lambda: t_roots_excludes(ctx)), ("config entered", lambda: t_never_entered(ctx)),
             ("config errors", lambda: t_errors(ctx)), ("config print", lambda: t_print_config(ctx)),
             ("config remembered", lambda: t_remembered(ctx)), ("config columns", lambda: t_columns_status(ctx))]
 
