@@ -188,16 +188,19 @@ int ui_act_end(struct ui *ui);
 /* Their ten rows, as every view that scrolls binds them (Up k, Down j,
  * PgUp, PgDn, Home g, End G): `up`, `down`, `home` and `end` are help's
  * words for the moves that differ from view to view. */
-#define UI_CURSOR_BINDINGS(up, down, home, end)                                          \
-	{KEY_UP, "up", up, ui_act_up}, {'k', "up", NULL, ui_act_up},                     \
-		{KEY_DOWN, "down", down, ui_act_down}, {'j', "down", NULL, ui_act_down}, \
-		{KEY_PPAGE, "page-up", "page up", ui_act_page_up},                       \
-		{KEY_NPAGE, "page-down", "page down", ui_act_page_down},                 \
-		{KEY_HOME, "home", home, ui_act_home}, {'g', "home", NULL, ui_act_home}, \
-		{KEY_END, "end", end, ui_act_end},                                       \
-	{                                                                                \
-		'G', "end", NULL, ui_act_end                                             \
-	}
+/* clang-format off */
+#define UI_CURSOR_BINDINGS(up, down, home, end)                                   \
+	{KEY_UP, "up", up, ui_act_up},                                            \
+	{'k', "up", NULL, ui_act_up},                                             \
+	{KEY_DOWN, "down", down, ui_act_down},                                    \
+	{'j', "down", NULL, ui_act_down},                                         \
+	{KEY_PPAGE, "page-up", "page up", ui_act_page_up},                        \
+	{KEY_NPAGE, "page-down", "page down", ui_act_page_down},                  \
+	{KEY_HOME, "home", home, ui_act_home},                                    \
+	{'g', "home", NULL, ui_act_home},                                         \
+	{KEY_END, "end", end, ui_act_end},                                        \
+	{'G', "end", NULL, ui_act_end}
+/* clang-format on */
 
 /* ---- drawing helpers (draw.c) ---- */
 
