@@ -31,7 +31,7 @@ _venvscope_options()
 		fi
 	} 2>/dev/null | awk '
 		/^ +-/ {
-			sub(/^ +/, ""); sub(/  .*/, "")
+			sub(/^ +/, ""); sub(/  .*/, ""); gsub(/\[=[^]]*\]/, "")
 			n = split($0, w, /[ ,|]+/)
 			for (i = 1; i <= n; i++)
 				if (w[i] ~ /^--[a-z0-9][a-z0-9-]*$/)

@@ -24,7 +24,7 @@ function __venvscope_options -a bin cmd
         end
     end 2>/dev/null | awk '
         /^ +-/ {
-            sub(/^ +/, ""); sub(/  .*/, "")
+            sub(/^ +/, ""); sub(/  .*/, ""); gsub(/\[=[^]]*\]/, "")
             n = split($0, w, /[ ,|]+/)
             for (i = 1; i <= n; i++)
                 if (w[i] ~ /^--[a-z0-9][a-z0-9-]*$/)

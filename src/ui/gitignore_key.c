@@ -1,4 +1,4 @@
-/* i: make git ignore the selected env. Shows the line that will be added
+/* I: make git ignore the selected env. Shows the line that will be added
  * (and, for a tracked env, that its files leave the index while staying on
  * disk) and asks; or writes a .gitignore with "*" inside the env. */
 #include <stdio.h>

@@ -85,11 +85,12 @@ def binary_truth(ctx, binary):
         env = clean_environ(dict(xdg, HOME=home))
         main_c = open(os.path.join(REPO, "src", "main.c")).read()
         cmds = re.findall(r'\{"([a-z]+)", cli_[a-z_]+,', main_c)
-        required, plain = set(), set()
+        required, plain, longopts = set(), set(), set()
         for f in glob.glob(os.path.join(REPO, "src", "cli", "*.c")) + [os.path.join(REPO, "src", "main.c")]:
             t = open(f).read()
             for n, kind in re.findall(r'\{"([a-z0-9][a-z0-9-]*)",\s*(no|required|optional)_argument', t):
                 (required if kind == "required" else plain).add(n)
+                longopts.add(n)
             plain |= set(re.findall(r'"--([a-z0-9][a-z0-9-]+)"', t))
             plain |= set(re.findall(r'"([a-z][a-z0-9-]+)", &', t))  # parse_env_cmd's flag names
         plain -= required
@@ -115,6 +116,11 @@ def binary_truth(ctx, binary):
         for (c, n), r in zip(jobs, res):
             if r:
                 flags[c].add("--" + n)
+        # getopt takes an unambiguous prefix of a long option (--md for
+        # --md5): such a prefix is the same option, not one to complete.
+        for c in flags:
+            flags[c] = {f for f in flags[c]
+                        if f[2:] in longopts or not any(g != f and g.startswith(f) for g in flags[c])}
         p = run([binary, "list", "--sort", "no-such-key", base], env, base)
         m = re.search(r"one of ([a-z, ]+);", text(p.stderr))
         sorts = set(m.group(1).split(", ")) if m else set()
