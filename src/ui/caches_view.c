@@ -201,11 +201,18 @@ static void draw_row(struct ui *ui, int y, const struct scan_cache *c, bool sel)
 	free(t);
 }
 
+/* Rows for caches: the screen less the header, titles, status and panes. */
+static int rows_height(const struct ui *ui)
+{
+	int h = LINES - 3 - ui_tasks_rows(ui);
+
+	return h < 1 ? 1 : h;
+}
+
 static void caches_draw(struct ui *ui)
 {
 	struct caches_state *S = state(ui);
-	int pane = ui_tasks_rows(ui);
-	int h = LINES - 3 - pane; /* header, titles, status */
+	int h = rows_height(ui);
 	attr_t ct = ui_role_attr(UI_ROLE_COLUMNS);
 
 	ui_draw_header(ui);
@@ -217,8 +224,6 @@ static void caches_draw(struct ui *ui)
 	ui_put_right(1, 45, 10, "LINKED", ct);
 	if (COLS > 58)
 		ui_put(1, 57, COLS - 57, "PATH", ct, 0);
-	if (h < 1)
-		h = 1;
 	S->cur.count = S->n;
 	S->cur.height = (size_t)h;
 	ui_cursor_fit(&S->cur);
@@ -235,7 +240,7 @@ static void caches_draw(struct ui *ui)
 			       "(no cache of pip, uv, poetry, pipenv, pdm, hatch, conda or virtualenv here)",
 			       ui_role_attr(UI_ROLE_DIM), 0);
 	}
-	if (pane)
+	if (ui_tasks_rows(ui))
 		ui_tasks_draw(ui, 2 + h);
 	ui_draw_status(ui, " Esc q back  x clean  r measure again  ? help");
 }
@@ -323,6 +328,7 @@ static struct ui_cursor *caches_cursor(struct ui *ui)
 	struct caches_state *S = state(ui);
 
 	S->cur.count = S->n;
+	S->cur.height = (size_t)rows_height(ui); /* this size, if a resize is not drawn yet */
 	return &S->cur;
 }
 

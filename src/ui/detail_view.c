@@ -405,11 +405,27 @@ static void detail_draw(struct ui *ui)
 		       "help");
 }
 
-/* The shared moves' cursor: count and height are the last drawn, which
- * the next draw fits again. */
+/* The shared moves' cursor, measured now: a key that follows a resize
+ * before the page is drawn again moves over the page as it will be drawn
+ * (the wrapped lines at this width, the rows this height leaves). */
 static struct ui_cursor *detail_cursor(struct ui *ui)
 {
-	return &state(ui)->cur;
+	struct detail_state *D = state(ui);
+	struct venv *v = detail_env(ui);
+
+	if (v) {
+		struct lines ls = {0};
+		struct row *rows;
+		int h = body_height(ui);
+
+		vs_vec_init(&ls.v, line_free);
+		build(&ls, ui, v);
+		D->cur.count = layout(&rows, &ls);
+		D->cur.height = h > 0 ? (size_t)h : 0;
+		free(rows);
+		lines_free(&ls);
+	}
+	return &D->cur;
 }
 
 static int act_back(struct ui *ui)

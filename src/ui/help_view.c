@@ -174,9 +174,17 @@ static int help_key(struct ui *ui, int ch)
 }
 
 /* The shared moves' cursor: count and height are the last drawn. */
+/* The shared moves' cursor at this screen's size (a key may follow a
+ * resize before the help is drawn again). */
 static struct ui_cursor *help_cursor(struct ui *ui)
 {
-	return &state(ui)->cur;
+	struct help_line lines[HELP_MAX];
+	struct help_state *H = state(ui);
+	int h = LINES - 2;
+
+	H->cur.count = collect(lines, HELP_MAX);
+	H->cur.height = h > 0 ? (size_t)h : 0;
+	return &H->cur;
 }
 
 /* Opened from the details or the duplicates, the help starts at their keys. */
