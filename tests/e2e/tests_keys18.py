@@ -116,9 +116,12 @@ def t_list_pages(ctx):
                              what="the details, tall")
             full = trimmed(body(scr))
             t.resize(100, H)
-            scr = t.wait_for(lambda s: s.height == H and re.match(r" Esc (q )?back", s.last) and s,
-                             what="the details, short")
             h = H - 2
+            # tmux shows the old screen's last rows until venvscope draws again
+            # at the new size (a key sent before that is read at the old size):
+            # wait for the page's first lines under the header.
+            scr = t.wait_for(lambda s: s.height == H and re.match(r" Esc (q )?back", s.last)
+                             and body(s)[:h] == full[:h] and s, what="the details, short, drawn again")
             st.check("the details are longer than the short screen (%d lines, %d shown)" % (len(full), h),
                      [] if len(full) > h else ["only %d lines" % len(full)])
             for key, want in (("End", full[-h:]), ("Home", full[:h]), ("G", full[-h:]), ("g", full[:h])):
