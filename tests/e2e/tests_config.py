@@ -27,7 +27,6 @@
   browser's status line.
 """
 
-import fnmatch
 import os
 import re
 import shutil
@@ -35,6 +34,7 @@ import shutil
 from browser_kit import session, start
 from harness import NOBODY, Group, fresh_dir
 from tests_delete import expect_rc, make_venv, text, write
+from truth import envs_under
 from tty import Tty
 
 
@@ -51,24 +51,6 @@ def config_path(home):
 
 def state_path(home):
     return os.path.join(home, ".local", "state", "venvscope", "state")
-
-
-def envs_truth(roots, excludes=(), depth=None):
-    """Every folder holding a regular pyvenv.cfg under `roots` (os.walk),
-    not entering a folder whose name or path matches an exclude glob."""
-    found = set()
-    for root in roots:
-        base = root.rstrip("/").count("/")
-        for d, dirs, files in os.walk(root):
-            if "pyvenv.cfg" in files and os.path.isfile(os.path.join(d, "pyvenv.cfg")):
-                found.add(d)
-                dirs[:] = []
-                continue
-            if depth is not None and d.count("/") - base >= depth:
-                dirs[:] = []
-            dirs[:] = [x for x in dirs if not any(fnmatch.fnmatch(x, g) or fnmatch.fnmatch(os.path.join(d, x), g)
-                                                  for g in excludes)]
-    return sorted(found)
 
 
 def listed(p, d, what):
@@ -101,7 +83,7 @@ def t_roots_excludes(ctx):
     write(config_path(home), "# roots and excludes\nroots = %s:~/work\nexclude = node_modules\nexclude = skip-*\n" % r1)
     p = ctx.runner.run(["list", "--json", "--no-size", "--no-git"], home=home, cwd=cwd, env=xdg(home))
     d = expect_rc(p, 0)
-    want = envs_truth([r1, work], ["node_modules", "skip-*"])
+    want = envs_under([r1, work], ["node_modules", "skip-*"])
     got = listed(p, d, "config roots")
     if got != want:
         d.append("listed %s\n  truth (os.walk of the config's roots, excludes pruned) %s" % (got, want))
@@ -114,13 +96,13 @@ def t_roots_excludes(ctx):
     write(config_path(home), "roots = %s\ndepth = 1\nexclude = node_modules\n" % r1)
     p = ctx.runner.run(["list", "--json", "--no-size", "--no-git"], home=home, cwd=cwd, env=xdg(home))
     d = expect_rc(p, 0)
-    got, want = listed(p, d, "depth 1"), envs_truth([r1], ["node_modules"], depth=1)
+    got, want = listed(p, d, "depth 1"), envs_under([r1], ["node_modules"], depth=1)
     if got != want:
         d.append("depth = 1 in the file: listed %s, truth %s" % (got, want))
     p = ctx.runner.run(["list", "--json", "--no-size", "--no-git", "--depth", "5", "--exclude", "skip-*"],
                        home=home, cwd=cwd, env=xdg(home))
     d += expect_rc(p, 0)
-    got, want = listed(p, d, "--depth 5"), envs_truth([r1], ["node_modules", "skip-*"], depth=5)
+    got, want = listed(p, d, "--depth 5"), envs_under([r1], ["node_modules", "skip-*"], depth=5)
     if got != want or not any(x.endswith("/deep/x/y/b") for x in got):
         d.append("--depth 5 --exclude 'skip-*' over the file: listed %s, truth %s" % (got, want))
     p = ctx.runner.run(["list", "--json", "--no-size", "--no-git", r3], home=home, cwd=cwd, env=xdg(home))

@@ -34,6 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from harness import Group, clean_environ
 from tests_delete import make_venv, ns_script, sandbox, text, workdir
+from truth import envs_under
 
 REPO = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 STOCK_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
@@ -53,15 +54,6 @@ def shell_env(home, xdg, bindir, extra=None):
 def run(argv, env, cwd, timeout=120, stdin=subprocess.DEVNULL):
     return subprocess.run(argv, cwd=cwd, env=env, stdin=stdin, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, timeout=timeout)
-
-
-def envs_under(top):
-    found = []
-    for d, dirs, files in os.walk(top):
-        if "pyvenv.cfg" in files and os.path.isfile(os.path.join(d, "pyvenv.cfg")):
-            found.append(d)
-            dirs[:] = []
-    return sorted(found)
 
 
 def files_under(top):

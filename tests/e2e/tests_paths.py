@@ -27,6 +27,7 @@ from harness import Group
 from tests_actions_browser import field
 from tests_delete import expect_rc, make_venv, ns_script, sandbox, site_packages, text, workdir, write
 from tests_freeze_target import NO_PIP, env_with_packages, pip_freeze, read
+from truth import envs_under
 from tty import Tty
 
 # HOME's own defaults (~/.local/state, ~/.local/share): None unsets them.
@@ -43,16 +44,6 @@ def bare_env(ctx, path, home):
         write(os.path.join(di, "INSTALLER"), "pip\n")
         write(os.path.join(di, "RECORD"), "")
     return env
-
-
-def envs_under(top):
-    """Every folder holding a regular pyvenv.cfg below `top` (the truth)."""
-    found = []
-    for d, dirs, files in os.walk(top):
-        if "pyvenv.cfg" in files and os.path.isfile(os.path.join(d, "pyvenv.cfg")):
-            found.append(d)
-            dirs[:] = []
-    return sorted(found)
 
 
 def listed(p, d):

@@ -3,6 +3,7 @@ the env's own interpreter (sys.prefix, sys.path, platform), importlib.metadata
 over its site-packages, du, find, lstat/realpath and the text of pyvenv.cfg."""
 
 import ast
+import fnmatch
 import glob
 import json
 import os
@@ -34,6 +35,25 @@ MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile", ".git")
 ACTIVATORS = ("bin/activate", "bin/activate.fish", "bin/activate.csh", "bin/activate.nu",
               "bin/activate.ps1", "bin/Activate.ps1", "bin/activate_this.py", "Scripts/activate",
               "Scripts/activate.bat", "Scripts/Activate.ps1")
+
+
+def envs_under(roots, excludes=(), depth=None):
+    """Every folder holding a regular pyvenv.cfg below `roots` (one path or a
+    list; os.walk, an env's own folders not entered), not entering a folder
+    whose name or path matches an exclude glob, nor going below `depth`."""
+    found = set()
+    for root in [roots] if isinstance(roots, str) else roots:
+        base = root.rstrip("/").count("/")
+        for d, dirs, files in os.walk(root):
+            if "pyvenv.cfg" in files and os.path.isfile(os.path.join(d, "pyvenv.cfg")):
+                found.add(d)
+                dirs[:] = []
+                continue
+            if depth is not None and d.count("/") - base >= depth:
+                dirs[:] = []
+            dirs[:] = [x for x in dirs if not any(fnmatch.fnmatch(x, g) or fnmatch.fnmatch(os.path.join(d, x), g)
+                                                  for g in excludes)]
+    return sorted(found)
 
 
 def incomplete_of(env_path, kind):
