@@ -200,6 +200,13 @@ int ui_act_end(struct ui *ui);
 	{'g', "home", NULL, ui_act_home},                                         \
 	{KEY_END, "end", end, ui_act_end},                                        \
 	{'G', "end", NULL, ui_act_end}
+/* The four rows of a view that goes back where it came from (Esc, q, h,
+ * Left), `what` being help's words for it and `act` the view's own step. */
+#define UI_BACK_BINDINGS(what, act)                                               \
+	{27, "back", what, act},                                                  \
+	{'q', "back", NULL, act},                                                 \
+	{'h', "back", NULL, act},                                                 \
+	{KEY_LEFT, "back", NULL, act}
 /* clang-format on */
 
 /* ---- drawing helpers (draw.c) ---- */

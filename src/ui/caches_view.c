@@ -357,10 +357,7 @@ const struct ui_binding ui_caches_bindings[] = {
 	UI_CURSOR_BINDINGS("previous cache", "next cache", "first", "last"),
 	{'x', "clean", "clean the selected cache (says what it frees and how, asks)", act_clean},
 	{'r', "rescan", "find and measure the caches again", act_again},
-	{27, "back", "back to the list", act_back},
-	{'q', "back", NULL, act_back},
-	{'h', "back", NULL, act_back},
-	{KEY_LEFT, "back", NULL, act_back},
+	UI_BACK_BINDINGS("back to the list", act_back),
 	{'?', "help", "this help", act_help},
 	{0, NULL, NULL, NULL},
 };

@@ -459,10 +459,7 @@ static int act_help(struct ui *ui)
 
 const struct ui_binding ui_detail_bindings[] = {
 	UI_CURSOR_BINDINGS("scroll up", "scroll down", "top", "bottom"),
-	{27, "back", "back to the list", act_back},
-	{'q', "back", NULL, act_back},
-	{'h', "back", NULL, act_back},
-	{KEY_LEFT, "back", NULL, act_back},
+	UI_BACK_BINDINGS("back to the list", act_back),
 	{'i', "info", "back to the list (ncdu's i closes its info)", act_info},
 	{'s', "sort", "sort packages by name or by size", act_sort},
 	{'r', "rescan", "rescan this environment", act_rescan},

@@ -257,10 +257,7 @@ const struct ui_binding ui_dupes_bindings[] = {
 	{'l', "open", NULL, act_toggle},
 	{KEY_RIGHT, "open", NULL, act_toggle},
 	{'r', "rescan", "count again (after the scan has read more envs)", act_recount},
-	{27, "back", "back to the list", act_back},
-	{'q', "back", NULL, act_back},
-	{'h', "back", NULL, act_back},
-	{KEY_LEFT, "back", NULL, act_back},
+	UI_BACK_BINDINGS("back to the list", act_back),
 	{'?', "help", "this help", act_help},
 	{0, NULL, NULL, NULL},
 };

@@ -157,11 +157,8 @@ static int act_back(struct ui *ui)
 const struct ui_binding ui_help_bindings[] = {
 	UI_CURSOR_BINDINGS("scroll up", "scroll down", "top", "bottom"),
 	{' ', "page-down", NULL, ui_act_page_down},
-	{27, "back", "back", act_back},
-	{'q', "back", NULL, act_back},
+	UI_BACK_BINDINGS("back", act_back),
 	{'?', "back", NULL, act_back},
-	{'h', "back", NULL, act_back},
-	{KEY_LEFT, "back", NULL, act_back},
 	{0, NULL, NULL, NULL},
 };
 
