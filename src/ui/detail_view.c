@@ -355,6 +355,24 @@ static size_t layout(struct row **out, const struct lines *ls)
 	return n;
 }
 
+/* The status line's reminder, from the keys as bound now. */
+static void draw_hint(struct ui *ui)
+{
+	static const struct ui_hint hints[] = {
+		{"back back", "back"},
+		{"up down", "scroll"},
+		{"sort", "sort packages"},
+		{"rescan", "rescan"},
+		{"clear upgrade shell freeze delete gitignore", "act on it"},
+		{"help", "help"},
+		{NULL, NULL},
+	};
+	char hint[256];
+
+	ui_keymap_hint(ui_detail_bindings, hints, hint, sizeof(hint));
+	ui_draw_status(ui, hint);
+}
+
 static void detail_draw(struct ui *ui)
 {
 	struct venv *v = detail_env(ui);
@@ -400,9 +418,7 @@ static void detail_draw(struct ui *ui)
 	free(rows);
 	lines_free(&ls);
 	ui_tasks_draw(ui, 1 + h);
-	ui_draw_status(ui,
-		       " Esc q back  ↑↓ scroll  s sort packages  r rescan  x u b f d I act on it  ? "
-		       "help");
+	draw_hint(ui);
 }
 
 /* The shared moves' cursor, measured now: a key that follows a resize

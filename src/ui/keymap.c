@@ -235,6 +235,45 @@ void ui_keymap_label(const struct ui_binding *table, const char *name, char *out
 		add_key(table, name, rebinds[i].key, out, size);
 }
 
+static void hint_item(const struct ui_binding *table, const struct ui_hint *h, char *out, size_t size)
+{
+	char names[64], label[64], one[16], keys[64] = "";
+	char *save = NULL;
+	size_t len = strlen(out);
+
+	snprintf(names, sizeof(names), "%s", h->actions);
+	for (char *a = strtok_r(names, " ", &save); a; a = strtok_r(NULL, " ", &save)) {
+		size_t k = strlen(keys), nth = 0;
+		const char *key;
+		bool arrow;
+
+		/* An action named again stands for its next key ("back back": Esc q). */
+		for (const char *p = names; p < a; p += strlen(p) + 1)
+			nth += strcmp(p, a) == 0;
+		ui_keymap_label(table, a, label, sizeof(label));
+		key = label;
+		for (; nth && *key; nth--)
+			key += strcspn(key, " ") + (key[strcspn(key, " ")] == ' ');
+		snprintf(one, sizeof(one), "%.*s", (int)strcspn(key, " "), key);
+		if (!one[0])
+			continue;
+		arrow = strcmp(one, "Up") == 0 || strcmp(one, "Down") == 0;
+		/* Arrows run together (↑↓); other keys are spaced (x u b). */
+		snprintf(keys + k, sizeof(keys) - k, "%s%s",
+			 (k && !(arrow && (keys[k - 1] & 0x80))) ? " " : "",
+			 arrow ? (one[0] == 'U' ? "↑" : "↓") : one);
+	}
+	if (keys[0] && len + strlen(keys) + strlen(h->words) + 4 < size)
+		snprintf(out + len, size - len, "%s%s %s", len ? "  " : " ", keys, h->words);
+}
+
+void ui_keymap_hint(const struct ui_binding *table, const struct ui_hint *hints, char *out, size_t size)
+{
+	out[0] = '\0';
+	for (const struct ui_hint *h = hints; h->actions; h++)
+		hint_item(table, h, out, size);
+}
+
 /* ---- the tables as text ---- */
 
 /* A row of help: the first with a help text of each action. */

@@ -53,6 +53,20 @@ const struct ui_binding *ui_keymap_lookup(const struct ui_binding *table, int ke
  * ("Down j"), into out; "" when none. */
 void ui_keymap_label(const struct ui_binding *table, const char *name, char *out, size_t size);
 
+/* One reminder of the status line: the first key each action of `actions`
+ * (names, space-separated) has now, then `words`. A table of them ends with
+ * a zero row. */
+struct ui_hint {
+	const char *actions; /* "up down" */
+	const char *words;   /* "scroll" */
+};
+/* The status line's reminder for `table` after the rebindings (" Enter
+ * details  / filter  ? help"), into out: Up and Down are written as arrows
+ * run together ("↑↓"); an item none of whose actions has a key is left
+ * out, so a rebinding shows and an unbound action is not offered. */
+void ui_keymap_hint(const struct ui_binding *table, const struct ui_hint *hints, char *out,
+		    size_t size);
+
 /* ui_keymap_bind and ui_keymap_print (ui.h) once the tables are registered
  * (app.c registers them, then calls these). */
 int ui_keymap_set(const char *key, const char *action, struct vs_err *err);

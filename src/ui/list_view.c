@@ -268,6 +268,31 @@ static void draw_filter_prompt(struct ui *ui, struct list_state *L)
 	sb_free(&sb);
 }
 
+/* The status line's reminder, from the keys as bound now. */
+static void draw_hint(struct ui *ui)
+{
+	static const struct ui_hint rows[] = {
+		{"open", "details"},
+		{"filter", "filter"},
+		{"sort", "sort"},
+		{"reverse", "reverse"},
+		{"size-mode", "apparent/disk"},
+		{"problems", "problems"},
+		{"mark", "mark"},
+		{"help", "help"},
+		{"quit", "quit"},
+		{NULL, NULL},
+	};
+	static const struct ui_hint empty[] = {
+		{"filter", "filter"}, {"problems", "problems"}, {"rescan-all", "rescan"},
+		{"help", "help"},     {"quit", "quit"},         {NULL, NULL},
+	};
+	char hint[256];
+
+	ui_keymap_hint(ui_list_bindings, ui->model.n_rows ? rows : empty, hint, sizeof(hint));
+	ui_draw_status(ui, hint);
+}
+
 static void list_draw(struct ui *ui)
 {
 	struct list_state *L = state(ui);
@@ -306,11 +331,7 @@ static void list_draw(struct ui *ui)
 	if (state(ui)->editing)
 		draw_filter_prompt(ui, state(ui));
 	else
-		ui_draw_status(ui,
-			       ui->model.n_rows
-				       ? " Enter details  / filter  s sort  S reverse  a apparent/disk  "
-					 "! problems  Space mark  ? help  q quit"
-				       : " / filter  ! problems  R rescan  ? help  q quit");
+		draw_hint(ui);
 }
 
 /* ---- keys ---- */

@@ -185,6 +185,39 @@ static void test_bind(void **state)
 	assert_string_equal(action(ui_list_bindings, 'q'), "quit");
 }
 
+/* The status line's reminder follows the keys as bound now. */
+static void test_hint(void **state)
+{
+	static const struct ui_hint list[] = {{"open", "details"},
+					      {"help", "help"},
+					      {"quit", "quit"},
+					      {NULL, NULL}};
+	static const struct ui_hint detail[] = {{"back back", "back"},
+						{"up down", "scroll"},
+						{"clear upgrade shell freeze delete gitignore",
+						 "act on it"},
+						{NULL, NULL}};
+	struct vs_err err = {0};
+	char hint[128];
+
+	(void)state;
+	ui_keymap_hint(ui_list_bindings, list, hint, sizeof(hint));
+	assert_string_equal(hint, " Enter details  ? help  q quit");
+	ui_keymap_hint(ui_detail_bindings, detail, hint, sizeof(hint));
+	assert_string_equal(hint, " Esc q back  ↑↓ scroll  x u b f d I act on it");
+
+	/* Rebound: ? does nothing, Z is help, q is gone, e deletes before d. */
+	assert_int_equal(ui_keymap_bind("?", "none", &err), 0);
+	assert_int_equal(ui_keymap_bind("Z", "help", &err), 0);
+	assert_int_equal(ui_keymap_bind("q", "none", &err), 0);
+	assert_int_equal(ui_keymap_bind("d", "none", &err), 0);
+	assert_int_equal(ui_keymap_bind("e", "delete", &err), 0);
+	ui_keymap_hint(ui_list_bindings, list, hint, sizeof(hint));
+	assert_string_equal(hint, " Enter details  Z help");
+	ui_keymap_hint(ui_detail_bindings, detail, hint, sizeof(hint));
+	assert_string_equal(hint, " Esc h back  ↑↓ scroll  x u b f e I act on it");
+}
+
 static void test_bind_errors(void **state)
 {
 	struct vs_err err = {0};
@@ -305,6 +338,7 @@ int main(void)
 		cmocka_unit_test_setup(test_defaults, reset),
 		cmocka_unit_test_setup(test_tables_consistent, reset),
 		cmocka_unit_test_setup(test_bind, reset),
+		cmocka_unit_test_setup(test_hint, reset),
 		cmocka_unit_test_setup(test_bind_errors, reset),
 		cmocka_unit_test_setup(test_print, reset),
 		cmocka_unit_test(test_cursor_list),
