@@ -3,7 +3,8 @@
 One real venv (python -m venv, the fast Python) is copied six times; in each
 copy one file is replaced by something that is not a small regular file:
 pyvenv.cfg and a package's METADATA, each as a symlink to /dev/zero, as a
-FIFO and as a 1 GiB sparse file. `list --json`, `freeze -o -` and the
+FIFO and as a 1 GiB sparse file; and three more copies are each the .venv of
+a git repository whose .git/info/exclude is one of those three. `list --json`, `freeze -o -` and the
 browser must finish in seconds, under 100 MB of memory, and flag the file:
 an env whose METADATA or pyvenv.cfg is refused is a row with a problem that
 names the file and the reason; a pyvenv.cfg that is not a regular file at
@@ -19,7 +20,7 @@ import subprocess
 import threading
 import time
 
-from browser_kit import order_diff, session, start
+from browser_kit import order_diff, session, set_filter, start, wait_rows
 from harness import Group, by_path, clean_environ, show
 from tty import Tty
 
@@ -32,6 +33,8 @@ KINDS = ("zero", "fifo", "sparse")
 REASON = {"zero": "is a character device, not a file", "fifo": "is a FIFO, not a file",
           "sparse": "is larger than"}
 CFG_REASON = dict(REASON, zero="is a symbolic link")
+# And for git's .git/info/exclude (read by libgit2 through venvscope's reader).
+GIT_REASON = dict(REASON, zero="is not a regular file", fifo="is not a regular file")
 
 _lock = threading.Lock()
 _built = {}
@@ -74,6 +77,18 @@ def build(ctx):
                     os.path.join(fx.site(env), "boundpkg-1.0.dist-info", "METADATA")
                 _plant(f, kind)
                 out[what][kind] = (env, f)
+            repo = os.path.join(root, "git-%s" % kind)
+            env = os.path.join(repo, ".venv")
+            shutil.copytree(base, env, symlinks=True)
+            if os.path.exists(os.path.join(env, ".gitignore")):
+                os.unlink(os.path.join(env, ".gitignore"))  # venv 3.13+ writes one
+            subprocess.run(["git", "init", "-q", repo], check=True, stdin=subprocess.DEVNULL,
+                           env=clean_environ({"HOME": root, "GIT_CONFIG_NOSYSTEM": "1"}), timeout=60)
+            f = os.path.join(repo, ".git", "info", "exclude")
+            if not os.path.exists(f):
+                open(f, "w").close()
+            _plant(f, kind)
+            out.setdefault("git", {})[kind] = (env, f)
         _built.update(out)
         return _built
 
@@ -188,6 +203,15 @@ def t_list(ctx):
             if not re.search(re.escape(f) + r" %s" % re.escape(CFG_REASON[kind]), err):
                 d.append("stderr does not name %s and why; stderr: %r" % (f, err[:800]))
         g.check("bounded: pyvenv.cfg %s flagged" % kind, d)
+    for kind in KINDS:
+        env, f = b["git"][kind]
+        row, d = idx.get(env), []
+        want = "git: .git/info/exclude %s" % GIT_REASON[kind]
+        if row is None:
+            d.append("%s not listed" % env)
+        elif not any(want in p for p in row.get("problems") or []):
+            d.append("problems %s; expected one with %r" % (show(row.get("problems")), want))
+        g.check("bounded: .git/info/exclude %s flagged, the env listed" % kind, d)
     return g
 
 
@@ -206,8 +230,11 @@ def t_freeze(ctx):
 
 def t_browser(ctx):
     b = build(ctx)
-    rows = sorted(["base", "cfg-sparse"] + ["meta-%s" % k for k in KINDS])
-    flagged = sorted(["cfg-sparse"] + ["meta-%s" % k for k in KINDS])
+    gits = ["git-%s/.venv" % k for k in KINDS]
+    # The name sort compares env names (".venv" for the projects' envs), then paths.
+    by_name = lambda n: (os.path.basename(n), n)  # noqa: E731
+    rows = sorted(["base", "cfg-sparse"] + ["meta-%s" % k for k in KINDS] + gits, key=by_name)
+    flagged = sorted(["cfg-sparse"] + ["meta-%s" % k for k in KINDS] + gits, key=by_name)
 
     def run(st):
         t0 = time.monotonic()
@@ -221,6 +248,13 @@ def t_browser(ctx):
             t.keys("!")
             scr = t.wait_for(lambda s: s.names() == flagged and s, what="rows %s" % flagged)
             st.check("!: exactly the envs with a refused file", order_diff(scr.names(), flagged))
+            st.at("the details of git-zero/.venv")
+            set_filter(t, "git-zero")
+            wait_rows(t, ["git-zero/.venv"], "the filter git-zero")
+            t.keys("Enter")
+            want = "git: .git/info/exclude %s" % GIT_REASON["zero"]
+            t.wait_for(lambda s: want in s.text, what="the details' problems naming %r" % want)
+            st.check("the details of git-zero/.venv name .git/info/exclude and why", [])
             rss = 0
             with open("/proc/%d/status" % t.pane_pid()) as f:
                 for line in f:
