@@ -59,7 +59,7 @@ static int open_here(struct venv **out, int fd, const char *env, enum act_open_w
 	if (!abs)
 		return vs_err_set(err, VS_EFAIL, "%s: cannot tell its absolute path: %s", env,
 				  strerror(errno));
-	v = scan_inspect_env(fd, abs, req->home);
+	v = scan_inspect_env(fd, abs, req->home, SCAN_PARENT_UNKNOWN);
 	if (what == ACT_OPEN_PACKAGES) {
 		struct scan_event ev = {.type = SCAN_EV_PACKAGES, .id = v->id};
 

@@ -118,7 +118,7 @@ static void find_users(struct scan *s, struct venv *v)
 	scan_inuse_users(s->inuse, v->path, &v->users);
 }
 
-static void report_env(struct scan *s, int fd, const char *path)
+static void report_env(struct scan *s, int fd, const char *path, enum scan_parent parent)
 {
 	struct scan_event *ev;
 	struct venv *v;
@@ -126,7 +126,7 @@ static void report_env(struct scan *s, int fd, const char *path)
 
 	if (fstat(fd, &st) != 0 || !scan_claim_env(s, st.st_dev, st.st_ino))
 		return;
-	v = scan_inspect_env(fd, path, s->home);
+	v = scan_inspect_env(fd, path, s->home, parent);
 	find_users(s, v);
 	v->id = atomic_fetch_add(&s->next_id, 1);
 	{
@@ -164,11 +164,12 @@ static void set_child_path(struct strbuf *path, size_t base_len, const char *nam
 	sb_adds(path, name);
 }
 
-static void walk_dir(struct scan *s, int fd, struct strbuf *path, int depth, dev_t root_dev);
+static void walk_dir(struct scan *s, int fd, struct strbuf *path, int depth, dev_t root_dev,
+		     enum scan_parent parent);
 
 /* Opens one entry of `d` as a folder and walks it (here or on another worker). */
 static void visit_child(struct scan *s, int fd, const char *name, struct strbuf *path, int depth,
-			dev_t root_dev)
+			dev_t root_dev, enum scan_parent parent)
 {
 	int cfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
@@ -186,9 +187,9 @@ static void visit_child(struct scan *s, int fd, const char *name, struct strbuf 
 		return;
 	}
 	if (scan_wants_work(s))
-		scan_push_walk(s, cfd, xstrdup(path->buf), depth, root_dev);
+		scan_push_walk(s, cfd, xstrdup(path->buf), depth, root_dev, parent);
 	else
-		walk_dir(s, cfd, path, depth, root_dev);
+		walk_dir(s, cfd, path, depth, root_dev, parent);
 }
 
 /* A conda installation's prefix is an env that holds the others in its
@@ -209,14 +210,16 @@ static void walk_conda_envs(struct scan *s, int fd, struct strbuf *path, int dep
 		return;
 	}
 	set_child_path(path, base_len, "envs");
-	walk_dir(s, cfd, path, depth + 1, root_dev);
+	walk_dir(s, cfd, path, depth + 1, root_dev, SCAN_PARENT_UNKNOWN);
 	path->len = base_len;
 	path->buf[base_len] = '\0';
 }
 
 /* Reads the folder's entries: the names of its subfolders to walk go into
- * `names` (each with its NUL); true when one of them is conda-meta. */
-static bool read_entries(struct scan *s, struct vs_dir *d, struct strbuf *names, const char *path)
+ * `names` (each with its NUL); true when one of them is conda-meta.
+ * *marked: whether one of them is a project marker (for an env below). */
+static bool read_entries(struct scan *s, struct vs_dir *d, struct strbuf *names, const char *path,
+			 bool *marked)
 {
 	bool conda_meta = false;
 	unsigned char type;
@@ -233,6 +236,7 @@ static bool read_entries(struct scan *s, struct vs_dir *d, struct strbuf *names,
 		}
 		if (strcmp(name, "pyproject.toml") == 0 && type != DT_DIR)
 			scan_note_project(s, path);
+		*marked = *marked || scan_is_project_marker(name);
 		if (type != DT_DIR && type != DT_UNKNOWN)
 			continue;
 		if (pruned_name(name) || trash_name(name))
@@ -246,28 +250,31 @@ static bool read_entries(struct scan *s, struct vs_dir *d, struct strbuf *names,
 }
 
 /* A conda prefix (conda.h) is an env; only its envs/ is walked. */
-static void report_conda(struct scan *s, int fd, struct strbuf *path, int depth, dev_t root_dev)
+static void report_conda(struct scan *s, int fd, struct strbuf *path, int depth, dev_t root_dev,
+			 enum scan_parent parent)
 {
-	report_env(s, fd, path->buf);
+	report_env(s, fd, path->buf, parent);
 	walk_conda_envs(s, fd, path, depth, root_dev);
 }
 
-static void walk_dir(struct scan *s, int fd, struct strbuf *path, int depth, dev_t root_dev)
+static void walk_dir(struct scan *s, int fd, struct strbuf *path, int depth, dev_t root_dev,
+		     enum scan_parent parent)
 {
 	struct strbuf names = STRBUF_INIT;
 	size_t base_len = path->len;
+	bool marked = false;
 	struct vs_dir *d;
 
 	atomic_fetch_add(&s->dirs, 1);
 	if (holds_env(s, fd, path->buf)) {
-		report_env(s, fd, path->buf);
+		report_env(s, fd, path->buf, parent);
 		close(fd);
 		return;
 	}
 	if ((s->max_depth >= 0 && depth >= s->max_depth) || atomic_load(&s->cancel)) {
 		/* Not read: whether it is a conda prefix costs a lookup here. */
 		if (!atomic_load(&s->cancel) && scan_conda_is_prefix(fd))
-			report_conda(s, fd, path, depth, root_dev);
+			report_conda(s, fd, path, depth, root_dev, parent);
 		close(fd);
 		return;
 	}
@@ -275,8 +282,8 @@ static void walk_dir(struct scan *s, int fd, struct strbuf *path, int depth, dev
 	/* Names first, walk after: a conda prefix is known from its entries
 	 * (no lookup in the many folders that hold no conda-meta) before
 	 * anything in it is walked. */
-	if (read_entries(s, d, &names, path->buf) && scan_conda_is_prefix(fd)) {
-		report_conda(s, fd, path, depth, root_dev);
+	if (read_entries(s, d, &names, path->buf, &marked) && scan_conda_is_prefix(fd)) {
+		report_conda(s, fd, path, depth, root_dev, parent);
 		names.len = 0;
 	}
 	for (size_t at = 0; at < names.len && !atomic_load(&s->cancel);) {
@@ -285,7 +292,8 @@ static void walk_dir(struct scan *s, int fd, struct strbuf *path, int depth, dev
 		at += strlen(name) + 1;
 		set_child_path(path, base_len, name);
 		if (!excluded(s, name, path->buf))
-			visit_child(s, fd, name, path, depth + 1, root_dev);
+			visit_child(s, fd, name, path, depth + 1, root_dev,
+				    marked ? SCAN_PARENT_MARKED : SCAN_PARENT_PLAIN);
 		path->len = base_len;
 		path->buf[base_len] = '\0';
 	}
@@ -298,7 +306,7 @@ void scan_walk(struct scan *s, struct walk_job *job)
 	struct strbuf path = STRBUF_INIT;
 
 	sb_adds(&path, job->path);
-	walk_dir(s, job->fd, &path, job->depth, job->root_dev);
+	walk_dir(s, job->fd, &path, job->depth, job->root_dev, job->parent);
 	sb_free(&path);
 	free(job->path);
 	job->path = NULL;

@@ -387,7 +387,7 @@ static char *pipx_app(int envfd)
 	return app;
 }
 
-struct venv *scan_inspect_env(int envfd, const char *path, const char *home)
+struct venv *scan_inspect_env(int envfd, const char *path, const char *home, enum scan_parent parent)
 {
 	struct venv *v = xcalloc(1, sizeof(*v));
 	struct stat st;
@@ -422,7 +422,7 @@ struct venv *scan_inspect_env(int envfd, const char *path, const char *home)
 	check_health(v, read_interpreter(v, envfd));
 	check_complete(v, envfd);
 	scan_story_read(v, envfd, time(NULL));
-	scan_find_project(v, envfd, home);
+	scan_find_project(v, envfd, home, parent);
 	return v;
 }
 

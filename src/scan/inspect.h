@@ -4,6 +4,7 @@
 #ifndef VS_SCAN_INSPECT_H
 #define VS_SCAN_INSPECT_H
 
+#include "project.h"
 #include "venv.h"
 
 /* What the packages step learns about one env (SCAN_EV_PACKAGES). */
@@ -18,9 +19,10 @@ struct scan_pkgs_result {
 
 /* Builds the model of the environment at absolute path `path`, whose folder
  * is open as `envfd` (the fd stays the caller's). `home` is the user's home
- * folder (for manager detection; may be NULL). Never fails: whatever cannot
- * be read becomes a problem sentence in the result. */
-struct venv *scan_inspect_env(int envfd, const char *path, const char *home);
+ * folder (for manager detection; may be NULL); `parent`, what the walk saw
+ * of the folder above (scan_find_project). Never fails: whatever cannot be
+ * read becomes a problem sentence in the result. */
+struct venv *scan_inspect_env(int envfd, const char *path, const char *home, enum scan_parent parent);
 
 /* Reads site-packages, packages, pip and last_modified for `path`.
  * Caller frees with scan_pkgs_result_free. */

@@ -56,6 +56,9 @@ bool scan_is_project_marker(const char *n)
 	static const char *const markers[] = {"pyproject.toml", "setup.py", "setup.cfg", "Pipfile",
 					      ".git"};
 
+	/* Every name of a walk comes here: most go at the first letter. */
+	if (!strchr("psP.r", n[0]) || !n[0])
+		return false;
 	for (size_t i = 0; i < sizeof(markers) / sizeof(*markers); i++)
 		if (strcmp(n, markers[i]) == 0)
 			return true;
@@ -106,24 +109,26 @@ static char *test_runner_project(const struct venv *v)
 	return p;
 }
 
-/* The parent folder when it holds a project marker. */
-static char *marked_parent(const struct venv *v, int envfd)
+/* The parent folder when it holds a project marker: as the walk saw it,
+ * else read now. The walk's answer saves reading a folder of 2,500
+ * envs once for each of them. */
+static char *marked_parent(const struct venv *v, int envfd, enum scan_parent parent)
 {
-	DIR *d = vs_opendir_at(envfd, "..", 0);
 	struct dirent *de;
-	bool marked = false;
+	bool marked = parent == SCAN_PARENT_MARKED;
+	DIR *d;
 
-	if (!d)
-		return NULL;
-	while (!marked && (de = readdir(d)) != NULL)
-		marked = scan_is_project_marker(de->d_name);
-	closedir(d);
+	if (parent == SCAN_PARENT_UNKNOWN && (d = vs_opendir_at(envfd, "..", 0)) != NULL) {
+		while (!marked && (de = readdir(d)) != NULL)
+			marked = scan_is_project_marker(de->d_name);
+		closedir(d);
+	}
 	return marked ? path_dirname(v->path) : NULL;
 }
 
-void scan_find_project(struct venv *v, int envfd, const char *home)
+void scan_find_project(struct venv *v, int envfd, const char *home, enum scan_parent parent)
 {
-	char *parent;
+	char *above;
 	bool central;
 
 	/* A kind that knows its project already (a conda prefix's history)
@@ -134,13 +139,13 @@ void scan_find_project(struct venv *v, int envfd, const char *home)
 	    (strcmp(v->manager, "tox") == 0 || strcmp(v->manager, "nox") == 0))
 		v->project = test_runner_project(v);
 	if (!v->project) {
-		parent = path_dirname(v->path);
-		central = scan_is_central_folder(parent, home);
-		free(parent);
+		above = path_dirname(v->path);
+		central = scan_is_central_folder(above, home);
+		free(above);
 		if (!central && strcmp(v->name, ".venv") == 0)
 			v->project = path_dirname(v->path);
 		else if (!central)
-			v->project = marked_parent(v, envfd);
+			v->project = marked_parent(v, envfd, parent);
 	}
 	scan_project_check(v);
 }

@@ -7,15 +7,19 @@
 
 #include "venv.h"
 
+/* What a walk already knows of an env's parent folder, from reading its
+ * entries: whether one of them is a project marker. UNKNOWN: the folder is
+ * read to find out (an env named on the command line, a root). */
+enum scan_parent { SCAN_PARENT_UNKNOWN, SCAN_PARENT_MARKED, SCAN_PARENT_PLAIN };
+
 /* Sets v->project from what the env itself says: pipenv's and
  * virtualenvwrapper's .project, tox/nox's project (the folder above .tox
  * or .nox), a .venv's parent, else its parent folder when that holds a
- * project marker. A central folder is never anyone's project. A .project
- * that names a file, `/`, or holds more than one line is flagged in
- * v->problems. A project set before the call (a conda prefix's --prefix)
- * is kept. Then sets project_exists and orphan (scan_project_check).
- * `envfd` is the env's folder (stays the caller's). */
-void scan_find_project(struct venv *v, int envfd, const char *home);
+ * project marker (`parent`, or read now when unknown). A central folder is never anyone's project. A
+ * .project that names a file, `/`, or holds more than one line is flagged in v->problems. A project
+ * set before the call (a conda prefix's --prefix) is kept. Then sets project_exists and orphan
+ * (scan_project_check). `envfd` is the env's folder (stays the caller's). */
+void scan_find_project(struct venv *v, int envfd, const char *home, enum scan_parent parent);
 
 /* project_exists and orphan from v->project as it stands now (any kind of
  * env: a conda prefix's --prefix, a matched poetry project), with the

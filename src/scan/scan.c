@@ -94,7 +94,8 @@ void scan_push_stacked(struct scan *s, struct job *j)
 	pthread_mutex_unlock(&s->lock);
 }
 
-void scan_push_walk(struct scan *s, int fd, char *path, int depth, dev_t root_dev)
+void scan_push_walk(struct scan *s, int fd, char *path, int depth, dev_t root_dev,
+		    enum scan_parent parent)
 {
 	struct job *j = xcalloc(1, sizeof(*j));
 
@@ -103,6 +104,7 @@ void scan_push_walk(struct scan *s, int fd, char *path, int depth, dev_t root_de
 	j->u.walk.path = path;
 	j->u.walk.depth = depth;
 	j->u.walk.root_dev = root_dev;
+	j->u.walk.parent = parent;
 	scan_push_stacked(s, j);
 }
 

@@ -18,6 +18,7 @@ struct walk_job {
 	char *path;
 	int depth;
 	dev_t root_dev;
+	enum scan_parent parent; /* whether the folder above holds a project marker */
 };
 
 /* An env to read packages of and size: reopened by path, checked by dev/ino. */
@@ -172,7 +173,8 @@ void scan_maybe_progress(struct scan *s);
 /* True when another worker is idle and would take a walk job. */
 bool scan_wants_work(struct scan *s);
 /* Hands a folder over to the pool (takes ownership of fd and path). */
-void scan_push_walk(struct scan *s, int fd, char *path, int depth, dev_t root_dev);
+void scan_push_walk(struct scan *s, int fd, char *path, int depth, dev_t root_dev,
+		    enum scan_parent parent);
 /* Records an env; false when it was already reported through another root. */
 bool scan_claim_env(struct scan *s, dev_t dev, ino_t ino);
 /* Queues the packages + size step for env `id` (takes ownership of path). */

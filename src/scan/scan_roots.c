@@ -85,7 +85,7 @@ void scan_queue_roots(struct scan *s, int *fds, dev_t *devs)
 			fds[i] = -1;
 			continue;
 		}
-		scan_push_walk(s, fds[i], xstrdup(s->roots[i]), 0, devs[i]);
+		scan_push_walk(s, fds[i], xstrdup(s->roots[i]), 0, devs[i], SCAN_PARENT_UNKNOWN);
 	}
 }
 

@@ -182,7 +182,7 @@ static void test_prefix_and_export(void **state)
 	assert_true(fd >= 0);
 	assert_true(scan_conda_is_prefix(fd));
 	assert_false(scan_conda_is_pixi(fd));
-	v = scan_inspect_env(fd, dir, NULL);
+	v = scan_inspect_env(fd, dir, NULL, SCAN_PARENT_UNKNOWN);
 	assert_int_equal(v->kind, VENV_KIND_CONDA);
 	assert_string_equal(v->manager, "conda");
 	assert_string_equal(v->name, "demo");
@@ -236,7 +236,7 @@ static void test_prefix_project(void **state)
 	fx_write(dir, "proj/pyproject.toml", "[project]\n", 10);
 	fx_write(dir, "proj/env/conda-meta/history", "# cmd: conda create -p ./env\n", 29);
 	fd = open(env, O_RDONLY | O_DIRECTORY);
-	v = scan_inspect_env(fd, env, NULL);
+	v = scan_inspect_env(fd, env, NULL, SCAN_PARENT_UNKNOWN);
 	assert_non_null(v->project);
 	assert_string_equal(v->project, proj);
 	assert_string_equal(v->name, "env");
@@ -248,7 +248,7 @@ static void test_prefix_project(void **state)
 	free(env);
 	env = fx_path(dir, "plain/env");
 	fd = open(env, O_RDONLY | O_DIRECTORY);
-	v = scan_inspect_env(fd, env, NULL);
+	v = scan_inspect_env(fd, env, NULL, SCAN_PARENT_UNKNOWN);
 	assert_null(v->project);
 	venv_free(v);
 	close(fd);

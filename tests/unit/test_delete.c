@@ -25,7 +25,7 @@ static struct venv *inspect_at(const char *path)
 	struct venv *v;
 
 	assert_true(fd >= 0);
-	v = scan_inspect_env(fd, path, NULL);
+	v = scan_inspect_env(fd, path, NULL, SCAN_PARENT_UNKNOWN);
 	close(fd);
 	return v;
 }

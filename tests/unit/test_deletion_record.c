@@ -107,7 +107,7 @@ static struct venv *make_env(const char *dir, const char *rel)
 	path = fx_path(dir, rel);
 	fd = open(path, O_RDONLY | O_DIRECTORY);
 	assert_true(fd >= 0);
-	v = scan_inspect_env(fd, path, NULL);
+	v = scan_inspect_env(fd, path, NULL, SCAN_PARENT_UNKNOWN);
 	close(fd);
 	free(path);
 	return v;

@@ -194,7 +194,7 @@ static struct venv *open_env(const char *dir)
 	struct venv *v;
 
 	assert_true(fd >= 0);
-	v = scan_inspect_env(fd, env, NULL);
+	v = scan_inspect_env(fd, env, NULL, SCAN_PARENT_UNKNOWN);
 	close(fd);
 	free(env);
 	return v;

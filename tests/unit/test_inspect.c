@@ -49,7 +49,7 @@ static struct venv *inspect(const char *dir, const char *rel)
 	struct venv *v;
 
 	assert_true(fd >= 0);
-	v = scan_inspect_env(fd, p, NULL);
+	v = scan_inspect_env(fd, p, NULL, SCAN_PARENT_UNKNOWN);
 	close(fd);
 	free(p);
 	return v;

@@ -294,7 +294,7 @@ static struct venv *inspect(const char *env)
 	struct venv *v;
 
 	assert_true(fd >= 0);
-	v = scan_inspect_env(fd, env, NULL);
+	v = scan_inspect_env(fd, env, NULL, SCAN_PARENT_UNKNOWN);
 	close(fd);
 	return v;
 }

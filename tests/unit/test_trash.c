@@ -108,7 +108,7 @@ static struct venv *inspect_at(const char *path)
 
 	if (fd < 0)
 		return NULL;
-	v = scan_inspect_env(fd, path, NULL);
+	v = scan_inspect_env(fd, path, NULL, SCAN_PARENT_UNKNOWN);
 	close(fd);
 	return v;
 }
