@@ -234,11 +234,13 @@ def measure(name, kind, root, meta, have):
 
 
 def freeze(t):
-    """The 60-package pip env of the templates: outputs compared, then timed."""
+    """The 60-package pip env of the templates: outputs compared, then timed,
+    with `true` in the same rounds: what any process costs to start here."""
     fenv = t["withpip"][0]
     fpy = os.path.join(fenv, "bin", "python")
     neutral = os.path.join(CACHE, "templates", "neutral")
-    fcmds = {"vs": [VS, "freeze", fenv, "-o", "-"], "pip": [fpy, "-m", "pip", "freeze"]}
+    fcmds = {"vs": [VS, "freeze", fenv, "-o", "-"], "pip": [fpy, "-m", "pip", "freeze"],
+             "true": [shutil.which("true") or "/bin/true"]}
     fouts = {k: subprocess.run(c, capture_output=True, cwd=neutral).stdout for k, c in fcmds.items()}
     ftimes = {k: [] for k in fcmds}
     for _ in range(max(ROUNDS, 7)):
@@ -252,14 +254,14 @@ def freeze(t):
 
 def main():
     os.makedirs(CACHE, exist_ok=True)
-    bad = [x for x in SELECT if x not in PLANS]
+    bad = [x for x in SELECT if x not in PLANS and x != "freeze"]
     if bad:
-        sys.exit("bench/run.sh: BENCH_TREES: unknown tree %s (light heavy home 10k)" % " ".join(bad))
+        sys.exit("bench/run.sh: BENCH_TREES: unknown tree %s (light heavy home 10k freeze)" % " ".join(bad))
     t0 = time.time()
     if os.environ.get("BENCH_REBUILD") == "1":
         stamps = [os.path.join(CACHE, d, "stamp.json") for d in ("templates", "templates-heavy", "templates-home")]
         names = (["tree-%d" % n for n in SIZES] if "light" in SELECT else []) + \
-            ["tree-%s" % x for x in SELECT if x != "light"]
+            ["tree-%s" % x for x in SELECT if x not in ("light", "freeze")]
         for p in stamps + [os.path.join(CACHE, n + ".json") for n in names]:
             if os.path.exists(p):
                 os.unlink(p)
@@ -292,7 +294,7 @@ def main():
     for name, kind, root, meta in todo:
         store["trees"][name] = measure(name, kind, root, meta, have)
         write(store, quiet=True)   # a run cut short keeps the trees it finished
-    if "light" in SELECT:
+    if "light" in SELECT or "freeze" in SELECT:
         store["freeze"] = freeze(t)
     # One record per set of trees run, the latest of each: what a run took.
     runs = [x for x in store.get("runs", []) if x["trees"] != SELECT]

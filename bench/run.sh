@@ -12,7 +12,8 @@
 # Knobs (environment):
 #   BENCH_TREES="light heavy home 10k" which trees to measure (light = the
 #                              BENCH_SIZES trees); a partial run rewrites only
-#                              its trees' rows, the others stay as measured
+#                              its trees' rows, the others stay as measured;
+#                              "freeze" times only freeze (light does too)
 #   BENCH_CACHE=DIR            where trees are built and kept (default
 #                              bench/.cache); share one between worktrees
 #   BENCH_OUT=FILE             the page to write (default bench/RESULTS.md;
