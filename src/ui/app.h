@@ -308,8 +308,11 @@ bool ui_scan_progress(const struct ui *ui, struct scan_progress *out);
 void ui_detail_show(struct ui *ui, size_t id);
 /* The help, over the view showing now (Esc goes back to it). */
 void ui_help_show(struct ui *ui);
-/* C: the caches view (caches_view.c). */
+/* C: the caches view (caches_view.c); c: the create form (create_view.c);
+ * D: the duplicates (dupes_view.c). */
 int ui_act_caches(struct ui *ui);
+int ui_act_create(struct ui *ui);
+int ui_act_dupes(struct ui *ui);
 /* Appends to `out` the caches the env `v` is hard-linked from ("the uv
  * cache ~/.cache/uv"), as the caches view last measured them; false when
  * they were never measured (nothing is known). */

@@ -410,6 +410,12 @@ static int form_key(struct ui *ui, int ch)
 	return UI_REACT_NONE;
 }
 
+int ui_act_create(struct ui *ui)
+{
+	ui_switch(ui, &ui_create_view);
+	return UI_REACT_REDRAW;
+}
+
 const struct ui_view ui_create_view = {
 	.name = "create",
 	.id = UI_VIEW_CREATE,

@@ -319,6 +319,12 @@ const struct ui_task_ops ui_dupes_task = {
 	.take = task_take,
 };
 
+int ui_act_dupes(struct ui *ui)
+{
+	ui_switch(ui, &ui_dupes_view);
+	return UI_REACT_REDRAW;
+}
+
 const struct ui_view ui_dupes_view = {
 	.name = "duplicates",
 	.id = UI_VIEW_DUPES,

@@ -475,18 +475,6 @@ static int act_theme(struct ui *ui)
 	return ui_cycle_theme(ui);
 }
 
-static int act_dupes(struct ui *ui)
-{
-	ui_switch_to(ui, UI_VIEW_DUPES);
-	return UI_REACT_REDRAW;
-}
-
-static int act_create(struct ui *ui)
-{
-	ui_switch_to(ui, UI_VIEW_CREATE);
-	return UI_REACT_REDRAW;
-}
-
 const struct ui_binding ui_list_bindings[] = {
 	UI_CURSOR_BINDINGS("move up", "move down", "first row", "last row"),
 	{'\n', "open", "details of the environment", act_open},
@@ -508,7 +496,7 @@ const struct ui_binding ui_list_bindings[] = {
 	{'T', "theme", "next colour theme (default, high-contrast, light, mono)", act_theme},
 	{'?', "help", "this help", act_help},
 	{'q', "quit", "quit", act_quit},
-	{'c', "create", "create an environment (form: folder, Python, options)", act_create},
+	{'c', "create", "create an environment (form: folder, Python, options)", ui_act_create},
 	{'x', "clear", "clear: empty the marked / selected envs, keeping their options", ui_act_clear},
 	{'X', "rebuild", "rebuild the selected env on a Python you pick, keeping its packages",
 	 ui_act_rebuild},
@@ -525,7 +513,7 @@ const struct ui_binding ui_list_bindings[] = {
 	{'p', "its-python", "its Python: the Pythons view on the selected env's base interpreter",
 	 ui_act_env_python},
 	{'D', "dupes", "duplicates: packages installed in several envs, duplicated or hard-linked",
-	 act_dupes},
+	 ui_act_dupes},
 	{0, NULL, NULL, NULL},
 };
 
