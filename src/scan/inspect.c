@@ -225,11 +225,13 @@ static bool read_interpreter(struct venv *v, int envfd)
 			buf[n] = '\0';
 			v->link_target = xstrdup(buf);
 		}
-		real = realpath(v->interpreter, NULL);
-		/* An absolute target does not depend on where the env lies, so
-		 * an env whose own path is too long can still be followed. */
-		if (!real && errno == ENAMETOOLONG && v->link_target && v->link_target[0] == '/')
+		/* An absolute target does not depend on where the env lies:
+		 * following it alone spares a readlink of every folder of the
+		 * env's path, and works when that path is too long. */
+		if (v->link_target && v->link_target[0] == '/')
 			real = realpath(v->link_target, NULL);
+		else
+			real = realpath(v->interpreter, NULL);
 		if (real) {
 			v->base_python = real;
 		} else if (errno == ENAMETOOLONG) {
