@@ -59,18 +59,14 @@ char *act_records_dir(void)
  * says nothing (".venv" of which project?). */
 static char *display_name(const struct venv *v)
 {
-	static const char *const generic[] = {".venv", "venv", "env", ".env"};
 	const char *name = v->name ? v->name : path_basename(v->path);
 	char *parent, *out = NULL;
 
-	for (size_t i = 0; i < sizeof(generic) / sizeof(generic[0]); i++) {
-		if (strcmp(name, generic[i]) != 0)
-			continue;
+	if (venv_name_is_generic(name)) {
 		parent = path_dirname(v->path);
 		if (strcmp(parent, "/") != 0)
 			out = xasprintf("%s-%s", path_basename(parent), name);
 		free(parent);
-		break;
 	}
 	return out ? out : xstrdup(name);
 }

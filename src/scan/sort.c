@@ -24,7 +24,8 @@ const char *scan_sort_name(enum scan_sort key)
 
 /* Negative when x sorts before y in the natural direction of `key`; unknown
  * values go last in both directions (handled by the caller). */
-static int natural(const struct venv *x, const struct venv *y, enum scan_sort key, bool disk)
+static int natural(const struct venv *x, const struct venv *y, enum scan_sort key, bool disk,
+		   bool shown)
 {
 	uint64_t bx, by;
 
@@ -36,7 +37,8 @@ static int natural(const struct venv *x, const struct venv *y, enum scan_sort ke
 			return bx > by ? -1 : 1;
 		return 0;
 	case SCAN_SORT_NAME:
-		return strcmp(x->name, y->name);
+		return shown ? strcmp(venv_shown_name(x), venv_shown_name(y))
+			     : strcmp(x->name, y->name);
 	case SCAN_SORT_AGE:
 		if (x->last_modified != y->last_modified)
 			return x->last_modified < y->last_modified ? -1 : 1;
@@ -72,6 +74,7 @@ static bool known(const struct venv *v, enum scan_sort key)
 static enum scan_sort sort_key;
 static bool sort_reverse;
 static bool sort_disk;
+static bool sort_shown;
 
 static int compare(const void *pa, const void *pb)
 {
@@ -82,7 +85,7 @@ static int compare(const void *pa, const void *pb)
 
 	if (kx != ky)
 		return kx ? -1 : 1;
-	c = kx ? natural(x, y, sort_key, sort_disk) : 0;
+	c = kx ? natural(x, y, sort_key, sort_disk, sort_shown) : 0;
 	if (c == 0)
 		c = strcmp(x->path, y->path);
 	if (c == 0)
@@ -90,18 +93,24 @@ static int compare(const void *pa, const void *pb)
 	return sort_reverse ? -c : c;
 }
 
-void scan_sort_venvs_by(struct venv **v, size_t n, enum scan_sort key, bool reverse, bool disk)
+static void sort(struct venv **v, size_t n, enum scan_sort key, bool reverse, bool disk, bool shown)
 {
 	/* qsort has no context argument in C11; the consumer thread is the only
 	 * caller, so file-scope state is safe. */
 	sort_key = key;
 	sort_reverse = reverse;
 	sort_disk = disk;
+	sort_shown = shown;
 	if (n > 1)
 		qsort(v, n, sizeof(*v), compare);
 }
 
+void scan_sort_venvs_by(struct venv **v, size_t n, enum scan_sort key, bool reverse, bool disk)
+{
+	sort(v, n, key, reverse, disk, true);
+}
+
 void scan_sort_venvs(struct venv **v, size_t n, enum scan_sort key, bool reverse)
 {
-	scan_sort_venvs_by(v, n, key, reverse, false);
+	sort(v, n, key, reverse, false, false);
 }

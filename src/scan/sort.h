@@ -24,11 +24,14 @@ enum scan_sort {
 int scan_sort_parse(const char *s);
 const char *scan_sort_name(enum scan_sort key);
 
-/* Sorts the array of pointers in place (stable for equal keys and paths). */
+/* Sorts the array of pointers in place (stable for equal keys and paths);
+ * by name is by the folder's name, as `list` shows it. */
 void scan_sort_venvs(struct venv **v, size_t n, enum scan_sort key, bool reverse);
 
-/* The same, with SCAN_SORT_SIZE by disk usage (disk_bytes) when `disk`,
- * else by apparent size (size_bytes): the browser's `a` toggle. */
+/* The same as the browser shows the rows: SCAN_SORT_SIZE by disk usage
+ * (disk_bytes) when `disk`, else by apparent size (size_bytes), the `a`
+ * toggle; SCAN_SORT_NAME by the name a row shows (venv_shown_name:
+ * "webshop/.venv"). */
 void scan_sort_venvs_by(struct venv **v, size_t n, enum scan_sort key, bool reverse, bool disk);
 
 #endif

@@ -54,6 +54,28 @@ bool venv_is_large(const struct venv *v)
 	return v->size_known && v->size.size_bytes >= VENV_LARGE_BYTES;
 }
 
+bool venv_name_is_generic(const char *name)
+{
+	static const char *const generic[] = {".venv",      "venv",        "env",         ".env",
+					      "virtualenv", ".virtualenv", "virtualenvs", ".direnv"};
+
+	for (size_t i = 0; i < sizeof(generic) / sizeof(*generic); i++)
+		if (strcmp(name, generic[i]) == 0)
+			return true;
+	return false;
+}
+
+const char *venv_shown_name(const struct venv *v)
+{
+	const char *slash = strrchr(v->path, '/'), *p;
+
+	if (!venv_name_is_generic(v->name) || !slash || slash == v->path)
+		return v->name;
+	for (p = slash - 1; p > v->path && p[-1] != '/'; p--)
+		;
+	return p;
+}
+
 const char *venv_git_word(const struct venv *v)
 {
 	switch (v->git_state) {

@@ -125,6 +125,12 @@ void venv_space_text(struct strbuf *sb, const struct venv *v);
  * the same words in the table, the browser and anywhere else. */
 void venv_flags(char *out, size_t n, const struct venv *v);
 bool venv_is_large(const struct venv *v);
+/* A folder name that says nothing by itself (".venv", "venv", "env"...). */
+bool venv_name_is_generic(const char *name);
+/* The name a person reads for the env, in the browser and its name sort:
+ * the folder's name, with its parent's in front when the name is generic
+ * (".venv" -> "webshop/.venv"). Points into v's path or name. */
+const char *venv_shown_name(const struct venv *v);
 /* The git column: "-" (no repository), "ignored", "not-ignored", "tracked",
  * or "" while unknown. */
 const char *venv_git_word(const struct venv *v);

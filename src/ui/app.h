@@ -330,8 +330,7 @@ int ui_cycle_theme(struct ui *ui);
 /* Loads the theme the options name, or mono with NO_COLOR (theme_key.c). */
 int ui_theme_pick(struct ui *ui, bool *mono, struct vs_err *err);
 
-/* The name a row shows: the env folder's name, with its parent's when the
- * name says nothing by itself (".venv" -> "webshop/.venv"). Caller frees. */
+/* The name a row shows, venv_shown_name() as a string the caller frees. */
 char *ui_display_name(const struct venv *v);
 
 #endif

@@ -50,23 +50,7 @@ void ui_fill_line(int y, attr_t attr)
 
 char *ui_display_name(const struct venv *v)
 {
-	static const char *const generic[] = {".venv",      "venv",        "env",         ".env",
-					      "virtualenv", ".virtualenv", "virtualenvs", ".direnv"};
-	const char *slash;
-
-	for (size_t i = 0; i < sizeof(generic) / sizeof(*generic); i++) {
-		if (strcmp(v->name, generic[i]) != 0)
-			continue;
-		slash = strrchr(v->path, '/');
-		if (slash && slash > v->path) {
-			const char *p = slash - 1;
-
-			while (p > v->path && p[-1] != '/')
-				p--;
-			return xasprintf("%.*s", (int)(strlen(p)), p);
-		}
-	}
-	return xstrdup(v->name);
+	return xstrdup(venv_shown_name(v));
 }
 
 const char *ui_spinner(const struct ui *ui)

@@ -203,6 +203,33 @@ def t_list_pages(ctx):
     return session("keys18 browser list details help", run)
 
 
+def t_name_sort(ctx):
+    """n sorts by the names the rows show: a .venv row reads "proj/.venv",
+    so it sorts under p, not before every other name (as its bare folder
+    name ".venv" would). `list --sort name`, which shows the folder name
+    and the path, keeps sorting by the folder name."""
+    def run(st):
+        src = os.path.join(ctx.fx.tree, "real", ctx.fx.fast.label + "-nopip")
+        root = os.path.join(os.path.dirname(ctx.runner.make_home("k18-names-tree")), "root")
+        rel = ["alpha", "proj/.venv", "other/.venv", "mid/venv", "zeta", "bee/env"]
+        for r in rel:
+            os.makedirs(os.path.dirname(os.path.join(root, r)), exist_ok=True)
+            subprocess.run(["cp", "-a", src, os.path.join(root, r)], check=True)
+        shown = sorted(r if os.path.basename(r) in (".venv", "venv", "env") else os.path.basename(r) for r in rel)
+        with Tty(ctx.runner, [root], width=100, height=14, tag="k18-names") as t:
+            start(t)
+            for want, what in ((shown, "A to Z"), (shown[::-1], "Z to A")):
+                t.keys("n", "g")
+                scr = t.wait_for(lambda s: s.names() == want and s, what="n: rows %s %s" % (what, want))
+                st.check("n: the rows by the names they show, %s: %s" % (what, ", ".join(scr.names())), [])
+        p = ctx.runner.run(["list", "--json", "--sort", "name", root], home=t.home)
+        got = [os.path.relpath(r["path"], root) for r in p.json()]
+        want = sorted(rel, key=lambda r: (os.path.basename(r), os.path.join(root, r)))
+        st.check("list --sort name: by folder name, then path (%s)" % ", ".join(got),
+                 [] if got == want else ["got %s, want %s" % (got, want)])
+    return session("keys18 browser name sort", run)
+
+
 # ------------------------------------------------------------- caches
 
 CACHES = [("pip", ".cache/pip"), ("uv", ".cache/uv"), ("poetry", ".cache/pypoetry"), ("pipenv", ".cache/pipenv"),
@@ -324,6 +351,7 @@ def t_pythons(ctx):
 def tests(ctx):
     return [("keys18 tables", lambda: t_tables(ctx)),
             ("keys18 browser list details help", lambda: t_list_pages(ctx)),
+            ("keys18 browser name sort", lambda: t_name_sort(ctx)),
             ("keys18 browser caches", lambda: t_caches(ctx)),
             ("keys18 browser dupes", lambda: t_dupes(ctx)),
             ("keys18 browser pythons", lambda: t_pythons(ctx))]

@@ -85,6 +85,30 @@ static void test_sort(void **state)
 	scan_sort_venvs(v, 4, SCAN_SORT_NAME, false);
 	assert_string_equal(v[0]->name, "four");
 	assert_int_equal(scan_sort_parse("python"), SCAN_SORT_PYTHON);
+	for (int i = 0; i < 4; i++)
+		venv_free(v[i]);
+
+	/* By name: `list` by the folder's name, the browser by the name a
+	 * row shows (a generic name with its parent's in front). */
+	v[0] = mk("/w/zeta", 1, 1, NULL);
+	v[1] = mk("/w/proj/.venv", 1, 1, NULL);
+	v[2] = mk("/w/alpha", 1, 1, NULL);
+	v[3] = mk("/.venv", 1, 1, NULL);
+	assert_string_equal(venv_shown_name(v[1]), "proj/.venv");
+	assert_string_equal(venv_shown_name(v[3]), ".venv"); /* no parent to name */
+	assert_string_equal(venv_shown_name(v[0]), "zeta");
+	assert_true(venv_name_is_generic(".direnv"));
+	assert_false(venv_name_is_generic("webshop"));
+	scan_sort_venvs(v, 4, SCAN_SORT_NAME, false);
+	assert_string_equal(v[0]->path, "/.venv");
+	assert_string_equal(v[1]->path, "/w/proj/.venv");
+	assert_string_equal(v[2]->path, "/w/alpha");
+	assert_string_equal(v[3]->path, "/w/zeta");
+	scan_sort_venvs_by(v, 4, SCAN_SORT_NAME, false, false);
+	assert_string_equal(v[0]->path, "/.venv");
+	assert_string_equal(v[1]->path, "/w/alpha");
+	assert_string_equal(v[2]->path, "/w/proj/.venv");
+	assert_string_equal(v[3]->path, "/w/zeta");
 	assert_int_equal(scan_sort_parse("bogus"), -1);
 	for (int i = 0; i < 4; i++)
 		venv_free(v[i]);
