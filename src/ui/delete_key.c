@@ -155,6 +155,42 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/* The last word of a batch: what it freed and, when an env was tried and
+ * not removed, which ones (one alone: its reason), so a failure is never
+ * hidden by the envs after it. */
+static void say_done(struct ui *ui, const struct ui_deleter *d)
+{
+	const char *stopped = atomic_load(&d->cancel) ? " (stopped)" : "";
+	struct strbuf not = STRBUF_INIT;
+	size_t failed = 0, last = 0;
+	bool any = false;
+	char size[64];
+
+	for (size_t i = 0; i < d->n; i++) {
+		any = any || d->gone[i];
+		if (!d->gone[i] && d->msgs[i]) { /* tried, not removed (a stop tries none) */
+			sb_adds(&not, failed++ ? ", " : "");
+			sb_adds(&not, d->names[i]);
+			last = i;
+		}
+	}
+	/* The same figure as the CLI's: blocks whose every link went. */
+	scan_space_set_text(size, sizeof(size), &d->space, d->gone);
+	if (failed == 1 && d->n == 1)
+		ui_message(ui, true, "%s%s", d->msgs[last], stopped);
+	else if (failed)
+		ui_message(ui, true, "not %s: %s; %s %s%s", d->trash ? "moved" : "deleted",
+			   sb_str(&not ), any ? size : "nothing",
+			   d->trash ? "moved to the trash" : "freed", stopped);
+	else if (d->trash)
+		ui_message(ui, false,
+			   "moved to the trash: %s (frees nothing until the trash is emptied)%s",
+			   any ? size : "nothing", stopped);
+	else
+		ui_message(ui, false, "deleted: %s freed%s", any ? size : "nothing", stopped);
+	sb_free(&not );
+}
+
 static void deleter_free(struct ui_deleter *d)
 {
 	vs_strv_free(d->paths, d->n);
@@ -380,23 +416,8 @@ static bool ui_delete_pump(struct ui *ui)
 	finished = d->finished;
 	pthread_mutex_unlock(&d->lock);
 	if (finished) {
-		char size[64];
-		bool any = false;
-
 		pthread_join(d->th, NULL);
-		for (size_t i = 0; i < d->n; i++)
-			any = any || d->gone[i];
-		/* The same figure as the CLI's: blocks whose every link went. */
-		scan_space_set_text(size, sizeof(size), &d->space, d->gone);
-		if (!ui->message_error && d->trash)
-			ui_message(ui, false,
-				   "moved to the trash: %s (frees nothing until the trash is "
-				   "emptied)%s",
-				   any ? size : "nothing",
-				   atomic_load(&d->cancel) ? " (stopped)" : "");
-		else if (!ui->message_error)
-			ui_message(ui, false, "deleted: %s freed%s", any ? size : "nothing",
-				   atomic_load(&d->cancel) ? " (stopped)" : "");
+		say_done(ui, d);
 		deleter_free(d);
 		ui->deleter = NULL;
 	}

@@ -231,10 +231,9 @@ def t_freeze(ctx):
 def t_browser(ctx):
     b = build(ctx)
     gits = ["git-%s/.venv" % k for k in KINDS]
-    # The name sort compares env names (".venv" for the projects' envs), then paths.
-    by_name = lambda n: (os.path.basename(n), n)  # noqa: E731
-    rows = sorted(["base", "cfg-sparse"] + ["meta-%s" % k for k in KINDS] + gits, key=by_name)
-    flagged = sorted(["cfg-sparse"] + ["meta-%s" % k for k in KINDS] + gits, key=by_name)
+    # The browser's name sort compares the names the rows show ("git-zero/.venv").
+    rows = sorted(["base", "cfg-sparse"] + ["meta-%s" % k for k in KINDS] + gits)
+    flagged = sorted(["cfg-sparse"] + ["meta-%s" % k for k in KINDS] + gits)
 
     def run(st):
         t0 = time.monotonic()
