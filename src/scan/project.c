@@ -57,7 +57,7 @@ bool scan_is_project_marker(const char *n)
 					      ".git"};
 
 	/* Every name of a walk comes here: most go at the first letter. */
-	if (!strchr("psP.r", n[0]) || !n[0])
+	if (!n[0] || !strchr("psP.r", n[0]))
 		return false;
 	for (size_t i = 0; i < sizeof(markers) / sizeof(*markers); i++)
 		if (strcmp(n, markers[i]) == 0)

@@ -228,6 +228,9 @@ const char *ui_spinner(const struct ui *ui);
 /* The header (line 0) and status line (last line), shared by views. */
 void ui_draw_header(struct ui *ui);
 void ui_draw_status(struct ui *ui, const char *keys);
+/* The status line with its reminder built from `table` as bound now
+ * (ui_keymap_hint). */
+void ui_draw_hint(struct ui *ui, const struct ui_binding *table, const struct ui_hint *hints);
 
 /* ---- dialogs (dialog.c) ---- */
 

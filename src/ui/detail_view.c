@@ -367,10 +367,8 @@ static void draw_hint(struct ui *ui)
 		{"help", "help"},
 		{NULL, NULL},
 	};
-	char hint[256];
 
-	ui_keymap_hint(ui_detail_bindings, hints, hint, sizeof(hint));
-	ui_draw_status(ui, hint);
+	ui_draw_hint(ui, ui_detail_bindings, hints);
 }
 
 static void detail_draw(struct ui *ui)

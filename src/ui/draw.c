@@ -108,6 +108,14 @@ void ui_draw_header(struct ui *ui)
 	ui_put(0, 0, COLS, line, a, 0);
 }
 
+void ui_draw_hint(struct ui *ui, const struct ui_binding *table, const struct ui_hint *hints)
+{
+	char hint[256];
+
+	ui_keymap_hint(table, hints, hint, sizeof(hint));
+	ui_draw_status(ui, hint);
+}
+
 void ui_draw_status(struct ui *ui, const char *keys)
 {
 	int y = LINES - 1;

@@ -287,10 +287,8 @@ static void draw_hint(struct ui *ui)
 		{"filter", "filter"}, {"problems", "problems"}, {"rescan-all", "rescan"},
 		{"help", "help"},     {"quit", "quit"},         {NULL, NULL},
 	};
-	char hint[256];
 
-	ui_keymap_hint(ui_list_bindings, ui->model.n_rows ? rows : empty, hint, sizeof(hint));
-	ui_draw_status(ui, hint);
+	ui_draw_hint(ui, ui_list_bindings, ui->model.n_rows ? rows : empty);
 }
 
 static void list_draw(struct ui *ui)
